@@ -1,0 +1,152 @@
+"""The one exception tree of rashinban.
+
+Every error rashinban raises on purpose derives from :class:`RashinbanError`.
+Errors the user can fix derive from :class:`UserError`; the CLI turns them into
+one line on standard error and exit code 1 (the traceback only with ``--debug``).
+Builtins are mixed in where the meaning matches, so ``except ValueError`` still
+works for callers who do not know rashinban::
+
+    RashinbanError
+    ├── UserError                      the user can fix it; CLI exit 1
+    │   ├── WorkspaceError             no workspace here, or a broken one
+    │   ├── ConfigError(ValueError)    rashinban.toml or a setting is wrong
+    │   ├── ImportFileError(ValueError)  a file to import cannot be read as asked
+    │   │   ├── EncodingError          bytes that are not in the stated encoding
+    │   │   ├── MappingError           a mapping file or header mapping is wrong
+    │   │   └── RejectedRowsError      --strict and some rows were rejected
+    │   ├── InvalidValueError(ValueError)  one value cannot be parsed (a reason for a reject)
+    │   ├── UnknownIdError(KeyError)   an id that is not in the workspace
+    │   ├── NotEnoughDataError(ValueError)  an analysis needs more rows than there are
+    │   └── RuleSyntaxError(ValueError)  the segment rule language cannot parse a rule
+    ├── NotFittedError(AttributeError, ValueError)  a model used before fit
+    └── ConvergenceError(RuntimeError) an optimiser did not converge (says why)
+
+Each :class:`UserError` may carry where the problem is (``file``, ``row``,
+``column``, ``value``) and how to fix it (``fix``); ``str(err)`` renders them in
+one line, e.g. ``取引先.csv row 18, column 従業員数: '約500名' is not an exact
+number — fix: write a whole number or map the column``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ConfigError",
+    "ConvergenceError",
+    "EncodingError",
+    "ImportFileError",
+    "InvalidValueError",
+    "MappingError",
+    "NotEnoughDataError",
+    "NotFittedError",
+    "RashinbanError",
+    "RejectedRowsError",
+    "RuleSyntaxError",
+    "UnknownIdError",
+    "UserError",
+    "WorkspaceError",
+]
+
+
+class RashinbanError(Exception):
+    """Base of every error rashinban raises on purpose."""
+
+
+class UserError(RashinbanError):
+    """An error the user can fix: bad input, a missing workspace, an unknown id.
+
+    Parameters
+    ----------
+    message
+        What is wrong, in one sentence.
+    file, row, column, value
+        Where it is, as far as known. ``row`` counts data rows from 1 as a
+        spreadsheet shows them (the header is row 1, so the first data row is 2).
+    fix
+        What the user should do about it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+        fix: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.row = row
+        self.column = column
+        self.value = value
+        self.fix = fix
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = []
+        if self.file:
+            where.append(str(self.file))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        text = ", ".join(where)
+        text = f"{text}: {self.message}" if text else self.message
+        if self.fix:
+            text = f"{text} — fix: {self.fix}"
+        return text
+
+    # KeyError's str() quotes its argument; keep our one-line rendering everywhere.
+    def __str__(self) -> str:
+        return self._render()
+
+
+class WorkspaceError(UserError):
+    """No workspace where one was expected, or a workspace that is damaged."""
+
+
+class ConfigError(UserError, ValueError):
+    """``rashinban.toml`` or a setting passed in has a wrong value."""
+
+
+class ImportFileError(UserError, ValueError):
+    """A file cannot be imported as asked (format, header, size)."""
+
+
+class EncodingError(ImportFileError):
+    """The file's bytes are not in the stated (or detected) text encoding."""
+
+
+class MappingError(ImportFileError):
+    """A mapping file is malformed, or a header maps to nothing known."""
+
+
+class RejectedRowsError(ImportFileError):
+    """``--strict`` import stopped because some rows were rejected; nothing was loaded."""
+
+
+class InvalidValueError(UserError, ValueError):
+    """One value cannot be read as its column's type; the message is the reason."""
+
+
+class UnknownIdError(UserError, KeyError):
+    """An id (account, target, version, …) that the workspace does not hold."""
+
+
+class NotEnoughDataError(UserError, ValueError):
+    """An analysis needs more rows (or more events) than the workspace has."""
+
+
+class RuleSyntaxError(UserError, ValueError):
+    """A segment rule cannot be parsed; the message points at the offending word."""
+
+
+class NotFittedError(RashinbanError, AttributeError, ValueError):
+    """A model's results were asked for before ``fit``."""
+
+
+class ConvergenceError(RashinbanError, RuntimeError):
+    """An optimiser stopped without converging; the message says why."""

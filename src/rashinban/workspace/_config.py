@@ -1,0 +1,111 @@
+"""Workspace settings (``rashinban.toml``), declared once as data.
+
+:data:`SETTINGS` is the registry: defaults, types and help text come from here,
+so the docs and ``rashinban init`` stay in step with what the code reads.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from rashinban._errors import ConfigError
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str
+    name: str
+    default: Any
+    help_ja: str
+    help_en: str
+    choices: tuple[Any, ...] = ()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("workspace", "name", "", "ワークスペース名", "workspace name"),
+    Setting(
+        "workspace", "schema_version", SCHEMA_VERSION, "データモデルの版", "data model version"
+    ),
+    Setting("workspace", "currency", "JPY", "通貨 (ISO 4217)", "currency (ISO 4217)"),
+    Setting("workspace", "lang", "ja", "既定の表示言語", "default display language", ("ja", "en")),
+    Setting(
+        "backend",
+        "url",
+        "",
+        "分析に使うIbisバックエンドのURL (空なら data.duckdb)",
+        "Ibis backend URL for analytics (empty: the workspace's data.duckdb)",
+    ),
+    Setting(
+        "analysis",
+        "as_of",
+        "",
+        "分析の基準日 (空ならデータの最終日)",
+        "as-of date for analyses (empty: the last date in the data)",
+    ),
+    Setting(
+        "analysis",
+        "churn_horizon_days",
+        90,
+        "離反予測の対象期間 (日)",
+        "churn prediction horizon (days)",
+    ),
+)
+
+
+def default_config(name: str = "") -> dict[str, dict[str, Any]]:
+    cfg: dict[str, dict[str, Any]] = {}
+    for s in SETTINGS:
+        cfg.setdefault(s.section, {})[s.name] = s.default
+    cfg["workspace"]["name"] = name
+    return cfg
+
+
+def read_config(path: Path) -> dict[str, dict[str, Any]]:
+    """Read ``rashinban.toml`` and fill in defaults; raise :class:`ConfigError` if malformed."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"cannot read settings: {exc}",
+            file=str(path),
+            fix="correct the TOML syntax or re-create it with 'rashinban init'",
+        ) from None
+    cfg = default_config()
+    for section, values in raw.items():
+        if not isinstance(values, dict):
+            continue
+        cfg.setdefault(section, {}).update(values)
+    for s in SETTINGS:
+        value = cfg[s.section][s.name]
+        if s.choices and value not in s.choices:
+            raise ConfigError(
+                f"[{s.section}] {s.name} = {value!r} is not allowed",
+                file=str(path),
+                fix="use one of " + ", ".join(map(repr, s.choices)),
+            )
+        if not isinstance(value, type(s.default)):
+            raise ConfigError(
+                f"[{s.section}] {s.name} should be a {type(s.default).__name__}, got {value!r}",
+                file=str(path),
+                fix=f"write it like {s.default!r}",
+            )
+    if cfg["workspace"]["schema_version"] > SCHEMA_VERSION:
+        raise ConfigError(
+            "this workspace was written by a newer rashinban",
+            file=str(path),
+            fix="upgrade rashinban (pip install -U rashinban)",
+        )
+    return cfg
+
+
+def write_config(path: Path, cfg: dict[str, dict[str, Any]]) -> None:
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(tomli_w.dumps(cfg), encoding="utf-8")
+    tmp.replace(path)

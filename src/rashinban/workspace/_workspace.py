@@ -1,0 +1,185 @@
+"""A workspace: one folder holding settings, the canonical tables and app state.
+
+Layout::
+
+    DIR/
+      rashinban.toml      settings (see rashinban.workspace.SETTINGS)
+      data.duckdb         the canonical tables under their canonical names;
+                          import records in schema ``rb_meta``; analysis results
+                          in schema ``rb_results``
+      imports/            original files of every import, content-addressed
+      rejects/            rejected rows of each import (UTF-8 with BOM, opens in Excel)
+      report.html         the latest report
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from rashinban._errors import WorkspaceError
+from rashinban.schema import TABLES, ddl
+from rashinban.workspace._config import default_config, read_config, write_config
+
+if TYPE_CHECKING:
+    import ibis
+    from ibis.backends.duckdb import Backend as DuckDBBackend
+
+CONFIG_FILE = "rashinban.toml"
+DATA_FILE = "data.duckdb"
+META_SCHEMA = "rb_meta"
+RESULTS_SCHEMA = "rb_results"
+
+_META_DDL = (
+    f"CREATE SCHEMA IF NOT EXISTS {META_SCHEMA}",
+    f"CREATE SCHEMA IF NOT EXISTS {RESULTS_SCHEMA}",
+    f"""CREATE TABLE IF NOT EXISTS {META_SCHEMA}.imports (
+        import_id VARCHAR PRIMARY KEY,
+        imported_at TIMESTAMP,
+        table_name VARCHAR,
+        file_name VARCHAR,
+        file_sha256 VARCHAR,
+        stored_as VARCHAR,
+        encoding VARCHAR,
+        mapping VARCHAR,
+        rows_read BIGINT,
+        rows_inserted BIGINT,
+        rows_updated BIGINT,
+        rows_unchanged BIGINT,
+        rows_rejected BIGINT,
+        rejects_file VARCHAR
+    )""",
+)
+
+
+class Workspace:
+    """An opened workspace folder.
+
+    Use :func:`init_workspace` to create one and :func:`open_workspace` to open
+    an existing one. Connections are opened per use so that a reader and a
+    writer in different processes do not hold the file longer than needed.
+    """
+
+    def __init__(self, path: Path, config: dict[str, dict[str, Any]]) -> None:
+        self.path = path
+        self.config = config
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r})"
+
+    @property
+    def data_path(self) -> Path:
+        return self.path / DATA_FILE
+
+    @property
+    def lang(self) -> str:
+        return str(self.config["workspace"]["lang"])
+
+    @property
+    def currency(self) -> str:
+        return str(self.config["workspace"]["currency"])
+
+    @contextmanager
+    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A DuckDB connection to ``data.duckdb``, closed on exit."""
+        try:
+            con = duckdb.connect(str(self.data_path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise WorkspaceError(
+                f"cannot open {self.data_path}: {exc}",
+                fix="close other programs that hold the database open and try again",
+            ) from None
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def backend(self, *, read_only: bool = True) -> DuckDBBackend | Any:
+        """The Ibis backend analytics run on.
+
+        Embedded DuckDB on ``data.duckdb`` unless ``[backend] url`` names another
+        engine (``postgres://…``, ``pyspark://…``): the same expressions then run
+        there.
+        """
+        import ibis
+
+        url = str(self.config.get("backend", {}).get("url") or "")
+        if url:
+            return ibis.connect(url)
+        return ibis.duckdb.connect(str(self.data_path), read_only=read_only)
+
+    def table(self, name: str, backend: Any = None) -> ibis.Table:
+        """The canonical table ``name`` as an Ibis expression."""
+        be = backend if backend is not None else self.backend()
+        return be.table(name)
+
+    def save_config(self) -> None:
+        write_config(self.path / CONFIG_FILE, self.config)
+
+
+def _resolve(path: str | os.PathLike[str] | None) -> Path:
+    if path is None:
+        env = os.environ.get("RASHINBAN_WORKSPACE")
+        return Path(env) if env else Path.cwd()
+    return Path(path)
+
+
+def init_workspace(
+    path: str | os.PathLike[str] | None = None, *, name: str | None = None, lang: str = "ja"
+) -> Workspace:
+    """Create (or complete) a workspace at ``path`` and return it.
+
+    Idempotent: running it on an existing workspace adds what is missing and
+    changes nothing else.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> ws = init_workspace(pathlib.Path(tempfile.mkdtemp()) / "acme")
+    >>> (ws.path / "rashinban.toml").exists()
+    True
+    """
+    root = _resolve(path)
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(
+            f"{root} exists and is not a folder", fix="choose another path for the workspace"
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    cfg_path = root / CONFIG_FILE
+    if cfg_path.exists():
+        cfg = read_config(cfg_path)
+    else:
+        cfg = default_config(name or root.resolve().name)
+        cfg["workspace"]["lang"] = lang
+        write_config(cfg_path, cfg)
+    for sub in ("imports", "rejects"):
+        (root / sub).mkdir(exist_ok=True)
+    ws = Workspace(root, cfg)
+    with ws.connect() as con:
+        for stmt in _META_DDL:
+            con.execute(stmt)
+        for table in TABLES.values():
+            con.execute(ddl(table))
+    return ws
+
+
+def open_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:
+    """Open the workspace at ``path`` (default: ``$RASHINBAN_WORKSPACE`` or the current folder)."""
+    root = _resolve(path)
+    cfg_path = root / CONFIG_FILE
+    if not cfg_path.is_file():
+        raise WorkspaceError(
+            f"no workspace at {root} ({CONFIG_FILE} not found)",
+            fix=f"run 'rashinban init {root}' or pass -w DIR",
+        )
+    ws = Workspace(root, read_config(cfg_path))
+    if not ws.data_path.exists():
+        raise WorkspaceError(
+            f"{ws.data_path} is missing", fix=f"run 'rashinban init {root}' to re-create it"
+        )
+    return ws
