@@ -15,6 +15,8 @@ import typer
 from rich.console import Console
 
 from rashinban._errors import RashinbanError
+from rashinban.cli._render import Format
+from rashinban.workspace import Workspace
 
 app = typer.Typer(
     name="rashinban",
@@ -28,6 +30,15 @@ err_console = Console(stderr=True)
 out_console = Console()
 
 _state: dict[str, bool] = {"debug": False}
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="出力形式 / output format: table|csv|json"),
+]
+LangOpt = Annotated[
+    str | None,
+    typer.Option("--lang", help="表示言語 / language: ja|en (default: the workspace's)"),
+]
 
 WorkspaceOpt = Annotated[
     Path | None,
@@ -49,17 +60,10 @@ def _root(
     _state["debug"] = debug or bool(os.environ.get("RASHINBAN_DEBUG"))
 
 
-@app.command()
-def init(
-    directory: Annotated[Path | None, typer.Argument(help="作成するフォルダ / folder")] = None,
-    workspace: WorkspaceOpt = None,
-    lang: Annotated[str, typer.Option(help="既定の言語 / default language: ja|en")] = "ja",
-) -> None:
-    """ワークスペースを作成する / create a workspace."""
-    from rashinban.workspace import init_workspace
+def open_ws(path: Path | None) -> Workspace:
+    from rashinban.workspace import open_workspace
 
-    ws = init_workspace(directory or workspace, lang=lang)
-    out_console.print(f"ワークスペースを作成しました / workspace ready: {ws.path}")
+    return open_workspace(path)
 
 
 def main() -> None:

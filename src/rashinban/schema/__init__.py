@@ -7,6 +7,7 @@ from rashinban.schema._tables import (
     Column,
     ColumnKind,
     Table,
+    data_model_markdown,
     ddl,
     get_table,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "Column",
     "ColumnKind",
     "Table",
+    "data_model_markdown",
     "ddl",
     "get_table",
 ]

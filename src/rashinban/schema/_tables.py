@@ -12,7 +12,8 @@ from typing import Literal
 
 ColumnKind = Literal[
     "id",  # a text key or reference
-    "text",  # free text, NFKC-normalised on import
+    "text",  # a short text field: NFKC, trimmed, inner whitespace collapsed on import
+    "longtext",  # free text (notes, comments): NFKC and trimmed, line breaks kept
     "name",  # a company or person name
     "company_name",  # company name; the legal form is split off into legal_form
     "corporate_number",  # 法人番号, 13 digits with a check digit
@@ -29,6 +30,7 @@ ColumnKind = Literal[
 _SQL_TYPES: dict[str, str] = {
     "id": "VARCHAR",
     "text": "VARCHAR",
+    "longtext": "VARCHAR",
     "name": "VARCHAR",
     "company_name": "VARCHAR",
     "corporate_number": "VARCHAR",
@@ -102,7 +104,7 @@ TABLES: dict[str, Table] = {
             (
                 _c("account_id", "id", "取引先ID", "account id"),
                 _c("name", "company_name", "取引先名", "company name"),
-                _c("legal_form", "enum", "法人格", "legal form"),
+                _c("legal_form", "text", "法人格", "legal form"),
                 _c("corporate_number", "corporate_number", "法人番号", "corporate number"),
                 _c("industry", "text", "業種", "industry"),
                 _c("industry_code", "id", "業種コード", "industry code"),
@@ -248,7 +250,7 @@ TABLES: dict[str, Table] = {
                 _c("closed_at", "date", "完了日", "closed at"),
                 _c("category", "text", "カテゴリ", "category"),
                 _c("priority", "text", "優先度", "priority"),
-                _c("text", "text", "内容", "text"),
+                _c("text", "longtext", "内容", "text"),
                 _c("satisfaction", "int", "満足度", "satisfaction", low=1, high=5),
             ),
             "問い合わせ",
@@ -263,7 +265,7 @@ TABLES: dict[str, Table] = {
                 _c("contact_id", "id", "取引先責任者ID", "contact id", references="contacts"),
                 _c("answered_at", "date", "回答日", "answered at"),
                 _c("nps", "int", "NPS", "NPS", low=0, high=10),
-                _c("comment", "text", "コメント", "comment"),
+                _c("comment", "longtext", "コメント", "comment"),
             ),
             "アンケート",
             "surveys",
@@ -284,7 +286,7 @@ TABLES: dict[str, Table] = {
                     values=("interview", "win_loss", "meeting", "other"),
                 ),
                 _c("author", "name", "記入者", "author"),
-                _c("text", "text", "本文", "text"),
+                _c("text", "longtext", "本文", "text"),
             ),
             "メモ",
             "notes",
@@ -324,7 +326,7 @@ TABLES: dict[str, Table] = {
                     ),
                 ),
                 _c("title", "text", "件名", "title"),
-                _c("description", "text", "説明", "description"),
+                _c("description", "longtext", "説明", "description"),
                 _c("scope", "text", "対象範囲", "scope"),
             ),
             "市場イベント",
@@ -406,3 +408,38 @@ def ddl(table: Table, *, schema: str | None = None, primary_key: bool = False) -
     if primary_key:
         cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in table.key) + ")")
     return f"CREATE TABLE IF NOT EXISTS {qualified} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+def data_model_markdown() -> str:
+    """The data-model docs page, derived from :data:`TABLES` (docs/data-model.md)."""
+    lines = [
+        "# Data model / データモデル",
+        "",
+        "<!-- generated from rashinban.schema.TABLES by `python -m rashinban.schema`;"
+        " do not edit by hand -->",
+        "",
+        "Every import maps into these canonical tables in `data.duckdb`. Keys (*) are enforced",
+        "by the importer's upsert. Headers may be the column name, its Japanese label or its",
+        "English label; anything else needs a mapping (see import.md). Extra source columns",
+        "are kept as additional text columns.",
+        "",
+    ]
+    for t in TABLES.values():
+        lines += [
+            f"## {t.name} — {t.ja}",
+            "",
+            "| column | 日本語 | type | values |",
+            "|---|---|---|---|",
+        ]
+        for c in t.columns:
+            star = "*" if c.name in t.key else ""
+            extra = ", ".join(c.values)
+            if c.low is not None or c.high is not None:
+                extra = (
+                    f"{c.low:g} … {c.high:g}" if c.low is not None and c.high is not None else extra
+                )
+            if c.references:
+                extra = f"→ {c.references}"
+            lines.append(f"| {c.name}{star} | {c.ja} | {c.kind} ({c.sql_type}) | {extra} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,81 @@
+"""Commands that create and fill a workspace: init, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from rashinban.cli._app import WorkspaceOpt, app, err_console, open_ws, out_console
+
+
+@app.command()
+def init(
+    directory: Annotated[Path | None, typer.Argument(help="作成するフォルダ / folder")] = None,
+    workspace: WorkspaceOpt = None,
+    lang: Annotated[str, typer.Option(help="既定の言語 / default language: ja|en")] = "ja",
+) -> None:
+    """ワークスペースを作成する / create a workspace."""
+    from rashinban.workspace import init_workspace
+
+    ws = init_workspace(directory or workspace, lang=lang)
+    out_console.print(f"ワークスペースを作成しました / workspace ready: {ws.path}")
+
+
+@app.command("import")
+def import_(
+    table: Annotated[
+        str, typer.Argument(help="取り込み先のテーブル / canonical table, e.g. accounts")
+    ],
+    files: Annotated[list[Path], typer.Argument(help="CSV/TSV/XLSX/Parquet files")],
+    workspace: WorkspaceOpt = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="列マッピングYAML / column mapping YAML")
+    ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option("--preset", help="組み込みプリセット / preset: salesforce_ja|hubspot|kintone"),
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="文字コード / encoding: auto|utf-8|cp932|utf-16")
+    ] = "auto",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="1行でも不正なら何も取り込まない / all or nothing")
+    ] = False,
+) -> None:
+    """ファイルを取り込む / import files into a canonical table."""
+    from rashinban.importing import import_files
+
+    ws = open_ws(workspace)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("import", total=None)
+        result = import_files(
+            ws,
+            table,
+            files,
+            mapping=mapping,
+            preset=preset,
+            encoding=encoding,
+            strict=strict,
+            progress=lambda msg: bar.update(task, description=msg),
+        )
+    for f in result.files:
+        out_console.print(
+            f"{f.file}: 読込 {f.rows_read:,} 行 / 追加 {f.inserted:,} / 更新 {f.updated:,} / "
+            f"変更なし {f.unchanged:,} / 除外 {f.rejected:,} / 重複統合 {f.merged_duplicates:,} "
+            f"(mapping: {f.mapping}, encoding: {f.encoding or '-'})",
+            highlight=False,
+        )
+    if result.rejects_file:
+        out_console.print(
+            f"除外・統合した行の一覧 / rejected and merged rows: {result.rejects_file}",
+            highlight=False,
+        )

@@ -1,0 +1,96 @@
+"""Render a command's result as a table, CSV or JSON.
+
+Every read command builds a JSON-able payload (the public contract's keys) and
+names the list inside it that holds the rows; this module prints it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import sys
+from enum import StrEnum
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return _jsonable(value.item())
+    return str(value)
+
+
+def to_json(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False, indent=2, default=_jsonable)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=_jsonable)
+    return str(value)
+
+
+def render(
+    payload: dict[str, Any],
+    rows_key: str,
+    fmt: Format,
+    *,
+    title: str | None = None,
+    console: Console | None = None,
+    limit: int | None = None,
+) -> None:
+    """Print ``payload`` (JSON) or its ``rows_key`` list (table / CSV) to standard output."""
+    if fmt is Format.json:
+        sys.stdout.write(to_json(payload) + "\n")
+        return
+    rows: list[dict[str, Any]] = list(payload.get(rows_key) or [])
+    columns: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in columns:
+                columns.append(k)
+    if fmt is Format.csv:
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow(
+                [
+                    json.dumps(r.get(c), ensure_ascii=False, default=_jsonable)
+                    if isinstance(r.get(c), list | dict)
+                    else ("" if r.get(c) is None else r.get(c))
+                    for c in columns
+                ]
+            )
+        return
+    con = console or Console()
+    table = Table(title=title, show_lines=False)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    shown = rows if limit is None else rows[:limit]
+    for r in shown:
+        table.add_row(*[_cell(r.get(c)) for c in columns])
+    con.print(table)
+    if limit is not None and len(rows) > limit:
+        con.print(f"… {len(rows) - limit:,} more rows (use --format csv or json for all)")

@@ -1,0 +1,99 @@
+"""Commands that run analyses and write the report: analyze, report, demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from rashinban.cli._app import LangOpt, WorkspaceOpt, app, err_console, open_ws, out_console
+
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="基準日 / as-of date (YYYY-MM-DD; default: end of the data)"),
+]
+
+
+def parse_as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    from rashinban._errors import UserError
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UserError(
+            f"--as-of {value!r} is not a date", fix="write it as YYYY-MM-DD, e.g. 2025-03-31"
+        ) from None
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
+@app.command()
+def analyze(workspace: WorkspaceOpt = None, as_of: AsOfOpt = None) -> None:
+    """全分析を実行して結果を保存する / run every analysis and store the results."""
+    from rashinban.pipeline import analyze as run
+
+    ws = open_ws(workspace)
+    with _progress() as bar:
+        task = bar.add_task("analyze", total=None)
+        report = run(
+            ws, as_of=parse_as_of(as_of), progress=lambda m: bar.update(task, description=m)
+        )
+    out_console.print(f"基準日 / as of: {report.as_of}")
+    for name, secs in report.seconds.items():
+        out_console.print(f"  ✓ {name} ({secs:.1f}s)")
+    for name, why in report.failures.items():
+        out_console.print(f"  – {name}: {why}", highlight=False)
+
+
+@app.command()
+def report(
+    workspace: WorkspaceOpt = None,
+    lang: LangOpt = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="出力先 / output file (default: report.html)"),
+    ] = None,
+) -> None:
+    """HTMLレポートを書き出す (オフラインで開けます) / write the self-contained HTML report."""
+    from rashinban.report import write_report
+
+    ws = open_ws(workspace)
+    path = write_report(ws, output, lang=lang)
+    out_console.print(f"レポート / report: {path}")
+
+
+@app.command()
+def demo(
+    directory: Annotated[
+        Path, typer.Argument(help="デモ用ワークスペース / demo workspace folder")
+    ] = Path("demo"),
+    size: Annotated[int, typer.Option("--size", help="取引先数 / number of accounts")] = 3000,
+    seed: Annotated[int, typer.Option("--seed", help="乱数シード / random seed")] = 7,
+    lang: LangOpt = None,
+) -> None:
+    """デモ企業のデータを生成・取込・分析しレポートを書く / build the demo workspace end to end."""
+    from rashinban.pipeline import run_demo
+
+    with _progress() as bar:
+        task = bar.add_task("demo", total=None)
+        summary = run_demo(
+            directory,
+            size=size,
+            seed=seed,
+            lang=lang,
+            progress=lambda m: bar.update(task, description=m),
+        )
+    out_console.print(summary.text, highlight=False)

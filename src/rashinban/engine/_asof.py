@@ -1,0 +1,30 @@
+"""The as-of date: analyses never read the clock, they are told the date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+#: Date columns whose maximum marks "the end of the data".
+ACTIVITY_DATES: tuple[tuple[str, str], ...] = (
+    ("orders", "ordered_at"),
+    ("deals", "created_at"),
+    ("leads", "created_at"),
+    ("usage", "date"),
+    ("tickets", "opened_at"),
+    ("surveys", "answered_at"),
+    ("notes", "written_at"),
+)
+
+
+def data_end_date(backend: Any) -> dt.date | None:
+    """The latest activity date in the workspace, or None when it holds no activity."""
+    latest: dt.date | None = None
+    for table, column in ACTIVITY_DATES:
+        value = backend.table(table)[column].max().execute()
+        if value is None or value != value:  # None or NaT
+            continue
+        day = value.date() if hasattr(value, "date") else value
+        if latest is None or day > latest:
+            latest = day
+    return latest

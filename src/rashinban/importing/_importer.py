@@ -1,0 +1,670 @@
+"""Import files into a workspace's canonical tables: atomic, idempotent, explained.
+
+The steps for one command (one or more files of one table):
+
+1. keep a content-addressed copy of each original file under ``imports/``;
+2. read it as text columns (:mod:`._readers`), map headers (:mod:`._mapping`);
+3. convert every canonical column (:mod:`._convert`), collecting a reason for
+   each value that cannot be read;
+4. resolve account ids (法人番号 first, then normalised name + prefecture),
+   translate aliases, reject rows that refer to unknown accounts;
+5. merge duplicate keys inside the file (later non-empty values win);
+6. upsert on the key in **one transaction**: an empty source field never erases
+   a stored value, unchanged rows are not rewritten, and a crash or kill before
+   the commit leaves the workspace exactly as it was;
+7. write the rejects file (UTF-8 with BOM, so Excel opens it) and the import record.
+
+With ``strict=True`` nothing is loaded if any row is rejected.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from rashinban._errors import ImportFileError, RejectedRowsError
+from rashinban.importing._convert import Conversion, blank_to_null, conversion, lit, q, slow_path
+from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
+from rashinban.importing._readers import file_sha256, keep_original, read_raw
+from rashinban.schema import TABLES, Table, get_table
+from rashinban.workspace import META_SCHEMA, Workspace
+
+Progress = Callable[[str], None]
+
+_META_EXTRA = (
+    f"""CREATE TABLE IF NOT EXISTS {META_SCHEMA}.account_keys (
+        account_id VARCHAR, name_key VARCHAR, prefecture VARCHAR, corporate_number VARCHAR)""",
+    f"""CREATE TABLE IF NOT EXISTS {META_SCHEMA}.account_aliases (
+        source_id VARCHAR, account_id VARCHAR)""",
+)
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    file: str
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    merged_duplicates: int = 0
+    mapping: str = "canonical"
+    encoding: str | None = None
+    extra_columns: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportResult:
+    """The outcome of one import command."""
+
+    table: str
+    files: list[FileResult] = field(default_factory=list)
+    rejects_file: Path | None = None
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+    @property
+    def loaded(self) -> int:
+        return sum(f.inserted + f.updated + f.unchanged for f in self.files)
+
+
+@dataclass
+class _Reject:
+    file: str
+    row: int | None
+    column: str
+    value: str | None
+    reason: str
+    kind: str = "rejected"
+
+
+def import_files(
+    ws: Workspace,
+    table: str,
+    files: Sequence[str | os.PathLike[str]],
+    *,
+    mapping: str | os.PathLike[str] | None = None,
+    preset: str | None = None,
+    encoding: str = "auto",
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import ``files`` into canonical table ``table`` of workspace ``ws``.
+
+    Parameters
+    ----------
+    ws
+        An opened workspace.
+    table
+        A canonical table name (``accounts``, ``deals``, …).
+    files
+        CSV/TSV (UTF-8, UTF-8 with BOM, CP932, UTF-16), XLSX or Parquet files.
+    mapping
+        A YAML mapping file; default: a built-in preset is detected from the
+        headers, else canonical headers are expected.
+    preset
+        Force a built-in preset (``salesforce_ja``, ``hubspot``, ``kintone``).
+    encoding
+        ``auto`` (default), ``utf-8``, ``utf-8-sig``, ``cp932`` or ``utf-16``.
+    strict
+        Load nothing if any row is rejected (raises :class:`RejectedRowsError`).
+
+    Returns
+    -------
+    ImportResult
+        Counts per file and the path of the rejects file (None if no rejects).
+
+    Examples
+    --------
+    >>> result = import_files(ws, "accounts", ["取引先.csv"])  # doctest: +SKIP
+    >>> result.rejected, result.rejects_file  # doctest: +SKIP
+    (3, PosixPath('acme/rejects/20260401-101500_accounts.csv'))
+    """
+    spec = get_table(table)
+    if not files:
+        raise ImportFileError("no files given", fix=f"rashinban import {table} FILE…")
+    say = progress or (lambda _msg: None)
+    result = ImportResult(table)
+    rejects: list[_Reject] = []
+    started = dt.datetime.now()
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    rejects_path = ws.path / "rejects" / f"{stamp}_{table}.csv"
+    records: list[tuple[object, ...]] = []
+
+    with ws.connect() as con:
+        con.execute("SET preserve_insertion_order = true")
+        for stmt in _META_EXTRA:
+            con.execute(stmt)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for raw_path in files:
+                path = Path(raw_path)
+                say(f"{path.name}: 読み込み中 / reading")
+                sha = file_sha256(path) if path.is_file() else ""
+                raw = read_raw(path, con, encoding=encoding)
+                m = _choose_mapping(spec, raw.headers, mapping, preset)
+                fr = FileResult(path.name, raw.rows, mapping=m.source, encoding=raw.encoding)
+                for line, reason in raw.parse_errors:
+                    rejects.append(_Reject(path.name, line, "", None, reason, "parse_error"))
+                fr.rejected += len(raw.parse_errors)
+                say(f"{path.name}: 変換中 / converting {raw.rows:,} rows")
+                _load_one(con, ws, spec, path.name, raw.headers, m, fr, rejects)
+                stored = keep_original(path, ws.path / "imports", sha)
+                records.append(
+                    (
+                        f"{stamp}-{sha[:12]}",
+                        started,
+                        table,
+                        path.name,
+                        sha,
+                        str(stored.relative_to(ws.path)),
+                        raw.encoding,
+                        m.source,
+                        fr.rows_read,
+                        fr.inserted,
+                        fr.updated,
+                        fr.unchanged,
+                        fr.rejected,
+                    )
+                )
+                result.files.append(fr)
+            hard = [r for r in rejects if r.kind != "merged"]
+            if rejects:
+                _write_rejects(rejects, rejects_path.with_suffix(".csv.part"))
+                result.rejects_file = rejects_path
+            if strict and hard:
+                con.execute("ROLLBACK")
+                _finish_rejects(rejects_path)
+                raise RejectedRowsError(
+                    f"{len(hard)} rejected values; nothing was loaded (--strict)",
+                    file=", ".join(Path(f).name for f in files),
+                    fix=f"correct the rows listed in {rejects_path} or import without --strict",
+                )
+            for rec in records:
+                con.execute(
+                    f"INSERT OR REPLACE INTO {META_SCHEMA}.imports VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [*rec, str(rejects_path.relative_to(ws.path)) if rejects else None],
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            try:
+                con.execute("ROLLBACK")
+            except Exception:  # noqa: S110 — already rolled back (strict path) or connection gone
+                pass
+            partial = rejects_path.with_suffix(".csv.part")
+            if partial.exists() and not (strict and rejects):
+                partial.unlink()
+            raise
+    if rejects:
+        _finish_rejects(rejects_path)
+    return result
+
+
+def _finish_rejects(path: Path) -> None:
+    partial = path.with_suffix(".csv.part")
+    if partial.exists():
+        partial.replace(path)
+
+
+def _choose_mapping(
+    spec: Table,
+    headers: tuple[str, ...],
+    mapping: str | os.PathLike[str] | None,
+    preset: str | None,
+) -> Mapping:
+    if mapping is not None:
+        return load_mapping(Path(mapping), spec.name)
+    if preset is not None:
+        return preset_mapping(preset, spec.name)
+    return detect_preset(spec, headers)
+
+
+def _load_one(
+    con: duckdb.DuckDBPyConnection,
+    ws: Workspace,
+    spec: Table,
+    file_name: str,
+    headers: tuple[str, ...],
+    m: Mapping,
+    fr: FileResult,
+    rejects: list[_Reject],
+) -> None:
+    resolved = m.resolve(spec, headers)
+    present = list(dict.fromkeys(resolved.values()))
+    src_of = {dst: src for src, dst in resolved.items()}
+    extras = [h for h in headers if h not in resolved]
+    fr.extra_columns = tuple(extras)
+    missing_keys = [k for k in spec.key if k not in present]
+    if spec.name == "accounts" and missing_keys == ["account_id"] and "name" in present:
+        missing_keys = []  # ids are resolved from 法人番号 / name + prefecture
+    if missing_keys:
+        wanted = ", ".join(f"{k} ({spec.column(k).ja})" for k in missing_keys)
+        raise ImportFileError(
+            f"no column for the key {wanted}; headers are: {', '.join(headers)}",
+            file=file_name,
+            fix="rename the header or map it with --mapping",
+        )
+
+    # 1. trimmed text, NULL for blanks
+    sel = [f"{blank_to_null(q(src_of[c]))} AS {q(c)}" for c in present]
+    sel += [f"{blank_to_null(q(h))} AS {q('x:' + h)}" for h in extras]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _t AS SELECT _row, {', '.join(sel)} FROM _raw")
+
+    # 2. typed conversion: fast SQL + slow Python on distinct leftovers
+    out_cols: list[str] = ["_row"]
+    joins: list[str] = []
+    err_cols: list[str] = []
+    for c in present:
+        col = spec.column(c)
+        conv: Conversion = conversion(col, m.value_map(c))
+        fast = conv.fast.replace("{v}", f"t.{q(c)}")
+        slow_table = f"_slow_{len(joins)}"
+        slow_path(con, "_t", c, conv, conv.fast.replace("{v}", q(c)), slow_table)
+        alias = f"s{len(joins)}"
+        joins.append(f"LEFT JOIN {slow_table} {alias} ON {alias}.src = t.{q(c)}")
+        value = f"coalesce({fast}, {alias}.val)"
+        out_cols.append(f"CAST({value} AS {conv.sql_type}) AS {q(c)}")
+        for extra, typ in conv.extra:
+            out_cols.append(f"CAST({alias}.{q(extra)} AS {typ}) AS {q('_xv_' + extra)}")
+        out_cols.append(f"{alias}.err AS {q('_e_' + c)}")
+        out_cols.append(f"t.{q(c)} AS {q('_s_' + c)}")
+        err_cols.append(c)
+    out_cols += [f"t.{q('x:' + h)}" for h in extras]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {', '.join(out_cols)} FROM _t t "
+        + " ".join(joins)
+    )
+    _apply_derived(con, spec, present)
+    _check_bounds(con, spec, present)
+    _collect_value_rejects(con, file_name, spec, present, rejects)
+
+    # 3. account ids, aliases and references
+    if spec.name == "accounts":
+        _resolve_accounts(con, present)
+    else:
+        _translate_aliases(con, spec, present)
+    _check_references(con, spec, present, file_name, rejects)
+
+    bad = con.execute("SELECT count(*) FROM _typed WHERE _rejected").fetchone()
+    fr.rejected += int(bad[0]) if bad else 0
+
+    # 4. duplicate keys inside the file: later non-empty values win
+    cols = [c for c in spec.column_names if c in present or c in _derived_targets(spec, present)]
+    if spec.name == "accounts" and "account_id" not in cols:
+        cols.insert(0, "account_id")
+    extra_cols = [f"x:{h}" for h in extras]
+    fr.merged_duplicates = _merge_duplicates(con, spec, cols, extra_cols, file_name, rejects)
+
+    # 5. upsert
+    _ensure_extra_columns(con, spec, extras)
+    ins, upd, same = _upsert(con, spec, cols, extras)
+    fr.inserted, fr.updated, fr.unchanged = ins, upd, same
+    if spec.name == "accounts":
+        _refresh_account_keys(con)
+
+
+def _derived_targets(spec: Table, present: list[str]) -> list[str]:
+    out = []
+    if spec.name == "accounts" and "name" in present and "legal_form" not in present:
+        out.append("legal_form")
+    if "prefecture" in present and "prefecture_code" not in present:
+        out.append("prefecture_code")
+    return out
+
+
+def _apply_derived(con: duckdb.DuckDBPyConnection, spec: Table, present: list[str]) -> None:
+    """Fill legal_form and prefecture_code from the parsed name / prefecture."""
+    if spec.name == "accounts" and "name" not in present:
+        con.execute("ALTER TABLE _typed ADD COLUMN _xv__name_key VARCHAR")
+    if spec.name == "accounts" and "name" in present:
+        if "legal_form" in present:
+            con.execute("UPDATE _typed SET legal_form = coalesce(legal_form, _xv_legal_form)")
+        else:
+            con.execute("ALTER TABLE _typed ADD COLUMN legal_form VARCHAR")
+            con.execute("UPDATE _typed SET legal_form = _xv_legal_form")
+    if "prefecture" in present:
+        if "prefecture_code" in present:
+            con.execute(
+                "UPDATE _typed SET prefecture_code = coalesce(_xv_prefecture_code, prefecture_code)"
+            )
+        else:
+            con.execute("ALTER TABLE _typed ADD COLUMN prefecture_code VARCHAR")
+            con.execute("UPDATE _typed SET prefecture_code = _xv_prefecture_code")
+
+
+def _check_bounds(con: duckdb.DuckDBPyConnection, spec: Table, present: list[str]) -> None:
+    for c in present:
+        col = spec.column(c)
+        if col.low is None and col.high is None:
+            continue
+        cond = []
+        if col.low is not None:
+            cond.append(f"{q(c)} < {col.low}")
+        if col.high is not None:
+            cond.append(f"{q(c)} > {col.high}")
+        rng = f"{col.low:g}–{col.high:g}" if col.low is not None and col.high is not None else ""
+        msg = (
+            f"{col.ja} は {rng} の範囲外です / {col.en} out of range {rng}"
+            f" — 値を確認してください / check the value"
+        )
+        con.execute(
+            f"UPDATE _typed SET {q('_e_' + c)} = {lit(msg)}, {q(c)} = NULL "
+            f"WHERE {q(c)} IS NOT NULL AND ({' OR '.join(cond)})"
+        )
+
+
+def _collect_value_rejects(
+    con: duckdb.DuckDBPyConnection,
+    file_name: str,
+    spec: Table,
+    present: list[str],
+    rejects: list[_Reject],
+) -> None:
+    errs = [f"{q('_e_' + c)} IS NOT NULL" for c in present]
+    key_missing = [f"{q(k)} IS NULL" for k in spec.key if k in present]
+    cond = " OR ".join(errs + key_missing) or "false"
+    con.execute(f"ALTER TABLE _typed ADD COLUMN _rejected BOOLEAN DEFAULT false")  # noqa: F541
+    con.execute(f"UPDATE _typed SET _rejected = true WHERE {cond}")
+    for c in present:
+        for row, value, reason in con.execute(
+            f"SELECT _row, {q('_s_' + c)}, {q('_e_' + c)} FROM _typed "
+            f"WHERE {q('_e_' + c)} IS NOT NULL ORDER BY _row"
+        ).fetchall():
+            rejects.append(_Reject(file_name, row, spec.column(c).ja, value, reason))
+    for k in spec.key:
+        if k not in present:
+            continue
+        for (row,) in con.execute(
+            f"SELECT _row FROM _typed WHERE {q(k)} IS NULL AND {q('_e_' + k)} IS NULL ORDER BY _row"
+        ).fetchall():
+            rejects.append(
+                _Reject(
+                    file_name,
+                    row,
+                    spec.column(k).ja,
+                    None,
+                    f"キー {spec.column(k).ja} が空です / the key {k} is empty — "
+                    "fill it in or remove the row",
+                )
+            )
+
+
+def _resolve_accounts(con: duckdb.DuckDBPyConnection, present: list[str]) -> None:
+    """Match accounts to stored ones: 法人番号 first, then normalised name + prefecture.
+
+    A row whose own id is already stored keeps it. Otherwise the stored account
+    with the same 法人番号 is taken; failing that, the one stored account with
+    the same normalised name and prefecture (and no conflicting 法人番号). A row
+    with neither id nor match gets a stable id derived from its identity, so
+    importing the same list twice yields the same accounts.
+    """
+    if "account_id" not in present:
+        con.execute("ALTER TABLE _typed ADD COLUMN account_id VARCHAR")
+    con.execute("ALTER TABLE _typed ADD COLUMN _source_id VARCHAR")
+    con.execute("UPDATE _typed SET _source_id = account_id")
+    cn = "t.corporate_number" if "corporate_number" in present else "NULL::VARCHAR"
+    pref = "t.prefecture" if "prefecture" in present else "NULL::VARCHAR"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _match AS
+            WITH rows AS (
+                SELECT t._row, t._xv__name_key AS name_key, {cn} AS cn, {pref} AS pref
+                FROM _typed t
+                WHERE NOT t._rejected
+                  AND (t.account_id IS NULL
+                       OR t.account_id NOT IN (SELECT account_id FROM accounts))
+            ),
+            by_cn AS (
+                SELECT r._row, min(k.account_id) AS id FROM rows r
+                JOIN {META_SCHEMA}.account_keys k ON k.corporate_number = r.cn
+                GROUP BY r._row
+            ),
+            by_name AS (
+                SELECT r._row, min(k.account_id) AS id FROM rows r
+                JOIN {META_SCHEMA}.account_keys k
+                  ON k.name_key = r.name_key AND k.prefecture IS NOT DISTINCT FROM r.pref
+                 AND (k.corporate_number IS NULL OR r.cn IS NULL OR k.corporate_number = r.cn)
+                GROUP BY r._row HAVING count(DISTINCT k.account_id) = 1
+            )
+            SELECT r._row, coalesce(c.id, n.id) AS matched
+            FROM rows r LEFT JOIN by_cn c USING (_row) LEFT JOIN by_name n USING (_row)
+            WHERE coalesce(c.id, n.id) IS NOT NULL"""
+    )
+    con.execute("UPDATE _typed SET account_id = m.matched FROM _match m WHERE _typed._row = m._row")
+    ident = (
+        "coalesce(corporate_number, _xv__name_key || '|' || coalesce(prefecture, ''))"
+        if "corporate_number" in present
+        else "_xv__name_key || '|' || coalesce(prefecture, '')"
+    )
+    if "prefecture" not in present:
+        ident = ident.replace("coalesce(prefecture, '')", "''")
+    con.execute(
+        f"""UPDATE _typed SET account_id = 'A' || substr(sha256({ident}), 1, 12)
+            WHERE account_id IS NULL AND NOT _rejected"""
+    )
+    con.execute(
+        f"""INSERT INTO {META_SCHEMA}.account_aliases
+            SELECT DISTINCT t._source_id, t.account_id FROM _typed t
+            WHERE t._source_id IS NOT NULL AND t._source_id <> t.account_id AND NOT t._rejected
+              AND NOT EXISTS (SELECT 1 FROM {META_SCHEMA}.account_aliases a
+                              WHERE a.source_id = t._source_id AND a.account_id = t.account_id)"""
+    )
+
+
+def _translate_aliases(con: duckdb.DuckDBPyConnection, spec: Table, present: list[str]) -> None:
+    if "account_id" in present:
+        con.execute(
+            f"""UPDATE _typed SET account_id = a.account_id
+                FROM {META_SCHEMA}.account_aliases a WHERE _typed.account_id = a.source_id"""
+        )
+
+
+def _check_references(
+    con: duckdb.DuckDBPyConnection,
+    spec: Table,
+    present: list[str],
+    file_name: str,
+    rejects: list[_Reject],
+) -> None:
+    """Reject rows whose account does not exist; other references only when their table has rows."""
+    for c in present:
+        col = spec.column(c)
+        ref = col.references
+        if not ref or ref == spec.name:
+            continue
+        key = TABLES[ref].key[0]
+        if ref != "accounts":
+            n = con.execute(f"SELECT count(*) FROM {q(ref)}").fetchone()
+            if not n or n[0] == 0:
+                continue
+        label = col.ja
+        msg = (
+            f"{label} '{{v}}' は {TABLES[ref].ja} にありません / unknown {col.en} — "
+            f"import {ref} first or correct the id"
+        )
+        bad = con.execute(
+            f"""SELECT _row, {q(c)} FROM _typed
+                WHERE NOT _rejected AND {q(c)} IS NOT NULL
+                  AND {q(c)} NOT IN (SELECT {q(key)} FROM {q(ref)} WHERE {q(key)} IS NOT NULL)
+                ORDER BY _row"""
+        ).fetchall()
+        if not bad:
+            continue
+        for row, v in bad:
+            rejects.append(_Reject(file_name, row, label, v, msg.replace("{v}", str(v))))
+        con.execute(
+            f"""UPDATE _typed SET _rejected = true
+                WHERE NOT _rejected AND {q(c)} IS NOT NULL
+                  AND {q(c)} NOT IN (SELECT {q(key)} FROM {q(ref)} WHERE {q(key)} IS NOT NULL)"""
+        )
+
+
+def _merge_duplicates(
+    con: duckdb.DuckDBPyConnection,
+    spec: Table,
+    cols: list[str],
+    extra_cols: list[str],
+    file_name: str,
+    rejects: list[_Reject],
+) -> int:
+    keys = ", ".join(q(k) for k in spec.key)
+    all_cols = cols + extra_cols
+    dup = con.execute(
+        f"""SELECT count(*) - count(DISTINCT ({keys})) FROM _typed WHERE NOT _rejected"""
+    ).fetchone()
+    n_dup = int(dup[0]) if dup else 0
+    if n_dup == 0:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _clean AS SELECT {', '.join(q(c) for c in all_cols)} "
+            "FROM _typed WHERE NOT _rejected"
+        )
+        return 0
+    for row, key_text, first in con.execute(
+        f"""SELECT _row, concat_ws('/', {keys}), min(_row) OVER w FROM _typed
+            WHERE NOT _rejected
+            WINDOW w AS (PARTITION BY {keys})
+            QUALIFY count(*) OVER w > 1 AND _row <> min(_row) OVER w
+            ORDER BY _row"""
+    ).fetchall():
+        rejects.append(
+            _Reject(
+                file_name,
+                row,
+                "/".join(spec.column(k).ja for k in spec.key),
+                key_text,
+                f"重複キー: {first}行目に統合しました (後の行の空でない値を優先) / "
+                f"duplicate key: merged with row {first} (later non-empty values win)",
+                "merged",
+            )
+        )
+    aggs = [
+        q(c)
+        if c in spec.key
+        else f"arg_max({q(c)}, _row) FILTER (WHERE {q(c)} IS NOT NULL) AS {q(c)}"
+        for c in all_cols
+    ]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _clean AS SELECT {', '.join(aggs)} FROM _typed "
+        f"WHERE NOT _rejected GROUP BY {keys}"
+    )
+    return n_dup
+
+
+def _ensure_extra_columns(con: duckdb.DuckDBPyConnection, spec: Table, extras: list[str]) -> None:
+    existing = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'main' AND table_name = ?",
+            [spec.name],
+        ).fetchall()
+    }
+    for h in extras:
+        if h not in existing and h not in spec.column_names:
+            con.execute(f"ALTER TABLE {q(spec.name)} ADD COLUMN {q(h)} VARCHAR")
+
+
+def _upsert(
+    con: duckdb.DuckDBPyConnection, spec: Table, cols: list[str], extras: list[str]
+) -> tuple[int, int, int]:
+    """Merge ``_clean`` into the table; return (inserted, updated, unchanged)."""
+    tname = q(spec.name)
+    on = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in spec.key)
+    table_cols = [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' "
+            "AND table_name = ? ORDER BY column_index",
+            [spec.name],
+        ).fetchall()
+    ]
+    src_of = {c: f"s.{q(c)}" for c in cols}
+    src_of.update({h: f"s.{q('x:' + h)}" for h in extras})
+    merged = []
+    for c in table_cols:
+        if c in spec.key:
+            merged.append(f"s.{q(c)} AS {q(c)}")
+        elif c in src_of:
+            merged.append(f"coalesce({src_of[c]}, t.{q(c)}) AS {q(c)}")
+        else:
+            merged.append(f"t.{q(c)} AS {q(c)}")
+    changed = (
+        " OR ".join(
+            f"({src_of[c]} IS NOT NULL AND {src_of[c]} IS DISTINCT FROM t.{q(c)})"
+            for c in table_cols
+            if c in src_of and c not in spec.key
+        )
+        or "false"
+    )
+    first_key = q(spec.key[0])
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _merged AS
+            SELECT {", ".join(merged)},
+                   t.{first_key} IS NULL AS _new,
+                   t.{first_key} IS NULL OR ({changed}) AS _changed
+            FROM _clean s LEFT JOIN {tname} t ON {on}"""
+    )
+    counts = con.execute(
+        "SELECT count(*) FILTER (WHERE _new), count(*) FILTER (WHERE _changed AND NOT _new), "
+        "count(*) FILTER (WHERE NOT _changed) FROM _merged"
+    ).fetchone()
+    ins, upd, same = (int(x) for x in counts) if counts else (0, 0, 0)
+    if upd:
+        keys = ", ".join(q(k) for k in spec.key)
+        con.execute(
+            f"DELETE FROM {tname} WHERE ({keys}) IN "
+            f"(SELECT ({keys}) FROM _merged WHERE _changed AND NOT _new)"
+        )
+    if ins or upd:
+        col_list = ", ".join(q(c) for c in table_cols)
+        con.execute(
+            f"INSERT INTO {tname} ({col_list}) SELECT {col_list} FROM _merged WHERE _changed"
+        )
+    return ins, upd, same
+
+
+def _refresh_account_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Upsert the match keys (name key, prefecture, 法人番号) of the accounts just written."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _keys AS
+            SELECT a.account_id,
+                   coalesce(any_value(t._xv__name_key), any_value(k.name_key)) AS name_key,
+                   any_value(a.prefecture) AS prefecture,
+                   any_value(a.corporate_number) AS corporate_number
+            FROM accounts a
+            JOIN _typed t ON t.account_id = a.account_id AND NOT t._rejected
+            LEFT JOIN {META_SCHEMA}.account_keys k ON k.account_id = a.account_id
+            GROUP BY a.account_id"""
+    )
+    con.execute(
+        f"DELETE FROM {META_SCHEMA}.account_keys WHERE account_id IN (SELECT account_id FROM _keys)"
+    )
+    con.execute(f"INSERT INTO {META_SCHEMA}.account_keys SELECT * FROM _keys")
+
+
+def _write_rejects(rejects: list[_Reject], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["ファイル/file", "行/row", "列/column", "値/value", "理由/reason", "種別/kind"])
+        for r in rejects:
+            w.writerow(
+                [
+                    r.file,
+                    r.row if r.row is not None else "",
+                    r.column,
+                    r.value or "",
+                    r.reason,
+                    r.kind,
+                ]
+            )

@@ -1,0 +1,280 @@
+"""Column mappings: source headers → canonical columns, source values → canonical values.
+
+A mapping is a small YAML file::
+
+    columns:                 # source header -> canonical column
+      取引先名: name
+      従業員数: employees
+    values:                  # canonical column -> {source value: canonical value}
+      status: {顧客: customer, 見込み客: prospect}
+
+or, for several tables at once (the built-in presets' form)::
+
+    name: salesforce_ja
+    tables:
+      accounts: {columns: {...}, values: {...}}
+
+Headers are compared after NFKC, case folding and removing spaces, so
+``取引先 ID``, ``取引先ID`` and ``取引先ＩＤ`` are the same header. Canonical
+headers (``account_id``) and the canonical Japanese labels of the schema
+registry (``取引先ID``) need no mapping. Headers that map to nothing are kept
+as extra columns.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rashinban._errors import MappingError
+from rashinban.schema import Table
+
+_SPACE = re.compile(r"[\s_\-・]+")
+
+#: Values every import understands for the enum columns, before any mapping.
+ENUM_SYNONYMS: dict[str, dict[str, str]] = {
+    "status": {
+        "見込み客": "prospect",
+        "見込": "prospect",
+        "見込み": "prospect",
+        "prospect": "prospect",
+        "顧客": "customer",
+        "既存顧客": "customer",
+        "customer": "customer",
+        "解約": "churned",
+        "解約済み": "churned",
+        "離反": "churned",
+        "churned": "churned",
+        "未対応": "open",
+        "対応中": "open",
+        "open": "open",
+        "商談化": "converted",
+        "取引開始済み": "converted",
+        "converted": "converted",
+        "不適格": "disqualified",
+        "失格": "disqualified",
+        "disqualified": "disqualified",
+    },
+    "outcome": {
+        "受注": "won",
+        "成約": "won",
+        "closed won": "won",
+        "won": "won",
+        "失注": "lost",
+        "closed lost": "lost",
+        "lost": "lost",
+        "商談中": "open",
+        "進行中": "open",
+        "open": "open",
+    },
+    "kind": {
+        "新規": "new",
+        "new": "new",
+        "new business": "new",
+        "拡大": "expansion",
+        "アップセル": "expansion",
+        "クロスセル": "expansion",
+        "追加": "expansion",
+        "expansion": "expansion",
+        "更新": "renewal",
+        "renewal": "renewal",
+        "インタビュー": "interview",
+        "interview": "interview",
+        "勝敗分析": "win_loss",
+        "win/loss": "win_loss",
+        "win_loss": "win_loss",
+        "商談メモ": "meeting",
+        "打ち合わせ": "meeting",
+        "meeting": "meeting",
+        "その他": "other",
+        "other": "other",
+        "競合": "competitor",
+        "competitor": "competitor",
+        "規制": "regulation",
+        "法規制": "regulation",
+        "regulation": "regulation",
+        "技術": "technology",
+        "technology": "technology",
+        "製品": "product",
+        "product": "product",
+        "価格": "pricing",
+        "pricing": "pricing",
+    },
+    "role": {
+        "決裁者": "decision_maker",
+        "意思決定者": "decision_maker",
+        "decision maker": "decision_maker",
+        "decision_maker": "decision_maker",
+        "影響者": "influencer",
+        "推進者": "influencer",
+        "influencer": "influencer",
+        "利用者": "user",
+        "ユーザー": "user",
+        "user": "user",
+        "購買担当": "purchaser",
+        "購買": "purchaser",
+        "purchaser": "purchaser",
+        "その他": "other",
+        "other": "other",
+    },
+}
+
+
+def header_key(header: str) -> str:
+    """The form headers are compared in: NFKC, case-folded, no spaces or separators."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", header)).casefold()
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """How one file's headers and values map onto one canonical table."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    source: str = "canonical"
+
+    def resolve(self, table: Table, headers: tuple[str, ...]) -> dict[str, str]:
+        """Return ``{source header: canonical column}`` for the headers that map.
+
+        Raises :class:`MappingError` if two headers map to the same column or a
+        mapping targets a column the table does not have.
+        """
+        known = set(table.column_names)
+        by_key: dict[str, str] = {}
+        for col in table.columns:
+            by_key[header_key(col.name)] = col.name
+            by_key[header_key(col.ja)] = col.name
+            by_key[header_key(col.en)] = col.name
+        for src, dst in self.columns.items():
+            if dst not in known:
+                raise MappingError(
+                    f"mapping {src!r} → {dst!r}: {table.name} has no column {dst!r}",
+                    file=self.source,
+                    fix="map to one of: " + ", ".join(table.column_names),
+                )
+            by_key[header_key(src)] = dst
+        out: dict[str, str] = {}
+        taken: dict[str, str] = {}
+        for h in headers:
+            found = by_key.get(header_key(h))
+            if found is None:
+                continue
+            dst = found
+            if dst in taken:
+                raise MappingError(
+                    f"headers {taken[dst]!r} and {h!r} both map to {dst}",
+                    file=self.source,
+                    column=h,
+                    fix="rename or drop one of them, or map one explicitly to another column",
+                )
+            taken[dst] = h
+            out[h] = dst
+        return out
+
+    def value_map(self, column: str) -> dict[str, str]:
+        """Source value → canonical value for ``column`` (keys NFKC-normalised, case-folded)."""
+        merged = {**ENUM_SYNONYMS.get(column, {}), **self.values.get(column, {})}
+        return {_value_key(k): v for k, v in merged.items()}
+
+
+def _value_key(value: Any) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip().casefold()
+
+
+def _parse_table_block(block: Any, source: str) -> Mapping:
+    if not isinstance(block, dict):
+        raise MappingError("a mapping must be a YAML mapping", file=source, fix=_EXAMPLE)
+    cols = block.get("columns") or {}
+    vals = block.get("values") or {}
+    if not isinstance(cols, dict) or not isinstance(vals, dict):
+        raise MappingError(
+            "'columns' and 'values' must be YAML mappings", file=source, fix=_EXAMPLE
+        )
+    values: dict[str, dict[str, str]] = {}
+    for col, vm in vals.items():
+        if not isinstance(vm, dict):
+            raise MappingError(
+                f"values of {col!r} must be a mapping of source value to canonical value",
+                file=source,
+                fix=_EXAMPLE,
+            )
+        values[str(col)] = {str(k): str(v) for k, v in vm.items()}
+    return Mapping({str(k): str(v) for k, v in cols.items()}, values, source)
+
+
+_EXAMPLE = "write e.g. 'columns: {取引先名: name}' and 'values: {status: {顧客: customer}}'"
+
+
+def load_mapping(path: Path, table: str) -> Mapping:
+    """Read a mapping file for ``table`` (single-table or ``tables:`` form)."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise MappingError("mapping file not found", file=str(path), fix="check the path") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise MappingError(
+            f"cannot read the mapping: {str(exc).splitlines()[0]}",
+            file=path.name,
+            fix="check the YAML syntax (save as UTF-8)",
+        ) from None
+    return _mapping_from_doc(doc, table, path.name)
+
+
+def _mapping_from_doc(doc: Any, table: str, source: str) -> Mapping:
+    if isinstance(doc, dict) and "tables" in doc:
+        tables = doc["tables"]
+        if not isinstance(tables, dict) or table not in tables:
+            raise MappingError(
+                f"the mapping has no section for table {table!r}",
+                file=source,
+                fix=f"add 'tables: {{{table}: {{columns: …}}}}'",
+            )
+        return _parse_table_block(tables[table], source)
+    return _parse_table_block(doc or {}, source)
+
+
+@cache
+def presets() -> dict[str, dict[str, Any]]:
+    """The built-in presets (Salesforce, HubSpot, kintone exports), by name."""
+    out: dict[str, dict[str, Any]] = {}
+    folder = resources.files("rashinban.importing") / "presets"
+    for entry in folder.iterdir():
+        if entry.name.endswith(".yaml"):
+            doc = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            out[str(doc.get("name") or entry.name[:-5])] = doc
+    return out
+
+
+def preset_mapping(name: str, table: str) -> Mapping:
+    docs = presets()
+    if name not in docs:
+        raise MappingError(f"unknown preset {name!r}", fix="use one of: " + ", ".join(sorted(docs)))
+    return _mapping_from_doc(docs[name], table, f"preset {name}")
+
+
+def detect_preset(table: Table, headers: tuple[str, ...]) -> Mapping:
+    """Pick the preset whose headers best cover this file's, or the canonical mapping.
+
+    A preset is chosen only when it maps the table's key (or, for accounts, the
+    name) and more headers than the canonical names do.
+    """
+    base = Mapping()
+    best, best_count = base, len(base.resolve(table, headers))
+    for name in sorted(presets()):
+        try:
+            m = preset_mapping(name, table.name)
+        except MappingError:
+            continue
+        resolved = m.resolve(table, headers)
+        targets = set(resolved.values())
+        needed = set(table.key) if table.name != "accounts" else {"name"}
+        if needed <= targets and len(resolved) > best_count:
+            best, best_count = m, len(resolved)
+    return best

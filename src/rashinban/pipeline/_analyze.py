@@ -1,0 +1,153 @@
+"""``analyze``: run every registered analysis for an as-of date and store the results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rashinban._errors import NotEnoughDataError
+from rashinban.engine import data_end_date
+from rashinban.pipeline._registry import ANALYSES, AnalysisResult, Context
+from rashinban.workspace import META_SCHEMA, RESULTS_SCHEMA, Workspace
+
+_RUNS_DDL = f"""CREATE TABLE IF NOT EXISTS {META_SCHEMA}.runs (
+    run_id VARCHAR, analysis VARCHAR, as_of DATE, computed_at TIMESTAMP,
+    seconds DOUBLE, summary JSON, status VARCHAR, message VARCHAR)"""
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    as_of: dt.date
+    results: dict[str, AnalysisResult] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def resolve_as_of(ws: Workspace, as_of: dt.date | None, backend: Any = None) -> dt.date:
+    """The given date, else ``[analysis] as_of`` from settings, else the end of the data."""
+    if as_of is not None:
+        return as_of
+    configured = str(ws.config.get("analysis", {}).get("as_of") or "")
+    if configured:
+        return dt.date.fromisoformat(configured)
+    end = data_end_date(backend if backend is not None else ws.backend())
+    if end is None:
+        raise NotEnoughDataError(
+            "the workspace holds no activity data to analyse",
+            fix="import orders, deals, leads or usage first (rashinban import …)",
+        )
+    return end
+
+
+def analyze(
+    ws: Workspace,
+    *,
+    as_of: dt.date | None = None,
+    only: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RunReport:
+    """Run the analyses (all, or ``only``) as of ``as_of`` and store their results.
+
+    An analysis that lacks data records why (``NotEnoughDataError``) and the
+    others still run.
+    """
+    say = progress or (lambda _m: None)
+    backend = ws.backend(read_only=True)
+    day = resolve_as_of(ws, as_of, backend)
+    ctx = Context(ws, backend, day)
+    run_id = hashlib.sha256(f"{day}|{time.time_ns()}".encode()).hexdigest()[:16]
+    report = RunReport(run_id, day)
+    for analysis in ANALYSES:
+        if only and analysis.name not in only:
+            continue
+        say(f"{analysis.title_ja} / {analysis.title_en}")
+        t0 = time.perf_counter()
+        try:
+            result = analysis.run(ctx)
+        except NotEnoughDataError as exc:
+            report.failures[analysis.name] = str(exc)
+            continue
+        report.seconds[analysis.name] = time.perf_counter() - t0
+        ctx.results[analysis.name] = result
+        report.results[analysis.name] = result
+    backend.disconnect()
+    _store(ws, report)
+    return report
+
+
+def _store(ws: Workspace, report: RunReport) -> None:
+    """Write all results in one transaction: a run is stored whole or not at all."""
+    now = dt.datetime.now()
+    with ws.connect() as con:
+        con.execute(_RUNS_DDL)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, result in report.results.items():
+                for key, frame in result.tables.items():
+                    table = f'{RESULTS_SCHEMA}."{name}__{key}"'
+                    con.register("_frame", frame)
+                    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
+                    con.unregister("_frame")
+                con.execute(
+                    f"INSERT INTO {META_SCHEMA}.runs VALUES (?, ?, ?, ?, ?, ?, 'ok', NULL)",
+                    [
+                        report.run_id,
+                        name,
+                        report.as_of,
+                        now,
+                        report.seconds.get(name, 0.0),
+                        json.dumps(result.summary, ensure_ascii=False, default=str),
+                    ],
+                )
+            for name, message in report.failures.items():
+                con.execute(
+                    f"INSERT INTO {META_SCHEMA}.runs VALUES (?, ?, ?, ?, 0, NULL, 'skipped', ?)",
+                    [report.run_id, name, report.as_of, now, message],
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+def latest_results(ws: Workspace) -> dict[str, dict[str, Any]]:
+    """The summaries of the latest stored run, by analysis name (empty before ``analyze``)."""
+    with ws.connect(read_only=True) as con:
+        exists = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'runs'",
+            [META_SCHEMA],
+        ).fetchone()
+        if not exists or not exists[0]:
+            return {}
+        rows = con.execute(
+            f"""SELECT analysis, as_of, summary, status, message FROM {META_SCHEMA}.runs
+                WHERE run_id = (SELECT run_id FROM {META_SCHEMA}.runs
+                                ORDER BY computed_at DESC LIMIT 1)"""
+        ).fetchall()
+    return {
+        a: {
+            "as_of": d,
+            "summary": json.loads(s) if s else {},
+            "status": st,
+            "message": msg,
+        }
+        for a, d, s, st, msg in rows
+    }
+
+
+def load_result_table(ws: Workspace, analysis: str, key: str) -> Any:
+    """A stored result table as a DataFrame, or None if the analysis has not stored it."""
+    with ws.connect(read_only=True) as con:
+        found = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+            [RESULTS_SCHEMA, f"{analysis}__{key}"],
+        ).fetchone()
+        if not found or not found[0]:
+            return None
+        return con.execute(f'SELECT * FROM {RESULTS_SCHEMA}."{analysis}__{key}"').df()

@@ -1,0 +1,61 @@
+"""The analyses ``rashinban analyze`` runs, declared as data.
+
+Each :class:`Analysis` is a pure function of a :class:`Context` (workspace
+backend + as-of date) returning result tables and a JSON-able summary. The
+pipeline stores both in the workspace (schema ``rb_results``, table
+``rb_meta.runs``); the report and the demo summary read them from there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from rashinban.workspace import Workspace
+
+
+@dataclass
+class Context:
+    """What every analysis is given: the workspace, its Ibis backend and the as-of date."""
+
+    ws: Workspace
+    backend: Any
+    as_of: dt.date
+    params: dict[str, Any] = field(default_factory=dict)
+    results: dict[str, AnalysisResult] = field(default_factory=dict)
+
+
+@dataclass
+class AnalysisResult:
+    """Result tables (stored as ``rb_results.<analysis>__<name>``) and a summary."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    name: str
+    title_ja: str
+    title_en: str
+    run: Callable[[Context], AnalysisResult]
+
+
+def _profile(ctx: Context) -> AnalysisResult:
+    from rashinban.engine import profile
+
+    frame = profile(ctx.backend)
+    per_table = frame.groupby("table", sort=False)["rows"].first()
+    return AnalysisResult(
+        {"columns": frame},
+        {"rows": {str(k): int(v) for k, v in per_table.items()}},
+    )
+
+
+ANALYSES: list[Analysis] = [
+    Analysis("profile", "データ概要", "Data profile", _profile),
+]

@@ -1,0 +1,163 @@
+"""Charts as inline SVG strings (matplotlib, text kept as text).
+
+``svg.fonttype = "none"`` leaves labels as SVG text so the browser renders
+Japanese with its own fonts: the report needs no font files and no network.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+
+_STYLE: Any = {
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Hiragino Sans", "Yu Gothic", "Meiryo", "Noto Sans CJK JP", "DejaVu Sans"],
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 10,
+    "figure.dpi": 96,
+}
+PALETTE = ["#1f5f8b", "#e07b39", "#3a9d5d", "#c0392b", "#8e6bb8", "#7f8c8d", "#d4a017"]
+
+
+def _svg(fig: Any) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
+
+
+def bar(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    title: str = "",
+    xlabel: str = "",
+    horizontal: bool = True,
+    color: str = PALETTE[0],
+    fmt: str = "{:,.0f}",
+) -> str:
+    with plt.rc_context(_STYLE):
+        height = max(1.6, 0.28 * len(labels) + 0.8) if horizontal else 3.0
+        fig, ax = plt.subplots(figsize=(6.4, height))
+        if horizontal:
+            pos = list(range(len(labels)))[::-1]
+            ax.barh(pos, values, color=color)
+            ax.set_yticks(pos, [str(lbl) for lbl in labels])
+            for p, v in zip(pos, values, strict=True):
+                ax.text(v, p, " " + fmt.format(v), va="center", fontsize=8)
+            ax.set_xlabel(xlabel)
+        else:
+            ax.bar(range(len(labels)), values, color=color)
+            ax.set_xticks(range(len(labels)), [str(lbl) for lbl in labels], rotation=45, ha="right")
+            ax.set_ylabel(xlabel)
+        ax.set_title(title, loc="left")
+        return _svg(fig)
+
+
+def histogram(values: Sequence[float], *, title: str = "", xlabel: str = "", bins: int = 30) -> str:
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(6.4, 2.6))
+        ax.hist(list(values), bins=bins, color=PALETTE[0])
+        ax.set_title(title, loc="left")
+        ax.set_xlabel(xlabel)
+        return _svg(fig)
+
+
+def heatmap(
+    matrix: Sequence[Sequence[float]],
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    *,
+    title: str = "",
+    xlabel: str = "",
+    ylabel: str = "",
+    fmt: str = "{:,.0f}",
+) -> str:
+    import numpy as np
+
+    data = np.asarray(matrix, dtype=float)
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(0.7 * len(col_labels) + 2.2, 0.45 * len(row_labels) + 1.2))
+        ax.imshow(data, cmap="Blues", aspect="auto")
+        ax.set_xticks(range(len(col_labels)), [str(c) for c in col_labels], rotation=30, ha="right")
+        ax.set_yticks(range(len(row_labels)), [str(r) for r in row_labels])
+        top = np.nanmax(data) if data.size else 0
+        for i in range(data.shape[0]):
+            for j in range(data.shape[1]):
+                v = data[i, j]
+                if v == v:
+                    ax.text(
+                        j,
+                        i,
+                        fmt.format(v),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if top and v > top * 0.6 else "black",
+                    )
+        ax.set_title(title, loc="left")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        return _svg(fig)
+
+
+def lines(
+    x: Sequence[Any],
+    series: dict[str, Sequence[float]],
+    *,
+    title: str = "",
+    ylabel: str = "",
+    marks: Sequence[tuple[Any, str]] = (),
+) -> str:
+    """Line chart of several series over ``x``; ``marks`` draws labelled vertical lines."""
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(6.8, 2.8))
+        for i, (name, ys) in enumerate(series.items()):
+            ax.plot(list(x), list(ys), label=name, color=PALETTE[i % len(PALETTE)], linewidth=1.4)
+        for at, label in marks:
+            ax.axvline(at, color="#999", linestyle="--", linewidth=0.8)
+            ax.text(at, ax.get_ylim()[1], " " + label, fontsize=7, va="top", rotation=90)
+        ax.set_title(title, loc="left")
+        ax.set_ylabel(ylabel)
+        if len(series) > 1:
+            ax.legend(fontsize=7, frameon=False)
+        fig.autofmt_xdate()
+        return _svg(fig)
+
+
+def bubbles(
+    x: Sequence[float],
+    y: Sequence[float],
+    size: Sequence[float],
+    labels: Sequence[str],
+    *,
+    title: str = "",
+    xlabel: str = "",
+    ylabel: str = "",
+) -> str:
+    import numpy as np
+
+    s = np.asarray(size, dtype=float)
+    area = 1200 * s / s.max() if s.size and s.max() > 0 else s
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(6.8, 4.0))
+        ax.scatter(list(x), list(y), s=area, alpha=0.5, color=PALETTE[0], edgecolor="white")
+        for xi, yi, lbl in zip(x, y, labels, strict=True):
+            ax.annotate(str(lbl), (xi, yi), fontsize=7, ha="center")
+        ax.set_title(title, loc="left")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        return _svg(fig)

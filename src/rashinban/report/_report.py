@@ -1,0 +1,58 @@
+"""The self-contained HTML report: every chart inline, no network, Japanese by default."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from rashinban._version import __version__
+from rashinban.pipeline import latest_results, load_result_table
+from rashinban.report._i18n import t
+from rashinban.report._sections import SECTIONS, ReportContext
+from rashinban.workspace import Workspace
+
+
+def build_report(ws: Workspace, *, lang: str | None = None) -> str:
+    """Render the report for the latest stored analysis run as one HTML string."""
+    language = lang or ws.lang
+    runs = latest_results(ws)
+    ctx = ReportContext(ws, language, runs, lambda a, k: load_result_table(ws, a, k))
+    rendered = []
+    for section in SECTIONS:
+        body = section.render(ctx) if runs else None
+        if body:
+            rendered.append(
+                {"id": section.name, "title": t(section.title_key, language), "body": body}
+            )
+    skipped = {a: r["message"] for a, r in runs.items() if r["status"] != "ok"}
+    as_of = next((r["as_of"] for r in runs.values()), None)
+    env = jinja2.Environment(autoescape=jinja2.select_autoescape(["html", "j2"]))
+    template = env.from_string(
+        (resources.files("rashinban.report") / "templates" / "report.html.j2").read_text("utf-8")
+    )
+    return template.render(
+        lang=language,
+        t=lambda k: t(k, language),
+        sections=rendered,
+        skipped=skipped,
+        as_of=as_of,
+        workspace=ws.config["workspace"]["name"],
+        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        version=__version__,
+    )
+
+
+def write_report(
+    ws: Workspace, path: str | os.PathLike[str] | None = None, *, lang: str | None = None
+) -> Path:
+    """Write the report (default ``report.html`` in the workspace) atomically; return its path."""
+    target = Path(path) if path else ws.path / "report.html"
+    text = build_report(ws, lang=lang)
+    tmp = target.with_suffix(target.suffix + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+    return target

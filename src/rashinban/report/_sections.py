@@ -1,0 +1,88 @@
+"""Report sections, declared in order. Each renders HTML from stored results or returns None."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from rashinban.report import _charts as charts
+from rashinban.report._i18n import t
+from rashinban.workspace import META_SCHEMA, Workspace
+
+
+@dataclass
+class ReportContext:
+    ws: Workspace
+    lang: str
+    runs: dict[str, dict[str, Any]]
+    load: Callable[[str, str], pd.DataFrame | None]
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    title_key: str
+    render: Callable[[ReportContext], str | None]
+
+
+def table_html(frame: pd.DataFrame, *, max_rows: int = 50, floatfmt: str = "{:,.3g}") -> str:
+    """A plain HTML table (escaped), for small result frames."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for _, row in frame.head(max_rows).iterrows():
+        cells = []
+        for v in row:
+            if isinstance(v, float):
+                text = "" if v != v else floatfmt.format(v)
+                cells.append(f'<td class="num">{text}</td>')
+            elif isinstance(v, int):
+                cells.append(f'<td class="num">{v:,}</td>')
+            else:
+                cells.append(f"<td>{html.escape('' if v is None else str(v))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = ""
+    if len(frame) > max_rows:
+        more = f'<p class="note">… {len(frame) - max_rows:,} more</p>'
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+
+
+def _profile(ctx: ReportContext) -> str | None:
+    frame = ctx.load("profile", "columns")
+    if frame is None:
+        return None
+    lang = ctx.lang
+    per_table = frame.groupby("table", sort=False)["rows"].first()
+    chart = charts.bar(
+        list(per_table.index), list(per_table.values), title=t("rows_per_table", lang)
+    )
+    cols = frame[["table", "column", "filled_share", "distinct", "min", "max"]].copy()
+    cols["filled_share"] = (cols["filled_share"] * 100).round(1).astype(str) + "%"
+    cols.columns = [t(k, lang) for k in ("table", "column", "filled", "distinct", "min", "max")]
+    parts = [
+        chart,
+        "<details><summary>",
+        t("column", lang),
+        "</summary>",
+        table_html(cols, max_rows=400),
+        "</details>",
+    ]
+    with ctx.ws.connect(read_only=True) as con:
+        imports = con.execute(
+            f"""SELECT table_name, file_name, rows_read, rows_inserted, rows_updated, rows_rejected
+                FROM {META_SCHEMA}.imports ORDER BY imported_at"""
+        ).df()
+    if len(imports):
+        imports.columns = [
+            t(k, lang) for k in ("table", "file", "rows", "inserted", "updated", "rejected")
+        ]
+        parts += ["<h3>", t("imports", lang), "</h3>", table_html(imports)]
+    return "".join(parts)
+
+
+SECTIONS: list[Section] = [
+    Section("profile", "profile", _profile),
+]
