@@ -129,18 +129,17 @@ def conversion(column: Column, value_map: dict[str, str]) -> Conversion:
             "BIGINT",
         )
     if kind in ("money", "float"):
-        parse = nz.parse_money if kind == "money" else nz.parse_float
         return Conversion(
             "CASE WHEN regexp_full_match({v}, '-?[0-9]{1,17}(\\.[0-9]+)?') "
             "THEN try_cast({v} AS DOUBLE) END",
-            parse,
+            nz.parse_money if kind == "money" else nz.parse_float,
             "DOUBLE",
         )
     if kind == "enum":
-        parse = _enum(column, value_map)
         if column.values:
             allowed = ", ".join(lit(v) for v in column.values)
-            return Conversion("CASE WHEN {v} IN (" + allowed + ") THEN {v} END", parse, "VARCHAR")
+            fast = "CASE WHEN {v} IN (" + allowed + ") THEN {v} END"
+            return Conversion(fast, _enum(column, value_map), "VARCHAR")
         return Conversion(ascii_text, nz.normalize_text, "VARCHAR")
     raise AssertionError(f"no conversion for kind {kind!r}")  # pragma: no cover
 
@@ -148,20 +147,20 @@ def conversion(column: Column, value_map: dict[str, str]) -> Conversion:
 def slow_path(
     con: duckdb.DuckDBPyConnection,
     source: str,
-    column: str,
+    value_sql: str,
     conv: Conversion,
-    fast_sql: str,
     out_table: str,
 ) -> int:
-    """Parse the distinct values of ``source.column`` that the fast path left NULL.
+    """Parse the distinct values of ``value_sql`` over ``source`` that the fast path leaves NULL.
 
     Writes ``out_table(src, val, <extras…>, err)`` and returns its row count.
     """
     import pyarrow as pa
 
+    fast_sql = conv.fast.replace("{v}", "v")
     rows = con.execute(
-        f"SELECT DISTINCT {q(column)} FROM {q(source)} "
-        f"WHERE {q(column)} IS NOT NULL AND ({fast_sql}) IS NULL"
+        f"SELECT DISTINCT v FROM (SELECT {value_sql} AS v FROM {q(source)}) "
+        f"WHERE v IS NOT NULL AND ({fast_sql}) IS NULL"
     ).fetchall()
     srcs: list[str] = []
     vals: list[Any] = []

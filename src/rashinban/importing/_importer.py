@@ -32,7 +32,7 @@ from rashinban._errors import ImportFileError, RejectedRowsError
 from rashinban.importing._convert import Conversion, blank_to_null, conversion, lit, q, slow_path
 from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
 from rashinban.importing._readers import file_sha256, keep_original, read_raw
-from rashinban.schema import TABLES, Table, get_table
+from rashinban.schema import TABLES, Column, Table, get_table
 from rashinban.workspace import META_SCHEMA, Workspace
 
 Progress = Callable[[str], None]
@@ -256,37 +256,45 @@ def _load_one(
             fix="rename the header or map it with --mapping",
         )
 
-    # 1. trimmed text, NULL for blanks
-    sel = [f"{blank_to_null(q(src_of[c]))} AS {q(c)}" for c in present]
-    sel += [f"{blank_to_null(q(h))} AS {q('x:' + h)}" for h in extras]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _t AS SELECT _row, {', '.join(sel)} FROM _raw")
-
-    # 2. typed conversion: fast SQL + slow Python on distinct leftovers
-    out_cols: list[str] = ["_row"]
+    # 1-2. typed conversion in one pass: SQL fast path, Python slow path on the
+    # distinct leftovers, bounds and derived columns inline (no UPDATE passes).
+    raw_of = {c: blank_to_null(f"r.{q(src_of[c])}") for c in present}
+    inner: list[str] = ["r._row AS _row"]
+    outer: list[str] = ["_row"]
     joins: list[str] = []
-    err_cols: list[str] = []
-    for c in present:
+    errs: list[str] = []
+    derived = _derived_columns(spec, present)
+    for i, c in enumerate(present):
         col = spec.column(c)
         conv: Conversion = conversion(col, m.value_map(c))
-        fast = conv.fast.replace("{v}", f"t.{q(c)}")
-        slow_table = f"_slow_{len(joins)}"
-        slow_path(con, "_t", c, conv, conv.fast.replace("{v}", q(c)), slow_table)
-        alias = f"s{len(joins)}"
-        joins.append(f"LEFT JOIN {slow_table} {alias} ON {alias}.src = t.{q(c)}")
-        value = f"coalesce({fast}, {alias}.val)"
-        out_cols.append(f"CAST({value} AS {conv.sql_type}) AS {q(c)}")
+        slow_path(con, "_raw", blank_to_null(q(src_of[c])), conv, f"_slow_{i}")
+        joins.append(f"LEFT JOIN _slow_{i} s{i} ON s{i}.src = {raw_of[c]}")
+        inner.append(f"{raw_of[c]} AS {q('_s_' + c)}")
+        inner.append(
+            f"CAST(coalesce({conv.fast.replace('{v}', raw_of[c])}, s{i}.val) AS {conv.sql_type}) "
+            f"AS {q('_v_' + c)}"
+        )
+        inner.append(f"s{i}.err AS {q('_se_' + c)}")
         for extra, typ in conv.extra:
-            out_cols.append(f"CAST({alias}.{q(extra)} AS {typ}) AS {q('_xv_' + extra)}")
-        out_cols.append(f"{alias}.err AS {q('_e_' + c)}")
-        out_cols.append(f"t.{q(c)} AS {q('_s_' + c)}")
-        err_cols.append(c)
-    out_cols += [f"t.{q('x:' + h)}" for h in extras]
+            inner.append(f"CAST(s{i}.{q(extra)} AS {typ}) AS {q('_xv_' + extra)}")
+        err = _error_expr(col, c)
+        outer.append(f"{err} AS {q('_e_' + c)}")
+        if c not in derived:
+            outer.append(f"CASE WHEN {err} IS NULL THEN {q('_v_' + c)} END AS {q(c)}")
+        outer.append(q("_s_" + c))
+        errs.append(f"{err} IS NOT NULL")
+    outer += [
+        q("_xv_" + extra) for c in present for extra, _ in conversion(spec.column(c), {}).extra
+    ]
+    inner += [f"{blank_to_null(f'r.{q(h)}')} AS {q('x:' + h)}" for h in extras]
+    outer += [q("x:" + h) for h in extras]
+    outer += _derived_exprs(spec, present)
+    keys_missing = [f"{q('_v_' + k)} IS NULL" for k in spec.key if k in present]
+    outer.append(f"({' OR '.join(errs + keys_missing) or 'false'}) AS _rejected")
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {', '.join(out_cols)} FROM _t t "
-        + " ".join(joins)
+        f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {', '.join(outer)} FROM "
+        f"(SELECT {', '.join(inner)} FROM _raw r {' '.join(joins)})"
     )
-    _apply_derived(con, spec, present)
-    _check_bounds(con, spec, present)
     _collect_value_rejects(con, file_name, spec, present, rejects)
 
     # 3. account ids, aliases and references
@@ -300,7 +308,7 @@ def _load_one(
     fr.rejected += int(bad[0]) if bad else 0
 
     # 4. duplicate keys inside the file: later non-empty values win
-    cols = [c for c in spec.column_names if c in present or c in _derived_targets(spec, present)]
+    cols = [c for c in spec.column_names if c in present or c in derived]
     if spec.name == "accounts" and "account_id" not in cols:
         cols.insert(0, "account_id")
     extra_cols = [f"x:{h}" for h in extras]
@@ -314,54 +322,52 @@ def _load_one(
         _refresh_account_keys(con)
 
 
-def _derived_targets(spec: Table, present: list[str]) -> list[str]:
-    out = []
-    if spec.name == "accounts" and "name" in present and "legal_form" not in present:
-        out.append("legal_form")
-    if "prefecture" in present and "prefecture_code" not in present:
-        out.append("prefecture_code")
+def _error_expr(col: Column, c: str) -> str:
+    """Why ``c``'s value is rejected (NULL when it is fine): unreadable or out of range."""
+    value, src, slow_err = q("_v_" + c), q("_s_" + c), q("_se_" + c)
+    unreadable = lit(
+        f"{col.ja} として読めません / cannot be read as {col.en}"
+        " — 値を確認してください / check the value"
+    )
+    cases = [f"WHEN {src} IS NOT NULL AND {value} IS NULL THEN coalesce({slow_err}, {unreadable})"]
+    if col.low is not None or col.high is not None:
+        cond = []
+        if col.low is not None:
+            cond.append(f"{value} < {col.low}")
+        if col.high is not None:
+            cond.append(f"{value} > {col.high}")
+        rng = f"{col.low:g}–{col.high:g}" if col.low is not None and col.high is not None else ""
+        msg = lit(
+            f"{col.ja} は {rng} の範囲外です / {col.en} out of range {rng}"
+            " — 値を確認してください / check the value"
+        )
+        cases.append(f"WHEN {' OR '.join(cond)} THEN {msg}")
+    return "(CASE " + " ".join(cases) + " END)"
+
+
+def _derived_columns(spec: Table, present: list[str]) -> set[str]:
+    """Columns filled from another column's parse: legal_form (from the name), prefecture_code."""
+    out = set()
+    if spec.name == "accounts" and "name" in present:
+        out.add("legal_form")
+    if "prefecture" in present:
+        out.add("prefecture_code")
     return out
 
 
-def _apply_derived(con: duckdb.DuckDBPyConnection, spec: Table, present: list[str]) -> None:
-    """Fill legal_form and prefecture_code from the parsed name / prefecture."""
-    if spec.name == "accounts" and "name" not in present:
-        con.execute("ALTER TABLE _typed ADD COLUMN _xv__name_key VARCHAR")
-    if spec.name == "accounts" and "name" in present:
-        if "legal_form" in present:
-            con.execute("UPDATE _typed SET legal_form = coalesce(legal_form, _xv_legal_form)")
-        else:
-            con.execute("ALTER TABLE _typed ADD COLUMN legal_form VARCHAR")
-            con.execute("UPDATE _typed SET legal_form = _xv_legal_form")
-    if "prefecture" in present:
-        if "prefecture_code" in present:
-            con.execute(
-                "UPDATE _typed SET prefecture_code = coalesce(_xv_prefecture_code, prefecture_code)"
-            )
-        else:
-            con.execute("ALTER TABLE _typed ADD COLUMN prefecture_code VARCHAR")
-            con.execute("UPDATE _typed SET prefecture_code = _xv_prefecture_code")
-
-
-def _check_bounds(con: duckdb.DuckDBPyConnection, spec: Table, present: list[str]) -> None:
-    for c in present:
-        col = spec.column(c)
-        if col.low is None and col.high is None:
-            continue
-        cond = []
-        if col.low is not None:
-            cond.append(f"{q(c)} < {col.low}")
-        if col.high is not None:
-            cond.append(f"{q(c)} > {col.high}")
-        rng = f"{col.low:g}–{col.high:g}" if col.low is not None and col.high is not None else ""
-        msg = (
-            f"{col.ja} は {rng} の範囲外です / {col.en} out of range {rng}"
-            f" — 値を確認してください / check the value"
-        )
-        con.execute(
-            f"UPDATE _typed SET {q('_e_' + c)} = {lit(msg)}, {q(c)} = NULL "
-            f"WHERE {q(c)} IS NOT NULL AND ({' OR '.join(cond)})"
-        )
+def _derived_exprs(spec: Table, present: list[str]) -> list[str]:
+    """The derived columns' values (a given value wins for legal_form, the parse for codes)."""
+    derived = _derived_columns(spec, present)
+    out = []
+    if "legal_form" in derived:
+        given = q("_v_legal_form") if "legal_form" in present else "NULL"
+        out.append(f"coalesce({given}, _xv_legal_form) AS legal_form")
+    elif spec.name == "accounts":
+        out.append("NULL::VARCHAR AS _xv__name_key")
+    if "prefecture_code" in derived:
+        given = q("_v_prefecture_code") if "prefecture_code" in present else "NULL"
+        out.append(f"coalesce(_xv_prefecture_code, {given}) AS prefecture_code")
+    return out
 
 
 def _collect_value_rejects(
@@ -371,11 +377,6 @@ def _collect_value_rejects(
     present: list[str],
     rejects: list[_Reject],
 ) -> None:
-    errs = [f"{q('_e_' + c)} IS NOT NULL" for c in present]
-    key_missing = [f"{q(k)} IS NULL" for k in spec.key if k in present]
-    cond = " OR ".join(errs + key_missing) or "false"
-    con.execute(f"ALTER TABLE _typed ADD COLUMN _rejected BOOLEAN DEFAULT false")  # noqa: F541
-    con.execute(f"UPDATE _typed SET _rejected = true WHERE {cond}")
     for c in present:
         for row, value, reason in con.execute(
             f"SELECT _row, {q('_s_' + c)}, {q('_e_' + c)} FROM _typed "
