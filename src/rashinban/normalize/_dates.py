@@ -1,0 +1,309 @@
+"""Dates as Japanese CRM exports write them: ISO, slashes, 年月日, 和暦, YYYYMMDD, Excel serials."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from rashinban.normalize._text import invalid, normalize_text
+
+__all__ = ["ERAS", "format_wareki", "parse_date"]
+
+
+class Era(NamedTuple):
+    """One Japanese era (元号): its name, romaji initial, first day and last day."""
+
+    name: str
+    initial: str
+    first: dt.date
+    last: dt.date | None
+
+    @property
+    def offset(self) -> int:
+        """Gregorian year of the era's first year (元年) minus one."""
+        return self.first.year - 1
+
+
+# Era boundaries: the day each era began (大正 1912-07-30, 昭和 1926-12-25, 平成
+# 1989-01-08 by 元号を改める政令, 令和 2019-05-01). 明治 applies from 慶応4年1月1日
+# (1868-01-25), but dates are read only from 1873-01-01, the day Japan adopted the
+# Gregorian calendar (明治5年太政官布告第337号); earlier 明治 dates are lunisolar
+# and do not map day-for-day onto the Gregorian calendar.
+_MEIJI_GREGORIAN = dt.date(1873, 1, 1)
+#: The five modern eras, newest first.
+ERAS: tuple[Era, ...] = (
+    Era("令和", "R", dt.date(2019, 5, 1), None),
+    Era("平成", "H", dt.date(1989, 1, 8), dt.date(2019, 4, 30)),
+    Era("昭和", "S", dt.date(1926, 12, 25), dt.date(1989, 1, 7)),
+    Era("大正", "T", dt.date(1912, 7, 30), dt.date(1926, 12, 24)),
+    Era("明治", "M", dt.date(1868, 1, 25), dt.date(1912, 7, 29)),
+)
+_ERA_BY_NAME = {e.name: e for e in ERAS} | {e.initial.casefold(): e for e in ERAS}
+
+_WEEKDAYS = "月火水木金土日"
+# A weekday in brackets after the date, "(月)", "(月曜日)", "(月・祝)"; it is checked.
+_WD = r"(?:\s*\((?P<wd>[月火水木金土日])(?:曜日?)?(?:・?祝)?\))?"
+# An optional time after the date; it is validated and then dropped. The time zone
+# is not applied: the date stays the calendar date written in the value.
+_TIME = (
+    r"(?:(?:\s*|t)(?P<ap1>午前|午後|am|pm)?\s*(?P<H>[0-9]{1,2})"
+    r"(?::(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:[.,][0-9]{1,9})?)?"
+    r"|時(?:(?P<M2>[0-9]{1,2})分(?:(?P<S2>[0-9]{1,2})秒)?)?)"
+    r"\s*(?P<ap2>am|pm|午前|午後)?"
+    r"\s*(?P<tz>z|utc|jst|gmt|[+-](?P<tzh>[0-9]{2})(?::?(?P<tzm>[0-9]{2}))?)?)?"
+)
+_TAIL = _WD + _TIME
+_ISO_FAST = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_WESTERN = re.compile(
+    r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})" + _TAIL
+)
+_KANJI = re.compile(r"(?P<y>[0-9]{4})年\s*(?P<m>[0-9]{1,2})月\s*(?P<d>[0-9]{1,2})日" + _TAIL)
+_COMPACT = re.compile(
+    r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"
+    r"(?:(?P<H>[0-9]{2})(?P<M>[0-9]{2})(?P<S>[0-9]{2})?)?(?:\.0+)?"
+)
+_WAREKI = re.compile(
+    r"(?P<era>令和|平成|昭和|大正|明治|[rhstm])\s*(?P<y>[0-9]{1,3}|元)"
+    r"(?:年\s*(?P<m>[0-9]{1,2})月\s*(?P<d>[0-9]{1,2})日"
+    r"|(?P<sep>[-/.])(?P<m2>[0-9]{1,2})(?P=sep)(?P<d2>[0-9]{1,2}))" + _TAIL
+)
+_SERIAL = re.compile(r"(?P<n>[0-9]{1,7})(?:\.[0-9]+)?")
+
+# Shapes that are recognisably not a whole date, for a precise reason.
+_DAY_FIRST = re.compile(r"[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4}.*")
+_SHORT_YEAR = re.compile(r"[0-9]{2}[-/.][0-9]{1,2}[-/.][0-9]{1,2}.*")
+_NO_DAY = re.compile(
+    r"(?:[0-9]{4}[-/.][0-9]{1,2}|[0-9]{4}年\s*[0-9]{1,2}月"
+    r"|(?:令和|平成|昭和|大正|明治|[rhstm])\s*(?:[0-9]{1,3}|元)(?:年\s*[0-9]{1,2}月|[-/.][0-9]{1,2}))"
+)
+_FISCAL = re.compile(r".*年度.*")
+_NO_YEAR = re.compile(r"[0-9]{1,2}(?:/[0-9]{1,2}|月\s*[0-9]{1,2}日)")
+_ERA_ONLY_YEAR = re.compile(r"(?:令和|平成|昭和|大正|明治)\s*(?:[0-9]{1,3}|元)年?")
+
+_FIX_FORMAT = ("2024-04-01 の形式で書いてください", "write the date as 2024-04-01")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_MAX_SERIAL = (dt.date.max - _EXCEL_EPOCH).days
+
+
+def parse_date(value: str, *, excel_serial: bool = False) -> dt.date:
+    """Read a calendar date written in any common Japanese or ISO form.
+
+    Accepted (full-width digits too): ISO ``2024-04-01``, with a time
+    ``2024-04-01T09:00:00`` or ``2024-04-01 09:00:00+09:00``; slashes and dots
+    ``2024/4/1``, ``2024/04/01 9:00``, ``2024.4.1``; ``2024年4月1日``;
+    和暦 ``令和6年4月1日``, ``令和元年5月1日``, ``R6.4.1``, ``R06/04/01``,
+    ``H31.4.30``, ``平成31年4月30日``, 昭和, 大正 and 明治 (from 1873-01-01);
+    ``20240401``; a weekday in brackets (``2024/4/1(月)``, checked); Excel
+    serial numbers when ``excel_serial=True``. A time is validated and
+    dropped; a time zone is not applied (the date written is the date kept).
+
+    Parameters
+    ----------
+    value
+        The date as written.
+    excel_serial
+        Read a bare number as an Excel serial day (1900 date system).
+
+    Returns
+    -------
+    datetime.date
+
+    Raises
+    ------
+    InvalidValueError
+        Not a date; a date that does not exist (2024-02-30); a 和暦 date outside
+        its era (平成31年5月1日); an ambiguous day/month order or a two-digit year;
+        a bare number without ``excel_serial``.
+
+    Examples
+    --------
+    >>> parse_date("令和元年5月1日")
+    datetime.date(2019, 5, 1)
+    >>> parse_date("R06/04/01")
+    datetime.date(2024, 4, 1)
+    """
+    # The common case first, without normalisation or cache bookkeeping.
+    m = _ISO_FAST.fullmatch(value)
+    if m is not None:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            pass  # the slow path words the reason
+    return _parse_date(value, excel_serial)
+
+
+@lru_cache(maxsize=65536)
+def _parse_date(value: str, excel_serial: bool) -> dt.date:
+    text = normalize_text(value).casefold()
+    if text[:1].isdigit():
+        for pattern in (_WESTERN, _KANJI, _COMPACT):
+            m = pattern.fullmatch(text)
+            if m is not None:
+                return _finish(value, int(m["y"]), int(m["m"]), int(m["d"]), m)
+        if excel_serial and (m := _SERIAL.fullmatch(text)) is not None:
+            return _from_serial(value, int(m["n"]))
+    else:
+        m = _WAREKI.fullmatch(text)
+        if m is not None:
+            return _from_wareki(value, m)
+    raise _why_not(value, text, excel_serial)
+
+
+def _finish(value: str, y: int, mo: int, d: int, m: re.Match[str]) -> dt.date:
+    try:
+        day = dt.date(y, mo, d)
+    except ValueError:
+        raise invalid(
+            value,
+            (f"{y}年{mo}月{d}日は存在しない日付です", f"{y}-{mo:02d}-{d:02d} is not a real date"),
+            ("日付を確かめてください", "check the date"),
+        ) from None
+    groups = m.groupdict()
+    wd = groups.get("wd")
+    if wd is not None and _WEEKDAYS.index(wd) != day.weekday():
+        right = _WEEKDAYS[day.weekday()]
+        raise invalid(
+            value,
+            (
+                f"曜日が日付と合いません({day.isoformat()}は{right}曜日)",
+                f"the weekday does not match the date ({day.isoformat()} is a {day:%A})",
+            ),
+            ("日付か曜日を直してください", "correct the date or the weekday"),
+        )
+    if groups.get("H") is not None:
+        _check_time(value, groups)
+    return day
+
+
+def _check_time(value: str, g: dict[str, str | None]) -> None:
+    hour = int(g["H"] or 0)
+    minute = int(g.get("M") or g.get("M2") or 0)
+    second = int(g.get("S") or g.get("S2") or 0)
+    max_hour = 12 if (g.get("ap1") or g.get("ap2")) else 23
+    ok = hour <= max_hour and minute <= 59 and second <= 60
+    if g.get("tzh") is not None:
+        ok = ok and int(g["tzh"] or 0) <= 14 and int(g.get("tzm") or 0) <= 59
+    if not ok:
+        raise invalid(
+            value,
+            ("時刻が正しくありません", "the time of day is not valid"),
+            (
+                "時刻を確かめるか、日付だけを書いてください",
+                "check the time or write the date alone",
+            ),
+        )
+
+
+def _from_wareki(value: str, m: re.Match[str]) -> dt.date:
+    era = _ERA_BY_NAME[m["era"]]
+    year = 1 if m["y"] == "元" else int(m["y"])
+    month, day = (m["m"], m["d"]) if m["m"] is not None else (m["m2"], m["d2"])
+    if year == 0:
+        raise invalid(
+            value,
+            (f"{era.name}0年はありません", f"there is no year 0 of {era.name}"),
+            (f"最初の年は{era.name}元年(1年)です", f"the first year is {era.name}元年 (year 1)"),
+        )
+    date = _finish(value, era.offset + year, int(month), int(day), m)
+    if date < _MEIJI_GREGORIAN:
+        raise invalid(
+            value,
+            (
+                "明治5年以前は旧暦のため西暦に換算できません",
+                "dates before 1873 are in the old lunisolar calendar",
+            ),
+            ("西暦で書いてください", "write the Gregorian date"),
+        )
+    if date < era.first or (era.last is not None and date > era.last):
+        bound = f"{era.first:%Y-%m-%d}〜{era.last:%Y-%m-%d}" if era.last else f"{era.first}〜"
+        raise invalid(
+            value,
+            (
+                f"{era.name}は{bound}です({date.isoformat()}は{format_wareki(date)})",
+                f"the {era.name} era runs {bound} ({date.isoformat()} is {format_wareki(date)})",
+            ),
+            (f"{format_wareki(date)}と書いてください", f"write it as {format_wareki(date)}"),
+        )
+    return date
+
+
+def _from_serial(value: str, n: int) -> dt.date:
+    # Excel's 1900 date system counts 1900-01-01 as day 1 and keeps Lotus 1-2-3's
+    # fictitious 1900-02-29 as day 60, so days from 61 on count from 1899-12-30.
+    if n == 60 or n < 1 or n > _MAX_SERIAL:
+        raise invalid(
+            value,
+            (f"Excelのシリアル値{n}は日付になりません", f"Excel serial {n} is not a date"),
+            _FIX_FORMAT,
+        )
+    return _EXCEL_EPOCH + dt.timedelta(days=n if n > 60 else n + 1)
+
+
+def _why_not(value: str, text: str, excel_serial: bool) -> Exception:
+    if _FISCAL.fullmatch(text):
+        reason = ("年度は日付ではありません", "a fiscal year is not a date")
+        fix = (
+            "年度の初日などの日付を書いてください",
+            "write a date, e.g. the fiscal year's first day",
+        )
+    elif _DAY_FIRST.fullmatch(text):
+        reason = ("日と月の順番が曖昧です", "the day/month order is ambiguous")
+        fix = _FIX_FORMAT
+    elif _SHORT_YEAR.fullmatch(text):
+        reason = ("2桁の年は世紀が分かりません", "a two-digit year does not say the century")
+        fix = _FIX_FORMAT
+    elif _NO_DAY.fullmatch(text) or _ERA_ONLY_YEAR.fullmatch(text):
+        reason = ("日が書かれていません", "the day is missing")
+        fix = ("月初なら1日を付けてください(例: 2024-04-01)", "add the day, e.g. 2024-04-01")
+    elif _NO_YEAR.fullmatch(text):
+        reason = ("年が書かれていません", "the year is missing")
+        fix = _FIX_FORMAT
+    elif not excel_serial and _SERIAL.fullmatch(text):
+        reason = ("Excelのシリアル値のようです", "this looks like an Excel serial number")
+        fix = (
+            "この列でシリアル値を許可するか、Excelで日付形式にしてください",
+            "allow Excel serials for this column or format it as a date in Excel",
+        )
+    else:
+        reason = ("日付として読めません", "not a recognised date")
+        fix = _FIX_FORMAT
+    return invalid(value, reason, fix)
+
+
+def format_wareki(date: dt.date) -> str:
+    """Write a date in 和暦, as Japanese reports and forms show it.
+
+    Parameters
+    ----------
+    date
+        A date (or datetime) on or after 1873-01-01 (明治6年1月1日).
+
+    Returns
+    -------
+    str
+        For example ``令和6年4月1日``; the first year of an era is 元年.
+
+    Raises
+    ------
+    InvalidValueError
+        A date before 1873, when Japan still used the lunisolar calendar.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> format_wareki(datetime.date(2019, 5, 1))
+    '令和元年5月1日'
+    """
+    if isinstance(date, dt.datetime):
+        date = date.date()  # a datetime is a date, but does not compare with one
+    if date < _MEIJI_GREGORIAN:
+        raise invalid(
+            date.isoformat(),
+            ("1873年より前は和暦に換算できません", "dates before 1873 have no Gregorian 和暦"),
+            ("西暦で表示してください", "show the Gregorian date"),
+        )
+    era = next(e for e in ERAS if date >= e.first)
+    year = date.year - era.offset
+    return f"{era.name}{'元' if year == 1 else year}年{date.month}月{date.day}日"
