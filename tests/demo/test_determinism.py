@@ -1,0 +1,29 @@
+"""Same seed, same data; another seed, other data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from rashinban._errors import InvalidValueError
+from rashinban.demo import generate
+
+
+def test_same_seed_equal_frames() -> None:
+    a = generate(300, seed=11)
+    b = generate(300, seed=11)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True)
+
+
+def test_different_seed_different_frames() -> None:
+    a = generate(300, seed=11)
+    b = generate(300, seed=12)
+    assert not a["accounts"].equals(b["accounts"])
+    assert not a["deals"].equals(b["deals"])
+
+
+@pytest.mark.parametrize("n", [0, -5])
+def test_bad_size_is_a_clear_error(n: int) -> None:
+    with pytest.raises(InvalidValueError, match="n_accounts"):
+        generate(n)
