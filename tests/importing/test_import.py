@@ -39,15 +39,42 @@ def read_rejects(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-ACCOUNTS_JA = ["取引先ID", "取引先名", "業種", "都道府県", "従業員数", "年間売上", "法人番号", "作成日"]
+ACCOUNTS_JA = [
+    "取引先ID",
+    "取引先名",
+    "業種",
+    "都道府県",
+    "従業員数",
+    "年間売上",
+    "法人番号",
+    "作成日",
+]
 
 
 def sf_accounts(tmp_path: Path) -> Path:
     """A Salesforce-like export in CP932 with the messiness real exports have."""
     data = [
-        ["A001", "㈱髙橋製作所", "製造業", "東京", "１，２００名", "1,234千円", "1180301018771", "令和6年4月1日"],
+        [
+            "A001",
+            "㈱髙橋製作所",
+            "製造業",
+            "東京",
+            "１，２００名",
+            "1,234千円",
+            "1180301018771",
+            "令和6年4月1日",
+        ],
         ["A002", "ｶﾌﾞｼｷｶﾞｲｼｬ ﾃｽﾄ", "情報通信業", "大阪", "350", "￥45,000,000", "", "2024/4/2"],
-        ["A003", "有限会社 山田商店～本店", "卸売業・小売業", "Tokyo", "12人", "▲1,000", "", "R6.4.3"],
+        [
+            "A003",
+            "有限会社 山田商店～本店",
+            "卸売業・小売業",
+            "Tokyo",
+            "12人",
+            "▲1,000",
+            "",
+            "R6.4.3",
+        ],
         ["A004", "株式会社丸①", "建設業", "13", "約500名", "", "", "2024-04-04"],
     ]
     return write_csv(tmp_path / "取引先.csv", ACCOUNTS_JA, data, "cp932")
@@ -83,7 +110,9 @@ def test_cp932_japanese_headers_and_values(ws: Workspace, tmp_path: Path) -> Non
     assert result.rejected == 1
     assert result.rejects_file is not None
     rej = read_rejects(result.rejects_file)
-    assert [(r["行/row"], r["列/column"], r["値/value"]) for r in rej] == [("5", "従業員数", "約500名")]
+    assert [(r["行/row"], r["列/column"], r["値/value"]) for r in rej] == [
+        ("5", "従業員数", "約500名")
+    ]
     assert result.files[0].encoding == "cp932"
 
 
@@ -107,8 +136,12 @@ def test_reimport_is_a_noop(ws: Workspace, tmp_path: Path) -> None:
 
 
 def test_empty_field_never_erases(ws: Workspace, tmp_path: Path) -> None:
-    f1 = write_csv(tmp_path / "a.csv", ["account_id", "name", "employees"], [["A1", "テスト", 100]], "utf-8")
-    f2 = write_csv(tmp_path / "b.csv", ["account_id", "name", "employees"], [["A1", "", 150]], "utf-8")
+    f1 = write_csv(
+        tmp_path / "a.csv", ["account_id", "name", "employees"], [["A1", "テスト", 100]], "utf-8"
+    )
+    f2 = write_csv(
+        tmp_path / "b.csv", ["account_id", "name", "employees"], [["A1", "", 150]], "utf-8"
+    )
     f3 = write_csv(tmp_path / "c.csv", ["account_id", "employees"], [["A1", ""]], "utf-8")
     import_files(ws, "accounts", [f1])
     r2 = import_files(ws, "accounts", [f2])
@@ -136,7 +169,11 @@ def test_duplicates_in_one_file_are_merged_and_reported(ws: Workspace, tmp_path:
 
 
 def test_unknown_account_is_rejected(ws: Workspace, tmp_path: Path) -> None:
-    import_files(ws, "accounts", [write_csv(tmp_path / "a.csv", ["account_id", "name"], [["A1", "x"]], "utf-8")])
+    import_files(
+        ws,
+        "accounts",
+        [write_csv(tmp_path / "a.csv", ["account_id", "name"], [["A1", "x"]], "utf-8")],
+    )
     deals = write_csv(
         tmp_path / "d.csv",
         ["deal_id", "account_id", "amount", "outcome"],
@@ -198,7 +235,11 @@ def test_parquet(ws: Workspace, tmp_path: Path) -> None:
         ),
         path,
     )
-    import_files(ws, "accounts", [write_csv(tmp_path / "a.csv", ["account_id", "name"], [["A1", "x"]], "utf-8")])
+    import_files(
+        ws,
+        "accounts",
+        [write_csv(tmp_path / "a.csv", ["account_id", "name"], [["A1", "x"]], "utf-8")],
+    )
     import_files(ws, "usage", [path])
     again = import_files(ws, "usage", [path])
     assert rows(ws, "select count(*), sum(value) from usage") == [(2, 22.0)]
@@ -227,7 +268,11 @@ def test_missing_key_column(ws: Workspace, tmp_path: Path) -> None:
 
 
 def test_mapping_file_with_value_map(ws: Workspace, tmp_path: Path) -> None:
-    import_files(ws, "accounts", [write_csv(tmp_path / "a.csv", ["account_id", "name"], [["A1", "x"]], "utf-8")])
+    import_files(
+        ws,
+        "accounts",
+        [write_csv(tmp_path / "a.csv", ["account_id", "name"], [["A1", "x"]], "utf-8")],
+    )
     mapping = tmp_path / "m.yaml"
     mapping.write_text(
         "columns:\n  案件番号: deal_id\n  会社コード: account_id\n  結果区分: outcome\n"
@@ -235,7 +280,10 @@ def test_mapping_file_with_value_map(ws: Workspace, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     deals = write_csv(
-        tmp_path / "d.csv", ["案件番号", "会社コード", "結果区分", "担当メモ"], [["X1", "A1", "○", "良好"]], "cp932"
+        tmp_path / "d.csv",
+        ["案件番号", "会社コード", "結果区分", "担当メモ"],
+        [["X1", "A1", "○", "良好"]],
+        "cp932",
     )
     result = import_files(ws, "deals", [deals], mapping=mapping)
     assert rows(ws, 'select deal_id, outcome, "担当メモ" from deals') == [("X1", "won", "良好")]
@@ -254,7 +302,10 @@ def test_accounts_matched_by_corporate_number_then_name(ws: Workspace, tmp_path:
     first = write_csv(
         tmp_path / "sf.csv",
         ["account_id", "name", "prefecture", "corporate_number"],
-        [["SF1", "株式会社髙橋製作所", "東京都", "1180301018771"], ["SF2", "山田商店", "大阪府", ""]],
+        [
+            ["SF1", "株式会社髙橋製作所", "東京都", "1180301018771"],
+            ["SF2", "山田商店", "大阪府", ""],
+        ],
         "utf-8",
     )
     import_files(ws, "accounts", [first])
@@ -267,7 +318,10 @@ def test_accounts_matched_by_corporate_number_then_name(ws: Workspace, tmp_path:
     )
     result = import_files(ws, "accounts", [second])
     assert result.files[0].inserted == 0 and result.files[0].updated == 2
-    assert rows(ws, "select account_id, employees from accounts order by 1") == [("SF1", 300), ("SF2", 8)]
+    assert rows(ws, "select account_id, employees from accounts order by 1") == [
+        ("SF1", 300),
+        ("SF2", 8),
+    ]
     # and a third system's file with its own ids becomes aliases of the same accounts
     third = write_csv(
         tmp_path / "hs.csv",
@@ -283,7 +337,12 @@ def test_accounts_matched_by_corporate_number_then_name(ws: Workspace, tmp_path:
 
 
 def test_list_without_ids_is_idempotent(ws: Workspace, tmp_path: Path) -> None:
-    f = write_csv(tmp_path / "l.csv", ["name", "prefecture"], [["㈱テスト", "京都"], ["テスト", "東京"]], "utf-8")
+    f = write_csv(
+        tmp_path / "l.csv",
+        ["name", "prefecture"],
+        [["㈱テスト", "京都"], ["テスト", "東京"]],
+        "utf-8",
+    )
     import_files(ws, "accounts", [f])
     import_files(ws, "accounts", [f])
     assert rows(ws, "select count(*), count(distinct account_id) from accounts") == [(2, 2)]

@@ -35,7 +35,7 @@ def snapshot(ws: Workspace) -> str:
 
 GOOD = (
     "取引先ID,取引先名,業種,都道府県,従業員数,年間売上,作成日\n"
-    "A1,㈱テスト工業,製造業,東京,１，２００名,\"1,234千円\",令和6年4月1日\n"
+    'A1,㈱テスト工業,製造業,東京,１，２００名,"1,234千円",令和6年4月1日\n'
     "A2,ﾔﾏﾀﾞ商店(有),卸売業・小売業,大阪府,35,￥12000,2024/4/2\n"
     "A3,株式会社 髙島屋～,情報通信業,13,200,▲1000,2024-04-03\n"
 )
@@ -106,7 +106,9 @@ print("done", flush=True)
 def test_kill_mid_import_leaves_workspace_unchanged(tmp_path: Path) -> None:
     ws = init_workspace(tmp_path / "ws")
     accounts = tmp_path / "a.csv"
-    accounts.write_text("account_id,name\n" + "".join(f"A{i},会社{i}\n" for i in range(100)), "utf-8")
+    accounts.write_text(
+        "account_id,name\n" + "".join(f"A{i},会社{i}\n" for i in range(100)), "utf-8"
+    )
     import_files(ws, "accounts", [accounts])
     big = tmp_path / "orders.csv"
     rng = random.Random(1)

@@ -1,5 +1,6 @@
 """Importing CRM/SFA exports into a workspace: readers, mappings, presets, the importer."""
 
+from rashinban.importing._frames import load_frames
 from rashinban.importing._importer import FileResult, ImportResult, import_files
 from rashinban.importing._mapping import (
     ENUM_SYNONYMS,
@@ -22,6 +23,7 @@ __all__ = [
     "detect_preset",
     "header_key",
     "import_files",
+    "load_frames",
     "load_mapping",
     "preset_mapping",
     "presets",
