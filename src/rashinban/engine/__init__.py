@@ -1,0 +1,38 @@
+"""The engine: features and KPIs as Ibis expressions that run on the workspace backend.
+
+RFM summaries (the ``(frequency, recency, T, monetary_value)`` statistics that
+CLV models take), RFM scores, named RFM segments and segment transitions. Every
+function takes Ibis tables and returns an Ibis table: nothing runs until the
+caller executes the result, and then it runs on the backend (DuckDB by default).
+"""
+
+from rashinban.engine._periods import TIME_UNITS, TimeUnit
+from rashinban.engine._rfm import rfm_summary
+from rashinban.engine._scores import ScoreMethod, rfm_scores
+from rashinban.engine._segments import (
+    DEFAULT_SEGMENTS,
+    OTHER_SEGMENT,
+    SegmentRule,
+    rfm_segments,
+    segment_summary,
+)
+from rashinban.engine._subscriptions import rfm_summary_from_subscriptions, subscription_billings
+from rashinban.engine._transitions import NOT_YET_SEGMENT, rfm_analysis, rfm_transitions
+
+__all__ = [
+    "DEFAULT_SEGMENTS",
+    "NOT_YET_SEGMENT",
+    "OTHER_SEGMENT",
+    "TIME_UNITS",
+    "ScoreMethod",
+    "SegmentRule",
+    "TimeUnit",
+    "rfm_analysis",
+    "rfm_scores",
+    "rfm_segments",
+    "rfm_summary",
+    "rfm_summary_from_subscriptions",
+    "rfm_transitions",
+    "segment_summary",
+    "subscription_billings",
+]
