@@ -1,6 +1,45 @@
-"""Features, RFM and KPIs as Ibis expressions on the workspace backend."""
+"""The engine: features and KPIs as Ibis expressions that run on the workspace backend.
+
+RFM summaries (the ``(frequency, recency, T, monetary_value)`` statistics that
+CLV models take), RFM scores, named RFM segments and segment transitions; the
+data profile and the as-of date. Every function takes Ibis tables and returns
+an Ibis table (or a small frame): nothing runs until the caller executes the
+result, and then it runs on the backend (DuckDB by default).
+"""
 
 from rashinban.engine._asof import ACTIVITY_DATES, data_end_date
+from rashinban.engine._periods import TIME_UNITS, TimeUnit
 from rashinban.engine._profile import profile, profile_table
+from rashinban.engine._rfm import rfm_summary
+from rashinban.engine._scores import ScoreMethod, rfm_scores
+from rashinban.engine._segments import (
+    DEFAULT_SEGMENTS,
+    OTHER_SEGMENT,
+    SegmentRule,
+    rfm_segments,
+    segment_summary,
+)
+from rashinban.engine._subscriptions import rfm_summary_from_subscriptions, subscription_billings
+from rashinban.engine._transitions import NOT_YET_SEGMENT, rfm_analysis, rfm_transitions
 
-__all__ = ["ACTIVITY_DATES", "data_end_date", "profile", "profile_table"]
+__all__ = [
+    "ACTIVITY_DATES",
+    "DEFAULT_SEGMENTS",
+    "NOT_YET_SEGMENT",
+    "OTHER_SEGMENT",
+    "TIME_UNITS",
+    "ScoreMethod",
+    "SegmentRule",
+    "TimeUnit",
+    "data_end_date",
+    "profile",
+    "profile_table",
+    "rfm_analysis",
+    "rfm_scores",
+    "rfm_segments",
+    "rfm_summary",
+    "rfm_summary_from_subscriptions",
+    "rfm_transitions",
+    "segment_summary",
+    "subscription_billings",
+]

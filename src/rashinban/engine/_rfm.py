@@ -1,0 +1,262 @@
+"""RFM summary: frequency, recency, T and monetary value per customer, as one Ibis expression.
+
+The definitions are those of lifetimes' ``summary_data_from_transaction_data``
+and ``calibration_and_holdout_data`` (Davidson-Pilon, lifetimes 0.11) and of
+pymc-marketing's ``rfm_summary`` / ``rfm_train_test_split``, which the
+probabilistic CLV models expect (Fader, Hardie & Lee 2005, "Counting your
+customers the easy way", section 2: a customer's history is summarised by
+``(x, t_x, T)``):
+
+1. every transaction is floored to its period (day, week from Monday, calendar
+   month) and transactions are summed to one per customer per period;
+2. periods after the observation end's period are dropped, and so are
+   customers whose first purchase is after it;
+3. ``frequency`` = purchase periods - 1 (repeat periods), ``recency`` = periods
+   from the first to the last purchase, ``T`` = periods from the first purchase
+   to the observation end, both divided by ``time_scaler``;
+4. ``monetary_value`` = mean period total over the repeat periods (the first
+   period is left out), 0 when ``frequency`` is 0.
+
+Everything is computed by the backend (DuckDB by default, PostgreSQL and other
+SQL engines through Ibis); nothing is pulled into Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from rashinban._errors import InvalidValueError
+from rashinban.engine._periods import (
+    as_date,
+    check_time_unit,
+    day_expr,
+    floor_expr,
+    moment_literal,
+    next_period_start,
+    period_number,
+    period_number_expr,
+)
+
+__all__ = ["rfm_summary"]
+
+# Private names for intermediate columns; a user column can hardly clash with them.
+_P = "_rb_period"
+_AMT = "_rb_amount"
+_FIRST = "_rb_first"
+
+
+def _check_columns(table: ir.Table, *names: str | None) -> None:
+    missing = [n for n in names if n is not None and n not in table.columns]
+    if missing:
+        raise InvalidValueError(
+            f"column(s) {', '.join(missing)} not in the table (it has {', '.join(table.columns)})",
+            column=missing[0],
+            fix="pass customer_id_col / datetime_col / monetary_value_col naming existing columns",
+        )
+
+
+def _period_totals(
+    tx: ir.Table,
+    cid: str,
+    datetime_col: str,
+    monetary_value_col: str | None,
+    time_unit: str,
+) -> ir.Table:
+    """One row per customer and period: the period start and (if asked) the period's total."""
+    period = floor_expr(day_expr(tx[datetime_col]), time_unit).name(_P)
+    keyed = tx.select(
+        tx[cid], period, *([tx[monetary_value_col].name(_AMT)] if monetary_value_col else [])
+    )
+    if monetary_value_col:
+        return keyed.group_by([cid, _P]).aggregate(keyed[_AMT].sum().name(_AMT))
+    return keyed.distinct()
+
+
+def _summarise(
+    tx: ir.Table,
+    *,
+    cid: str,
+    datetime_col: str,
+    monetary_value_col: str | None,
+    end: dt.date,
+    time_unit: str,
+    time_scaler: float,
+    include_first_transaction: bool,
+    suffix: str = "",
+) -> ir.Table:
+    # Keep whole periods up to the end's period (lifetimes floors the end first), by a
+    # plain comparison on the raw column so that the backend can prune early.
+    cutoff = moment_literal(tx[datetime_col], next_period_start(end, time_unit), "cutoff")
+    tx = tx.filter(tx[datetime_col] < cutoff)
+    per = _period_totals(tx, cid, datetime_col, monetary_value_col, time_unit)
+    end_n = period_number(end, time_unit)
+    if monetary_value_col:
+        per = per.mutate(per[_P].min().over(group_by=per[cid]).name(_FIRST))
+    grouped = per.group_by(cid)
+    aggs: dict[str, Any] = {
+        "_n": per[_P].count(),
+        "_min": per[_P].min(),
+        "_max": per[_P].max(),
+    }
+    if monetary_value_col:
+        amount = per[_AMT].cast("float64")
+        aggs["_mv"] = (
+            amount.mean() if include_first_transaction else amount.mean(where=per[_P] > per[_FIRST])
+        )
+    agg = grouped.aggregate(**aggs)
+    first_n = period_number_expr(agg["_min"], time_unit)
+    last_n = period_number_expr(agg["_max"], time_unit)
+    count = agg["_n"].cast("int64")
+    cols: list[ir.Value] = [
+        agg[cid],
+        (count if include_first_transaction else count - 1).name("frequency" + suffix),
+        ((last_n - first_n).cast("float64") / time_scaler).name("recency" + suffix),
+        ((ibis.literal(end_n) - first_n).cast("float64") / time_scaler).name("T" + suffix),
+    ]
+    if monetary_value_col:
+        cols.append(agg["_mv"].fill_null(0.0).name("monetary_value" + suffix))
+    return agg.select(*cols)
+
+
+def rfm_summary(
+    transactions: ir.Table,
+    *,
+    customer_id_col: str = "account_id",
+    datetime_col: str = "ordered_at",
+    monetary_value_col: str | None = "amount",
+    observation_period_end: dt.date | dt.datetime | str,
+    time_unit: str = "D",
+    time_scaler: float = 1.0,
+    calibration_period_end: dt.date | dt.datetime | str | None = None,
+    include_first_transaction: bool = False,
+) -> ir.Table:
+    """Summarise a transaction log to one row per customer for CLV models and RFM.
+
+    Parameters
+    ----------
+    transactions
+        An Ibis table with one row per transaction (e.g. the ``orders`` table).
+    customer_id_col, datetime_col, monetary_value_col
+        The customer key, the purchase date (DATE or TIMESTAMP) and the amount.
+        ``monetary_value_col=None`` leaves out the monetary columns.
+    observation_period_end
+        The as-of date. Transactions in periods after its period are ignored, and
+        so are customers who first bought after it.
+    time_unit
+        ``"D"`` days, ``"W"`` weeks from Monday, ``"M"`` calendar months.
+    time_scaler
+        ``recency``, ``T`` and ``duration_holdout`` are divided by it (lifetimes'
+        ``freq_multiplier``, pymc-marketing's ``time_scaler``).
+    calibration_period_end
+        If given, split the history as lifetimes' ``calibration_and_holdout_data``
+        does: transactions at or before it are summarised into the ``*_cal``
+        columns with this date as the end; later ones up to
+        ``observation_period_end`` are counted per customer of the calibration
+        period as ``frequency_holdout`` (purchase periods) and
+        ``monetary_value_holdout`` (mean period total, as pymc-marketing's
+        ``test_monetary_value``), over ``duration_holdout`` periods.
+    include_first_transaction
+        Count the first purchase period in ``frequency`` and ``monetary_value``
+        (lifetimes' option of the same name); for RFM scoring, not for CLV fits.
+
+    Returns
+    -------
+    ibis.Table
+        ``customer_id_col, frequency, recency, T[, monetary_value]`` or, with a
+        calibration split, ``customer_id_col, frequency_cal, recency_cal, T_cal[,
+        monetary_value_cal], frequency_holdout[, monetary_value_holdout],
+        duration_holdout``. ``frequency`` is an integer, the rest are floats.
+
+    Raises
+    ------
+    InvalidValueError
+        An unknown column or time unit, a bad date, or a calibration end that
+        is not before the observation end.
+
+    Examples
+    --------
+    >>> import datetime as dt, ibis, pandas as pd
+    >>> tx = ibis.memtable(pd.DataFrame({
+    ...     "account_id": ["a", "a", "a", "b"],
+    ...     "ordered_at": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-11", "2024-01-05"]),
+    ...     "amount": [100.0, 50.0, 300.0, 80.0]}))
+    >>> s = rfm_summary(tx, observation_period_end=dt.date(2024, 1, 31))
+    >>> s.order_by("account_id").to_pandas().to_dict("records")[0]
+    {'account_id': 'a', 'frequency': 1, 'recency': 10.0, 'T': 30.0, 'monetary_value': 300.0}
+    """
+    check_time_unit(time_unit, time_scaler)
+    _check_columns(transactions, customer_id_col, datetime_col, monetary_value_col)
+    day_expr(transactions[datetime_col])  # raises early on a column that holds no dates
+    end = as_date(observation_period_end, "observation_period_end")
+    common: dict[str, Any] = {
+        "cid": customer_id_col,
+        "datetime_col": datetime_col,
+        "monetary_value_col": monetary_value_col,
+        "time_unit": time_unit,
+        "time_scaler": float(time_scaler),
+        "include_first_transaction": include_first_transaction,
+    }
+    if calibration_period_end is None:
+        return _summarise(transactions, end=end, **common)
+    return _calibration_holdout(
+        transactions,
+        calibration_period_end=calibration_period_end,
+        observation_period_end=observation_period_end,
+        **common,
+    )
+
+
+def _calibration_holdout(
+    transactions: ir.Table,
+    *,
+    calibration_period_end: Any,
+    observation_period_end: Any,
+    cid: str,
+    datetime_col: str,
+    monetary_value_col: str | None,
+    time_unit: str,
+    time_scaler: float,
+    include_first_transaction: bool,
+) -> ir.Table:
+    cal_day = as_date(calibration_period_end, "calibration_period_end")
+    end_day = as_date(observation_period_end, "observation_period_end")
+    raw = transactions[datetime_col]
+    cal_at = moment_literal(raw, calibration_period_end, "calibration_period_end")
+    end_at = moment_literal(raw, observation_period_end, "observation_period_end")
+    if cal_day >= end_day:
+        raise InvalidValueError(
+            f"calibration_period_end {cal_day} is not before observation_period_end {end_day}",
+            value=str(cal_day),
+            fix="choose a calibration end earlier than the observation end",
+        )
+    # lifetimes splits on the raw timestamps (not on periods): the calibration part is
+    # everything at or before the cut, the holdout part what follows up to the end.
+    cal = _summarise(
+        transactions.filter(raw <= cal_at),
+        cid=cid,
+        datetime_col=datetime_col,
+        monetary_value_col=monetary_value_col,
+        end=cal_day,
+        time_unit=time_unit,
+        time_scaler=time_scaler,
+        include_first_transaction=include_first_transaction,
+        suffix="_cal",
+    )
+    hold_tx = transactions.filter(raw > cal_at, raw <= end_at)
+    per = _period_totals(hold_tx, cid, datetime_col, monetary_value_col, time_unit)
+    aggs: dict[str, Any] = {"frequency_holdout": per[_P].count().cast("int64")}
+    if monetary_value_col:
+        aggs["monetary_value_holdout"] = per[_AMT].cast("float64").mean()
+    hold = per.group_by(cid).aggregate(**aggs).rename({"_rb_hold_id": cid})
+    joined = cal.left_join(hold, cal[cid] == hold["_rb_hold_id"])
+    duration = (period_number(end_day, time_unit) - period_number(cal_day, time_unit)) / time_scaler
+    out: list[ir.Value] = [joined[c] for c in cal.columns]
+    out.append(joined["frequency_holdout"].fill_null(0).name("frequency_holdout"))
+    if monetary_value_col:
+        out.append(joined["monetary_value_holdout"].fill_null(0.0).name("monetary_value_holdout"))
+    out.append(ibis.literal(float(duration)).name("duration_holdout"))
+    return joined.select(*out)
