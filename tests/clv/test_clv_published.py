@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from rashinban.clv import BetaGeoModel, GammaGammaModel, ParetoNBDModel, ShiftedBetaGeoModel
+from rashinban.clv._paretonbd import _loglik_terms
 
 # Survivors per year, Fader & Hardie (2007), "How to Project Customer Retention",
 # J. Interactive Marketing 21(1), Table 1 (data of Berry & Linoff 2004): years 0-7
@@ -37,8 +39,17 @@ def test_pareto_nbd_matches_fader_hardie_lee_2005_matlab_note(cdnow_summary) -> 
     assert round(p["r"], 3) == 0.553
     assert round(p["alpha"], 3) == 10.578
     assert round(p["s"], 3) == 0.606
-    assert round(p["beta"], 3) == 11.669
+    # β is weakly identified (se ≈ 6): the likelihood is flat to 1e-4 between our
+    # 11.6679 and the note's 11.669, and ours is the higher one, so we hold β to
+    # 0.002 and check that we are at least as good an optimum as the note.
+    assert p["beta"] == pytest.approx(11.669, abs=0.002)
     assert round(m.log_likelihood_, 1) == -9595.0
+    published = [0.553, 10.578, 0.606, 11.669]
+    at_published = _loglik_terms(
+        np.log(published),
+        *(cdnow_summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T")),
+    ).sum()
+    assert m.log_likelihood_ >= at_published
     assert m.converged_
 
 
@@ -54,12 +65,17 @@ def test_gamma_gamma_matches_fader_hardie_lee_2005_rfm_clv(cdnow_monetary) -> No
     # Our optimum is γ=15.447 (lifetimes finds the same); the note prints 15.44,
     # so the published figure is matched to 0.01, not rounded equality.
     assert p["v"] == pytest.approx(15.44, abs=0.01)
+    buyers = cdnow_monetary[cdnow_monetary["frequency"] > 0]
+    at_published = m._loglik_terms(
+        np.log([6.25, 3.74, 15.44]),
+        buyers["frequency"].to_numpy(dtype=float),
+        buyers["monetary_value"].to_numpy(dtype=float),
+    ).sum()
+    assert m.log_likelihood_ >= at_published
 
 
 def test_gamma_gamma_with_fixed_q_estimates_p_and_v_only(cdnow_monetary) -> None:
-    m = GammaGammaModel(q=3.74).fit(
-        cdnow_monetary["frequency"], cdnow_monetary["monetary_value"]
-    )
+    m = GammaGammaModel(q=3.74).fit(cdnow_monetary["frequency"], cdnow_monetary["monetary_value"])
     assert m.params_["q"] == 3.74
     assert m.standard_errors_["q"] == 0.0
     # Fixing q at (nearly) its MLE must leave p and v (nearly) where the free fit puts them.

@@ -90,7 +90,7 @@ class BetaGeoModel(BaseModel):
         """
         x, t_x, t_cal = check_rft(frequency, recency, T)
         w = check_weights(weights, x.size)
-        self.n_obs_ = int(round(w.sum()))
+        self.n_obs_ = round(float(w.sum()))
         if self.compress and weights is None:
             x, t_x, t_cal, w = compress(x, t_x, t_cal)
         keep = w > 0
@@ -122,8 +122,10 @@ class BetaGeoModel(BaseModel):
         """
         r, alpha, a, b = self._param_values(self._param_names)
         x, t_x, t_cal = check_rft(frequency, recency, T)
-        log_ratio = np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) + (r + x) * (
-            np.log(alpha + t_cal) - np.log(alpha + t_x)
+        log_ratio = (
+            np.log(a)
+            - np.log(np.maximum(b + x - 1, 1e-300))
+            + (r + x) * (np.log(alpha + t_cal) - np.log(alpha + t_x))
         )
         # P(alive) = 1 / (1 + δ(x>0) · exp(log_ratio)), computed without overflow.
         return np.where(x > 0, np.exp(-np.logaddexp(0.0, log_ratio)), 1.0)
@@ -174,7 +176,9 @@ def _check_horizon(horizon: FloatArray) -> None:
         )
 
 
-def _loglik_terms(theta: FloatArray, x: FloatArray, t_x: FloatArray, t_cal: FloatArray) -> FloatArray:
+def _loglik_terms(
+    theta: FloatArray, x: FloatArray, t_x: FloatArray, t_cal: FloatArray
+) -> FloatArray:
     """Per-row log-likelihood (FHL 2005, eq. 6), in log space to avoid overflow."""
     r, alpha, a, b = np.exp(theta)
     a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)

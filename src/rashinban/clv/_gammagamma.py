@@ -71,7 +71,9 @@ class GammaGammaModel(BaseModel):
     Examples
     --------
     >>> from rashinban.clv import GammaGammaModel
-    >>> m = GammaGammaModel().fit([1, 2, 5, 3, 1, 4], [20.0, 35.5, 28.0, 15.2, 60.0, 22.1])
+    >>> freq = [1, 2, 5, 3, 1, 4, 2, 6, 1, 3]
+    >>> spend = [5.0, 80.0, 30.0, 12.0, 150.0, 22.0, 45.0, 9.0, 60.0, 18.0]
+    >>> m = GammaGammaModel().fit(freq, spend)
     >>> sorted(m.params_)
     ['p', 'q', 'v']
     """
@@ -151,13 +153,15 @@ class GammaGammaModel(BaseModel):
                 fix="fit on a longer calibration period or more customers",
             )
         x, m, w = x[keep], m[keep], w[keep]
-        self.n_obs_ = int(round(w.sum()))
+        self.n_obs_ = round(float(w.sum()))
         # Method-of-moments-like start: p·x̄ spending shape, q a little above 1.
         mean_m = float(np.average(m, weights=w))
         if self.q is not None:
             theta0 = np.log([2.0, mean_m])
         else:
-            theta0 = np.array([np.log(2.0), np.log(max(3.0 - self._q_floor(), 0.5)), np.log(mean_m)])
+            theta0 = np.array(
+                [np.log(2.0), np.log(max(3.0 - self._q_floor(), 0.5)), np.log(mean_m)]
+            )
         self._maximise(
             lambda th: -float(np.dot(w, self._loglik_terms(th, x, m))),
             theta0,
@@ -192,7 +196,9 @@ class GammaGammaModel(BaseModel):
         Examples
         --------
         >>> from rashinban.clv import GammaGammaModel
-        >>> m = GammaGammaModel().fit([1, 2, 5, 3, 1, 4], [20.0, 35.5, 28.0, 15.2, 60.0, 22.1])
+        >>> freq = [1, 2, 5, 3, 1, 4, 2, 6, 1, 3]
+    >>> spend = [5.0, 80.0, 30.0, 12.0, 150.0, 22.0, 45.0, 9.0, 60.0, 18.0]
+    >>> m = GammaGammaModel().fit(freq, spend)
         >>> bool(m.conditional_expected_value([3], [25.0])[0] > 0)
         True
         """

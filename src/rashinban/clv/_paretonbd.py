@@ -37,15 +37,12 @@ def _log_a0_terms(
     converges (the note's footnote on computing A0).
     """
     rsx = r + s + x
+    second: FloatArray | float
     if alpha >= beta:
-        big, second = alpha, s + 1.0
-        diff = alpha - beta
+        big, second, diff = alpha, s + 1.0, alpha - beta
     else:
-        big, second = beta, r + x
-        diff = beta - alpha
-    log_at_x = np.log(hyp2f1(rsx, second, rsx + 1.0, diff / (big + t_x))) - rsx * np.log(
-        big + t_x
-    )
+        big, second, diff = beta, r + x, beta - alpha
+    log_at_x = np.log(hyp2f1(rsx, second, rsx + 1.0, diff / (big + t_x))) - rsx * np.log(big + t_x)
     log_at_t = np.log(hyp2f1(rsx, second, rsx + 1.0, diff / (big + t_cal))) - rsx * np.log(
         big + t_cal
     )
@@ -61,7 +58,9 @@ def _log_a0(
         return log_at_x + np.log(-np.expm1(np.minimum(log_at_t - log_at_x, 0.0)))
 
 
-def _loglik_terms(theta: FloatArray, x: FloatArray, t_x: FloatArray, t_cal: FloatArray) -> FloatArray:
+def _loglik_terms(
+    theta: FloatArray, x: FloatArray, t_x: FloatArray, t_cal: FloatArray
+) -> FloatArray:
     """Per-row log-likelihood (Fader & Hardie 2005 note, eq. 22) in log space."""
     r, alpha, s, beta = np.exp(theta)
     head = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
@@ -132,7 +131,7 @@ class ParetoNBDModel(BaseModel):
         """
         x, t_x, t_cal = check_rft(frequency, recency, T)
         w = check_weights(weights, x.size)
-        self.n_obs_ = int(round(w.sum()))
+        self.n_obs_ = round(float(w.sum()))
         if self.compress and weights is None:
             x, t_x, t_cal, w = compress(x, t_x, t_cal)
         keep = w > 0

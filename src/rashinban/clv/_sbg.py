@@ -76,8 +76,7 @@ class ShiftedBetaGeoModel(BaseModel):
             )
         if (np.diff(n) > 0).any() or (n < 0).any() or n[0] <= 0:
             raise InvalidValueError(
-                "survivors must start positive and never increase (a cohort only loses "
-                "customers)",
+                "survivors must start positive and never increase (a cohort only loses customers)",
                 column="survivors",
                 fix="pass counts of the same cohort, period 0 first",
             )
@@ -86,7 +85,7 @@ class ShiftedBetaGeoModel(BaseModel):
         last = float(periods[-1])
         self.n_periods_ = int(last)
         self.n0_ = float(n[0])
-        self.n_obs_ = int(round(n[0]))
+        self.n_obs_ = round(float(n[0]))
 
         def negll(theta: FloatArray) -> float:
             alpha, beta = np.exp(theta)
