@@ -1,0 +1,215 @@
+"""The Pareto/NBD model.
+
+Schmittlein, D. C., Morrison, D. G. & Colombo, R. (1987). Counting Your
+Customers: Who Are They and What Will They Do Next? *Management Science* 33(1).
+The likelihood and its numerically stable form follow Fader, P. S. & Hardie,
+B. G. S. (2005), "A Note on Deriving the Pareto/NBD Model and Related
+Expressions": while alive a customer buys at rate λ ~ Gamma(r, α) and her
+lifetime is exponential with rate μ ~ Gamma(s, β).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import gammaln, hyp2f1
+
+from rashinban.clv._base import (
+    ArrayLike,
+    BaseModel,
+    FloatArray,
+    as_float_array,
+    check_rft,
+    check_weights,
+    compress,
+)
+from rashinban.clv._betageo import _check_horizon
+
+__all__ = ["ParetoNBDModel"]
+
+
+def _log_a0_terms(
+    r: float, alpha: float, s: float, beta: float, x: FloatArray, t_x: FloatArray, t_cal: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """log of the two terms whose difference is A0 in Fader & Hardie (2005, eq. 19-20).
+
+    Whichever of α and β is larger goes in the denominator so the argument
+    of the Gaussian hypergeometric function stays in [0, 1), where the series
+    converges (the note's footnote on computing A0).
+    """
+    rsx = r + s + x
+    second: FloatArray | float
+    if alpha >= beta:
+        big, second, diff = alpha, s + 1.0, alpha - beta
+    else:
+        big, second, diff = beta, r + x, beta - alpha
+    log_at_x = np.log(hyp2f1(rsx, second, rsx + 1.0, diff / (big + t_x))) - rsx * np.log(big + t_x)
+    log_at_t = np.log(hyp2f1(rsx, second, rsx + 1.0, diff / (big + t_cal))) - rsx * np.log(
+        big + t_cal
+    )
+    return log_at_x, log_at_t
+
+
+def _log_a0(
+    r: float, alpha: float, s: float, beta: float, x: FloatArray, t_x: FloatArray, t_cal: FloatArray
+) -> FloatArray:
+    log_at_x, log_at_t = _log_a0_terms(r, alpha, s, beta, x, t_x, t_cal)
+    # log(e^u - e^v) = u + log(1 - e^(v-u)); u >= v because A0 is an integral of a positive density.
+    with np.errstate(divide="ignore"):
+        return log_at_x + np.log(-np.expm1(np.minimum(log_at_t - log_at_x, 0.0)))
+
+
+def _loglik_terms(
+    theta: FloatArray, x: FloatArray, t_x: FloatArray, t_cal: FloatArray
+) -> FloatArray:
+    """Per-row log-likelihood (Fader & Hardie 2005 note, eq. 22) in log space."""
+    r, alpha, s, beta = np.exp(theta)
+    head = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    alive = -(r + x) * np.log(alpha + t_cal) - s * np.log(beta + t_cal)
+    dead = np.log(s) - np.log(r + s + x) + _log_a0(r, alpha, s, beta, x, t_x, t_cal)
+    return head + np.logaddexp(alive, dead)
+
+
+class ParetoNBDModel(BaseModel):
+    """Pareto/NBD model of repeat purchasing in a non-contractual setting.
+
+    Parameters
+    ----------
+    maxiter : int
+        Iteration limit of the optimiser.
+    raise_on_failure : bool
+        Raise :class:`~rashinban.ConvergenceError` when the fit does not converge
+        (default). With ``False`` the estimate is kept and ``converged_`` is False.
+    compress : bool
+        Fit on the unique (frequency, recency, T) rows weighted by their counts.
+
+    Attributes
+    ----------
+    params_ : dict
+        ``r``, ``alpha`` (Gamma purchase-rate heterogeneity) and ``s``, ``beta``
+        (Gamma dropout-rate heterogeneity).
+    log_likelihood_, standard_errors_, n_obs_, converged_
+        As for every rashinban CLV model.
+
+    Examples
+    --------
+    >>> from rashinban.clv import ParetoNBDModel
+    >>> m = ParetoNBDModel().fit([0, 1, 3, 2, 0, 5, 1], [0, 4, 20, 30, 0, 33, 38], [39] * 7)
+    >>> sorted(m.params_)
+    ['alpha', 'beta', 'r', 's']
+    """
+
+    _param_names = ("r", "alpha", "s", "beta")
+
+    def __init__(
+        self, *, maxiter: int = 1000, raise_on_failure: bool = True, compress: bool = True
+    ) -> None:
+        self.maxiter = maxiter
+        self.raise_on_failure = raise_on_failure
+        self.compress = compress
+
+    def fit(
+        self,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+        weights: ArrayLike | None = None,
+    ) -> ParetoNBDModel:
+        """Fit by maximum likelihood.
+
+        Parameters
+        ----------
+        frequency, recency, T : array-like
+            Repeat purchases x, time of the last purchase t_x and age T of each
+            customer, all in the same time unit.
+        weights : array-like, optional
+            How many customers each row stands for.
+
+        Returns
+        -------
+        ParetoNBDModel
+            ``self``, fitted.
+        """
+        x, t_x, t_cal = check_rft(frequency, recency, T)
+        w = check_weights(weights, x.size)
+        self.n_obs_ = round(float(w.sum()))
+        if self.compress and weights is None:
+            x, t_x, t_cal, w = compress(x, t_x, t_cal)
+        keep = w > 0
+        x, t_x, t_cal, w = x[keep], t_x[keep], t_cal[keep], w[keep]
+        rate = max(float(np.average(x / t_cal, weights=w)), 1e-3)
+        mean_t = float(np.average(t_cal, weights=w))
+        theta0 = np.log([1.0, 1.0 / rate, 1.0, mean_t])
+        self._maximise(
+            lambda th: -float(np.dot(w, _loglik_terms(th, x, t_x, t_cal))),
+            theta0,
+            total_weight=float(w.sum()),
+            maxiter=self.maxiter,
+            raise_on_failure=self.raise_on_failure,
+        )
+        return self
+
+    # ------------------------------------------------------------------ predictions
+    def p_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:
+        """Probability each customer is alive at T (Fader & Hardie 2005 note, eq. 18).
+
+        Examples
+        --------
+        >>> from rashinban.clv import ParetoNBDModel
+        >>> m = ParetoNBDModel().fit([0, 1, 3, 2, 0, 5, 1], [0, 4, 20, 30, 0, 33, 38], [39] * 7)
+        >>> bool(0 < m.p_alive([2], [30], [39])[0] <= 1)
+        True
+        """
+        r, alpha, s, beta = self._param_values(self._param_names)
+        x, t_x, t_cal = check_rft(frequency, recency, T)
+        alive = -(r + x) * np.log(alpha + t_cal) - s * np.log(beta + t_cal)
+        dead = np.log(s) - np.log(r + s + x) + _log_a0(r, alpha, s, beta, x, t_x, t_cal)
+        return np.exp(alive - np.logaddexp(alive, dead))
+
+    def expected_purchases(
+        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
+        """Expected purchases in the next ``t`` periods (Schmittlein et al. 1987, eq. 22).
+
+        Examples
+        --------
+        >>> from rashinban.clv import ParetoNBDModel
+        >>> m = ParetoNBDModel().fit([0, 1, 3, 2, 0, 5, 1], [0, 4, 20, 30, 0, 33, 38], [39] * 7)
+        >>> bool(m.expected_purchases(10, [3], [30], [39])[0] > 0)
+        True
+        """
+        r, alpha, s, beta = self._param_values(self._param_names)
+        x, t_x, t_cal = check_rft(frequency, recency, T)
+        horizon = np.broadcast_to(as_float_array(t, "t"), x.shape)
+        _check_horizon(horizon)
+        scale = (r + x) / (alpha + t_cal)
+        survive = _integrated_survival(s, beta + t_cal, horizon)
+        return scale * survive * self.p_alive(x, t_x, t_cal)
+
+    def expected_purchases_new(self, t: ArrayLike) -> FloatArray:
+        """Unconditional expected purchases E[X(t)] of a new customer.
+
+        Fader & Hardie (2005 note, eq. 17): E[X(t)] = rβ/(α(s−1)) [1 − (β/(β+t))^(s−1)].
+
+        Examples
+        --------
+        >>> from rashinban.clv import ParetoNBDModel
+        >>> m = ParetoNBDModel().fit([0, 1, 3, 2, 0, 5, 1], [0, 4, 20, 30, 0, 33, 38], [39] * 7)
+        >>> m.expected_purchases_new([0.0]).tolist()
+        [0.0]
+        """
+        r, alpha, s, beta = self._param_values(self._param_names)
+        horizon = as_float_array(t, "t")
+        _check_horizon(horizon)
+        return r / alpha * _integrated_survival(s, beta, horizon)
+
+
+def _integrated_survival(s: float, base: FloatArray | float, horizon: FloatArray) -> FloatArray:
+    """∫_0^t (base/(base+u))^s du = base/(s−1)·[1 − (base/(base+t))^(s−1)].
+
+    The expected time alive in the next ``t`` periods; at s = 1 the limit is
+    base·log(1 + t/base), which ``expm1`` reaches smoothly.
+    """
+    log_ratio = np.log1p(horizon / base)
+    if abs(s - 1.0) < 1e-10:
+        return np.asarray(base * log_ratio, dtype=np.float64)
+    return np.asarray(-base * np.expm1(-(s - 1.0) * log_ratio) / (s - 1.0), dtype=np.float64)

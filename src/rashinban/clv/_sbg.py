@@ -1,0 +1,192 @@
+"""The shifted-beta-geometric (sBG) model of contract retention.
+
+Fader, P. S. & Hardie, B. G. S. (2007). How to Project Customer Retention.
+*Journal of Interactive Marketing* 21(1), 76-90. Each customer renews each
+period with a constant probability 1 − θ until she cancels; θ ~ Beta(α, β)
+across customers, so the cohort's retention rate rises over time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import betaln, hyp2f1
+
+from rashinban._errors import InvalidValueError, NotEnoughDataError
+from rashinban.clv._base import ArrayLike, BaseModel, FloatArray, as_float_array
+
+__all__ = ["ShiftedBetaGeoModel"]
+
+
+class ShiftedBetaGeoModel(BaseModel):
+    """Shifted-beta-geometric model of a cohort's survival.
+
+    Parameters
+    ----------
+    maxiter : int
+        Iteration limit of the optimiser.
+    raise_on_failure : bool
+        Raise :class:`~rashinban.ConvergenceError` when the fit does not converge.
+
+    Attributes
+    ----------
+    params_ : dict
+        ``alpha`` and ``beta`` of the Beta distribution of the churn probability θ.
+    n_periods_ : int
+        Number of observed periods after period 0.
+    n0_ : float
+        Cohort size at period 0 (the scale of :meth:`project`).
+    log_likelihood_, standard_errors_, n_obs_, converged_
+        As for every rashinban CLV model; ``n_obs_`` is the cohort size.
+
+    Examples
+    --------
+    >>> from rashinban.clv import ShiftedBetaGeoModel
+    >>> m = ShiftedBetaGeoModel().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+    >>> round(m.params_["alpha"], 3), round(m.params_["beta"], 3)
+    (0.704, 1.182)
+    """
+
+    _param_names = ("alpha", "beta")
+
+    def __init__(self, *, maxiter: int = 1000, raise_on_failure: bool = True) -> None:
+        self.maxiter = maxiter
+        self.raise_on_failure = raise_on_failure
+
+    def fit(self, survivors: ArrayLike) -> ShiftedBetaGeoModel:
+        """Fit by maximum likelihood (Fader & Hardie 2007, eq. 5-7 and appendix).
+
+        Parameters
+        ----------
+        survivors : array-like
+            Customers still active at the end of period 0, 1, …, n; period 0 is
+            the whole cohort.
+
+        Returns
+        -------
+        ShiftedBetaGeoModel
+            ``self``, fitted.
+        """
+        n = as_float_array(survivors, "survivors")
+        if n.size < 3:
+            raise NotEnoughDataError(
+                f"survivors has {n.size} values; the sBG model needs period 0 and at least "
+                "two more periods",
+                column="survivors",
+                fix="pass the cohort size at period 0 followed by the survivors of each period",
+            )
+        if (np.diff(n) > 0).any() or (n < 0).any() or n[0] <= 0:
+            raise InvalidValueError(
+                "survivors must start positive and never increase (a cohort only loses customers)",
+                column="survivors",
+                fix="pass counts of the same cohort, period 0 first",
+            )
+        lost = -np.diff(n)
+        periods = np.arange(1, n.size, dtype=np.float64)
+        last = float(periods[-1])
+        self.n_periods_ = int(last)
+        self.n0_ = float(n[0])
+        self.n_obs_ = round(float(n[0]))
+
+        def negll(theta: FloatArray) -> float:
+            alpha, beta = np.exp(theta)
+            # P(T = t) = B(α+1, β+t−1)/B(α, β); S(t) = B(α, β+t)/B(α, β)  (eq. 5, 6).
+            log_pt = betaln(alpha + 1.0, beta + periods - 1.0) - betaln(alpha, beta)
+            log_st = betaln(alpha, beta + last) - betaln(alpha, beta)
+            return -float(np.dot(lost, log_pt) + n[-1] * log_st)
+
+        self._maximise(
+            negll,
+            np.zeros(2),
+            total_weight=self.n0_,
+            maxiter=self.maxiter,
+            raise_on_failure=self.raise_on_failure,
+        )
+        return self
+
+    def survival(self, t: ArrayLike) -> FloatArray:
+        """Share of the cohort still active after ``t`` periods, S(t) (eq. 6).
+
+        Examples
+        --------
+        >>> from rashinban.clv import ShiftedBetaGeoModel
+        >>> m = ShiftedBetaGeoModel().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> float(m.survival([0])[0])
+        1.0
+        """
+        alpha, beta = self._param_values(self._param_names)
+        periods = _check_periods(t)
+        return np.exp(betaln(alpha, beta + periods) - betaln(alpha, beta))
+
+    def retention(self, t: ArrayLike) -> FloatArray:
+        """Retention rate in period ``t`` (t ≥ 1): r_t = (β + t − 1)/(α + β + t − 1) (eq. 8).
+
+        Examples
+        --------
+        >>> from rashinban.clv import ShiftedBetaGeoModel
+        >>> m = ShiftedBetaGeoModel().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> r = m.retention([1, 2, 3])
+        >>> bool(r[0] < r[1] < r[2])
+        True
+        """
+        alpha, beta = self._param_values(self._param_names)
+        periods = _check_periods(t)
+        if (periods < 1).any():
+            raise InvalidValueError(
+                "retention is defined from period 1 on", column="t", fix="pass t >= 1"
+            )
+        return (beta + periods - 1.0) / (alpha + beta + periods - 1.0)
+
+    def project(self, n_periods: int) -> FloatArray:
+        """Expected survivors of the fitted cohort at periods 0, 1, …, n_periods.
+
+        Examples
+        --------
+        >>> from rashinban.clv import ShiftedBetaGeoModel
+        >>> m = ShiftedBetaGeoModel().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> len(m.project(12))
+        13
+        """
+        self._check_fitted()
+        if int(n_periods) != n_periods or n_periods < 0:
+            raise InvalidValueError(
+                f"n_periods={n_periods} is not a whole number >= 0", fix="pass e.g. 12"
+            )
+        return self.n0_ * self.survival(np.arange(int(n_periods) + 1))
+
+    def discounted_expected_residual_lifetime(
+        self, discount_rate: float, renewals: int = 0
+    ) -> float:
+        """DERL of a customer about to make renewal ``renewals + 1`` (Fader & Hardie 2010, eq. 6).
+
+        Fader, P. S. & Hardie, B. G. S. (2010). Customer-Base Valuation in a
+        Contractual Setting: The Perils of Ignoring Heterogeneity. *Marketing
+        Science* 29(1). With n = renewals + 1,
+        DERL = (β+n−1)/(α+β+n−1) · ₂F₁(1, β+n; α+β+n; 1/(1+d)), the expected
+        number of further periods paid for, each discounted at rate d per period
+        (multiply by the margin per period to get the residual value).
+
+        Examples
+        --------
+        >>> from rashinban.clv import ShiftedBetaGeoModel
+        >>> m = ShiftedBetaGeoModel().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> bool(m.discounted_expected_residual_lifetime(0.1) > 0)
+        True
+        """
+        alpha, beta = self._param_values(self._param_names)
+        if discount_rate <= 0:
+            raise InvalidValueError(
+                f"discount_rate={discount_rate} must be positive (the series diverges at 0)",
+                fix="pass e.g. 0.1 for 10% per period",
+            )
+        if int(renewals) != renewals or renewals < 0:
+            raise InvalidValueError(f"renewals={renewals} is not a whole number >= 0")
+        n = float(renewals) + 1.0
+        lead = (beta + n - 1.0) / (alpha + beta + n - 1.0)
+        return float(lead * hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + discount_rate)))
+
+
+def _check_periods(t: ArrayLike) -> FloatArray:
+    periods = as_float_array(t, "t")
+    if (periods < 0).any():
+        raise InvalidValueError("t cannot be negative", column="t", fix="pass periods >= 0")
+    return periods

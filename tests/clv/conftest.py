@@ -1,0 +1,69 @@
+"""CDNOW fixtures shared by the CLV tests.
+
+The CDNOW sample (2,357 customers who first bought in the first quarter of
+1997, followed for 78 weeks) ships with lifetimes, the test-only oracle; it is
+the data set of Fader, Hardie & Lee (2005) and Fader & Hardie's notes.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import pytest
+
+CALIBRATION_END = pd.Timestamp("1997-09-30")  # end of week 39
+HOLDOUT_END = pd.Timestamp("1998-06-30")  # end of week 78
+
+
+@pytest.fixture(scope="session")
+def cdnow_summary() -> pd.DataFrame:
+    from lifetimes.datasets import load_cdnow_summary
+
+    return load_cdnow_summary(index_col=[0])
+
+
+@pytest.fixture(scope="session")
+def cdnow_monetary() -> pd.DataFrame:
+    from lifetimes.datasets import load_cdnow_summary_data_with_monetary_value
+
+    return load_cdnow_summary_data_with_monetary_value()
+
+
+@pytest.fixture(scope="session")
+def cdnow_transactions() -> pd.DataFrame:
+    """The raw CDNOW sample: one row per purchase (customer, date, CDs, dollars)."""
+    path = resources.files("lifetimes") / "datasets" / "CDNOW_sample.txt"
+    with resources.as_file(path) as file:
+        raw = pd.read_csv(
+            file,
+            sep=r"\s+",
+            header=None,
+            names=["master_id", "customer_id", "date", "cds", "dollars"],
+            dtype={"date": str},
+        )
+    raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
+    return raw
+
+
+def calibration_holdout(transactions: pd.DataFrame) -> pd.DataFrame:
+    """Weeks 1-39 summary (frequency, recency, T in weeks) and weeks 40-78 repeat purchases.
+
+    Purchases on the same day count as one transaction, as in the published
+    CDNOW summaries; the first purchase is not a repeat purchase.
+    """
+    days = transactions[["customer_id", "date"]].drop_duplicates()
+    first = days.groupby("customer_id")["date"].min()
+    cal = days[days["date"] <= CALIBRATION_END]
+    hold = days[(days["date"] > CALIBRATION_END) & (days["date"] <= HOLDOUT_END)]
+    last = cal.groupby("customer_id")["date"].max()
+    out = pd.DataFrame(
+        {
+            "frequency": cal.groupby("customer_id").size() - 1,
+            "recency": (last - first).dt.days / 7.0,
+            "T": (CALIBRATION_END - first).dt.days / 7.0,
+        }
+    )
+    out["holdout"] = hold.groupby("customer_id").size().reindex(out.index, fill_value=0)
+    return out.astype({"frequency": np.int64, "holdout": np.int64})

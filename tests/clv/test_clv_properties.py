@@ -1,0 +1,85 @@
+"""Invariants of the predictions over arbitrary customer histories (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rashinban.clv import (
+    BetaGeoModel,
+    GammaGammaModel,
+    ParetoNBDModel,
+    customer_lifetime_value,
+)
+
+
+@pytest.fixture(scope="module")
+def models(cdnow_monetary):
+    d = cdnow_monetary
+    args = (d["frequency"], d["recency"], d["T"])
+    return {
+        "bgnbd": BetaGeoModel().fit(*args),
+        "pnbd": ParetoNBDModel().fit(*args),
+        "gg": GammaGammaModel().fit(d["frequency"], d["monetary_value"]),
+    }
+
+
+@st.composite
+def histories(draw):
+    """(frequency, recency, T) rows that a real summary table can hold."""
+    n = draw(st.integers(1, 20))
+    T = np.array(draw(st.lists(st.floats(0.5, 150.0), min_size=n, max_size=n)))
+    x = np.array(draw(st.lists(st.integers(0, 60), min_size=n, max_size=n)), dtype=float)
+    share = np.array(draw(st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n)))
+    t_x = np.where(x > 0, share * T, 0.0)
+    return x, t_x, T
+
+
+@settings(max_examples=60, deadline=None)
+@given(h=histories())
+@pytest.mark.parametrize("name", ["bgnbd", "pnbd"])
+def test_p_alive_is_a_probability(models, name, h) -> None:
+    pa = models[name].p_alive(*h)
+    assert np.all((pa >= 0) & (pa <= 1))
+    # In the BG/NBD a customer can drop out only right after a repeat purchase,
+    # so one without repeat purchases is alive for sure (FHL 2005, eq. 11).
+    if name == "bgnbd":
+        assert np.all(pa[h[0] == 0] == 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(h=histories(), t1=st.floats(0.0, 100.0), dt=st.floats(0.01, 100.0))
+@pytest.mark.parametrize("name", ["bgnbd", "pnbd"])
+def test_expected_purchases_non_negative_and_increasing(models, name, h, t1, dt) -> None:
+    model = models[name]
+    early = model.expected_purchases(t1, *h)
+    late = model.expected_purchases(t1 + dt, *h)
+    assert np.all(np.isfinite(late))
+    assert np.all(early >= -1e-12)
+    assert np.all(late >= early - 1e-9 * np.maximum(1.0, np.abs(early)))
+    new = model.expected_purchases_new(np.array([t1, t1 + dt]))
+    assert 0 <= new[0] <= new[1] + 1e-12
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    h=histories(),
+    spend=st.floats(0.01, 1e6),
+    months=st.integers(1, 36),
+    rate=st.floats(0.0, 0.2),
+)
+@pytest.mark.parametrize("name", ["bgnbd", "pnbd"])
+def test_clv_is_non_negative(models, name, h, spend, months, rate) -> None:
+    value = np.full(h[0].shape, spend)
+    clv = customer_lifetime_value(
+        models[name], models["gg"], *h, value, time=months, discount_rate=rate
+    )
+    assert np.all(np.isfinite(clv))
+    assert np.all(clv >= 0)
+    # A longer horizon never lowers the value.
+    longer = customer_lifetime_value(
+        models[name], models["gg"], *h, value, time=months + 1, discount_rate=rate
+    )
+    assert np.all(longer >= clv - 1e-9 * np.maximum(1.0, clv))
