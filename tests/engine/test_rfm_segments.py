@@ -312,6 +312,9 @@ def test_docstring_examples_run(name) -> None:
 def test_public_surface_is_pinned() -> None:
     assert engine.__all__ == sorted(engine.__all__, key=lambda n: (not n.isupper(), n))
     assert {n for n in engine.__all__ if not n[0].isupper()} == {
+        "data_end_date",
+        "profile",
+        "profile_table",
         "rfm_analysis",
         "rfm_scores",
         "rfm_segments",
