@@ -1,0 +1,243 @@
+"""The churn model: a calibrated logistic regression over as-of snapshots, and its rule baseline.
+
+Training rows are (customer, as-of date) snapshots whose horizon had passed
+before the cut, so every label was known at the cut; test rows are snapshots
+after it. Logistic regression is fitted by maximum likelihood, which makes the
+mean predicted risk equal the observed churn rate on the training rows
+(calibration in the large; Hosmer, Lemeshow & Sturdivant 2013, "Applied
+Logistic Regression", section 5.2). A linear model also gives exact per-feature
+contributions to the log-odds, ``coef_j * (x_j - mean_j) / sd_j``, which become
+the reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from rashinban._errors import NotEnoughDataError, NotFittedError
+from rashinban.churn._features import FEATURE_COLUMNS, churn_features
+from rashinban.churn._labels import churn_dates
+from rashinban.churn._metrics import auc, lead_times, precision_at_top
+
+__all__ = [
+    "ChurnModel",
+    "ChurnValidation",
+    "labelled_snapshots",
+    "rule_baseline",
+    "snapshot_dates",
+    "validate_churn",
+]
+
+#: The customer-success rule of thumb: alert when active users fell by half.
+RULE_THRESHOLD = 0.5
+
+
+def snapshot_dates(start: dt.date, end: dt.date, step_days: int = 14) -> list[dt.date]:
+    """As-of dates from ``start`` to ``end`` inclusive, every ``step_days``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> [str(d) for d in snapshot_dates(dt.date(2025, 1, 1), dt.date(2025, 1, 31), 14)]
+    ['2025-01-01', '2025-01-15', '2025-01-29']
+    """
+    n = (end - start).days // step_days + 1
+    return [start + dt.timedelta(days=step_days * i) for i in range(max(n, 0))]
+
+
+def labelled_snapshots(backend: Any, dates: list[dt.date], horizon_days: int = 90) -> pd.DataFrame:
+    """Features of every active customer at each date, with ``churn_date`` and ``churned``."""
+    if not dates:
+        return pd.DataFrame(columns=["account_id", "as_of", "churned"])
+    feats = churn_features(backend, dates, horizon_days).execute()
+    ends = churn_dates(backend.table("subscriptions")).execute()[["account_id", "churn_date"]]
+    frame = feats.merge(ends, on="account_id", how="left")
+    as_of = pd.to_datetime(frame["as_of"])
+    churn = pd.to_datetime(frame["churn_date"])
+    frame["as_of"] = as_of.dt.date
+    frame["churned"] = (churn > as_of) & (churn <= as_of + pd.Timedelta(days=horizon_days))
+    return frame.sort_values(["as_of", "account_id"], ignore_index=True)
+
+
+def rule_baseline(features: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Score of the "usage fell by half" rule: 1 - latest week's active users / earlier level.
+
+    The rule alerts at a score of 0.5 or more: the latest week's active users
+    are at most half the account's own mean over weeks 7-24 before the date.
+    """
+    ratio = features["usage_ratio_last_week"].to_numpy(dtype=float)
+    return np.clip(1.0 - np.nan_to_num(ratio, nan=1.0), 0.0, 1.0)
+
+
+class ChurnModel:
+    """Logistic churn model on :data:`FEATURE_COLUMNS` with per-feature contributions.
+
+    Parameters
+    ----------
+    C
+        Inverse L2 penalty strength (scikit-learn's ``C``) on standardised inputs.
+    alert_share
+        The alert threshold is set so that this share of the training snapshots
+        would have alerted (``threshold_``).
+
+    Examples
+    --------
+    >>> import pandas as pd, numpy as np
+    >>> from rashinban.churn import ChurnModel, FEATURE_COLUMNS
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame(rng.normal(size=(400, len(FEATURE_COLUMNS))), columns=FEATURE_COLUMNS)
+    >>> y = X["open_high_tickets"] + rng.normal(size=400) > 1.5
+    >>> m = ChurnModel().fit(X, y)
+    >>> bool(m.coef_["open_high_tickets"] > 0)
+    True
+    """
+
+    def __init__(self, *, C: float = 1.0, alert_share: float = 0.10) -> None:
+        self.C = C
+        self.alert_share = alert_share
+
+    def fit(self, features: pd.DataFrame, churned: npt.ArrayLike) -> ChurnModel:
+        """Fit on snapshot features and their 0/1 labels."""
+        from sklearn.linear_model import LogisticRegression
+
+        y = np.asarray(churned, dtype=bool)
+        if y.sum() < 5 or (~y).sum() < 5:
+            raise NotEnoughDataError(
+                "churn model needs at least 5 churned and 5 retained snapshots; "
+                f"got {int(y.sum())} churned of {y.size}",
+                fix="import more subscription history (ended_at) or move the cut date later",
+            )
+        x = features[list(FEATURE_COLUMNS)].to_numpy(dtype=float)
+        self.mean_ = x.mean(axis=0)
+        sd = x.std(axis=0)
+        self.scale_ = np.where(sd > 0, sd, 1.0)
+        z = (x - self.mean_) / self.scale_
+        lr = LogisticRegression(C=self.C, max_iter=1000)
+        lr.fit(z, y)
+        self._lr = lr
+        self.coef_ = dict(zip(FEATURE_COLUMNS, lr.coef_[0].tolist(), strict=True))
+        self.intercept_ = float(lr.intercept_[0])
+        self.base_rate_ = float(y.mean())
+        risk = self.predict_risk(features)
+        self.threshold_ = float(np.quantile(risk, 1.0 - self.alert_share))
+        return self
+
+    def _check(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise NotFittedError("ChurnModel is not fitted; call fit(features, churned) first")
+
+    def predict_risk(self, features: pd.DataFrame) -> npt.NDArray[np.float64]:
+        """Probability of churn within the horizon, in [0, 1]."""
+        self._check()
+        z = (features[list(FEATURE_COLUMNS)].to_numpy(dtype=float) - self.mean_) / self.scale_
+        return np.asarray(self._lr.predict_proba(z)[:, 1], dtype=float)
+
+    def contributions(self, features: pd.DataFrame) -> pd.DataFrame:
+        """Each feature's additive part of the log-odds (relative to the training mean)."""
+        self._check()
+        z = (features[list(FEATURE_COLUMNS)].to_numpy(dtype=float) - self.mean_) / self.scale_
+        coef = np.array([self.coef_[c] for c in FEATURE_COLUMNS])
+        return pd.DataFrame(z * coef, columns=list(FEATURE_COLUMNS), index=features.index)
+
+
+@dataclass
+class ChurnValidation:
+    """Time-split validation of the model against the "usage fell by half" rule."""
+
+    cut: dt.date
+    horizon_days: int
+    n_train: int
+    n_train_churned: int
+    n_test: int
+    n_test_churned: int
+    auc: float
+    auc_rule: float
+    precision_top10: float
+    precision_top10_rule: float
+    base_rate_test: float
+    brier: float
+    mean_risk_test: float
+    lead_median_days: float
+    lead_median_days_rule: float
+    alerted_share: float
+    alerted_share_rule: float
+    model: ChurnModel
+    test: pd.DataFrame
+    leads: pd.DataFrame
+
+    def as_dict(self) -> dict[str, Any]:
+        """The numbers (no frames), for summaries and printing."""
+        skip = {"model", "test", "leads"}
+        return {k: v for k, v in self.__dict__.items() if k not in skip}
+
+
+def _median(values: pd.Series) -> float:
+    v = values.dropna()
+    return float(v.median()) if len(v) else float("nan")
+
+
+def validate_churn(
+    backend: Any,
+    *,
+    cut: dt.date,
+    end: dt.date,
+    start: dt.date | None = None,
+    horizon_days: int = 90,
+    step_days: int = 14,
+    C: float = 1.0,
+) -> ChurnValidation:
+    """Train on snapshots whose labels resolved by ``cut``, test on snapshots after it.
+
+    Test snapshots run from ``cut`` to ``end - horizon_days`` (labels resolved by
+    ``end``). Lead time: for each churner in the test window, the first test
+    snapshot within ``horizon_days`` before its churn whose score crossed the
+    alert threshold (the model's ``threshold_``, the rule's 0.5).
+    """
+    first = start or (cut - dt.timedelta(days=720))
+    train_dates = snapshot_dates(first, cut - dt.timedelta(days=horizon_days), step_days)
+    test_dates = snapshot_dates(cut, end - dt.timedelta(days=horizon_days), step_days)
+    frame = labelled_snapshots(backend, train_dates + test_dates, horizon_days)
+    is_train = frame["as_of"] <= cut - dt.timedelta(days=horizon_days)
+    train, test = frame[is_train], frame[~is_train & (frame["as_of"] >= cut)].copy()
+    if test.empty or not test["churned"].any():
+        raise NotEnoughDataError(
+            f"no churn after the cut {cut} to test on",
+            fix="choose an earlier cut date or import later subscription history",
+        )
+    model = ChurnModel(C=C).fit(train, train["churned"])
+    test["score"] = model.predict_risk(test)
+    test["rule"] = rule_baseline(test)
+    y = test["churned"].to_numpy()
+    leads = lead_times(test, model.threshold_, horizon_days)
+    rule_leads = lead_times(test.assign(score=test["rule"]), RULE_THRESHOLD, horizon_days)
+    leads["lead_days_rule"] = leads["account_id"].map(
+        rule_leads.set_index("account_id")["lead_days"]
+    )
+    return ChurnValidation(
+        cut=cut,
+        horizon_days=horizon_days,
+        n_train=len(train),
+        n_train_churned=int(train["churned"].sum()),
+        n_test=len(test),
+        n_test_churned=int(y.sum()),
+        auc=auc(y, test["score"]),
+        auc_rule=auc(y, test["rule"]),
+        precision_top10=precision_at_top(y, test["score"], 0.10, test["as_of"]),
+        precision_top10_rule=precision_at_top(y, test["rule"], 0.10, test["as_of"]),
+        base_rate_test=float(y.mean()),
+        brier=float(np.mean((test["score"] - y) ** 2)),
+        mean_risk_test=float(test["score"].mean()),
+        lead_median_days=_median(leads["lead_days"]),
+        lead_median_days_rule=_median(rule_leads["lead_days"]),
+        alerted_share=float(leads["lead_days"].notna().mean()),
+        alerted_share_rule=float(rule_leads["lead_days"].notna().mean()),
+        model=model,
+        test=test,
+        leads=leads,
+    )

@@ -1,0 +1,189 @@
+"""The churn watchlist: who is at risk as of a date, how much revenue, and why.
+
+Contractual customers (a running subscription) are scored by
+:class:`~rashinban.churn.ChurnModel`; non-contractual buyers (orders, no
+subscription) by ``1 - P(alive)`` of a BG/NBD model (Fader, Hardie & Lee
+2005, eq. 11) fitted on their RFM summary as of the same date. Both are
+ordered together by revenue at risk: risk x annual revenue (MRR x 12, or the
+last year's orders).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rashinban._errors import ConvergenceError, NotEnoughDataError
+from rashinban.churn._features import churn_features
+from rashinban.churn._labels import _date
+from rashinban.churn._model import ChurnModel, labelled_snapshots, snapshot_dates
+from rashinban.churn._reasons import explain_row
+
+__all__ = ["WATCHLIST_COLUMNS", "churn_watchlist", "fit_churn_model", "noncontractual_risk"]
+
+WATCHLIST_COLUMNS = (
+    "account_id",
+    "kind",
+    "risk",
+    "annual_revenue",
+    "revenue_at_risk",
+    "alert",
+    "reasons_ja",
+    "reasons_en",
+    "evidence",
+    "reason_features",
+)
+
+#: Fewest buyers a BG/NBD fit is attempted on.
+MIN_BUYERS = 30
+
+
+def fit_churn_model(
+    backend: Any,
+    as_of: dt.date | str,
+    *,
+    horizon_days: int = 90,
+    history_days: int = 720,
+    step_days: int = 14,
+    C: float = 1.0,
+) -> ChurnModel:
+    """Fit the model on snapshots whose horizon ended by ``as_of`` (no label from the future)."""
+    day = _date(as_of)
+    last = day - dt.timedelta(days=horizon_days)
+    dates = snapshot_dates(day - dt.timedelta(days=history_days), last, step_days)
+    frame = labelled_snapshots(backend, dates, horizon_days)
+    if frame.empty:
+        raise NotEnoughDataError(
+            f"no customer was active in the {history_days} days before {day}",
+            fix="import subscriptions (started_at, ended_at) or choose a later as-of date",
+        )
+    # The label must be resolved on the as-of date itself: a churn after it is unknown.
+    churn = pd.to_datetime(frame["churn_date"])
+    frame["churned"] = frame["churned"] & (churn <= pd.Timestamp(day))
+    return ChurnModel(C=C).fit(frame, frame["churned"])
+
+
+def noncontractual_risk(backend: Any, as_of: dt.date | str) -> pd.DataFrame:
+    """``1 - P(alive)`` for buyers without a subscription, with reasons (empty if too few)."""
+    from rashinban.clv import BetaGeoModel
+    from rashinban.engine import rfm_summary
+
+    day = _date(as_of)
+    orders = backend.table("orders")
+    subs = backend.table("subscriptions")
+    subscribers = subs.filter(subs.started_at <= day).select("account_id").distinct()
+    o = orders.filter(orders.ordered_at <= day).anti_join(subscribers, "account_id")
+    summary = rfm_summary(o, observation_period_end=day, time_unit="W").execute()
+    year = o.filter(o.ordered_at > day - dt.timedelta(days=365))
+    spend = year.group_by("account_id").aggregate(annual_revenue=year.amount.sum()).execute()
+    empty = pd.DataFrame(columns=list(WATCHLIST_COLUMNS))
+    if len(summary) < MIN_BUYERS:
+        return empty
+    try:
+        model = BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
+    except ConvergenceError:
+        return empty
+    p_alive = model.p_alive(summary["frequency"], summary["recency"], summary["T"])
+    out = summary[["account_id"]].copy()
+    out["kind"] = "noncontractual"
+    out["risk"] = 1.0 - p_alive
+    out = out.merge(spend, on="account_id", how="left")
+    out["annual_revenue"] = out["annual_revenue"].fillna(0.0)
+    out["revenue_at_risk"] = out["risk"] * out["annual_revenue"]
+    out["alert"] = out["risk"] >= 0.5
+    weeks = (summary["T"] - summary["recency"]).round().astype(int).to_numpy()
+    buys = (summary["frequency"] + 1).astype(int).to_numpy()
+    pa = p_alive
+    out["reasons_ja"] = [
+        [f"最後の購入から{w}週（購入{b}回）: 継続購入の確率 {100 * p:.0f}%"]
+        for w, b, p in zip(weeks, buys, pa, strict=True)
+    ]
+    out["reasons_en"] = [
+        [f"{w} weeks since the last of {b} purchases: P(alive) {100 * p:.0f}%"]
+        for w, b, p in zip(weeks, buys, pa, strict=True)
+    ]
+    out["evidence"] = [
+        [f"orders: frequency {f:.0f}, recency {r:.0f}w, T {t:.0f}w"]
+        for f, r, t in zip(summary["frequency"], summary["recency"], summary["T"], strict=True)
+    ]
+    out["reason_features"] = [["p_alive"]] * len(out)
+    return out[list(WATCHLIST_COLUMNS)]
+
+
+def churn_watchlist(
+    backend: Any,
+    as_of: dt.date | str,
+    *,
+    horizon_days: int = 90,
+    model: ChurnModel | None = None,
+    top_reasons: int = 3,
+    include_noncontractual: bool = True,
+) -> pd.DataFrame:
+    """Every active customer's churn risk within ``horizon_days``, highest revenue at risk first.
+
+    Parameters
+    ----------
+    backend
+        Ibis backend with the canonical tables.
+    as_of
+        The as-of date: features see rows on or before it; the model (unless
+        given) is trained on snapshots whose horizon ended by it.
+    horizon_days
+        How far ahead the risk looks (default 90 days).
+    model
+        A fitted :class:`ChurnModel`; fitted by :func:`fit_churn_model` if None.
+    top_reasons
+        Reasons kept per account.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`WATCHLIST_COLUMNS`: ``risk`` in [0, 1], ``revenue_at_risk``
+        in JPY, ``reasons_ja``/``reasons_en``/``evidence`` as lists of strings
+        (the evidence names the ticket ids, survey ids and usage numbers).
+
+    Examples
+    --------
+    >>> from rashinban.churn import churn_watchlist
+    >>> # churn_watchlist(ws.backend(), "2025-12-29").head()  # doctest: +SKIP
+    """
+    day = _date(as_of)
+    if model is None:
+        model = fit_churn_model(backend, day, horizon_days=horizon_days)
+    feats = churn_features(backend, day, horizon_days).execute()
+    risk = model.predict_risk(feats) if len(feats) else np.zeros(0)
+    contrib = model.contributions(feats) if len(feats) else pd.DataFrame()
+    rows = []
+    for i, rec in enumerate(feats.to_dict("records")):
+        reasons = explain_row(rec, contrib.iloc[i].to_dict(), top_reasons)
+        annual = float(rec["mrr"] or 0.0) * 12
+        rows.append(
+            {
+                "account_id": rec["account_id"],
+                "kind": "contractual",
+                "risk": float(risk[i]),
+                "annual_revenue": annual,
+                "revenue_at_risk": float(risk[i]) * annual,
+                "alert": bool(risk[i] >= model.threshold_),
+                "reasons_ja": [r[1] for r in reasons],
+                "reasons_en": [r[2] for r in reasons],
+                "evidence": [r[3] for r in reasons],
+                "reason_features": [r[0] for r in reasons],
+            }
+        )
+    out = pd.DataFrame(rows, columns=list(WATCHLIST_COLUMNS))
+    if include_noncontractual:
+        extra = noncontractual_risk(backend, day)
+        if len(extra):
+            out = pd.concat([out, extra], ignore_index=True) if len(out) else extra
+    if out.empty:
+        raise NotEnoughDataError(
+            f"no active customer on {day}",
+            fix="import subscriptions or orders, or choose an as-of date inside the data",
+        )
+    return out.sort_values(
+        ["revenue_at_risk", "risk", "account_id"], ascending=[False, False, True], ignore_index=True
+    )
