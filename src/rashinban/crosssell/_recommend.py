@@ -1,0 +1,260 @@
+"""Cross-sell recommendations: for each customer, the products worth offering next, and why.
+
+Every product a customer does not own yet is a candidate, scored by the
+strongest of three pieces of evidence, each an estimate of "would own it":
+
+* rule: the lower Wilson bound of the confidence of the best rule ``owned -> candidate``
+  (a rule seen 3 times never beats one seen 300 times at the same rate);
+* segment: the empirically-Bayes-shrunk adoption rate among customers of the same
+  industry and employee band;
+* similarity (tie-breaker and part of the output): mean item-to-item cosine of
+  the candidate with what the customer owns.
+
+The reason names the evidence that set the score, in Japanese and English.
+All scoring is one Ibis query; only the segment rates (one row per segment and
+product) pass through pandas for the empirical-Bayes step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from rashinban.crosssell._baskets import _date, baskets, customers
+from rashinban.crosssell._rules import association_rules, item_similarity
+from rashinban.crosssell._segments import segment_adoption
+
+__all__ = ["RECOMMENDATION_COLUMNS", "popular_products", "recommend", "segment_rates"]
+
+RECOMMENDATION_COLUMNS = (
+    "account_id",
+    "product_id",
+    "rank",
+    "score",
+    "source",
+    "reason_ja",
+    "reason_en",
+    "rule_confidence",
+    "rule_lift",
+    "antecedent",
+    "segment",
+    "segment_rate",
+    "similarity",
+)
+
+
+def segment_rates(cust: ir.Table, owned: ir.Table) -> pd.DataFrame:
+    """Shrunk adoption per (segment, product) from customers and their baskets."""
+    sizes = cust.group_by("segment").aggregate(n_segment=cust.count())
+    j = owned.join(cust.select("account_id", "segment"), "account_id")
+    k = j.group_by(["segment", "product_id"]).aggregate(n_owners=j.count())
+    counts = k.join(sizes, "segment").execute()
+    empty = sizes.execute()
+    if counts.empty and not empty.empty:
+        return segment_adoption(pd.DataFrame(columns=["segment", "product_id", "n_segment"]))
+    # Segments where nobody owns anything still need their size in the grid.
+    missing = empty[~empty["segment"].isin(counts["segment"])]
+    if len(missing) and len(counts):
+        filler = missing.assign(product_id=counts["product_id"].iloc[0], n_owners=0)
+        counts = pd.concat([counts, filler], ignore_index=True)
+    return segment_adoption(counts)
+
+
+def popular_products(owned: ir.Table) -> ir.Table:
+    """Products by number of owners (the popularity baseline's ranking)."""
+    return owned.group_by("product_id").aggregate(n_owners=owned.count())
+
+
+def _names(backend: Any) -> ir.Table:
+    p = backend.table("products")
+    return p.select("product_id", product_name=p.name.fill_null(p.product_id))
+
+
+def recommend(
+    backend: Any,
+    as_of: dt.date | str,
+    *,
+    k: int = 3,
+    min_count: int = 5,
+    method: str = "blend",
+) -> pd.DataFrame:
+    """The ``k`` best products to offer each customer on ``as_of``, with reasons.
+
+    Parameters
+    ----------
+    backend
+        Ibis backend with the canonical tables.
+    as_of
+        Baskets, rules and segments use rows on or before this date only.
+    k
+        Recommendations per customer.
+    min_count
+        Fewest accounts a rule must rest on.
+    method
+        ``"blend"`` (the strongest of rule and segment evidence), ``"rules"``,
+        ``"segment"``, ``"similarity"`` or ``"popularity"`` (the baseline).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`RECOMMENDATION_COLUMNS`, best first within each account.
+
+    Examples
+    --------
+    >>> from rashinban.crosssell import recommend
+    >>> # recommend(ws.backend(), "2025-12-29", k=3).head()  # doctest: +SKIP
+    """
+    expr = recommend_expr(backend, as_of, k=k, min_count=min_count, method=method)
+    return expr.execute()[list(RECOMMENDATION_COLUMNS)]
+
+
+def recommend_expr(
+    backend: Any,
+    as_of: dt.date | str,
+    *,
+    k: int = 3,
+    min_count: int = 5,
+    method: str = "blend",
+) -> ir.Table:
+    """:func:`recommend` as an Ibis expression (for large data: write it, don't pull it)."""
+    if method not in {"blend", "rules", "segment", "similarity", "popularity"}:
+        raise ValueError(f"unknown method {method!r}")
+    day = _date(as_of)
+    owned = baskets(backend, day).select("account_id", "product_id")
+    cust = customers(backend, day)
+    names = _names(backend)
+    products = owned.select("product_id").distinct()
+    cand = cust.select("account_id", "segment").cross_join(products)
+    cand = cand.anti_join(owned, ["account_id", "product_id"])
+
+    rules = association_rules(owned, min_count=min_count).select(
+        "antecedent", "consequent", "confidence", "confidence_low", "lift"
+    )
+    r = owned.rename(antecedent="product_id").join(rules, "antecedent")
+    best_rule = (
+        r.group_by(["account_id", "consequent"])
+        .aggregate(
+            rule_score=r.confidence_low.max(),
+            rule_confidence=r.confidence.argmax(r.confidence_low),
+            rule_lift=r.lift.argmax(r.confidence_low),
+            antecedent=r.antecedent.argmax(r.confidence_low),
+        )
+        .rename(product_id="consequent")
+    )
+
+    sim = item_similarity(owned)
+    n_owned = owned.group_by("account_id").aggregate(n_owned=owned.count())
+    s = owned.rename(product_a="product_id").join(sim, "product_a")
+    sims = s.group_by(["account_id", "product_b"]).aggregate(sim_sum=s.cosine.sum())
+    sims = sims.rename(product_id="product_b")
+
+    rates = ibis.memtable(
+        segment_rates(cust, owned)[
+            ["segment", "product_id", "rate", "rate_shrunk", "n_segment", "n_owners"]
+        ].rename(columns={"n_owners": "n_segment_owners"})
+    )
+    pop = popular_products(owned)
+
+    j = (
+        cand.left_join(best_rule, ["account_id", "product_id"])
+        .drop("account_id_right", "product_id_right")
+        .left_join(sims, ["account_id", "product_id"])
+        .drop("account_id_right", "product_id_right")
+        .left_join(n_owned, "account_id")
+        .drop("account_id_right")
+        .left_join(rates, ["segment", "product_id"])
+        .drop("segment_right", "product_id_right")
+        .left_join(pop, "product_id")
+        .drop("product_id_right")
+        .left_join(names, "product_id")
+        .drop("product_id_right")
+        .left_join(
+            names.rename(antecedent="product_id", antecedent_name="product_name"), "antecedent"
+        )
+        .drop("antecedent_right")
+    )
+    rule_score = j.rule_score.fill_null(0.0)
+    seg_score = j.rate_shrunk.fill_null(0.0)
+    similarity = (j.sim_sum.fill_null(0.0) / j.n_owned.fill_null(1).cast("float64")).fill_null(0.0)
+    if method == "blend":
+        score = ibis.greatest(rule_score, seg_score)
+        use_rule = rule_score >= seg_score
+    elif method == "rules":
+        score, use_rule = rule_score, ibis.literal(True)
+    elif method == "segment":
+        score, use_rule = seg_score, ibis.literal(False)
+    elif method == "similarity":
+        score, use_rule = similarity, ibis.literal(False)
+    else:
+        score, use_rule = j.n_owners.fill_null(0).cast("float64"), ibis.literal(False)
+    j = j.mutate(score=score, similarity=similarity, _use_rule=use_rule & j.antecedent.notnull())
+    w = ibis.window(
+        group_by="account_id",
+        order_by=[ibis.desc("score"), ibis.desc("similarity"), "product_id"],
+    )
+    ranked = j.mutate(rank=ibis.row_number().over(w) + 1)
+    top = ranked.filter(ranked["rank"] <= k)
+    pct_rule = (top.rule_confidence * 100).round(0).cast("int64").cast("string")
+    pct_seg = (top.rate * 100).round(0).cast("int64").cast("string")
+    lift = top.rule_lift.round(1).cast("string")
+    source = ibis.ifelse(top._use_rule, "rule", "segment")
+    reason_ja = ibis.ifelse(
+        top._use_rule,
+        top.antecedent_name.concat(
+            "を使う顧客の", pct_rule, "%が", top.product_name, "も併用（リフト", lift, "）"
+        ),
+        top.segment.concat(
+            "の顧客の",
+            pct_seg,
+            "%（",
+            top.n_segment.cast("string"),
+            "社中",
+            top.n_segment_owners.cast("string"),
+            "社）が",
+            top.product_name,
+            "を併用",
+        ),
+    )
+    reason_en = ibis.ifelse(
+        top._use_rule,
+        ibis.literal("").concat(
+            pct_rule,
+            "% of customers with ",
+            top.antecedent,
+            " also use ",
+            top.product_id,
+            " (lift ",
+            lift,
+            ")",
+        ),
+        ibis.literal("").concat(
+            pct_seg,
+            "% of customers in ",
+            top.segment,
+            " (",
+            top.n_segment_owners.cast("string"),
+            " of ",
+            top.n_segment.cast("string"),
+            ") use ",
+            top.product_id,
+        ),
+    )
+    return top.select(
+        "account_id",
+        "product_id",
+        "rank",
+        "score",
+        source=source,
+        reason_ja=reason_ja,
+        reason_en=reason_en,
+        rule_confidence=top.rule_confidence,
+        rule_lift=top.rule_lift,
+        antecedent=top.antecedent,
+        segment=top.segment,
+        segment_rate=top.rate,
+        similarity=top.similarity,
+    ).order_by(["account_id", "rank"])

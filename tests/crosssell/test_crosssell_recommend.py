@@ -1,0 +1,127 @@
+"""Recommendations: time-split validation against popularity, contract, reasons, shrinkage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import ibis
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rashinban import Workspace
+from rashinban.crosssell import (
+    baskets,
+    recommend,
+    segment_adoption,
+    upgrade_uplift,
+    upsell_signals,
+    validate_crosssell,
+)
+
+CUT = dt.date(2025, 3, 31)
+
+
+def _half_up(share: float) -> int:
+    """Percent rounded half away from zero, as SQL ROUND does."""
+    return int(np.floor(100 * share + 0.5))
+
+
+END = dt.date(2025, 12, 29)
+
+
+def test_recommendations_beat_popularity_on_the_time_split(demo_backend) -> None:  # type: ignore[no-untyped-def]
+    v = validate_crosssell(demo_backend, cut=CUT, end=END, k=3)
+    print(f"\ncross-sell time split: recommend as of {v.cut}, truth = first purchases to {v.end}")
+    print(f"  {v.n_accounts} customers bought something new")
+    print(f"  {'method':<12}{'hit@3':>8}{'prec@3':>8}")
+    for row in v.scores.itertuples():
+        print(f"  {row.method:<12}{row.hit_rate:>8.3f}{row.precision:>8.3f}")
+    assert v.n_accounts >= 50
+    assert v.get("blend") > v.get("popularity")
+    assert v.get("blend", "precision") > v.get("popularity", "precision")
+
+
+def test_upsell_flag_predicts_upgrades(demo_backend) -> None:  # type: ignore[no-untyped-def]
+    up = upgrade_uplift(demo_backend, CUT).set_index("flagged")
+    print("\nupgrades within 180 days by seat-limit flag:\n", up.to_string())
+    # Wilson interval by hand for the flagged group (Wilson 1927).
+    k, n, z = up.loc[True, "upgrades"], up.loc[True, "n"], 1.959963984540054
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    assert np.isclose(up.loc[True, "rate_low"], centre - half)
+    assert up.loc[True, "rate_low"] > up.loc[False, "rate_high"]
+
+
+def test_recommendation_contract(demo_backend, demo_tables: dict[str, pd.DataFrame]) -> None:  # type: ignore[no-untyped-def]
+    recs = recommend(demo_backend, END, k=3)
+    owned = baskets(demo_backend, END).execute()
+    clash = recs.merge(owned, on=["account_id", "product_id"])
+    assert clash.empty, "never recommend what the customer already owns"
+    assert recs.groupby("account_id").size().max() <= 3
+    assert recs["score"].between(0, 1).all()
+    assert (recs.groupby("account_id")["score"].diff().dropna() <= 1e-12).all()
+    for r in recs.head(200).itertuples():
+        if r.source == "rule":
+            assert f"{_half_up(r.rule_confidence)}%" in r.reason_ja
+            assert r.antecedent in r.reason_en
+        else:
+            assert r.reason_ja.startswith(r.segment)
+            assert f"{_half_up(r.segment_rate)}%" in r.reason_ja
+    products = set(demo_tables["products"]["product_id"])
+    assert set(recs["product_id"]) <= products
+    sig = upsell_signals(demo_backend, END)
+    assert set(sig["signal"]) >= {"seat_limit", "below_median"}
+    assert sig["score"].between(0, 1).all()
+    seat = sig[sig["signal"] == "seat_limit"]
+    assert (seat["seat_share"] >= 0.8).all()
+
+
+def test_recommendations_use_no_future_rows(demo_ws: Workspace, tmp_path: Path) -> None:
+    def run(path: Path) -> pd.DataFrame:
+        con = ibis.duckdb.connect(str(path), read_only=True)
+        try:
+            return recommend(con, CUT).sort_values(["account_id", "rank"], ignore_index=True)
+        finally:
+            con.disconnect()
+
+    before = run(demo_ws.data_path)
+    moved = tmp_path / "moved.duckdb"
+    shutil.copy(demo_ws.data_path, moved)
+    with duckdb.connect(str(moved)) as con:
+        con.execute(f"DELETE FROM orders WHERE ordered_at > DATE '{CUT}'")
+        con.execute(f"UPDATE subscriptions SET ended_at = NULL WHERE ended_at > DATE '{CUT}'")
+        con.execute(f"DELETE FROM subscriptions WHERE started_at > DATE '{CUT}'")
+    pd.testing.assert_frame_equal(before, run(moved))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 400), st.floats(0, 1)), min_size=2, max_size=12))
+def test_shrunk_rates_lie_between_raw_and_overall(segments: list[tuple[int, float]]) -> None:
+    rows = [
+        {"segment": f"s{i}", "product_id": "P", "n_segment": n, "n_owners": round(n * f)}
+        for i, (n, f) in enumerate(segments)
+    ]
+    out = segment_adoption(pd.DataFrame(rows))
+    lo = np.minimum(out["rate"], out["overall_rate"]) - 1e-12
+    hi = np.maximum(out["rate"], out["overall_rate"]) + 1e-12
+    assert ((out["rate_shrunk"] >= lo) & (out["rate_shrunk"] <= hi)).all()
+
+
+def test_three_of_three_never_tops_three_hundred_of_a_thousand() -> None:
+    rows = pd.DataFrame(
+        {
+            "segment": ["tiny", "big", "rest"],
+            "product_id": ["P", "P", "P"],
+            "n_segment": [3, 1000, 2000],
+            "n_owners": [3, 300, 200],
+        }
+    )
+    out = segment_adoption(rows).set_index("segment")
+    assert out.loc["tiny", "rate"] == 1.0
+    assert out.loc["tiny", "rate_shrunk"] < out.loc["big", "rate_shrunk"]
