@@ -59,3 +59,7 @@ def _profile(ctx: Context) -> AnalysisResult:
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
 ]
+
+from rashinban.pipeline._defend import DEFEND_ANALYSES  # noqa: E402  (needs the names above)
+
+ANALYSES.extend(DEFEND_ANALYSES)

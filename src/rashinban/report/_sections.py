@@ -86,3 +86,7 @@ def _profile(ctx: ReportContext) -> str | None:
 SECTIONS: list[Section] = [
     Section("profile", "profile", _profile),
 ]
+
+from rashinban.report._sec_defend import DEFEND_SECTIONS  # noqa: E402  (needs the names above)
+
+SECTIONS.extend(DEFEND_SECTIONS)

@@ -1,0 +1,177 @@
+"""Read commands of the expand-and-defend motions: churn, crosssell, motions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
+from rashinban.cli._render import Format, render
+from rashinban.cli._run import AsOfOpt, parse_as_of
+
+TopOpt = Annotated[int | None, typer.Option("--top", help="表示件数 / rows to show (default: all)")]
+
+
+def _lang(ws: Any, lang: str | None) -> str:
+    return (lang or ws.lang or "ja").lower()
+
+
+@app.command()
+def churn(
+    workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
+    horizon: Annotated[
+        int, typer.Option("--horizon", help="予測期間（日） / horizon in days")
+    ] = 90,
+    by_revenue: Annotated[
+        bool,
+        typer.Option("--by-revenue", help="リスク金額順に並べる / order by revenue at risk"),
+    ] = False,
+    top: TopOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """解約リスクと理由（守りのターゲット） / churn risk of every customer, with reasons."""
+    from rashinban.churn import churn_watchlist
+    from rashinban.pipeline import resolve_as_of
+
+    ws = open_ws(workspace)
+    backend = ws.backend()
+    day = resolve_as_of(ws, parse_as_of(as_of), backend)
+    watch = churn_watchlist(backend, day, horizon_days=horizon)
+    if not by_revenue:
+        watch = watch.sort_values(["risk", "account_id"], ascending=[False, True])
+    if top is not None:
+        watch = watch.head(top)
+    key = "reasons_en" if _lang(ws, lang) == "en" else "reasons_ja"
+    rows = [
+        {
+            "account_id": r["account_id"],
+            "risk": round(float(r["risk"]), 4),
+            "reasons": list(r[key]),
+            "revenue_at_risk": round(float(r["revenue_at_risk"])),
+            "kind": r["kind"],
+            "alert": bool(r["alert"]),
+            "evidence": list(r["evidence"]),
+        }
+        for r in watch.to_dict("records")
+    ]
+    render(
+        {"as_of": day, "horizon_days": horizon, "accounts": rows},
+        "accounts",
+        fmt,
+        title=f"解約リスク / churn risk (as of {day})",
+        console=out_console,
+        limit=50 if top is None else None,
+    )
+
+
+@app.command()
+def crosssell(
+    workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
+    k: Annotated[int, typer.Option("--k", help="1社あたりの提案数 / offers per customer")] = 3,
+    account: Annotated[
+        str | None, typer.Option("--account", help="この取引先だけ / only this account_id")
+    ] = None,
+    top: TopOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """クロスセル・アップセルの提案と理由 / products to offer each customer next, with reasons."""
+    from rashinban.crosssell import recommend, upsell_signals
+    from rashinban.pipeline import resolve_as_of
+
+    ws = open_ws(workspace)
+    backend = ws.backend()
+    day = resolve_as_of(ws, parse_as_of(as_of), backend)
+    en = _lang(ws, lang) == "en"
+    recs = recommend(backend, day, k=k).assign(kind="cross-sell")
+    up = upsell_signals(backend, day).assign(kind="up-sell", source=lambda f: f["signal"])
+    both = [
+        (
+            r["account_id"],
+            r["product_id"],
+            float(r["score"]),
+            r["reason_en" if en else "reason_ja"],
+            r["kind"],
+            r["source"],
+        )
+        for frame in (recs, up)
+        for r in frame.to_dict("records")
+    ]
+    if account is not None:
+        both = [b for b in both if b[0] == account]
+    both.sort(key=lambda b: (-b[2], b[0], b[1]))
+    if top is not None:
+        both = both[:top]
+    rows = [
+        {
+            "account_id": a,
+            "product_id": p,
+            "score": round(s, 4),
+            "reason": reason,
+            "kind": kind,
+            "source": src,
+        }
+        for a, p, s, reason, kind, src in both
+    ]
+    render(
+        {"as_of": day, "recommendations": rows},
+        "recommendations",
+        fmt,
+        title=f"クロスセル・アップセル / cross-sell and up-sell (as of {day})",
+        console=out_console,
+        limit=50 if top is None else None,
+    )
+
+
+@app.command()
+def motions(
+    workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
+    industry: Annotated[
+        list[str] | None, typer.Option("--industry", help="業種（複数可） / industry (repeatable)")
+    ] = None,
+    employees_min: Annotated[
+        int | None, typer.Option("--employees-min", help="従業員数の下限 / min employees")
+    ] = None,
+    employees_max: Annotated[
+        int | None, typer.Option("--employees-max", help="従業員数の上限 / max employees")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """新規・深耕・防衛を並べて見る / new, expand and defend side by side for a segment."""
+    from rashinban.motions import three_motions
+    from rashinban.pipeline import resolve_as_of
+
+    ws = open_ws(workspace)
+    backend = ws.backend()
+    day = resolve_as_of(ws, parse_as_of(as_of), backend)
+    seg: list[dict[str, Any]] = []
+    if industry:
+        seg.append({"column": "industry", "op": "in", "values": list(industry)})
+    if employees_min is not None or employees_max is not None:
+        seg.append(
+            {"column": "employees", "op": "between", "low": employees_min, "high": employees_max}
+        )
+    frame = three_motions(backend, day, segment=seg or None)
+    label = "label_en" if _lang(ws, lang) == "en" else "label_ja"
+    rows = [
+        {
+            "motion": r["motion"],
+            "label": r[label],
+            "accounts": int(r["accounts"]),
+            "revenue": round(float(r["revenue"])),
+        }
+        for r in frame.to_dict("records")
+    ]
+    render(
+        {"as_of": day, "segment": seg, "motions": rows},
+        "motions",
+        fmt,
+        title=f"新規・深耕・防衛 / new, expand, defend (as of {day})",
+        console=out_console,
+    )

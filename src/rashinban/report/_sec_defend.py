@@ -1,0 +1,148 @@
+"""Report sections of the expand-and-defend motions: churn watchlist, risk, lead time, offers."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from rashinban.report import _charts as charts
+from rashinban.report._i18n import LABELS, t
+from rashinban.report._sections import ReportContext, Section, table_html
+
+LABELS.update(
+    {
+        "churn": ("解約予兆（守りのターゲット）", "Churn early warning"),
+        "churn_watchlist": ("ウォッチリスト（リスク金額順）", "Watchlist (by revenue at risk)"),
+        "risk_distribution": ("解約リスクの分布", "Distribution of churn risk"),
+        "risk": ("リスク", "risk"),
+        "lead_time": ("警告から解約までの日数", "Days from first alert to churn"),
+        "lead_days": ("リードタイム（日）", "lead time (days)"),
+        "validation": ("時系列分割での検証", "Time-split validation"),
+        "model": ("モデル", "model"),
+        "rule": ("ルール（利用半減）", "rule (usage halved)"),
+        "metric": ("指標", "metric"),
+        "account": ("取引先", "account"),
+        "revenue_at_risk": ("リスク金額（年）", "revenue at risk / yr"),
+        "reasons": ("理由", "reasons"),
+        "evidence": ("根拠", "evidence"),
+        "crosssell": ("クロスセル・アップセル", "Cross-sell and up-sell"),
+        "top_recommendations": ("提案の上位", "Top recommendations"),
+        "top_rules": ("併売ルール（リフト順）", "Co-purchase rules (by lift)"),
+        "upsell": ("アップセルのシグナル", "Up-sell signals"),
+        "product": ("製品", "product"),
+        "score": ("スコア", "score"),
+        "reason": ("理由", "reason"),
+        "motions": ("新規・深耕・防衛", "New, expand, defend"),
+        "scope": ("対象", "scope"),
+        "accounts": ("社数", "accounts"),
+        "revenue": ("金額（年）", "revenue / yr"),
+        "never_alerted": ("警告なし", "never alerted"),
+    }
+)
+
+
+def _churn(ctx: ReportContext) -> str | None:
+    watch = ctx.load("churn", "watchlist")
+    if watch is None or watch.empty:
+        return None
+    lang = ctx.lang
+    reasons = "reasons_en" if lang == "en" else "reasons_ja"
+    parts = [f"<p>{html.escape(_headline(ctx, 'churn'))}</p>"]
+    # Alerted accounts first (still by revenue at risk), so a big, calm customer does not
+    # push the real warnings off the page.
+    alerted = watch["alert"].astype(str).str.lower().isin(["true", "1"])
+    ordered = pd.concat([watch[alerted], watch[~alerted]])
+    top = ordered.head(20)[["account_id", "risk", "revenue_at_risk", reasons, "evidence"]].copy()
+    top.columns = [
+        t(k, lang) for k in ("account", "risk", "revenue_at_risk", "reasons", "evidence")
+    ]
+    parts += ["<h3>", t("churn_watchlist", lang), "</h3>", table_html(top)]
+    parts.append(
+        charts.histogram(
+            watch["risk"].astype(float).tolist(),
+            title=t("risk_distribution", lang),
+            xlabel=t("risk", lang),
+            bins=25,
+        )
+    )
+    leads = ctx.load("churn", "lead_times")
+    if leads is not None and len(leads):
+        days = leads["lead_days"].dropna().astype(float)
+        bins = [0, 15, 30, 45, 60, 75, 91]
+        counts = pd.cut(days, bins, right=False).value_counts(sort=False)
+        labels = [f"{int(i.left)}–{int(i.right) - 1}" for i in counts.index]
+        labels.append(t("never_alerted", lang))
+        values = [*counts.tolist(), int(leads["lead_days"].isna().sum())]
+        parts.append(
+            charts.bar(labels, values, title=t("lead_time", lang), xlabel=t("lead_days", lang))
+        )
+    val = ctx.load("churn", "validation")
+    if val is not None and len(val):
+        val = val.copy()
+        val.columns = [t(k, lang) for k in ("metric", "model", "rule")]
+        parts += ["<h3>", t("validation", lang), "</h3>", table_html(val)]
+    return "".join(parts)
+
+
+def _headline(ctx: ReportContext, analysis: str) -> str:
+    summary = ctx.runs.get(analysis, {}).get("summary", {}) or {}
+    return str(summary.get("headline_en" if ctx.lang == "en" else "headline_ja", ""))
+
+
+def _crosssell(ctx: ReportContext) -> str | None:
+    recs = ctx.load("crosssell", "recommendations")
+    if recs is None or recs.empty:
+        return None
+    lang = ctx.lang
+    reason = "reason_en" if lang == "en" else "reason_ja"
+    parts = [f"<p>{html.escape(_headline(ctx, 'crosssell'))}</p>"]
+    # The best three offers of each product, so one popular product does not fill the table.
+    best = recs.sort_values("score", ascending=False).groupby("product_id").head(3)
+    best = best[["account_id", "product_id", "score", reason]].copy()
+    best.columns = [t(k, lang) for k in ("account", "product", "score", "reason")]
+    parts += ["<h3>", t("top_recommendations", lang), "</h3>", table_html(best)]
+    rules = ctx.load("crosssell", "rules")
+    if rules is not None and len(rules):
+        r = rules.head(10)
+        parts.append(
+            charts.bar(
+                [f"{a}→{c}" for a, c in zip(r["antecedent"], r["consequent"], strict=True)],
+                r["lift"].astype(float).tolist(),
+                title=t("top_rules", lang),
+                xlabel="lift",
+                fmt="{:.2f}",
+            )
+        )
+    up = ctx.load("crosssell", "upsell")
+    if up is not None and len(up):
+        u = up.head(15)[["account_id", "signal", "score", reason]].copy()
+        u.columns = [t(k, lang) for k in ("account", "metric", "score", "reason")]
+        parts += ["<h3>", t("upsell", lang), "</h3>", table_html(u)]
+    val = ctx.load("crosssell", "validation")
+    if val is not None and len(val):
+        parts += ["<h3>", t("validation", lang), "</h3>", table_html(val)]
+    return "".join(parts)
+
+
+def _motions(ctx: ReportContext) -> str | None:
+    frame = ctx.load("motions", "motions")
+    if frame is None or frame.empty:
+        return None
+    lang = ctx.lang
+    label = "label_en" if lang == "en" else "label_ja"
+    wide = frame.pivot_table(index="scope", columns=label, values="accounts", sort=False)
+    money = frame.pivot_table(index="scope", columns=label, values="revenue", sort=False)
+    money.columns = [f"{c} {t('revenue', lang)}" for c in money.columns]
+    table = wide.join(money).reset_index()
+    table.columns = [t("scope", lang), *table.columns[1:]]
+    return f"<p>{html.escape(_headline(ctx, 'motions'))}</p>" + table_html(
+        table, floatfmt="{:,.0f}"
+    )
+
+
+DEFEND_SECTIONS: list[Section] = [
+    Section("motions", "motions", _motions),
+    Section("churn", "churn", _churn),
+    Section("crosssell", "crosssell", _crosssell),
+]
