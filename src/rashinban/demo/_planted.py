@@ -139,7 +139,7 @@ PLANTED = Planted(
         }
     ),
     good_channels=("紹介", "ウェビナー"),
-    churn_hazard=_ro({"ideal": 0.015, "new": 0.03, "other": 0.03}),
+    churn_hazard=_ro({"ideal": 0.013, "new": 0.03, "other": 0.03}),
     churn_window=(60, 120),
     churn_usage_ratio=0.4,
     churn_signal_share=_ro({"usage_decline": 0.75, "open_high_ticket": 0.6, "detractor_nps": 0.6}),
@@ -162,7 +162,7 @@ PLANTED = Planted(
             "ideal": ("生産計画", "在庫", "可視化", "Excel", "定着"),
             "retail": ("インボイス", "請求書", "電子化", "経理", "工数"),
             "ict": ("API", "開発者", "連携", "ドキュメント"),
-            "other": ("コスト", "価格", "削減"),
+            "other": ("コスト", "価格"),
         }
     ),
     competitor_loss_reason=_ro(
