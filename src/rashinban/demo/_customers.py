@@ -354,7 +354,11 @@ def order_rows(rng: np.random.Generator, cus: Customers, days: int) -> dict[str,
 
 
 def usage_rows(
-    rng: np.random.Generator, acc: Accounts, cus: Customers, start_weekday: int
+    rng: np.random.Generator,
+    acc: Accounts,
+    cus: Customers,
+    start_weekday: int,
+    order: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Weekly usage per customer (Mondays), three metrics per week.
 
@@ -362,14 +366,18 @@ def usage_rows(
     (faster in the ideal segment); upgraders climb to ~96 % of their limit in
     the months before they upgrade; churners with the usage signal slide to
     ``PLANTED.churn_usage_ratio`` of their level over the window before churn.
+
+    Rows come out customer by customer in ``order``, then by week, then by
+    metric, so the caller needs no sort of the (large) usage table.
     """
     m = cus.account.size
     first = cus.start + (7 - (start_weekday + cus.start) % 7) % 7
     n_weeks = np.maximum((cus.end - first + 6) // 7, 0)
     w = int(n_weeks.sum())
-    c = np.repeat(np.arange(m), n_weeks)
-    off = np.concatenate([[0], np.cumsum(n_weeks)[:-1]])
-    t = first[c] + 7 * (np.arange(w) - off[c])
+    nw = n_weeks[order]
+    c = np.repeat(order, nw)
+    off = np.repeat(np.cumsum(nw) - nw, nw)
+    t = first[c] + 7 * (np.arange(w) - off)
     seg = acc.segment[cus.account]
     limits = np.array(PLAN_LIMITS, dtype=float)
     l1 = limits[cus.plan1]

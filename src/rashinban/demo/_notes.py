@@ -103,7 +103,7 @@ def note_rows(
     cc = np.concatenate([c, ups])
     mday = np.concatenate([day, uday])
     mtext = np.concatenate([body, T.draw(rng, T.MEETING_UPGRADE, ups.size)])
-    mtext = mtext + T.draw(rng, T.MEETING_TAIL, cc.size)
+    mtext = mtext + T.draw(rng, T.MEETING_MIDDLE, cc.size) + T.draw(rng, T.MEETING_TAIL, cc.size)
     parts.append(
         {
             "account": cus.account[cc],

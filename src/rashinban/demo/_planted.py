@@ -130,8 +130,8 @@ PLANTED = Planted(
     win_rate=_ro({"ideal": 0.45, "other": 0.15, "new_before": 0.10, "new_after": 0.40}),
     win_logit=_ro(
         {
-            "decision_maker": 1.0,
-            "good_channel": 0.9,
+            "decision_maker": 1.4,
+            "good_channel": 1.2,
             "no_competitor": 0.3,
             "アルファクラウド": -0.8,
             "ベータシステムズ": -0.2,
@@ -139,7 +139,7 @@ PLANTED = Planted(
         }
     ),
     good_channels=("紹介", "ウェビナー"),
-    churn_hazard=_ro({"ideal": 0.015, "new": 0.03, "other": 0.03}),
+    churn_hazard=_ro({"ideal": 0.013, "new": 0.03, "other": 0.03}),
     churn_window=(60, 120),
     churn_usage_ratio=0.4,
     churn_signal_share=_ro({"usage_decline": 0.75, "open_high_ticket": 0.6, "detractor_nps": 0.6}),
@@ -160,9 +160,9 @@ PLANTED = Planted(
     themes=_ro(
         {
             "ideal": ("生産計画", "在庫", "可視化", "Excel", "定着"),
-            "retail": ("インボイス", "請求書", "電子化", "経理", "工数"),
+            "retail": ("インボイス", "請求書", "電子化", "工数"),
             "ict": ("API", "開発者", "連携", "ドキュメント"),
-            "other": ("コスト", "価格", "削減"),
+            "other": ("コスト", "価格"),
         }
     ),
     competitor_loss_reason=_ro(
