@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import calibration_holdout
 
+from conftest import calibration_holdout
 from rashinban.clv import BetaGeoModel, ParetoNBDModel
 
 

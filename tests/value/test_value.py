@@ -35,10 +35,12 @@ def test_planted_churners_have_lower_p_alive(demo, backend) -> None:  # type: ig
     label = frame["account_id"].isin(churned).to_numpy()
     assert label.sum() >= 20, "the demo should plant enough churners to judge"
     auc = roc_auc_score(label, -frame["p_alive"].to_numpy())
-    print(f"\nP(alive) separates planted churners: AUC = {auc:.3f} "
-          f"(churners {label.sum()}, others {(~label).sum()}); "
-          f"mean P(alive) churners {frame['p_alive'][label].mean():.3f} "
-          f"vs others {frame['p_alive'][~label].mean():.3f}")
+    print(
+        f"\nP(alive) separates planted churners: AUC = {auc:.3f} "
+        f"(churners {label.sum()}, others {(~label).sum()}); "
+        f"mean P(alive) churners {frame['p_alive'][label].mean():.3f} "
+        f"vs others {frame['p_alive'][~label].mean():.3f}"
+    )
     assert auc > 0.75
     assert frame["p_alive"][label].mean() < frame["p_alive"][~label].mean()
 
