@@ -35,6 +35,8 @@ LABELS.update(
         ),
         "model_params": ("モデルとパラメータ", "Model and parameters"),
         "holdout": ("検証 (ホールドアウト)", "Validation (holdout)"),
+        "company": ("取引先名", "company"),
+        "industry": ("業種", "industry"),
     }
 )
 
@@ -112,9 +114,9 @@ def render_clv(ctx: ReportContext) -> str | None:
     view = pd.DataFrame(
         {
             "ID": top["account_id"],
-            "name": top.get("name"),
-            "industry": top.get("industry"),
-            "CLV ¥": top["clv"].round(0),
+            t("company", lang): top.get("name"),
+            t("industry", lang): top.get("industry"),
+            "CLV (¥)": [f"¥{v:,.0f}" for v in top["clv"]],
             t("p_alive", lang): top["p_alive"].round(3),
             t("expected_purchases", lang): top["expected_purchases"].round(1),
         }
