@@ -56,6 +56,15 @@ _TIME = (
 )
 _TAIL = _WD + _TIME
 _ISO_FAST = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# The shapes most exports use, read without the general grammar: Y-M-D, Y/M/D or
+# Y.M.D with an optional plain time and offset, and YYYYMMDD. Anything odd about
+# them falls through to the general path, which words the reason.
+_WESTERN_FAST = re.compile(
+    r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})"
+    r"(?:[Tt ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,9})?)?"
+    r"(?:[Zz]|[+-](?:0[0-9]|1[0-4]):?[0-5][0-9])?)?"
+)
+_COMPACT_FAST = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
 _WESTERN = re.compile(
     r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})" + _TAIL
 )
@@ -130,13 +139,30 @@ def parse_date(value: str, *, excel_serial: bool = False) -> dt.date:
         try:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
-            pass  # the slow path words the reason
+            pass  # the general path words the reason
+    else:
+        m = _WESTERN_FAST.fullmatch(value)
+        if m is not None:
+            y, mo, d, hour, minute, second = m.group(1, 3, 4, 5, 6, 7)
+            if hour is None or (int(hour) <= 23 and int(minute) <= 59 and int(second or 0) <= 60):
+                try:
+                    return dt.date(int(y), int(mo), int(d))
+                except ValueError:
+                    pass
+        else:
+            m = _COMPACT_FAST.fullmatch(value)
+            if m is not None:
+                try:
+                    return dt.date(int(m[1]), int(m[2]), int(m[3]))
+                except ValueError:
+                    pass
     return _parse_date(value, excel_serial)
 
 
 @lru_cache(maxsize=65536)
 def _parse_date(value: str, excel_serial: bool) -> dt.date:
-    text = normalize_text(value).casefold()
+    text = " ".join(value.split()) if value.isascii() else normalize_text(value)
+    text = text.casefold()
     if text[:1].isdigit():
         for pattern in (_WESTERN, _KANJI, _COMPACT):
             m = pattern.fullmatch(text)

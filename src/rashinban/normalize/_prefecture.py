@@ -346,7 +346,7 @@ def parse_prefecture_from_address(address: str) -> tuple[str, str]:
         if code is not None:
             return _BY_CODE[code]
     for n in (3, 2):
-        code = _SHORT.get(head[:n])
+        code = _SHORT.get(head[:n]) if len(head) >= n else None
         if code is not None and (len(head) == n or head[n] in " ,、"):
             return _BY_CODE[code]
     if text.isascii():
