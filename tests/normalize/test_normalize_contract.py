@@ -122,7 +122,10 @@ def _outcome(fn: Callable[[str], Any], text: str) -> Any:
 
 
 MONEY_LIKE = st.lists(st.sampled_from([*"0123456789,.-▲△¥\\円千万億 ", "百万", "１"]), max_size=14)
-DATE_LIKE = st.lists(st.sampled_from([*"0123456789-/.:T Z+年月日"]), max_size=26)
+DATE_LIKE = st.lists(
+    st.sampled_from([*"0123456789-/.:T Z+年月日元RHSTM", "令和", "平成", "昭和", "大正", "明治"]),
+    max_size=26,
+)
 
 
 @settings(max_examples=500)

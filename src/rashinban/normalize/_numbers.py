@@ -39,6 +39,7 @@ _APPROX = re.compile(
 _APPROX_END = re.compile(r"[0-9万億千円名人社件]\s*[強弱]$")
 _RANGE = re.compile(r"[0-9兆億万千百円名人社件個%]\s*(?:[-~〜–—ー]|から|to)\s*[-▲△¥\\]?\s*[0-9]")
 _BOUND = re.compile(r"以上|以下|未満|超|より|over|under|up to|[<>≦≧≤≥]|\+$|^[~〜]|[~〜]$")
+_TAX_NOTE = re.compile(r"税込|税抜|税別|内税|外税|tax")
 _FOREIGN = re.compile(r"[$€£₩]|usd|eur|gbp|cny|rmb|ドル|ユーロ|ポンド|ウォン|人民元")
 _SIGNS = {"-": True, "−": True, "▲": True, "△": True, "+": False}
 _YEN_PREFIX = ("¥", "\\", "jpy")  # a yen sign shows as "\" in CP932 text
@@ -90,6 +91,15 @@ def _reject(value: str, kind: _Kind, text: str) -> Exception:
             (
                 "正確な数値を書くか、境界値として別の列に取り込んでください",
                 "write the exact number, or import the bound into a column of its own",
+            ),
+        )
+    if kind == "money" and _TAX_NOTE.search(text):
+        return invalid(
+            value,
+            ("税込・税抜の注記が付いています", "the amount carries a tax note"),
+            (
+                "注記を外し、税込か税抜かは列の定義で決めてください",
+                "remove the note; say in the column mapping whether amounts include tax",
             ),
         )
     if kind == "money" and _FOREIGN.search(text):
@@ -238,8 +248,8 @@ def parse_money(value: str) -> float:
     ------
     InvalidValueError
         Approximate (約100万円), a range (100〜200万円), a bound (100万円以上),
-        another currency, exponent notation (Excel's 1.23E+12 has lost digits),
-        misplaced separators, or not a number.
+        a tax note (1,000円(税込)), another currency, exponent notation (Excel's
+        1.23E+12 has lost digits), misplaced separators, or not a number.
 
     Examples
     --------
