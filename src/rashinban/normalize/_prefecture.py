@@ -277,7 +277,8 @@ def parse_prefecture(value: str | int | float) -> tuple[str, str]:
     m = _CODE.fullmatch(text)
     if m is not None:
         return _from_code(value, m.group(1))
-    m = _CODE_FIRST.fullmatch(text) or _CODE_LAST.fullmatch(text)
+    # A code with its name is short; the bound keeps the lazy pattern linear.
+    m = (_CODE_FIRST.fullmatch(text) or _CODE_LAST.fullmatch(text)) if len(text) <= 32 else None
     if m is not None:
         first, second = m.groups()
         digits, name = (first, second) if first.isdigit() else (second, first)
