@@ -47,6 +47,8 @@ def note_rows(
     sel = np.flatnonzero(rng.random(nd) < 0.55)
     a = fun.deal_account[sel]
     day = np.minimum(fun.deal_created[sel] + rng.integers(0, 21, size=sel.size), days - 1)
+    closed_day = fun.deal_closed[sel]
+    day = np.where(closed_day != NONE, np.minimum(day, closed_day), day)
     g = group[a]
     third = T.draw(rng, T.NEUTRAL, sel.size)
     retail_after = (g == 1) & (day >= ev) & (rng.random(sel.size) < 0.6)
