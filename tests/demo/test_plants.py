@@ -280,3 +280,31 @@ def test_kpi_drift_hook_monthly_win_rate_shifts(tables) -> None:
     before = monthly[monthly.index < pd.Period(EVENT, "M")]
     after = monthly[monthly.index >= pd.Period(EVENT, "M")]
     assert np.mean(after) - np.mean(before) > 0.2
+
+
+def test_fit_model_beats_the_single_segment_rule(tables) -> None:
+    # A three-signal logistic model trained on the past beats the ideal-segment
+    # rule alone on later deals (time split), as PLANTED.win_logit intends.
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+
+    d = _closed_new(tables)
+    dm = set(tables["contacts"].loc[lambda c: c["role"] == "decision_maker", "account_id"])
+    leads = tables["leads"].dropna(subset=["sql_at"])
+    chan = leads.set_index(["account_id", "sql_at"])["channel"]
+    d["channel"] = chan.reindex(pd.MultiIndex.from_frame(d[["account_id", "created_at"]])).values
+    x = pd.DataFrame(
+        {
+            "ideal": (d["segment"] == "ideal").astype(float),
+            "dm": d["account_id"].isin(dm).astype(float),
+            "channel": d["channel"].isin(PLANTED.good_channels).astype(float),
+        }
+    )
+    y = (d["outcome"] == "won").to_numpy()
+    train = (d["created_at"] < pd.Timestamp("2025-01-01")).to_numpy()
+    model = LogisticRegression().fit(x[train], y[train])
+    auc_model = roc_auc_score(y[~train], model.predict_proba(x[~train])[:, 1])
+    auc_rule = roc_auc_score(y[~train], x.loc[~train, "ideal"])
+    # Measured at seeds 1–12: model 0.67–0.72, rule alone 0.55–0.59.
+    assert auc_model > auc_rule + 0.08
+    assert auc_model > 0.65

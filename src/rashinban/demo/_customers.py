@@ -185,7 +185,9 @@ def subscription_rows(cus: Customers) -> dict[str, np.ndarray]:
     for a, prod, plan, mrr, st, en in parts:
         acc_l.append(a)
         prod_l.append(np.full(a.size, prod, dtype=object))
-        plan_l.append(names[plan] if plan is not None else np.full(a.size, "標準", dtype=object))
+        plan_l.append(
+            names[plan] if plan is not None else np.full(a.size, "オプション", dtype=object)
+        )
         mrr_l.append(np.asarray(mrr, dtype=float))
         st_l.append(st)
         en_l.append(en)
