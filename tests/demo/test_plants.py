@@ -361,3 +361,11 @@ def test_null_events_change_nothing(tables) -> None:
         p = _win_rate(pd.concat([pre, post]))
         se = np.sqrt(p * (1 - p) * (1 / len(pre) + 1 / len(post)))
         assert abs(_win_rate(post) - _win_rate(pre)) < 3 * se, event.event_id
+
+
+def test_planted_churners_derive_from_tables(demo) -> None:
+    derived = PLANTED.churners(demo.tables)
+    truth = demo.truth["churners"][["account_id", "churned_at"]]
+    pd.testing.assert_frame_equal(derived, truth)
+    status = demo.tables["accounts"].set_index("account_id")["status"]
+    assert (status[derived["account_id"]] == "churned").all()
