@@ -311,8 +311,8 @@ def order_rows(rng: np.random.Generator, cus: Customers, days: int) -> dict[str,
         qty_l.append(qty[mask])
         amt_l.append(amt[mask])
 
-    ideal_p = 0.65
-    onboard = rng.random(m) < ideal_p + 0.2 * (cus.plan1 >= 3)
+    # Larger plans (100 seats and up) buy onboarding help more often.
+    onboard = rng.random(m) < 0.65 + 0.2 * (cus.plan1 >= 3)
     fee = np.round(_PRICE["P06"].list_price * (0.5 + 0.5 * cus.plan1), -4)
     add(onboard, cus.start, "P06", np.ones(m, dtype=np.int64), fee)
     years = (cus.end - cus.start) / 365.0
