@@ -185,7 +185,9 @@ def subscription_rows(cus: Customers) -> dict[str, np.ndarray]:
     for a, prod, plan, mrr, st, en in parts:
         acc_l.append(a)
         prod_l.append(np.full(a.size, prod, dtype=object))
-        plan_l.append(names[plan] if plan is not None else np.full(a.size, "標準", dtype=object))
+        plan_l.append(
+            names[plan] if plan is not None else np.full(a.size, "オプション", dtype=object)
+        )
         mrr_l.append(np.asarray(mrr, dtype=float))
         st_l.append(st)
         en_l.append(en)
@@ -309,8 +311,8 @@ def order_rows(rng: np.random.Generator, cus: Customers, days: int) -> dict[str,
         qty_l.append(qty[mask])
         amt_l.append(amt[mask])
 
-    ideal_p = 0.65
-    onboard = rng.random(m) < ideal_p + 0.2 * (cus.plan1 >= 3)
+    # Larger plans (100 seats and up) buy onboarding help more often.
+    onboard = rng.random(m) < 0.65 + 0.2 * (cus.plan1 >= 3)
     fee = np.round(_PRICE["P06"].list_price * (0.5 + 0.5 * cus.plan1), -4)
     add(onboard, cus.start, "P06", np.ones(m, dtype=np.int64), fee)
     years = (cus.end - cus.start) / 365.0

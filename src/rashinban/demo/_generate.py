@@ -18,7 +18,7 @@ from rashinban.demo._customers import (
 )
 from rashinban.demo._firmographics import make_accounts, make_contacts
 from rashinban.demo._funnel import MISSING, NONE, make_campaigns, make_funnel
-from rashinban.demo._notes import note_rows
+from rashinban.demo._notes import note_rows, theme_group
 from rashinban.demo._planted import PLANTED
 from rashinban.demo._reference import (
     CHANNELS,
@@ -375,8 +375,6 @@ def generate_demo(
 
     seg_names = np.array(["other", "ideal", "new"], dtype=object)
     groups = np.array(["ideal", "retail", "ict", "other"], dtype=object)
-    from rashinban.demo._notes import theme_group
-
     truth_accounts = (
         pd.DataFrame(
             {

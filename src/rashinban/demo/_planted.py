@@ -104,6 +104,25 @@ class Planted:
         out[self.ideal.mask(accounts)] = "ideal"
         return out
 
+    def churners(self, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+        """The planted churners of generated ``tables`` and their churn dates.
+
+        A churner is an account whose subscriptions have all ended; its churn
+        date is the last ``ended_at``. The result equals
+        ``generate_demo(...).truth["churners"][["account_id", "churned_at"]]``;
+        the truth frame also says which signals each churner shows.
+
+        Examples
+        --------
+        >>> from rashinban.demo import PLANTED, generate
+        >>> list(PLANTED.churners(generate(300, seed=1)).columns)
+        ['account_id', 'churned_at']
+        """
+        subs = tables["subscriptions"]
+        ended = subs.groupby("account_id")["ended_at"].agg(["count", "size", "max"])
+        out = ended[ended["count"] == ended["size"]]["max"].rename("churned_at")
+        return out.reset_index().sort_values("account_id", ignore_index=True)
+
     def theme_group_of(self, accounts: pd.DataFrame) -> pd.Series:
         """Interview theme group per account: ``ideal``, ``retail``, ``ict`` or ``other``."""
         out = pd.Series("other", index=accounts.index, dtype=object)
