@@ -143,10 +143,26 @@ def compress(
     >>> x.tolist(), w.tolist()
     ([0.0, 2.0], [2.0, 1.0])
     """
-    x, t_x, t_cal = check_rft(frequency, recency, T)
-    stacked = np.column_stack([x, t_x, t_cal])
-    unique, counts = np.unique(stacked, axis=0, return_counts=True)
-    return unique[:, 0], unique[:, 1], unique[:, 2], counts.astype(np.float64)
+    return unique_rows(*check_rft(frequency, recency, T))
+
+
+def unique_rows(
+    x: FloatArray, t_x: FloatArray, t_cal: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """:func:`compress` on arrays already checked; sorted by (x, t_x, T)."""
+    # Hash-factorise each column, combine the codes into one integer key and
+    # count it: linear time, several times faster than sorting the rows.
+    codes_x, _ = pd.factorize(x)
+    codes_t, uniq_t = pd.factorize(t_x)
+    codes_T, uniq_T = pd.factorize(t_cal)
+    pair, _ = pd.factorize(codes_x.astype(np.int64) * len(uniq_t) + codes_t)
+    key, _ = pd.factorize(pair.astype(np.int64) * len(uniq_T) + codes_T)
+    counts = np.bincount(key).astype(np.float64)
+    first = np.empty(counts.size, dtype=np.int64)
+    first[key[::-1]] = np.arange(key.size - 1, -1, -1)  # first row of each key
+    ux, ut, uT = x[first], t_x[first], t_cal[first]
+    order = np.lexsort((uT, ut, ux))
+    return ux[order], ut[order], uT[order], counts[order]
 
 
 def _central_gradient(fun: Callable[[FloatArray], float], theta: FloatArray) -> FloatArray:
@@ -157,6 +173,20 @@ def _central_gradient(fun: Callable[[FloatArray], float], theta: FloatArray) -> 
         e[i] = step[i]
         grad[i] = (fun(theta + e) - fun(theta - e)) / (2.0 * step[i])
     return grad
+
+
+def hessian_from_gradient(
+    grad: Callable[[FloatArray], FloatArray], theta: FloatArray
+) -> FloatArray:
+    """Central differences of an analytic gradient, symmetrised."""
+    step = 1e-5 * np.maximum(1.0, np.abs(theta))
+    cols = []
+    for i in range(theta.size):
+        e = np.zeros(theta.size)
+        e[i] = step[i]
+        cols.append((grad(theta + e) - grad(theta - e)) / (2.0 * step[i]))
+    hess = np.column_stack(cols)
+    return np.asarray((hess + hess.T) / 2.0, dtype=np.float64)
 
 
 def numerical_hessian(fun: Callable[[FloatArray], float], theta: FloatArray) -> FloatArray:
@@ -229,7 +259,8 @@ class BaseModel:
         theta0: FloatArray,
         *,
         total_weight: float,
-        jac: Callable[[FloatArray], FloatArray] | None = None,
+        value_and_grad: Callable[[FloatArray], tuple[float, FloatArray]] | None = None,
+        hess_inv0: FloatArray | None = None,
         maxiter: int,
         raise_on_failure: bool,
     ) -> None:
@@ -244,23 +275,35 @@ class BaseModel:
             # A non-finite value sends the line search back rather than crashing it.
             return float(value) if np.isfinite(value) else 1e300
 
-        mean_jac: Any
-        if jac is None:
+        def mean_value_and_grad(theta: FloatArray) -> tuple[float, FloatArray]:
+            if value_and_grad is None:  # pragma: no cover - only called when given
+                raise TypeError("no analytic gradient")
+            value, grad = value_and_grad(theta)
+            if not np.isfinite(value):
+                return 1e300, np.zeros_like(theta)
+            return value / total_weight, grad / total_weight
+
+        if value_and_grad is None:
             # Central differences: accurate enough (~1e-10) for a tight gtol, so that
             # weighted and row-per-customer fits agree to 1e-6 relative.
-            mean_jac = "3-point"
+            result = optimize.minimize(
+                mean_nll,
+                theta0,
+                jac="3-point",
+                method="BFGS",
+                options={"maxiter": maxiter, "gtol": 1e-9},
+            )
         else:
-            mean_jac = lambda theta: jac(theta) / total_weight  # noqa: E731
-        result = optimize.minimize(
-            mean_nll,
-            theta0,
-            jac=mean_jac,
-            method="BFGS",
-            options={"maxiter": maxiter, "gtol": 1e-9},
-        )
+            result = optimize.minimize(
+                mean_value_and_grad,
+                theta0,
+                jac=True,
+                method="BFGS",
+                options={"maxiter": maxiter, "gtol": 1e-9, "hess_inv0": hess_inv0},
+            )
         theta = np.asarray(result.x, dtype=np.float64)
-        if jac is not None:
-            grad = jac(theta) / total_weight
+        if value_and_grad is not None:
+            grad = mean_value_and_grad(theta)[1]
         else:
             grad = _central_gradient(mean_nll, theta)
         grad_norm = float(np.max(np.abs(grad)))
@@ -281,13 +324,21 @@ class BaseModel:
         self.log_likelihood_ = float(-negll(theta))
         self.optimizer_result_ = result
         self._theta_ = theta
-        self._set_standard_errors(negll, theta)
+        self._set_standard_errors(negll, theta, value_and_grad)
 
     def _full_params(self, free: dict[str, float]) -> dict[str, float]:
         return free
 
-    def _set_standard_errors(self, negll: Callable[[FloatArray], float], theta: FloatArray) -> None:
-        hess = numerical_hessian(negll, theta)
+    def _set_standard_errors(
+        self,
+        negll: Callable[[FloatArray], float],
+        theta: FloatArray,
+        value_and_grad: Callable[[FloatArray], tuple[float, FloatArray]] | None = None,
+    ) -> None:
+        if value_and_grad is None:
+            hess = numerical_hessian(negll, theta)
+        else:
+            hess = hessian_from_gradient(lambda th: value_and_grad(th)[1], theta)
         try:
             cov = np.linalg.inv(hess)
             var = np.diag(cov)

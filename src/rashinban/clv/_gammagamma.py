@@ -190,17 +190,17 @@ class GammaGammaModel(BaseModel):
     ) -> FloatArray:
         """Expected value per transaction given each customer's history (FHL 2005 eq. 5).
 
-        E[Z | x, z̄] = p(v + x·z̄) / (p·x + q − 1); customers with x = 0 get the
-        population mean p·v/(q − 1).
+            E[Z | x, z̄] = p(v + x·z̄) / (p·x + q − 1); customers with x = 0 get the
+            population mean p·v/(q − 1).
 
-        Examples
-        --------
-        >>> from rashinban.clv import GammaGammaModel
-        >>> freq = [1, 2, 5, 3, 1, 4, 2, 6, 1, 3]
-    >>> spend = [5.0, 80.0, 30.0, 12.0, 150.0, 22.0, 45.0, 9.0, 60.0, 18.0]
-    >>> m = GammaGammaModel().fit(freq, spend)
-        >>> bool(m.conditional_expected_value([3], [25.0])[0] > 0)
-        True
+            Examples
+            --------
+            >>> from rashinban.clv import GammaGammaModel
+            >>> freq = [1, 2, 5, 3, 1, 4, 2, 6, 1, 3]
+        >>> spend = [5.0, 80.0, 30.0, 12.0, 150.0, 22.0, 45.0, 9.0, 60.0, 18.0]
+        >>> m = GammaGammaModel().fit(freq, spend)
+            >>> bool(m.conditional_expected_value([3], [25.0])[0] > 0)
+            True
         """
         p, q, v = self._param_values(self._param_names)
         if q <= 1:

@@ -20,7 +20,7 @@ from rashinban.clv._base import (
     as_float_array,
     check_rft,
     check_weights,
-    compress,
+    unique_rows,
 )
 from rashinban.clv._betageo import _check_horizon
 
@@ -133,7 +133,7 @@ class ParetoNBDModel(BaseModel):
         w = check_weights(weights, x.size)
         self.n_obs_ = round(float(w.sum()))
         if self.compress and weights is None:
-            x, t_x, t_cal, w = compress(x, t_x, t_cal)
+            x, t_x, t_cal, w = unique_rows(x, t_x, t_cal)
         keep = w > 0
         x, t_x, t_cal, w = x[keep], t_x[keep], t_cal[keep], w[keep]
         rate = max(float(np.average(x / t_cal, weights=w)), 1e-3)
