@@ -120,8 +120,11 @@ def worker(kind: str, path: str, trace: bool, repeat: int) -> dict[str, object]:
     }
 
 
-def run(kind: str, path: Path, cap: float | None, trace: bool = False) -> dict[str, object] | None:
+def run(
+    kind: str, path: Path, cap: float | None, repeat: int, trace: bool = False
+) -> dict[str, object] | None:
     cmd = [sys.executable, __file__, "--worker", kind, "--data", str(path)]
+    cmd += ["--repeat", str(repeat)]
     if trace:
         cmd.append("--trace")
     env = dict(os.environ, PYTHONWARNINGS="ignore")

@@ -29,6 +29,16 @@ ArrayLike = Any  # numpy arrays, pandas Series, lists: anything np.asarray reads
 _GRADIENT_TOLERANCE = 1e-4
 
 
+def wsum(weights: FloatArray, values: FloatArray) -> float:
+    """Weighted sum Σ wᵢ·vᵢ without BLAS.
+
+    ``weights @ values`` goes to a multithreaded BLAS dot, whose threads spin
+    and wait on a busy machine: on two shared cores it measured 20-40x slower
+    than this plain ufunc product and sum.
+    """
+    return float(np.multiply(weights, values).sum())
+
+
 def as_float_array(values: ArrayLike, name: str) -> FloatArray:
     """Read an array-like as a 1-d float array, refusing NaN and infinities."""
     if isinstance(values, pd.DataFrame):

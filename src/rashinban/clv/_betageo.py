@@ -23,6 +23,7 @@ from rashinban.clv._base import (
     check_weights,
     hessian_from_gradient,
     unique_rows,
+    wsum,
 )
 
 __all__ = ["BetaGeoModel"]
@@ -228,7 +229,7 @@ class _Objective:
 
     def __init__(self, x: FloatArray, t_x: FloatArray, t_cal: FloatArray, w: FloatArray) -> None:
         self.ux, inverse = np.unique(x, return_inverse=True)
-        self.uw = np.bincount(inverse, weights=w)
+        self.uw = np.bincount(inverse, weights=w).astype(np.float64)
         self.total = float(w.sum())
         repeat = x > 0
         # Customers without repeat purchases: only A3 = −r·ln(α+T) varies by row.
@@ -245,21 +246,21 @@ class _Objective:
         log_alpha = np.log(alpha)
         # Frequency-only parts: ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b).
         ll = float(
-            uw @ (gammaln(r + ux) + betaln(a, b + ux))
+            wsum(uw, gammaln(r + ux) + betaln(a, b + ux))
             + self.total * (r * log_alpha - gammaln(r) - betaln(a, b))
         )
-        d_r = float(uw @ digamma(r + ux)) + self.total * (log_alpha - digamma(r))
+        d_r = wsum(uw, digamma(r + ux)) + self.total * (log_alpha - digamma(r))
         d_alpha = self.total * r / alpha
         dig_ab = digamma(a + b)
         dig_abx = digamma(a + b + ux)
-        d_a = float(uw @ (dig_ab - dig_abx))
-        d_b = float(uw @ (dig_ab + digamma(b + ux) - digamma(b) - dig_abx))
+        d_a = wsum(uw, dig_ab - dig_abx)
+        d_b = wsum(uw, dig_ab + digamma(b + ux) - digamma(b) - dig_abx)
         # No repeat purchases: the bracket of eq. 6 is (α+T)^−r alone.
         log_at0 = np.log(alpha + self.t0)
-        sum_w_log_at0 = float(self.w0 @ log_at0)
+        sum_w_log_at0 = wsum(self.w0, log_at0)
         ll -= r * sum_w_log_at0
         d_r -= sum_w_log_at0
-        d_alpha -= r * float(self.w0 @ (1.0 / (alpha + self.t0)))
+        d_alpha -= r * wsum(self.w0, 1.0 / (alpha + self.t0))
         # Repeat buyers: ln(e^A3 + e^A4).
         rx = r + self.xr
         log_at = np.log(alpha + self.t_calr)
@@ -267,13 +268,13 @@ class _Objective:
         b_x = b + self.xr - 1.0
         a3 = -rx * log_at
         a4 = np.log(a) - np.log(b_x) - rx * log_ax
-        ll += float(self.wr @ np.logaddexp(a3, a4))
+        ll += wsum(self.wr, np.logaddexp(a3, a4))
         # w3: share of the likelihood in the "still alive at T" term.
         ww3 = self.wr * expit(a3 - a4)
         ww4 = self.wr - ww3
-        d_r -= float(ww3 @ log_at + ww4 @ log_ax)
-        d_alpha -= float(ww3 @ (rx / (alpha + self.t_calr)) + ww4 @ (rx / (alpha + self.t_xr)))
+        d_r -= wsum(ww3, log_at) + wsum(ww4, log_ax)
+        d_alpha -= wsum(ww3, rx / (alpha + self.t_calr)) + wsum(ww4, rx / (alpha + self.t_xr))
         d_a += float(ww4.sum()) / a
-        d_b -= float(ww4 @ (1.0 / b_x))
+        d_b -= wsum(ww4, 1.0 / b_x)
         grad = np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
         return -ll, -grad

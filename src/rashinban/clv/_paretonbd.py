@@ -21,6 +21,7 @@ from rashinban.clv._base import (
     check_rft,
     check_weights,
     unique_rows,
+    wsum,
 )
 from rashinban.clv._betageo import _check_horizon
 
@@ -140,7 +141,7 @@ class ParetoNBDModel(BaseModel):
         mean_t = float(np.average(t_cal, weights=w))
         theta0 = np.log([1.0, 1.0 / rate, 1.0, mean_t])
         self._maximise(
-            lambda th: -float(np.dot(w, _loglik_terms(th, x, t_x, t_cal))),
+            lambda th: -wsum(w, _loglik_terms(th, x, t_x, t_cal)),
             theta0,
             total_weight=float(w.sum()),
             maxiter=self.maxiter,
