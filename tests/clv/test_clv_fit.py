@@ -253,3 +253,20 @@ def test_bgnbd_objective_against_naive_likelihood_and_finite_differences() -> No
         e[i] = 1e-6
         numeric = (objective(theta + e)[0] - objective(theta - e)[0]) / 2e-6
         assert grad[i] == pytest.approx(numeric, rel=1e-5, abs=1e-4)
+
+
+def test_large_fit_with_warm_start_matches_lifetimes() -> None:
+    # Above 20,000 unique rows the BG/NBD fit starts from a subsample fit; the
+    # final estimate must still be the full-data MLE, which lifetimes (given the
+    # same unique rows and weights) finds independently.
+    from lifetimes import BetaGeoFitter
+
+    ages = np.repeat(np.arange(13.0, 79.0), 1200)
+    df = simulate_bgnbd(ages.size, CDNOW_BGNBD, ages, seed=5, resolution=1 / 7)
+    x, t_x, T, w = compress(df["frequency"], df["recency"], df["T"])
+    assert len(x) > 20_000
+    ours = BetaGeoModel().fit(df["frequency"], df["recency"], df["T"])
+    assert ours.converged_
+    peer = BetaGeoFitter().fit(x, t_x, T, weights=w.astype(int))
+    for name in ("r", "alpha", "a", "b"):
+        assert ours.params_[name] == pytest.approx(peer.params_[name], rel=1e-5)
