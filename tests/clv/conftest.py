@@ -47,6 +47,12 @@ def cdnow_transactions() -> pd.DataFrame:
     return raw
 
 
+@pytest.fixture(scope="session")
+def cdnow_split(cdnow_transactions) -> pd.DataFrame:
+    """CDNOW weeks 1-39 summary with each customer's repeat purchases in weeks 40-78."""
+    return calibration_holdout(cdnow_transactions)
+
+
 def calibration_holdout(transactions: pd.DataFrame) -> pd.DataFrame:
     """Weeks 1-39 summary (frequency, recency, T in weeks) and weeks 40-78 repeat purchases.
 

@@ -15,7 +15,14 @@ import numpy as np
 from scipy.special import gammaln
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
-from rashinban.clv._base import ArrayLike, BaseModel, FloatArray, as_float_array, check_weights
+from rashinban.clv._base import (
+    ArrayLike,
+    BaseModel,
+    FloatArray,
+    as_float_array,
+    check_weights,
+    wsum,
+)
 
 __all__ = ["GammaGammaModel"]
 
@@ -163,7 +170,7 @@ class GammaGammaModel(BaseModel):
                 [np.log(2.0), np.log(max(3.0 - self._q_floor(), 0.5)), np.log(mean_m)]
             )
         self._maximise(
-            lambda th: -float(np.dot(w, self._loglik_terms(th, x, m))),
+            lambda th: -wsum(w, self._loglik_terms(th, x, m)),
             theta0,
             total_weight=float(w.sum()),
             maxiter=self.maxiter,
