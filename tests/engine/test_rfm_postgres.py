@@ -10,10 +10,16 @@ import os
 
 import ibis
 import numpy as np
+import pandas as pd
 import pytest
 from rfm_data import AS_OF, synthetic_transactions, to_table
 
-from rashinban.engine import rfm_analysis, rfm_summary, rfm_transitions
+from rashinban.engine import (
+    rfm_analysis,
+    rfm_summary,
+    rfm_summary_from_subscriptions,
+    rfm_transitions,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -64,6 +70,40 @@ def test_summary_on_postgres_equals_duckdb(pg, con, unit) -> None:
         )
         m = rfm_transitions(pg_table, dt.date(2024, 3, 31), AS_OF, time_unit=unit).to_pandas()
         assert m["customers"].sum() == len(seg_pg)
+    finally:
+        with pg.con.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {name}")
+        pg.con.commit()
+
+
+def test_subscription_summary_on_postgres_equals_duckdb(pg, con) -> None:
+    subs = [
+        ("a", 1000.0, dt.date(2023, 1, 31), None),
+        ("a", 500.0, dt.date(2024, 2, 15), dt.date(2024, 6, 15)),
+        ("b", 20000.0, dt.date(2023, 11, 30), dt.date(2024, 3, 1)),
+        ("c", 300.0, dt.date(2024, 9, 30), None),
+    ]
+    name = "rfm_pg_subs"
+    with pg.con.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {name}")
+        cur.execute(
+            f"CREATE TABLE {name} (account_id TEXT, mrr DOUBLE PRECISION, started_at DATE, "
+            "ended_at DATE)"
+        )
+        for row in subs:
+            cur.execute(f"INSERT INTO {name} VALUES (%s, %s, %s, %s)", row)
+    pg.con.commit()
+    try:
+        cols = ["account_id", "mrr", "started_at", "ended_at"]
+        local = to_table(con, pd.DataFrame(subs, columns=cols))
+        for unit in ("M", "D"):
+            kw = {"observation_period_end": AS_OF, "time_unit": unit}
+            a = rfm_summary_from_subscriptions(pg.table(name), **kw).to_pandas()
+            b = rfm_summary_from_subscriptions(local, **kw).to_pandas()
+            a, b = a.set_index("account_id").sort_index(), b.set_index("account_id").sort_index()
+            assert list(a.index) == ["a", "b", "c"] == list(b.index)
+            for col in b.columns:
+                np.testing.assert_allclose(a[col].astype(float), b[col].astype(float), rtol=1e-12)
     finally:
         with pg.con.cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {name}")
