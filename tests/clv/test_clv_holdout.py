@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import calibration_holdout
 from rashinban.clv import BetaGeoModel, ParetoNBDModel
 
 
