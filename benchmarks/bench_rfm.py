@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import subprocess
 import sys
 import tempfile
@@ -155,7 +156,8 @@ def main() -> None:
     if args.child:
         child(int(args.child[0]), args.child[1])
         return
-    print(f"peer: {peer_name()}; as of {AS_OF}; time unit D")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"peer: {peer_name()}; as of {AS_OF}; time unit D; load average {load}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             bench(n, args.cap, Path(tmp))
