@@ -12,9 +12,9 @@ from typing import Any
 import pandas as pd
 
 from rashinban._errors import NotEnoughDataError
-from rashinban.pipeline._registry import Analysis, AnalysisResult, Context
+from rashinban.pipeline._registry import AnalysisResult, Context
 
-__all__ = ["DEFEND_ANALYSES", "run_churn", "run_crosssell", "run_motions"]
+__all__ = ["run_churn", "run_crosssell", "run_motions"]
 
 SEP = " / "
 #: Validation looks back one year from the as-of date.
@@ -178,10 +178,3 @@ def run_motions(ctx: Context) -> AnalysisResult:
         f"defend {summary['defend']['accounts']} accounts"
     )
     return AnalysisResult({"motions": table}, summary_out)
-
-
-DEFEND_ANALYSES: list[Analysis] = [
-    Analysis("churn", "解約予兆（守りのターゲット）", "Churn early warning", run_churn),
-    Analysis("crosssell", "クロスセル・アップセル", "Cross-sell and up-sell", run_crosssell),
-    Analysis("motions", "新規・深耕・防衛", "New, expand, defend", run_motions),
-]

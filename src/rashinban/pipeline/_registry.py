@@ -56,10 +56,41 @@ def _profile(ctx: Context) -> AnalysisResult:
     )
 
 
+def _rfm(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._value import run_rfm
+
+    return run_rfm(ctx)
+
+
+def _clv(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._value import run_clv
+
+    return run_clv(ctx)
+
+
+def _churn(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._defend import run_churn
+
+    return run_churn(ctx)
+
+
+def _crosssell(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._defend import run_crosssell
+
+    return run_crosssell(ctx)
+
+
+def _motions(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._defend import run_motions
+
+    return run_motions(ctx)
+
+
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
+    Analysis("rfm", "RFM分析", "RFM analysis", _rfm),
+    Analysis("clv", "顧客生涯価値 (CLV)", "Customer lifetime value", _clv),
+    Analysis("churn", "解約予兆（守りのターゲット）", "Churn early warning", _churn),
+    Analysis("crosssell", "クロスセル・アップセル", "Cross-sell and up-sell", _crosssell),
+    Analysis("motions", "新規・深耕・防衛", "New, expand, defend", _motions),
 ]
-
-from rashinban.pipeline._defend import DEFEND_ANALYSES  # noqa: E402  (needs the names above)
-
-ANALYSES.extend(DEFEND_ANALYSES)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from rashinban.report import _charts as charts
 from rashinban.report._i18n import LABELS, t
-from rashinban.report._sections import ReportContext, Section, table_html
+from rashinban.report._sections import ReportContext, table_html
 
 LABELS.update(
     {
@@ -42,7 +42,7 @@ LABELS.update(
 )
 
 
-def _churn(ctx: ReportContext) -> str | None:
+def render_churn(ctx: ReportContext) -> str | None:
     watch = ctx.load("churn", "watchlist")
     if watch is None or watch.empty:
         return None
@@ -90,7 +90,7 @@ def _headline(ctx: ReportContext, analysis: str) -> str:
     return str(summary.get("headline_en" if ctx.lang == "en" else "headline_ja", ""))
 
 
-def _crosssell(ctx: ReportContext) -> str | None:
+def render_crosssell(ctx: ReportContext) -> str | None:
     recs = ctx.load("crosssell", "recommendations")
     if recs is None or recs.empty:
         return None
@@ -125,7 +125,7 @@ def _crosssell(ctx: ReportContext) -> str | None:
     return "".join(parts)
 
 
-def _motions(ctx: ReportContext) -> str | None:
+def render_motions(ctx: ReportContext) -> str | None:
     frame = ctx.load("motions", "motions")
     if frame is None or frame.empty:
         return None
@@ -139,10 +139,3 @@ def _motions(ctx: ReportContext) -> str | None:
     return f"<p>{html.escape(_headline(ctx, 'motions'))}</p>" + table_html(
         table, floatfmt="{:,.0f}"
     )
-
-
-DEFEND_SECTIONS: list[Section] = [
-    Section("motions", "motions", _motions),
-    Section("churn", "churn", _churn),
-    Section("crosssell", "crosssell", _crosssell),
-]

@@ -83,10 +83,24 @@ def _profile(ctx: ReportContext) -> str | None:
     return "".join(parts)
 
 
+def _value_sections() -> list[Section]:
+    from rashinban.report import _sec_value as v
+
+    return [Section("rfm", "rfm", v.render_rfm), Section("clv", "clv", v.render_clv)]
+
+
+def _defend_sections() -> list[Section]:
+    from rashinban.report import _sec_defend as d
+
+    return [
+        Section("motions", "motions", d.render_motions),
+        Section("churn", "churn", d.render_churn),
+        Section("crosssell", "crosssell", d.render_crosssell),
+    ]
+
+
 SECTIONS: list[Section] = [
     Section("profile", "profile", _profile),
+    *_value_sections(),
+    *_defend_sections(),
 ]
-
-from rashinban.report._sec_defend import DEFEND_SECTIONS  # noqa: E402  (needs the names above)
-
-SECTIONS.extend(DEFEND_SECTIONS)
