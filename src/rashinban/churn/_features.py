@@ -179,7 +179,7 @@ def churn_features(
     Examples
     --------
     >>> from rashinban.churn import churn_features
-    >>> # churn_features(ws.backend(), "2025-06-30").execute()  # doctest: +SKIP
+    >>> churn_features(ws.backend(), "2025-06-30").execute()  # doctest: +SKIP
     """
     if isinstance(as_of, list | tuple):
         days = [_date(d) for d in as_of]

@@ -148,7 +148,7 @@ def churn_watchlist(
     Examples
     --------
     >>> from rashinban.churn import churn_watchlist
-    >>> # churn_watchlist(ws.backend(), "2025-12-29").head()  # doctest: +SKIP
+    >>> churn_watchlist(ws.backend(), "2025-12-29").head()  # doctest: +SKIP
     """
     day = _date(as_of)
     if model is None:

@@ -46,7 +46,7 @@ def baskets(backend: Any, as_of: dt.date | str) -> ir.Table:
     Examples
     --------
     >>> from rashinban.crosssell import baskets
-    >>> # baskets(ws.backend(), "2025-06-30").execute()  # doctest: +SKIP
+    >>> baskets(ws.backend(), "2025-06-30").execute()  # doctest: +SKIP
     """
     day = ibis.date(_date(as_of))
     o = backend.table("orders")

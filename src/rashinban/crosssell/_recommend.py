@@ -106,7 +106,7 @@ def recommend(
     Examples
     --------
     >>> from rashinban.crosssell import recommend
-    >>> # recommend(ws.backend(), "2025-12-29", k=3).head()  # doctest: +SKIP
+    >>> recommend(ws.backend(), "2025-12-29", k=3).head()  # doctest: +SKIP
     """
     expr = recommend_expr(backend, as_of, k=k, min_count=min_count, method=method)
     return expr.execute()[list(RECOMMENDATION_COLUMNS)]

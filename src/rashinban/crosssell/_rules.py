@@ -73,7 +73,7 @@ def association_rules(baskets: ir.Table, *, min_count: int = 5) -> ir.Table:
     ...     "product_id": ["X", "Y", "X", "Y", "X", "Z"]}))
     >>> r = association_rules(b, min_count=1).execute()
     >>> row = r[(r.antecedent == "X") & (r.consequent == "Y")].iloc[0]
-    >>> round(row.confidence, 3), round(row.lift, 3)
+    >>> round(float(row.confidence), 3), round(float(row.lift), 3)
     (0.667, 1.333)
     """
     counts, items, n = _pairs(baskets)

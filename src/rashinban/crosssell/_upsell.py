@@ -88,7 +88,7 @@ def upsell_signals(backend: Any, as_of: dt.date | str) -> pd.DataFrame:
     Examples
     --------
     >>> from rashinban.crosssell import upsell_signals
-    >>> # upsell_signals(ws.backend(), "2025-12-29").head()  # doctest: +SKIP
+    >>> upsell_signals(ws.backend(), "2025-12-29").head()  # doctest: +SKIP
     """
     seats = seat_usage(backend, as_of)
     cust = customers(backend, as_of)

@@ -191,7 +191,7 @@ def three_motions(
     --------
     >>> from rashinban.motions import three_motions
     >>> seg = [{"column": "industry", "op": "in", "values": ["製造業"]}]
-    >>> # three_motions(ws.backend(), "2025-12-29", segment=seg)  # doctest: +SKIP
+    >>> three_motions(ws.backend(), "2025-12-29", segment=seg)  # doctest: +SKIP
     """
     day = _date(as_of)
     members = _segment_accounts(backend, segment)
