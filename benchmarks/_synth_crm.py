@@ -53,7 +53,7 @@ def build(con: Any, n: int, *, usage: bool = True) -> dict[str, int]:
             FROM base, (VALUES ('P01'), ('P02'), ('P03'), ('P04'), ('P05'), ('P08')) v(p))
         SELECT 'S' || account_id || p AS subscription_id, account_id, p AS product_id,
                CASE p WHEN 'P01' THEN 'Standard-50' ELSE '標準' END AS plan,
-               CASE p WHEN 'P01' THEN 85000.0 ELSE 20000.0 END AS mrr,
+               (CASE p WHEN 'P01' THEN 85000 ELSE 20000 END)::DOUBLE AS mrr,
                started_at,
                CASE WHEN {_u("c", 6)} < 0.05 THEN {a} + (1 + hash(c, 7) % 200)::INT END AS ended_at
         FROM opts WHERE {_u("c || p", 8)} < prob"""

@@ -101,9 +101,9 @@ def _tickets(tickets: ir.Table, dates: ir.Table) -> ir.Table:
     return t.group_by(["account_id", "as_of"]).aggregate(
         tickets_90d=t.count(where=t.opened_at > a - ibis.interval(days=90)),
         open_high_tickets=t.count(where=high_open),
-        open_high_ids=t.ticket_id.collect(where=high_open),
+        open_high_ids=t.ticket_id.group_concat(", ", where=high_open),
         low_satisfaction_180d=t.count(where=low_sat),
-        low_satisfaction_ids=t.ticket_id.collect(where=low_sat),
+        low_satisfaction_ids=t.ticket_id.group_concat(", ", where=low_sat),
     )
 
 
@@ -144,7 +144,7 @@ def _active(subscriptions: ir.Table, dates: ir.Table) -> ir.Table:
     s = s.filter(s.ended_at.isnull() | (s.ended_at > s.as_of))
     core = s.product_id == "P01"
     return s.group_by(["account_id", "as_of"]).aggregate(
-        mrr=s.mrr.sum(),
+        mrr=s.mrr.sum().cast("float64"),
         plan=s.plan.max(where=core),
         core_start=s.started_at.min(where=core),
         products=s.product_id.nunique(),

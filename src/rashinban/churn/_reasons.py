@@ -26,6 +26,8 @@ def _num(value: Any) -> float:
 def _ids(value: Any) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
+    if isinstance(value, str):
+        return value
     return ", ".join(str(v) for v in list(value))
 
 
