@@ -154,3 +154,51 @@ def test_churn_dates_match_naive(demo_backend, demo_tables: dict[str, pd.DataFra
 def test_bad_date_is_rejected(demo_backend, bad: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="month"):
         churn_features(demo_backend, bad)
+
+
+def test_churn_dates_as_known_on_a_day() -> None:
+    subs = ibis.memtable(
+        pd.DataFrame(
+            {
+                "account_id": ["A", "A", "B", "C"],
+                "started_at": pd.to_datetime(
+                    ["2024-01-01", "2025-01-01", "2024-01-01", "2024-01-01"]
+                ).date,
+                "ended_at": pd.to_datetime(["2024-06-01", None, "2025-03-01", None]).date,
+            }
+        )
+    )
+
+    def dates(known_on: str | None) -> dict[str, str | None]:
+        out = churn_dates(subs, known_on).execute()
+        return {
+            a: None if pd.isna(d) else str(d)[:10]
+            for a, d in zip(out["account_id"], out["churn_date"], strict=True)
+        }
+
+    # A left and came back later; B's end lies after the day; C never left.
+    assert dates("2024-12-31") == {"A": "2024-06-01", "B": None, "C": None}
+    assert dates(None) == {"A": None, "B": "2025-03-01", "C": None}
+
+
+def test_training_ignores_rows_after_the_as_of_date(demo_ws: Workspace, tmp_path: Path) -> None:
+    from rashinban.churn import fit_churn_model
+
+    def coef(path: Path) -> dict[str, float]:
+        con = ibis.duckdb.connect(str(path), read_only=True)
+        try:
+            return fit_churn_model(con, AS_OF).coef_
+        finally:
+            con.disconnect()
+
+    before = coef(demo_ws.data_path)
+    moved = tmp_path / "moved.duckdb"
+    shutil.copy(demo_ws.data_path, moved)
+    a = f"DATE '{AS_OF}'"
+    with duckdb.connect(str(moved)) as con:
+        for table, col in _DATED:
+            con.execute(f"DELETE FROM {table} WHERE {col} > {a}")
+        con.execute(f"DELETE FROM subscriptions WHERE started_at > {a}")
+        con.execute(f"UPDATE subscriptions SET ended_at = NULL WHERE ended_at > {a}")
+    after = coef(moved)
+    assert before == pytest.approx(after, rel=1e-12, abs=1e-12)

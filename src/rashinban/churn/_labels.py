@@ -23,7 +23,7 @@ def _date(value: dt.date | str) -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def churn_dates(subscriptions: ir.Table) -> ir.Table:
+def churn_dates(subscriptions: ir.Table, known_on: dt.date | str | None = None) -> ir.Table:
     """One row per subscriber: ``account_id``, ``first_start``, ``churn_date`` (null if running).
 
     Examples
@@ -36,14 +36,23 @@ def churn_dates(subscriptions: ir.Table) -> ir.Table:
     >>> out = churn_dates(subs).order_by("account_id").execute()
     >>> [None if pd.isna(d) else str(d)[:10] for d in out["churn_date"]]
     [None, '2024-09-30']
+
+    With ``known_on`` the dates are those known on that day: later subscriptions
+    are ignored and an end after it is "still running" (a customer who left and
+    came back later still churned, as far as that day knows).
     """
-    open_ = subscriptions.ended_at.isnull()
+    s = subscriptions
+    ended = s.ended_at
+    if known_on is not None:
+        day = ibis.date(_date(known_on))
+        s = s.filter(s.started_at <= day)
+        ended = ibis.ifelse(s.ended_at <= day, s.ended_at, ibis.null("date"))
     return (
-        subscriptions.group_by("account_id")
+        s.group_by("account_id")
         .aggregate(
-            first_start=subscriptions.started_at.min(),
-            n_open=open_.cast("int64").sum(),
-            last_end=subscriptions.ended_at.max(),
+            first_start=s.started_at.min(),
+            n_open=ended.isnull().cast("int64").sum(),
+            last_end=ended.max(),
         )
         .mutate(churn_date=ibis.ifelse(ibis._.n_open > 0, ibis.null("date"), ibis._.last_end))
         .select("account_id", "first_start", "churn_date")

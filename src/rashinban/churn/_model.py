@@ -51,12 +51,23 @@ def snapshot_dates(start: dt.date, end: dt.date, step_days: int = 14) -> list[dt
     return [start + dt.timedelta(days=step_days * i) for i in range(max(n, 0))]
 
 
-def labelled_snapshots(backend: Any, dates: list[dt.date], horizon_days: int = 90) -> pd.DataFrame:
-    """Features of every active customer at each date, with ``churn_date`` and ``churned``."""
+def labelled_snapshots(
+    backend: Any,
+    dates: list[dt.date],
+    horizon_days: int = 90,
+    *,
+    known_on: dt.date | None = None,
+) -> pd.DataFrame:
+    """Features of every active customer at each date, with ``churn_date`` and ``churned``.
+
+    ``known_on`` computes the churn dates from what was known on that day (see
+    :func:`rashinban.churn.churn_dates`): training labels must not use later rows.
+    """
     if not dates:
         return pd.DataFrame(columns=["account_id", "as_of", "churned"])
     feats = churn_features(backend, dates, horizon_days).execute()
-    ends = churn_dates(backend.table("subscriptions")).execute()[["account_id", "churn_date"]]
+    subs = backend.table("subscriptions")
+    ends = churn_dates(subs, known_on).execute()[["account_id", "churn_date"]]
     frame = feats.merge(ends, on="account_id", how="left")
     as_of = pd.to_datetime(frame["as_of"])
     churn = pd.to_datetime(frame["churn_date"])
@@ -202,9 +213,9 @@ def validate_churn(
     first = start or (cut - dt.timedelta(days=720))
     train_dates = snapshot_dates(first, cut - dt.timedelta(days=horizon_days), step_days)
     test_dates = snapshot_dates(cut, end - dt.timedelta(days=horizon_days), step_days)
-    frame = labelled_snapshots(backend, train_dates + test_dates, horizon_days)
-    is_train = frame["as_of"] <= cut - dt.timedelta(days=horizon_days)
-    train, test = frame[is_train], frame[~is_train & (frame["as_of"] >= cut)].copy()
+    # Training labels as known at the cut; test labels as known at the end.
+    train = labelled_snapshots(backend, train_dates, horizon_days, known_on=cut)
+    test = labelled_snapshots(backend, test_dates, horizon_days, known_on=end)
     if test.empty or not test["churned"].any():
         raise NotEnoughDataError(
             f"no churn after the cut {cut} to test on",

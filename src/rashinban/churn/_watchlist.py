@@ -54,15 +54,12 @@ def fit_churn_model(
     day = _date(as_of)
     last = day - dt.timedelta(days=horizon_days)
     dates = snapshot_dates(day - dt.timedelta(days=history_days), last, step_days)
-    frame = labelled_snapshots(backend, dates, horizon_days)
+    frame = labelled_snapshots(backend, dates, horizon_days, known_on=day)
     if frame.empty:
         raise NotEnoughDataError(
             f"no customer was active in the {history_days} days before {day}",
             fix="import subscriptions (started_at, ended_at) or choose a later as-of date",
         )
-    # The label must be resolved on the as-of date itself: a churn after it is unknown.
-    churn = pd.to_datetime(frame["churn_date"])
-    frame["churned"] = frame["churned"] & (churn <= pd.Timestamp(day))
     return ChurnModel(C=C).fit(frame, frame["churned"])
 
 
