@@ -202,3 +202,16 @@ def test_training_ignores_rows_after_the_as_of_date(demo_ws: Workspace, tmp_path
         con.execute(f"UPDATE subscriptions SET ended_at = NULL WHERE ended_at > {a}")
     after = coef(moved)
     assert before == pytest.approx(after, rel=1e-12, abs=1e-12)
+
+
+def test_churn_labels_agree_with_the_snapshots(demo_backend) -> None:  # type: ignore[no-untyped-def]
+    from rashinban.churn import churn_labels, labelled_snapshots
+
+    day = dt.date(2025, 3, 31)
+    labels = churn_labels(demo_backend, day, 90, data_end=dt.date(2025, 12, 29)).execute()
+    snaps = labelled_snapshots(demo_backend, [day], 90)
+    got = labels.set_index("account_id")["churned"].sort_index()
+    want = snaps.set_index("account_id")["churned"].sort_index()
+    assert list(got.index) == list(want.index)
+    assert (got.to_numpy() == want.to_numpy()).all()
+    assert labels["resolved"].all() and 0 < got.sum() < len(got)
