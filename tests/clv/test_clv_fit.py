@@ -270,3 +270,21 @@ def test_large_fit_with_warm_start_matches_lifetimes() -> None:
     peer = BetaGeoFitter().fit(x, t_x, T, weights=w.astype(int))
     for name in ("r", "alpha", "a", "b"):
         assert ours.params_[name] == pytest.approx(peer.params_[name], rel=1e-5)
+
+
+@pytest.mark.parametrize("module", ["_betageo", "_paretonbd"])
+def test_warm_start_does_not_move_the_optimum(module, simulated, monkeypatch) -> None:
+    # Lower the threshold so that a small data set takes the warm-start path;
+    # the estimate must equal the cold start's.
+    import importlib
+
+    mod = importlib.import_module(f"rashinban.clv.{module}")
+    model_cls = BetaGeoModel if module == "_betageo" else ParetoNBDModel
+    sub = simulated.iloc[::3]
+    args = (sub["frequency"], sub["recency"], sub["T"])
+    cold = model_cls().fit(*args)
+    monkeypatch.setattr(mod, "WARM_START_ROWS", 1_000)
+    warm = model_cls().fit(*args)
+    for name, value in cold.params_.items():
+        assert warm.params_[name] == pytest.approx(value, rel=1e-6), name
+    assert warm.optimizer_result_.nit < cold.optimizer_result_.nit

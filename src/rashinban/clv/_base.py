@@ -238,6 +238,22 @@ def hessian_from_gradient(
     return np.asarray((hess + hess.T) / 2.0, dtype=np.float64)
 
 
+def pd_inverse(hess: FloatArray) -> FloatArray | None:
+    """Symmetric inverse of ``hess`` if it is positive definite, else None."""
+    try:
+        inverse = np.linalg.inv(hess)
+        inverse = (inverse + inverse.T) / 2.0
+        np.linalg.cholesky(inverse)
+    except np.linalg.LinAlgError:
+        return None
+    return np.asarray(inverse, dtype=np.float64)
+
+
+# Above this many (unique) rows a fit starts from a fit on a systematic subsample
+# of them, with that fit's curvature: the full data then need a few BFGS steps.
+WARM_START_ROWS = 20_000
+
+
 def numerical_hessian(fun: Callable[[FloatArray], float], theta: FloatArray) -> FloatArray:
     """Central-difference Hessian of ``fun`` at ``theta`` (symmetric by construction)."""
     k = theta.size
@@ -340,7 +356,7 @@ class BaseModel:
                 theta0,
                 jac="3-point",
                 method="BFGS",
-                options={"maxiter": maxiter, "gtol": 1e-9},
+                options={"maxiter": maxiter, "gtol": 1e-9, "hess_inv0": hess_inv0},
             )
         else:
             result = optimize.minimize(

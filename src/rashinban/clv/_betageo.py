@@ -15,6 +15,7 @@ from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from rashinban._errors import InvalidValueError
 from rashinban.clv._base import (
+    WARM_START_ROWS,
     ArrayLike,
     BaseModel,
     FloatArray,
@@ -22,6 +23,7 @@ from rashinban.clv._base import (
     check_rft,
     check_weights,
     hessian_from_gradient,
+    pd_inverse,
     unique_rows,
     wsum,
 )
@@ -103,7 +105,7 @@ class BetaGeoModel(BaseModel):
         theta0 = np.log([1.0, 1.0 / rate, 1.0, 1.0])
         objective = _Objective(x, t_x, t_cal, w)
         hess_inv0 = None
-        if x.size > _WARM_START_ROWS:
+        if x.size > WARM_START_ROWS:
             theta0, hess_inv0 = _warm_start(x, t_x, t_cal, w, theta0)
         self._maximise(
             lambda th: objective(th)[0],
@@ -183,16 +185,11 @@ def _check_horizon(horizon: FloatArray) -> None:
         )
 
 
-# Above this many (unique) rows the optimiser starts from a fit on a systematic
-# subsample of them: the full data then need a handful of BFGS steps, not ~30.
-_WARM_START_ROWS = 20_000
-
-
 def _warm_start(
     x: FloatArray, t_x: FloatArray, t_cal: FloatArray, w: FloatArray, theta0: FloatArray
 ) -> tuple[FloatArray, FloatArray | None]:
     """Estimate and inverse-Hessian approximation from a subsample of the rows."""
-    step = x.size // (_WARM_START_ROWS // 2)
+    step = x.size // (WARM_START_ROWS // 2)
     sub = _Objective(x[::step], t_x[::step], t_cal[::step], w[::step])
 
     def mean(theta: FloatArray) -> tuple[float, FloatArray]:
@@ -208,14 +205,7 @@ def _warm_start(
         return theta0, None
     # The subsample's curvature at its optimum approximates the full data's
     # (both objectives are means per customer); BFGS starts from its inverse.
-    hess = hessian_from_gradient(lambda th: mean(th)[1], theta)
-    try:
-        inverse = np.linalg.inv(hess)
-        inverse = (inverse + inverse.T) / 2.0
-        np.linalg.cholesky(inverse)
-    except np.linalg.LinAlgError:
-        return theta, None
-    return theta, inverse
+    return theta, pd_inverse(hessian_from_gradient(lambda th: mean(th)[1], theta))
 
 
 class _Objective:

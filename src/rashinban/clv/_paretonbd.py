@@ -11,15 +11,19 @@ lifetime is exponential with rate μ ~ Gamma(s, β).
 from __future__ import annotations
 
 import numpy as np
+from scipy import optimize
 from scipy.special import gammaln, hyp2f1
 
 from rashinban.clv._base import (
+    WARM_START_ROWS,
     ArrayLike,
     BaseModel,
     FloatArray,
     as_float_array,
     check_rft,
     check_weights,
+    numerical_hessian,
+    pd_inverse,
     unique_rows,
     wsum,
 )
@@ -140,10 +144,14 @@ class ParetoNBDModel(BaseModel):
         rate = max(float(np.average(x / t_cal, weights=w)), 1e-3)
         mean_t = float(np.average(t_cal, weights=w))
         theta0 = np.log([1.0, 1.0 / rate, 1.0, mean_t])
+        hess_inv0 = None
+        if x.size > WARM_START_ROWS:
+            theta0, hess_inv0 = _warm_start(x, t_x, t_cal, w, theta0)
         self._maximise(
             lambda th: -wsum(w, _loglik_terms(th, x, t_x, t_cal)),
             theta0,
             total_weight=float(w.sum()),
+            hess_inv0=hess_inv0,
             maxiter=self.maxiter,
             raise_on_failure=self.raise_on_failure,
         )
@@ -202,6 +210,26 @@ class ParetoNBDModel(BaseModel):
         horizon = as_float_array(t, "t")
         _check_horizon(horizon)
         return r / alpha * _integrated_survival(s, beta, horizon)
+
+
+def _warm_start(
+    x: FloatArray, t_x: FloatArray, t_cal: FloatArray, w: FloatArray, theta0: FloatArray
+) -> tuple[FloatArray, FloatArray | None]:
+    """Estimate and inverse-Hessian approximation from a systematic subsample of rows."""
+    step = x.size // (WARM_START_ROWS // 2)
+    xs, ts, Ts, ws = x[::step], t_x[::step], t_cal[::step], w[::step]
+    total = float(ws.sum())
+
+    def mean(theta: FloatArray) -> float:
+        value = -wsum(ws, _loglik_terms(theta, xs, ts, Ts)) / total
+        return value if np.isfinite(value) else 1e300
+
+    result = optimize.minimize(mean, theta0, jac="3-point", method="BFGS", options={"gtol": 1e-6})
+    theta = np.asarray(result.x, dtype=np.float64)
+    if not np.all(np.isfinite(theta)):
+        return theta0, None
+    # Only a starting point: the full-data fit decides convergence.
+    return theta, pd_inverse(numerical_hessian(mean, theta))
 
 
 def _integrated_survival(s: float, base: FloatArray | float, horizon: FloatArray) -> FloatArray:
