@@ -286,6 +286,8 @@ class BaseModel:
     """
 
     _param_names: tuple[str, ...] = ()
+    # Parameter meanings (Japanese, English), shown by summary().
+    _descriptions: dict[str, tuple[str, str]] = {}  # noqa: RUF012 - read-only per class
     params_: dict[str, float]
     log_likelihood_: float
     standard_errors_: dict[str, float]
@@ -429,8 +431,8 @@ class BaseModel:
     def _theta_jacobian(self, theta: FloatArray) -> FloatArray:
         return np.exp(theta)
 
-    def summary(self, level: float = 0.95) -> pd.DataFrame:
-        """Estimates with standard errors and confidence intervals.
+    def summary(self, level: float = 0.95, lang: str = "ja") -> pd.DataFrame:
+        """Estimates with standard errors, confidence intervals and what each means.
 
         The interval is built on the unconstrained (log) scale and mapped back,
         so it never leaves the parameter's domain (it is asymmetric around the
@@ -440,18 +442,29 @@ class BaseModel:
         ----------
         level : float
             Confidence level of the interval, e.g. 0.95.
+        lang : {"ja", "en"}
+            Language of the ``description`` column.
 
         Returns
         -------
         pandas.DataFrame
             Index: parameter names. Columns ``estimate``, ``se``, ``ci_lower``,
-            ``ci_upper``.
+            ``ci_upper``, ``description``.
+
+        Examples
+        --------
+        >>> from rashinban.clv import ShiftedBetaGeoModel
+        >>> m = ShiftedBetaGeoModel().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> list(m.summary(lang="en").columns)
+        ['estimate', 'se', 'ci_lower', 'ci_upper', 'description']
         """
         self._check_fitted()
         if not 0 < level < 1:
             raise InvalidValueError(
                 f"level={level} is not a probability", fix="pass e.g. level=0.95"
             )
+        if lang not in ("ja", "en"):
+            raise InvalidValueError(f"lang={lang!r} is not supported", fix='pass "ja" or "en"')
         z = float(stats.norm.ppf(0.5 + level / 2))
         theta = self._theta_
         lower = self._unpack(theta - z * self._se_theta_)
@@ -465,6 +478,7 @@ class BaseModel:
                     "se": self.standard_errors_[name],
                     "ci_lower": lower.get(name, est),
                     "ci_upper": upper.get(name, est),
+                    "description": self._descriptions[name][0 if lang == "ja" else 1],
                 }
             )
         return pd.DataFrame(rows, index=pd.Index(list(self._param_names), name="parameter"))

@@ -63,6 +63,12 @@ class BetaGeoModel(BaseModel):
     """
 
     _param_names = ("r", "alpha", "a", "b")
+    _descriptions = {  # noqa: RUF012 - read-only class data
+        "r": ("購買頻度のばらつき (ガンマ分布の形状)", "purchase-rate heterogeneity (Gamma shape)"),
+        "alpha": ("購買頻度の尺度 (ガンマ分布のレート)", "purchase-rate scale (Gamma rate)"),
+        "a": ("離脱確率の分布 (ベータ分布 a)", "dropout probability (Beta a)"),
+        "b": ("離脱確率の分布 (ベータ分布 b)", "dropout probability (Beta b)"),
+    }
 
     def __init__(
         self, *, maxiter: int = 1000, raise_on_failure: bool = True, compress: bool = True

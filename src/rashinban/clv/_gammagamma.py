@@ -86,6 +86,14 @@ class GammaGammaModel(BaseModel):
     """
 
     _param_names = ("p", "q", "v")
+    _descriptions = {  # noqa: RUF012 - read-only class data
+        "p": ("1回の購買金額の形状", "shape of the value of one transaction"),
+        "q": (
+            "顧客間の購買金額のばらつき (形状)",
+            "heterogeneity of spend across customers (shape)",
+        ),
+        "v": ("顧客間の購買金額の尺度 (γ)", "scale of spend across customers (gamma)"),
+    }
 
     def __init__(
         self,

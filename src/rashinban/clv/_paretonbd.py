@@ -104,6 +104,12 @@ class ParetoNBDModel(BaseModel):
     """
 
     _param_names = ("r", "alpha", "s", "beta")
+    _descriptions = {  # noqa: RUF012 - read-only class data
+        "r": ("購買頻度のばらつき (ガンマ分布の形状)", "purchase-rate heterogeneity (Gamma shape)"),
+        "alpha": ("購買頻度の尺度 (ガンマ分布のレート)", "purchase-rate scale (Gamma rate)"),
+        "s": ("離脱率のばらつき (ガンマ分布の形状)", "dropout-rate heterogeneity (Gamma shape)"),
+        "beta": ("離脱率の尺度 (ガンマ分布のレート)", "dropout-rate scale (Gamma rate)"),
+    }
 
     def __init__(
         self, *, maxiter: int = 1000, raise_on_failure: bool = True, compress: bool = True

@@ -47,6 +47,10 @@ class ShiftedBetaGeoModel(BaseModel):
     """
 
     _param_names = ("alpha", "beta")
+    _descriptions = {  # noqa: RUF012 - read-only class data
+        "alpha": ("解約確率の分布 (ベータ分布 α)", "churn probability (Beta alpha)"),
+        "beta": ("解約確率の分布 (ベータ分布 β)", "churn probability (Beta beta)"),
+    }
 
     def __init__(self, *, maxiter: int = 1000, raise_on_failure: bool = True) -> None:
         self.maxiter = maxiter
