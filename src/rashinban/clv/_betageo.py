@@ -14,17 +14,14 @@ from scipy import optimize
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from rashinban._errors import InvalidValueError
-from rashinban.clv._base import (
-    WARM_START_ROWS,
+from rashinban.clv._base import WARM_START_ROWS, BaseModel, hessian_from_gradient, pd_inverse
+from rashinban.clv._compress import unique_rows
+from rashinban.clv._inputs import (
     ArrayLike,
-    BaseModel,
     FloatArray,
     as_float_array,
     check_rft,
     check_weights,
-    hessian_from_gradient,
-    pd_inverse,
-    unique_rows,
     wsum,
 )
 

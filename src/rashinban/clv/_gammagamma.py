@@ -15,14 +15,8 @@ import numpy as np
 from scipy.special import gammaln
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
-from rashinban.clv._base import (
-    ArrayLike,
-    BaseModel,
-    FloatArray,
-    as_float_array,
-    check_weights,
-    wsum,
-)
+from rashinban.clv._base import BaseModel
+from rashinban.clv._inputs import ArrayLike, FloatArray, as_float_array, check_weights, wsum
 
 __all__ = ["GammaGammaModel"]
 

@@ -14,20 +14,17 @@ import numpy as np
 from scipy import optimize
 from scipy.special import gammaln, hyp2f1
 
-from rashinban.clv._base import (
-    WARM_START_ROWS,
+from rashinban.clv._base import WARM_START_ROWS, BaseModel, numerical_hessian, pd_inverse
+from rashinban.clv._betageo import _check_horizon
+from rashinban.clv._compress import unique_rows
+from rashinban.clv._inputs import (
     ArrayLike,
-    BaseModel,
     FloatArray,
     as_float_array,
     check_rft,
     check_weights,
-    numerical_hessian,
-    pd_inverse,
-    unique_rows,
     wsum,
 )
-from rashinban.clv._betageo import _check_horizon
 
 __all__ = ["ParetoNBDModel"]
 

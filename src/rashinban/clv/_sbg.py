@@ -12,7 +12,8 @@ import numpy as np
 from scipy.special import betaln, hyp2f1
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
-from rashinban.clv._base import ArrayLike, BaseModel, FloatArray, as_float_array, wsum
+from rashinban.clv._base import BaseModel
+from rashinban.clv._inputs import ArrayLike, FloatArray, as_float_array, wsum
 
 __all__ = ["ShiftedBetaGeoModel"]
 
