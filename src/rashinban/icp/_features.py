@@ -81,6 +81,7 @@ def deal_features(backend: Any, as_of: dt.date) -> pd.DataFrame:
         "amount",
         closed_at=ibis.ifelse(closed, d.closed_at, ibis.null("timestamp")),
         outcome=ibis.ifelse(closed, d.outcome, "open"),
+        loss_reason=ibis.ifelse(closed, d.loss_reason, ibis.null("string")),
         competitor=d.competitor.fill_null("なし"),
     )
     leads = backend.table("leads").select(

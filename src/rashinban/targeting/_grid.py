@@ -37,9 +37,15 @@ def _band_name(lo: int, hi: int | None) -> str:
 
 
 def grid_segments(
-    facts: pd.DataFrame, *, min_accounts: int = 10, columns: Sequence[str] = ("industry",)
+    facts: pd.DataFrame,
+    *,
+    min_accounts: int = 10,
+    columns: Sequence[str] = ("industry",),
+    spans: int = 1,
 ) -> dict[str, list[Cond]]:
     """Segments ``<value> × <size band>`` for each value of ``columns`` with enough accounts.
+
+    ``spans=2`` adds cells spanning two neighbouring bands (e.g. 30〜299名).
 
     Examples
     --------
@@ -52,7 +58,12 @@ def grid_segments(
     for column in columns:
         for value in sorted(facts[column].dropna().unique()):
             in_value = facts[column] == value
-            for lo, hi in SIZE_BANDS:
+            bands = [
+                (SIZE_BANDS[i][0], SIZE_BANDS[i + w - 1][1])
+                for w in range(1, spans + 1)
+                for i in range(len(SIZE_BANDS) - w + 1)
+            ]
+            for lo, hi in bands:
                 in_band = emp >= lo if hi is None else emp.between(lo, hi)
                 if int((in_value & in_band).sum()) < min_accounts:
                     continue
