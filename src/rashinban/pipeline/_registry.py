@@ -56,6 +56,19 @@ def _profile(ctx: Context) -> AnalysisResult:
     )
 
 
+def _targeting(name: str) -> Callable[[Context], AnalysisResult]:
+    def run(ctx: Context) -> AnalysisResult:
+        from rashinban.pipeline import _targeting as tg
+
+        result: AnalysisResult = getattr(tg, f"run_{name}")(ctx)
+        return result
+
+    return run
+
+
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
+    Analysis("icp", "理想顧客像(ICP)", "Ideal customer profile", _targeting("icp")),
+    Analysis("segments", "セグメント魅力度", "Segment attractiveness", _targeting("segments")),
+    Analysis("score", "適合スコア", "Fit scores", _targeting("score")),
 ]

@@ -1,7 +1,7 @@
 """Data-driven segments: k-means over mixed firmographic and behavioural features.
 
-Numeric features (log employees, log revenue, founding year, won deals, log
-value, NPS) are standardised; categorical ones (industry, region, first
+Numeric features (log employees, log revenue, founding year, log leads,
+decision-maker contact) are standardised; categorical ones (industry, region, first
 channel) are one-hot encoded and scaled by 1/√2 so a category difference weighs
 like one standard deviation (as k-prototypes' γ balances the two parts; Huang
 1998). ``k`` is chosen by the best mean silhouette (Rousseeuw 1987) on a sample,
@@ -23,9 +23,13 @@ from rashinban.targeting._conditions import COLUMN_LABELS
 
 __all__ = ["ClusterResult", "cluster_accounts"]
 
-_NUMERIC = ("employees", "annual_revenue", "founded_year", "deals_won", "revenue", "nps_mean")
-_LOG = {"employees", "annual_revenue", "revenue"}
+# Behaviour enters as engagement (leads, a decision-maker contact, first channel),
+# never as outcomes (won deals, value): clusters built on outcomes would make
+# "the cluster of customers" the most attractive segment by construction.
+_NUMERIC = ("employees", "annual_revenue", "founded_year", "leads", "has_decision_maker")
+_LOG = {"employees", "annual_revenue", "leads"}
 _CATEGORICAL = ("industry", "region", "channel")
+_EXTRA_LABELS = {"leads": ("リード数", "leads")}
 
 
 class ClusterResult:
@@ -43,7 +47,7 @@ class ClusterResult:
 def _matrix(frame: pd.DataFrame) -> np.ndarray:
     parts = []
     for col in _NUMERIC:
-        x = pd.to_numeric(frame[col], errors="coerce").astype(float)
+        x = pd.to_numeric(frame[col].astype(float), errors="coerce")
         if col in _LOG:
             x = np.log1p(x.clip(lower=0))
         x = x.fillna(x.median() if x.notna().any() else 0.0)
@@ -70,14 +74,13 @@ def _describe(frame: pd.DataFrame, labels: np.ndarray, lang: str) -> list[str]:
                 bits.append(
                     f"{en} {v} ({share_in[v]:.0%})" if lang == "en" else f"{ja}{v}が{share_in[v]:.0%}"
                 )
-        for col in ("employees", "deals_won", "revenue"):
+        for col in ("employees", "annual_revenue", "leads"):
             med_in = float(pd.to_numeric(inside[col], errors="coerce").median())
             med_all = float(pd.to_numeric(frame[col], errors="coerce").median())
             if med_all > 0 and (med_in >= 2 * med_all or med_in <= med_all / 2) or (
                 med_all == 0 and med_in > 0
             ):
-                ja, en = COLUMN_LABELS.get(col, {"deals_won": ("受注件数", "won deals"),
-                                                 "revenue": ("顧客価値", "value")}[col])
+                ja, en = {**COLUMN_LABELS, **_EXTRA_LABELS}[col]
                 bits.append(
                     f"median {en} {med_in:,.0f} (all {med_all:,.0f})"
                     if lang == "en"
