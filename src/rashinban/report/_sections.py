@@ -86,3 +86,8 @@ def _profile(ctx: ReportContext) -> str | None:
 SECTIONS: list[Section] = [
     Section("profile", "profile", _profile),
 ]
+
+# Sections of later capabilities live in their own modules and append themselves here.
+from rashinban.report._sec_targeting import TARGETING_SECTIONS  # noqa: E402
+
+SECTIONS += TARGETING_SECTIONS

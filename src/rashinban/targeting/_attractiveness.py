@@ -7,8 +7,10 @@ given), CAC, LTV/CAC, churn and NPS. Every rate is shrunk toward the whole with
 an empirical-Bayes beta-binomial prior (:mod:`._shrinkage`) and carries a Beta
 posterior interval; value per customer is shrunk toward the overall mean with
 :data:`VALUE_PSEUDO_CUSTOMERS` pseudo-customers. The composite *attractiveness*
-is a weighted mean of indices (shrunk metric ÷ whole-company metric, so 1.0 is
-average); the weights are returned with the table.
+is a weighted mean of indices (cautious metric ÷ whole-company metric, so about
+1.0 is average), ranking on the 10th percentile of each rate's posterior (90th
+for churn) so that a segment must be good *and* well measured to top the list;
+the weights are returned with the table.
 """
 
 from __future__ import annotations
@@ -33,13 +35,21 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
     "growth": 0.1,
     "mql_sql": 0.1,
 }
+#: The index ranks on a cautious quantile of each rate's posterior (the 10th
+#: percentile of a "higher is better" rate, the 90th of churn): a segment must
+#: be both good and well measured to top the list.
+CAUTIOUS_QUANTILE = 0.1
 #: Strength of the shrinkage of value per customer toward the overall mean.
 VALUE_PSEUDO_CUSTOMERS = 5.0
 
 
 def _rate(prefix: str, k: np.ndarray, n: np.ndarray, out: dict[str, np.ndarray]) -> None:
     # One prior per metric, fitted across the segments being compared.
-    res = shrink(k, n, fit_beta_prior(k, n))
+    prior = fit_beta_prior(k, n)
+    res = shrink(k, n, prior)
+    cautious = shrink(k, n, prior, level=1 - 2 * CAUTIOUS_QUANTILE)
+    out[f"_{prefix}_p10"] = cautious["low"]
+    out[f"_{prefix}_p90"] = cautious["high"]
     out[f"{prefix}_n"] = n
     out[f"{prefix}_raw"] = res["raw"]
     out[prefix] = res["rate"]
@@ -142,12 +152,14 @@ def segment_attractiveness(
         "mql_sql": float(facts["sqls"].sum()) / max(float(facts["mqls"].sum()), 1.0),
     }
     index = {
-        "win_rate": out["win_rate"],
+        "win_rate": out.pop("_win_rate_p10"),
         "clv": out["clv"],
-        "retention": 1.0 - out["churn_rate"],
-        "growth": out["growth"],
-        "mql_sql": out["mql_sql"],
+        "retention": 1.0 - out.pop("_churn_rate_p90"),
+        "growth": out.pop("_growth_p10"),
+        "mql_sql": out.pop("_mql_sql_p10"),
     }
+    for key in [k for k in out if k.startswith("_")]:
+        del out[key]
     total_w = sum(v for v in w.values() if v > 0)
     score = np.zeros(len(segments))
     for key, weight in w.items():

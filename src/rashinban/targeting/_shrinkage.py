@@ -70,8 +70,9 @@ def wilson_interval(
         denom = 1 + z**2 / n_arr
         centre = (p + z**2 / (2 * n_arr)) / denom
         half = z * np.sqrt(p * (1 - p) / n_arr + z**2 / (4 * n_arr**2)) / denom
-        lo = np.where(n_arr > 0, np.clip(centre - half, 0, 1), 0.0)
-        hi = np.where(n_arr > 0, np.clip(centre + half, 0, 1), 1.0)
+        # exact ends at k = 0 and k = n (the closed form leaves rounding dust there)
+        lo = np.where((n_arr > 0) & (k_arr > 0), np.clip(centre - half, 0, 1), 0.0)
+        hi = np.where((n_arr > 0) & (k_arr < n_arr), np.clip(centre + half, 0, 1), 1.0)
     return lo, hi
 
 
