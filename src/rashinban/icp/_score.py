@@ -149,7 +149,7 @@ class FitModel:
 
     def _check(self) -> None:
         if not hasattr(self, "model_id_"):
-            raise NotFittedError("FitModel is not fitted", fix="call fit(frame, y) first")
+            raise NotFittedError("FitModel is not fitted yet: call fit(frame, y) first")
 
     # -- scoring -------------------------------------------------------------
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
