@@ -34,6 +34,8 @@ def icp_rules(
     *,
     outcome: str = "ideal",
     top: int = 10,
+    facts: pd.DataFrame | None = None,
+    value_column: str = "revenue",
     **search: Any,
 ) -> IcpRules:
     """ICP rules over the workspace's accounts as of ``as_of`` with win rate, value, churn.
@@ -43,15 +45,17 @@ def icp_rules(
     >>> res = icp_rules(ws.backend(), dt.date(2024, 9, 30))  # doctest: +SKIP
     >>> res.rules[["description_ja", "support", "lift"]].head(3)  # doctest: +SKIP
     """
-    facts = account_facts(backend, as_of).execute()
-    y = outcome_vector(facts, outcome)
+    if facts is None:
+        facts = account_facts(backend, as_of).execute()
+    y = outcome_vector(facts, outcome, value_column)
     res = discover_subgroups(
         facts, y, columns=search.pop("columns", DEFAULT_ICP_COLUMNS), top=top,
         outcome=outcome, **search,
     )
-    metrics = rule_metrics(facts, list(res.rules["conditions"]))
+    metrics = rule_metrics(facts, list(res.rules["conditions"]), value_column)
     res.rules = pd.concat([res.rules.reset_index(drop=True), metrics], axis=1)
     res.settings["outcome_ja"], res.settings["outcome_en"] = OUTCOMES[outcome]
+    res.settings["value_column"] = value_column
     return res
 
 

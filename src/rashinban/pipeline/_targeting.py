@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pandas as pd
 
@@ -14,6 +15,7 @@ from rashinban.engine import account_facts
 from rashinban.icp import deal_features
 from rashinban.icp._runs import icp_rules, score_workspace
 from rashinban.pipeline._registry import AnalysisResult, Context
+from rashinban.segments import parse_rule
 from rashinban.targeting import (
     adjacent_opportunities,
     cluster_accounts,
@@ -36,8 +38,20 @@ def _json_cells(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return out
 
 
+def _value_column(ctx: Context, facts: pd.DataFrame) -> str:
+    """Join the CLV analysis's predictions when it ran; else value = realised revenue."""
+    clv = ctx.results.get("clv")
+    frame = clv.tables.get("customers") if clv is not None else None
+    if frame is None or "clv" not in frame or frame["clv"].notna().sum() == 0:
+        return "revenue"
+    values = frame.set_index("account_id")["clv"]
+    facts["clv"] = facts["account_id"].map(values).astype(float).fillna(0.0)
+    return "clv"
+
+
 def run_icp(ctx: Context) -> AnalysisResult:
-    res = icp_rules(ctx.backend, ctx.as_of)
+    facts = account_facts(ctx.backend, ctx.as_of).execute()
+    res = icp_rules(ctx.backend, ctx.as_of, facts=facts, value_column=_value_column(ctx, facts))
     rules = res.rules
     top = rules.iloc[0] if len(rules) else None
     summary = {
@@ -45,6 +59,7 @@ def run_icp(ctx: Context) -> AnalysisResult:
         "outcome_ja": res.settings["outcome_ja"],
         "outcome_en": res.settings["outcome_en"],
         "base_rate": res.base_rate,
+        "value_basis": res.settings.get("value_column", "revenue"),
         "accounts": res.n,
         "settings": {k: v for k, v in res.settings.items() if not k.startswith("outcome")},
     }
@@ -60,7 +75,8 @@ def run_icp(ctx: Context) -> AnalysisResult:
 
 def run_segments(ctx: Context) -> AnalysisResult:
     facts = account_facts(ctx.backend, ctx.as_of).execute()
-    segs: dict[str, list[dict]] = {}
+    value_column = _value_column(ctx, facts)
+    segs: dict[str, Any] = {}
     kinds: dict[str, str] = {}
     icp = ctx.results.get("icp")
     target: list[dict] | None = None
@@ -73,12 +89,16 @@ def run_segments(ctx: Context) -> AnalysisResult:
     for name, conds in grid_segments(facts).items():
         segs[name] = conds
         kinds[name] = "grid"
+    # user-defined rule segments (segment rule language), e.g. from the target definition
+    for name, text in dict(ctx.params.get("segments", {})).items():
+        segs[name] = parse_rule(text)
+        kinds[name] = "rule"
     clusters = cluster_accounts(facts)
     facts["cluster"] = [f"C{k + 1}" for k in clusters.labels]
     for c in clusters.descriptions["cluster"]:
         segs[c] = [{"column": "cluster", "op": "in", "values": [c]}]
         kinds[c] = "cluster"
-    table = segment_attractiveness(facts, segs, ctx.as_of)
+    table = segment_attractiveness(facts, segs, ctx.as_of, value_column=value_column)
     table.insert(1, "kind", table["name"].map(kinds))
     cdesc = clusters.descriptions.set_index("cluster")
     is_cluster = table["kind"] == "cluster"
@@ -100,6 +120,7 @@ def run_segments(ctx: Context) -> AnalysisResult:
     summary: dict = {
         "weights": table.attrs["weights"],
         "overall": table.attrs["overall"],
+        "value_basis": value_column,
         "k_clusters": clusters.k,
         "silhouettes": {str(k): v for k, v in clusters.silhouettes.items()},
     }

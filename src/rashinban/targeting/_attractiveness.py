@@ -16,13 +16,14 @@ the weights are returned with the table.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
-from rashinban.targeting._conditions import Cond, conditions_mask, conditions_text
+from rashinban.targeting._conditions import conditions_mask, conditions_text
 from rashinban.targeting._shrinkage import fit_beta_prior, shrink
 
 __all__ = ["DEFAULT_WEIGHTS", "VALUE_PSEUDO_CUSTOMERS", "segment_attractiveness"]
@@ -57,9 +58,31 @@ def _rate(prefix: str, k: np.ndarray, n: np.ndarray, out: dict[str, np.ndarray])
     out[f"{prefix}_high"] = res["high"]
 
 
+def _segment_mask(facts: pd.DataFrame, segment: Any) -> np.ndarray:
+    # a rule of the segment language (rashinban.segments.Rule) masks frames itself
+    if hasattr(segment, "mask"):
+        return np.asarray(segment.mask(facts), dtype=bool)
+    return conditions_mask(facts, segment)
+
+
+def _segment_text(segment: Any, lang: str) -> str:
+    if hasattr(segment, "describe"):
+        return str(segment.describe(lang))
+    return conditions_text(segment, lang)
+
+
+def _segment_conditions(segment: Any) -> Any:
+    if hasattr(segment, "to_text"):
+        try:
+            return list(segment.conditions)
+        except ValueError:  # or/not rules have no condition-list form: keep the text
+            return segment.to_text()
+    return list(segment)
+
+
 def segment_attractiveness(
     facts: pd.DataFrame,
-    segments: Mapping[str, Sequence[Cond]],
+    segments: Mapping[str, Any],
     as_of: dt.date,
     *,
     weights: Mapping[str, float] | None = None,
@@ -74,7 +97,8 @@ def segment_attractiveness(
         :func:`rashinban.engine.account_facts` executed to pandas (optionally
         joined with a ``clv`` column).
     segments
-        Segment name → list of PRODUCT.md conditions (an empty list is everyone).
+        Segment name → list of PRODUCT.md conditions (an empty list is everyone)
+        or a :class:`rashinban.segments.Rule`.
     as_of
         The facts' as-of date (growth counts first wins in the ``growth_days`` before it).
     weights
@@ -104,7 +128,7 @@ def segment_attractiveness(
         )
     if not segments:
         raise NotEnoughDataError("no segments to compare", fix="define at least one segment")
-    masks = np.vstack([conditions_mask(facts, conds) for conds in segments.values()])
+    masks = np.vstack([_segment_mask(facts, seg) for seg in segments.values()])
     mf = masks.astype(float)
 
     def seg_sum(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -171,9 +195,9 @@ def segment_attractiveness(
 
     frame = pd.DataFrame(out)
     frame.insert(0, "name", list(segments))
-    frame.insert(1, "definition", [conditions_text(c) for c in segments.values()])
-    frame.insert(2, "definition_en", [conditions_text(c, "en") for c in segments.values()])
-    frame["conditions"] = [list(c) for c in segments.values()]
+    frame.insert(1, "definition", [_segment_text(c, "ja") for c in segments.values()])
+    frame.insert(2, "definition_en", [_segment_text(c, "en") for c in segments.values()])
+    frame["conditions"] = [_segment_conditions(c) for c in segments.values()]
     for col in ("accounts", "customers", "open_prospects", "win_rate_n", "mql_sql_n"):
         frame[col] = frame[col].astype("int64")
     frame = frame.sort_values("attractiveness", ascending=False, kind="stable")
