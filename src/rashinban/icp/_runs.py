@@ -36,9 +36,13 @@ def icp_rules(
     top: int = 10,
     facts: pd.DataFrame | None = None,
     value_column: str = "revenue",
+    report_value_column: str | None = None,
     **search: Any,
 ) -> IcpRules:
     """ICP rules over the workspace's accounts as of ``as_of`` with win rate, value, churn.
+
+    ``value_column`` defines "high value" in the outcome; ``report_value_column``
+    (default: the same) is the value reported per rule as ``clv``.
 
     Examples
     --------
@@ -52,7 +56,9 @@ def icp_rules(
         facts, y, columns=search.pop("columns", DEFAULT_ICP_COLUMNS), top=top,
         outcome=outcome, **search,
     )
-    metrics = rule_metrics(facts, list(res.rules["conditions"]), value_column)
+    metrics = rule_metrics(
+        facts, list(res.rules["conditions"]), report_value_column or value_column
+    )
     res.rules = pd.concat([res.rules.reset_index(drop=True), metrics], axis=1)
     res.settings["outcome_ja"], res.settings["outcome_en"] = OUTCOMES[outcome]
     res.settings["value_column"] = value_column

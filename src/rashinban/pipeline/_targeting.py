@@ -39,19 +39,32 @@ def _json_cells(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 
 def _value_column(ctx: Context, facts: pd.DataFrame) -> str:
-    """Join the CLV analysis's predictions when it ran; else value = realised revenue."""
+    """Value per account: realised revenue, plus the CLV analysis's prediction when it ran.
+
+    Lifetime value = what the account has paid so far + what the CLV model
+    expects over its horizon; the prediction alone would rank a new large
+    customer above a loyal long-standing one.
+    """
     clv = ctx.results.get("clv")
     frame = clv.tables.get("customers") if clv is not None else None
     if frame is None or "clv" not in frame or frame["clv"].notna().sum() == 0:
         return "revenue"
     values = frame.set_index("account_id")["clv"]
-    facts["clv"] = facts["account_id"].map(values).astype(float).fillna(0.0)
+    predicted = facts["account_id"].map(values).astype(float).fillna(0.0)
+    facts["clv"] = facts["revenue"].astype(float) + predicted
     return "clv"
 
 
 def run_icp(ctx: Context) -> AnalysisResult:
     facts = account_facts(ctx.backend, ctx.as_of).execute()
-    res = icp_rules(ctx.backend, ctx.as_of, facts=facts, value_column=_value_column(ctx, facts))
+    # "high value" in the ICP outcome is realised revenue by default: on the demo the
+    # forward-looking CLV prediction is dominated by company size and hides the
+    # industry effect; ctx.params["icp_value"] = "clv" switches to lifetime value.
+    reported = _value_column(ctx, facts)
+    basis = "clv" if ctx.params.get("icp_value") == "clv" and reported == "clv" else "revenue"
+    res = icp_rules(
+        ctx.backend, ctx.as_of, facts=facts, value_column=basis, report_value_column=reported
+    )
     rules = res.rules
     top = rules.iloc[0] if len(rules) else None
     summary = {
