@@ -25,12 +25,13 @@ def validation(demo_ws):
 
 
 def test_fit_beats_both_baselines_on_the_time_split(validation) -> None:
-    metrics, lift, cal, model, rule = validation
+    metrics, _lift, cal, model, rule = validation
     print(f"\nTime split: train on deals closed by {CUT}, test on deals created after it.")
     print(f"Single best rule baseline: {rule}")
     print(metrics.to_string(index=False))
     for name, g in cal.groupby("model"):
-        print(f"calibration ({name}):\n{g[['bin', 'n', 'predicted', 'observed']].to_string(index=False)}")
+        table = g[["bin", "n", "predicted", "observed"]].to_string(index=False)
+        print(f"calibration ({name}):\n{table}")
     m = metrics.set_index("model")
     for base in ("naive_bayes", "best_rule"):
         assert m.loc["fit", "auc"] > m.loc[base, "auc"]

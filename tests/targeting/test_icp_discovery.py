@@ -32,7 +32,10 @@ def _small(seed: int, n: int = 400) -> pd.DataFrame:
 
 def _pysubgroup_top(frame: pd.DataFrame, top: int) -> list[float]:
     selectors, _ = build_selectors(
-        frame, ["industry", "channel", "employees"], min_support=1, value_pairs=False,
+        frame,
+        ["industry", "channel", "employees"],
+        min_support=1,
+        value_pairs=False,
         intervals="bins",
     )
     space = []
@@ -57,8 +60,15 @@ def _pysubgroup_top(frame: pd.DataFrame, top: int) -> list[float]:
 def test_exhaustive_depth_two_matches_pysubgroup(seed: int) -> None:
     frame = _small(seed)
     ours = discover_subgroups(
-        frame, "y", columns=["industry", "channel", "employees"], max_conditions=2,
-        beam_width=10_000, min_support=1, top=15, value_pairs=False, intervals="bins",
+        frame,
+        "y",
+        columns=["industry", "channel", "employees"],
+        max_conditions=2,
+        beam_width=10_000,
+        min_support=1,
+        top=15,
+        value_pairs=False,
+        intervals="bins",
         prune=False,
     )
     oracle = _pysubgroup_top(frame, 15)
@@ -69,8 +79,9 @@ def test_exhaustive_depth_two_matches_pysubgroup(seed: int) -> None:
 @given(st.integers(0, 10_000))
 def test_rule_counts_equal_naive_masks(seed: int) -> None:
     frame = _small(seed, 300)
-    res = discover_subgroups(frame, "y", columns=["industry", "channel", "employees"],
-                             min_support=5, top=8)
+    res = discover_subgroups(
+        frame, "y", columns=["industry", "channel", "employees"], min_support=5, top=8
+    )
     y = frame["y"].to_numpy()
     for r in res.rules.itertuples():
         m = conditions_mask(frame, r.conditions)
@@ -89,8 +100,9 @@ def test_nice_cuts_are_round_numbers() -> None:
 
 def test_pruning_drops_rules_no_better_than_their_generalisation() -> None:
     frame = _small(5, 1000)
-    res = discover_subgroups(frame, "y", columns=["industry", "channel", "employees"],
-                             min_support=10, top=10)
+    res = discover_subgroups(
+        frame, "y", columns=["industry", "channel", "employees"], min_support=10, top=10
+    )
     texts = [frozenset((c["column"], str(c)) for c in conds) for conds in res.rules["conditions"]]
     for i, a in enumerate(texts):
         for j, b in enumerate(texts):

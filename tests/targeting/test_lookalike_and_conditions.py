@@ -29,7 +29,9 @@ def test_commonality_counts_and_rarity_match_naive(facts_before) -> None:
     assert not common.empty
     for r in common.itertuples():
         assert (best[r.feature].astype(str) == r.value).sum() == r.count >= 2
-        assert r.share_customers == pytest.approx((customers[r.feature].astype(str) == r.value).mean())
+        assert r.share_customers == pytest.approx(
+            (customers[r.feature].astype(str) == r.value).mean()
+        )
     # the three come from the planted ideal segment, so they share its size band or industry
     assert {"industry", "size_band"} & set(common["feature"])
 
@@ -52,8 +54,12 @@ def test_unknown_ids_are_a_user_error(facts_before) -> None:
 _cond = st.one_of(
     st.builds(
         lambda vals: {"column": "industry", "op": "in", "values": vals},
-        st.lists(st.sampled_from(["製造業", "情報通信業", "建設業", "卸売業・小売業"]), min_size=1,
-                 max_size=3, unique=True),
+        st.lists(
+            st.sampled_from(["製造業", "情報通信業", "建設業", "卸売業・小売業"]),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        ),
     ),
     st.builds(
         lambda lo, hi: {"column": "employees", "op": "between", "low": lo, "high": hi},

@@ -23,8 +23,21 @@ def test_the_ideal_segment_is_the_most_attractive_before_the_event(facts_before)
     segs = {"ideal (planted rule)": IDEAL, **grid_segments(facts_before)}
     table = segment_attractiveness(facts_before, segs, BEFORE)
     print("\nMost attractive segments before the event:")
-    print(table[["name", "accounts", "win_rate", "win_rate_low", "win_rate_high", "churn_rate",
-                 "attractiveness"]].head(6).to_string())
+    print(
+        table[
+            [
+                "name",
+                "accounts",
+                "win_rate",
+                "win_rate_low",
+                "win_rate_high",
+                "churn_rate",
+                "attractiveness",
+            ]
+        ]
+        .head(6)
+        .to_string()
+    )
     top = table.iloc[0]
     top_mask = conditions_mask(facts_before, top["conditions"])
     ideal = PLANTED.ideal.mask(facts_before).to_numpy()

@@ -82,8 +82,16 @@ def test_a_tiny_perfect_segment_ranks_below_a_large_strong_one(base: float, tiny
         for i in range(n):
             facts.append({"seg": name, "deals_won": int(i < won), "deals_lost": int(i >= won)})
     f = pd.DataFrame(facts)
-    for col in ("sqls", "mqls", "won_amount", "cycle_days_sum", "acquisition_cost", "revenue",
-                "nps_n", "deals_open"):
+    for col in (
+        "sqls",
+        "mqls",
+        "won_amount",
+        "cycle_days_sum",
+        "acquisition_cost",
+        "revenue",
+        "nps_n",
+        "deals_open",
+    ):
         f[col] = 0.0
     f["is_customer"] = f["deals_won"] > 0
     f["churned"] = False

@@ -25,14 +25,21 @@ def segments(
         render({"segments": rows}, "segments", fmt, console=out_console, limit=40)
         if payload["adjacent"]:
             adj = [{k: v for k, v in r.items() if k != "conditions"} for r in payload["adjacent"]]
-            render({"adjacent": adj}, "adjacent", fmt, console=out_console,
-                   title="隣接機会 / adjacent opportunities")
+            render(
+                {"adjacent": adj},
+                "adjacent",
+                fmt,
+                console=out_console,
+                title="隣接機会 / adjacent opportunities",
+            )
         return
     render(payload, "segments", fmt)
 
 
 @app.command()
-def icp(workspace: WorkspaceOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+def icp(
+    workspace: WorkspaceOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = None
+) -> None:
     """理想顧客像(ICP)ルールを表示する / show the ICP rules found in the accounts."""
     from rashinban.pipeline._targeting_views import icp_view
 
@@ -78,8 +85,9 @@ def lookalike(
     from rashinban.pipeline._targeting_views import lookalike_view
 
     ws = open_ws(workspace)
-    payload = lookalike_view(ws, account_ids, as_of=parse_as_of(as_of), top=top,
-                             lang=lang or ws.lang)
+    payload = lookalike_view(
+        ws, account_ids, as_of=parse_as_of(as_of), top=top, lang=lang or ws.lang
+    )
     if fmt is Format.table:
         render(payload, "shared", fmt, console=out_console, title="共通点 / shared")
         render(payload, "lookalikes", fmt, console=out_console, title="類似見込み先 / lookalikes")

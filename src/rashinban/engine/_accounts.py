@@ -84,9 +84,7 @@ def _ts(day: dt.date) -> ir.TimestampScalar:
     return ibis.timestamp(dt.datetime.combine(day, dt.time(23, 59, 59)))
 
 
-def account_facts(
-    backend: Any, as_of: dt.date, *, since: dt.date | None = None
-) -> ir.Table:
+def account_facts(backend: Any, as_of: dt.date, *, since: dt.date | None = None) -> ir.Table:
     """Account-level facts as of ``as_of`` (an Ibis table; nothing runs until executed).
 
     Parameters
@@ -157,8 +155,10 @@ def account_facts(
     )
 
     ld = leads.filter(leads.created_at <= end)
-    per_campaign = ld.filter(ld.campaign_id.notnull()).group_by("campaign_id").aggregate(
-        n_campaign_leads=ibis._.count()
+    per_campaign = (
+        ld.filter(ld.campaign_id.notnull())
+        .group_by("campaign_id")
+        .aggregate(n_campaign_leads=ibis._.count())
     )
     camp = campaigns.filter(campaigns.started_at <= end).select("campaign_id", "cost")
     unit = camp.join(per_campaign, "campaign_id").select(
@@ -176,9 +176,7 @@ def account_facts(
     )
 
     ct = contacts.filter(contacts.created_at <= end)
-    cg = ct.group_by("account_id").aggregate(
-        has_decision_maker=(ct.role == "decision_maker").any()
-    )
+    cg = ct.group_by("account_id").aggregate(has_decision_maker=(ct.role == "decision_maker").any())
 
     base = acc.filter(acc.created_at.isnull() | (acc.created_at <= end)).select(
         "account_id",
@@ -202,9 +200,7 @@ def account_facts(
     is_customer = has_subs | won_ever
     is_active = ibis.ifelse(has_subs, t.n_running.fill_null(0) > 0, won_ever)
     churned = has_subs & (t.n_running.fill_null(0) == 0)
-    status = ibis.cases(
-        (is_active, "customer"), (churned, "churned"), else_="prospect"
-    )
+    status = ibis.cases((is_active, "customer"), (churned, "churned"), else_="prospect")
     return t.select(
         "account_id",
         "industry",

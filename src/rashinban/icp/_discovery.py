@@ -145,7 +145,9 @@ def discover_subgroups(
         )
     p0 = positives / n
     support = min_support if min_support is not None else max(10, n // 100)
-    cols = [c for c in columns if c in frame.columns and not (isinstance(target, str) and c == target)]
+    cols = [
+        c for c in columns if c in frame.columns and not (isinstance(target, str) and c == target)
+    ]
     selectors, matrix = build_selectors(
         frame, cols, min_support=support, value_pairs=value_pairs, intervals=intervals
     )
@@ -190,14 +192,10 @@ def discover_subgroups(
             break
         if prune:
             # a generalisation that is at least as good makes the extra condition noise
-            if any(
-                found.get(key - {i}, (-np.inf,))[0] >= q for i in key if len(key) > 1
-            ):
+            if any(found.get(key - {i}, (-np.inf,))[0] >= q for i in key if len(key) > 1):
                 continue
-            mask = matrix[:, sorted(key)].all(axis=1)
-            if any(
-                (mask & m).sum() / max((mask | m).sum(), 1) > max_overlap for _, _, m in kept
-            ):
+            mask = np.asarray(matrix[:, sorted(key)].all(axis=1), dtype=bool)
+            if any((mask & m).sum() / max((mask | m).sum(), 1) > max_overlap for _, _, m in kept):
                 continue
         else:
             mask = np.zeros(0, dtype=bool)
@@ -205,8 +203,10 @@ def discover_subgroups(
 
     rows = []
     for key, (q, sz, ps), _ in kept:
-        conds = [selectors[i].as_dict() for i in sorted(key, key=lambda i: cols.index(
-            selectors[i].column))]
+        conds = [
+            selectors[i].as_dict()
+            for i in sorted(key, key=lambda i: cols.index(selectors[i].column))
+        ]
         lo, hi = wilson_interval(ps, sz)
         rows.append(
             {
@@ -226,8 +226,17 @@ def discover_subgroups(
     rules = pd.DataFrame(
         rows,
         columns=[
-            "conditions", "support", "positives", "coverage", "rate", "rate_low",
-            "rate_high", "lift", "wracc", "description_ja", "description_en",
+            "conditions",
+            "support",
+            "positives",
+            "coverage",
+            "rate",
+            "rate_low",
+            "rate_high",
+            "lift",
+            "wracc",
+            "description_ja",
+            "description_en",
         ],
     )
     settings = {

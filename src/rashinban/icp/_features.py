@@ -19,7 +19,7 @@ import pandas as pd
 from rashinban.normalize import REGIONS
 from rashinban.targeting._grid import SIZE_BANDS
 
-__all__ = ["FEATURES", "deal_features", "lead_features", "prospect_features", "add_bands"]
+__all__ = ["FEATURES", "add_bands", "deal_features", "lead_features", "prospect_features"]
 
 #: Feature columns of the fit models (all categorical).
 FEATURES: tuple[str, ...] = (
@@ -46,7 +46,7 @@ def _end(day: dt.date) -> Any:
 
 
 def add_bands(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add ``size_band``, ``industry_size``, ``region`` and ``revenue_band`` (in place; returned)."""
+    """Add ``size_band``, ``industry_size``, ``region`` and ``revenue_band`` (in place)."""
     emp = pd.to_numeric(frame["employees"], errors="coerce").to_numpy(float)
     edges = [lo for lo, _ in SIZE_BANDS[1:]]
     names = np.array(
@@ -87,9 +87,7 @@ def deal_features(backend: Any, as_of: dt.date) -> pd.DataFrame:
     leads = backend.table("leads").select(
         l_account="account_id", l_created="created_at", l_channel="channel"
     )
-    j = d.left_join(
-        leads, (d.account_id == leads.l_account) & (leads.l_created <= d.created_at)
-    )
+    j = d.left_join(leads, (d.account_id == leads.l_account) & (leads.l_created <= d.created_at))
     w = ibis.window(group_by=j.deal_id, order_by=[ibis.desc(j.l_created)])
     j = j.mutate(_rb_r=ibis.row_number().over(w)).filter(ibis._._rb_r == 0)
     contacts = backend.table("contacts")

@@ -101,15 +101,22 @@ def best_n_commonality(
             )
     out = pd.DataFrame(
         rows,
-        columns=["feature", "value", "count", "share_best", "share_customers", "share_all",
-                 "lift", "sentence_ja", "sentence_en"],
+        columns=[
+            "feature",
+            "value",
+            "count",
+            "share_best",
+            "share_customers",
+            "share_all",
+            "lift",
+            "sentence_ja",
+            "sentence_en",
+        ],
     )
     return out.sort_values(["lift", "count"], ascending=False).reset_index(drop=True)
 
 
-def lookalikes(
-    facts: pd.DataFrame, account_ids: Sequence[str], *, top: int = 20
-) -> pd.DataFrame:
+def lookalikes(facts: pd.DataFrame, account_ids: Sequence[str], *, top: int = 20) -> pd.DataFrame:
     """Prospects most like the given accounts, with the shared values that make them close.
 
     ``similarity`` is the rarity-weighted share of the best accounts' shared
@@ -124,18 +131,28 @@ def lookalikes(
         )
     weights = -np.log(np.clip(common["share_all"].to_numpy(float), 1e-6, 1.0)) + 1e-3
     match = np.column_stack(
-        [(pool[f].astype(str) == v).to_numpy() for f, v in zip(common["feature"],
-                                                                common["value"], strict=True)]
+        [
+            (pool[f].astype(str) == v).to_numpy()
+            for f, v in zip(common["feature"], common["value"], strict=True)
+        ]
     )
     sim = (match * weights).sum(axis=1) / weights.sum()
     order = np.argsort(-sim, kind="stable")[:top]
     reasons, reasons_en = [], []
     for i in order:
         hit = common[match[i]]
-        reasons.append([f"{FEATURE_LABELS[f][0]}が{v}(共通点)" for f, v in
-                        zip(hit["feature"], hit["value"], strict=True)])
-        reasons_en.append([f"same {FEATURE_LABELS[f][1]}: {v}" for f, v in
-                           zip(hit["feature"], hit["value"], strict=True)])
+        reasons.append(
+            [
+                f"{FEATURE_LABELS[f][0]}が{v}(共通点)"
+                for f, v in zip(hit["feature"], hit["value"], strict=True)
+            ]
+        )
+        reasons_en.append(
+            [
+                f"same {FEATURE_LABELS[f][1]}: {v}"
+                for f, v in zip(hit["feature"], hit["value"], strict=True)
+            ]
+        )
     picked = pool.iloc[order]
     return pd.DataFrame(
         {

@@ -52,15 +52,13 @@ def outcome_vector(
     value = facts[value_column].to_numpy(float)
     median = float(np.median(value[won])) if won.any() else np.inf
     high = won & (value >= median)
-    return {"won": won, "retained": retained, "high_value": high, "ideal": retained & high}[
-        outcome
-    ]
+    return {"won": won, "retained": retained, "high_value": high, "ideal": retained & high}[outcome]
 
 
 def rule_metrics(
     facts: pd.DataFrame, rules: Sequence[Sequence[Cond]], value_column: str = "revenue"
 ) -> pd.DataFrame:
-    """Win rate (with Wilson interval), value per customer and churn rate of each rule's accounts."""
+    """Win rate (Wilson interval), value per customer and churn rate of each rule's accounts."""
     rows = []
     for conds in rules:
         m = conditions_mask(facts, conds)
@@ -79,5 +77,6 @@ def rule_metrics(
                 "churn_rate": float(sub["churned"].sum()) / cust.sum() if cust.any() else np.nan,
             }
         )
-    return pd.DataFrame(rows, columns=["win_rate", "win_rate_low", "win_rate_high", "clv",
-                                       "churn_rate"])
+    return pd.DataFrame(
+        rows, columns=["win_rate", "win_rate_low", "win_rate_high", "clv", "churn_rate"]
+    )

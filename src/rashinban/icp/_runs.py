@@ -24,8 +24,15 @@ from rashinban.icp._validation import calibration_table, evaluate_scores, lift_c
 __all__ = ["ScoreRun", "icp_rules", "score_workspace", "validate_fit"]
 
 #: Columns the single-rule baseline may use (the deal-level ICP).
-_RULE_COLUMNS = ("industry", "employees", "prefecture", "annual_revenue", "channel",
-                 "decision_maker", "competitor")
+_RULE_COLUMNS = (
+    "industry",
+    "employees",
+    "prefecture",
+    "annual_revenue",
+    "channel",
+    "decision_maker",
+    "competitor",
+)
 
 
 def icp_rules(
@@ -53,8 +60,12 @@ def icp_rules(
         facts = account_facts(backend, as_of).execute()
     y = outcome_vector(facts, outcome, value_column)
     res = discover_subgroups(
-        facts, y, columns=search.pop("columns", DEFAULT_ICP_COLUMNS), top=top,
-        outcome=outcome, **search,
+        facts,
+        y,
+        columns=search.pop("columns", DEFAULT_ICP_COLUMNS),
+        top=top,
+        outcome=outcome,
+        **search,
     )
     metrics = rule_metrics(
         facts, list(res.rules["conditions"]), report_value_column or value_column
@@ -107,8 +118,12 @@ def validate_fit(
     nb_feats = [f for f in features if f != "industry_size"]
     nb = NaiveBayesBaseline(nb_feats).fit(train, y_train)
     rules = discover_subgroups(
-        train, y_train, columns=[c for c in _RULE_COLUMNS if c in train], top=1,
-        min_support=max(10, len(train) // 50), outcome="won",
+        train,
+        y_train,
+        columns=[c for c in _RULE_COLUMNS if c in train],
+        top=1,
+        min_support=max(10, len(train) // 50),
+        outcome="won",
     )
     rule_conds = list(rules.rules["conditions"].iloc[0])
     rule = RuleBaseline(rule_conds).fit(train, y_train)
@@ -127,9 +142,7 @@ def validate_fit(
     )
 
 
-def score_workspace(
-    backend: Any, as_of: dt.date, *, validation_days: int = 270
-) -> ScoreRun:
+def score_workspace(backend: Any, as_of: dt.date, *, validation_days: int = 270) -> ScoreRun:
     """Validate on a time split (cut = ``as_of`` − ``validation_days``), then score today.
 
     Open deals are scored by the deal model (with the competitor); open leads and

@@ -143,7 +143,9 @@ class FitModel:
         for cats in self.encoder_.categories_:
             w = coef[start : start + len(cats)]
             centre = float((w * xe_mean[start : start + len(cats)]).sum())
-            self.contrib_.append({str(c): float(wi - centre) for c, wi in zip(cats, w, strict=True)})
+            self.contrib_.append(
+                {str(c): float(wi - centre) for c, wi in zip(cats, w, strict=True)}
+            )
             start += len(cats)
         return self
 

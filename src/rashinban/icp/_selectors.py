@@ -125,14 +125,22 @@ def build_selectors(
             frequent = [i for i in range(len(uniques)) if counts[i] >= min_support]
             values = [v.item() if hasattr(v, "item") else v for v in uniques]
             for i in frequent:
-                add(Selector(column, (("column", column), ("op", "in"), ("values", (values[i],)))),
-                    codes == i)
+                add(
+                    Selector(column, (("column", column), ("op", "in"), ("values", (values[i],)))),
+                    codes == i,
+                )
             if value_pairs and len(uniques) <= max_pair_values:
                 for i, j in combinations(range(len(uniques)), 2):
                     if counts[i] + counts[j] >= min_support:
                         add(
-                            Selector(column, (("column", column), ("op", "in"),
-                                              ("values", (values[i], values[j])))),
+                            Selector(
+                                column,
+                                (
+                                    ("column", column),
+                                    ("op", "in"),
+                                    ("values", (values[i], values[j])),
+                                ),
+                            ),
                             (codes == i) | (codes == j),
                         )
             if column == "prefecture":
@@ -141,8 +149,14 @@ def build_selectors(
                     idx = [k for k, v in enumerate(values) if v in prefs]
                     if len(idx) > 1:
                         add(
-                            Selector(column, (("column", column), ("op", "in"),
-                                              ("values", tuple(values[k] for k in idx)))),
+                            Selector(
+                                column,
+                                (
+                                    ("column", column),
+                                    ("op", "in"),
+                                    ("values", tuple(values[k] for k in idx)),
+                                ),
+                            ),
                             np.isin(codes, idx),
                         )
             continue

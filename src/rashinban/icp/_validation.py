@@ -34,8 +34,12 @@ def calibration_table(y: np.ndarray, score: np.ndarray, bins: int = 10) -> pd.Da
     rows = []
     for i, g in enumerate(np.array_split(order, bins), start=1):
         rows.append(
-            {"bin": i, "n": len(g), "predicted": s[g].mean() if len(g) else np.nan,
-             "observed": y[g].mean() if len(g) else np.nan}
+            {
+                "bin": i,
+                "n": len(g),
+                "predicted": s[g].mean() if len(g) else np.nan,
+                "observed": y[g].mean() if len(g) else np.nan,
+            }
         )
     return pd.DataFrame(rows)
 

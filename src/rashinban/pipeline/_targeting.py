@@ -147,15 +147,22 @@ def run_segments(ctx: Context) -> AnalysisResult:
         summary["adjacent_flagged"] = flagged["name"].tolist()
     best = table.iloc[0]
     summary["headline_ja"] = (
-        f"最も魅力的なセグメント: {best['name']}(受注率{best.win_rate:.0%}、魅力度{best.attractiveness:.2f})"
-        + (f" / 隣接機会: {', '.join(summary['adjacent_flagged'][:3])}"
-           if summary.get("adjacent_flagged") else "")
+        f"最も魅力的なセグメント: {best['name']}"
+        f"(受注率{best.win_rate:.0%}、魅力度{best.attractiveness:.2f})"
+        + (
+            f" / 隣接機会: {', '.join(summary['adjacent_flagged'][:3])}"
+            if summary.get("adjacent_flagged")
+            else ""
+        )
     )
     summary["headline_en"] = (
         f"Most attractive segment: {best['name']} (win rate {best.win_rate:.0%}, "
         f"index {best.attractiveness:.2f})"
-        + (f" / adjacent: {', '.join(summary['adjacent_flagged'][:3])}"
-           if summary.get("adjacent_flagged") else "")
+        + (
+            f" / adjacent: {', '.join(summary['adjacent_flagged'][:3])}"
+            if summary.get("adjacent_flagged")
+            else ""
+        )
     )
     return AnalysisResult(tables, summary)
 
@@ -163,6 +170,7 @@ def run_segments(ctx: Context) -> AnalysisResult:
 def run_score(ctx: Context) -> AnalysisResult:
     run = score_workspace(ctx.backend, ctx.as_of)
     m = run.metrics.set_index("model")
+    fit, nb, rule = (m.loc[k] for k in ("fit", "naive_bayes", "best_rule"))
     summary = {
         "cut": run.cut.isoformat(),
         "model_ids": run.model_ids,
@@ -170,13 +178,12 @@ def run_score(ctx: Context) -> AnalysisResult:
         "best_rule": run.best_rule,
         "metrics": run.metrics.to_dict(orient="records"),
         "headline_ja": (
-            f"適合スコア: AUC {m.loc['fit', 'auc']:.3f}(ナイーブベイズ {m.loc['naive_bayes', 'auc']:.3f}、"
-            f"単一ルール {m.loc['best_rule', 'auc']:.3f})、上位10%リフト {m.loc['fit', 'top_decile_lift']:.2f}倍"
+            f"適合スコア: AUC {fit.auc:.3f}(ナイーブベイズ {nb.auc:.3f}、"
+            f"単一ルール {rule.auc:.3f})、上位10%リフト {fit.top_decile_lift:.2f}倍"
         ),
         "headline_en": (
-            f"Fit score: AUC {m.loc['fit', 'auc']:.3f} (naive Bayes {m.loc['naive_bayes', 'auc']:.3f}, "
-            f"single rule {m.loc['best_rule', 'auc']:.3f}), top-decile lift "
-            f"{m.loc['fit', 'top_decile_lift']:.2f}×"
+            f"Fit score: AUC {fit.auc:.3f} (naive Bayes {nb.auc:.3f}, "
+            f"single rule {rule.auc:.3f}), top-decile lift {fit.top_decile_lift:.2f}×"
         ),
     }
     return AnalysisResult(

@@ -59,8 +59,10 @@ def segments_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
                 "kind": r.kind,
                 "customers": int(r.customers),
                 "win_rate": _num(round(float(r.win_rate), 4)),
-                "win_rate_interval": [_num(round(float(r.win_rate_low), 4)),
-                                      _num(round(float(r.win_rate_high), 4))],
+                "win_rate_interval": [
+                    _num(round(float(r.win_rate_low), 4)),
+                    _num(round(float(r.win_rate_high), 4)),
+                ],
                 "clv": _num(float(r.clv)),
                 "churn_rate": _num(round(float(r.churn_rate), 4)),
                 "ltv_cac": _num(float(r.ltv_cac)),
@@ -139,8 +141,12 @@ def score_view(
 
 
 def lookalike_view(
-    ws: Workspace, account_ids: Sequence[str], *, as_of: dt.date | None = None,
-    top: int = 20, lang: str = "ja",
+    ws: Workspace,
+    account_ids: Sequence[str],
+    *,
+    as_of: dt.date | None = None,
+    top: int = 20,
+    lang: str = "ja",
 ) -> dict[str, Any]:
     """What the given accounts share, and the closest prospects (computed live)."""
     from rashinban.engine import account_facts

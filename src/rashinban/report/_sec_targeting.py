@@ -1,6 +1,8 @@
-"""Report sections of who to target: attractiveness bubbles, ICP rules, fit-score lift, competitors."""
+"""Report sections of who to target: segment bubbles, ICP rules, score lift, competitors."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from rashinban.report import _charts as charts
 from rashinban.report._i18n import LABELS, t
@@ -48,16 +50,34 @@ def _segments(ctx: ReportContext) -> str | None:
     )
     summary = ctx.runs.get("segments", {}).get("summary", {})
     weights = ", ".join(f"{k}={v}" for k, v in summary.get("weights", {}).items())
-    cols = ["name", "kind", "definition_en" if lang == "en" else "definition", "accounts",
-            "customers", "win_rate", "win_rate_low", "win_rate_high", "clv", "churn_rate",
-            "ltv_cac", "attractiveness"]
-    parts = [chart, f"<p class='note'>{t('weights', lang)}: {weights}</p>",
-             table_html(frame[cols].head(30))]
+    cols = [
+        "name",
+        "kind",
+        "definition_en" if lang == "en" else "definition",
+        "accounts",
+        "customers",
+        "win_rate",
+        "win_rate_low",
+        "win_rate_high",
+        "clv",
+        "churn_rate",
+        "ltv_cac",
+        "attractiveness",
+    ]
+    parts = [
+        chart,
+        f"<p class='note'>{t('weights', lang)}: {weights}</p>",
+        table_html(frame[cols].head(30)),
+    ]
     adjacent = ctx.load("segments", "adjacent")
     if adjacent is not None and adjacent["flagged"].any():
         ev = "evidence_en" if lang == "en" else "evidence_ja"
-        parts += ["<h3>", t("adjacent", lang), "</h3>",
-                  table_html(adjacent.loc[adjacent["flagged"], ["name", ev]])]
+        parts += [
+            "<h3>",
+            t("adjacent", lang),
+            "</h3>",
+            table_html(adjacent.loc[adjacent["flagged"], ["name", ev]]),
+        ]
     return "".join(parts)
 
 
@@ -69,8 +89,18 @@ def _icp(ctx: ReportContext) -> str | None:
     summary = ctx.runs.get("icp", {}).get("summary", {})
     outcome = summary.get("outcome_en" if lang == "en" else "outcome_ja", "")
     desc = "description_en" if lang == "en" else "description_ja"
-    cols = [desc, "support", "coverage", "rate", "rate_low", "rate_high", "lift", "win_rate",
-            "clv", "churn_rate"]
+    cols = [
+        desc,
+        "support",
+        "coverage",
+        "rate",
+        "rate_low",
+        "rate_high",
+        "lift",
+        "win_rate",
+        "clv",
+        "churn_rate",
+    ]
     return f"<p>{t('outcome', lang)}: {outcome}</p>" + table_html(frame[cols])
 
 
@@ -80,7 +110,10 @@ def _score(ctx: ReportContext) -> str | None:
     if lift is None or metrics is None:
         return None
     lang = ctx.lang
-    series = {m: list(g.sort_values("decile")["lift"]) for m, g in lift.groupby("model")}
+    series: dict[str, Sequence[float]] = {
+        str(m): [float(v) for v in g.sort_values("decile")["lift"]]
+        for m, g in lift.groupby("model")
+    }
     chart = charts.lines(list(range(1, 11)), series, title=t("score_lift", lang), ylabel="lift")
     return chart + table_html(metrics)
 
@@ -89,11 +122,17 @@ def _competitors(ctx: ReportContext) -> str | None:
     frame = ctx.load("segments", "competitors")
     if frame is None:
         return None
-    cols = ["segment", "competitor", "deals", "won", "win_rate", "win_rate_low",
-            "win_rate_high", "main_loss_reason"]
+    cols = [
+        "segment",
+        "competitor",
+        "deals",
+        "won",
+        "win_rate",
+        "win_rate_low",
+        "win_rate_high",
+        "main_loss_reason",
+    ]
     return table_html(frame[cols])
-
-
 
 
 TARGETING_SECTIONS: list[Section] = [

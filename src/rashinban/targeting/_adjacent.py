@@ -34,7 +34,7 @@ def one_condition_away(
     """Variants of ``target`` that differ in exactly one condition."""
     out: dict[str, list[Cond]] = {}
     for i, cond in enumerate(target):
-        rest = [dict(c) for j, c in enumerate(target) if j != i]
+        rest: list[Cond] = [dict(c) for j, c in enumerate(target) if j != i]
         if rest:
             out[f"条件外し: {cond['column']}"] = rest
         if cond["op"] == "in":

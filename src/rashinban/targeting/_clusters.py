@@ -72,12 +72,14 @@ def _describe(frame: pd.DataFrame, labels: np.ndarray, lang: str) -> list[str]:
                 v = lift.idxmax()
                 ja, en = COLUMN_LABELS.get(col, (col, col))
                 bits.append(
-                    f"{en} {v} ({share_in[v]:.0%})" if lang == "en" else f"{ja}{v}が{share_in[v]:.0%}"
+                    f"{en} {v} ({share_in[v]:.0%})"
+                    if lang == "en"
+                    else f"{ja}{v}が{share_in[v]:.0%}"
                 )
         for col in ("employees", "annual_revenue", "leads"):
             med_in = float(pd.to_numeric(inside[col], errors="coerce").median())
             med_all = float(pd.to_numeric(frame[col], errors="coerce").median())
-            if med_all > 0 and (med_in >= 2 * med_all or med_in <= med_all / 2) or (
+            if (med_all > 0 and (med_in >= 2 * med_all or med_in <= med_all / 2)) or (
                 med_all == 0 and med_in > 0
             ):
                 ja, en = {**COLUMN_LABELS, **_EXTRA_LABELS}[col]
@@ -86,8 +88,9 @@ def _describe(frame: pd.DataFrame, labels: np.ndarray, lang: str) -> list[str]:
                     if lang == "en"
                     else f"{ja}の中央値{med_in:,.0f}(全体{med_all:,.0f})"
                 )
-        out.append(("; " if lang == "en" else "、").join(bits) or ("typical" if lang == "en"
-                                                                    else "平均的"))
+        out.append(
+            ("; " if lang == "en" else "、").join(bits) or ("typical" if lang == "en" else "平均的")
+        )
     return out
 
 

@@ -79,8 +79,17 @@ def competitor_table(
             )
     out = pd.DataFrame(
         rows,
-        columns=["segment", "competitor", "deals", "won", "win_rate_raw", "win_rate",
-                 "win_rate_low", "win_rate_high", "main_loss_reason"],
+        columns=[
+            "segment",
+            "competitor",
+            "deals",
+            "won",
+            "win_rate_raw",
+            "win_rate",
+            "win_rate_low",
+            "win_rate_high",
+            "main_loss_reason",
+        ],
     )
     order = {name: i for i, name in enumerate(groups)}
     out["_o"] = out["segment"].map(order)
