@@ -62,6 +62,7 @@ def test_exhaustive_depth_two_matches_pysubgroup(seed: int) -> None:
     ours = discover_subgroups(
         frame,
         "y",
+        a=1.0,
         columns=["industry", "channel", "employees"],
         max_conditions=2,
         beam_width=10_000,
@@ -88,6 +89,7 @@ def test_rule_counts_equal_naive_masks(seed: int) -> None:
         assert int(m.sum()) == r.support
         assert int((m & y).sum()) == r.positives
         assert np.isclose(r.wracc, m.mean() * (y[m].mean() - y.mean()))
+        assert np.isclose(r.quality, np.sqrt(m.mean()) * (y[m].mean() - y.mean()))
         assert len({c["column"] for c in r.conditions}) == len(r.conditions) <= 3
 
 
@@ -107,16 +109,54 @@ def test_pruning_drops_rules_no_better_than_their_generalisation() -> None:
     for i, a in enumerate(texts):
         for j, b in enumerate(texts):
             if i != j and a < b:  # b extends a: it must be strictly better
-                assert res.rules["wracc"].iloc[j] > res.rules["wracc"].iloc[i]
+                assert res.rules["quality"].iloc[j] > res.rules["quality"].iloc[i]
 
 
-def test_the_planted_ideal_segment_is_the_top_icp_rule(facts_before) -> None:
-    """Before the event, the best rule names the planted industries and size (≥ 100 employees)."""
+def test_binomial_quality_matches_pysubgroup_standard_qf() -> None:
+    frame = _small(4)
+    ours = discover_subgroups(
+        frame,
+        "y",
+        columns=["industry", "channel", "employees"],
+        max_conditions=1,
+        min_support=1,
+        top=10,
+        value_pairs=False,
+        intervals="bins",
+        prune=False,
+        a=0.5,
+    )
+    selectors, _ = build_selectors(
+        frame,
+        ["industry", "channel", "employees"],
+        min_support=1,
+        value_pairs=False,
+        intervals="bins",
+    )
+    qf = ps.StandardQF(0.5)
+    target = ps.BinaryTarget("y", True)
+    qf.calculate_constant_statistics(frame, target)
+    want = []
+    for s in selectors:
+        c = s.as_dict()
+        if c["op"] == "in":
+            sel = ps.EqualitySelector(c["column"], c["values"][0])
+        else:
+            lo = -np.inf if c["low"] is None else c["low"]
+            hi = np.inf if c["high"] is None else c["high"] + 1
+            sel = ps.IntervalSelector(c["column"], lo, hi)
+        want.append(float(qf.evaluate(ps.Conjunction([sel]), target, frame, None)))
+    want = sorted((q for q in want if q > 0), reverse=True)[:10]
+    assert np.allclose(ours.rules["quality"].to_numpy(), want, atol=1e-12)
+
+
+def test_the_planted_ideal_segment_is_among_the_top_icp_rules(facts_before) -> None:
+    """Before the event, a top-3 rule names the planted industries and size (≥ 100 employees)."""
     y = outcome_vector(facts_before, "ideal")
     res = discover_subgroups(facts_before, y, outcome="ideal")
     print("\nICP rules before the event (outcome: ideal):")
     for r in res.rules.head(5).itertuples():
-        print(f"  {r.description_ja}  support={r.support} lift={r.lift:.2f} wracc={r.wracc:.4f}")
+        print(f"  {r.description_ja}  support={r.support} lift={r.lift:.2f} q={r.quality:.4f}")
     ideal = conditions_mask(facts_before, IDEAL)
     matches = []
     for r in res.rules.head(3).itertuples():
@@ -133,4 +173,8 @@ def test_the_planted_ideal_segment_is_the_top_icp_rule(facts_before) -> None:
             and (emp["high"] is None or emp["high"] >= PLANTED.ideal.employees_high)
             and jaccard > 0.8
         )
-    assert matches[0], res.rules.head(3)[["description_ja", "support", "lift"]]
+    assert any(matches), res.rules.head(3)[["description_ja", "support", "lift"]]
+    # and every top-3 rule keeps the planted industries
+    for conds in res.rules["conditions"].head(3):
+        ind = {c["column"]: c for c in conds}.get("industry")
+        assert ind is not None and set(ind["values"]) == set(PLANTED.ideal.industries)

@@ -1,13 +1,16 @@
 """ICP discovery: subgroup discovery over accounts with a WRAcc beam search.
 
 A *subgroup* is a conjunction of up to three conditions on different columns.
-Its quality is the weighted relative accuracy (Lavrač, Flach & Zupan 1999;
-Lavrač et al. 2004, "Subgroup discovery with CN2-SD", eq. 3; the task as in
-Wrobel 1997)::
+Its quality is Klösgen's family (Klösgen 1996, "Explora: a multipattern and
+multistrategy discovery assistant"; pysubgroup's ``StandardQF(a)``)::
 
-    WRAcc(S) = n_S / N · (p_S / n_S − P / N) = (p_S − n_S · P / N) / N
+    q_a(S) = (n_S / N)^a · (p_S / n_S − P / N)
 
-which trades coverage against the lift of the outcome rate. The search is a
+With ``a = 1`` it is the weighted relative accuracy WRAcc (Lavrač, Flach & Zupan
+1999; Lavrač et al. 2004, "Subgroup discovery with CN2-SD", eq. 3; the task as
+in Wrobel 1997), which favours broad rules; the default ``a = 0.5`` (the
+binomial-test quality) weighs lift more, as an ICP should name a focused group
+rather than "every larger company". The search is a
 beam search (level 1: every selector; level k+1: the ``beam_width`` best rules
 of level k, each extended by every selector on another column). Counts are
 computed for a whole level at once as matrix products of the selector matrix,
@@ -94,6 +97,7 @@ def discover_subgroups(
     intervals: str = "all",
     prune: bool = True,
     outcome: str = "target",
+    a: float = 0.5,
 ) -> IcpRules:
     """Find the conjunctions of conditions where ``target`` is over-represented.
 
@@ -115,13 +119,16 @@ def discover_subgroups(
         Rules to return after pruning.
     max_overlap
         Drop a rule whose accounts' Jaccard overlap with a better rule exceeds this.
+    a
+        Exponent of the coverage term of the quality (1 = WRAcc, 0.5 = binomial test).
 
     Returns
     -------
     IcpRules
         ``rules`` has ``conditions`` (PRODUCT.md COND dicts), ``support``,
         ``positives``, ``coverage`` (share of all positives covered), ``rate``
-        with a Wilson interval, ``lift``, ``wracc`` and ``description_ja/en``.
+        with a Wilson interval, ``lift``, ``quality`` (q_a), ``wracc`` and
+        ``description_ja/en``.
 
     Examples
     --------
@@ -163,7 +170,8 @@ def discover_subgroups(
     beam_masks: np.ndarray | None = None
     for level in range(1, max_conditions + 1):
         size, pos = _level_counts(matrix, y, beam_masks)
-        quality = (pos - size * p0) / n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            quality = np.where(size > 0, (size / n) ** a * (pos / size - p0), 0.0)
         parents: list[tuple[int, ...]] = [()] if level == 1 else beam
         cands: list[tuple[float, tuple[int, ...], int, int]] = []
         for r, parent in enumerate(parents):
@@ -218,7 +226,8 @@ def discover_subgroups(
                 "rate_low": float(lo),
                 "rate_high": float(hi),
                 "lift": (ps / sz) / p0,
-                "wracc": q,
+                "quality": q,
+                "wracc": sz / n * (ps / sz - p0),
                 "description_ja": conditions_text(conds, "ja"),
                 "description_en": conditions_text(conds, "en"),
             }
@@ -234,6 +243,7 @@ def discover_subgroups(
             "rate_low",
             "rate_high",
             "lift",
+            "quality",
             "wracc",
             "description_ja",
             "description_en",

@@ -214,8 +214,14 @@ class FitModel:
             {"id": frame[id_column].astype(str).to_numpy(), "kind": kind, "score": p}
         )
         if reasons:
-            out["reasons"] = self.reasons(frame, "ja")
-            out["reasons_en"] = self.reasons(frame, "en")
+            # records with the same feature values share their reasons: word them once
+            feats = frame[list(self.features)].astype(str)
+            hashed = pd.util.hash_pandas_object(feats, index=False).to_numpy()
+            _, first, inverse = np.unique(hashed, return_index=True, return_inverse=True)
+            distinct = frame.iloc[first]
+            for col, lang in (("reasons", "ja"), ("reasons_en", "en")):
+                words = self.reasons(distinct, lang)
+                out[col] = [words[i] for i in inverse.ravel()]
         out["model_id"] = self.model_id_
         return out.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
 
