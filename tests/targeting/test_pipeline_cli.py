@@ -94,3 +94,11 @@ def test_report_has_the_targeting_sections(analysed, tmp_path) -> None:
     for title in ("セグメント魅力度", "理想顧客像(ICP)ルール", "適合スコア", "競合別の受注率"):
         assert title in html
     assert html.count("<svg") >= 2
+
+
+def test_competitor_table_is_stored_per_icp_segment(analysed) -> None:
+    from rashinban.pipeline import load_result_table
+
+    comp = load_result_table(analysed, "segments", "competitors")
+    assert {"全体", "ICP1"} <= set(comp["segment"])
+    assert (comp["win_rate_low"] <= comp["win_rate_high"]).all()

@@ -123,11 +123,10 @@ def run_segments(ctx: Context) -> AnalysisResult:
         "attractiveness": _json_cells(table, "conditions"),
         "clusters": clusters.descriptions,
     }
-    deals = deal_features(ctx.backend, ctx.as_of).merge(
-        facts[["account_id", "channel"]].rename(columns={"channel": "first_channel"}),
-        on="account_id",
-        how="left",
-    )
+    # segment membership of a deal is its account's (ICP rules speak of account columns)
+    deals = deal_features(ctx.backend, ctx.as_of)[
+        ["deal_id", "account_id", "competitor", "outcome", "loss_reason"]
+    ].merge(facts, on="account_id", how="left")
     comp_segs = {"ICP1": target} if target else {}
     tables["competitors"] = competitor_table(deals, comp_segs)
     summary: dict = {
