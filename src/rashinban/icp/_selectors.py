@@ -58,7 +58,7 @@ def nice_cuts(values: np.ndarray, quantiles: Sequence[float] = _QUANTILES) -> li
     Examples
     --------
     >>> nice_cuts(np.array([10, 20, 40, 90, 110, 300, 700, 1200, 4000, 9000]))[:4]
-    [20.0, 30.0, 100.0, 300.0]
+    [20.0, 30.0, 100.0, 200.0]
     """
     finite = values[np.isfinite(values)]
     if finite.size == 0:
