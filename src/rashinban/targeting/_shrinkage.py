@@ -128,7 +128,7 @@ def shrink(
 
     >>> out = shrink(np.array([3, 300]), np.array([3, 1000]))
     >>> round(float(out["rate"][0]), 2), bool(out["low"][0] < out["low"][1])
-    (0.39, True)
+    (0.3, True)
     """
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
