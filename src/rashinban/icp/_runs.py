@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from rashinban._errors import NotEnoughDataError
@@ -21,7 +22,20 @@ from rashinban.icp._outcome import OUTCOMES, outcome_vector, rule_metrics
 from rashinban.icp._score import FitModel, NaiveBayesBaseline, RuleBaseline
 from rashinban.icp._validation import calibration_table, evaluate_scores, lift_curve
 
-__all__ = ["ScoreRun", "icp_rules", "score_workspace", "validate_fit"]
+__all__ = [
+    "PROSPECT_HORIZON_DAYS",
+    "ScoreRun",
+    "fit_prospect_model",
+    "icp_rules",
+    "prospect_training",
+    "score_workspace",
+    "validate_fit",
+]
+
+#: A prospect "becomes an ideal customer" when it is a retained customer this
+#: many days later.
+PROSPECT_HORIZON_DAYS = 365
+_PROSPECT_FEATURES = tuple(f for f in FEATURES if f != "competitor")
 
 #: Columns the single-rule baseline may use (the deal-level ICP).
 _RULE_COLUMNS = (
@@ -142,12 +156,44 @@ def validate_fit(
     )
 
 
+def prospect_training(
+    backend: Any, start: dt.date, end: dt.date
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Prospects as of ``start`` (features known then) and whether each was a retained
+    customer at ``end`` (won and not churned)."""
+    before = prospect_features(account_facts(backend, start).execute())
+    after = account_facts(backend, end).execute().set_index("account_id")
+    became = after["is_customer"] & ~after["churned"]
+    y = before["account_id"].map(became).fillna(False).to_numpy(dtype=bool)
+    return before, y
+
+
+def fit_prospect_model(
+    backend: Any, as_of: dt.date, *, horizon_days: int = PROSPECT_HORIZON_DAYS
+) -> FitModel:
+    """Model of "becomes a retained customer within the horizon" for prospect accounts.
+
+    Trained on the prospects of ``as_of − horizon`` with their status at ``as_of``;
+    applied to today's prospects it scores the next horizon. Raises
+    :class:`NotEnoughDataError` when the window holds no positives.
+    """
+    start = as_of - dt.timedelta(days=horizon_days)
+    frame, y = prospect_training(backend, start, as_of)
+    if len(frame) == 0 or y.sum() == 0:
+        raise NotEnoughDataError(
+            f"no prospect of {start} became a customer by {as_of}",
+            fix="import a longer history",
+        )
+    return FitModel(_PROSPECT_FEATURES).fit(frame, y, window=(start.isoformat(), as_of.isoformat()))
+
+
 def score_workspace(backend: Any, as_of: dt.date, *, validation_days: int = 270) -> ScoreRun:
     """Validate on a time split (cut = ``as_of`` − ``validation_days``), then score today.
 
-    Open deals are scored by the deal model (with the competitor); open leads and
-    prospect accounts by the same model family without the competitor (unknown
-    before a deal exists). Every record carries its reasons and the model id.
+    Open deals are scored by the deal model (with the competitor); open leads by
+    the same model family without the competitor (unknown before a deal exists);
+    prospect accounts by :func:`fit_prospect_model` ("becomes a retained customer
+    within a year"). Every record carries its reasons and the model id.
     """
     cut = as_of - dt.timedelta(days=validation_days)
     metrics, lift, cal, _, rule_text = validate_fit(backend, as_of, cut)
@@ -164,7 +210,11 @@ def score_workspace(backend: Any, as_of: dt.date, *, validation_days: int = 270)
         parts.append(lead_model.score_records(leads, "lead_id", "lead"))
     prospects = prospect_features(account_facts(backend, as_of).execute())
     if len(prospects):
-        parts.append(lead_model.score_records(prospects, "account_id", "account"))
+        try:
+            account_model = fit_prospect_model(backend, as_of)
+        except NotEnoughDataError:
+            account_model = lead_model  # too little history: a first deal's win probability
+        parts.append(account_model.score_records(prospects, "account_id", "account"))
     records = pd.concat(parts, ignore_index=True)
     return ScoreRun(
         cut=cut,
@@ -172,7 +222,11 @@ def score_workspace(backend: Any, as_of: dt.date, *, validation_days: int = 270)
         lift=lift,
         calibration=cal,
         records=records,
-        model_ids={"deal": deal_model.model_id_, "lead": lead_model.model_id_},
+        model_ids={
+            "deal": deal_model.model_id_,
+            "lead": lead_model.model_id_,
+            "account": account_model.model_id_ if len(prospects) else "",
+        },
         fallback=bool(deal_model.fallback_),
         best_rule=rule_text,
     )
