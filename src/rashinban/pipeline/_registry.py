@@ -56,6 +56,16 @@ def _profile(ctx: Context) -> AnalysisResult:
     )
 
 
+def _targeting(name: str) -> Callable[[Context], AnalysisResult]:
+    def run(ctx: Context) -> AnalysisResult:
+        from rashinban.pipeline import _targeting as tg
+
+        result: AnalysisResult = getattr(tg, f"run_{name}")(ctx)
+        return result
+
+    return run
+
+
 def _rfm(ctx: Context) -> AnalysisResult:
     from rashinban.pipeline._value import run_rfm
 
@@ -72,4 +82,7 @@ ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
     Analysis("rfm", "RFM分析", "RFM analysis", _rfm),
     Analysis("clv", "顧客生涯価値 (CLV)", "Customer lifetime value", _clv),
+    Analysis("icp", "理想顧客像(ICP)", "Ideal customer profile", _targeting("icp")),
+    Analysis("segments", "セグメント魅力度", "Segment attractiveness", _targeting("segments")),
+    Analysis("score", "適合スコア", "Fit scores", _targeting("score")),
 ]

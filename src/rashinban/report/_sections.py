@@ -93,3 +93,8 @@ SECTIONS: list[Section] = [
     Section("profile", "profile", _profile),
     *_value_sections(),
 ]
+
+# Sections of later capabilities live in their own modules and append themselves here.
+from rashinban.report._sec_targeting import TARGETING_SECTIONS  # noqa: E402
+
+SECTIONS += TARGETING_SECTIONS
