@@ -102,8 +102,10 @@ def run_segments(ctx: Context) -> AnalysisResult:
     for name, conds in grid_segments(facts).items():
         segs[name] = conds
         kinds[name] = "grid"
-    # user-defined rule segments (segment rule language), e.g. from the target definition
-    for name, text in dict(ctx.params.get("segments", {})).items():
+    # user-defined rule segments (segment rule language): the workspace's [segments]
+    # table in rashinban.toml, plus any passed in (e.g. from a target definition)
+    user = {**dict(ctx.ws.config.get("segments", {})), **dict(ctx.params.get("segments", {}))}
+    for name, text in user.items():
         segs[name] = parse_rule(text)
         kinds[name] = "rule"
     clusters = cluster_accounts(facts)
