@@ -56,6 +56,20 @@ def _profile(ctx: Context) -> AnalysisResult:
     )
 
 
+def _voice(name: str) -> Callable[[Context], AnalysisResult]:
+    def run(ctx: Context) -> AnalysisResult:
+        from rashinban.pipeline import _voice as voice
+
+        result: AnalysisResult = getattr(voice, f"run_{name}")(ctx)
+        return result
+
+    return run
+
+
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
+    Analysis("themes", "顧客の声のテーマ", "Voice-of-customer themes", _voice("themes")),
+    Analysis("sentiment", "感情分析", "Sentiment", _voice("sentiment")),
+    Analysis("winloss", "受注・失注理由", "Win/loss reasons", _voice("winloss")),
+    Analysis("personas", "ペルソナ", "Personas", _voice("personas")),
 ]

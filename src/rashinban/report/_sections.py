@@ -83,6 +83,11 @@ def _profile(ctx: ReportContext) -> str | None:
     return "".join(parts)
 
 
+from rashinban.report import _sec_voice as _voice  # noqa: E402  (registers its labels)
+
 SECTIONS: list[Section] = [
     Section("profile", "profile", _profile),
+    Section("themes", "voice_themes", _voice.render_themes),
+    Section("winloss", "voice_winloss", _voice.render_winloss),
+    Section("personas", "voice_personas", _voice.render_personas),
 ]

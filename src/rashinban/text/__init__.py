@@ -11,6 +11,7 @@ from rashinban.text._sentiment import (
     sentiment_frame,
     validate_sentiment,
 )
+from rashinban.text._sources import documents, voice_tables
 from rashinban.text._stats import shrink, wilson
 from rashinban.text._stopwords import STOP_WORDS_EN, STOP_WORDS_JA
 from rashinban.text._themes import ctfidf, quotes, themes
@@ -22,6 +23,7 @@ from rashinban.text._tokenize import (
     normalize_for_mining,
     sentences,
 )
+from rashinban.text._voice import voice_sentiment, voice_themes, voice_winloss
 from rashinban.text._winloss import (
     loss_reasons,
     note_reasons,
@@ -38,6 +40,7 @@ __all__ = [
     "content_words",
     "ctfidf",
     "detect_language",
+    "documents",
     "keywords",
     "loss_reasons",
     "normalize_for_mining",
@@ -51,6 +54,10 @@ __all__ = [
     "shrink",
     "themes",
     "validate_sentiment",
+    "voice_sentiment",
+    "voice_tables",
+    "voice_themes",
+    "voice_winloss",
     "wilson",
     "win_rates",
 ]
