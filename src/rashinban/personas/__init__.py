@@ -11,7 +11,7 @@ from rashinban.personas._avatar import avatar_svg, persona_name
 from rashinban.personas._build import build_persona
 from rashinban.personas._card import FIELDS, Evidence, PersonaCard, Statement, card_from_dict
 from rashinban.personas._render import card_html, card_markdown, cards_html
-from rashinban.personas._select import cond_filter, select_accounts
+from rashinban.personas._select import cond_filter, describe_conds, select_accounts
 from rashinban.personas._workshop import HEADINGS, record_win_story, workshop
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "card_markdown",
     "cards_html",
     "cond_filter",
+    "describe_conds",
     "persona_name",
     "personas_for",
     "record_win_story",

@@ -290,7 +290,14 @@ def build_persona(
         wl = wl.assign(outcome=outcome.to_numpy())
         wl = wl[wl["outcome"].isin(["won", "lost"])]
         if wl["outcome"].nunique() == 2:
-            tokens = batch_keywords(wl["text"].tolist())
+            # Competitor names (and their pieces) are who, not why.
+            names = (
+                set(closed["competitor"].dropna().astype(str)) if "competitor" in closed else set()
+            )
+            tokens = [
+                [t for t in doc if not any(t in n for n in names)]
+                for doc in batch_keywords(wl["text"].tolist())
+            ]
             table = ctfidf(tokens, wl["outcome"].tolist(), top_n=6, min_docs=min_docs)
             for outcome_name, fname in (("won", "trigger"), ("lost", "objection")):
                 sub_mask = (wl["outcome"] == outcome_name).to_numpy()

@@ -49,6 +49,30 @@ def cond_filter(accounts: ibis.Table, conds: Sequence[Mapping[str, Any]]) -> ibi
     return expr
 
 
+def describe_conds(conds: Sequence[Mapping[str, Any]]) -> str:
+    """CONDs in words.
+
+    Examples
+    --------
+    >>> describe_conds([{"column": "industry", "op": "in", "values": ["製造業", "建設業"]},
+    ...                 {"column": "employees", "op": "between", "low": 100, "high": None}])
+    'industry ∈ {製造業, 建設業} × employees ≥ 100'
+    """
+    parts = []
+    for c in conds:
+        if c.get("op") == "in":
+            parts.append(f"{c['column']} ∈ {{{', '.join(map(str, c.get('values', [])))}}}")
+        else:
+            lo, hi = c.get("low"), c.get("high")
+            if lo is not None and hi is not None:
+                parts.append(f"{lo} ≤ {c['column']} ≤ {hi}")
+            elif lo is not None:
+                parts.append(f"{c['column']} ≥ {lo}")
+            else:
+                parts.append(f"{c['column']} ≤ {hi}")
+    return " × ".join(parts)
+
+
 def select_accounts(
     backend: Any, selector: Selector, accounts: pd.DataFrame | None = None
 ) -> list[str]:

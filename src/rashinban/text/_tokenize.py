@@ -140,7 +140,8 @@ def keywords(text: str | None, *, lang: str | None = None) -> list[str]:
         if not run:
             return
         nouns = [s for s, p1, p2 in run if p1 == _NOUN and p2 not in _NOUN_SKIP]
-        if len(run) > 1 and nouns:
+        # A phrase made only of stop words (初回 + 訪問) says nothing either.
+        if len(run) > 1 and [s for s in nouns if s not in STOP_WORDS_JA]:
             phrase = "".join(s for s, _, _ in run)
             if _keep_ja(phrase) and not phrase[0].isdigit():
                 out.append(phrase)
