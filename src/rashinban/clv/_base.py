@@ -29,6 +29,16 @@ ArrayLike = Any  # numpy arrays, pandas Series, lists: anything np.asarray reads
 _GRADIENT_TOLERANCE = 1e-4
 
 
+def wsum(weights: FloatArray, values: FloatArray) -> float:
+    """Weighted sum Σ wᵢ·vᵢ without BLAS.
+
+    ``weights @ values`` goes to a multithreaded BLAS dot, whose threads spin
+    and wait on a busy machine: on two shared cores it measured 20-40x slower
+    than this plain ufunc product and sum.
+    """
+    return float(np.multiply(weights, values).sum())
+
+
 def as_float_array(values: ArrayLike, name: str) -> FloatArray:
     """Read an array-like as a 1-d float array, refusing NaN and infinities."""
     if isinstance(values, pd.DataFrame):
@@ -143,10 +153,57 @@ def compress(
     >>> x.tolist(), w.tolist()
     ([0.0, 2.0], [2.0, 1.0])
     """
-    x, t_x, t_cal = check_rft(frequency, recency, T)
-    stacked = np.column_stack([x, t_x, t_cal])
-    unique, counts = np.unique(stacked, axis=0, return_counts=True)
-    return unique[:, 0], unique[:, 1], unique[:, 2], counts.astype(np.float64)
+    return unique_rows(*check_rft(frequency, recency, T))
+
+
+def unique_rows(
+    x: FloatArray, t_x: FloatArray, t_cal: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """:func:`compress` on arrays already checked; sorted by (x, t_x, T)."""
+    # Hash each row to 64 bits and count the hashes: linear time, several times
+    # faster than sorting the rows. A collision would merge two different rows,
+    # so every row is compared with its group's first row, and the exact
+    # (slower) per-column factorisation takes over if any differs.
+    key = _row_hash(x, t_x, t_cal)
+    codes, _ = pd.factorize(key)
+    first = _first_of_each(codes)
+    same = (x == x[first][codes]) & (t_x == t_x[first][codes]) & (t_cal == t_cal[first][codes])
+    if not same.all():  # pragma: no cover - needs a 64-bit hash collision
+        codes = _exact_codes(x, t_x, t_cal)
+        first = _first_of_each(codes)
+    counts = np.bincount(codes).astype(np.float64)
+    ux, ut, uT = x[first], t_x[first], t_cal[first]
+    order = np.lexsort((uT, ut, ux))
+    return ux[order], ut[order], uT[order], counts[order]
+
+
+def _row_hash(x: FloatArray, t_x: FloatArray, t_cal: FloatArray) -> npt.NDArray[np.uint64]:
+    hx = pd.util.hash_array(x)
+    ht = pd.util.hash_array(t_x)
+    hT = pd.util.hash_array(t_cal)
+    # Distinct odd multipliers keep (a, b, c) and its permutations apart.
+    with np.errstate(over="ignore"):
+        return np.asarray(
+            hx * np.uint64(0x9E3779B97F4A7C15) ^ ht * np.uint64(0xC2B2AE3D27D4EB4F) ^ hT,
+            dtype=np.uint64,
+        )
+
+
+def _exact_codes(x: FloatArray, t_x: FloatArray, t_cal: FloatArray) -> npt.NDArray[np.intp]:
+    codes_x, _ = pd.factorize(x)
+    codes_t, uniq_t = pd.factorize(t_x)
+    codes_T, uniq_T = pd.factorize(t_cal)
+    pair, _ = pd.factorize(codes_x.astype(np.int64) * len(uniq_t) + codes_t)
+    key, _ = pd.factorize(pair.astype(np.int64) * len(uniq_T) + codes_T)
+    return np.asarray(key, dtype=np.intp)
+
+
+def _first_of_each(codes: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+    """Index of the first row of each code (codes are 0..k-1)."""
+    first = np.empty(int(codes.max()) + 1 if codes.size else 0, dtype=np.int64)
+    # Writing in reverse leaves the earliest index of each code in place.
+    first[codes[::-1]] = np.arange(codes.size - 1, -1, -1)
+    return first
 
 
 def _central_gradient(fun: Callable[[FloatArray], float], theta: FloatArray) -> FloatArray:
@@ -157,6 +214,28 @@ def _central_gradient(fun: Callable[[FloatArray], float], theta: FloatArray) -> 
         e[i] = step[i]
         grad[i] = (fun(theta + e) - fun(theta - e)) / (2.0 * step[i])
     return grad
+
+
+def hessian_from_gradient(
+    grad: Callable[[FloatArray], FloatArray], theta: FloatArray, at: FloatArray | None = None
+) -> FloatArray:
+    """Differences of an analytic gradient, symmetrised.
+
+    Central differences, or forward ones from ``at`` (the gradient at ``theta``,
+    already known at an optimum): half the evaluations, error O(1e-6) relative,
+    far below the sampling error the standard errors describe.
+    """
+    cols = []
+    for i in range(theta.size):
+        e = np.zeros(theta.size)
+        if at is None:
+            e[i] = 1e-5 * max(1.0, abs(theta[i]))
+            cols.append((grad(theta + e) - grad(theta - e)) / (2.0 * e[i]))
+        else:
+            e[i] = 1e-6 * max(1.0, abs(theta[i]))
+            cols.append((grad(theta + e) - at) / e[i])
+    hess = np.column_stack(cols)
+    return np.asarray((hess + hess.T) / 2.0, dtype=np.float64)
 
 
 def numerical_hessian(fun: Callable[[FloatArray], float], theta: FloatArray) -> FloatArray:
@@ -229,7 +308,8 @@ class BaseModel:
         theta0: FloatArray,
         *,
         total_weight: float,
-        jac: Callable[[FloatArray], FloatArray] | None = None,
+        value_and_grad: Callable[[FloatArray], tuple[float, FloatArray]] | None = None,
+        hess_inv0: FloatArray | None = None,
         maxiter: int,
         raise_on_failure: bool,
     ) -> None:
@@ -244,23 +324,36 @@ class BaseModel:
             # A non-finite value sends the line search back rather than crashing it.
             return float(value) if np.isfinite(value) else 1e300
 
-        mean_jac: Any
-        if jac is None:
+        def mean_value_and_grad(theta: FloatArray) -> tuple[float, FloatArray]:
+            if value_and_grad is None:  # pragma: no cover - only called when given
+                raise TypeError("no analytic gradient")
+            value, grad = value_and_grad(theta)
+            if not np.isfinite(value):
+                return 1e300, np.zeros_like(theta)
+            return value / total_weight, grad / total_weight
+
+        if value_and_grad is None:
             # Central differences: accurate enough (~1e-10) for a tight gtol, so that
             # weighted and row-per-customer fits agree to 1e-6 relative.
-            mean_jac = "3-point"
+            result = optimize.minimize(
+                mean_nll,
+                theta0,
+                jac="3-point",
+                method="BFGS",
+                options={"maxiter": maxiter, "gtol": 1e-9},
+            )
         else:
-            mean_jac = lambda theta: jac(theta) / total_weight  # noqa: E731
-        result = optimize.minimize(
-            mean_nll,
-            theta0,
-            jac=mean_jac,
-            method="BFGS",
-            options={"maxiter": maxiter, "gtol": 1e-9},
-        )
+            result = optimize.minimize(
+                mean_value_and_grad,
+                theta0,
+                jac=True,
+                method="BFGS",
+                options={"maxiter": maxiter, "gtol": 1e-9, "hess_inv0": hess_inv0},
+            )
         theta = np.asarray(result.x, dtype=np.float64)
-        if jac is not None:
-            grad = jac(theta) / total_weight
+        if value_and_grad is not None:
+            # BFGS's last point is where its value and gradient were last computed.
+            grad = np.asarray(result.jac, dtype=np.float64)
         else:
             grad = _central_gradient(mean_nll, theta)
         grad_norm = float(np.max(np.abs(grad)))
@@ -278,16 +371,29 @@ class BaseModel:
             )
         self.converged_ = converged
         self.params_ = self._full_params(self._unpack(theta))
-        self.log_likelihood_ = float(-negll(theta))
+        self.log_likelihood_ = (
+            float(-result.fun * total_weight) if value_and_grad is not None else -negll(theta)
+        )
         self.optimizer_result_ = result
         self._theta_ = theta
-        self._set_standard_errors(negll, theta)
+        self._set_standard_errors(
+            negll, theta, value_and_grad, None if value_and_grad is None else grad * total_weight
+        )
 
     def _full_params(self, free: dict[str, float]) -> dict[str, float]:
         return free
 
-    def _set_standard_errors(self, negll: Callable[[FloatArray], float], theta: FloatArray) -> None:
-        hess = numerical_hessian(negll, theta)
+    def _set_standard_errors(
+        self,
+        negll: Callable[[FloatArray], float],
+        theta: FloatArray,
+        value_and_grad: Callable[[FloatArray], tuple[float, FloatArray]] | None = None,
+        grad_at_theta: FloatArray | None = None,
+    ) -> None:
+        if value_and_grad is None:
+            hess = numerical_hessian(negll, theta)
+        else:
+            hess = hessian_from_gradient(lambda th: value_and_grad(th)[1], theta, grad_at_theta)
         try:
             cov = np.linalg.inv(hess)
             var = np.diag(cov)

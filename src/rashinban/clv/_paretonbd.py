@@ -20,7 +20,8 @@ from rashinban.clv._base import (
     as_float_array,
     check_rft,
     check_weights,
-    compress,
+    unique_rows,
+    wsum,
 )
 from rashinban.clv._betageo import _check_horizon
 
@@ -133,14 +134,14 @@ class ParetoNBDModel(BaseModel):
         w = check_weights(weights, x.size)
         self.n_obs_ = round(float(w.sum()))
         if self.compress and weights is None:
-            x, t_x, t_cal, w = compress(x, t_x, t_cal)
+            x, t_x, t_cal, w = unique_rows(x, t_x, t_cal)
         keep = w > 0
         x, t_x, t_cal, w = x[keep], t_x[keep], t_cal[keep], w[keep]
         rate = max(float(np.average(x / t_cal, weights=w)), 1e-3)
         mean_t = float(np.average(t_cal, weights=w))
         theta0 = np.log([1.0, 1.0 / rate, 1.0, mean_t])
         self._maximise(
-            lambda th: -float(np.dot(w, _loglik_terms(th, x, t_x, t_cal))),
+            lambda th: -wsum(w, _loglik_terms(th, x, t_x, t_cal)),
             theta0,
             total_weight=float(w.sum()),
             maxiter=self.maxiter,

@@ -12,7 +12,7 @@ import numpy as np
 from scipy.special import betaln, hyp2f1
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
-from rashinban.clv._base import ArrayLike, BaseModel, FloatArray, as_float_array
+from rashinban.clv._base import ArrayLike, BaseModel, FloatArray, as_float_array, wsum
 
 __all__ = ["ShiftedBetaGeoModel"]
 
@@ -92,7 +92,7 @@ class ShiftedBetaGeoModel(BaseModel):
             # P(T = t) = B(α+1, β+t−1)/B(α, β); S(t) = B(α, β+t)/B(α, β)  (eq. 5, 6).
             log_pt = betaln(alpha + 1.0, beta + periods - 1.0) - betaln(alpha, beta)
             log_st = betaln(alpha, beta + last) - betaln(alpha, beta)
-            return -float(np.dot(lost, log_pt) + n[-1] * log_st)
+            return -(wsum(lost, log_pt) + float(n[-1] * log_st))
 
         self._maximise(
             negll,

@@ -56,6 +56,18 @@ def _profile(ctx: Context) -> AnalysisResult:
     )
 
 
+def _rfm(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._value import run_rfm
+
+    return run_rfm(ctx)
+
+
+def _clv(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._value import run_clv
+
+    return run_clv(ctx)
+
+
 def _voice(name: str) -> Callable[[Context], AnalysisResult]:
     def run(ctx: Context) -> AnalysisResult:
         from rashinban.pipeline import _voice as voice
@@ -68,6 +80,8 @@ def _voice(name: str) -> Callable[[Context], AnalysisResult]:
 
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
+    Analysis("rfm", "RFM分析", "RFM analysis", _rfm),
+    Analysis("clv", "顧客生涯価値 (CLV)", "Customer lifetime value", _clv),
     Analysis("themes", "顧客の声のテーマ", "Voice-of-customer themes", _voice("themes")),
     Analysis("sentiment", "感情分析", "Sentiment", _voice("sentiment")),
     Analysis("winloss", "受注・失注理由", "Win/loss reasons", _voice("winloss")),

@@ -83,11 +83,24 @@ def _profile(ctx: ReportContext) -> str | None:
     return "".join(parts)
 
 
-from rashinban.report import _sec_voice as _voice  # noqa: E402  (registers its labels)
+def _value_sections() -> list[Section]:
+    from rashinban.report import _sec_value as v
+
+    return [Section("rfm", "rfm", v.render_rfm), Section("clv", "clv", v.render_clv)]
+
+
+def _voice_sections() -> list[Section]:
+    from rashinban.report import _sec_voice as v  # registers its labels on import
+
+    return [
+        Section("themes", "voice_themes", v.render_themes),
+        Section("winloss", "voice_winloss", v.render_winloss),
+        Section("personas", "voice_personas", v.render_personas),
+    ]
+
 
 SECTIONS: list[Section] = [
     Section("profile", "profile", _profile),
-    Section("themes", "voice_themes", _voice.render_themes),
-    Section("winloss", "voice_winloss", _voice.render_winloss),
-    Section("personas", "voice_personas", _voice.render_personas),
+    *_value_sections(),
+    *_voice_sections(),
 ]

@@ -1,0 +1,10 @@
+"""The segment rule language: parse, print, describe and compile segment rules.
+
+>>> from rashinban.segments import parse_rule
+>>> parse_rule("industry = 製造業 and employees >= 100").describe("en")
+'industry is 製造業, and employees at least 100'
+"""
+
+from rashinban.segments._rules import And, Cond, Not, Or, Rule, Value, parse_rule
+
+__all__ = ["And", "Cond", "Not", "Or", "Rule", "Value", "parse_rule"]
