@@ -19,8 +19,8 @@ def story(name_ja: str, name_en: str, statements: list[Statement]) -> list[Piece
     >>> from rashinban.personas._card import Evidence, Statement
     >>> ev = Evidence("statistic", "accounts", "industry", "製造業", 3, 4)
     >>> s = [Statement("industry", "業種は製造業（75%）", "Industry: 製造業 (75%)", ev)]
-    >>> story("佐藤 誠", "Makoto Sato", s)[1]
-    ('業種は製造業（75%）', 'Industry: 製造業 (75%)', 0)
+    >>> story("佐藤 誠", "Makoto Sato", s)[2]
+    ('業種は製造業（75%）。', 'Industry: 製造業 (75%).', 0)
     """
     out: list[Piece] = [(f"{name_ja}さんの一日。", f"A day in the life of {name_en}.", None)]
 

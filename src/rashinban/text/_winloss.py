@@ -69,11 +69,14 @@ def loss_reasons(deals: pd.DataFrame, *, by: str | None = "competitor") -> pd.Da
 
     Examples
     --------
-    >>> d = pd.DataFrame({"outcome": ["lost"] * 4, "competitor": ["X", "X", "Y", None],
-    ...                   "loss_reason": ["価格", "価格", "機能", "時期"]})
+    >>> reasons = ["価格"] * 25 + ["機能"] * 5 + ["価格"] * 5 + ["機能"] * 25
+    >>> d = pd.DataFrame({"outcome": ["lost"] * 60, "competitor": ["X"] * 30 + ["Y"] * 30,
+    ...                   "loss_reason": reasons})
     >>> out = loss_reasons(d)
-    >>> out[out["rank"] == 1][["group", "reason"]].values.tolist()
-    [['(競合なし)', '時期'], ['X', '価格'], ['Y', '機能']]
+    >>> out[out["rank"] == 1][["group", "reason", "lost", "lost_in_group"]].values.tolist()
+    [['X', '価格', 25, 30], ['Y', '機能', 25, 30]]
+    >>> out[out["rank"] == 1]["shrunk_share"].round(3).tolist()  # (25 + 20·0.5) / (30 + 20)
+    [0.7, 0.7]
     """
     lost = deals[(deals["outcome"] == "lost") & deals["loss_reason"].notna()].copy()
     if lost.empty:
