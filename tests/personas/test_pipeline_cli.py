@@ -34,6 +34,7 @@ def test_results_are_stored_with_headlines(ws: Workspace) -> None:
         ("themes", "quotes"),
         ("sentiment", "scores"),
         ("winloss", "loss_reasons"),
+        ("winloss", "segment_loss_reasons"),
         ("personas", "cards"),
     ):
         frame = load_result_table(ws, name, key)

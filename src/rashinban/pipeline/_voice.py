@@ -63,7 +63,11 @@ def run_winloss(ctx: Context) -> AnalysisResult:
     from rashinban.text import voice_winloss
 
     by = str(ctx.params.get("winloss_by", "competitor"))
+    segment_by = str(ctx.params.get("winloss_segment_by", "industry"))
     tables = voice_winloss(ctx.backend, ctx.as_of, by=by, tables=_tables(ctx))
+    # The same reasons by segment, stored as segment_<table>.
+    by_segment = voice_winloss(ctx.backend, ctx.as_of, by=segment_by, tables=_tables(ctx))
+    tables.update({f"segment_{k}": v for k, v in by_segment.items()})
     top = tables["loss_reasons"]
     top = top[top["rank"] == 1]
     pairs = [f"{g}: {r}" for g, r in zip(top["group"], top["reason"], strict=True)]
@@ -71,6 +75,7 @@ def run_winloss(ctx: Context) -> AnalysisResult:
         tables,
         {
             "by": by,
+            "segment_by": segment_by,
             "headline_ja": "競合別の最多失注理由 — " + " / ".join(pairs[:4]),
             "headline_en": "Top loss reason by competitor — " + " / ".join(pairs[:4]),
         },

@@ -103,6 +103,12 @@ def render_winloss(ctx: ReportContext) -> str | None:
     top = top[["group", "reason", "lost", "lost_in_group", "share", "interval"]]
     top.columns = [t(k, lang) for k in ("group", "reason", "rows", "rows", "share", "interval")]
     parts.append(table_html(top))
+    seg = ctx.load("winloss", "segment_loss_reasons")
+    if seg is not None and len(seg):
+        s1 = seg[seg["rank"] == 1][["group", "reason", "lost", "lost_in_group", "shrunk_share"]]
+        s1 = s1.assign(shrunk_share=s1["shrunk_share"].map(_pct))
+        s1.columns = [t(k, lang) for k in ("segment", "reason", "rows", "rows", "share")]
+        parts.append(table_html(s1))
     notes = ctx.load("winloss", "note_reasons")
     if notes is not None and len(notes):
         n = notes[notes["rank"] <= 2][["group", "outcome", "term", "quote", "quote_note_id"]]
