@@ -18,6 +18,7 @@ MODULES = [
     "rashinban.personas._card",
     "rashinban.personas._select",
     "rashinban.personas._story",
+    "rashinban.personas._rewrite",
 ]
 
 
@@ -66,6 +67,7 @@ def test_public_surfaces_are_pinned() -> None:
         "HEADINGS",
         "Evidence",
         "PersonaCard",
+        "Rewrite",
         "Statement",
         "avatar_svg",
         "build_persona",
@@ -73,11 +75,13 @@ def test_public_surfaces_are_pinned() -> None:
         "card_html",
         "card_markdown",
         "cards_html",
+        "check_rewrite",
         "cond_filter",
         "describe_conds",
         "persona_name",
         "personas_for",
         "record_win_story",
+        "rewrite_story",
         "segment_personas",
         "select_accounts",
         "workshop",

@@ -50,6 +50,17 @@ def personas(
         Path | None,
         typer.Option("--markdown", help="カードをMarkdownで保存 / write Markdown cards"),
     ] = None,
+    rewrite_url: Annotated[
+        str | None,
+        typer.Option(
+            "--rewrite-url",
+            help="物語の文章を整えるOpenAI互換API (既定: 使わない; キーは $RASHINBAN_LLM_API_KEY) "
+            "/ optional OpenAI-compatible endpoint to polish the story wording",
+        ),
+    ] = None,
+    rewrite_model: Annotated[
+        str, typer.Option("--rewrite-model", help="そのモデル名 / model name")
+    ] = "default",
 ) -> None:
     """根拠つきペルソナカード / persona cards whose every line cites its evidence."""
     from rashinban._errors import InvalidValueError
@@ -83,7 +94,19 @@ def personas(
         html_out.write_text(cards_html(cards, lang=language), encoding="utf-8")
     if md_out:
         md_out.write_text("\n".join(card_markdown(c, lang=language) for c in cards), "utf-8")
-    full = {"as_of": day, "personas": [c.to_dict() for c in cards]}
+    dicts = [c.to_dict() for c in cards]
+    full: dict[str, Any] = {"as_of": day, "personas": dicts}
+    if rewrite_url:
+        import os
+
+        from rashinban.personas import rewrite_story
+
+        key = os.environ.get("RASHINBAN_LLM_API_KEY")
+        for card, item in zip(cards, dicts, strict=True):
+            r = rewrite_story(
+                card, endpoint=rewrite_url, model=rewrite_model, api_key=key, lang=language
+            )
+            item["story_rewrite"] = {"text": r.text, "accepted": r.accepted, "reason": r.reason}
     if fmt is Format.json:
         render(full, "personas", fmt)
         return

@@ -11,6 +11,7 @@ from rashinban.personas._avatar import avatar_svg, persona_name
 from rashinban.personas._build import build_persona
 from rashinban.personas._card import FIELDS, Evidence, PersonaCard, Statement, card_from_dict
 from rashinban.personas._render import card_html, card_markdown, cards_html
+from rashinban.personas._rewrite import Rewrite, check_rewrite, rewrite_story
 from rashinban.personas._select import cond_filter, describe_conds, select_accounts
 from rashinban.personas._workshop import HEADINGS, record_win_story, workshop
 
@@ -19,6 +20,7 @@ __all__ = [
     "HEADINGS",
     "Evidence",
     "PersonaCard",
+    "Rewrite",
     "Statement",
     "avatar_svg",
     "build_persona",
@@ -26,11 +28,13 @@ __all__ = [
     "card_html",
     "card_markdown",
     "cards_html",
+    "check_rewrite",
     "cond_filter",
     "describe_conds",
     "persona_name",
     "personas_for",
     "record_win_story",
+    "rewrite_story",
     "segment_personas",
     "select_accounts",
     "workshop",
