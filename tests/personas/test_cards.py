@@ -100,17 +100,28 @@ def test_every_statement_of_every_card_resolves_to_evidence(
         assert fields & {"goal", "pain"} and fields & {"trigger", "objection"}
 
 
-def test_story_is_statements_joined_by_connecting_words(cards: list[PersonaCard]) -> None:
+def test_story_is_evidence_joined_by_connecting_words(
+    cards: list[PersonaCard], voice: dict[str, pd.DataFrame]
+) -> None:
+    texts = dict(zip(voice["notes"]["note_id"], voice["notes"]["text"], strict=True))
+    texts.update(zip(voice["tickets"]["ticket_id"], voice["tickets"]["text"], strict=True))
+    texts.update(zip(voice["surveys"]["response_id"], voice["surveys"]["comment"], strict=True))
     for card in cards:
         refs = [r for _, _, r in card.story if r is not None]
         assert len(refs) >= 6
         for ja, en, ref in card.story:
             if ref is None:
-                # Connecting words carry no facts: no numbers, no quotes, no data values.
-                assert not re.search(r"[0-9０-９「」%]", ja + en.replace(card.name_en, "")), ja
+                # Connecting words carry no facts: no numbers and no data values.
+                assert not re.search(r"[0-9０-９%]", ja + en.replace(card.name_en, "")), ja
+                continue
+            ev = card.statements[ref].evidence
+            if ev.kind == "texts":
+                # A verbatim sentence of one of the statement's own texts.
+                assert any(ja in str(texts[i]) for i in ev.ids), ja
+            elif card.statements[ref].field == "role":
+                assert ja in {"決裁者", "推進役", "利用者", "購買担当", "関係者"}
             else:
-                s = card.statements[ref]
-                assert ja.rstrip("。") == s.text_ja.rstrip("。")
+                assert str(ev.value) in ja.replace(",", ""), (ja, ev.value)
 
 
 def test_planted_segment_themes_reach_the_personas(cards: list[PersonaCard]) -> None:

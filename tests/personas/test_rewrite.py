@@ -32,7 +32,7 @@ class _Fake(BaseHTTPRequestHandler):
             return
         original = request["messages"][-1]["content"]
         if self.mode == "faithful":
-            text = original.replace("さんの一日。", "さんのある一日の話。")
+            text = original.replace("の会社で働いている。", "の会社に勤める。ある一日の話。")
         else:
             text = original + "受注率は99%に達する。"
         body = json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}]})

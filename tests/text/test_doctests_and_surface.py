@@ -63,6 +63,7 @@ def test_public_surfaces_are_pinned() -> None:
         "win_rates",
     ]
     assert personas.__all__ == [
+        "CARD_CSS",
         "FIELDS",
         "HEADINGS",
         "Evidence",

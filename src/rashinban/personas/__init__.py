@@ -10,12 +10,13 @@ from rashinban.personas._api import personas_for, segment_personas
 from rashinban.personas._avatar import avatar_svg, persona_name
 from rashinban.personas._build import build_persona
 from rashinban.personas._card import FIELDS, Evidence, PersonaCard, Statement, card_from_dict
-from rashinban.personas._render import card_html, card_markdown, cards_html
+from rashinban.personas._render import CARD_CSS, card_html, card_markdown, cards_html
 from rashinban.personas._rewrite import Rewrite, check_rewrite, rewrite_story
 from rashinban.personas._select import cond_filter, describe_conds, select_accounts
 from rashinban.personas._workshop import HEADINGS, record_win_story, workshop
 
 __all__ = [
+    "CARD_CSS",
     "FIELDS",
     "HEADINGS",
     "Evidence",

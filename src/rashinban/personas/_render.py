@@ -6,7 +6,8 @@ import html
 
 from rashinban.personas._card import FIELDS, PersonaCard
 
-_CSS = """
+#: Print-friendly styles for persona cards (used by cards_html and the report).
+CARD_CSS = """
 .persona{border:1px solid #cbd5e1;border-radius:12px;padding:16px;margin:12px 0;
  page-break-inside:avoid;break-inside:avoid;font-family:sans-serif;max-width:820px}
 .persona header{display:flex;gap:16px;align-items:center}
@@ -59,7 +60,7 @@ def cards_html(cards: list[PersonaCard], *, lang: str = "ja") -> str:
     body = "".join(card_html(c, lang=lang) for c in cards)
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-        f"<title>{title}</title><style>{_CSS}</style></head><body><h1>{title}</h1>{body}"
+        f"<title>{title}</title><style>{CARD_CSS}</style></head><body><h1>{title}</h1>{body}"
         "</body></html>"
     )
 

@@ -121,8 +121,9 @@ def render_personas(ctx: ReportContext) -> str | None:
     frame = ctx.load("personas", "cards")
     if frame is None or frame.empty:
         return None
-    from rashinban.personas import card_from_dict, card_html
+    from rashinban.personas import CARD_CSS, card_from_dict, card_html
 
-    return "".join(
+    cards = "".join(
         card_html(card_from_dict(json.loads(raw)), lang=ctx.lang) for raw in frame["card_json"]
     )
+    return f"<style>{CARD_CSS}</style>{cards}"
