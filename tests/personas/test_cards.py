@@ -145,7 +145,10 @@ def test_selectors_agree(demo_ws: Workspace, voice: dict[str, pd.DataFrame]) -> 
     accounts = backend.table("accounts")
     b = select_accounts(backend, cond_filter(accounts, conds))
     c = select_accounts(backend, PLANTED.ideal.mask, voice["accounts"])
-    assert a == b
+    d = select_accounts(
+        backend, "industry in [製造業, 情報通信業] and employees between 100 and 999"
+    )
+    assert a == b == d
     assert set(c) <= set(a) and len(c) == len(
         voice["accounts"][PLANTED.ideal.mask(voice["accounts"])]
     )

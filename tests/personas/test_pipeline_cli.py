@@ -89,6 +89,10 @@ def test_personas_json_and_files(ws: Workspace, tmp_path: Path) -> None:
     )
     one = json.loads(_run("personas", "-w", str(ws.path), "-f", "json", "--rule", rule))
     assert one["personas"][0]["segment"] == "industry ∈ {製造業}"
+    text = json.loads(
+        _run("personas", "-w", str(ws.path), "-f", "json", "--rule", "industry = 製造業")
+    )
+    assert text["personas"][0]["accounts"] == one["personas"][0]["accounts"]
 
 
 def test_themes_winloss_workshop_commands(

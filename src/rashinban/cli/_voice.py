@@ -37,7 +37,8 @@ def personas(
         str | None,
         typer.Option(
             "--rule",
-            help="対象の条件 (icp の conditions と同じ JSON) / segment as COND JSON list",
+            help="対象の条件: ルール文 (industry = 製造業 and employees >= 100) または "
+            "COND の JSON / segment as a rule text or a COND JSON list",
         ),
     ] = None,
     name: Annotated[
@@ -86,7 +87,12 @@ def personas(
             raise InvalidValueError(
                 "--rule must be a JSON list of conditions", fix="see docs/cli.md"
             )
-        label = describe_conds(conds) if isinstance(conds, list) else conds
+        if isinstance(conds, list):
+            label = describe_conds(conds)
+        else:
+            from rashinban.segments import parse_rule
+
+            label = parse_rule(conds).describe(language)
         cards = personas_for(ws.backend(), day, {name: (label, conds)})
     else:
         cards = segment_personas(ws.backend(), day)

@@ -79,21 +79,19 @@ def select_accounts(
     """Account ids chosen by ``selector``.
 
     ``selector`` is an Ibis boolean expression over ``backend.table("accounts")``,
-    a list of COND dicts (the ``icp`` JSON form), a rule text (needs
-    ``rashinban.segments.parse_rule``), a callable ``accounts_df -> bool Series``
-    or a list of account ids.
+    a list of COND dicts (the ``icp`` JSON form), a rule text or parsed rule of the
+    segment rule language (``"industry = 製造業 and employees >= 100"``), a callable
+    ``accounts_df -> bool Series`` or a list of account ids.
     """
+    if hasattr(selector, "to_ibis") and not isinstance(selector, ibis.Expr):
+        # A parsed rule of the segment rule language (rashinban.segments.Rule).
+        return select_accounts(backend, selector.to_ibis(backend.table("accounts")), accounts)
     if isinstance(selector, ibis.Expr):
         table = backend.table("accounts")
         ids = table.filter(selector).select("account_id").to_pandas()["account_id"]
     elif isinstance(selector, str):
-        try:
-            from rashinban.segments import parse_rule
-        except ImportError:
-            raise InvalidValueError(
-                f"cannot read the rule text {selector!r}: the rule language is not installed",
-                fix="pass the rule as a COND list or an Ibis filter",
-            ) from None
+        from rashinban.segments import parse_rule
+
         return select_accounts(backend, parse_rule(selector), accounts)
     elif callable(selector):
         frame = accounts if accounts is not None else backend.table("accounts").to_pandas()
