@@ -78,6 +78,16 @@ def _clv(ctx: Context) -> AnalysisResult:
     return run_clv(ctx)
 
 
+def _voice(name: str) -> Callable[[Context], AnalysisResult]:
+    def run(ctx: Context) -> AnalysisResult:
+        from rashinban.pipeline import _voice as voice
+
+        result: AnalysisResult = getattr(voice, f"run_{name}")(ctx)
+        return result
+
+    return run
+
+
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
     Analysis("rfm", "RFM分析", "RFM analysis", _rfm),
@@ -85,4 +95,8 @@ ANALYSES: list[Analysis] = [
     Analysis("icp", "理想顧客像(ICP)", "Ideal customer profile", _targeting("icp")),
     Analysis("segments", "セグメント魅力度", "Segment attractiveness", _targeting("segments")),
     Analysis("score", "適合スコア", "Fit scores", _targeting("score")),
+    Analysis("themes", "顧客の声のテーマ", "Voice-of-customer themes", _voice("themes")),
+    Analysis("sentiment", "感情分析", "Sentiment", _voice("sentiment")),
+    Analysis("winloss", "受注・失注理由", "Win/loss reasons", _voice("winloss")),
+    Analysis("personas", "ペルソナ", "Personas", _voice("personas")),
 ]
