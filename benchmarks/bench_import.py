@@ -26,6 +26,13 @@ from rashinban import init_workspace
 from rashinban.importing import import_files
 
 
+def _to_cp932(utf8: Path, path: Path) -> None:
+    """Re-encode DuckDB's UTF-8 CSV as CP932, as Excel on Japanese Windows writes it."""
+    with utf8.open("r", encoding="utf-8") as fin, path.open("w", encoding="cp932") as fout:
+        shutil.copyfileobj(fin, fout, 16 << 20)
+    utf8.unlink()
+
+
 def make_orders_csv(path: Path, n: int, n_accounts: int) -> None:
     """Write ``n`` orders as a CP932 CSV with Japanese-export habits mixed in.
 
@@ -50,9 +57,7 @@ def make_orders_csv(path: Path, n: int, n_accounts: int) -> None:
         ) TO '{utf8}' (HEADER, DELIMITER ',')"""
     )
     con.close()
-    with utf8.open("r", encoding="utf-8") as fin, path.open("w", encoding="cp932") as fout:
-        shutil.copyfileobj(fin, fout, 16 << 20)
-    utf8.unlink()
+    _to_cp932(utf8, path)
 
 
 def make_accounts_csv(path: Path, n: int) -> None:
@@ -74,9 +79,7 @@ def make_accounts_csv(path: Path, n: int) -> None:
         ) TO '{utf8}' (HEADER, DELIMITER ',')"""
     )
     con.close()
-    with utf8.open("r", encoding="utf-8") as fin, path.open("w", encoding="cp932") as fout:
-        shutil.copyfileobj(fin, fout, 16 << 20)
-    utf8.unlink()
+    _to_cp932(utf8, path)
 
 
 def peer_pandas(path: Path, table: str) -> float:

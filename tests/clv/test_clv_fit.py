@@ -69,7 +69,7 @@ def test_bgnbd_recovers_planted_parameters(simulated) -> None:
         # The 99.9% interval must cover the value the data were drawn from.
         lo, hi = m.summary(level=0.999).loc[name, ["ci_lower", "ci_upper"]]
         assert lo < truth < hi, (name, lo, truth, hi)
-    assert list(table.columns) == ["estimate", "se", "ci_lower", "ci_upper"]
+    assert list(table.columns) == ["estimate", "se", "ci_lower", "ci_upper", "description"]
     assert (table["ci_lower"] < table["estimate"]).all()
     assert (table["estimate"] < table["ci_upper"]).all()
     # p_alive separates the customers who are truly alive from the dead ones.
@@ -270,3 +270,39 @@ def test_large_fit_with_warm_start_matches_lifetimes() -> None:
     peer = BetaGeoFitter().fit(x, t_x, T, weights=w.astype(int))
     for name in ("r", "alpha", "a", "b"):
         assert ours.params_[name] == pytest.approx(peer.params_[name], rel=1e-5)
+
+
+@pytest.mark.parametrize("module", ["_betageo", "_paretonbd"])
+def test_warm_start_does_not_move_the_optimum(module, simulated, monkeypatch) -> None:
+    # Lower the threshold so that a small data set takes the warm-start path;
+    # the estimate must equal the cold start's.
+    import importlib
+
+    mod = importlib.import_module(f"rashinban.clv.{module}")
+    model_cls = BetaGeoModel if module == "_betageo" else ParetoNBDModel
+    sub = simulated.iloc[::3]
+    args = (sub["frequency"], sub["recency"], sub["T"])
+    cold = model_cls().fit(*args)
+    monkeypatch.setattr(mod, "WARM_START_ROWS", 1_000)
+    warm = model_cls().fit(*args)
+    for name, value in cold.params_.items():
+        assert warm.params_[name] == pytest.approx(value, rel=1e-6), name
+    assert warm.optimizer_result_.nit < cold.optimizer_result_.nit
+
+
+def test_summary_in_japanese_and_english_with_bounded_q(cdnow_monetary) -> None:
+    d = cdnow_monetary
+    fixed = GammaGammaModel(q=3.74).fit(d["frequency"], d["monetary_value"]).summary()
+    # A fixed q has no uncertainty: its interval collapses on the value.
+    assert fixed.loc["q", ["estimate", "ci_lower", "ci_upper"]].tolist() == [3.74] * 3
+    assert fixed.loc["q", "se"] == 0.0
+    bounded = GammaGammaModel(q_min=3.0).fit(d["frequency"], d["monetary_value"])
+    table = bounded.summary(level=0.9)
+    # The interval of a bounded q stays above the bound.
+    assert 3.0 < table.loc["q", "ci_lower"] < table.loc["q", "estimate"]
+    assert "購買金額" in table.loc["q", "description"]
+    assert "spend" in bounded.summary(lang="en").loc["q", "description"]
+    with pytest.raises(InvalidValueError):
+        bounded.summary(lang="fr")
+    with pytest.raises(InvalidValueError):
+        bounded.summary(level=1.5)

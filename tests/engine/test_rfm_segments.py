@@ -316,6 +316,7 @@ def test_docstring_examples_run(name) -> None:
 def test_public_surface_is_pinned() -> None:
     assert engine.__all__ == sorted(engine.__all__, key=lambda n: (not n.isupper(), n))
     assert {n for n in engine.__all__ if not n[0].isupper()} == {
+        "account_facts",
         "data_end_date",
         "profile",
         "profile_table",

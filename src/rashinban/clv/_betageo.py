@@ -14,15 +14,14 @@ from scipy import optimize
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from rashinban._errors import InvalidValueError
-from rashinban.clv._base import (
+from rashinban.clv._base import WARM_START_ROWS, BaseModel, hessian_from_gradient, pd_inverse
+from rashinban.clv._compress import unique_rows
+from rashinban.clv._inputs import (
     ArrayLike,
-    BaseModel,
     FloatArray,
     as_float_array,
     check_rft,
     check_weights,
-    hessian_from_gradient,
-    unique_rows,
     wsum,
 )
 
@@ -61,6 +60,12 @@ class BetaGeoModel(BaseModel):
     """
 
     _param_names = ("r", "alpha", "a", "b")
+    _descriptions = {  # noqa: RUF012 - read-only class data
+        "r": ("購買頻度のばらつき (ガンマ分布の形状)", "purchase-rate heterogeneity (Gamma shape)"),
+        "alpha": ("購買頻度の尺度 (ガンマ分布のレート)", "purchase-rate scale (Gamma rate)"),
+        "a": ("離脱確率の分布 (ベータ分布 a)", "dropout probability (Beta a)"),
+        "b": ("離脱確率の分布 (ベータ分布 b)", "dropout probability (Beta b)"),
+    }
 
     def __init__(
         self, *, maxiter: int = 1000, raise_on_failure: bool = True, compress: bool = True
@@ -103,7 +108,7 @@ class BetaGeoModel(BaseModel):
         theta0 = np.log([1.0, 1.0 / rate, 1.0, 1.0])
         objective = _Objective(x, t_x, t_cal, w)
         hess_inv0 = None
-        if x.size > _WARM_START_ROWS:
+        if x.size > WARM_START_ROWS:
             theta0, hess_inv0 = _warm_start(x, t_x, t_cal, w, theta0)
         self._maximise(
             lambda th: objective(th)[0],
@@ -183,16 +188,11 @@ def _check_horizon(horizon: FloatArray) -> None:
         )
 
 
-# Above this many (unique) rows the optimiser starts from a fit on a systematic
-# subsample of them: the full data then need a handful of BFGS steps, not ~30.
-_WARM_START_ROWS = 20_000
-
-
 def _warm_start(
     x: FloatArray, t_x: FloatArray, t_cal: FloatArray, w: FloatArray, theta0: FloatArray
 ) -> tuple[FloatArray, FloatArray | None]:
     """Estimate and inverse-Hessian approximation from a subsample of the rows."""
-    step = x.size // (_WARM_START_ROWS // 2)
+    step = x.size // (WARM_START_ROWS // 2)
     sub = _Objective(x[::step], t_x[::step], t_cal[::step], w[::step])
 
     def mean(theta: FloatArray) -> tuple[float, FloatArray]:
@@ -208,14 +208,7 @@ def _warm_start(
         return theta0, None
     # The subsample's curvature at its optimum approximates the full data's
     # (both objectives are means per customer); BFGS starts from its inverse.
-    hess = hessian_from_gradient(lambda th: mean(th)[1], theta)
-    try:
-        inverse = np.linalg.inv(hess)
-        inverse = (inverse + inverse.T) / 2.0
-        np.linalg.cholesky(inverse)
-    except np.linalg.LinAlgError:
-        return theta, None
-    return theta, inverse
+    return theta, pd_inverse(hessian_from_gradient(lambda th: mean(th)[1], theta))
 
 
 class _Objective:

@@ -15,14 +15,8 @@ import numpy as np
 from scipy.special import gammaln
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
-from rashinban.clv._base import (
-    ArrayLike,
-    BaseModel,
-    FloatArray,
-    as_float_array,
-    check_weights,
-    wsum,
-)
+from rashinban.clv._base import BaseModel
+from rashinban.clv._inputs import ArrayLike, FloatArray, as_float_array, check_weights, wsum
 
 __all__ = ["GammaGammaModel"]
 
@@ -86,6 +80,14 @@ class GammaGammaModel(BaseModel):
     """
 
     _param_names = ("p", "q", "v")
+    _descriptions = {  # noqa: RUF012 - read-only class data
+        "p": ("1回の購買金額の形状", "shape of the value of one transaction"),
+        "q": (
+            "顧客間の購買金額のばらつき (形状)",
+            "heterogeneity of spend across customers (shape)",
+        ),
+        "v": ("顧客間の購買金額の尺度 (γ)", "scale of spend across customers (gamma)"),
+    }
 
     def __init__(
         self,

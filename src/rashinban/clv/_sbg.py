@@ -12,7 +12,8 @@ import numpy as np
 from scipy.special import betaln, hyp2f1
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
-from rashinban.clv._base import ArrayLike, BaseModel, FloatArray, as_float_array, wsum
+from rashinban.clv._base import BaseModel
+from rashinban.clv._inputs import ArrayLike, FloatArray, as_float_array, wsum
 
 __all__ = ["ShiftedBetaGeoModel"]
 
@@ -47,6 +48,10 @@ class ShiftedBetaGeoModel(BaseModel):
     """
 
     _param_names = ("alpha", "beta")
+    _descriptions = {  # noqa: RUF012 - read-only class data
+        "alpha": ("解約確率の分布 (ベータ分布 α)", "churn probability (Beta alpha)"),
+        "beta": ("解約確率の分布 (ベータ分布 β)", "churn probability (Beta beta)"),
+    }
 
     def __init__(self, *, maxiter: int = 1000, raise_on_failure: bool = True) -> None:
         self.maxiter = maxiter

@@ -7,6 +7,7 @@ an Ibis table (or a small frame): nothing runs until the caller executes the
 result, and then it runs on the backend (DuckDB by default).
 """
 
+from rashinban.engine._accounts import ACCOUNT_FACT_COLUMNS, account_facts
 from rashinban.engine._asof import ACTIVITY_DATES, data_end_date
 from rashinban.engine._periods import TIME_UNITS, TimeUnit
 from rashinban.engine._profile import profile, profile_table
@@ -23,6 +24,7 @@ from rashinban.engine._subscriptions import rfm_summary_from_subscriptions, subs
 from rashinban.engine._transitions import NOT_YET_SEGMENT, rfm_analysis, rfm_transitions
 
 __all__ = [
+    "ACCOUNT_FACT_COLUMNS",
     "ACTIVITY_DATES",
     "DEFAULT_SEGMENTS",
     "NOT_YET_SEGMENT",
@@ -31,6 +33,7 @@ __all__ = [
     "ScoreMethod",
     "SegmentRule",
     "TimeUnit",
+    "account_facts",
     "data_end_date",
     "profile",
     "profile_table",

@@ -56,6 +56,16 @@ def _profile(ctx: Context) -> AnalysisResult:
     )
 
 
+def _targeting(name: str) -> Callable[[Context], AnalysisResult]:
+    def run(ctx: Context) -> AnalysisResult:
+        from rashinban.pipeline import _targeting as tg
+
+        result: AnalysisResult = getattr(tg, f"run_{name}")(ctx)
+        return result
+
+    return run
+
+
 def _rfm(ctx: Context) -> AnalysisResult:
     from rashinban.pipeline._value import run_rfm
 
@@ -86,10 +96,27 @@ def _motions(ctx: Context) -> AnalysisResult:
     return run_motions(ctx)
 
 
+def _voice(name: str) -> Callable[[Context], AnalysisResult]:
+    def run(ctx: Context) -> AnalysisResult:
+        from rashinban.pipeline import _voice as voice
+
+        result: AnalysisResult = getattr(voice, f"run_{name}")(ctx)
+        return result
+
+    return run
+
+
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
     Analysis("rfm", "RFM分析", "RFM analysis", _rfm),
     Analysis("clv", "顧客生涯価値 (CLV)", "Customer lifetime value", _clv),
+    Analysis("icp", "理想顧客像(ICP)", "Ideal customer profile", _targeting("icp")),
+    Analysis("segments", "セグメント魅力度", "Segment attractiveness", _targeting("segments")),
+    Analysis("score", "適合スコア", "Fit scores", _targeting("score")),
+    Analysis("themes", "顧客の声のテーマ", "Voice-of-customer themes", _voice("themes")),
+    Analysis("sentiment", "感情分析", "Sentiment", _voice("sentiment")),
+    Analysis("winloss", "受注・失注理由", "Win/loss reasons", _voice("winloss")),
+    Analysis("personas", "ペルソナ", "Personas", _voice("personas")),
     Analysis("churn", "解約予兆（守りのターゲット）", "Churn early warning", _churn),
     Analysis("crosssell", "クロスセル・アップセル", "Cross-sell and up-sell", _crosssell),
     Analysis("motions", "新規・深耕・防衛", "New, expand, defend", _motions),

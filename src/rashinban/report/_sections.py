@@ -99,8 +99,24 @@ def _defend_sections() -> list[Section]:
     ]
 
 
+def _voice_sections() -> list[Section]:
+    from rashinban.report import _sec_voice as v  # registers its labels on import
+
+    return [
+        Section("themes", "voice_themes", v.render_themes),
+        Section("winloss", "voice_winloss", v.render_winloss),
+        Section("personas", "voice_personas", v.render_personas),
+    ]
+
+
 SECTIONS: list[Section] = [
     Section("profile", "profile", _profile),
     *_value_sections(),
+    *_voice_sections(),
     *_defend_sections(),
 ]
+
+# Sections of later capabilities live in their own modules and append themselves here.
+from rashinban.report._sec_targeting import TARGETING_SECTIONS  # noqa: E402
+
+SECTIONS += TARGETING_SECTIONS

@@ -1,0 +1,95 @@
+"""Read commands of who to target: segments, icp, score, lookalike."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
+from rashinban.cli._render import Format, render
+from rashinban.cli._run import AsOfOpt, parse_as_of
+
+
+@app.command()
+def segments(
+    workspace: WorkspaceOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = None
+) -> None:
+    """セグメントと魅力度(縮小推定・区間付き)を表示する / list segments with attractiveness."""
+    from rashinban.pipeline._targeting_views import segments_view
+
+    ws = open_ws(workspace)
+    payload = segments_view(ws, lang or ws.lang)
+    if fmt is Format.table:
+        rows = [{k: v for k, v in r.items() if k != "conditions"} for r in payload["segments"]]
+        render({"segments": rows}, "segments", fmt, console=out_console, limit=40)
+        if payload["adjacent"]:
+            adj = [{k: v for k, v in r.items() if k != "conditions"} for r in payload["adjacent"]]
+            render(
+                {"adjacent": adj},
+                "adjacent",
+                fmt,
+                console=out_console,
+                title="隣接機会 / adjacent opportunities",
+            )
+        return
+    render(payload, "segments", fmt)
+
+
+@app.command()
+def icp(
+    workspace: WorkspaceOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = None
+) -> None:
+    """理想顧客像(ICP)ルールを表示する / show the ICP rules found in the accounts."""
+    from rashinban.pipeline._targeting_views import icp_view
+
+    ws = open_ws(workspace)
+    payload = icp_view(ws, lang or ws.lang)
+    if fmt is Format.table:
+        out_console.print(f"成果指標 / outcome: {payload['outcome']}", highlight=False)
+        keep = ("description", "support", "lift", "coverage", "rate", "win_rate", "churn_rate")
+        rows = [{k: r[k] for k in keep} for r in payload["rules"]]
+        render({"rules": rows}, "rules", fmt, console=out_console)
+        return
+    render(payload, "rules", fmt)
+
+
+@app.command()
+def score(
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="対象 / only: lead|account|deal")
+    ] = None,
+    top: Annotated[int | None, typer.Option("--top", help="上位N件 / top N records")] = None,
+) -> None:
+    """リード・商談・見込み先の適合スコアと理由を表示する / fit scores with reasons."""
+    from rashinban.pipeline._targeting_views import score_view
+
+    ws = open_ws(workspace)
+    payload = score_view(ws, kind=kind, top=top, lang=lang or ws.lang)
+    render(payload, "records", fmt, console=out_console, limit=50)
+
+
+@app.command()
+def lookalike(
+    account_ids: Annotated[list[str], typer.Argument(help="優良顧客のID / best customers' ids")],
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+    as_of: AsOfOpt = None,
+    top: Annotated[int, typer.Option("--top", help="類似見込み先の数 / lookalikes")] = 20,
+) -> None:
+    """優良顧客の共通点と類似の見込み先 / what your best customers share, and lookalikes."""
+    from rashinban.pipeline._targeting_views import lookalike_view
+
+    ws = open_ws(workspace)
+    payload = lookalike_view(
+        ws, account_ids, as_of=parse_as_of(as_of), top=top, lang=lang or ws.lang
+    )
+    if fmt is Format.table:
+        render(payload, "shared", fmt, console=out_console, title="共通点 / shared")
+        render(payload, "lookalikes", fmt, console=out_console, title="類似見込み先 / lookalikes")
+        return
+    render(payload, "lookalikes", fmt)

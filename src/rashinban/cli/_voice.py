@@ -1,0 +1,236 @@
+"""Voice-of-the-customer commands: personas, themes, winloss, workshop, win-story."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
+from rashinban.cli._render import Format, render
+from rashinban.cli._run import AsOfOpt, parse_as_of
+
+
+def _as_of(ws: Any, value: str | None) -> dt.date:
+    from rashinban.pipeline._analyze import resolve_as_of
+
+    return resolve_as_of(ws, parse_as_of(value))
+
+
+def _rows(frame: Any) -> list[dict[str, Any]]:
+    return [
+        {k: (None if v != v else v) if isinstance(v, float) else v for k, v in r.items()}
+        for r in frame.to_dict(orient="records")
+    ]
+
+
+@app.command()
+def personas(
+    workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+    rule: Annotated[
+        str | None,
+        typer.Option(
+            "--rule",
+            help="対象の条件: ルール文 (industry = 製造業 and employees >= 100) または "
+            "COND の JSON / segment as a rule text or a COND JSON list",
+        ),
+    ] = None,
+    name: Annotated[
+        str, typer.Option("--name", help="--rule のペルソナのキー / key for the --rule persona")
+    ] = "target",
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="カードをHTMLで保存 / write printable HTML cards")
+    ] = None,
+    md_out: Annotated[
+        Path | None,
+        typer.Option("--markdown", help="カードをMarkdownで保存 / write Markdown cards"),
+    ] = None,
+    rewrite_url: Annotated[
+        str | None,
+        typer.Option(
+            "--rewrite-url",
+            help="物語の文章を整えるOpenAI互換API (既定: 使わない; キーは $RASHINBAN_LLM_API_KEY) "
+            "/ optional OpenAI-compatible endpoint to polish the story wording",
+        ),
+    ] = None,
+    rewrite_model: Annotated[
+        str, typer.Option("--rewrite-model", help="そのモデル名 / model name")
+    ] = "default",
+) -> None:
+    """根拠つきペルソナカード / persona cards whose every line cites its evidence."""
+    from rashinban._errors import InvalidValueError
+    from rashinban.personas import (
+        card_markdown,
+        cards_html,
+        describe_conds,
+        personas_for,
+        segment_personas,
+    )
+
+    ws = open_ws(workspace)
+    day = _as_of(ws, as_of)
+    language = lang or ws.lang
+    if rule:
+        try:
+            conds = json.loads(rule)
+        except json.JSONDecodeError:
+            conds = rule  # a rule text, for the rule language
+        if isinstance(conds, dict):
+            conds = conds.get("conditions", conds)
+        if not isinstance(conds, list | str):
+            raise InvalidValueError(
+                "--rule must be a JSON list of conditions", fix="see docs/cli.md"
+            )
+        if isinstance(conds, list):
+            label = describe_conds(conds)
+        else:
+            from rashinban.segments import parse_rule
+
+            label = parse_rule(conds).describe(language)
+        cards = personas_for(ws.backend(), day, {name: (label, conds)})
+    else:
+        cards = segment_personas(ws.backend(), day)
+    if html_out:
+        html_out.write_text(cards_html(cards, lang=language), encoding="utf-8")
+    if md_out:
+        md_out.write_text("\n".join(card_markdown(c, lang=language) for c in cards), "utf-8")
+    dicts = [c.to_dict() for c in cards]
+    full: dict[str, Any] = {"as_of": day, "personas": dicts}
+    if rewrite_url:
+        import os
+
+        from rashinban.personas import rewrite_story
+
+        key = os.environ.get("RASHINBAN_LLM_API_KEY")
+        for card, item in zip(cards, dicts, strict=True):
+            r = rewrite_story(
+                card, endpoint=rewrite_url, model=rewrite_model, api_key=key, lang=language
+            )
+            item["story_rewrite"] = {"text": r.text, "accepted": r.accepted, "reason": r.reason}
+    if fmt is Format.json:
+        render(full, "personas", fmt)
+        return
+    slim = {
+        "personas": [
+            {
+                "key": c.key,
+                "name": c.name_en if language == "en" else c.name_ja,
+                "segment": c.segment,
+                "accounts": c.n_accounts,
+                "statements": len(c.statements),
+                "story": c.story_text(language),
+            }
+            for c in cards
+        ]
+    }
+    render(slim, "personas", fmt, title="personas")
+
+
+@app.command()
+def themes(
+    workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    by: Annotated[
+        str, typer.Option("--by", help="セグメントの列 / accounts column to group by")
+    ] = "industry",
+    top: Annotated[
+        int, typer.Option("--top", help="セグメントごとの語数 / terms per segment")
+    ] = 10,
+) -> None:
+    """セグメント別のテーマと原文の声 (c-TF-IDF) / themes by segment with verbatim quotes."""
+    from rashinban.text import voice_themes
+
+    ws = open_ws(workspace)
+    day = _as_of(ws, as_of)
+    table, quotes = voice_themes(ws.backend(), day, by=by, top_n=top)
+    payload = {"as_of": day, "by": by, "themes": _rows(table), "quotes": _rows(quotes)}
+    render(payload, "themes", fmt, title="themes")
+
+
+@app.command()
+def winloss(
+    workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    by: Annotated[
+        str, typer.Option("--by", help="区分の列 (competitor, industry …) / group by column")
+    ] = "competitor",
+    split_date: Annotated[
+        str | None,
+        typer.Option("--split-date", help="期間比較の境目 / compare before/after (YYYY-MM-DD)"),
+    ] = None,
+) -> None:
+    """受注・失注の理由 (区分別・期間比較) / win and loss reasons by group and period."""
+    from rashinban.text import voice_winloss
+
+    ws = open_ws(workspace)
+    day = _as_of(ws, as_of)
+    split = parse_as_of(split_date)
+    tables = voice_winloss(ws.backend(), day, by=by, split_date=split)
+    payload: dict[str, Any] = {"as_of": day, "by": by}
+    payload.update({k: _rows(v) for k, v in tables.items()})
+    render(payload, "loss_reasons", fmt, title="loss reasons")
+
+
+@app.command()
+def workshop(
+    account_ids: Annotated[list[str], typer.Argument(help="ベスト顧客のID / best customers' ids")],
+    workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """ベスト顧客ワークシート (4つの観点) / best-customer worksheet under four headings."""
+    from rashinban.personas import workshop as build
+    from rashinban.text import voice_tables
+
+    ws = open_ws(workspace)
+    day = _as_of(ws, as_of)
+    sheet = build(voice_tables(ws.backend(), day), account_ids)
+    if fmt is Format.json:
+        render({"as_of": day, **sheet}, "accounts", fmt)
+        return
+    rows = [
+        {
+            "account_id": a["account_id"],
+            "heading": sheet["headings"][key][0],
+            "text": line["text"],
+            "evidence": line["evidence"][:5],
+        }
+        for a in sheet["accounts"]
+        for key, lines in a["sheet"].items()
+        for line in lines
+    ]
+    rows += [
+        {"account_id": "共通点", "heading": "共通点", "text": c["text"], "evidence": c["evidence"]}
+        for c in sheet["common"]
+    ]
+    render({"rows": rows}, "rows", fmt, title="workshop")
+
+
+@app.command("win-story")
+def win_story(
+    account_id: Annotated[str, typer.Argument(help="取引先ID / account id")],
+    text: Annotated[str, typer.Argument(help="受注の経緯 / what happened and why they chose us")],
+    author: Annotated[str, typer.Option("--author", help="記入者 / author")],
+    workspace: WorkspaceOpt = None,
+    deal_id: Annotated[str | None, typer.Option("--deal", help="商談ID / deal id")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="記入日 / written on (default: today)")
+    ] = None,
+) -> None:
+    """最近の受注ストーリーをメモとして記録 / record a recent win story as a note."""
+    from rashinban.personas import record_win_story
+
+    ws = open_ws(workspace)
+    written = parse_as_of(date) or dt.date.today()
+    note_id = record_win_story(
+        ws, account_id, text, author=author, written_at=written, deal_id=deal_id
+    )
+    out_console.print(f"記録しました / recorded: {note_id}")

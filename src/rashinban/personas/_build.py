@@ -1,0 +1,383 @@
+"""Build a persona card from the accounts of a segment, an ICP rule or a target.
+
+Every statement is computed from the segment's rows (contacts, accounts, deals,
+leads) or from its texts (notes, tickets, survey comments), and keeps the
+numbers or ids that back it. Only the name, the avatar and the story's
+connecting words are made up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from rashinban._errors import NotEnoughDataError
+from rashinban.personas._avatar import avatar_svg, persona_name
+from rashinban.personas._card import Evidence, PersonaCard, Statement
+from rashinban.personas._story import story
+from rashinban.text._stats import wilson
+from rashinban.text._themes import ctfidf
+from rashinban.text._tokenize import batch_keywords
+from rashinban.text._winloss import quote_for
+
+ROLE_JA = {
+    "decision_maker": "決裁者",
+    "influencer": "推進者（影響者）",
+    "user": "利用者",
+    "purchaser": "購買担当",
+    "other": "その他",
+}
+ROLE_EN = {
+    "decision_maker": "decision maker",
+    "influencer": "influencer",
+    "user": "user",
+    "purchaser": "purchaser",
+    "other": "other",
+}
+_GOAL = re.compile(r"たい|要望|重視|目指|ほしい|欲しい|実現|want|need|goal", re.IGNORECASE)
+_SIZE_BANDS = (
+    (1, 29, "〜29名"),
+    (30, 99, "30〜99名"),
+    (100, 299, "100〜299名"),
+    (300, 999, "300〜999名"),
+    (1000, 10**9, "1,000名〜"),
+)
+_AGE_BANDS = (
+    (0, 29, "20代以下"),
+    (30, 39, "30代"),
+    (40, 49, "40代"),
+    (50, 59, "50代"),
+    (60, 200, "60代以上"),
+)
+
+
+def _band(value: float, bands: Sequence[tuple[int, int, str]]) -> str:
+    return next(label for lo, hi, label in bands if lo <= value <= hi)
+
+
+def _mode(
+    frame: pd.DataFrame,
+    table: str,
+    column: str,
+    where: Mapping[str, object] | None = None,
+) -> Evidence | None:
+    """The most frequent value of ``column`` (ties by value) with its count."""
+    rows = frame
+    for k, v in (where or {}).items():
+        rows = rows[rows[k] == v]
+    values = rows[column].dropna().astype(str)
+    values = values[values.str.strip() != ""]
+    if values.empty:
+        return None
+    counts = values.value_counts()
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return Evidence(
+        "statistic", table, column, top[0], int(top[1]), len(values), where=dict(where or {})
+    )
+
+
+def _fact(field: str, ja: str, en: str, ev: Evidence | None) -> list[Statement]:
+    return (
+        [Statement(field, ja.format(v=ev.value, p=ev.share), en.format(v=ev.value, p=ev.share), ev)]
+        if ev
+        else []
+    )
+
+
+def _text_themes(
+    docs: pd.DataFrame,
+    in_segment: pd.Series,
+    *,
+    top_n: int,
+    min_docs: int,
+) -> tuple[pd.DataFrame, list[list[str]]]:
+    tokens = batch_keywords(docs["text"].tolist())
+    classes = ["in" if m else "out" for m in in_segment]
+    if "out" not in classes:
+        classes[-1] = "out"  # one class alone has no contrast; c-TF-IDF needs two
+    table = ctfidf(tokens, classes, top_n=top_n, min_docs=min_docs)
+    return table[table["group"] == "in"], tokens
+
+
+def _texts_evidence(
+    docs: pd.DataFrame,
+    tokens: list[list[str]],
+    term: str,
+    table: str,
+) -> tuple[Evidence, tuple[str, str] | None]:
+    ids = tuple(d for d, toks in zip(docs["doc_id"], tokens, strict=True) if term in toks)
+    quote = quote_for(docs.rename(columns={"doc_id": "note_id"}), term)
+    if quote and quote[0] not in ids:
+        ids = (quote[0], *ids)
+    ev = Evidence("texts", table, "text", term, len(ids), len(docs), ids=ids[:20])
+    return ev, quote
+
+
+def build_persona(
+    tables: dict[str, pd.DataFrame],
+    account_ids: Sequence[str],
+    *,
+    key: str,
+    segment: str,
+    min_docs: int = 3,
+) -> PersonaCard:
+    """A persona card for the accounts ``account_ids``.
+
+    Parameters
+    ----------
+    tables
+        As of the card's date: accounts, contacts, leads, deals, notes, tickets,
+        surveys (see :func:`rashinban.text.voice_tables`).
+    account_ids
+        The accounts the persona stands for (see :func:`select_accounts`).
+    key
+        Stable key of the segment; the name and avatar are derived from it.
+    segment
+        The segment's definition in words, shown on the card.
+
+    Examples
+    --------
+    >>> card = build_persona(tables, ids, key="ideal", segment="製造業")  # doctest: +SKIP
+    >>> card.statements[0].evidence.describe()  # doctest: +SKIP
+    'contacts.title = 部長: 120/400 (30%)'
+    """
+    ids = set(map(str, account_ids))
+    acc = tables["accounts"][tables["accounts"]["account_id"].astype(str).isin(ids)]
+    if acc.empty:
+        raise NotEnoughDataError(
+            f"persona {key!r}: none of its accounts exist as of the date",
+            fix="check the segment rule and the as-of date",
+        )
+    own = {
+        name: f[f["account_id"].astype(str).isin(ids)]
+        for name, f in tables.items()
+        if "account_id" in f.columns
+    }
+    st: list[Statement] = []
+    notes_ja: list[str] = []
+    # Who: the contact that buys. Prefer contacts of accounts that bought.
+    contacts = own.get("contacts", pd.DataFrame())
+    role = _mode(contacts, "contacts", "role")
+    if role is not None:
+        st.append(
+            Statement(
+                "role",
+                f"購買での役割は{ROLE_JA.get(role.value, role.value)}が最多（{role.share:.0%}）",
+                f"Most common buying role: {ROLE_EN.get(role.value, role.value)}"
+                f" ({role.share:.0%})",
+                role,
+            )
+        )
+        rj, re_ = ROLE_JA.get(role.value, role.value), ROLE_EN.get(role.value, role.value)
+        st += _fact(
+            "title",
+            "役職は「{v}」が最多（" + rj + "のうち{p:.0%}）",
+            "Most common title: {v} ({p:.0%} of " + re_ + "s)",
+            _mode(contacts, "contacts", "title", {"role": role.value}),
+        )
+        st += _fact(
+            "department",
+            "所属は{v}が最多（{p:.0%}）",
+            "Most common department: {v} ({p:.0%})",
+            _mode(contacts, "contacts", "department", {"role": role.value}),
+        )
+    if "age" in contacts.columns and contacts["age"].notna().any():
+        ages = pd.to_numeric(contacts["age"], errors="coerce").dropna()
+        band_col = ages.map(lambda a: _band(a, _AGE_BANDS))
+        frame = pd.DataFrame({"age_band": band_col})
+        st += _fact(
+            "age_band",
+            "年齢層は{v}が最多（{p:.0%}）",
+            "Most common age band: {v} ({p:.0%})",
+            _mode(frame, "contacts", "age_band"),
+        )
+    else:
+        notes_ja.append("年齢層: データなし（contacts に age 列がありません） / age band: no data")
+    # Company profile.
+    st += _fact(
+        "industry",
+        "業種は{v}（{p:.0%}）",
+        "Industry: {v} ({p:.0%})",
+        _mode(acc, "accounts", "industry"),
+    )
+    emp = pd.to_numeric(acc["employees"], errors="coerce").dropna()
+    if len(emp):
+        med = int(emp.median())
+        ev = Evidence("statistic", "accounts", "employees", med, len(emp), len(emp), agg="median")
+        band = _band(med, _SIZE_BANDS)
+        st.append(
+            Statement(
+                "size",
+                f"従業員規模は中央値{med:,}名（{band}）",
+                f"Median size {med:,} employees",
+                ev,
+            )
+        )
+    st += _fact(
+        "region",
+        "所在地は{v}が最多（{p:.0%}）",
+        "Most are in {v} ({p:.0%})",
+        _mode(acc, "accounts", "prefecture"),
+    )
+    deals = own.get("deals", pd.DataFrame())
+    closed = deals[deals["outcome"].isin(["won", "lost"])] if len(deals) else deals
+    if len(closed):
+        won = int((closed["outcome"] == "won").sum())
+        lo, hi = wilson(won, len(closed))
+        ev = Evidence(
+            "statistic",
+            "deals",
+            "outcome",
+            "won",
+            won,
+            len(closed),
+            where={"outcome": ["won", "lost"]},
+        )
+        st.append(
+            Statement(
+                "win_rate",
+                f"受注率 {won}/{len(closed)}件（{ev.share:.0%}、"
+                f"95%区間 {float(lo):.0%}〜{float(hi):.0%}）",
+                f"Win rate {won}/{len(closed)} ({ev.share:.0%}, "
+                f"95% CI {float(lo):.0%}–{float(hi):.0%})",
+                ev,
+            )
+        )
+    # Goals and pains from interview/meeting notes, tickets and comments.
+    docs = _documents(tables)
+    used_quotes: set[str] = set()
+    voice = docs[docs["kind"].isin(["interview", "meeting", "other", "tickets", "surveys"])]
+    if len(voice) and voice["account_id"].isin(ids).any():
+        inside = voice["account_id"].isin(ids)
+        top, tokens = _text_themes(voice, inside, top_n=12, min_docs=min_docs)
+        seg_docs = voice[inside.to_numpy()]
+        seg_tokens = [t for t, m in zip(tokens, inside, strict=True) if m]
+        goals = pains = 0
+        for term in top["term"]:
+            ev, quote = _texts_evidence(seg_docs, seg_tokens, term, "texts")
+            if quote is None or quote[1] in used_quotes:
+                continue
+            used_quotes.add(quote[1])
+            if _GOAL.search(quote[1]) and goals < 3:
+                goals += 1
+                st.append(
+                    Statement(
+                        "goal",
+                        f"「{term}」に取り組みたい: {quote[1]}",
+                        f"Wants progress on '{term}': {quote[1]}",
+                        ev,
+                    )
+                )
+            elif not _GOAL.search(quote[1]) and pains < 3:
+                pains += 1
+                st.append(
+                    Statement(
+                        "pain",
+                        f"「{term}」が課題: {quote[1]}",
+                        f"Struggles with '{term}': {quote[1]}",
+                        ev,
+                    )
+                )
+            if len([s for s in st if s.field == "quote"]) < 3:
+                qev = Evidence("texts", "texts", "text", term, 1, 1, ids=(quote[0],))
+                st.append(Statement("quote", quote[1], quote[1], qev))
+    # Triggers and objections from win/loss notes and structured loss reasons.
+    wl = docs[(docs["kind"] == "win_loss") & docs["account_id"].isin(ids)]
+    if len(wl) and len(closed):
+        outcome = wl["deal_id"].map(closed.set_index("deal_id")["outcome"])
+        wl = wl.assign(outcome=outcome.to_numpy())
+        wl = wl[wl["outcome"].isin(["won", "lost"])]
+        if wl["outcome"].nunique() == 2:
+            # Competitor names (and their pieces) are who, not why.
+            names = (
+                set(closed["competitor"].dropna().astype(str)) if "competitor" in closed else set()
+            )
+            tokens = [
+                [t for t in doc if not any(t in n for n in names)]
+                for doc in batch_keywords(wl["text"].tolist())
+            ]
+            table = ctfidf(tokens, wl["outcome"].tolist(), top_n=6, min_docs=min_docs)
+            for outcome_name, fname in (("won", "trigger"), ("lost", "objection")):
+                sub_mask = (wl["outcome"] == outcome_name).to_numpy()
+                sub = wl[sub_mask]
+                sub_tokens = [t for t, m in zip(tokens, sub_mask, strict=True) if m]
+                count = 0
+                for term in table[table["group"] == outcome_name]["term"]:
+                    if term in {"受注", "失注", "見送り"}:
+                        continue
+                    ev, quote = _texts_evidence(sub, sub_tokens, term, "notes")
+                    if quote is None or quote[1] in used_quotes:
+                        continue
+                    used_quotes.add(quote[1])
+                    if fname == "trigger":
+                        st.append(
+                            Statement(
+                                fname,
+                                f"決め手になりやすい「{term}」: {quote[1]}",
+                                f"Often decisive: '{term}': {quote[1]}",
+                                ev,
+                            )
+                        )
+                    else:
+                        st.append(
+                            Statement(
+                                fname,
+                                f"懸念「{term}」: {quote[1]}",
+                                f"Objection '{term}': {quote[1]}",
+                                ev,
+                            )
+                        )
+                    count += 1
+                    if count >= 2:
+                        break
+    lost = closed[closed["outcome"] == "lost"] if len(closed) else closed
+    reasons = _mode(lost, "deals", "loss_reason", {"outcome": "lost"}) if len(lost) else None
+    if reasons is not None:
+        st.append(
+            Statement(
+                "objection",
+                f"失注理由は「{reasons.value}」が最多"
+                f"（{reasons.count}/{reasons.n}件、{reasons.share:.0%}）",
+                f"Top loss reason: {reasons.value}"
+                f" ({reasons.count}/{reasons.n}, {reasons.share:.0%})",
+                reasons,
+            )
+        )
+    # Channels: where this segment's converted leads came from.
+    leads = own.get("leads", pd.DataFrame())
+    if len(leads):
+        conv = leads[leads["status"] == "converted"]
+        where = {"status": "converted"} if len(conv) else {}
+        st += _fact(
+            "channel",
+            "商談化したリードの流入経路は{v}が最多（{p:.0%}）",
+            "Converted leads came most often via {v} ({p:.0%})",
+            _mode(leads, "leads", "channel", where),
+        )
+    name_ja, name_en = persona_name(key)
+    return PersonaCard(
+        key,
+        name_ja,
+        name_en,
+        avatar_svg(key),
+        segment,
+        len(acc),
+        st,
+        story(name_ja, name_en, st),
+        notes_ja,
+    )
+
+
+def _documents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    from rashinban.text._sources import documents
+
+    docs = documents(tables)
+    notes = tables.get("notes")
+    if notes is not None and "deal_id" in notes.columns:
+        deal = notes.set_index(notes["note_id"].astype(str))["deal_id"]
+        docs["deal_id"] = docs["doc_id"].map(deal)
+    else:
+        docs["deal_id"] = None
+    return docs[docs["source"] != "deals"].reset_index(drop=True)

@@ -1,0 +1,292 @@
+"""Workshop kit: a best-customer worksheet filled from data, and quick win-story capture.
+
+The worksheet follows the four headings of a best-customer interview sheet —
+事業・組織の状況 (business and organisation), 担当者の人物像 (the person),
+購買決定の要因 (why they bought) and 関係性の質 (quality of the relationship) —
+and adds what the chosen customers have in common. Every line names the rows or
+notes it comes from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from rashinban._errors import InvalidValueError, UnknownIdError
+from rashinban.text._tokenize import sentences
+from rashinban.workspace import Workspace
+
+HEADINGS: dict[str, tuple[str, str]] = {
+    "business": ("事業・組織の状況", "Business and organisation"),
+    "person": ("担当者の人物像", "The people"),
+    "decision": ("購買決定の要因", "Why they bought"),
+    "relationship": ("関係性の質", "Quality of the relationship"),
+}
+_DECISIVE = re.compile(r"決め手|評価|選ばれ|勝った|上回|即決|効いた")
+
+
+def _line(text_ja: str, text_en: str, ids: Sequence[str]) -> dict[str, Any]:
+    return {"text": text_ja, "text_en": text_en, "evidence": [str(i) for i in ids]}
+
+
+def _rows(tables: dict[str, pd.DataFrame], name: str, account_id: str) -> pd.DataFrame:
+    frame = tables.get(name)
+    if frame is None or frame.empty:
+        return pd.DataFrame()
+    return frame[frame["account_id"].astype(str) == account_id]
+
+
+def _sheet(tables: dict[str, pd.DataFrame], aid: str) -> dict[str, list[dict[str, Any]]]:
+    acc = _rows(tables, "accounts", aid).iloc[0]
+    out: dict[str, list[dict[str, Any]]] = {k: [] for k in HEADINGS}
+    b = out["business"]
+    b.append(
+        _line(
+            f"{acc['name']}（{acc['industry']}、従業員{int(acc['employees']):,}名、"
+            f"{acc['prefecture']}）",
+            f"{acc['name']} ({acc['industry']}, {int(acc['employees']):,} employees, "
+            f"{acc['prefecture']})",
+            [aid],
+        )
+    )
+    subs = _rows(tables, "subscriptions", aid)
+    if len(subs):
+        live = subs[subs["ended_at"].isna()]
+        prods = ", ".join(sorted(live["product_id"].astype(str).unique())) or "―"
+        b.append(
+            _line(
+                f"契約中の製品: {prods}（月額合計 {live['mrr'].sum():,.0f}円）",
+                f"Active products: {prods} (MRR {live['mrr'].sum():,.0f})",
+                live["subscription_id"],
+            )
+        )
+    p = out["person"]
+    for c in _rows(tables, "contacts", aid).itertuples():
+        p.append(
+            _line(
+                f"{c.name}: {c.department} {c.title}（{c.role}）",
+                f"{c.name}: {c.title}, {c.department} ({c.role})",
+                [c.contact_id],
+            )
+        )
+    d = out["decision"]
+    deals = _rows(tables, "deals", aid)
+    won = deals[deals["outcome"] == "won"] if len(deals) else deals
+    for x in won.itertuples():
+        days = (pd.Timestamp(x.closed_at) - pd.Timestamp(x.created_at)).days
+        comp = x.competitor if isinstance(x.competitor, str) else "なし"
+        d.append(
+            _line(
+                f"受注 {x.deal_id}: {x.product_id}、{x.amount:,.0f}円、{days}日で成約、競合 {comp}",
+                f"Won {x.deal_id}: {x.product_id}, {x.amount:,.0f}, closed in {days} days, "
+                f"competitor {comp}",
+                [x.deal_id],
+            )
+        )
+    notes = _rows(tables, "notes", aid)
+    if len(notes):
+        wl = (
+            notes[(notes["kind"] == "win_loss") & notes["deal_id"].isin(won["deal_id"])]
+            if len(won)
+            else notes[:0]
+        )
+        for n in wl.itertuples():
+            for s in sentences(n.text):
+                if _DECISIVE.search(s):
+                    d.append(_line(s, s, [n.note_id]))
+    leads = _rows(tables, "leads", aid)
+    if len(leads):
+        first = leads.sort_values("created_at").iloc[0]
+        d.append(
+            _line(
+                f"最初の接点: {first['channel']}（{first['lead_id']}）",
+                f"First touch: {first['channel']}",
+                [first["lead_id"]],
+            )
+        )
+    r = out["relationship"]
+    surveys = _rows(tables, "surveys", aid)
+    if len(surveys):
+        last = surveys.sort_values("answered_at").iloc[-1]
+        r.append(
+            _line(
+                f"NPS 平均 {surveys['nps'].mean():.1f}（{len(surveys)}件）、"
+                f"最新 {int(last['nps'])}",
+                f"NPS mean {surveys['nps'].mean():.1f} ({len(surveys)} answers), "
+                f"latest {int(last['nps'])}",
+                surveys["response_id"],
+            )
+        )
+        if isinstance(last["comment"], str):
+            r.append(
+                _line(
+                    f"最新のコメント: {last['comment']}",
+                    f"Latest comment: {last['comment']}",
+                    [last["response_id"]],
+                )
+            )
+    tickets = _rows(tables, "tickets", aid)
+    if len(tickets):
+        sat = tickets["satisfaction"].mean()
+        r.append(
+            _line(
+                f"問い合わせ {len(tickets)}件、満足度平均 {sat:.1f}",
+                f"{len(tickets)} tickets, mean satisfaction {sat:.1f}",
+                tickets["ticket_id"],
+            )
+        )
+    if len(notes):
+        meetings = notes[notes["kind"] == "meeting"]
+        if len(meetings):
+            r.append(
+                _line(
+                    f"定例・面談の記録 {len(meetings)}件",
+                    f"{len(meetings)} meeting notes",
+                    meetings["note_id"],
+                )
+            )
+    return out
+
+
+def workshop(tables: dict[str, pd.DataFrame], best_account_ids: Sequence[str]) -> dict[str, Any]:
+    """A worksheet for the best ``N`` customers, filled from data and notes.
+
+    Parameters
+    ----------
+    tables
+        Canonical tables as of the workshop's date (see :func:`rashinban.text.voice_tables`);
+        ``subscriptions`` is used when present.
+    best_account_ids
+        The customers the team picked (3 is the classic start).
+
+    Returns
+    -------
+    dict
+        ``{"headings": {key: [ja, en]}, "accounts": [{"account_id", "sheet": {key: [line]}}],
+        "common": [line]}``; every line is ``{"text", "text_en", "evidence": [ids]}``.
+
+    Examples
+    --------
+    >>> sheet = workshop(tables, ["A000012", "A000034", "A000056"])  # doctest: +SKIP
+    >>> sheet["accounts"][0]["sheet"]["decision"][0]["text"]  # doctest: +SKIP
+    '受注 D0000101: P01、1,200,000円、35日で成約、競合 なし'
+    """
+    ids = [str(a) for a in best_account_ids]
+    if not ids:
+        raise InvalidValueError(
+            "workshop needs at least one account id", fix="pass 3 best customers"
+        )
+    known = set(tables["accounts"]["account_id"].astype(str))
+    missing = [a for a in ids if a not in known]
+    if missing:
+        raise UnknownIdError(
+            f"unknown account id(s): {', '.join(missing)}",
+            fix="use account_id values from the accounts table",
+        )
+    acc = tables["accounts"].set_index(tables["accounts"]["account_id"].astype(str)).loc[ids]
+    common = []
+    # What the chosen customers share (seed: 共通点を言語化する).
+    size = pd.cut(
+        acc["employees"],
+        [0, 29, 99, 299, 999, 10**9],
+        labels=["〜29名", "30〜99名", "100〜299名", "300〜999名", "1,000名〜"],
+    )
+    for label_ja, label_en, values in (
+        ("業種", "industry", acc["industry"]),
+        ("従業員規模", "size", size.astype(str)),
+        ("所在地", "prefecture", acc["prefecture"]),
+    ):
+        for value, n in Counter(values.astype(str)).most_common():
+            if n >= 2:
+                who = list(values[values.astype(str) == value].index)
+                common.append(
+                    _line(
+                        f"{label_ja}が{value}（{n}/{len(ids)}社）",
+                        f"{n}/{len(ids)} share {label_en} {value}",
+                        who,
+                    )
+                )
+    contacts = tables["contacts"][tables["contacts"]["account_id"].astype(str).isin(ids)]
+    for role, n in Counter(contacts.drop_duplicates(["account_id", "role"])["role"]).most_common():
+        if n >= 2:
+            common.append(
+                _line(
+                    f"{n}/{len(ids)}社に役割「{role}」の担当者がいる",
+                    f"{n}/{len(ids)} have a {role} contact",
+                    contacts[contacts["role"] == role]["contact_id"],
+                )
+            )
+    return {
+        "headings": {k: list(v) for k, v in HEADINGS.items()},
+        "accounts": [
+            {"account_id": a, "name": str(acc.loc[a, "name"]), "sheet": _sheet(tables, a)}
+            for a in ids
+        ],
+        "common": common,
+    }
+
+
+def record_win_story(
+    ws: Workspace,
+    account_id: str,
+    text: str,
+    *,
+    author: str,
+    written_at: dt.date,
+    deal_id: str | None = None,
+) -> str:
+    """Append a win story as a ``win_loss`` note in one transaction; return its note id.
+
+    The new id continues the workspace's ``N`` + digits numbering (``N0004385``
+    after ``N0004384``), or starts at ``N0000001``.
+
+    Examples
+    --------
+    >>> record_win_story(ws, "A000012", "紹介で受注。決め手は導入支援。",  # doctest: +SKIP
+    ...                  author="佐藤", written_at=dt.date(2025, 12, 1))
+    'N0004385'
+    """
+    if not text or not text.strip():
+        raise InvalidValueError(
+            "the win story is empty", fix="write what happened and why they chose us"
+        )
+    with ws.connect() as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            found = con.execute(
+                "SELECT count(*) FROM accounts WHERE account_id = ?", [account_id]
+            ).fetchone()
+            if not found or not found[0]:
+                raise UnknownIdError(
+                    f"unknown account id {account_id!r}",
+                    fix="use an account_id from the accounts table",
+                )
+            if deal_id is not None:
+                d = con.execute(
+                    "SELECT count(*) FROM deals WHERE deal_id = ? AND account_id = ?",
+                    [deal_id, account_id],
+                ).fetchone()
+                if not d or not d[0]:
+                    raise UnknownIdError(
+                        f"deal {deal_id!r} is not a deal of {account_id}", fix="check the deal id"
+                    )
+            row = con.execute(
+                "SELECT max(CAST(substr(note_id, 2) AS BIGINT)) FROM notes "
+                "WHERE regexp_full_match(note_id, 'N[0-9]+')"
+            ).fetchone()
+            note_id = f"N{(row[0] if row and row[0] is not None else 0) + 1:07d}"
+            con.execute(
+                "INSERT INTO notes (note_id, account_id, deal_id, written_at, kind, author, text) "
+                "VALUES (?, ?, ?, ?, 'win_loss', ?, ?)",
+                [note_id, account_id, deal_id, written_at, author, text.strip()],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return note_id

@@ -1,0 +1,183 @@
+"""Read views of the targeting results, shaped as the public JSON contract.
+
+``segments``: ``{"segments": [{name, definition, size, attractiveness, …}]}``;
+``icp``: ``{"rules": [{conditions, support, lift, description, …}]}``;
+``score``: ``{"records": [{id, kind, score, reasons, …}]}``; and the live
+``lookalike`` view for a few account ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from rashinban._errors import UserError
+from rashinban.pipeline._analyze import latest_results, load_result_table, resolve_as_of
+from rashinban.workspace import Workspace
+
+__all__ = ["icp_view", "lookalike_view", "score_view", "segments_view"]
+
+
+def _need(ws: Workspace, analysis: str, key: str) -> pd.DataFrame:
+    frame = load_result_table(ws, analysis, key)
+    if frame is None:
+        raise UserError(
+            f"no stored '{analysis}' results in this workspace",
+            fix="run 'rashinban analyze' first",
+        )
+    return frame
+
+
+def _num(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def segments_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
+    """Segments with attractiveness (most attractive first), weights and adjacent flags."""
+    frame = _need(ws, "segments", "attractiveness")
+    summary = latest_results(ws).get("segments", {}).get("summary", {})
+    adjacent = load_result_table(ws, "segments", "adjacent")
+    flagged = set() if adjacent is None else set(adjacent.loc[adjacent["flagged"], "name"])
+    en = lang == "en"
+    rows = []
+    for r in frame.itertuples():
+        rows.append(
+            {
+                "name": r.name,
+                "definition": r.definition_en if en else r.definition,
+                "size": int(r.accounts),
+                "attractiveness": round(float(r.attractiveness), 4),
+                "kind": r.kind,
+                "customers": int(r.customers),
+                "win_rate": _num(round(float(r.win_rate), 4)),
+                "win_rate_interval": [
+                    _num(round(float(r.win_rate_low), 4)),
+                    _num(round(float(r.win_rate_high), 4)),
+                ],
+                "clv": _num(float(r.clv)),
+                "churn_rate": _num(round(float(r.churn_rate), 4)),
+                "ltv_cac": _num(float(r.ltv_cac)),
+                "conditions": json.loads(r.conditions),
+            }
+        )
+    adj_rows = []
+    if adjacent is not None:
+        for r in adjacent[adjacent["flagged"]].itertuples():
+            adj_rows.append(
+                {
+                    "name": r.name,
+                    "definition": r.definition_en if en else r.definition,
+                    "evidence": r.evidence_en if en else r.evidence_ja,
+                    "conditions": json.loads(r.conditions),
+                }
+            )
+    return {
+        "segments": rows,
+        "weights": summary.get("weights", {}),
+        "adjacent": adj_rows,
+        "adjacent_flagged": sorted(flagged),
+    }
+
+
+def icp_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
+    """ICP rules best first, with the outcome they were discovered for."""
+    frame = _need(ws, "icp", "rules")
+    summary = latest_results(ws).get("icp", {}).get("summary", {})
+    en = lang == "en"
+    rules = []
+    for r in frame.itertuples():
+        rules.append(
+            {
+                "conditions": json.loads(r.conditions),
+                "support": int(r.support),
+                "lift": round(float(r.lift), 4),
+                "description": r.description_en if en else r.description_ja,
+                "coverage": round(float(r.coverage), 4),
+                "rate": round(float(r.rate), 4),
+                "rate_interval": [round(float(r.rate_low), 4), round(float(r.rate_high), 4)],
+                "win_rate": _num(float(r.win_rate)),
+                "clv": _num(float(r.clv)),
+                "churn_rate": _num(float(r.churn_rate)),
+            }
+        )
+    outcome = summary.get("outcome_en" if en else "outcome_ja", summary.get("outcome", ""))
+    return {"rules": rules, "outcome": outcome, "base_rate": summary.get("base_rate")}
+
+
+def score_view(
+    ws: Workspace, *, kind: str | None = None, top: int | None = None, lang: str = "ja"
+) -> dict[str, Any]:
+    """Scored records (highest first), optionally one kind and the top N."""
+    frame = _need(ws, "score", "records")
+    if kind:
+        if kind not in ("lead", "account", "deal"):
+            raise UserError(f"--kind {kind!r} is unknown", fix="use lead, account or deal")
+        frame = frame[frame["kind"] == kind]
+    frame = frame.sort_values("score", ascending=False, kind="stable")
+    if top:
+        frame = frame.head(top)
+    col = "reasons_en" if lang == "en" else "reasons"
+    records = [
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "score": round(float(r.score), 4),
+            "reasons": json.loads(getattr(r, col)),
+            "model_id": r.model_id,
+        }
+        for r in frame.itertuples()
+    ]
+    summary = latest_results(ws).get("score", {}).get("summary", {})
+    return {"records": records, "validation": summary.get("metrics", [])}
+
+
+def lookalike_view(
+    ws: Workspace,
+    account_ids: Sequence[str],
+    *,
+    as_of: dt.date | None = None,
+    top: int = 20,
+    lang: str = "ja",
+) -> dict[str, Any]:
+    """What the given accounts share, and the closest prospects (computed live)."""
+    from rashinban.engine import account_facts
+    from rashinban.icp import best_n_commonality, lookalikes
+
+    backend = ws.backend(read_only=True)
+    day = resolve_as_of(ws, as_of, backend)
+    facts = account_facts(backend, day).execute()
+    common = best_n_commonality(facts, account_ids)
+    look = lookalikes(facts, account_ids, top=top)
+    en = lang == "en"
+    return {
+        "as_of": day.isoformat(),
+        "accounts": list(account_ids),
+        "shared": [
+            {
+                "feature": r.feature,
+                "value": r.value,
+                "count": int(r.count),
+                "share_customers": round(float(r.share_customers), 4),
+                "lift": round(float(r.lift), 3),
+                "sentence": r.sentence_en if en else r.sentence_ja,
+            }
+            for r in common.itertuples()
+        ],
+        "lookalikes": [
+            {
+                "account_id": r.account_id,
+                "similarity": round(float(r.similarity), 4),
+                "reasons": list(r.reasons_en if en else r.reasons),
+            }
+            for r in look.itertuples()
+        ],
+    }

@@ -1,0 +1,143 @@
+"""Report sections of who to target: segment bubbles, ICP rules, score lift, competitors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rashinban.report import _charts as charts
+from rashinban.report._i18n import LABELS, t
+from rashinban.report._sections import ReportContext, Section, table_html
+
+__all__ = ["TARGETING_SECTIONS"]
+
+LABELS.update(
+    {
+        "segments": ("セグメント魅力度", "Segment attractiveness"),
+        "seg_bubbles": (
+            "セグメント: 円の大きさ=取引先数、縦=受注率(縮小推定)、横=顧客価値",
+            "Segments: size = accounts, y = win rate (shrunk), x = value per customer",
+        ),
+        "win_rate": ("受注率", "win rate"),
+        "clv": ("顧客価値", "value per customer"),
+        "weights": ("魅力度の重み", "Attractiveness weights"),
+        "adjacent": ("隣接機会(絞りすぎの防止)", "Adjacent opportunities (too narrow a target)"),
+        "icp": ("理想顧客像(ICP)ルール", "ICP rules"),
+        "outcome": ("成果指標", "Outcome"),
+        "score": ("適合スコア", "Fit scores"),
+        "score_lift": (
+            "時系列分割での十分位リフト(1=スコア上位10%)",
+            "Decile lift on the time split (1 = top 10% of scores)",
+        ),
+        "competitors": ("競合別の受注率", "Win rate against each competitor"),
+    }
+)
+
+
+def _segments(ctx: ReportContext) -> str | None:
+    frame = ctx.load("segments", "attractiveness")
+    if frame is None:
+        return None
+    lang = ctx.lang
+    show = frame[frame["kind"].isin(["grid", "icp"])].head(25)
+    chart = charts.bubbles(
+        list(show["clv"].fillna(0) / 1e4),
+        list(show["win_rate"]),
+        list(show["accounts"]),
+        list(show["name"]),
+        title=t("seg_bubbles", lang),
+        xlabel=t("clv", lang) + (" (万円)" if lang != "en" else " (10k JPY)"),
+        ylabel=t("win_rate", lang),
+    )
+    summary = ctx.runs.get("segments", {}).get("summary", {})
+    weights = ", ".join(f"{k}={v}" for k, v in summary.get("weights", {}).items())
+    cols = [
+        "name",
+        "kind",
+        "definition_en" if lang == "en" else "definition",
+        "accounts",
+        "customers",
+        "win_rate",
+        "win_rate_low",
+        "win_rate_high",
+        "clv",
+        "churn_rate",
+        "ltv_cac",
+        "attractiveness",
+    ]
+    parts = [
+        chart,
+        f"<p class='note'>{t('weights', lang)}: {weights}</p>",
+        table_html(frame[cols].head(30)),
+    ]
+    adjacent = ctx.load("segments", "adjacent")
+    if adjacent is not None and adjacent["flagged"].any():
+        ev = "evidence_en" if lang == "en" else "evidence_ja"
+        parts += [
+            "<h3>",
+            t("adjacent", lang),
+            "</h3>",
+            table_html(adjacent.loc[adjacent["flagged"], ["name", ev]]),
+        ]
+    return "".join(parts)
+
+
+def _icp(ctx: ReportContext) -> str | None:
+    frame = ctx.load("icp", "rules")
+    if frame is None:
+        return None
+    lang = ctx.lang
+    summary = ctx.runs.get("icp", {}).get("summary", {})
+    outcome = summary.get("outcome_en" if lang == "en" else "outcome_ja", "")
+    desc = "description_en" if lang == "en" else "description_ja"
+    cols = [
+        desc,
+        "support",
+        "coverage",
+        "rate",
+        "rate_low",
+        "rate_high",
+        "lift",
+        "win_rate",
+        "clv",
+        "churn_rate",
+    ]
+    return f"<p>{t('outcome', lang)}: {outcome}</p>" + table_html(frame[cols])
+
+
+def _score(ctx: ReportContext) -> str | None:
+    lift = ctx.load("score", "lift")
+    metrics = ctx.load("score", "validation")
+    if lift is None or metrics is None:
+        return None
+    lang = ctx.lang
+    series: dict[str, Sequence[float]] = {
+        str(m): [float(v) for v in g.sort_values("decile")["lift"]]
+        for m, g in lift.groupby("model")
+    }
+    chart = charts.lines(list(range(1, 11)), series, title=t("score_lift", lang), ylabel="lift")
+    return chart + table_html(metrics)
+
+
+def _competitors(ctx: ReportContext) -> str | None:
+    frame = ctx.load("segments", "competitors")
+    if frame is None:
+        return None
+    cols = [
+        "segment",
+        "competitor",
+        "deals",
+        "won",
+        "win_rate",
+        "win_rate_low",
+        "win_rate_high",
+        "main_loss_reason",
+    ]
+    return table_html(frame[cols])
+
+
+TARGETING_SECTIONS: list[Section] = [
+    Section("segments", "segments", _segments),
+    Section("icp", "icp", _icp),
+    Section("score", "score", _score),
+    Section("competitors", "competitors", _competitors),
+]

@@ -1,0 +1,129 @@
+"""Report sections for the voice of the customer: themes, win/loss reasons, persona cards."""
+
+from __future__ import annotations
+
+import html
+import json
+
+from rashinban.report._i18n import LABELS, t
+from rashinban.report._sections import ReportContext, table_html
+
+LABELS.update(
+    {
+        "voice_themes": (
+            "顧客の声: セグメント別テーマ",
+            "Voice of the customer: themes by segment",
+        ),
+        "voice_winloss": ("受注・失注の理由", "Why deals are won and lost"),
+        "voice_personas": ("ペルソナ", "Personas"),
+        "segment": ("セグメント", "segment"),
+        "theme": ("テーマ", "theme"),
+        "doc_share": ("言及率", "mentioned in"),
+        "quote": ("顧客の声（原文）", "quote (verbatim)"),
+        "source_id": ("出典ID", "source id"),
+        "reason": ("理由", "reason"),
+        "share": ("割合", "share"),
+        "interval": ("95%区間", "95% interval"),
+        "win_rate": ("受注率", "win rate"),
+        "group": ("区分", "group"),
+        "sentiment_acc": ("感情判定の正解率", "Sentiment accuracy"),
+        "themes_method": (
+            "c-TF-IDF（Grootendorst, 2022）: そのセグメントが他より多く語る名詞句。",
+            "c-TF-IDF (Grootendorst, 2022): noun phrases a segment says more than others.",
+        ),
+    }
+)
+
+
+def _pct(v: float) -> str:
+    return f"{v:.0%}"
+
+
+def render_themes(ctx: ReportContext) -> str | None:
+    table = ctx.load("themes", "themes")
+    if table is None or table.empty:
+        return None
+    lang = ctx.lang
+    quotes = ctx.load("themes", "quotes")
+    top = table[table["rank"] <= 5].copy()
+    wide = top.groupby("group", sort=False).agg(
+        terms=("term", lambda s: "、".join(s)), docs=("group_docs", "first")
+    )
+    wide = wide.sort_values("docs", ascending=False).reset_index()
+    wide.columns = [t("segment", lang), t("theme", lang), t("rows", lang)]
+    parts = [f'<p class="note">{html.escape(t("themes_method", lang))}</p>', table_html(wide)]
+    if quotes is not None and len(quotes):
+        q = quotes[["group", "term", "quote", "id"]].copy()
+        q.columns = [t(k, lang) for k in ("segment", "theme", "quote", "source_id")]
+        parts.append(table_html(q, max_rows=60))
+    sentiment = ctx.runs.get("sentiment", {}).get("summary") or {}
+    if "accuracy" in sentiment:
+        acc, base = sentiment["accuracy"], sentiment["baseline_accuracy"]
+        text = (
+            f"NPS comments → accuracy {acc:.1%} vs majority class {base:.1%} (held out after "
+            f"{sentiment.get('cut')})"
+            if lang == "en"
+            else f"NPSコメントから学習: 正解率 {acc:.1%}（多数派基準 {base:.1%}、"
+            f"{sentiment.get('cut')} 以降で検証）"
+        )
+        parts.append(f"<h3>{t('sentiment_acc', lang)}</h3><p>{html.escape(text)}</p>")
+    return "".join(parts)
+
+
+def render_winloss(ctx: ReportContext) -> str | None:
+    reasons = ctx.load("winloss", "loss_reasons")
+    if reasons is None or reasons.empty:
+        return None
+    lang = ctx.lang
+    parts = []
+    rates = ctx.load("winloss", "win_rates")
+    if rates is not None and len(rates):
+        # An HTML bar, not a matplotlib chart: group names are Japanese and the
+        # report must not depend on a CJK font being installed.
+        rows = "".join(
+            f"<tr><td>{html.escape(str(g))}</td><td>{w}/{n}</td>"
+            f'<td><span style="display:inline-block;background:#2563eb;height:10px;'
+            f'width:{200 * r:.0f}px"></span> {_pct(r)} ({_pct(lo)}–{_pct(hi)})</td></tr>'
+            for g, w, n, r, lo, hi in zip(
+                rates["group"],
+                rates["won"],
+                rates["closed"],
+                rates["shrunk_win_rate"],
+                rates["win_low"],
+                rates["win_high"],
+                strict=True,
+            )
+        )
+        parts.append(f"<h3>{t('win_rate', lang)}</h3><table><tbody>{rows}</tbody></table>")
+    top = reasons[reasons["rank"] <= 2].copy()
+    top["interval"] = [
+        f"{_pct(lo)}–{_pct(hi)}" for lo, hi in zip(top["share_low"], top["share_high"], strict=True)
+    ]
+    top["share"] = top["share"].map(_pct)
+    top = top[["group", "reason", "lost", "lost_in_group", "share", "interval"]]
+    top.columns = [t(k, lang) for k in ("group", "reason", "rows", "rows", "share", "interval")]
+    parts.append(table_html(top))
+    seg = ctx.load("winloss", "segment_loss_reasons")
+    if seg is not None and len(seg):
+        s1 = seg[seg["rank"] == 1][["group", "reason", "lost", "lost_in_group", "shrunk_share"]]
+        s1 = s1.assign(shrunk_share=s1["shrunk_share"].map(_pct))
+        s1.columns = [t(k, lang) for k in ("segment", "reason", "rows", "rows", "share")]
+        parts.append(table_html(s1))
+    notes = ctx.load("winloss", "note_reasons")
+    if notes is not None and len(notes):
+        n = notes[notes["rank"] <= 2][["group", "outcome", "term", "quote", "quote_note_id"]]
+        n.columns = [t(k, lang) for k in ("group", "reason", "theme", "quote", "source_id")]
+        parts.append(table_html(n, max_rows=40))
+    return "".join(parts)
+
+
+def render_personas(ctx: ReportContext) -> str | None:
+    frame = ctx.load("personas", "cards")
+    if frame is None or frame.empty:
+        return None
+    from rashinban.personas import CARD_CSS, card_from_dict, card_html
+
+    cards = "".join(
+        card_html(card_from_dict(json.loads(raw)), lang=ctx.lang) for raw in frame["card_json"]
+    )
+    return f"<style>{CARD_CSS}</style>{cards}"

@@ -1,0 +1,125 @@
+"""Workspace-level voice-of-the-customer analyses: read as of a date, mine, return tables.
+
+These are what ``rashinban analyze`` (analyses ``themes``, ``sentiment``,
+``winloss``) and the ``rashinban themes`` / ``winloss`` commands call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rashinban._errors import InvalidValueError, NotEnoughDataError
+from rashinban.text._sentiment import SentimentModel, nps_label, sentiment_frame, validate_sentiment
+from rashinban.text._sources import documents, voice_tables
+from rashinban.text._themes import quotes, themes
+from rashinban.text._winloss import loss_reasons, note_reasons, reason_change, win_rates
+
+#: Text sources mined for themes (structured loss reasons are win/loss's, not themes).
+THEME_KINDS = ("interview", "meeting", "win_loss", "other", "tickets", "surveys")
+
+
+def voice_themes(
+    backend: Any,
+    as_of: dt.date,
+    *,
+    by: str = "industry",
+    top_n: int = 10,
+    tables: dict[str, pd.DataFrame] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Themes per segment (an accounts column, industry by default) and their quotes.
+
+    Returns ``(themes, quotes)``: see :func:`rashinban.text.themes` and
+    :func:`rashinban.text.quotes` (``id`` is a note, ticket or response id).
+    """
+    tables = tables if tables is not None else voice_tables(backend, as_of)
+    acc = tables["accounts"]
+    if by not in acc.columns:
+        raise InvalidValueError(
+            f"cannot group themes by {by!r}: not an accounts column",
+            fix=f"use one of {list(acc.columns)}",
+        )
+    docs = documents(tables)
+    docs = docs[docs["kind"].isin(THEME_KINDS)]
+    seg = acc.set_index(acc["account_id"].astype(str))[by].astype(str)
+    docs = docs.assign(segment=docs["account_id"].map(seg)).dropna(subset=["segment"])
+    table = themes(docs, top_n=top_n)
+    return table, quotes(docs, table, id_col="doc_id", per_group=3)
+
+
+def voice_winloss(
+    backend: Any,
+    as_of: dt.date,
+    *,
+    by: str = "competitor",
+    split_date: dt.date | None = None,
+    tables: dict[str, pd.DataFrame] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Loss reasons, win rates, note themes and the change between two periods.
+
+    ``by`` is a deals column (``competitor``) or an accounts column (``industry``).
+    ``split_date`` defaults to the midpoint of the closed deals' dates.
+    """
+    tables = tables if tables is not None else voice_tables(backend, as_of)
+    deals = tables["deals"]
+    if by not in deals.columns:
+        acc = tables["accounts"]
+        if by not in acc.columns:
+            raise InvalidValueError(
+                f"cannot group win/loss by {by!r}", fix="use a deals or accounts column"
+            )
+        deals = deals.merge(acc[["account_id", by]], on="account_id", how="left")
+    closed = pd.to_datetime(deals.loc[deals["outcome"].isin(["won", "lost"]), "closed_at"])
+    if closed.empty:
+        raise NotEnoughDataError("no closed deals as of this date", fix="choose a later --as-of")
+    split = (
+        pd.Timestamp(split_date) if split_date else closed.min() + (closed.max() - closed.min()) / 2
+    )
+    return {
+        "loss_reasons": loss_reasons(deals, by=by),
+        "win_rates": win_rates(deals, by=by),
+        "note_reasons": note_reasons(deals, tables["notes"], by=by),
+        "change": reason_change(deals, split.normalize(), by=by).assign(
+            split_date=split.normalize().date()
+        ),
+    }
+
+
+def voice_sentiment(
+    backend: Any,
+    as_of: dt.date,
+    *,
+    holdout: float = 0.3,
+    tables: dict[str, pd.DataFrame] | None = None,
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Learn sentiment from NPS comments, validate on the latest ``holdout`` share, score texts.
+
+    Returns ``(scores, metrics)``: ``scores`` has ``id, source, account_id,
+    p_positive, sentiment, reason_ja, reason_en`` for tickets and notes;
+    ``metrics`` the time-split accuracy and the majority-class baseline.
+    """
+    tables = tables if tables is not None else voice_tables(backend, as_of)
+    surveys = tables["surveys"]
+    lab = nps_label(surveys["nps"])
+    keep = lab.notna() & surveys["comment"].notna()
+    if keep.sum() < 2:
+        raise NotEnoughDataError(
+            "no promoter/detractor comments", fix="import surveys with comments"
+        )
+    when = pd.to_datetime(surveys.loc[keep, "answered_at"]).sort_values()
+    cut = when.iloc[min(len(when) - 1, int(len(when) * (1 - holdout)))]
+    metrics = validate_sentiment(surveys, cut)
+    metrics["cut"] = cut.date().isoformat()
+    model = SentimentModel().fit(
+        surveys.loc[keep, "comment"].tolist(), lab[keep].astype(int).tolist()
+    )
+    docs = documents(tables)
+    docs = docs[docs["source"].isin(["tickets", "notes"])]
+    scores = sentiment_frame(model, docs, id_col="doc_id")
+    scores.insert(1, "source", docs["source"].to_numpy())
+    scores.insert(2, "account_id", docs["account_id"].to_numpy())
+    metrics["negative_share"] = float(np.mean(scores["sentiment"] < 0)) if len(scores) else 0.0
+    return scores, metrics

@@ -1,0 +1,105 @@
+"""Workshop kit: worksheet lines point at real rows; win stories are appended atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rashinban import init_workspace
+from rashinban._errors import InvalidValueError, UnknownIdError
+from rashinban.importing import load_frames
+from rashinban.personas import HEADINGS, record_win_story, workshop
+
+
+def _best(voice: dict[str, pd.DataFrame], n: int = 3) -> list[str]:
+    won = voice["deals"][voice["deals"]["outcome"] == "won"]
+    return list(won.groupby("account_id")["amount"].sum().sort_values().index[-n:])
+
+
+def test_worksheet_has_the_four_headings_and_real_evidence(
+    voice: dict[str, pd.DataFrame],
+) -> None:
+    best = _best(voice)
+    sheet = workshop(voice, best)
+    assert [v[0] for v in sheet["headings"].values()] == [
+        "事業・組織の状況",
+        "担当者の人物像",
+        "購買決定の要因",
+        "関係性の質",
+    ]
+    known: set[str] = set()
+    for table, col in (
+        ("accounts", "account_id"),
+        ("contacts", "contact_id"),
+        ("deals", "deal_id"),
+        ("notes", "note_id"),
+        ("leads", "lead_id"),
+        ("surveys", "response_id"),
+        ("tickets", "ticket_id"),
+    ):
+        frame = voice[table]
+        frame = frame[frame["account_id"].isin(best)]
+        known |= set(frame[col].astype(str))
+    assert [a["account_id"] for a in sheet["accounts"]] == best
+    for account in sheet["accounts"]:
+        assert set(account["sheet"]) == set(HEADINGS)
+        assert account["sheet"]["business"] and account["sheet"]["decision"]
+        for lines in account["sheet"].values():
+            for line in lines:
+                assert line["text"] and line["text_en"] and line["evidence"]
+                assert set(line["evidence"]) <= known, line
+    # Quoted decision sentences are verbatim from the account's win/loss notes.
+    notes = voice["notes"].set_index("note_id")["text"]
+    for account in sheet["accounts"]:
+        for line in account["sheet"]["decision"]:
+            if line["evidence"][0].startswith("N"):
+                assert line["text"] in notes[line["evidence"][0]]
+    for line in sheet["common"]:
+        assert len(line["evidence"]) >= 2
+
+
+def test_workshop_rejects_unknown_ids(voice: dict[str, pd.DataFrame]) -> None:
+    with pytest.raises(UnknownIdError, match="NOPE"):
+        workshop(voice, ["NOPE"])
+    with pytest.raises(InvalidValueError):
+        workshop(voice, [])
+
+
+def test_record_win_story_appends_one_note(
+    demo_tables: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    small = {k: v for k, v in demo_tables.items() if k in {"accounts", "deals", "notes"}}
+    load_frames(ws, small)
+    account = str(demo_tables["accounts"]["account_id"].iloc[0])
+    before = len(demo_tables["notes"])
+    top = max(int(i[1:]) for i in demo_tables["notes"]["note_id"])
+    nid = record_win_story(
+        ws,
+        account,
+        "紹介で受注。決め手は導入支援。",
+        author="佐藤",
+        written_at=dt.date(2025, 12, 1),
+    )
+    assert nid == f"N{top + 1:07d}"
+    with ws.connect(read_only=True) as con:
+        rows = con.execute("SELECT count(*) FROM notes").fetchone()
+        row = con.execute(
+            "SELECT account_id, kind, author, text FROM notes WHERE note_id = ?", [nid]
+        ).fetchone()
+    assert rows is not None and rows[0] == before + 1
+    assert row == (account, "win_loss", "佐藤", "紹介で受注。決め手は導入支援。")
+    with pytest.raises(UnknownIdError):
+        record_win_story(ws, "NOPE", "x", author="a", written_at=dt.date(2025, 12, 1))
+    with pytest.raises(UnknownIdError):
+        record_win_story(
+            ws, account, "x", author="a", written_at=dt.date(2025, 12, 1), deal_id="NOPE"
+        )
+    with pytest.raises(InvalidValueError):
+        record_win_story(ws, account, "  ", author="a", written_at=dt.date(2025, 12, 1))
+    with ws.connect(read_only=True) as con:
+        after = con.execute("SELECT count(*) FROM notes").fetchone()
+    assert after is not None and after[0] == before + 1  # failed calls left nothing behind

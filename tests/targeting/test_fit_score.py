@@ -1,0 +1,152 @@
+"""Fit scores on a time split of the demo: beat naive Bayes and the single best rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from rashinban import NotFittedError, init_workspace
+from rashinban.icp import (
+    FitModel,
+    NaiveBayesBaseline,
+    calibration_table,
+    deal_features,
+    evaluate_scores,
+    lift_curve,
+)
+from rashinban.icp._runs import validate_fit
+from rashinban.importing import load_frames
+
+from .conftest import END
+
+CUT = dt.date(2025, 3, 31)
+
+
+@pytest.fixture(scope="module")
+def validation(demo_ws):
+    return validate_fit(demo_ws.backend(read_only=True), END, CUT)
+
+
+def test_fit_beats_both_baselines_on_the_time_split(validation) -> None:
+    metrics, _lift, cal, model, rule = validation
+    print(f"\nTime split: train on deals closed by {CUT}, test on deals created after it.")
+    print(f"Single best rule baseline: {rule}")
+    print(metrics.to_string(index=False))
+    for name, g in cal.groupby("model"):
+        table = g[["bin", "n", "predicted", "observed"]].to_string(index=False)
+        print(f"calibration ({name}):\n{table}")
+    m = metrics.set_index("model")
+    for base in ("naive_bayes", "best_rule"):
+        assert m.loc["fit", "auc"] > m.loc[base, "auc"]
+        assert m.loc["fit", "top_decile_lift"] >= m.loc[base, "top_decile_lift"]
+    assert m.loc["fit", "calibration_error"] < 0.08
+    assert not model.fallback_
+
+
+def test_metrics_match_naive_definitions() -> None:
+    rng = np.random.default_rng(1)
+    y = rng.random(500) < 0.2
+    s = y * 0.3 + rng.random(500)
+    # AUC as the share of (positive, negative) pairs ordered right (Mann–Whitney)
+    pos, neg = s[y], s[~y]
+    auc = (pos[:, None] > neg[None, :]).mean()
+    assert np.isclose(auc, roc_auc_score(y, s))
+    top = np.argsort(-s)[:50]
+    assert np.isclose(lift_curve(y, s)["lift"].iloc[0], y[top].mean() / y.mean())
+    cal = calibration_table(y, s)
+    assert cal["n"].sum() == 500
+
+
+def test_reasons_follow_the_contributions(demo_ws) -> None:
+    deals = deal_features(demo_ws.backend(read_only=True), CUT)
+    closed = deals[deals["outcome"] != "open"]
+    model = FitModel().fit(closed, closed["outcome"] == "won")
+    sample = closed.head(50)
+    contrib = model.contributions(sample)
+    reasons = model.reasons(sample)
+    for i, rs in enumerate(reasons):
+        assert rs, "every record has at least one reason"
+        j = int(np.argmax(np.abs(contrib[i])))
+        assert f"{contrib[i, j]:+.2f}" in rs[0]
+        assert rs[0].startswith("プラス" if contrib[i, j] > 0 else "マイナス")
+    en = model.reasons(sample, "en")
+    assert all(r[0].startswith(("for:", "against:")) for r in en)
+    # planted: a ガンマソフト deal has the strongest positive reason
+    gamma = sample[sample["competitor"] == "ガンマソフト"]
+    assert all("ガンマソフト" in model.reasons(gamma)[k][0] for k in range(len(gamma)))
+
+
+def test_model_id_is_a_content_hash(demo_ws) -> None:
+    deals = deal_features(demo_ws.backend(read_only=True), CUT)
+    closed = deals[deals["outcome"] != "open"]
+    y = closed["outcome"] == "won"
+    a = FitModel().fit(closed, y, window=("", "2025-03-31"))
+    b = FitModel().fit(closed, y, window=("", "2025-03-31"))
+    c = FitModel().fit(closed, y, window=("", "2025-04-30"))
+    d = FitModel(C=2.0).fit(closed, y, window=("", "2025-03-31"))
+    e = FitModel().fit(closed.iloc[1:], y.iloc[1:], window=("", "2025-03-31"))
+    assert a.model_id_ == b.model_id_
+    assert len({a.model_id_, c.model_id_, d.model_id_, e.model_id_}) == 4
+    scored = a.score_records(closed.head(5), "deal_id", "deal")
+    assert (scored["model_id"] == a.model_id_).all()
+    with pytest.raises(NotFittedError):
+        FitModel().predict_proba(closed)
+
+
+def test_few_wins_fall_back_to_shrunk_segment_rates(demo_ws) -> None:
+    deals = deal_features(demo_ws.backend(read_only=True), CUT)
+    closed = deals[deals["outcome"] != "open"].reset_index(drop=True)
+    small = pd.concat(
+        [closed[closed["outcome"] == "won"].head(8), closed[closed["outcome"] == "lost"].head(60)]
+    )
+    model = FitModel().fit(small, small["outcome"] == "won")
+    assert model.fallback_
+    p = model.predict_proba(closed.head(20))
+    assert ((p > 0) & (p < 1)).all()
+    assert "受注実績が少ない" in model.reasons(closed.head(1))[0][0]
+    assert "few wins" in model.reasons(closed.head(1), "en")[0][0]
+
+
+def test_deal_features_do_not_look_ahead(demo_tables, tmp_path) -> None:
+    """Leads and contacts created after a deal do not change that deal's features."""
+    t = {k: v.copy() for k, v in demo_tables.items()}
+    late = t["leads"].copy()
+    late["lead_id"] = "X" + late["lead_id"]
+    late["created_at"] = late["created_at"] + pd.Timedelta(days=3000)
+    late["channel"] = "未来"
+    t["leads"] = pd.concat([t["leads"], late], ignore_index=True)
+    ws = init_workspace(tmp_path / "ws")
+    load_frames(ws, t)
+    ws0 = init_workspace(tmp_path / "ws0")
+    load_frames(ws0, demo_tables)
+    a = deal_features(ws0.backend(read_only=True), CUT)
+    b = deal_features(ws.backend(read_only=True), CUT)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_prospect_model_beats_naive_bayes_on_a_time_split(demo_ws) -> None:
+    """Train: prospects of 2024-01-01 → retained customers a year later; test: prospects of
+    2024-12-31 → a year later (the data end)."""
+    from rashinban.icp._runs import _PROSPECT_FEATURES, prospect_training
+
+    backend = demo_ws.backend(read_only=True)
+    train, y_train = prospect_training(backend, dt.date(2023, 12, 31), dt.date(2024, 12, 31))
+    test, y_test = prospect_training(backend, dt.date(2024, 12, 31), END)
+    model = FitModel(_PROSPECT_FEATURES).fit(train, y_train)
+    nb = NaiveBayesBaseline([f for f in _PROSPECT_FEATURES if f != "industry_size"]).fit(
+        train, y_train
+    )
+    ours = evaluate_scores(y_test, model.predict_proba(test))
+    base = evaluate_scores(y_test, nb.predict_proba(test))
+    print(
+        f"\nprospect → retained customer within a year: {len(test)} test prospects, "
+        f"{int(y_test.sum())} converted"
+    )
+    print(f"  fit:         AUC {ours['auc']:.3f}, top-decile lift {ours['top_decile_lift']:.2f}")
+    print(f"  naive Bayes: AUC {base['auc']:.3f}, top-decile lift {base['top_decile_lift']:.2f}")
+    assert ours["auc"] > 0.6
+    assert ours["auc"] > base["auc"]

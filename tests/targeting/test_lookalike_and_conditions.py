@@ -1,0 +1,79 @@
+"""Best-N commonality and lookalikes against naive counts; conditions on frames and Ibis agree."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rashinban import UnknownIdError
+from rashinban.icp import add_bands, best_n_commonality, lookalikes
+from rashinban.targeting import conditions_mask, conditions_text, conditions_to_ibis
+
+from .conftest import IDEAL
+
+
+def _best(facts: pd.DataFrame) -> list[str]:
+    m = facts["is_customer"] & conditions_mask(facts, IDEAL)
+    return facts.loc[m, "account_id"].head(3).tolist()
+
+
+def test_commonality_counts_and_rarity_match_naive(facts_before) -> None:
+    ids = _best(facts_before)
+    common = best_n_commonality(facts_before, ids)
+    banded = add_bands(facts_before.copy())
+    banded["decision_maker"] = banded["has_decision_maker"].map({True: "あり", False: "なし"})
+    best = banded[banded["account_id"].isin(ids)]
+    customers = banded[banded["is_customer"]]
+    assert not common.empty
+    for r in common.itertuples():
+        assert (best[r.feature].astype(str) == r.value).sum() == r.count >= 2
+        assert r.share_customers == pytest.approx(
+            (customers[r.feature].astype(str) == r.value).mean()
+        )
+    # the three come from the planted ideal segment, so they share its size band or industry
+    assert {"industry", "size_band"} & set(common["feature"])
+
+
+def test_lookalikes_are_prospects_with_the_shared_values(facts_before) -> None:
+    ids = _best(facts_before)
+    look = lookalikes(facts_before, ids, top=10)
+    status = facts_before.set_index("account_id")["status_asof"]
+    assert len(look) == 10
+    assert (status.loc[look["account_id"]] == "prospect").all()
+    assert look["similarity"].is_monotonic_decreasing
+    assert all(len(r) > 0 for r in look["reasons"]) and all(len(r) > 0 for r in look["reasons_en"])
+
+
+def test_unknown_ids_are_a_user_error(facts_before) -> None:
+    with pytest.raises(UnknownIdError, match="NOPE"):
+        best_n_commonality(facts_before, ["NOPE"])
+
+
+_cond = st.one_of(
+    st.builds(
+        lambda vals: {"column": "industry", "op": "in", "values": vals},
+        st.lists(
+            st.sampled_from(["製造業", "情報通信業", "建設業", "卸売業・小売業"]),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        ),
+    ),
+    st.builds(
+        lambda lo, hi: {"column": "employees", "op": "between", "low": lo, "high": hi},
+        st.one_of(st.none(), st.integers(0, 500)),
+        st.one_of(st.none(), st.integers(100, 5000)),
+    ),
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(_cond, min_size=0, max_size=2))
+def test_frame_and_ibis_conditions_select_the_same_rows(demo_ws, facts_before, conds) -> None:
+    acc = demo_ws.backend(read_only=True).table("accounts")
+    ids = set(acc.filter(conditions_to_ibis(acc, conds)).account_id.execute())
+    frame = demo_ws.backend(read_only=True).table("accounts").execute()
+    assert ids == set(frame.loc[conditions_mask(frame, conds), "account_id"])
+    assert conditions_text(conds) and conditions_text(conds, "en")

@@ -1,0 +1,86 @@
+"""Tokenising: tricky Japanese never crashes; keywords are noun phrases of the text."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rashinban.text import content_words, detect_language, keywords, normalize_for_mining, sentences
+
+TRICKY = st.sampled_from(
+    [
+        *list("㈱㈲（株）ＡＢＣａｂｃ１２３ｱｲｳｶﾞ〜～ー－‐😀👍🏻\u200d♀️\u3000 \t\n。、！？!?."),
+        "株式会社",
+        "10〜20名",
+        "①②",
+        "令和6年",
+        "ＡＰＩ連携",
+        "Excel",
+        "𠮷野家",
+        "\ufeff",
+        "\x00",
+    ]
+)
+TEXTS = st.one_of(
+    st.text(),
+    st.lists(TRICKY, max_size=40).map("".join),
+    st.lists(st.one_of(TRICKY, st.text(max_size=5)), max_size=20).map("".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_tricky_text_never_crashes_and_keywords_come_from_the_text(text: str) -> None:
+    norm = normalize_for_mining(text)
+    words = keywords(text)
+    assert all(isinstance(w, str) and w for w in words)
+    if detect_language(norm) == "ja":
+        # Every keyword is a piece of the normalised text (nothing invented).
+        assert all(w in norm for w in words)
+    content_words(text)
+    # Sentences are exact substrings of the original text.
+    assert all(s in text for s in sentences(text))
+
+
+@settings(max_examples=50, deadline=None)
+@given(TEXTS)
+def test_normalising_twice_changes_nothing(text: str) -> None:
+    once = normalize_for_mining(text)
+    assert normalize_for_mining(once) == once
+
+
+def test_very_long_text_is_tokenised_in_chunks() -> None:
+    text = "在庫の可視化を進めたい。" * 20_000  # 240,000 characters, over Sudachi's input limit
+    words = keywords(text)
+    assert words.count("在庫") == 20_000
+
+
+def test_full_and_half_width_are_one_word() -> None:
+    assert keywords("ＡＰＩ連携") == keywords("API連携")
+    assert "API" in keywords("ＡＰＩ連携")
+
+
+def test_noun_runs_become_phrases_and_parts() -> None:
+    words = keywords("経理の工数削減が最優先。")
+    assert "工数削減" in words and "工数" in words and "削減" in words
+    # Particles, verbs and stop words never become keywords.
+    assert "の" not in words and "こと" not in keywords("気にしていること。")
+
+
+def test_english_is_tokenised_with_stop_words_removed() -> None:
+    assert keywords("The API docs are great and the sandbox works") == [
+        "api",
+        "docs",
+        "great",
+        "sandbox",
+        "works",
+    ]
+
+
+def test_sentence_split_keeps_original_spelling() -> None:
+    text = "ＡＰＩの件。　Webhook が届かない！"
+    parts = sentences(text)
+    assert parts == ["ＡＰＩの件。", "Webhook が届かない！"]
+    assert unicodedata.normalize("NFKC", parts[0]) != parts[0]

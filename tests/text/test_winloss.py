@@ -1,0 +1,70 @@
+"""Win/loss: planted competitor loss reasons, shares against naive counts, quotes are real."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from rashinban.demo import PLANTED
+from rashinban.text import loss_reasons, note_reasons, reason_change, win_rates
+
+
+def test_planted_competitor_loss_reasons_rank_first(demo_tables: dict[str, pd.DataFrame]) -> None:
+    table = loss_reasons(demo_tables["deals"], by="competitor")
+    top = table[table["rank"] == 1].set_index("group")["reason"]
+    for competitor, reason in PLANTED.competitor_loss_reason.items():
+        print(competitor, "→", top[competitor])
+        assert top[competitor] == reason
+
+
+def test_loss_shares_match_naive_counts(demo_tables: dict[str, pd.DataFrame]) -> None:
+    deals = demo_tables["deals"]
+    table = loss_reasons(deals, by="competitor")
+    for _, row in table.sample(8, random_state=1).iterrows():
+        lost = [
+            d
+            for d in deals.itertuples()
+            if d.outcome == "lost"
+            and isinstance(d.loss_reason, str)
+            and (d.competitor if isinstance(d.competitor, str) else "(競合なし)") == row["group"]
+        ]
+        k = sum(d.loss_reason == row["reason"] for d in lost)
+        assert row["lost"] == k and row["lost_in_group"] == len(lost)
+        assert row["share_low"] <= row["share"] <= row["share_high"]
+    sums = table.groupby("group")["share"].sum()
+    assert sums.to_numpy() == pytest.approx(1.0)
+
+
+def test_small_groups_are_shrunk() -> None:
+    deals = pd.DataFrame(
+        {
+            "outcome": ["won"] * 700 + ["lost"] * 300 + ["won"] * 3,
+            "competitor": ["X"] * 1000 + ["Y"] * 3,
+            "loss_reason": [None] * 700 + ["価格"] * 300 + [None] * 3,
+        }
+    )
+    rates = win_rates(deals).set_index("group")
+    assert rates.loc["Y", "win_rate"] == 1.0
+    assert rates.loc["Y", "shrunk_win_rate"] < rates.loc["X", "shrunk_win_rate"] + 0.05
+    assert rates.loc["Y", "win_low"] < 0.5
+
+
+def test_note_reasons_quote_real_sentences(demo_tables: dict[str, pd.DataFrame]) -> None:
+    notes = demo_tables["notes"]
+    table = note_reasons(demo_tables["deals"], notes, by="competitor")
+    text = notes.set_index("note_id")["text"]
+    have = table.dropna(subset=["quote"])
+    assert len(have) >= 0.9 * len(table)
+    for _, row in have.iterrows():
+        assert row["quote"] in text[row["quote_note_id"]]
+    lost_alpha = table[(table["group"] == "アルファクラウド") & (table["outcome"] == "lost")]
+    assert lost_alpha["term"].iloc[0] == "価格"
+
+
+def test_reason_change_between_periods(demo_tables: dict[str, pd.DataFrame]) -> None:
+    deals = demo_tables["deals"]
+    change = reason_change(deals, PLANTED.event_date, by="competitor")
+    for g, part in change.groupby("group"):
+        assert part["before"].sum() == pytest.approx(1.0), g
+        assert part["after"].sum() == pytest.approx(1.0), g
+    assert (change["change"] == change["after"] - change["before"]).all()
