@@ -86,6 +86,13 @@ def test_planted_ideal_segment_is_worth_more_per_prospect(parts) -> None:  # typ
         assert whole.loc[m, "accounts"] == ideal.loc[m, "accounts"] + other.loc[m, "accounts"]
 
 
+def test_rule_text_conditions_and_callable_agree(parts) -> None:  # type: ignore[no-untyped-def]
+    text = "業種 in [製造業, 情報通信業] and 従業員数 between 100 and 999"
+    by_rule = _motions(parts, text)
+    by_cond = _motions(parts, IDEAL)
+    pd.testing.assert_frame_equal(by_rule, by_cond)
+
+
 def test_bad_segment_condition_names_the_fix(parts) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidValueError, match="use one of"):
         _motions(parts, [{"column": "業種", "op": "in", "values": ["x"]}])
@@ -138,3 +145,6 @@ def test_cli_json_follows_the_contract(demo_ws: Workspace) -> None:
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)["motions"]
     assert [r["motion"] for r in rows] == ["new", "expand", "defend"]
+    res = runner.invoke(app, ["motions", *w, "--rule", "業種 = 製造業"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["motions"] == rows

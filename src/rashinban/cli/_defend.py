@@ -140,6 +140,13 @@ def motions(
     employees_max: Annotated[
         int | None, typer.Option("--employees-max", help="従業員数の上限 / max employees")
     ] = None,
+    rule: Annotated[
+        str | None,
+        typer.Option(
+            "--rule",
+            help="セグメント定義ルール / segment rule, e.g. '業種 = 製造業 and 従業員数 >= 100'",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
 ) -> None:
@@ -157,7 +164,14 @@ def motions(
         seg.append(
             {"column": "employees", "op": "between", "low": employees_min, "high": employees_max}
         )
-    frame = three_motions(backend, day, segment=seg or None)
+    if rule is not None and seg:
+        from rashinban._errors import UserError
+
+        raise UserError(
+            "--rule cannot be combined with --industry/--employees-*",
+            fix="write the whole segment as one rule, e.g. '業種 = 製造業 and 従業員数 >= 100'",
+        )
+    frame = three_motions(backend, day, segment=rule if rule is not None else (seg or None))
     label = "label_en" if _lang(ws, lang) == "en" else "label_ja"
     rows = [
         {
@@ -169,7 +183,7 @@ def motions(
         for r in frame.to_dict("records")
     ]
     render(
-        {"as_of": day, "segment": seg, "motions": rows},
+        {"as_of": day, "segment": rule if rule is not None else seg, "motions": rows},
         "motions",
         fmt,
         title=f"新規・深耕・防衛 / new, expand, defend (as of {day})",

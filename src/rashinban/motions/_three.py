@@ -39,7 +39,7 @@ MOTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 Condition = Mapping[str, Any]
-SegmentSpec = Callable[[ir.Table], ir.BooleanValue] | Sequence[Condition] | None
+SegmentSpec = Callable[[ir.Table], ir.BooleanValue] | Sequence[Condition] | str | Any | None
 
 
 def _date(value: dt.date | str) -> dt.date:
@@ -47,9 +47,11 @@ def _date(value: dt.date | str) -> dt.date:
 
 
 def segment_filter(accounts: ir.Table, segment: SegmentSpec) -> ir.BooleanValue:
-    """A boolean expression on ``accounts`` from a callable or a list of conditions.
+    """A boolean expression on ``accounts`` from a rule, a callable or a list of conditions.
 
-    Conditions follow the ICP rule format of the public contract:
+    A rule is segment-rule text (``"業種 = 製造業 and 従業員数 between 100 and 999"``, see
+    ``docs/rules.md``) or a parsed :class:`rashinban.segments.Rule`. Conditions
+    follow the ICP rule format of the public contract:
     ``{"column": c, "op": "in", "values": [...]}`` or
     ``{"column": c, "op": "between", "low": x|None, "high": y|None}``, all ANDed.
 
@@ -61,9 +63,18 @@ def segment_filter(accounts: ir.Table, segment: SegmentSpec) -> ir.BooleanValue:
     ...         {"column": "employees", "op": "between", "low": 100, "high": 999}]
     >>> segment_filter(t, cond).type().is_boolean()
     True
+    >>> segment_filter(t, "業種 = 製造業 and 従業員数 >= 100").type().is_boolean()
+    True
     """
     if segment is None:
         return ibis.literal(True)
+    if isinstance(segment, str):
+        from rashinban.segments import parse_rule
+
+        segment = parse_rule(segment)
+    if hasattr(segment, "to_ibis"):
+        expr_rule: ir.BooleanValue = segment.to_ibis(accounts)
+        return expr_rule
     if callable(segment):
         return segment(accounts)
     expr: ir.BooleanValue = ibis.literal(True)
@@ -170,8 +181,9 @@ def three_motions(
     as_of
         The as-of date.
     segment
-        ``None`` (every account), a callable ``accounts -> boolean expression``
-        or a list of ICP-style conditions (see :func:`segment_filter`).
+        ``None`` (every account), segment-rule text or a ``Rule``, a callable
+        ``accounts -> boolean expression`` or a list of ICP-style conditions
+        (see :func:`segment_filter`).
     watchlist, recommendations, upsell
         Results of :func:`rashinban.churn.churn_watchlist`,
         :func:`rashinban.crosssell.recommend` and
