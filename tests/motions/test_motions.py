@@ -113,6 +113,9 @@ def test_pipeline_stores_results_and_report_shows_them(demo_ws: Workspace, tmp_p
         assert run.results[name].summary["headline_ja"]
     val = run.results["churn"].summary["validation"]
     assert val["auc"] > val["auc_rule"]
+    page_ja = build_report(ws)
+    for text in ("解約予兆", "ウォッチリスト", "提案の上位", "新規・深耕・防衛", "ヒット率@3"):
+        assert text in page_ja
     page = build_report(ws, lang="en")
     for text in (
         "Watchlist",

@@ -12,32 +12,39 @@ from rashinban.report._sections import ReportContext, table_html
 
 LABELS.update(
     {
-        "churn": ("解約予兆（守りのターゲット）", "Churn early warning"),
-        "churn_watchlist": ("ウォッチリスト（リスク金額順）", "Watchlist (by revenue at risk)"),
-        "risk_distribution": ("解約リスクの分布", "Distribution of churn risk"),
-        "risk": ("リスク", "risk"),
-        "lead_time": ("警告から解約までの日数", "Days from first alert to churn"),
-        "lead_days": ("リードタイム（日）", "lead time (days)"),
-        "validation": ("時系列分割での検証", "Time-split validation"),
-        "model": ("モデル", "model"),
-        "rule": ("ルール（利用半減）", "rule (usage halved)"),
-        "metric": ("指標", "metric"),
-        "account": ("取引先", "account"),
-        "revenue_at_risk": ("リスク金額（年）", "revenue at risk / yr"),
-        "reasons": ("理由", "reasons"),
-        "evidence": ("根拠", "evidence"),
-        "crosssell": ("クロスセル・アップセル", "Cross-sell and up-sell"),
-        "top_recommendations": ("提案の上位", "Top recommendations"),
-        "top_rules": ("併売ルール（リフト順）", "Co-purchase rules (by lift)"),
-        "upsell": ("アップセルのシグナル", "Up-sell signals"),
-        "product": ("製品", "product"),
-        "score": ("スコア", "score"),
-        "reason": ("理由", "reason"),
-        "motions": ("新規・深耕・防衛", "New, expand, defend"),
-        "scope": ("対象", "scope"),
-        "accounts": ("社数", "accounts"),
-        "revenue": ("金額（年）", "revenue / yr"),
-        "never_alerted": ("警告なし", "never alerted"),
+        "defend_churn": ("解約予兆（守りのターゲット）", "Churn early warning"),
+        "defend_churn_watchlist": (
+            "ウォッチリスト（リスク金額順）",
+            "Watchlist (by revenue at risk)",
+        ),
+        "defend_risk_distribution": ("解約リスクの分布", "Distribution of churn risk"),
+        "defend_risk": ("リスク", "risk"),
+        "defend_lead_time": ("警告から解約までの日数", "Days from first alert to churn"),
+        "defend_lead_days": ("リードタイム（日）", "lead time (days)"),
+        "defend_validation": ("時系列分割での検証", "Time-split validation"),
+        "defend_model": ("モデル", "model"),
+        "defend_rule": ("ルール（利用半減）", "rule (usage halved)"),
+        "defend_metric": ("指標", "metric"),
+        "defend_account": ("取引先", "account"),
+        "defend_revenue_at_risk": ("リスク金額（年）", "revenue at risk / yr"),
+        "defend_reasons": ("理由", "reasons"),
+        "defend_evidence": ("根拠", "evidence"),
+        "defend_crosssell": ("クロスセル・アップセル", "Cross-sell and up-sell"),
+        "defend_top_recommendations": ("提案の上位", "Top recommendations"),
+        "defend_top_rules": ("併売ルール（リフト順）", "Co-purchase rules (by lift)"),
+        "defend_upsell": ("アップセルのシグナル", "Up-sell signals"),
+        "defend_product": ("製品", "product"),
+        "defend_score": ("スコア", "score"),
+        "defend_reason": ("理由", "reason"),
+        "defend_motions": ("新規・深耕・防衛", "New, expand, defend"),
+        "defend_scope": ("対象", "scope"),
+        "defend_accounts": ("社数", "accounts"),
+        "defend_revenue": ("金額（年）", "revenue / yr"),
+        "defend_method": ("方法", "method"),
+        "defend_hit_rate": ("ヒット率@3", "hit rate@3"),
+        "defend_precision": ("適合率@3", "precision@3"),
+        "defend_signal": ("シグナル", "signal"),
+        "defend_never_alerted": ("警告なし", "never alerted"),
     }
 )
 
@@ -55,14 +62,21 @@ def render_churn(ctx: ReportContext) -> str | None:
     ordered = pd.concat([watch[alerted], watch[~alerted]])
     top = ordered.head(20)[["account_id", "risk", "revenue_at_risk", reasons, "evidence"]].copy()
     top.columns = [
-        t(k, lang) for k in ("account", "risk", "revenue_at_risk", "reasons", "evidence")
+        t(k, lang)
+        for k in (
+            "defend_account",
+            "defend_risk",
+            "defend_revenue_at_risk",
+            "defend_reasons",
+            "defend_evidence",
+        )
     ]
-    parts += ["<h3>", t("churn_watchlist", lang), "</h3>", table_html(top)]
+    parts += ["<h3>", t("defend_churn_watchlist", lang), "</h3>", table_html(top)]
     parts.append(
         charts.histogram(
             watch["risk"].astype(float).tolist(),
-            title=t("risk_distribution", lang),
-            xlabel=t("risk", lang),
+            title=t("defend_risk_distribution", lang),
+            xlabel=t("defend_risk", lang),
             bins=25,
         )
     )
@@ -72,16 +86,21 @@ def render_churn(ctx: ReportContext) -> str | None:
         bins = [0, 15, 30, 45, 60, 75, 91]
         counts = pd.cut(days, bins, right=False).value_counts(sort=False)
         labels = [f"{int(i.left)}–{int(i.right) - 1}" for i in counts.index]
-        labels.append(t("never_alerted", lang))
+        labels.append(t("defend_never_alerted", lang))
         values = [*counts.tolist(), int(leads["lead_days"].isna().sum())]
         parts.append(
-            charts.bar(labels, values, title=t("lead_time", lang), xlabel=t("lead_days", lang))
+            charts.bar(
+                labels,
+                values,
+                title=t("defend_lead_time", lang),
+                xlabel=t("defend_lead_days", lang),
+            )
         )
     val = ctx.load("churn", "validation")
     if val is not None and len(val):
         val = val.copy()
-        val.columns = [t(k, lang) for k in ("metric", "model", "rule")]
-        parts += ["<h3>", t("validation", lang), "</h3>", table_html(val)]
+        val.columns = [t(k, lang) for k in ("defend_metric", "defend_model", "defend_rule")]
+        parts += ["<h3>", t("defend_validation", lang), "</h3>", table_html(val)]
     return "".join(parts)
 
 
@@ -100,8 +119,10 @@ def render_crosssell(ctx: ReportContext) -> str | None:
     # The best three offers of each product, so one popular product does not fill the table.
     best = recs.sort_values("score", ascending=False).groupby("product_id").head(3)
     best = best[["account_id", "product_id", "score", reason]].copy()
-    best.columns = [t(k, lang) for k in ("account", "product", "score", "reason")]
-    parts += ["<h3>", t("top_recommendations", lang), "</h3>", table_html(best)]
+    best.columns = [
+        t(k, lang) for k in ("defend_account", "defend_product", "defend_score", "defend_reason")
+    ]
+    parts += ["<h3>", t("defend_top_recommendations", lang), "</h3>", table_html(best)]
     rules = ctx.load("crosssell", "rules")
     if rules is not None and len(rules):
         r = rules.head(10)
@@ -109,7 +130,7 @@ def render_crosssell(ctx: ReportContext) -> str | None:
             charts.bar(
                 [f"{a}→{c}" for a, c in zip(r["antecedent"], r["consequent"], strict=True)],
                 r["lift"].astype(float).tolist(),
-                title=t("top_rules", lang),
+                title=t("defend_top_rules", lang),
                 xlabel="lift",
                 fmt="{:.2f}",
             )
@@ -117,11 +138,15 @@ def render_crosssell(ctx: ReportContext) -> str | None:
     up = ctx.load("crosssell", "upsell")
     if up is not None and len(up):
         u = up.head(15)[["account_id", "signal", "score", reason]].copy()
-        u.columns = [t(k, lang) for k in ("account", "metric", "score", "reason")]
-        parts += ["<h3>", t("upsell", lang), "</h3>", table_html(u)]
+        u.columns = [
+            t(k, lang) for k in ("defend_account", "defend_signal", "defend_score", "defend_reason")
+        ]
+        parts += ["<h3>", t("defend_upsell", lang), "</h3>", table_html(u)]
     val = ctx.load("crosssell", "validation")
     if val is not None and len(val):
-        parts += ["<h3>", t("validation", lang), "</h3>", table_html(val)]
+        val = val[["method", "hit_rate", "precision"]].copy()
+        val.columns = [t(f"defend_{k}", lang) for k in ("method", "hit_rate", "precision")]
+        parts += ["<h3>", t("defend_validation", lang), "</h3>", table_html(val)]
     return "".join(parts)
 
 
@@ -133,9 +158,9 @@ def render_motions(ctx: ReportContext) -> str | None:
     label = "label_en" if lang == "en" else "label_ja"
     wide = frame.pivot_table(index="scope", columns=label, values="accounts", sort=False)
     money = frame.pivot_table(index="scope", columns=label, values="revenue", sort=False)
-    money.columns = [f"{c} {t('revenue', lang)}" for c in money.columns]
+    money.columns = [f"{c} {t('defend_revenue', lang)}" for c in money.columns]
     table = wide.join(money).reset_index()
-    table.columns = [t("scope", lang), *table.columns[1:]]
+    table.columns = [t("defend_scope", lang), *table.columns[1:]]
     return f"<p>{html.escape(_headline(ctx, 'motions'))}</p>" + table_html(
         table, floatfmt="{:,.0f}"
     )

@@ -93,9 +93,9 @@ def _defend_sections() -> list[Section]:
     from rashinban.report import _sec_defend as d
 
     return [
-        Section("motions", "motions", d.render_motions),
-        Section("churn", "churn", d.render_churn),
-        Section("crosssell", "crosssell", d.render_crosssell),
+        Section("motions", "defend_motions", d.render_motions),
+        Section("churn", "defend_churn", d.render_churn),
+        Section("crosssell", "defend_crosssell", d.render_crosssell),
     ]
 
 
