@@ -151,3 +151,18 @@ def test_cli_json_follows_the_contract(demo_ws: Workspace) -> None:
     res = runner.invoke(app, ["motions", *w, "--rule", "業種 = 製造業"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["motions"] == rows
+
+
+def test_no_churn_history_leaves_defend_empty(parts) -> None:  # type: ignore[no-untyped-def]
+    from rashinban.churn import WATCHLIST_COLUMNS
+
+    empty = pd.DataFrame(columns=list(WATCHLIST_COLUMNS))
+    got = three_motions(
+        parts["backend"],
+        AS_OF,
+        watchlist=empty,
+        recommendations=parts["recommendations"],
+        upsell=parts["upsell"].iloc[0:0],
+    ).set_index("motion")
+    assert got.loc["defend", "accounts"] == 0 and got.loc["defend", "revenue"] == 0
+    assert got.loc["expand", "accounts"] > 0

@@ -148,13 +148,19 @@ def run_motions(ctx: Context) -> AnalysisResult:
     if cross is not None:
         kw["recommendations"] = cross.tables["recommendations"]
         kw["upsell"] = cross.tables["upsell"]
-    if "watchlist" not in kw or "recommendations" not in kw:
-        from rashinban.churn import churn_watchlist
+    if "watchlist" not in kw:
+        from rashinban.churn import WATCHLIST_COLUMNS, churn_watchlist
+
+        try:
+            kw["watchlist"] = churn_watchlist(ctx.backend, ctx.as_of)
+        except NotEnoughDataError:
+            # Too little churn history: the other two motions still stand.
+            kw["watchlist"] = pd.DataFrame(columns=list(WATCHLIST_COLUMNS))
+    if "recommendations" not in kw:
         from rashinban.crosssell import recommend, upsell_signals
 
-        kw.setdefault("watchlist", churn_watchlist(ctx.backend, ctx.as_of))
-        kw.setdefault("recommendations", recommend(ctx.backend, ctx.as_of))
-        kw.setdefault("upsell", upsell_signals(ctx.backend, ctx.as_of))
+        kw["recommendations"] = recommend(ctx.backend, ctx.as_of)
+        kw["upsell"] = upsell_signals(ctx.backend, ctx.as_of)
     acc = ctx.backend.table("accounts")
     top = acc.group_by("industry").aggregate(n=acc.count()).order_by(acc.count().desc())
     industries = [i for i in top.limit(5).execute()["industry"] if i is not None]
