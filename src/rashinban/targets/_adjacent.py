@@ -48,7 +48,8 @@ def adjacent_segments(
     (``業種 = X and 従業員数 between lo and hi``, minus the target itself). A
     candidate qualifies when P(win rate ≥ bar) ≥ ``confidence`` under the
     shrunk posterior and it has ``min_deals`` closed deals; per industry the run
-    with the highest conservative rate (the posterior's 10 % quantile) is kept.
+    with the highest conservative rate (the posterior's 10 % quantile) is kept,
+    among runs whose every band clears the bar on its own.
 
     Returns
     -------
@@ -70,6 +71,11 @@ def adjacent_segments(
                 part = by_band.reindex(range(lo, hi + 1)).fillna(0)
                 k, n = float(part["k"].sum()), float(part["n"].sum())
                 if n < min_deals:
+                    continue
+                # Every band of the run must clear the bar on its own (shrunk mean), so a
+                # run is not stretched over weak bands just to gain volume.
+                own = (prior[0] + part["k"]) / (prior[0] + prior[1] + part["n"])
+                if (own < bar).any():
                     continue
                 rate = (prior[0] + k) / (prior[0] + prior[1] + n)
                 p = prob_at_least(k, n, bar, prior)

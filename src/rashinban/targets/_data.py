@@ -60,7 +60,7 @@ def closed_deals(backend: Any, *, as_of: dt.date, since: dt.date | None = None) 
 
 
 def eb_prior(
-    k: np.ndarray, n: np.ndarray, *, floor: float = 5.0, cap: float = 20.0
+    k: np.ndarray, n: np.ndarray, *, floor: float = 15.0, cap: float = 30.0
 ) -> tuple[float, float]:
     """Beta prior fitted to many groups' k-of-n by the method of moments.
 
