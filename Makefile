@@ -35,7 +35,8 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 bench: env-dev
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -101,8 +101,11 @@ def main() -> None:
         t0 = time.perf_counter()
         make_accounts_csv(acc, args.accounts)
         make_orders_csv(orders, args.orders, args.accounts)
-        print(f"generated inputs in {time.perf_counter() - t0:.1f}s "
-              f"(accounts {acc.stat().st_size / 1e6:.0f} MB, orders {orders.stat().st_size / 1e6:.0f} MB)")
+        print(
+            f"generated inputs in {time.perf_counter() - t0:.1f}s "
+            f"(accounts {acc.stat().st_size / 1e6:.0f} MB, "
+            f"orders {orders.stat().st_size / 1e6:.0f} MB)"
+        )
         ws = init_workspace(root / "ws")
         results = []
         for table, path, n in (("accounts", acc, args.accounts), ("orders", orders, args.orders)):
@@ -112,7 +115,10 @@ def main() -> None:
             assert result.loaded == n, (result.loaded, n, result.rejected)
             peer = peer_pandas(path, table)
             results.append((table, n, ours, peer))
-        print(f"{'table':<10}{'rows':>12}{'rashinban s':>13}{'rows/s':>12}{'pandas s':>10}{'ratio':>8}  target")
+        print(
+            f"{'table':<10}{'rows':>12}{'rashinban s':>13}{'rows/s':>12}"
+            f"{'pandas s':>10}{'ratio':>8}  target"
+        )
         for table, n, ours, peer in results:
             print(
                 f"{table:<10}{n:>12,}{ours:>13.1f}{n / ours:>12,.0f}{peer:>10.1f}"

@@ -1,4 +1,4 @@
-"""Docs are derived and tested: the data-model page matches the registry; every command is documented."""
+"""Docs are derived and tested: the data model matches the registry; every command is documented."""
 
 from pathlib import Path
 

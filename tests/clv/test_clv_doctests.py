@@ -7,7 +7,16 @@ import importlib
 
 import pytest
 
-MODULES = ["_base", "_betageo", "_paretonbd", "_gammagamma", "_sbg", "_value", "_simulate"]
+MODULES = [
+    "_base",
+    "_compress",
+    "_betageo",
+    "_paretonbd",
+    "_gammagamma",
+    "_sbg",
+    "_value",
+    "_simulate",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

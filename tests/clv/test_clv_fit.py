@@ -69,7 +69,7 @@ def test_bgnbd_recovers_planted_parameters(simulated) -> None:
         # The 99.9% interval must cover the value the data were drawn from.
         lo, hi = m.summary(level=0.999).loc[name, ["ci_lower", "ci_upper"]]
         assert lo < truth < hi, (name, lo, truth, hi)
-    assert list(table.columns) == ["estimate", "se", "ci_lower", "ci_upper"]
+    assert list(table.columns) == ["estimate", "se", "ci_lower", "ci_upper", "description"]
     assert (table["ci_lower"] < table["estimate"]).all()
     assert (table["estimate"] < table["ci_upper"]).all()
     # p_alive separates the customers who are truly alive from the dead ones.
@@ -223,3 +223,86 @@ def test_simulation_is_seeded_and_has_the_bgnbd_mean() -> None:
     assert math.isclose(float(mean), 1.0, rel_tol=0.6)
     assert (big["recency"] <= big["T"]).all()
     assert (big.loc[big["frequency"] == 0, "recency"] == 0).all()
+
+
+def test_bgnbd_objective_against_naive_likelihood_and_finite_differences() -> None:
+    # FHL (2005, eq. 6) written out per customer with math.lgamma: the vectorised,
+    # frequency-aggregated objective must give the same value, and its analytic
+    # gradient must match central differences of that value.
+    from rashinban.clv._betageo import _Objective
+
+    df = simulate_bgnbd(400, CDNOW_BGNBD, 39.0, seed=11, resolution=1 / 7)
+    x, t_x, T = (df[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    w = np.arange(len(x)) % 3 + 1.0
+    r, alpha, a, b = 0.3, 5.0, 0.6, 1.7
+    naive = 0.0
+    for xi, ti, Ti, wi in zip(x, t_x, T, w, strict=True):
+        lbeta = math.lgamma(a) + math.lgamma(b + xi) - math.lgamma(a + b + xi)
+        lbeta -= math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+        head = math.lgamma(r + xi) - math.lgamma(r) + r * math.log(alpha) + lbeta
+        like = (alpha + Ti) ** -(r + xi)
+        if xi > 0:
+            like += a / (b + xi - 1) * (alpha + ti) ** -(r + xi)
+        naive += wi * (head + math.log(like))
+    objective = _Objective(x, t_x, T, w)
+    theta = np.log([r, alpha, a, b])
+    value, grad = objective(theta)
+    assert -value == pytest.approx(naive, rel=1e-12)
+    for i in range(4):
+        e = np.zeros(4)
+        e[i] = 1e-6
+        numeric = (objective(theta + e)[0] - objective(theta - e)[0]) / 2e-6
+        assert grad[i] == pytest.approx(numeric, rel=1e-5, abs=1e-4)
+
+
+def test_large_fit_with_warm_start_matches_lifetimes() -> None:
+    # Above 20,000 unique rows the BG/NBD fit starts from a subsample fit; the
+    # final estimate must still be the full-data MLE, which lifetimes (given the
+    # same unique rows and weights) finds independently.
+    from lifetimes import BetaGeoFitter
+
+    ages = np.repeat(np.arange(13.0, 79.0), 1200)
+    df = simulate_bgnbd(ages.size, CDNOW_BGNBD, ages, seed=5, resolution=1 / 7)
+    x, t_x, T, w = compress(df["frequency"], df["recency"], df["T"])
+    assert len(x) > 20_000
+    ours = BetaGeoModel().fit(df["frequency"], df["recency"], df["T"])
+    assert ours.converged_
+    peer = BetaGeoFitter().fit(x, t_x, T, weights=w.astype(int))
+    for name in ("r", "alpha", "a", "b"):
+        assert ours.params_[name] == pytest.approx(peer.params_[name], rel=1e-5)
+
+
+@pytest.mark.parametrize("module", ["_betageo", "_paretonbd"])
+def test_warm_start_does_not_move_the_optimum(module, simulated, monkeypatch) -> None:
+    # Lower the threshold so that a small data set takes the warm-start path;
+    # the estimate must equal the cold start's.
+    import importlib
+
+    mod = importlib.import_module(f"rashinban.clv.{module}")
+    model_cls = BetaGeoModel if module == "_betageo" else ParetoNBDModel
+    sub = simulated.iloc[::3]
+    args = (sub["frequency"], sub["recency"], sub["T"])
+    cold = model_cls().fit(*args)
+    monkeypatch.setattr(mod, "WARM_START_ROWS", 1_000)
+    warm = model_cls().fit(*args)
+    for name, value in cold.params_.items():
+        assert warm.params_[name] == pytest.approx(value, rel=1e-6), name
+    assert warm.optimizer_result_.nit < cold.optimizer_result_.nit
+
+
+def test_summary_in_japanese_and_english_with_bounded_q(cdnow_monetary) -> None:
+    d = cdnow_monetary
+    fixed = GammaGammaModel(q=3.74).fit(d["frequency"], d["monetary_value"]).summary()
+    # A fixed q has no uncertainty: its interval collapses on the value.
+    assert fixed.loc["q", ["estimate", "ci_lower", "ci_upper"]].tolist() == [3.74] * 3
+    assert fixed.loc["q", "se"] == 0.0
+    bounded = GammaGammaModel(q_min=3.0).fit(d["frequency"], d["monetary_value"])
+    table = bounded.summary(level=0.9)
+    # The interval of a bounded q stays above the bound.
+    assert 3.0 < table.loc["q", "ci_lower"] < table.loc["q", "estimate"]
+    assert "購買金額" in table.loc["q", "description"]
+    assert "spend" in bounded.summary(lang="en").loc["q", "description"]
+    with pytest.raises(InvalidValueError):
+        bounded.summary(lang="fr")
+    with pytest.raises(InvalidValueError):
+        bounded.summary(level=1.5)

@@ -11,14 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import calibration_holdout
 
 from rashinban.clv import BetaGeoModel, ParetoNBDModel
 
 
 @pytest.fixture(scope="module")
-def split(cdnow_transactions):
-    return calibration_holdout(cdnow_transactions)
+def split(cdnow_split):
+    return cdnow_split
 
 
 def test_calibration_summary_reproduces_published_cdnow_summary(split, cdnow_summary) -> None:

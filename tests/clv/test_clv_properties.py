@@ -83,3 +83,28 @@ def test_clv_is_non_negative(models, name, h, spend, months, rate) -> None:
         models[name], models["gg"], *h, value, time=months + 1, discount_rate=rate
     )
     assert np.all(longer >= clv - 1e-9 * np.maximum(1.0, clv))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 5), st.sampled_from([0.0, 0.5, 1.0, 2.5]), st.integers(3, 6)),
+        min_size=1,
+        max_size=80,
+    )
+)
+def test_compress_is_an_exact_count_of_rows(rows) -> None:
+    from collections import Counter
+
+    from rashinban.clv import compress
+
+    # Rows a summary could hold: recency 0 exactly when there is no repeat purchase.
+    fixed = [(x, t if x > 0 else 0.0, float(T)) for x, t, T in rows]
+    x, t_x, T = (np.array(col, dtype=float) for col in zip(*fixed, strict=True))
+    ux, ut, uT, w = compress(x, t_x, T)
+    expected = Counter(fixed)
+    got = {(int(a), float(b), float(c)): float(n) for a, b, c, n in zip(ux, ut, uT, w, strict=True)}
+    assert got == {key: float(n) for key, n in expected.items()}
+    # Sorted by (x, t_x, T), each row once.
+    keys = list(zip(ux, ut, uT, strict=True))
+    assert keys == sorted(set(keys))

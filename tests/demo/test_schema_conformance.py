@@ -107,6 +107,26 @@ def test_no_look_ahead(tables) -> None:
     con = tables["contacts"].set_index("contact_id")["created_at"]
     leads = tables["leads"]
     assert (leads["created_at"] >= leads["contact_id"].map(con)).all()
+    surveys = tables["surveys"]
+    assert (surveys["answered_at"] >= surveys["contact_id"].map(con)).all()
+    # Nothing happens to a customer before its first subscription starts.
+    first = tables["subscriptions"].groupby("account_id")["started_at"].min()
+    for name, col in [
+        ("orders", "ordered_at"),
+        ("tickets", "opened_at"),
+        ("surveys", "answered_at"),
+    ]:
+        frame = tables[name]
+        assert (frame[col] >= frame["account_id"].map(first)).all(), name
+    usage = tables["usage"]
+    assert (usage["date"] >= usage["account_id"].astype(str).map(first)).all()
+    # Notes about a deal are written while or after it runs, never before.
+    deals = tables["deals"].set_index("deal_id")
+    notes = tables["notes"].dropna(subset=["deal_id"])
+    assert (notes["written_at"] >= notes["deal_id"].map(deals["created_at"])).all()
+    interviews = notes[notes["kind"] == "interview"]
+    closed = interviews["deal_id"].map(deals["closed_at"])
+    assert (interviews["written_at"][closed.notna()] <= closed.dropna()).all()
 
 
 def test_outcome_and_dates_agree(tables) -> None:

@@ -188,6 +188,10 @@ def test_custom_rules_and_unmatched_customers(con) -> None:
         rfm_segments(to_table(con, df), rules * 2)
     with pytest.raises(InvalidValueError, match="empty range"):
         rfm_segments(to_table(con, df), [SegmentRule("x", "x", "x", r=(4, 2))])
+    with pytest.raises(InvalidValueError, match="lacks column"):
+        rfm_segments(to_table(con, df.drop(columns="M")))
+    with pytest.raises(InvalidValueError, match="revenue"):
+        segment_summary(rfm_segments(to_table(con, df)), revenue_col="revenue")
 
 
 def _naive_segments(df: pd.DataFrame, end: dt.date) -> dict[str, str]:

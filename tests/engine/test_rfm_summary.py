@@ -319,3 +319,26 @@ def test_without_monetary_column(con) -> None:
     )
     assert list(got.columns) == ["frequency", "recency", "T"]
     _assert_same(ref, got)
+
+
+@pytest.mark.parametrize("unit", ["D", "M"])
+def test_duckdb_fast_path_equals_portable_sql(con, unit) -> None:
+    import ibis
+
+    df = synthetic_transactions(13, n_customers=300)
+    bound = rfm_summary(to_table(con, df), observation_period_end=AS_OF, time_unit=unit)
+    unbound = rfm_summary(ibis.memtable(df), observation_period_end=AS_OF, time_unit=unit)
+    assert "arg_min" in ibis.to_sql(bound).lower()
+    assert "arg_min" not in ibis.to_sql(unbound).lower()
+    a = bound.to_pandas().set_index("account_id").sort_index()
+    b = unbound.to_pandas().set_index("account_id").sort_index()
+    _assert_same(b, a)
+
+
+def test_missing_amounts_count_as_zero_like_lifetimes(con) -> None:
+    df = synthetic_transactions(17, n_customers=100)
+    df.loc[df.index % 7 == 0, "amount"] = np.nan
+    ref = summary_data_from_transaction_data(
+        df, "account_id", "ordered_at", "amount", observation_period_end=str(AS_OF)
+    )
+    _assert_same(ref, _ours(to_table(con, df), observation_period_end=AS_OF))

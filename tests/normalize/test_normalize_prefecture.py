@@ -70,9 +70,18 @@ def test_tricky_spellings(raw: str, ja: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("number", "ja"), [(13, "東京都"), (13.0, "東京都"), (1, "北海道"), (26, "京都府")]
+)
+def test_numeric_cells(number: float, ja: str) -> None:
+    # A spreadsheet cell may hold the code as a number rather than text.
+    assert parse_prefecture(number)[0] == ja
+
+
+@pytest.mark.parametrize(
     ("raw", "reason"),
     [
         ("0", "01〜47"),
+        ("13.5", "都道府県として読めません"),
         ("48", "01〜47"),
         ("99", "01〜47"),
         ("13 大阪府", "一致しません"),

@@ -27,7 +27,7 @@ app = typer.Typer(
 )
 
 err_console = Console(stderr=True)
-out_console = Console()
+out_console = Console(soft_wrap=True)
 
 _state: dict[str, bool] = {"debug": False}
 

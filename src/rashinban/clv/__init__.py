@@ -7,8 +7,8 @@ likelihood; :func:`customer_lifetime_value` combines a transaction model and
 a value model into a discounted CLV per customer.
 """
 
-from rashinban.clv._base import compress
 from rashinban.clv._betageo import BetaGeoModel
+from rashinban.clv._compress import compress
 from rashinban.clv._gammagamma import GammaGammaModel
 from rashinban.clv._paretonbd import ParetoNBDModel
 from rashinban.clv._sbg import ShiftedBetaGeoModel

@@ -10,17 +10,19 @@ p ~ Beta(a, b).
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import betaln, digamma, gammaln, hyp2f1
+from scipy import optimize
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from rashinban._errors import InvalidValueError
-from rashinban.clv._base import (
+from rashinban.clv._base import WARM_START_ROWS, BaseModel, hessian_from_gradient, pd_inverse
+from rashinban.clv._compress import unique_rows
+from rashinban.clv._inputs import (
     ArrayLike,
-    BaseModel,
     FloatArray,
     as_float_array,
     check_rft,
     check_weights,
-    compress,
+    wsum,
 )
 
 __all__ = ["BetaGeoModel"]
@@ -58,6 +60,12 @@ class BetaGeoModel(BaseModel):
     """
 
     _param_names = ("r", "alpha", "a", "b")
+    _descriptions = {  # noqa: RUF012 - read-only class data
+        "r": ("購買頻度のばらつき (ガンマ分布の形状)", "purchase-rate heterogeneity (Gamma shape)"),
+        "alpha": ("購買頻度の尺度 (ガンマ分布のレート)", "purchase-rate scale (Gamma rate)"),
+        "a": ("離脱確率の分布 (ベータ分布 a)", "dropout probability (Beta a)"),
+        "b": ("離脱確率の分布 (ベータ分布 b)", "dropout probability (Beta b)"),
+    }
 
     def __init__(
         self, *, maxiter: int = 1000, raise_on_failure: bool = True, compress: bool = True
@@ -92,18 +100,22 @@ class BetaGeoModel(BaseModel):
         w = check_weights(weights, x.size)
         self.n_obs_ = round(float(w.sum()))
         if self.compress and weights is None:
-            x, t_x, t_cal, w = compress(x, t_x, t_cal)
+            x, t_x, t_cal, w = unique_rows(x, t_x, t_cal)
         keep = w > 0
         x, t_x, t_cal, w = x[keep], t_x[keep], t_cal[keep], w[keep]
         # Starting values: a moderate dropout and the observed mean purchase rate.
         rate = max(float(np.average(x / t_cal, weights=w)), 1e-3)
         theta0 = np.log([1.0, 1.0 / rate, 1.0, 1.0])
-        data = (x, t_x, t_cal, w)
+        objective = _Objective(x, t_x, t_cal, w)
+        hess_inv0 = None
+        if x.size > WARM_START_ROWS:
+            theta0, hess_inv0 = _warm_start(x, t_x, t_cal, w, theta0)
         self._maximise(
-            lambda th: -float(np.dot(w, _loglik_terms(th, *data[:3]))),
+            lambda th: objective(th)[0],
             theta0,
             total_weight=float(w.sum()),
-            jac=lambda th: -_loglik_gradient(th, *data),
+            value_and_grad=objective,
+            hess_inv0=hess_inv0,
             maxiter=self.maxiter,
             raise_on_failure=self.raise_on_failure,
         )
@@ -176,45 +188,86 @@ def _check_horizon(horizon: FloatArray) -> None:
         )
 
 
-def _loglik_terms(
-    theta: FloatArray, x: FloatArray, t_x: FloatArray, t_cal: FloatArray
-) -> FloatArray:
-    """Per-row log-likelihood (FHL 2005, eq. 6), in log space to avoid overflow."""
-    r, alpha, a, b = np.exp(theta)
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = betaln(a, b + x) - betaln(a, b)
-    a3 = -(r + x) * np.log(alpha + t_cal)
-    a4 = np.where(
-        x > 0,
-        np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + t_x),
-        -np.inf,
-    )
-    return a1 + a2 + np.logaddexp(a3, a4)
+def _warm_start(
+    x: FloatArray, t_x: FloatArray, t_cal: FloatArray, w: FloatArray, theta0: FloatArray
+) -> tuple[FloatArray, FloatArray | None]:
+    """Estimate and inverse-Hessian approximation from a subsample of the rows."""
+    step = x.size // (WARM_START_ROWS // 2)
+    sub = _Objective(x[::step], t_x[::step], t_cal[::step], w[::step])
+
+    def mean(theta: FloatArray) -> tuple[float, FloatArray]:
+        value, grad = sub(theta)
+        if not np.isfinite(value):
+            return 1e300, np.zeros_like(theta)
+        return value / sub.total, grad / sub.total
+
+    result = optimize.minimize(mean, theta0, jac=True, method="BFGS", options={"gtol": 1e-6})
+    # Only a starting point: the full-data fit decides convergence.
+    theta = np.asarray(result.x, dtype=np.float64)
+    if not np.all(np.isfinite(theta)):
+        return theta0, None
+    # The subsample's curvature at its optimum approximates the full data's
+    # (both objectives are means per customer); BFGS starts from its inverse.
+    return theta, pd_inverse(hessian_from_gradient(lambda th: mean(th)[1], theta))
 
 
-def _loglik_gradient(
-    theta: FloatArray, x: FloatArray, t_x: FloatArray, t_cal: FloatArray, w: FloatArray
-) -> FloatArray:
-    """Analytic gradient of the weighted log-likelihood with respect to log-parameters."""
-    r, alpha, a, b = np.exp(theta)
-    log_at = np.log(alpha + t_cal)
-    log_ax = np.log(alpha + t_x)
-    a3 = -(r + x) * log_at
-    a4 = np.where(
-        x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * log_ax, -np.inf
-    )
-    # Share of the likelihood carried by the "still alive at T" term.
-    w3 = np.exp(a3 - np.logaddexp(a3, a4))
-    w4 = 1.0 - w3
-    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * log_at - w4 * log_ax
-    d_alpha = r / alpha - w3 * (r + x) / (alpha + t_cal) - w4 * (r + x) / (alpha + t_x)
-    d_a = digamma(a + b) - digamma(a + b + x) + w4 / a
-    d_b = (
-        digamma(a + b)
-        + digamma(b + x)
-        - digamma(b)
-        - digamma(a + b + x)
-        - w4 / np.maximum(b + x - 1, 1e-300)
-    )
-    grad = np.array([w @ d_r, w @ d_alpha, w @ d_a, w @ d_b])
-    return grad * np.array([r, alpha, a, b])
+class _Objective:
+    """Weighted negative log-likelihood and its analytic gradient in one pass.
+
+    Terms that depend on the frequency alone (the Gamma and Beta functions of
+    FHL 2005, eq. 6) are summed over the distinct frequencies with aggregated
+    weights, and the row arrays are split once into customers with and without
+    repeat purchases, so an evaluation costs a few vector operations per row.
+    """
+
+    def __init__(self, x: FloatArray, t_x: FloatArray, t_cal: FloatArray, w: FloatArray) -> None:
+        self.ux, inverse = np.unique(x, return_inverse=True)
+        self.uw = np.bincount(inverse, weights=w).astype(np.float64)
+        self.total = float(w.sum())
+        repeat = x > 0
+        # Customers without repeat purchases: only A3 = −r·ln(α+T) varies by row.
+        self.w0 = np.ascontiguousarray(w[~repeat])
+        self.t0 = np.ascontiguousarray(t_cal[~repeat])
+        self.wr = np.ascontiguousarray(w[repeat])
+        self.xr = np.ascontiguousarray(x[repeat])
+        self.t_xr = np.ascontiguousarray(t_x[repeat])
+        self.t_calr = np.ascontiguousarray(t_cal[repeat])
+
+    def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
+        r, alpha, a, b = np.exp(theta)
+        ux, uw = self.ux, self.uw
+        log_alpha = np.log(alpha)
+        # Frequency-only parts: ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b).
+        ll = float(
+            wsum(uw, gammaln(r + ux) + betaln(a, b + ux))
+            + self.total * (r * log_alpha - gammaln(r) - betaln(a, b))
+        )
+        d_r = wsum(uw, digamma(r + ux)) + self.total * (log_alpha - digamma(r))
+        d_alpha = self.total * r / alpha
+        dig_ab = digamma(a + b)
+        dig_abx = digamma(a + b + ux)
+        d_a = wsum(uw, dig_ab - dig_abx)
+        d_b = wsum(uw, dig_ab + digamma(b + ux) - digamma(b) - dig_abx)
+        # No repeat purchases: the bracket of eq. 6 is (α+T)^−r alone.
+        log_at0 = np.log(alpha + self.t0)
+        sum_w_log_at0 = wsum(self.w0, log_at0)
+        ll -= r * sum_w_log_at0
+        d_r -= sum_w_log_at0
+        d_alpha -= r * wsum(self.w0, 1.0 / (alpha + self.t0))
+        # Repeat buyers: ln(e^A3 + e^A4).
+        rx = r + self.xr
+        log_at = np.log(alpha + self.t_calr)
+        log_ax = np.log(alpha + self.t_xr)
+        b_x = b + self.xr - 1.0
+        a3 = -rx * log_at
+        a4 = np.log(a) - np.log(b_x) - rx * log_ax
+        ll += wsum(self.wr, np.logaddexp(a3, a4))
+        # w3: share of the likelihood in the "still alive at T" term.
+        ww3 = self.wr * expit(a3 - a4)
+        ww4 = self.wr - ww3
+        d_r -= wsum(ww3, log_at) + wsum(ww4, log_ax)
+        d_alpha -= wsum(ww3, rx / (alpha + self.t_calr)) + wsum(ww4, rx / (alpha + self.t_xr))
+        d_a += float(ww4.sum()) / a
+        d_b -= wsum(ww4, 1.0 / b_x)
+        grad = np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
+        return -ll, -grad

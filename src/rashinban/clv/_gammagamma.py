@@ -15,7 +15,8 @@ import numpy as np
 from scipy.special import gammaln
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
-from rashinban.clv._base import ArrayLike, BaseModel, FloatArray, as_float_array, check_weights
+from rashinban.clv._base import BaseModel
+from rashinban.clv._inputs import ArrayLike, FloatArray, as_float_array, check_weights, wsum
 
 __all__ = ["GammaGammaModel"]
 
@@ -79,6 +80,14 @@ class GammaGammaModel(BaseModel):
     """
 
     _param_names = ("p", "q", "v")
+    _descriptions = {  # noqa: RUF012 - read-only class data
+        "p": ("1回の購買金額の形状", "shape of the value of one transaction"),
+        "q": (
+            "顧客間の購買金額のばらつき (形状)",
+            "heterogeneity of spend across customers (shape)",
+        ),
+        "v": ("顧客間の購買金額の尺度 (γ)", "scale of spend across customers (gamma)"),
+    }
 
     def __init__(
         self,
@@ -163,7 +172,7 @@ class GammaGammaModel(BaseModel):
                 [np.log(2.0), np.log(max(3.0 - self._q_floor(), 0.5)), np.log(mean_m)]
             )
         self._maximise(
-            lambda th: -float(np.dot(w, self._loglik_terms(th, x, m))),
+            lambda th: -wsum(w, self._loglik_terms(th, x, m)),
             theta0,
             total_weight=float(w.sum()),
             maxiter=self.maxiter,
@@ -190,17 +199,17 @@ class GammaGammaModel(BaseModel):
     ) -> FloatArray:
         """Expected value per transaction given each customer's history (FHL 2005 eq. 5).
 
-        E[Z | x, z̄] = p(v + x·z̄) / (p·x + q − 1); customers with x = 0 get the
-        population mean p·v/(q − 1).
+            E[Z | x, z̄] = p(v + x·z̄) / (p·x + q − 1); customers with x = 0 get the
+            population mean p·v/(q − 1).
 
-        Examples
-        --------
-        >>> from rashinban.clv import GammaGammaModel
-        >>> freq = [1, 2, 5, 3, 1, 4, 2, 6, 1, 3]
-    >>> spend = [5.0, 80.0, 30.0, 12.0, 150.0, 22.0, 45.0, 9.0, 60.0, 18.0]
-    >>> m = GammaGammaModel().fit(freq, spend)
-        >>> bool(m.conditional_expected_value([3], [25.0])[0] > 0)
-        True
+            Examples
+            --------
+            >>> from rashinban.clv import GammaGammaModel
+            >>> freq = [1, 2, 5, 3, 1, 4, 2, 6, 1, 3]
+        >>> spend = [5.0, 80.0, 30.0, 12.0, 150.0, 22.0, 45.0, 9.0, 60.0, 18.0]
+        >>> m = GammaGammaModel().fit(freq, spend)
+            >>> bool(m.conditional_expected_value([3], [25.0])[0] > 0)
+            True
         """
         p, q, v = self._param_values(self._param_names)
         if q <= 1:

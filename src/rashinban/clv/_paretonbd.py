@@ -11,18 +11,20 @@ lifetime is exponential with rate μ ~ Gamma(s, β).
 from __future__ import annotations
 
 import numpy as np
+from scipy import optimize
 from scipy.special import gammaln, hyp2f1
 
-from rashinban.clv._base import (
+from rashinban.clv._base import WARM_START_ROWS, BaseModel, numerical_hessian, pd_inverse
+from rashinban.clv._betageo import _check_horizon
+from rashinban.clv._compress import unique_rows
+from rashinban.clv._inputs import (
     ArrayLike,
-    BaseModel,
     FloatArray,
     as_float_array,
     check_rft,
     check_weights,
-    compress,
+    wsum,
 )
-from rashinban.clv._betageo import _check_horizon
 
 __all__ = ["ParetoNBDModel"]
 
@@ -99,6 +101,12 @@ class ParetoNBDModel(BaseModel):
     """
 
     _param_names = ("r", "alpha", "s", "beta")
+    _descriptions = {  # noqa: RUF012 - read-only class data
+        "r": ("購買頻度のばらつき (ガンマ分布の形状)", "purchase-rate heterogeneity (Gamma shape)"),
+        "alpha": ("購買頻度の尺度 (ガンマ分布のレート)", "purchase-rate scale (Gamma rate)"),
+        "s": ("離脱率のばらつき (ガンマ分布の形状)", "dropout-rate heterogeneity (Gamma shape)"),
+        "beta": ("離脱率の尺度 (ガンマ分布のレート)", "dropout-rate scale (Gamma rate)"),
+    }
 
     def __init__(
         self, *, maxiter: int = 1000, raise_on_failure: bool = True, compress: bool = True
@@ -133,16 +141,20 @@ class ParetoNBDModel(BaseModel):
         w = check_weights(weights, x.size)
         self.n_obs_ = round(float(w.sum()))
         if self.compress and weights is None:
-            x, t_x, t_cal, w = compress(x, t_x, t_cal)
+            x, t_x, t_cal, w = unique_rows(x, t_x, t_cal)
         keep = w > 0
         x, t_x, t_cal, w = x[keep], t_x[keep], t_cal[keep], w[keep]
         rate = max(float(np.average(x / t_cal, weights=w)), 1e-3)
         mean_t = float(np.average(t_cal, weights=w))
         theta0 = np.log([1.0, 1.0 / rate, 1.0, mean_t])
+        hess_inv0 = None
+        if x.size > WARM_START_ROWS:
+            theta0, hess_inv0 = _warm_start(x, t_x, t_cal, w, theta0)
         self._maximise(
-            lambda th: -float(np.dot(w, _loglik_terms(th, x, t_x, t_cal))),
+            lambda th: -wsum(w, _loglik_terms(th, x, t_x, t_cal)),
             theta0,
             total_weight=float(w.sum()),
+            hess_inv0=hess_inv0,
             maxiter=self.maxiter,
             raise_on_failure=self.raise_on_failure,
         )
@@ -201,6 +213,26 @@ class ParetoNBDModel(BaseModel):
         horizon = as_float_array(t, "t")
         _check_horizon(horizon)
         return r / alpha * _integrated_survival(s, beta, horizon)
+
+
+def _warm_start(
+    x: FloatArray, t_x: FloatArray, t_cal: FloatArray, w: FloatArray, theta0: FloatArray
+) -> tuple[FloatArray, FloatArray | None]:
+    """Estimate and inverse-Hessian approximation from a systematic subsample of rows."""
+    step = x.size // (WARM_START_ROWS // 2)
+    xs, ts, Ts, ws = x[::step], t_x[::step], t_cal[::step], w[::step]
+    total = float(ws.sum())
+
+    def mean(theta: FloatArray) -> float:
+        value = -wsum(ws, _loglik_terms(theta, xs, ts, Ts)) / total
+        return value if np.isfinite(value) else 1e300
+
+    result = optimize.minimize(mean, theta0, jac="3-point", method="BFGS", options={"gtol": 1e-6})
+    theta = np.asarray(result.x, dtype=np.float64)
+    if not np.all(np.isfinite(theta)):
+        return theta0, None
+    # Only a starting point: the full-data fit decides convergence.
+    return theta, pd_inverse(numerical_hessian(mean, theta))
 
 
 def _integrated_survival(s: float, base: FloatArray | float, horizon: FloatArray) -> FloatArray:

@@ -12,7 +12,8 @@ import numpy as np
 from scipy.special import betaln, hyp2f1
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
-from rashinban.clv._base import ArrayLike, BaseModel, FloatArray, as_float_array
+from rashinban.clv._base import BaseModel
+from rashinban.clv._inputs import ArrayLike, FloatArray, as_float_array, wsum
 
 __all__ = ["ShiftedBetaGeoModel"]
 
@@ -47,6 +48,10 @@ class ShiftedBetaGeoModel(BaseModel):
     """
 
     _param_names = ("alpha", "beta")
+    _descriptions = {  # noqa: RUF012 - read-only class data
+        "alpha": ("解約確率の分布 (ベータ分布 α)", "churn probability (Beta alpha)"),
+        "beta": ("解約確率の分布 (ベータ分布 β)", "churn probability (Beta beta)"),
+    }
 
     def __init__(self, *, maxiter: int = 1000, raise_on_failure: bool = True) -> None:
         self.maxiter = maxiter
@@ -92,7 +97,7 @@ class ShiftedBetaGeoModel(BaseModel):
             # P(T = t) = B(α+1, β+t−1)/B(α, β); S(t) = B(α, β+t)/B(α, β)  (eq. 5, 6).
             log_pt = betaln(alpha + 1.0, beta + periods - 1.0) - betaln(alpha, beta)
             log_st = betaln(alpha, beta + last) - betaln(alpha, beta)
-            return -float(np.dot(lost, log_pt) + n[-1] * log_st)
+            return -(wsum(lost, log_pt) + float(n[-1] * log_st))
 
         self._maximise(
             negll,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from rashinban._errors import InvalidValueError
-from rashinban.clv._base import ArrayLike, as_float_array
+from rashinban.clv._inputs import ArrayLike, as_float_array
 
 __all__ = ["simulate_bgnbd"]
 

@@ -7,7 +7,7 @@ from typing import Protocol
 import numpy as np
 
 from rashinban._errors import InvalidValueError
-from rashinban.clv._base import ArrayLike, FloatArray, as_float_array, check_rft
+from rashinban.clv._inputs import ArrayLike, FloatArray, as_float_array, check_rft
 
 __all__ = ["customer_lifetime_value"]
 

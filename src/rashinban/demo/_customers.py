@@ -185,7 +185,9 @@ def subscription_rows(cus: Customers) -> dict[str, np.ndarray]:
     for a, prod, plan, mrr, st, en in parts:
         acc_l.append(a)
         prod_l.append(np.full(a.size, prod, dtype=object))
-        plan_l.append(names[plan] if plan is not None else np.full(a.size, "標準", dtype=object))
+        plan_l.append(
+            names[plan] if plan is not None else np.full(a.size, "オプション", dtype=object)
+        )
         mrr_l.append(np.asarray(mrr, dtype=float))
         st_l.append(st)
         en_l.append(en)
@@ -309,8 +311,8 @@ def order_rows(rng: np.random.Generator, cus: Customers, days: int) -> dict[str,
         qty_l.append(qty[mask])
         amt_l.append(amt[mask])
 
-    ideal_p = 0.65
-    onboard = rng.random(m) < ideal_p + 0.2 * (cus.plan1 >= 3)
+    # Larger plans (100 seats and up) buy onboarding help more often.
+    onboard = rng.random(m) < 0.65 + 0.2 * (cus.plan1 >= 3)
     fee = np.round(_PRICE["P06"].list_price * (0.5 + 0.5 * cus.plan1), -4)
     add(onboard, cus.start, "P06", np.ones(m, dtype=np.int64), fee)
     years = (cus.end - cus.start) / 365.0
@@ -354,7 +356,11 @@ def order_rows(rng: np.random.Generator, cus: Customers, days: int) -> dict[str,
 
 
 def usage_rows(
-    rng: np.random.Generator, acc: Accounts, cus: Customers, start_weekday: int
+    rng: np.random.Generator,
+    acc: Accounts,
+    cus: Customers,
+    start_weekday: int,
+    order: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Weekly usage per customer (Mondays), three metrics per week.
 
@@ -362,14 +368,18 @@ def usage_rows(
     (faster in the ideal segment); upgraders climb to ~96 % of their limit in
     the months before they upgrade; churners with the usage signal slide to
     ``PLANTED.churn_usage_ratio`` of their level over the window before churn.
+
+    Rows come out customer by customer in ``order``, then by week, then by
+    metric, so the caller needs no sort of the (large) usage table.
     """
     m = cus.account.size
     first = cus.start + (7 - (start_weekday + cus.start) % 7) % 7
     n_weeks = np.maximum((cus.end - first + 6) // 7, 0)
     w = int(n_weeks.sum())
-    c = np.repeat(np.arange(m), n_weeks)
-    off = np.concatenate([[0], np.cumsum(n_weeks)[:-1]])
-    t = first[c] + 7 * (np.arange(w) - off[c])
+    nw = n_weeks[order]
+    c = np.repeat(order, nw)
+    off = np.repeat(np.cumsum(nw) - nw, nw)
+    t = first[c] + 7 * (np.arange(w) - off)
     seg = acc.segment[cus.account]
     limits = np.array(PLAN_LIMITS, dtype=float)
     l1 = limits[cus.plan1]

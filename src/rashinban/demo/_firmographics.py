@@ -105,7 +105,7 @@ def make_accounts(rng: np.random.Generator, n: int, days: int, ev: int) -> Accou
     rpe = np.array([i.revenue_per_employee for i in INDUSTRIES])[industry]
     revenue = np.round(employees * rpe * rng.lognormal(0.0, 0.35, size=n), -3)
     founded = np.clip(np.round(2024 - rng.gamma(2.0, 14.0, size=n)), 1900, 2023).astype(np.int64)
-    # Founded after 2023 is impossible for an account created in 2023; keep it simple.
+    # Founding years end in 2023 so that no company is founded after it enters the CRM.
     n_reps = max(8, min(400, n // 250))
     reps = rep_names(n_reps)
     owner = reps[rng.integers(0, n_reps, size=n)]

@@ -18,7 +18,7 @@ from rashinban.demo._customers import (
 )
 from rashinban.demo._firmographics import make_accounts, make_contacts
 from rashinban.demo._funnel import MISSING, NONE, make_campaigns, make_funnel
-from rashinban.demo._notes import note_rows
+from rashinban.demo._notes import note_rows, theme_group
 from rashinban.demo._planted import PLANTED
 from rashinban.demo._reference import (
     CHANNELS,
@@ -125,7 +125,12 @@ def generate_demo(
     subs = subscription_rows(cus)
     cdeals = customer_deals(rngs["deals"], cus, days)
     orders = order_rows(rngs["orders"], cus, days)
-    usage = usage_rows(rngs["usage"], acc, cus, start.weekday())
+    # (account rank is known before any table is built: ids follow arrival order)
+    rank = np.empty(n_accounts, dtype=np.int64)
+    rank[np.argsort(acc.arrival, kind="stable")] = np.arange(n_accounts)
+    usage = usage_rows(
+        rngs["usage"], acc, cus, start.weekday(), np.argsort(rank[cus.account], kind="stable")
+    )
     tickets = ticket_rows(rngs["tickets"], cus, days)
     surveys = survey_rows(rngs["surveys"], acc, cus, survey_days(start, end))
     notes = note_rows(rngs["notes"], acc, fun, cus, days, ev)
@@ -139,8 +144,6 @@ def generate_demo(
         return out
 
     # Account ids run in the order accounts arrived, like a CRM's auto-numbering.
-    rank = np.empty(n_accounts, dtype=np.int64)
-    rank[np.argsort(acc.arrival, kind="stable")] = np.arange(n_accounts)
     width = max(6, len(str(n_accounts)))
     account_ids = _ids("A", n_accounts, width)
     aid = account_ids[rank]
@@ -287,17 +290,12 @@ def generate_demo(
             "ended_at": dates(subs["ended"]),
         }
     )
-    u_order = np.lexsort((usage["metric"], usage["day"], rank[usage["account"]]))
     usage_df = pd.DataFrame(
         {
-            "account_id": pd.Categorical.from_codes(
-                rank[usage["account"]][u_order], categories=account_ids
-            ),
-            "date": dates(usage["day"][u_order]),
-            "metric": pd.Categorical.from_codes(
-                usage["metric"][u_order], categories=list(USAGE_METRICS)
-            ),
-            "value": usage["value"][u_order],
+            "account_id": pd.Categorical.from_codes(rank[usage["account"]], categories=account_ids),
+            "date": dates(usage["day"]),
+            "metric": pd.Categorical.from_codes(usage["metric"], categories=list(USAGE_METRICS)),
+            "value": usage["value"],
         }
     )
     tickets_df = pd.DataFrame(
@@ -374,13 +372,9 @@ def generate_demo(
         "surveys": surveys_df,
         "notes": notes_df,
     }
-    for name, frame in tables.items():
-        tables[name] = frame[list(TABLES[name].column_names)]
 
     seg_names = np.array(["other", "ideal", "new"], dtype=object)
     groups = np.array(["ideal", "retail", "ict", "other"], dtype=object)
-    from rashinban.demo._notes import theme_group
-
     truth_accounts = (
         pd.DataFrame(
             {

@@ -30,6 +30,28 @@ def _theme(rng: np.random.Generator, group: np.ndarray, is_ict: np.ndarray) -> n
     return T.choose(rng, g, [T.THEMES[k] for k in _GROUPS])
 
 
+def _interview_themes(
+    rng: np.random.Generator, group: np.ndarray, is_ict: np.ndarray
+) -> np.ndarray:
+    out = _two_themes(rng, group)
+    # A third of ideal-segment ICT interviews start from APIs, then the ideal theme.
+    api = np.flatnonzero((group == 0) & is_ict & (rng.random(group.size) < 0.33))
+    out[api] = T.draw(rng, T.THEMES["ict"], api.size) + T.draw(rng, T.THEMES["ideal"], api.size)
+    return out
+
+
+def _two_themes(rng: np.random.Generator, group: np.ndarray) -> np.ndarray:
+    """Two different theme sentences of each row's group, concatenated."""
+    out = np.empty(group.size, dtype=object)
+    for g, key in enumerate(_GROUPS):
+        rows = np.flatnonzero(group == g)
+        pool = T.THEMES[key]
+        first = rng.integers(0, len(pool), size=rows.size)
+        second = (first + rng.integers(1, len(pool), size=rows.size)) % len(pool)
+        out[rows] = pool[first] + pool[second]
+    return out
+
+
 def note_rows(
     rng: np.random.Generator,
     acc: Accounts,
@@ -47,14 +69,15 @@ def note_rows(
     sel = np.flatnonzero(rng.random(nd) < 0.55)
     a = fun.deal_account[sel]
     day = np.minimum(fun.deal_created[sel] + rng.integers(0, 21, size=sel.size), days - 1)
+    closed_day = fun.deal_closed[sel]
+    day = np.where(closed_day != NONE, np.minimum(day, closed_day), day)
     g = group[a]
     third = T.draw(rng, T.NEUTRAL, sel.size)
     retail_after = (g == 1) & (day >= ev) & (rng.random(sel.size) < 0.6)
     third[retail_after] = T.draw(rng, T.RETAIL_AFTER_EVENT, int(retail_after.sum()))
     text = (
         T.draw(rng, T.OPENING, sel.size)
-        + _theme(rng, g, ict[a])
-        + _theme(rng, g, ict[a])
+        + _interview_themes(rng, g, ict[a])
         + third
         + T.draw(rng, T.NEXT_STEP, sel.size)
     )
@@ -84,7 +107,12 @@ def note_rows(
         T.draw(rng, T.WIN_OPEN, closed.size) + win_comp + T.draw(rng, T.WIN_REASON, closed.size),
         T.draw(rng, T.LOSS_OPEN, closed.size) + loss_comp + loss_text,
     )
-    text = text + _theme(rng, g, ict[a]) + T.draw(rng, T.REFLECTION, closed.size)
+    reflection = np.where(
+        won,
+        T.draw(rng, T.WIN_REFLECTION, closed.size),
+        T.draw(rng, T.LOSS_REFLECTION, closed.size),
+    )
+    text = text + "背景：" + _theme(rng, g, ict[a]) + reflection
     parts.append({"account": a, "deal": closed, "day": day, "text": text})
     kinds.append("win_loss")
     # Meetings with customers.
@@ -103,7 +131,7 @@ def note_rows(
     cc = np.concatenate([c, ups])
     mday = np.concatenate([day, uday])
     mtext = np.concatenate([body, T.draw(rng, T.MEETING_UPGRADE, ups.size)])
-    mtext = mtext + T.draw(rng, T.MEETING_TAIL, cc.size)
+    mtext = mtext + T.draw(rng, T.MEETING_MIDDLE, cc.size) + T.draw(rng, T.MEETING_TAIL, cc.size)
     parts.append(
         {
             "account": cus.account[cc],

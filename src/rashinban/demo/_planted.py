@@ -104,6 +104,25 @@ class Planted:
         out[self.ideal.mask(accounts)] = "ideal"
         return out
 
+    def churners(self, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+        """The planted churners of generated ``tables`` and their churn dates.
+
+        A churner is an account whose subscriptions have all ended; its churn
+        date is the last ``ended_at``. The result equals
+        ``generate_demo(...).truth["churners"][["account_id", "churned_at"]]``;
+        the truth frame also says which signals each churner shows.
+
+        Examples
+        --------
+        >>> from rashinban.demo import PLANTED, generate
+        >>> list(PLANTED.churners(generate(300, seed=1)).columns)
+        ['account_id', 'churned_at']
+        """
+        subs = tables["subscriptions"]
+        ended = subs.groupby("account_id")["ended_at"].agg(["count", "size", "max"])
+        out = ended[ended["count"] == ended["size"]]["max"].rename("churned_at")
+        return out.reset_index().sort_values("account_id", ignore_index=True)
+
     def theme_group_of(self, accounts: pd.DataFrame) -> pd.Series:
         """Interview theme group per account: ``ideal``, ``retail``, ``ict`` or ``other``."""
         out = pd.Series("other", index=accounts.index, dtype=object)
@@ -130,8 +149,8 @@ PLANTED = Planted(
     win_rate=_ro({"ideal": 0.45, "other": 0.15, "new_before": 0.10, "new_after": 0.40}),
     win_logit=_ro(
         {
-            "decision_maker": 1.0,
-            "good_channel": 0.9,
+            "decision_maker": 1.4,
+            "good_channel": 1.2,
             "no_competitor": 0.3,
             "アルファクラウド": -0.8,
             "ベータシステムズ": -0.2,
@@ -139,7 +158,7 @@ PLANTED = Planted(
         }
     ),
     good_channels=("紹介", "ウェビナー"),
-    churn_hazard=_ro({"ideal": 0.015, "new": 0.03, "other": 0.03}),
+    churn_hazard=_ro({"ideal": 0.013, "new": 0.03, "other": 0.03}),
     churn_window=(60, 120),
     churn_usage_ratio=0.4,
     churn_signal_share=_ro({"usage_decline": 0.75, "open_high_ticket": 0.6, "detractor_nps": 0.6}),
@@ -160,9 +179,9 @@ PLANTED = Planted(
     themes=_ro(
         {
             "ideal": ("生産計画", "在庫", "可視化", "Excel", "定着"),
-            "retail": ("インボイス", "請求書", "電子化", "経理", "工数"),
+            "retail": ("インボイス", "請求書", "電子化", "工数"),
             "ict": ("API", "開発者", "連携", "ドキュメント"),
-            "other": ("コスト", "価格", "削減"),
+            "other": ("コスト", "価格"),
         }
     ),
     competitor_loss_reason=_ro(

@@ -58,10 +58,10 @@ def ticket_rows(rng: np.random.Generator, cus: Customers, days: int) -> dict[str
 
 
 def survey_days(start: date, end: date) -> list[int]:
-    """Relationship-NPS survey days: 15 June and 10 December of each year."""
+    """Relationship-NPS survey days: quarterly, 15 Mar/Jun/Sep and 10 Dec of each year."""
     out = []
     for y in range(start.year, end.year + 1):
-        for d in (date(y, 6, 15), date(y, 12, 10)):
+        for d in (date(y, 3, 15), date(y, 6, 15), date(y, 9, 15), date(y, 12, 10)):
             if start <= d <= end:
                 out.append((d - start).days)
     return out
@@ -122,7 +122,7 @@ def survey_rows(
     mu = mu + rng.normal(0, 1.0, m)
     acc_l, day_l, nps_l, planted_l = [], [], [], []
     for d in sdays:
-        ok = (cus.start + 60 <= d) & (d < cus.end) & (rng.random(m) < 0.45)
+        ok = (cus.start + 60 <= d) & (d < cus.end) & (rng.random(m) < 0.4)
         idx = np.flatnonzero(ok)
         acc_l.append(idx)
         day_l.append(np.full(idx.size, d))

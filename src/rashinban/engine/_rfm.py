@@ -46,7 +46,6 @@ __all__ = ["rfm_summary"]
 # Private names for intermediate columns; a user column can hardly clash with them.
 _P = "_rb_period"
 _AMT = "_rb_amount"
-_FIRST = "_rb_first"
 
 
 def _check_columns(table: ir.Table, *names: str | None) -> None:
@@ -59,6 +58,27 @@ def _check_columns(table: ir.Table, *names: str | None) -> None:
         )
 
 
+@ibis.udf.agg.builtin(name="arg_min")
+def _duckdb_arg_min(arg: float, key: dt.date) -> float:  # type: ignore[empty-body]
+    """DuckDB's ``arg_min``: the ``arg`` of the row with the smallest ``key``."""
+
+
+def _first_by_period(amount: ir.FloatingColumn, period: ir.Column, tx: ir.Table) -> ir.Value:
+    """The amount of each group's earliest period (periods are unique within a group).
+
+    Ibis' portable ``argmin`` compiles to ``FIRST(… ORDER BY …)`` on DuckDB, an ordered
+    aggregate; DuckDB's own ``arg_min`` is a plain one and about 30% faster on 10M rows.
+    Other engines (and tables not yet bound to a backend) keep the portable form.
+    """
+    try:
+        backend = tx._find_backend(use_default=False)
+    except Exception:  # an unbound expression (e.g. ibis.memtable): portable SQL
+        backend = None
+    if getattr(backend, "name", None) == "duckdb":
+        return _duckdb_arg_min(amount, period)
+    return amount.argmin(period)
+
+
 def _period_totals(
     tx: ir.Table,
     cid: str,
@@ -68,12 +88,12 @@ def _period_totals(
 ) -> ir.Table:
     """One row per customer and period: the period start and (if asked) the period's total."""
     period = floor_expr(day_expr(tx[datetime_col]), time_unit).name(_P)
-    keyed = tx.select(
-        tx[cid], period, *([tx[monetary_value_col].name(_AMT)] if monetary_value_col else [])
-    )
-    if monetary_value_col:
-        return keyed.group_by([cid, _P]).aggregate(keyed[_AMT].sum().name(_AMT))
-    return keyed.distinct()
+    if not monetary_value_col:
+        return tx.select(tx[cid], period).distinct()
+    # A missing amount counts as 0, as pandas' groupby-sum (lifetimes) counts it.
+    amount = tx[monetary_value_col].cast("float64").fill_null(0.0).name(_AMT)
+    keyed = tx.select(tx[cid], period, amount)
+    return keyed.group_by([cid, _P]).aggregate(keyed[_AMT].sum().name(_AMT))
 
 
 def _summarise(
@@ -94,8 +114,6 @@ def _summarise(
     tx = tx.filter(tx[datetime_col] < cutoff)
     per = _period_totals(tx, cid, datetime_col, monetary_value_col, time_unit)
     end_n = period_number(end, time_unit)
-    if monetary_value_col:
-        per = per.mutate(per[_P].min().over(group_by=per[cid]).name(_FIRST))
     grouped = per.group_by(cid)
     aggs: dict[str, Any] = {
         "_n": per[_P].count(),
@@ -104,9 +122,12 @@ def _summarise(
     }
     if monetary_value_col:
         amount = per[_AMT].cast("float64")
-        aggs["_mv"] = (
-            amount.mean() if include_first_transaction else amount.mean(where=per[_P] > per[_FIRST])
-        )
+        aggs["_sum"] = amount.sum()
+        # The first period's total, by an ordered aggregate rather than a window over
+        # all periods: about twice as fast on DuckDB (FIRST(… ORDER BY …)), and MIN_BY /
+        # ARRAY_AGG on other engines. Each customer has one row per period, so the
+        # first period is unique.
+        aggs["_first"] = _first_by_period(amount, per[_P], tx)
     agg = grouped.aggregate(**aggs)
     first_n = period_number_expr(agg["_min"], time_unit)
     last_n = period_number_expr(agg["_max"], time_unit)
@@ -118,7 +139,13 @@ def _summarise(
         ((ibis.literal(end_n) - first_n).cast("float64") / time_scaler).name("T" + suffix),
     ]
     if monetary_value_col:
-        cols.append(agg["_mv"].fill_null(0.0).name("monetary_value" + suffix))
+        # Mean of the repeat periods' totals = (all - first) / (count - 1); exact for
+        # whole amounts (yen), and within rounding of the total otherwise.
+        if include_first_transaction:
+            mv = agg["_sum"] / count
+        else:
+            mv = ibis.ifelse(count > 1, (agg["_sum"] - agg["_first"]) / (count - 1), 0.0)
+        cols.append(mv.cast("float64").name("monetary_value" + suffix))
     return agg.select(*cols)
 
 

@@ -167,6 +167,16 @@ OTHER_SEGMENT = SegmentRule("other", "その他", "Other")
 """Label of customers no rule matches (only with custom rules or other bin counts)."""
 
 
+def _require(table: ir.Table, columns: Sequence[str], producer: str) -> None:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise InvalidValueError(
+            f"the table lacks column(s) {', '.join(missing)}",
+            column=missing[0],
+            fix=f"pass the output of {producer}",
+        )
+
+
 def _check_rules(segments: Sequence[SegmentRule]) -> None:
     if not segments:
         raise InvalidValueError(
@@ -213,6 +223,7 @@ def rfm_segments(scores: ir.Table, segments: Sequence[SegmentRule] = DEFAULT_SEG
     >>> rfm_segments(s).to_pandas()["segment_en"].tolist()
     ['Champions', 'Lost', 'Loyal']
     """
+    _require(scores, ("R", "F", "M"), "rfm_scores(...)")
     _check_rules(segments)
     segments = tuple(segments)
     cond = [s.condition(scores) for s in segments]
@@ -253,6 +264,9 @@ def segment_summary(segmented: ir.Table, *, revenue_col: str | None = None) -> i
     >>> out[["segment", "customers", "share", "revenue"]].to_dict("records")[0]
     {'segment': 'champions', 'customers': 2, 'share': 0.6666666666666666, 'revenue': 700.0}
     """
+    needed = ["segment", "segment_ja", "segment_en", "R", "F", "M"]
+    needed += [revenue_col] if revenue_col else ["frequency", "monetary_value"]
+    _require(segmented, needed, "rfm_segments(...) (with revenue_col naming a column)")
     if revenue_col is None:
         revenue = (segmented["frequency"] * segmented["monetary_value"]).cast("float64")
     else:

@@ -96,7 +96,7 @@ _EN_PRE = "|".join(f"(?:{p})" for p, _ in _EN_PREFIXES)
 # Japanese forms need no separator ("テスト株式会社"); English ones must stand as a
 # word, after a space or comma ("Sony Group Corporation", "ABC,Inc.").
 _PREFIX = re.compile(rf"^(?:(?P<ja>{_JA})|(?P<en>{_EN_PRE})(?=[\s,]))[\s,・]*", re.IGNORECASE)
-_SUFFIX = re.compile(rf"[\s,・]*(?:(?P<ja>{_JA})|(?<=[\s,])(?P<en>{_EN_SUF}))$", re.IGNORECASE)
+_SUFFIX = re.compile(rf"(?:(?P<ja>{_JA})|(?<=[\s,])(?P<en>{_EN_SUF}))$", re.IGNORECASE)
 _EN_SUF_RES = tuple((re.compile(p, re.IGNORECASE), form) for p, form in _EN_SUFFIXES)
 _EN_PRE_RES = tuple((re.compile(p, re.IGNORECASE), form) for p, form in _EN_PREFIXES)
 _SPACES_IN_BRACKETS = re.compile(r"\s+")

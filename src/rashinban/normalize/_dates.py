@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -56,6 +57,20 @@ _TIME = (
 )
 _TAIL = _WD + _TIME
 _ISO_FAST = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# The shapes most exports use, read without the general grammar: Y-M-D, Y/M/D or
+# Y.M.D with an optional plain time and offset, and YYYYMMDD. Anything odd about
+# them falls through to the general path, which words the reason.
+_WESTERN_FAST = re.compile(
+    r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})"
+    r"(?:[Tt ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,9})?)?"
+    r"(?:[Zz]|[+-](?:0[0-9]|1[0-4]):?[0-5][0-9])?)?"
+)
+_COMPACT_FAST = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+_KANJI_FAST = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日")
+_WAREKI_FAST = re.compile(
+    r"(令和|平成|昭和|大正|明治|[RHSTMrhstm])([0-9]{1,3}|元)"
+    r"(?:年([0-9]{1,2})月([0-9]{1,2})日|([-/.])([0-9]{1,2})\5([0-9]{1,2}))"
+)
 _WESTERN = re.compile(
     r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})" + _TAIL
 )
@@ -124,19 +139,58 @@ def parse_date(value: str, *, excel_serial: bool = False) -> dt.date:
     >>> parse_date("R06/04/01")
     datetime.date(2024, 4, 1)
     """
-    # The common case first, without normalisation or cache bookkeeping.
-    m = _ISO_FAST.fullmatch(value)
-    if m is not None:
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            pass  # the slow path words the reason
+    day = _fast(value)
+    if day is not None:
+        return day
     return _parse_date(value, excel_serial)
+
+
+def _date_or_none(y: str, mo: str, d: str) -> dt.date | None:
+    try:
+        return dt.date(int(y), int(mo), int(d))
+    except ValueError:
+        return None
+
+
+def _fast(value: str) -> dt.date | None:
+    """Read the shapes most exports use without the general grammar, or return None.
+
+    Anything unusual about a value (a bad day, a time out of range, a date outside
+    its era) returns None so that the general path can word the reason.
+    """
+    text = value if value.isascii() else unicodedata.normalize("NFKC", value)
+    if text[:1].isdigit():
+        m = _ISO_FAST.fullmatch(text) or _COMPACT_FAST.fullmatch(text)
+        if m is not None:
+            return _date_or_none(m[1], m[2], m[3])
+        m = _WESTERN_FAST.fullmatch(text)
+        if m is not None:
+            y, mo, d, hour, minute, second = m.group(1, 3, 4, 5, 6, 7)
+            if hour is None or (int(hour) <= 23 and int(minute) <= 59 and int(second or 0) <= 60):
+                return _date_or_none(y, mo, d)
+            return None
+        m = _KANJI_FAST.fullmatch(text)
+        if m is not None:
+            return _date_or_none(m[1], m[2], m[3])
+        return None
+    m = _WAREKI_FAST.fullmatch(text)
+    if m is None:
+        return None
+    era = _ERA_BY_NAME[m[1].casefold()]
+    year = 1 if m[2] == "元" else int(m[2])
+    mo, d = (m[3], m[4]) if m[3] is not None else (m[6], m[7])
+    day = _date_or_none(str(era.offset + year), mo, d)
+    if day is None or year == 0 or day < _MEIJI_GREGORIAN or day < era.first:
+        return None
+    if era.last is not None and day > era.last:
+        return None
+    return day
 
 
 @lru_cache(maxsize=65536)
 def _parse_date(value: str, excel_serial: bool) -> dt.date:
-    text = normalize_text(value).casefold()
+    text = " ".join(value.split()) if value.isascii() else normalize_text(value)
+    text = text.casefold()
     if text[:1].isdigit():
         for pattern in (_WESTERN, _KANJI, _COMPACT):
             m = pattern.fullmatch(text)

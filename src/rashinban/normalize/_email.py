@@ -18,8 +18,8 @@ _LOCAL = re.compile(r"[a-zA-Z0-9!#$%&'*+/=?^_`{|}~.\-]{1,64}")
 # A domain name: labels of letters, digits and inner hyphens (Unicode letters are
 # allowed for internationalised names such as 例え.jp), a top-level label that is
 # not all digits.
-_LABEL = re.compile(r"(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?")
-_TLD = re.compile(r"[^\W\d_](?:[\w-]{0,61}[^\W_])?")
+_LABEL = re.compile(r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?")
+_TLD = re.compile(r"[^\W\d_](?:(?:[^\W_]|-){0,61}[^\W_])?")
 
 _FIX = (
     "メールアドレスを1つだけ、name@example.co.jp の形で書いてください",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from rashinban.normalize._text import invalid, normalize_text
+from rashinban.normalize._text import invalid, nfkc, normalize_text
 
 __all__ = ["parse_float", "parse_int", "parse_money"]
 
@@ -16,8 +16,15 @@ _Kind = Literal["money", "int", "float"]
 
 # A plain number: digits with correct thousands separators, or bare digits, and an
 # optional fraction. Lengths are bounded so no value can build a huge int or float.
-_NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3}){1,8}|[0-9]{1,24})(?:\.[0-9]{1,12})?"
+_NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3}){1,8}|[0-9]{1,24})(?:\.[0-9]{1,30})?"
 _FAST = re.compile(rf"-?{_NUM}")
+# The decorated shapes most ledgers use (¥1,234 / 1,234円 / ▲1,234 / 1,234千円 /
+# 95万円), whole numbers only so that float arithmetic stays exact; anything else
+# takes the general path.
+_MEDIUM = re.compile(
+    r"([-−▲△])?\s*[¥\\]?\s*([0-9]{1,3}(?:,[0-9]{3}){1,8}|[0-9]{1,15})\s*(千|百万|万|億)?\s*円?"
+)
+_MEDIUM_SCALE = {None: 1.0, "千": 1e3, "百万": 1e6, "万": 1e4, "億": 1e8}
 # Japanese magnitude units: 万 (10^4), 億 (10^8), 兆 (10^12), each optionally
 # scaled by 十/百/千 (百万 = 10^6, 千万 = 10^7), and 千/百 alone (1,234千円).
 _UNIT_VALUE = {"兆": 10**12, "億": 10**8, "万": 10**4, "千": 10**3, "百": 10**2, "十": 10}
@@ -32,6 +39,7 @@ _APPROX = re.compile(
 _APPROX_END = re.compile(r"[0-9万億千円名人社件]\s*[強弱]$")
 _RANGE = re.compile(r"[0-9兆億万千百円名人社件個%]\s*(?:[-~〜–—ー]|から|to)\s*[-▲△¥\\]?\s*[0-9]")
 _BOUND = re.compile(r"以上|以下|未満|超|より|over|under|up to|[<>≦≧≤≥]|\+$|^[~〜]|[~〜]$")
+_TAX_NOTE = re.compile(r"税込|税抜|税別|内税|外税|tax")
 _FOREIGN = re.compile(r"[$€£₩]|usd|eur|gbp|cny|rmb|ドル|ユーロ|ポンド|ウォン|人民元")
 _SIGNS = {"-": True, "−": True, "▲": True, "△": True, "+": False}
 _YEN_PREFIX = ("¥", "\\", "jpy")  # a yen sign shows as "\" in CP932 text
@@ -83,6 +91,15 @@ def _reject(value: str, kind: _Kind, text: str) -> Exception:
             (
                 "正確な数値を書くか、境界値として別の列に取り込んでください",
                 "write the exact number, or import the bound into a column of its own",
+            ),
+        )
+    if kind == "money" and _TAX_NOTE.search(text):
+        return invalid(
+            value,
+            ("税込・税抜の注記が付いています", "the amount carries a tax note"),
+            (
+                "注記を外し、税込か税抜かは列の定義で決めてください",
+                "remove the note; say in the column mapping whether amounts include tax",
             ),
         )
     if kind == "money" and _FOREIGN.search(text):
@@ -231,8 +248,8 @@ def parse_money(value: str) -> float:
     ------
     InvalidValueError
         Approximate (約100万円), a range (100〜200万円), a bound (100万円以上),
-        another currency, exponent notation (Excel's 1.23E+12 has lost digits),
-        misplaced separators, or not a number.
+        a tax note (1,000円(税込)), another currency, exponent notation (Excel's
+        1.23E+12 has lost digits), misplaced separators, or not a number.
 
     Examples
     --------
@@ -243,6 +260,11 @@ def parse_money(value: str) -> float:
     """
     if _FAST.fullmatch(value):
         return float(value.replace(",", ""))
+    m = _MEDIUM.fullmatch(nfkc(value).strip())
+    if m is not None:
+        sign, digits, unit = m.groups()
+        amount = float(digits.replace(",", "")) * _MEDIUM_SCALE[unit]
+        return -amount if sign else amount
     return _money(value)
 
 
@@ -282,7 +304,7 @@ def parse_int(value: str) -> int:
         raise invalid(
             value,
             ("整数ではありません", "not a whole number"),
-            ("小数を含まない数を書いてください", "write a whole number"),
+            ("整数(小数のない数)で書いてください", "write a whole number"),
         )
     return int(number)
 

@@ -235,7 +235,7 @@ def _from_code(value: str, digits: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=4096)
-def parse_prefecture(value: str) -> tuple[str, str]:
+def parse_prefecture(value: str | int | float) -> tuple[str, str]:
     """Read a prefecture written in any common way.
 
     Accepted: the official name (東京都), the name without 都/道/府/県 (東京; 京都
@@ -248,7 +248,8 @@ def parse_prefecture(value: str) -> tuple[str, str]:
     Parameters
     ----------
     value
-        The prefecture as written.
+        The prefecture as written; a number (13, 13.0, as a spreadsheet cell
+        holds a code) is read as its text.
 
     Returns
     -------
@@ -267,6 +268,8 @@ def parse_prefecture(value: str) -> tuple[str, str]:
     >>> parse_prefecture("tokyo-to")
     ('東京都', '13')
     """
+    if not isinstance(value, str):
+        value = str(value)
     text = normalize_text(value).casefold()
     hit = _LOOKUP.get(_key(text))
     if hit is not None:
@@ -274,7 +277,8 @@ def parse_prefecture(value: str) -> tuple[str, str]:
     m = _CODE.fullmatch(text)
     if m is not None:
         return _from_code(value, m.group(1))
-    m = _CODE_FIRST.fullmatch(text) or _CODE_LAST.fullmatch(text)
+    # A code with its name is short; the bound keeps the lazy pattern linear.
+    m = (_CODE_FIRST.fullmatch(text) or _CODE_LAST.fullmatch(text)) if len(text) <= 32 else None
     if m is not None:
         first, second = m.groups()
         digits, name = (first, second) if first.isdigit() else (second, first)
@@ -346,7 +350,7 @@ def parse_prefecture_from_address(address: str) -> tuple[str, str]:
         if code is not None:
             return _BY_CODE[code]
     for n in (3, 2):
-        code = _SHORT.get(head[:n])
+        code = _SHORT.get(head[:n]) if len(head) >= n else None
         if code is not None and (len(head) == n or head[n] in " ,、"):
             return _BY_CODE[code]
     if text.isascii():

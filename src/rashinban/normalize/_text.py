@@ -30,7 +30,6 @@ def nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value)
 
 
-@lru_cache(maxsize=65536)
 def normalize_text(value: str) -> str:
     """Normalise a data field: NFKC, no invisible characters, single spaces.
 
@@ -54,6 +53,12 @@ def normalize_text(value: str) -> str:
     >>> normalize_text("\\ufeff　ＡＢＣ　ｶﾌﾞｼｷ  ")
     'ABC カブシキ'
     """
+    # Short values (names, titles) repeat and are cached; long free text is not,
+    # so that a column of notes cannot fill memory with cached copies.
+    return _normalize_cached(value) if len(value) <= 256 else _normalize(value)
+
+
+def _normalize(value: str) -> str:
     text = value.translate(_INVISIBLE)
     # Removing invisible characters or collapsing spaces can leave a combining
     # mark next to a new base character; loop until the text is stable so the
@@ -63,6 +68,9 @@ def normalize_text(value: str) -> str:
         if unicodedata.is_normalized("NFKC", text):
             break
     return text
+
+
+_normalize_cached = lru_cache(maxsize=65536)(_normalize)
 
 
 def bilingual(ja: str, en: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rashinban._errors import NotEnoughDataError
+from rashinban._errors import NotEnoughDataError, RashinbanError
 from rashinban.engine import data_end_date
 from rashinban.pipeline._registry import ANALYSES, AnalysisResult, Context
 from rashinban.workspace import META_SCHEMA, RESULTS_SCHEMA, Workspace
@@ -54,8 +54,8 @@ def analyze(
 ) -> RunReport:
     """Run the analyses (all, or ``only``) as of ``as_of`` and store their results.
 
-    An analysis that lacks data records why (``NotEnoughDataError``) and the
-    others still run.
+    An analysis that cannot run (too little data, a model that does not
+    converge) records why and the others still run.
     """
     say = progress or (lambda _m: None)
     backend = ws.backend(read_only=True)
@@ -70,7 +70,9 @@ def analyze(
         t0 = time.perf_counter()
         try:
             result = analysis.run(ctx)
-        except NotEnoughDataError as exc:
+        except RashinbanError as exc:
+            # Too little data, a model that did not converge, …: record why and go on,
+            # so one analysis cannot take the others down with it.
             report.failures[analysis.name] = str(exc)
             continue
         report.seconds[analysis.name] = time.perf_counter() - t0

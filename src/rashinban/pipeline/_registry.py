@@ -56,6 +56,20 @@ def _profile(ctx: Context) -> AnalysisResult:
     )
 
 
+def _rfm(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._value import run_rfm
+
+    return run_rfm(ctx)
+
+
+def _clv(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._value import run_clv
+
+    return run_clv(ctx)
+
+
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
+    Analysis("rfm", "RFM分析", "RFM analysis", _rfm),
+    Analysis("clv", "顧客生涯価値 (CLV)", "Customer lifetime value", _clv),
 ]

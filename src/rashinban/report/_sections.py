@@ -83,6 +83,13 @@ def _profile(ctx: ReportContext) -> str | None:
     return "".join(parts)
 
 
+def _value_sections() -> list[Section]:
+    from rashinban.report import _sec_value as v
+
+    return [Section("rfm", "rfm", v.render_rfm), Section("clv", "clv", v.render_clv)]
+
+
 SECTIONS: list[Section] = [
     Section("profile", "profile", _profile),
+    *_value_sections(),
 ]

@@ -1,0 +1,63 @@
+"""Read commands for customer value: rfm, clv."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rashinban.cli._app import FormatOpt, WorkspaceOpt, app, open_ws
+from rashinban.cli._render import Format, render
+from rashinban.cli._run import AsOfOpt, parse_as_of
+
+
+@app.command()
+def rfm(
+    workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    compare_days: Annotated[
+        int, typer.Option("--compare-days", help="遷移の比較期間 (日) / transition window (days)")
+    ] = 90,
+    customers: Annotated[
+        bool, typer.Option("--customers", help="顧客別の行を表示 / list customers, not segments")
+    ] = False,
+) -> None:
+    """RFMスコア・セグメントと遷移 / RFM scores, named segments and transitions."""
+    from rashinban.pipeline import resolve_as_of
+    from rashinban.value import rfm_report
+
+    ws = open_ws(workspace)
+    backend = ws.backend()
+    day = resolve_as_of(ws, parse_as_of(as_of), backend)
+    result = rfm_report(backend, day, compare_days=compare_days)
+    render(
+        result.payload(),
+        "customers" if customers else "segments",
+        fmt,
+        title=f"RFM ({day})",
+    )
+
+
+@app.command()
+def clv(
+    workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    horizon: Annotated[int, typer.Option("--horizon", help="期間 (月) / horizon in months")] = 12,
+    discount: Annotated[
+        float, typer.Option("--discount", help="月次割引率 / monthly discount rate")
+    ] = 0.01,
+    top: Annotated[
+        int | None, typer.Option("--top", help="上位N件のみ / only the top N customers")
+    ] = None,
+) -> None:
+    """顧客生涯価値 (BG/NBD + Gamma-Gamma) / customer lifetime value per customer."""
+    from rashinban.pipeline import resolve_as_of
+    from rashinban.value import clv_report
+
+    ws = open_ws(workspace)
+    backend = ws.backend()
+    day = resolve_as_of(ws, parse_as_of(as_of), backend)
+    result = clv_report(backend, day, horizon_months=horizon, discount_rate=discount)
+    render(result.payload(limit=top), "customers", fmt, title=f"CLV ({day})", limit=50)

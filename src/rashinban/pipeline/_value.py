@@ -1,0 +1,63 @@
+"""Pipeline steps for customer value: the ``rfm`` and ``clv`` analyses."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from rashinban.pipeline._registry import AnalysisResult, Context
+
+
+def run_rfm(ctx: Context) -> AnalysisResult:
+    from rashinban.value import rfm_report
+
+    result = rfm_report(ctx.backend, ctx.as_of)
+    seg = result.segments.set_index("segment")
+    top = seg.loc["champions"] if "champions" in seg.index else None
+    headline_ja = headline_en = ""
+    if top is not None:
+        headline_ja = (
+            f"RFM: 優良顧客 {int(top['customers'])}社 (顧客の{top['share']:.0%}) が"
+            f"売上の{top['revenue_share']:.0%}を占める"
+        )
+        headline_en = (
+            f"RFM: {int(top['customers'])} champions ({top['share']:.0%} of customers) "
+            f"bring {top['revenue_share']:.0%} of revenue"
+        )
+    return AnalysisResult(
+        {
+            "customers": result.customers,
+            "segments": result.segments,
+            "transitions": result.transitions,
+        },
+        {
+            "date_a": result.date_a.isoformat(),
+            "customers": len(result.customers),
+            "headline_ja": headline_ja,
+            "headline_en": headline_en,
+        },
+    )
+
+
+def run_clv(ctx: Context) -> AnalysisResult:
+    from rashinban.value import clv_report
+
+    result = clv_report(ctx.backend, ctx.as_of)
+    payload = result.payload(limit=0)
+    frame = result.customers.sort_values("clv", ascending=False)
+    accounts = ctx.backend.table("accounts").select("account_id", "name", "industry").to_pandas()
+    frame = frame.merge(accounts, on="account_id", how="left")
+    top = frame.head(3)
+    names = "、".join(str(n) for n in top["name"].fillna(top["account_id"]))
+    total = float(frame["clv"].sum())
+    model = pd.DataFrame(
+        [{"parameter": k, "value": v} for k, v in payload["model"]["params"].items()]
+    )
+    return AnalysisResult(
+        {"customers": frame, "model": model},
+        {
+            "model": payload["model"],
+            "total_clv": total,
+            "headline_ja": (f"CLV (12か月, 割引後): 合計 ¥{total:,.0f}; 上位は {names}"),
+            "headline_en": f"CLV (12 months, discounted): total ¥{total:,.0f}; top: {names}",
+        },
+    )

@@ -1,0 +1,143 @@
+"""Report sections for customer value: the RFM grid, segment transitions, CLV."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rashinban.report import _charts as charts
+from rashinban.report._i18n import LABELS, t
+from rashinban.report._sections import ReportContext, table_html
+
+LABELS.update(
+    {
+        "rfm": ("RFM分析 (既存顧客の深耕)", "RFM analysis (existing customers)"),
+        "rfm_grid": (
+            "RFMグリッド: 最新性R × 頻度F の顧客数",
+            "RFM grid: customers by recency R × frequency F",
+        ),
+        "recency_score": ("R (最新性, 5=最近)", "R (recency, 5 = recent)"),
+        "frequency_score": ("F (頻度, 5=多い)", "F (frequency, 5 = often)"),
+        "segment": ("セグメント", "segment"),
+        "customers": ("顧客数", "customers"),
+        "share": ("構成比", "share"),
+        "revenue_share": ("売上構成比", "revenue share"),
+        "transitions": ("セグメント遷移", "Segment transitions"),
+        "from": ("移動前", "from"),
+        "to": ("移動後", "to"),
+        "clv": ("顧客生涯価値 (CLV)", "Customer lifetime value (CLV)"),
+        "clv_dist": ("CLV の分布 (12か月, 割引後)", "CLV distribution (12 months, discounted)"),
+        "top_clv": ("CLV 上位の顧客", "Top customers by CLV"),
+        "p_alive": ("継続確率 P(alive)", "P(alive)"),
+        "expected_purchases": (
+            "今後12か月の購買回数 (期待値)",
+            "expected purchases, next 12 months",
+        ),
+        "model_params": ("モデルとパラメータ", "Model and parameters"),
+        "holdout": ("検証 (ホールドアウト)", "Validation (holdout)"),
+        "company": ("取引先名", "company"),
+        "industry": ("業種", "industry"),
+    }
+)
+
+
+def _label(frame: pd.DataFrame, stem: str, lang: str) -> pd.Series:
+    return frame[f"{stem}_ja" if lang == "ja" else f"{stem}_en"]
+
+
+def render_rfm(ctx: ReportContext) -> str | None:
+    customers = ctx.load("rfm", "customers")
+    segments = ctx.load("rfm", "segments")
+    moves = ctx.load("rfm", "transitions")
+    if customers is None or segments is None:
+        return None
+    lang = ctx.lang
+    grid = (
+        customers.groupby(["R", "F"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(index=[5, 4, 3, 2, 1], columns=[1, 2, 3, 4, 5], fill_value=0)
+    )
+    parts = [
+        charts.heatmap(
+            grid.to_numpy(),
+            [str(r) for r in grid.index],
+            [str(f) for f in grid.columns],
+            title=t("rfm_grid", lang),
+            xlabel=t("frequency_score", lang),
+            ylabel=t("recency_score", lang),
+        )
+    ]
+    seg = segments.sort_values("revenue_share", ascending=False)
+    view = pd.DataFrame(
+        {
+            t("segment", lang): _label(seg, "segment", lang),
+            t("customers", lang): seg["customers"].astype(int),
+            t("share", lang): (seg["share"] * 100).round(1).astype(str) + "%",
+            t("revenue_share", lang): (seg["revenue_share"] * 100).round(1).astype(str) + "%",
+        }
+    )
+    parts.append(table_html(view))
+    if moves is not None and len(moves):
+        run = ctx.runs.get("rfm", {}).get("summary", {})
+        a_lab, b_lab = _label(moves, "segment_a", lang), _label(moves, "segment_b", lang)
+        matrix = pd.crosstab(a_lab, b_lab, values=moves["customers"], aggfunc="sum").fillna(0)
+        parts.append(
+            f"<h3>{t('transitions', lang)} "
+            f"({run.get('date_a', '')} → {ctx.runs['rfm']['as_of']})</h3>"
+        )
+        parts.append(
+            charts.heatmap(
+                matrix.to_numpy(),
+                list(matrix.index),
+                list(matrix.columns),
+                xlabel=t("to", lang),
+                ylabel=t("from", lang),
+            )
+        )
+    return "".join(parts)
+
+
+def render_clv(ctx: ReportContext) -> str | None:
+    customers = ctx.load("clv", "customers")
+    if customers is None:
+        return None
+    lang = ctx.lang
+    summary = ctx.runs.get("clv", {}).get("summary", {})
+    clv = customers["clv"].to_numpy(dtype=float)
+    parts = [
+        charts.histogram(
+            np.log10(np.clip(clv, 1, None)), title=t("clv_dist", lang), xlabel="log10(CLV ¥)"
+        )
+    ]
+    top = customers.sort_values("clv", ascending=False).head(15)
+    view = pd.DataFrame(
+        {
+            "ID": top["account_id"],
+            t("company", lang): top.get("name"),
+            t("industry", lang): top.get("industry"),
+            "CLV (¥)": [f"¥{v:,.0f}" for v in top["clv"]],
+            t("p_alive", lang): top["p_alive"].round(3),
+            t("expected_purchases", lang): top["expected_purchases"].round(1),
+        }
+    )
+    parts += [f"<h3>{t('top_clv', lang)}</h3>", table_html(view, floatfmt="{:,.4g}")]
+    model = summary.get("model") or {}
+    if model:
+        params = ", ".join(f"{k} = {v:.4g}" for k, v in model.get("params", {}).items())
+        parts.append(f"<h3>{t('model_params', lang)}</h3><p>{model.get('name')}: {params}</p>")
+        h = model.get("holdout")
+        if h:
+            text = (
+                f"校正 {h['calibration_end']} まで → 以降 {h['holdout_weeks']:.0f} 週の購買回数: "
+                f"実績 {h['actual_total']:,.0f} / BG/NBD 予測 {h['predicted_total']:,.0f} / "
+                f"単純平均 {h['baseline_total']:,.0f}; 顧客別 MAE BG/NBD {h['mae_model']:.2f} vs "
+                f"単純平均 {h['mae_baseline']:.2f}"
+                if lang == "ja"
+                else f"calibrated to {h['calibration_end']}, next {h['holdout_weeks']:.0f} weeks: "
+                f"actual {h['actual_total']:,.0f} / BG/NBD {h['predicted_total']:,.0f} / "
+                f"naive {h['baseline_total']:,.0f}; per-customer MAE BG/NBD {h['mae_model']:.2f} "
+                f"vs naive {h['mae_baseline']:.2f}"
+            )
+            parts.append(f"<h3>{t('holdout', lang)}</h3><p>{text}</p>")
+    return "".join(parts)

@@ -1,0 +1,40 @@
+"""Revenue events: the transaction log that RFM and CLV read.
+
+A B2B SaaS company earns from one-off orders *and* from subscriptions. The
+revenue log is ``orders`` plus one billing per subscription month (see
+:func:`rashinban.engine.subscription_billings`), so a customer who only
+subscribes is not invisible to RFM and CLV, and a customer whose subscription
+ends stops "purchasing" on the date it ended.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from rashinban.engine import subscription_billings
+
+
+def revenue_events(backend: Any, as_of: dt.date) -> ir.Table:
+    """``account_id, ordered_at (DATE), amount`` for every order and subscription month.
+
+    Rows dated after ``as_of`` are left out (no look-ahead).
+    """
+    orders = backend.table("orders")
+    orders = orders.filter(orders.ordered_at <= as_of, orders.account_id.notnull()).select(
+        account_id=orders.account_id,
+        ordered_at=orders.ordered_at.cast("date"),
+        amount=orders.amount.fill_null(0.0).cast("float64"),
+    )
+    subs = backend.table("subscriptions")
+    subs = subs.filter(subs.started_at.notnull(), subs.account_id.notnull())
+    bills = subscription_billings(subs, observation_period_end=as_of)
+    bills = bills.select(
+        account_id=bills.account_id,
+        ordered_at=bills.billed_at.cast("date"),
+        amount=bills.amount.fill_null(0.0).cast("float64"),
+    )
+    return ibis.union(orders, bills)

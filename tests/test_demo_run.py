@@ -1,0 +1,62 @@
+"""`rashinban demo` end to end: exports → import → analyze → report, as `make demo` runs it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from rashinban import WorkspaceError, open_workspace
+from rashinban.pipeline import run_demo
+from rashinban.report import build_report
+from rashinban.schema import TABLES
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo"
+    summary = run_demo(path, size=600, seed=3)
+    assert summary.report.exists()
+    return path
+
+
+def test_all_canonical_tables_have_rows(demo_dir: Path) -> None:
+    ws = open_workspace(demo_dir)
+    with ws.connect(read_only=True) as con:
+        for name in TABLES:
+            (n,) = con.execute(f'select count(*) from "{name}"').fetchone() or (0,)
+            assert n > 0, f"{name} is empty after the demo"
+
+
+def test_demo_went_through_real_exports(demo_dir: Path) -> None:
+    ws = open_workspace(demo_dir)
+    with ws.connect(read_only=True) as con:
+        rows = con.execute("select file_name, encoding from rb_meta.imports").fetchall()
+    encodings = {e for _, e in rows}
+    assert "cp932" in encodings
+    assert any(f.endswith(".xlsx") for f, _ in rows)
+    assert list((demo_dir / "rejects").glob("*.csv")), "the planted bad rows are explained"
+
+
+def test_report_is_self_contained_and_japanese(demo_dir: Path) -> None:
+    html = (demo_dir / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in html
+    assert "拡販ターゲット分析レポート" in html
+    for section in ("profile", "rfm", "clv"):
+        assert f'id="{section}"' in html
+    assert "<svg" in html
+    # nothing is fetched: no external scripts, stylesheets or images
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+def test_report_in_english(demo_dir: Path) -> None:
+    html = build_report(open_workspace(demo_dir), lang="en")
+    assert '<html lang="en">' in html and "Sales-expansion target report" in html
+
+
+def test_demo_refuses_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("keep me")
+    with pytest.raises(WorkspaceError):
+        run_demo(tmp_path, size=50)
+    assert (tmp_path / "mine.txt").exists()

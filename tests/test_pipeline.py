@@ -1,0 +1,63 @@
+"""The analyze pipeline: results stored whole, failures recorded, as-of dates honoured."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rashinban import ConvergenceError, NotEnoughDataError, init_workspace
+from rashinban.importing import load_frames
+from rashinban.pipeline import (
+    ANALYSES,
+    Analysis,
+    AnalysisResult,
+    analyze,
+    latest_results,
+    load_result_table,
+    resolve_as_of,
+)
+
+
+def test_empty_workspace_has_no_as_of(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path)
+    with pytest.raises(NotEnoughDataError, match="import"):
+        resolve_as_of(ws, None)
+
+
+def test_failing_analysis_is_recorded_and_others_run(
+    tmp_path: Path, demo_tables: dict[str, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = init_workspace(tmp_path)
+    load_frames(ws, {k: demo_tables[k] for k in ("products", "accounts", "orders")})
+
+    def broken(_ctx: object) -> AnalysisResult:
+        raise ConvergenceError("optimiser stopped: gradient norm 3.2")
+
+    monkeypatch.setattr(
+        "rashinban.pipeline._analyze.ANALYSES",
+        [ANALYSES[0], Analysis("broken", "壊れた分析", "broken", broken)],
+    )
+    report = analyze(ws, as_of=dt.date(2025, 6, 30))
+    assert "profile" in report.results
+    assert "gradient norm" in report.failures["broken"]
+    runs = latest_results(ws)
+    assert runs["broken"]["status"] == "skipped" and runs["profile"]["status"] == "ok"
+    assert runs["profile"]["as_of"] == dt.date(2025, 6, 30)
+    profile = load_result_table(ws, "profile", "columns")
+    assert profile is not None and set(profile["table"]) >= {"accounts", "orders"}
+
+
+def test_default_as_of_is_the_end_of_the_data(
+    tmp_path: Path, demo_tables: dict[str, pd.DataFrame]
+) -> None:
+    ws = init_workspace(tmp_path)
+    load_frames(ws, demo_tables)
+    expected = max(
+        pd.Timestamp(demo_tables[t][c].max()).date()
+        for t, c in [("orders", "ordered_at"), ("deals", "created_at"), ("usage", "date")]
+    )
+    assert resolve_as_of(ws, None) >= expected
+    assert resolve_as_of(ws, dt.date(2024, 1, 1)) == dt.date(2024, 1, 1)

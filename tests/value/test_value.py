@@ -1,0 +1,99 @@
+"""Customer value on the demo company: RFM view and CLV, judged against the plants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from rashinban import NotEnoughDataError, init_workspace
+from rashinban.demo import generate_demo
+from rashinban.importing import load_frames
+from rashinban.value import clv_report, rfm_report
+
+AS_OF = dt.date(2025, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def demo():  # type: ignore[no-untyped-def]
+    return generate_demo(3000, seed=7)
+
+
+@pytest.fixture(scope="module")
+def backend(demo, tmp_path_factory):  # type: ignore[no-untyped-def]
+    ws = init_workspace(tmp_path_factory.mktemp("value") / "ws")
+    load_frames(ws, demo.tables)
+    return ws.backend()
+
+
+def test_planted_churners_have_lower_p_alive(demo, backend) -> None:  # type: ignore[no-untyped-def]
+    result = clv_report(backend, AS_OF)
+    churned = set(demo.truth["churners"].query("churned_at <= @AS_OF")["account_id"])
+    frame = result.customers
+    label = frame["account_id"].isin(churned).to_numpy()
+    assert label.sum() >= 20, "the demo should plant enough churners to judge"
+    auc = roc_auc_score(label, -frame["p_alive"].to_numpy())
+    print(
+        f"\nP(alive) separates planted churners: AUC = {auc:.3f} "
+        f"(churners {label.sum()}, others {(~label).sum()}); "
+        f"mean P(alive) churners {frame['p_alive'][label].mean():.3f} "
+        f"vs others {frame['p_alive'][~label].mean():.3f}"
+    )
+    assert auc > 0.75
+    assert frame["p_alive"][label].mean() < frame["p_alive"][~label].mean()
+
+
+def test_clv_holdout_beats_naive_baseline(backend) -> None:  # type: ignore[no-untyped-def]
+    result = clv_report(backend, AS_OF, holdout_weeks=26)
+    h = result.holdout
+    assert h is not None
+    print(
+        f"\nholdout {h.calibration_end} +{h.holdout_weeks:.0f}w, {h.customers} customers: "
+        f"actual {h.actual_total:.0f}, BG/NBD {h.predicted_total:.0f}, "
+        f"naive rate {h.baseline_total:.0f}; MAE BG/NBD {h.mae_model:.3f} "
+        f"vs naive {h.mae_baseline:.3f}"
+    )
+    assert h.mae_model < h.mae_baseline
+    assert abs(h.predicted_total - h.actual_total) / h.actual_total < 0.25
+
+
+def test_clv_values_are_sane_and_contract_shaped(backend) -> None:  # type: ignore[no-untyped-def]
+    result = clv_report(backend, AS_OF)
+    payload = result.payload(limit=5)
+    assert set(payload["model"]) >= {"name", "params"}
+    assert set(payload["model"]["params"]) >= {"r", "alpha", "a", "b"}
+    row = payload["customers"][0]
+    assert set(row) >= {"account_id", "p_alive", "expected_purchases", "clv"}
+    frame = result.customers
+    assert (frame["clv"] >= 0).all()
+    assert frame["p_alive"].between(0, 1).all()
+    assert (frame["expected_purchases"] >= 0).all()
+    clvs = [c["clv"] for c in payload["customers"]]
+    assert clvs == sorted(clvs, reverse=True)
+
+
+def test_as_of_is_honoured(backend) -> None:  # type: ignore[no-untyped-def]
+    early = clv_report(backend, dt.date(2024, 6, 30), holdout_weeks=None)
+    late = clv_report(backend, AS_OF, holdout_weeks=None)
+    assert len(early.customers) < len(late.customers)
+    assert early.customers["T"].max() <= (dt.date(2024, 6, 30) - dt.date(2023, 1, 1)).days / 7 + 1
+
+
+def test_rfm_report_segments_and_transitions(backend) -> None:  # type: ignore[no-untyped-def]
+    result = rfm_report(backend, AS_OF)
+    assert np.isclose(result.segments["share"].sum(), 1.0)
+    assert result.segments["customers"].sum() == len(result.customers)
+    sizes_b = result.transitions.groupby("segment_b")["customers"].sum()
+    current = result.customers.groupby("segment").size()
+    assert sizes_b.sort_index().to_dict() == current.sort_index().to_dict()
+    assert {"segment_ja", "segment_en"} <= set(result.customers.columns)
+
+
+def test_empty_workspace_is_not_enough_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ws = init_workspace(tmp_path / "empty")
+    with pytest.raises(NotEnoughDataError):
+        clv_report(ws.backend(), AS_OF)
+    with pytest.raises(NotEnoughDataError):
+        rfm_report(ws.backend(), AS_OF)
