@@ -71,6 +71,38 @@ class Hypothesis:
     def text(self) -> str:
         return f"{self.kpi} {self.op} {self.value:g}"
 
+    @classmethod
+    def parse(cls, text: str) -> Hypothesis:
+        """Read ``"win_rate >= 0.25"`` (or ``受注率>=25%``, ``cac <= 300000``).
+
+        Examples
+        --------
+        >>> Hypothesis.parse("受注率 >= 25%")
+        Hypothesis(kpi='win_rate', op='>=', value=0.25, note='')
+        """
+        import re
+        import unicodedata
+
+        from rashinban.kpi import KPIS
+
+        norm = unicodedata.normalize("NFKC", text).strip()
+        m = re.fullmatch(r"(.+?)\s*(>=|<=)\s*([-+]?[\d.,]+)\s*(%?)", norm)
+        if m is None:
+            raise InvalidValueError(
+                f"hypothesis {text!r} cannot be read",
+                fix="write KPI >= VALUE or KPI <= VALUE, e.g. win_rate >= 0.25",
+            )
+        name, op, num, pct = m.groups()
+        key = name.strip()
+        by_label = {k.ja: k.name for k in KPIS.values()} | {k.en: k.name for k in KPIS.values()}
+        kpi = key if key in KPIS else by_label.get(key)
+        if kpi is None:
+            raise InvalidValueError(
+                f"hypothesis KPI {key!r} is not known", fix="use one of: " + ", ".join(KPIS)
+            )
+        value = float(num.replace(",", "")) / (100 if pct else 1)
+        return cls(kpi, op, value)  # type: ignore[arg-type]
+
 
 @dataclass(frozen=True)
 class Evidence:

@@ -17,6 +17,7 @@ from rashinban.targets._workflow import (
     all_triggers,
     draft_from_review,
     feedback_summary,
+    kpi_rows,
     run_review,
 )
 
@@ -37,6 +38,7 @@ __all__ = [
     "feedback_summary",
     "jaccard",
     "judge_rate",
+    "kpi_rows",
     "kpi_shift_streams",
     "more_to_decide",
     "neighbours",

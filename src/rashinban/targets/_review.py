@@ -168,7 +168,7 @@ def review_target(
     *,
     as_of: dt.date,
     window_days: int = 365,
-    proposal_window_days: int = 180,
+    proposal_window_days: int = 365,
     confidence: float = 0.9,
     feedback: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:

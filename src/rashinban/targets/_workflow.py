@@ -17,7 +17,14 @@ from rashinban.targets._data import SIZE_BANDS, band_of
 from rashinban.targets._review import review_target
 from rashinban.targets._triggers import target_triggers
 
-__all__ = ["alignment", "all_triggers", "draft_from_review", "feedback_summary", "run_review"]
+__all__ = [
+    "alignment",
+    "all_triggers",
+    "draft_from_review",
+    "feedback_summary",
+    "kpi_rows",
+    "run_review",
+]
 
 
 def _definition(store: StateStore, ref: str) -> tuple[Any, TargetDefinition]:
@@ -286,3 +293,49 @@ def alignment(
     return share, seg[
         ["segment", "mql", "sql", "acceptance", "acceptance_low", "acceptance_high", "in_target"]
     ].reset_index(drop=True)
+
+
+def kpi_rows(
+    store: StateStore,
+    backend: Any,
+    *,
+    as_of: dt.date,
+    period: str = "month",
+    targets: Sequence[str] = (),
+    segments: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """The ``rashinban kpi`` rows: the company, each named target (its active version,
+    else its latest) and each segment rule, per period.
+
+    Every row has ``scope``, ``period``, ``period_start``, one key per KPI of
+    :data:`rashinban.kpi.KPIS` and ``<kpi>_low``/``<kpi>_high`` for rates; NaN
+    (no data) becomes ``None``.
+    """
+    import math
+
+    from rashinban.kpi import KPIS, funnel
+
+    scopes: dict[str, Any] = {"company": None}
+    for name in targets:
+        rev = store.active(name) or store.revision(name)
+        scopes[name] = TargetDefinition.from_content(rev.content).rule()
+    for text in segments:
+        rule = parse_rule(text)
+        scopes[rule.to_text()] = rule
+    frame = funnel(backend, as_of=as_of, period=period, scopes=scopes)
+    keys = ["scope", "period", "period_start"]
+    for k in KPIS:
+        keys.append(k)
+        if KPIS[k].formula == "rate":
+            keys += [f"{k}_low", f"{k}_high"]
+    rows = []
+    for rec in frame[keys].to_dict("records"):
+        out: dict[str, Any] = {}
+        for key, value in rec.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                value = None
+            elif hasattr(value, "item"):
+                value = value.item()
+            out[key] = value.isoformat() if isinstance(value, dt.date) else value
+        rows.append(out)
+    return rows
