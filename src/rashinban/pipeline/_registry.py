@@ -68,8 +68,22 @@ def _clv(ctx: Context) -> AnalysisResult:
     return run_clv(ctx)
 
 
+def _kpi(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._targets import run_kpi
+
+    return run_kpi(ctx)
+
+
+def _triggers(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._targets import run_triggers
+
+    return run_triggers(ctx)
+
+
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
     Analysis("rfm", "RFM分析", "RFM analysis", _rfm),
     Analysis("clv", "顧客生涯価値 (CLV)", "Customer lifetime value", _clv),
+    Analysis("kpi", "KPIファネル", "KPI funnel", _kpi),
+    Analysis("triggers", "ターゲットの見直し", "Target reviews and triggers", _triggers),
 ]

@@ -89,7 +89,17 @@ def _value_sections() -> list[Section]:
     return [Section("rfm", "rfm", v.render_rfm), Section("clv", "clv", v.render_clv)]
 
 
+def _target_sections() -> list[Section]:
+    from rashinban.report import _sec_targets as tg
+
+    return [
+        Section("targets", "targets", tg.render_targets),
+        Section("kpi", "kpi_trends", tg.render_kpi),
+    ]
+
+
 SECTIONS: list[Section] = [
     Section("profile", "profile", _profile),
     *_value_sections(),
+    *_target_sections(),
 ]
