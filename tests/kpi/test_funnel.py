@@ -86,6 +86,9 @@ def test_beta_interval_is_the_jeffreys_posterior() -> None:
     assert lo[0] == pytest.approx(stats.beta.ppf(0.05, 3.5, 7.5))
     assert hi[0] == pytest.approx(stats.beta.ppf(0.95, 3.5, 7.5))
     assert np.isnan(lo[1]) and np.isnan(hi[1])
+    lo, hi = beta_interval([0, 5], [5, 5])
+    assert lo[0] == 0.0 and hi[0] == pytest.approx(stats.beta.ppf(0.95, 0.5, 5.5))
+    assert hi[1] == 1.0
 
 
 def test_no_look_ahead(demo_tables) -> None:

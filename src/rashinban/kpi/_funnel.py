@@ -50,6 +50,10 @@ def beta_interval(k: Any, n: Any, level: float = INTERVAL) -> tuple[np.ndarray, 
     tail = (1 - level) / 2
     lo = np.where(n > 0, stats.beta.ppf(tail, a, b), np.nan)
     hi = np.where(n > 0, stats.beta.ppf(1 - tail, a, b), np.nan)
+    # Brown, Cai & DasGupta (2001, §4.1.2): at k = 0 (k = n) the lower (upper) end is 0 (1),
+    # so the interval always holds the observed rate.
+    lo = np.where((n > 0) & (k <= 0), 0.0, lo)
+    hi = np.where((n > 0) & (k >= n), 1.0, hi)
     return lo, hi
 
 
