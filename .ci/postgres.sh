@@ -36,5 +36,6 @@ pg_stop() { "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >
 trap pg_stop EXIT
 
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres rashinban_test
-export RASHINBAN_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/rashinban_test"
+# A plain libpq URL: Ibis connects with it as is, the app-state store maps it to psycopg.
+export RASHINBAN_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/rashinban_test"
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT" >&2

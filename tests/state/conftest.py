@@ -16,8 +16,10 @@ import pytest
 import sqlalchemy as sa
 
 from rashinban.state import StateStore, open_store
+from rashinban.state._store import sqlalchemy_url
 
-PG_URL = os.environ.get("RASHINBAN_TEST_POSTGRES_URL", "")
+# Given as a plain libpq URL (postgres://…) that Ibis-based tests use too.
+PG_URL = sqlalchemy_url(os.environ.get("RASHINBAN_TEST_POSTGRES_URL", ""))
 
 
 def _pg_schema_url(base: str, schema: str) -> str:

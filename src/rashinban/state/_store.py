@@ -28,6 +28,7 @@ __all__ = [
     "Revision",
     "StateStore",
     "open_store",
+    "sqlalchemy_url",
 ]
 
 STATE_FILE = "state.sqlite"
@@ -511,6 +512,20 @@ def migrate(engine: sa.Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def sqlalchemy_url(url: str) -> str:
+    """Map a plain ``postgres://`` / ``postgresql://`` URL to SQLAlchemy's psycopg 3 driver.
+
+    Examples
+    --------
+    >>> sqlalchemy_url("postgres://me@db:5432/crm")
+    'postgresql+psycopg://me@db:5432/crm'
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def open_store(where: Any = None, *, url: str | None = None) -> StateStore:
     """Open (and migrate) the app-state store.
 
@@ -537,6 +552,7 @@ def open_store(where: Any = None, *, url: str | None = None) -> StateStore:
         )
         if not url:
             url = f"sqlite:///{Path(where.path) / STATE_FILE}"
+    url = sqlalchemy_url(url)
     try:
         engine = sa.create_engine(url)
     except (sa.exc.ArgumentError, ImportError) as exc:
