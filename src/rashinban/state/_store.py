@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from rashinban._errors import ConfigError, InvalidValueError, UnknownIdError
 from rashinban.state import _schema as s
 from rashinban.state._content import Canvas, TargetDefinition, canonical_json, content_id
+from rashinban.state._records import RecordsMixin, utc
 
 __all__ = [
     "DEPARTMENTS",
@@ -55,12 +56,6 @@ class Revision:
         return self.version_id[:12]
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime:
-    if value is None:
-        return dt.datetime.now(dt.UTC)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
     cur = dbapi_con.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
@@ -69,7 +64,7 @@ def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
     cur.close()
 
 
-class StateStore:
+class StateStore(RecordsMixin):
     """Targets, canvases, reviews, feedback, users and the audit log.
 
     Open one with :func:`open_store`. Methods that change state take the actor
@@ -107,7 +102,7 @@ class StateStore:
             raise InvalidValueError(
                 f"department {department!r} is not known", fix="use " + ", ".join(DEPARTMENTS)
             )
-        at = _utc(at)
+        at = utc(at)
         with self._tx() as con:
             if con.execute(
                 sa.select(s.users.c.user_id).where(s.users.c.user_id == user_id)
@@ -160,7 +155,7 @@ class StateStore:
         content = dict(definition) if isinstance(definition, Mapping) else definition.to_content()
         kind = str(content.get("kind", ""))
         vid = content_id(content)
-        at = _utc(at)
+        at = utc(at)
         self.user(author)
         with self._tx() as con:
             existing = con.execute(
@@ -234,7 +229,7 @@ class StateStore:
                 version_id=r.version_id,
                 parent_id=r.parent_id,
                 author=r.author,
-                at=_utc(r.at),
+                at=utc(r.at),
                 note=r.note,
                 content=json.loads(r.content),
             )
@@ -312,7 +307,7 @@ class StateStore:
         """Approve a version as ``user_id`` (one approval per user and version)."""
         rev = self.resolve(ref)
         user = self.user(user_id)
-        at = _utc(at)
+        at = utc(at)
         with self._tx() as con:
             done = con.execute(
                 sa.select(s.approvals.c.seq).where(
@@ -360,7 +355,7 @@ class StateStore:
                 + " and a ".join(missing)
                 + " member to run 'rashinban target approve'",
             )
-        at = _utc(at)
+        at = utc(at)
         with self._tx() as con:
             con.execute(
                 s.activations.insert().values(
@@ -393,111 +388,7 @@ class StateStore:
                 .order_by(s.activations.c.seq.desc())
                 .limit(1)
             ).first()
-        return None if row is None else _utc(row.at)
-
-    # ------------------------------------------------------------------ reviews
-    def add_review(
-        self,
-        name: str,
-        version_id: str,
-        as_of: dt.date,
-        content: Mapping[str, Any],
-        *,
-        author: str,
-        at: dt.datetime | None = None,
-    ) -> str:
-        """Store a review; returns its id (content hash of version, date and findings)."""
-        at = _utc(at)
-        body = canonical_json(dict(content))
-        rid = content_id({"version_id": version_id, "as_of": as_of.isoformat(), "review": body})
-        with self._tx() as con:
-            if con.execute(
-                sa.select(s.reviews.c.review_id).where(s.reviews.c.review_id == rid)
-            ).first():
-                return rid
-            con.execute(
-                s.reviews.insert().values(
-                    review_id=rid,
-                    name=name,
-                    version_id=version_id,
-                    as_of=as_of,
-                    author=author,
-                    at=at,
-                    content=body,
-                )
-            )
-            self._audit(con, author, "review", name, at, review_id=rid, as_of=as_of.isoformat())
-        return rid
-
-    def reviews(self, name: str | None = None) -> list[dict[str, Any]]:
-        """Stored reviews (of ``name``), oldest first, content decoded."""
-        q = sa.select(s.reviews).order_by(s.reviews.c.at, s.reviews.c.review_id)
-        if name:
-            q = q.where(s.reviews.c.name == name)
-        with self.engine.connect() as con:
-            rows = con.execute(q).all()
-        return [dict(r._mapping) | {"content": json.loads(r.content)} for r in rows]
-
-    # ------------------------------------------------------------------ feedback
-    def add_feedback(
-        self,
-        *,
-        fits: bool,
-        author: str,
-        on: dt.date,
-        lead_id: str | None = None,
-        account_id: str | None = None,
-        reason: str | None = None,
-        text: str = "",
-        target: str | None = None,
-        at: dt.datetime | None = None,
-    ) -> int:
-        """Record a rep's fits / does-not-fit verdict; returns its sequence number.
-
-        The version of ``target`` active at the time is recorded with it, so
-        feedback can be summarised per target version.
-        """
-        from rashinban.state._feedback import check_feedback
-
-        check_feedback(fits=fits, reason=reason, lead_id=lead_id, account_id=account_id)
-        self.user(author)
-        version_id = None
-        if target is not None:
-            active = self.active(target) or self.revision(target)
-            version_id = active.version_id
-        at = _utc(at)
-        with self._tx() as con:
-            res = con.execute(
-                s.feedback.insert().values(
-                    lead_id=lead_id,
-                    account_id=account_id,
-                    fits=fits,
-                    reason=reason,
-                    text=text,
-                    author=author,
-                    at=at,
-                    on=on,
-                    target=target,
-                    version_id=version_id,
-                )
-            )
-            seq = int(res.inserted_primary_key[0])  # type: ignore[index]
-            self._audit(con, author, "feedback", target or lead_id or account_id or "", at, seq=seq)
-        return seq
-
-    def feedback(self, target: str | None = None) -> list[dict[str, Any]]:
-        q = sa.select(s.feedback).order_by(s.feedback.c.seq)
-        if target:
-            q = q.where(s.feedback.c.target == target)
-        with self.engine.connect() as con:
-            return [dict(r._mapping) for r in con.execute(q).all()]
-
-    # ------------------------------------------------------------------ audit
-    def audit_log(self) -> list[dict[str, Any]]:
-        """Who did what, oldest first (``detail`` decoded)."""
-        with self.engine.connect() as con:
-            rows = con.execute(sa.select(s.audit).order_by(s.audit.c.seq)).all()
-        return [dict(r._mapping) | {"detail": json.loads(r.detail), "at": _utc(r.at)} for r in rows]
+        return None if row is None else utc(row.at)
 
 
 def migrate(engine: sa.Engine) -> None:
