@@ -88,6 +88,18 @@ def _voice(name: str) -> Callable[[Context], AnalysisResult]:
     return run
 
 
+def _kpi(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._targets import run_kpi
+
+    return run_kpi(ctx)
+
+
+def _triggers(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._targets import run_triggers
+
+    return run_triggers(ctx)
+
+
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
     Analysis("rfm", "RFM分析", "RFM analysis", _rfm),
@@ -99,4 +111,6 @@ ANALYSES: list[Analysis] = [
     Analysis("sentiment", "感情分析", "Sentiment", _voice("sentiment")),
     Analysis("winloss", "受注・失注理由", "Win/loss reasons", _voice("winloss")),
     Analysis("personas", "ペルソナ", "Personas", _voice("personas")),
+    Analysis("kpi", "KPIファネル", "KPI funnel", _kpi),
+    Analysis("triggers", "ターゲットの見直し", "Target reviews and triggers", _triggers),
 ]
