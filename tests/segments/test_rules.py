@@ -261,7 +261,7 @@ def test_unknown_column_at_compile_time() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["rashinban.segments", "rashinban.segments._rules"],
+    ["rashinban.segments", "rashinban.segments._rules", "rashinban.segments._parser"],
 )
 def test_docstring_examples(module: str) -> None:
     import doctest

@@ -7,6 +7,7 @@ they are loaded with :func:`rashinban.importing.import_files`.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 from rashinban._errors import WorkspaceError
 from rashinban.importing import import_files
 from rashinban.pipeline._analyze import analyze
-from rashinban.workspace import init_workspace
+from rashinban.workspace import Workspace, init_workspace
 
 MARKER = ".rashinban-demo"
 
@@ -41,6 +42,50 @@ def _prepare(directory: Path) -> None:
         shutil.rmtree(directory)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / MARKER).write_text("rashinban demo workspace; rebuilt by 'rashinban demo'\n")
+
+
+def _define_demo_target(ws: Workspace) -> None:
+    """The demo company's first target: its hypothesis about the ideal customer.
+
+    Marketing drafts it at the start of the data, marketing and sales approve it, and
+    it is activated, so reviews and triggers have a hypothesis to judge.
+    """
+    from rashinban.demo import PLANTED
+    from rashinban.state import Hypothesis, TargetDefinition, open_store
+
+    start = dt.datetime(2023, 1, 2, 9, 0, tzinfo=dt.UTC)
+    ideal = PLANTED.ideal
+    rule = (
+        f"業種 in [{', '.join(ideal.industries)}] and 従業員数 between "
+        f"{ideal.employees_low} and {ideal.employees_high}"
+    )
+    store = open_store(ws)
+    try:
+        store.add_user("mkt", "佐藤 (マーケティング)", "marketing", at=start)
+        store.add_user("sls", "鈴木 (営業)", "sales", at=start)
+        store.save(
+            "中堅製造・情報通信",
+            TargetDefinition(
+                include=rule,
+                positioning="生産計画と在庫の可視化に悩む中堅の製造業・情報通信業に、"
+                "Excel管理から脱却できるクラウド業務基盤を届ける",
+                hypotheses=(
+                    Hypothesis("win_rate", ">=", 0.30),
+                    Hypothesis("mql_to_sql_rate", ">=", 0.60),
+                    Hypothesis("cac", "<=", 300_000),
+                ),
+                cadence_days=90,
+                owners={"marketing": ("mkt",), "sales": ("sls",)},
+            ),
+            author="mkt",
+            note="初版: ベスト顧客3社の共通点と受注分析から",
+            at=start,
+        )
+        store.approve("中堅製造・情報通信", "mkt", at=start)
+        store.approve("中堅製造・情報通信", "sls", at=start)
+        store.activate("中堅製造・情報通信", "sls", at=start)
+    finally:
+        store.close()
 
 
 def run_demo(
@@ -77,6 +122,8 @@ def run_demo(
                 else ""
             )
         )
+    say("ターゲット定義 / target definition")
+    _define_demo_target(ws)
     say("分析 / analysing")
     run = analyze(ws, progress=say)
     say("レポート / report")
@@ -88,10 +135,9 @@ def run_demo(
         f"基準日 / as of: {run.as_of}",
     ]
     for outcome in run.results.values():
-        for key in ("headline_ja", "headline_en") if language == "ja" else ("headline_en",):
-            text = outcome.summary.get(key)
-            if text:
-                lines.append(f"  ・{text}")
+        text = outcome.summary.get("headline_ja" if language == "ja" else "headline_en")
+        if text:
+            lines.append(f"  ・{text}")
     for name, why in run.failures.items():
         lines.append(f"  – {name}: {why}")
     lines.append(f"レポート / report: {report}")

@@ -106,6 +106,18 @@ def _voice(name: str) -> Callable[[Context], AnalysisResult]:
     return run
 
 
+def _kpi(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._targets import run_kpi
+
+    return run_kpi(ctx)
+
+
+def _triggers(ctx: Context) -> AnalysisResult:
+    from rashinban.pipeline._targets import run_triggers
+
+    return run_triggers(ctx)
+
+
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
     Analysis("rfm", "RFM分析", "RFM analysis", _rfm),
@@ -120,4 +132,6 @@ ANALYSES: list[Analysis] = [
     Analysis("churn", "解約予兆（守りのターゲット）", "Churn early warning", _churn),
     Analysis("crosssell", "クロスセル・アップセル", "Cross-sell and up-sell", _crosssell),
     Analysis("motions", "新規・深耕・防衛", "New, expand, defend", _motions),
+    Analysis("kpi", "KPIファネル", "KPI funnel", _kpi),
+    Analysis("triggers", "ターゲットの見直し", "Target reviews and triggers", _triggers),
 ]

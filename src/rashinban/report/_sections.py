@@ -109,14 +109,28 @@ def _voice_sections() -> list[Section]:
     ]
 
 
+def _target_sections() -> list[Section]:
+    from rashinban.report import _sec_targets as tg
+
+    return [
+        Section("targets", "targets", tg.render_targets),
+        Section("kpi", "kpi_trends", tg.render_kpi),
+    ]
+
+
+def _targeting_sections() -> list[Section]:
+    from rashinban.report._sec_targeting import TARGETING_SECTIONS
+
+    return list(TARGETING_SECTIONS)
+
+
+# The report's order: the data, whether the targets hold, who to target, the existing
+# customers' value, and the customers' own words.
 SECTIONS: list[Section] = [
     Section("profile", "profile", _profile),
+    *_target_sections(),
+    *_targeting_sections(),
     *_value_sections(),
     *_voice_sections(),
     *_defend_sections(),
 ]
-
-# Sections of later capabilities live in their own modules and append themselves here.
-from rashinban.report._sec_targeting import TARGETING_SECTIONS  # noqa: E402
-
-SECTIONS += TARGETING_SECTIONS

@@ -43,6 +43,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Ibis backend URL for analytics (empty: the workspace's data.duckdb)",
     ),
     Setting(
+        "state",
+        "url",
+        "",
+        "アプリ状態DBのURL (空ならワークスペース内の state.sqlite; チームでは PostgreSQL)",
+        "app-state database URL (empty: state.sqlite in the workspace; PostgreSQL for teams)",
+    ),
+    Setting(
         "analysis",
         "as_of",
         "",

@@ -1,0 +1,461 @@
+"""Commands for living targets: target …, kpi, triggers, feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+
+from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
+from rashinban.cli._render import Format, render
+from rashinban.cli._run import AsOfOpt, parse_as_of
+
+target_app = typer.Typer(
+    help="ターゲット定義 (版管理・承認・見直し) / target definitions: versions, approval, reviews.",
+    no_args_is_help=True,
+)
+feedback_app = typer.Typer(
+    help="営業フィードバック / sales feedback on leads and accounts.", no_args_is_help=True
+)
+app.add_typer(target_app, name="target")
+app.add_typer(feedback_app, name="feedback")
+
+UserOpt = Annotated[
+    str,
+    typer.Option(
+        "--user", "-u", envvar="RASHINBAN_USER", help="操作するユーザーID / acting user id"
+    ),
+]
+NoteOpt = Annotated[str, typer.Option("--note", "-m", help="変更メモ / change note")]
+IncludeOpt = Annotated[
+    str | None, typer.Option("--include", help="対象セグメントのルール / included segment rule")
+]
+ExcludeOpt = Annotated[
+    list[str] | None, typer.Option("--exclude", help="除外ルール (複数可) / exclusion rule")
+]
+HypOpt = Annotated[
+    list[str] | None,
+    typer.Option("--hypothesis", help="仮説 e.g. 'win_rate >= 0.25' (複数可) / hypothesis"),
+]
+
+
+def _store(workspace: Any) -> Any:
+    from rashinban.state import open_store
+
+    ws = open_ws(workspace)
+    return ws, open_store(ws)
+
+
+def _as_of(ws: Any, value: str | None, backend: Any) -> dt.date:
+    from rashinban.pipeline import resolve_as_of
+
+    return resolve_as_of(ws, parse_as_of(value), backend)
+
+
+def _lang(ws: Any, lang: str | None) -> str:
+    return lang or ws.lang
+
+
+# ---------------------------------------------------------------------------- target
+@target_app.command("user")
+def target_user(
+    user_id: Annotated[str, typer.Argument(help="ユーザーID / user id")],
+    name: Annotated[str, typer.Option("--name", help="氏名 / name")],
+    department: Annotated[str, typer.Option("--department", help="marketing | sales | other")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """ユーザーを登録する / register a user of a department."""
+    _, store = _store(workspace)
+    store.add_user(user_id, name, department)
+    out_console.print(f"登録しました / added: {user_id} ({department})")
+
+
+def _definition(
+    base: Any,
+    include: str | None,
+    exclude: list[str] | None,
+    positioning: str | None,
+    persona: list[str] | None,
+    hypothesis: list[str] | None,
+    cadence: int | None,
+    marketing: list[str] | None,
+    sales: list[str] | None,
+) -> Any:
+    from rashinban.state import Hypothesis, TargetDefinition
+
+    owners = dict(base.owners) if base else {}
+    if marketing:
+        owners["marketing"] = tuple(marketing)
+    if sales:
+        owners["sales"] = tuple(sales)
+    inc = include or (base.include if base else None)
+    if not inc:
+        raise typer.BadParameter("--include is required for a new target")
+    return TargetDefinition(
+        include=inc,
+        exclude=tuple(exclude) if exclude is not None else (base.exclude if base else ()),
+        positioning=positioning if positioning is not None else (base.positioning if base else ""),
+        personas=tuple(persona) if persona is not None else (base.personas if base else ()),
+        hypotheses=tuple(Hypothesis.parse(h) for h in hypothesis)
+        if hypothesis is not None
+        else (base.hypotheses if base else ()),
+        cadence_days=cadence or (base.cadence_days if base else 90),
+        owners=owners,
+        rationale=base.rationale if base else (),
+    )
+
+
+@target_app.command("create")
+def target_create(
+    name: Annotated[str, typer.Argument(help="ターゲット名 / target name")],
+    user: UserOpt,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    positioning: Annotated[
+        str | None, typer.Option("--positioning", help="ポジショニング / positioning")
+    ] = None,
+    persona: Annotated[
+        list[str] | None, typer.Option("--persona", help="ペルソナ (複数可) / persona")
+    ] = None,
+    hypothesis: HypOpt = None,
+    cadence: Annotated[
+        int | None, typer.Option("--cadence", help="見直し周期 (日) / review cadence (days)")
+    ] = None,
+    marketing: Annotated[
+        list[str] | None, typer.Option("--marketing", help="マーケ担当 / marketing owner")
+    ] = None,
+    sales: Annotated[
+        list[str] | None, typer.Option("--sales", help="営業担当 / sales owner")
+    ] = None,
+    note: NoteOpt = "初版 / first version",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """ターゲットを作成する (版1) / create a target (version 1)."""
+    _, store = _store(workspace)
+    d = _definition(
+        None, include, exclude, positioning, persona, hypothesis, cadence, marketing, sales
+    )
+    rev = store.save(name, d, author=user, note=note)
+    out_console.print(f"{name}@{rev.number} {rev.short_id}")
+
+
+@target_app.command("edit")
+def target_edit(
+    name: Annotated[str, typer.Argument(help="ターゲット名 / target name")],
+    user: UserOpt,
+    note: NoteOpt,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    positioning: Annotated[str | None, typer.Option("--positioning", help="positioning")] = None,
+    persona: Annotated[list[str] | None, typer.Option("--persona", help="persona")] = None,
+    hypothesis: HypOpt = None,
+    cadence: Annotated[int | None, typer.Option("--cadence", help="review cadence (days)")] = None,
+    marketing: Annotated[list[str] | None, typer.Option("--marketing", help="owner")] = None,
+    sales: Annotated[list[str] | None, typer.Option("--sales", help="owner")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """変更して新しい版を作る (上書きしない) / save a changed copy as a new version."""
+    from rashinban.state import TargetDefinition
+
+    _, store = _store(workspace)
+    base = TargetDefinition.from_content(store.revision(name).content)
+    d = _definition(
+        base, include, exclude, positioning, persona, hypothesis, cadence, marketing, sales
+    )
+    rev = store.save(name, d, author=user, note=note)
+    out_console.print(f"{name}@{rev.number} {rev.short_id}")
+
+
+@target_app.command("list")
+def target_list(workspace: WorkspaceOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """ターゲットとキャンバスの一覧 / list targets and canvases."""
+    _, store = _store(workspace)
+    render({"targets": store.definitions()}, "targets", fmt)
+
+
+@target_app.command("show")
+def target_show(
+    ref: Annotated[str, typer.Argument(help="NAME, NAME@N or a version id")],
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """ある版の内容 / show one version."""
+    from rashinban.segments import parse_rule
+
+    ws, store = _store(workspace)
+    rev = store.resolve(ref)
+    active = store.active(rev.name)
+    payload = {
+        "name": rev.name,
+        "version": rev.number,
+        "version_id": rev.version_id,
+        "active": active is not None and active.version_id == rev.version_id,
+        "author": rev.author,
+        "at": rev.at.isoformat(),
+        "note": rev.note,
+        **rev.content,
+    }
+    if rev.kind == "target":
+        payload["description"] = parse_rule(rev.content["include"]).describe(_lang(ws, lang))
+    rows = [{"field": k, "value": v} for k, v in payload.items()]
+    render(payload | {"fields": rows}, "fields", fmt, title=f"{rev.name}@{rev.number}")
+
+
+@target_app.command("history")
+def target_history(
+    name: Annotated[str, typer.Argument(help="ターゲット名 / target name")],
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """版の履歴と監査ログ / versions (oldest first) with author, time and note."""
+    _, store = _store(workspace)
+    active = store.active(name)
+    rows = [
+        {
+            "version": r.number,
+            "version_id": r.short_id,
+            "author": r.author,
+            "at": r.at.isoformat(timespec="seconds"),
+            "note": r.note,
+            "approvals": ", ".join(a["user_id"] for a in store.approvals(r.version_id)),
+            "active": active is not None and active.number == r.number,
+        }
+        for r in store.history(name)
+    ]
+    render({"versions": rows}, "versions", fmt, title=name)
+
+
+@target_app.command("approve")
+def target_approve(
+    ref: Annotated[str, typer.Argument(help="NAME, NAME@N or a version id")],
+    user: UserOpt,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """版を承認する (マーケと営業の両方が必要) / approve a version."""
+    _, store = _store(workspace)
+    rev = store.resolve(ref)
+    store.approve(rev.version_id, user)
+    out_console.print(f"承認しました / approved: {rev.name}@{rev.number} by {user}")
+
+
+@target_app.command("activate")
+def target_activate(
+    ref: Annotated[str, typer.Argument(help="NAME, NAME@N or a version id")],
+    user: UserOpt,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """承認済みの版を有効にする / make an approved version the active one."""
+    _, store = _store(workspace)
+    rev = store.activate(store.resolve(ref).version_id, user)
+    out_console.print(f"有効化しました / active: {rev.name}@{rev.number}")
+
+
+@target_app.command("diff")
+def target_diff(
+    a: Annotated[str, typer.Argument(help="比較元 / from: NAME@N or id")],
+    b: Annotated[str, typer.Argument(help="比較先 / to: NAME@N or id")],
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """2つの版の違いを文章で / what changed between two versions, in words."""
+    from rashinban.state import diff_contents
+
+    ws, store = _store(workspace)
+    ra, rb = store.resolve(a), store.resolve(b)
+    changes = diff_contents(ra.content, rb.content, _lang(ws, lang))
+    render(
+        {"changes": [{"change": c} for c in changes]},
+        "changes",
+        fmt,
+        title=f"{ra.name}@{ra.number} → {rb.name}@{rb.number}",
+    )
+
+
+@target_app.command("review")
+def target_review(
+    name: Annotated[str, typer.Argument(help="ターゲット名 (または NAME@N) / target")],
+    user: UserOpt,
+    workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """仮説を実績で判定し改善案を出す (保存) / judge hypotheses, propose actions, store it."""
+    from rashinban.targets import VERDICTS, run_review
+
+    ws, store = _store(workspace)
+    backend = ws.backend()
+    review = run_review(store, backend, name, as_of=_as_of(ws, as_of, backend), author=user)
+    en = _lang(ws, lang) == "en"
+    rows = [
+        {
+            "kind": "verdict",
+            "item": f"{v['kpi']} {v['op']} {v['value']:g}",
+            "result": VERDICTS[v["verdict"]][1 if en else 0],
+            "reason": v["reason_en" if en else "reason_ja"],
+        }
+        for v in review["verdicts"]
+    ] + [
+        {
+            "kind": p["kind"],
+            "item": p.get("rule") or "",
+            "result": f"#{i}",
+            "reason": p["reason_en" if en else "reason_ja"],
+        }
+        for i, p in enumerate(review["proposals"])
+    ]
+    render(
+        review | {"rows": rows},
+        "rows",
+        fmt,
+        title=f"{review['name']}@{review['version']} {review['as_of']} "
+        f"review {review['review_id'][:12]}",
+    )
+
+
+@target_app.command("draft")
+def target_draft(
+    review_id: Annotated[str, typer.Argument(help="見直しID / review id (prefix)")],
+    user: UserOpt,
+    accept: Annotated[
+        list[int] | None, typer.Option("--accept", help="採用する提案番号 / proposal numbers")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """見直しの提案から新しい下書き版を作る / start a draft version from a review."""
+    from rashinban.targets import draft_from_review
+
+    _, store = _store(workspace)
+    rev = draft_from_review(store, review_id, author=user, accept=accept)
+    out_console.print(f"下書き / draft: {rev.name}@{rev.number} {rev.short_id}")
+
+
+@target_app.command("canvas")
+def target_canvas(
+    name: Annotated[str, typer.Argument(help="キャンバス名 / canvas name")],
+    kind: Annotated[str, typer.Option("--kind", help="3c | swot")],
+    user: UserOpt,
+    item: Annotated[
+        list[str], typer.Option("--item", help="FIELD=TEXT, e.g. strengths=導入実績 (複数可)")
+    ],
+    note: NoteOpt = "更新 / update",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """3C・SWOTキャンバスを版として保存する / save a 3C or SWOT canvas version."""
+    from rashinban.state import Canvas
+
+    _, store = _store(workspace)
+    fields: dict[str, list[str]] = {}
+    for it in item:
+        key, _, text = it.partition("=")
+        fields.setdefault(key.strip(), []).append(text.strip())
+    canvas = Canvas(f"canvas_{kind}", {k: tuple(v) for k, v in fields.items()})  # type: ignore[arg-type]
+    rev = store.save(name, canvas, author=user, note=note)
+    out_console.print(f"{name}@{rev.number} {rev.short_id}")
+
+
+# ---------------------------------------------------------------------------- kpi
+@app.command()
+def kpi(
+    workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    period: Annotated[str, typer.Option("--period", help="week | month | quarter")] = "month",
+    target: Annotated[
+        list[str] | None, typer.Option("--target", help="ターゲット名 (複数可) / target")
+    ] = None,
+    segment: Annotated[
+        list[str] | None, typer.Option("--segment", help="セグメントのルール / segment rule")
+    ] = None,
+) -> None:
+    """KPIファネル (全社・ターゲット・セグメント × 期間) / the KPI funnel per scope and period."""
+    from rashinban.targets import kpi_rows
+
+    ws, store = _store(workspace)
+    backend = ws.backend()
+    rows = kpi_rows(
+        store,
+        backend,
+        as_of=_as_of(ws, as_of, backend),
+        period=period,
+        targets=target or (),
+        segments=segment or (),
+    )
+    render({"rows": rows}, "rows", fmt, title=f"KPI ({period})")
+
+
+@app.command()
+def triggers(
+    workspace: WorkspaceOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """見直しのきっかけ (定期・KPI変化・イベント・リード構成・営業の声) / review triggers."""
+    from rashinban.targets import all_triggers
+
+    ws, store = _store(workspace)
+    backend = ws.backend()
+    frame = all_triggers(store, backend, as_of=_as_of(ws, as_of, backend))
+    en = _lang(ws, lang) == "en"
+    rows = [
+        {
+            "target": r["target"],
+            "kind": r["kind"],
+            "detected_at": r["detected_at"].isoformat(),
+            "reason": r["reason_en"] if en else r["reason"],
+            "version": int(r["version"]),
+        }
+        for r in frame.to_dict("records")
+    ]
+    render({"triggers": rows}, "triggers", fmt)
+
+
+# ---------------------------------------------------------------------------- feedback
+@feedback_app.command("add")
+def feedback_add(
+    user: UserOpt,
+    fits: Annotated[bool, typer.Option("--fits/--no-fit", help="合う / 合わない")],
+    lead: Annotated[str | None, typer.Option("--lead", help="リードID / lead id")] = None,
+    account: Annotated[str | None, typer.Option("--account", help="取引先ID")] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="no_budget|no_need|wrong_size|wrong_industry|competitor_lock_in|bad_timing|other",
+        ),
+    ] = None,
+    text: Annotated[str, typer.Option("--text", help="自由記述 / free text")] = "",
+    target: Annotated[str | None, typer.Option("--target", help="ターゲット名")] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="対象日 / business date (default: today)")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """リード・取引先が合う/合わないを記録する / record fits or does-not-fit with a reason."""
+    _, store = _store(workspace)
+    day = parse_as_of(on) or dt.date.today()
+    seq = store.add_feedback(
+        fits=fits,
+        lead_id=lead,
+        account_id=account,
+        reason=reason,
+        text=text,
+        target=target,
+        author=user,
+        on=day,
+    )
+    out_console.print(f"記録しました / recorded #{seq}")
+
+
+@feedback_app.command("summary")
+def feedback_summary_cmd(workspace: WorkspaceOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """ターゲットの版・セグメント別の集計 / summary per target version and segment."""
+    from rashinban.targets import feedback_summary
+
+    ws, store = _store(workspace)
+    frame = feedback_summary(store, ws.backend())
+    render({"feedback": frame.to_dict("records")}, "feedback", fmt)

@@ -1,0 +1,322 @@
+"""The KPI funnel per scope (company, target, segment) and period.
+
+Base measures are Ibis expressions aggregated on the workspace's backend; only
+the aggregated rows (one per scope and period) come back to pandas, where the
+KPI formulas of :data:`rashinban.kpi.KPIS` turn them into KPIs.
+
+Cohort convention: a period's leads and new deals are those *created* in it, and
+their progress (MQL, SQL, won, lost) is counted as known on the as-of date; rows
+dated after the as-of date are never read. Rates carry a Jeffreys interval, the
+Beta(k + ½, n − k + ½) posterior's central 90 % (Brown, Cai & DasGupta 2001).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import ibis
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from rashinban._errors import InvalidValueError
+from rashinban.kpi._defs import KPIS
+from rashinban.segments import Rule, parse_rule
+
+__all__ = ["PERIODS", "beta_interval", "funnel", "period_label"]
+
+#: Period name → Ibis truncation unit.
+PERIODS: dict[str, str] = {"week": "W", "month": "M", "quarter": "Q"}
+_PER_YEAR = {"week": 52.0, "month": 12.0, "quarter": 4.0}
+#: Expected customer lifetime is capped (years), so a churn-free scope has a finite CLV.
+MAX_LIFETIME_YEARS = 5.0
+INTERVAL = 0.90
+
+
+def beta_interval(k: Any, n: Any, level: float = INTERVAL) -> tuple[np.ndarray, np.ndarray]:
+    """Jeffreys interval for k successes of n (NaN where n is 0).
+
+    Examples
+    --------
+    >>> lo, hi = beta_interval(3, 10)
+    >>> bool(lo[0] < 0.3 < hi[0])
+    True
+    """
+    k = np.atleast_1d(np.asarray(k, dtype=float))
+    n = np.atleast_1d(np.asarray(n, dtype=float))
+    a, b = k + 0.5, np.maximum(n - k, 0) + 0.5
+    tail = (1 - level) / 2
+    lo = np.where(n > 0, stats.beta.ppf(tail, a, b), np.nan)
+    hi = np.where(n > 0, stats.beta.ppf(1 - tail, a, b), np.nan)
+    # Brown, Cai & DasGupta (2001, §4.1.2): at k = 0 (k = n) the lower (upper) end is 0 (1),
+    # so the interval always holds the observed rate.
+    lo = np.where((n > 0) & (k <= 0), 0.0, lo)
+    hi = np.where((n > 0) & (k >= n), 1.0, hi)
+    return lo, hi
+
+
+def period_label(start: pd.Timestamp | dt.date, period: str) -> str:
+    """``2024-10`` (month), ``2024-Q4`` (quarter), ``2024-W40`` (ISO week)."""
+    ts = pd.Timestamp(start)
+    if period == "month":
+        return f"{ts.year}-{ts.month:02d}"
+    if period == "quarter":
+        return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"
+    iso = ts.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def _check_period(period: str) -> str:
+    if period not in PERIODS:
+        raise InvalidValueError(f"period {period!r} is not known", fix="use week, month or quarter")
+    return PERIODS[period]
+
+
+def _scope_accounts(backend: Any, rule: Rule | None) -> Any:
+    acc = backend.table("accounts")
+    if rule is not None:
+        acc = acc.filter(rule.to_ibis(acc))
+    return acc.select("account_id")
+
+
+def _in_scope(table: Any, accounts: Any) -> Any:
+    return table.semi_join(accounts, table.account_id == accounts.account_id)
+
+
+def _lead_measures(backend: Any, accounts: Any, as_of: dt.date, unit: str) -> Any:
+    t = backend.table("leads")
+    t = _in_scope(t.filter(t.created_at <= as_of), accounts)
+    sql = t.sql_at.notnull() & (t.sql_at <= as_of)
+    # A lead that is SQL has passed the MQL stage even if mql_at was not recorded.
+    mql = (t.mql_at.notnull() & (t.mql_at <= as_of)) | sql
+    camp = t.campaign_id.notnull()
+    return t.group_by(period_start=t.created_at.truncate(unit)).aggregate(
+        leads=t.count(),
+        mql=mql.cast("int64").sum(),
+        sql=sql.cast("int64").sum(),
+        campaign_leads=camp.cast("int64").sum(),
+    )
+
+
+def _deal_measures(backend: Any, accounts: Any, as_of: dt.date, unit: str) -> Any:
+    t = backend.table("deals")
+    t = _in_scope(t.filter((t.created_at <= as_of) & (t.kind == "new")), accounts)
+    closed = t.closed_at.notnull() & (t.closed_at <= as_of)
+    won = closed & (t.outcome == "won")
+    lost = closed & (t.outcome == "lost")
+    days = t.closed_at.delta(t.created_at, unit="day")
+    return t.group_by(period_start=t.created_at.truncate(unit)).aggregate(
+        deals=t.count(),
+        won=won.cast("int64").sum(),
+        lost=lost.cast("int64").sum(),
+        open=(~(won | lost)).cast("int64").sum(),
+        won_amount=won.ifelse(t.amount, 0).sum(),
+        won_days=won.ifelse(days, 0).sum(),
+    )
+
+
+def _subscription_measures(
+    backend: Any, accounts: Any, as_of: dt.date, starts: list[dt.date], ends: list[dt.date]
+) -> Any:
+    periods = ibis.memtable(
+        {"period_start": starts, "period_end": ends},
+        schema={"period_start": "date", "period_end": "date"},
+    )
+    s = backend.table("subscriptions")
+    s = _in_scope(s.filter(s.started_at <= as_of), accounts)
+    x = s.cross_join(periods)
+    ended = x.ended_at.notnull() & (x.ended_at <= as_of)
+    # Active on day d: started on or before d and not ended by d.
+    active_start = (x.started_at < x.period_start) & (~ended | (x.ended_at >= x.period_start))
+    # The period end is capped at the as-of date (+1 day: the as-of day itself counts).
+    end = x.period_end
+    active_end = (x.started_at < end) & (~ended | (x.ended_at >= end))
+    churned = active_start & ended & (x.ended_at < end)
+    x = x.mutate(a0=active_start, a1=active_end, ch=churned)
+    base = x.group_by("period_start").aggregate(
+        at_risk=x.a0.cast("int64").sum(),
+        churned=x.ch.cast("int64").sum(),
+        mrr_start=x.a0.ifelse(x.mrr, 0).sum(),
+    )
+    starters = x.filter(x.a0).select("period_start", "account_id").distinct()
+    kept = x.filter(x.a1)
+    kept = kept.semi_join(
+        starters,
+        (kept.period_start == starters.period_start) & (kept.account_id == starters.account_id),
+    )
+    mrr_end = kept.group_by("period_start").aggregate(mrr_end=kept.mrr.sum())
+    return base, mrr_end
+
+
+def _campaign_cost(
+    backend: Any, as_of: dt.date, starts: list[dt.date], ends: list[dt.date]
+) -> pd.Series:
+    # Campaign cost is spread evenly over its days and only days up to the as-of
+    # date are spent; the campaigns table is small (one row per campaign).
+    c = backend.table("campaigns")
+    frame = c.filter(c.started_at <= as_of).execute()
+    out = np.zeros(len(starts))
+    for row in frame.itertuples():
+        if pd.isna(row.cost) or pd.isna(row.started_at):
+            continue
+        s0 = pd.Timestamp(row.started_at)
+        e0 = pd.Timestamp(row.ended_at) if not pd.isna(row.ended_at) else s0
+        days = max((e0 - s0).days + 1, 1)
+        per_day = float(row.cost) / days
+        for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
+            lo = max(s0, pd.Timestamp(a))
+            hi = min(e0, pd.Timestamp(b) - pd.Timedelta(days=1), pd.Timestamp(as_of))
+            if hi >= lo:
+                out[i] += per_day * ((hi - lo).days + 1)
+    return pd.Series(out, index=pd.to_datetime(starts))
+
+
+def _period_bounds(
+    start: dt.date, as_of: dt.date, period: str
+) -> tuple[list[dt.date], list[dt.date]]:
+    freq = {"week": "W-MON", "month": "MS", "quarter": "QS"}[period]
+    first = pd.Timestamp(start)
+    first = {
+        "week": first - pd.Timedelta(days=first.weekday()),
+        "month": first.replace(day=1),
+        "quarter": first.replace(day=1, month=3 * ((first.month - 1) // 3) + 1),
+    }[period]
+    starts = list(pd.date_range(first, pd.Timestamp(as_of), freq=freq))
+    step = {
+        "week": pd.DateOffset(weeks=1),
+        "month": pd.DateOffset(months=1),
+        "quarter": pd.DateOffset(months=3),
+    }[period]
+    ends = [min(s + step, pd.Timestamp(as_of) + pd.Timedelta(days=1)) for s in starts]
+    return [s.date() for s in starts], [e.date() for e in ends]
+
+
+def _as_rules(scopes: Mapping[str, Rule | str | None] | None) -> dict[str, Rule | None]:
+    if not scopes:
+        return {"company": None}
+    return {
+        name: parse_rule(rule) if isinstance(rule, str) else rule for name, rule in scopes.items()
+    }
+
+
+def funnel(
+    backend: Any,
+    *,
+    as_of: dt.date,
+    period: str = "month",
+    scopes: Mapping[str, Rule | str | None] | None = None,
+    start: dt.date | None = None,
+) -> pd.DataFrame:
+    """KPIs per scope and period, as known on ``as_of``.
+
+    Parameters
+    ----------
+    backend
+        Ibis backend holding the canonical tables.
+    as_of
+        Nothing dated after it is read.
+    period
+        ``week``, ``month`` or ``quarter``.
+    scopes
+        Name → segment rule (text or :class:`~rashinban.segments.Rule`), ``None``
+        meaning the whole company. Default: ``{"company": None}``.
+    start
+        First day to report (default: the first lead's date).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scope and period: ``scope``, ``period``, ``period_start``,
+        the base counts, one column per KPI of :data:`KPIS`, and ``<kpi>_low`` /
+        ``<kpi>_high`` for rates.
+
+    Examples
+    --------
+    >>> from rashinban.kpi import funnel                      # doctest: +SKIP
+    >>> funnel(ws.backend(), as_of=date(2025, 12, 31), period="quarter",
+    ...        scopes={"ideal": "業種 = 製造業"})              # doctest: +SKIP
+    """
+    _check_period(period)
+    unit = PERIODS[period]
+    rules = _as_rules(scopes)
+    if start is None:
+        leads = backend.table("leads")
+        first = leads.filter(leads.created_at <= as_of).created_at.min().execute()
+        if first is None or pd.isna(first):
+            raise InvalidValueError(
+                f"there are no leads on or before {as_of}", fix="import leads or move --as-of"
+            )
+        start = pd.Timestamp(first).date()
+    starts, ends = _period_bounds(start, as_of, period)
+    cost = _campaign_cost(backend, as_of, starts, ends)
+    all_camp = (
+        _lead_measures(backend, _scope_accounts(backend, None), as_of, unit)
+        .execute()
+        .set_index("period_start")["campaign_leads"]
+    )
+    all_camp.index = pd.to_datetime(all_camp.index)
+    frames = []
+    for name, rule in rules.items():
+        accounts = _scope_accounts(backend, rule)
+        grid = pd.DataFrame({"period_start": pd.to_datetime(starts)})
+        lm = _lead_measures(backend, accounts, as_of, unit).execute()
+        dm = _deal_measures(backend, accounts, as_of, unit).execute()
+        sm, me = _subscription_measures(backend, accounts, as_of, starts, ends)
+        sm, me = sm.execute(), me.execute()
+        for part in (lm, dm, sm, me):
+            part["period_start"] = pd.to_datetime(part["period_start"])
+            grid = grid.merge(part, on="period_start", how="left")
+        grid = grid.fillna(0)
+        # Campaign cost is shared by scope in proportion to campaign-sourced leads.
+        share = grid["campaign_leads"] / grid["period_start"].map(all_camp).replace(0, np.nan)
+        grid["cost"] = grid["period_start"].map(cost).fillna(0) * share.fillna(0)
+        grid.insert(0, "scope", name)
+        frames.append(grid)
+    out = pd.concat(frames, ignore_index=True)
+    out = out[pd.to_datetime(out["period_start"]) >= pd.Timestamp(starts[0])]
+    out.insert(1, "period", [period_label(s, period) for s in out["period_start"]])
+    out["period_start"] = pd.to_datetime(out["period_start"]).dt.date
+    return _apply_kpis(out, period).reset_index(drop=True)
+
+
+def _apply_kpis(base: pd.DataFrame, period: str) -> pd.DataFrame:
+    out = base.copy()
+    out["closed"] = out["won"] + out["lost"]
+    for col in (
+        "leads",
+        "mql",
+        "sql",
+        "deals",
+        "won",
+        "lost",
+        "open",
+        "closed",
+        "at_risk",
+        "churned",
+    ):
+        out[col] = out[col].astype("int64")
+    # CLV proxy: a won deal's amount is one year's contract; expected years are
+    # 1 / annual churn of the scope over the whole window, capped.
+    per_scope = out.groupby("scope")[["churned", "at_risk"]].sum()
+    per_period = per_scope["churned"] / per_scope["at_risk"].replace(0, np.nan)
+    annual = 1 - (1 - per_period.fillna(0)) ** _PER_YEAR[period]
+    years = (
+        (1 / annual.replace(0, np.nan)).clip(upper=MAX_LIFETIME_YEARS).fillna(MAX_LIFETIME_YEARS)
+    )
+    out["clv_sum"] = out["won_amount"] * out["scope"].map(years)
+    out["opportunities"] = out["deals"]
+    for k in KPIS.values():
+        if k.formula == "count":
+            out[k.name] = out[k.num]
+        elif k.formula in ("rate", "mean"):
+            den = out[k.den].astype(float)
+            out[k.name] = out[k.num] / den.where(den > 0)
+            if k.formula == "rate":
+                lo, hi = beta_interval(out[k.num], den)
+                out[f"{k.name}_low"], out[f"{k.name}_high"] = lo, hi
+        else:
+            den = out[k.den].astype(float)
+            out[k.name] = out[k.num] / den.where(den > 0)
+    return out

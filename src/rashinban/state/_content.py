@@ -1,0 +1,244 @@
+"""What a version holds: target definitions and 3C/SWOT canvases, and their ids.
+
+A version's id is the SHA-256 of its canonical JSON (sorted keys, no spaces,
+UTF-8) together with :data:`CONTENT_SCHEMA`, so the same content always has the
+same id and any change gives a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from rashinban._errors import InvalidValueError
+from rashinban.segments import parse_rule
+
+__all__ = [
+    "CANVAS_FIELDS",
+    "CONTENT_SCHEMA",
+    "HYPOTHESIS_OPS",
+    "Canvas",
+    "Evidence",
+    "Hypothesis",
+    "TargetDefinition",
+    "canonical_json",
+    "content_id",
+    "from_content",
+]
+
+CONTENT_SCHEMA = 1
+HYPOTHESIS_OPS = (">=", "<=")
+#: The fields of each canvas kind (3C: 顧客・競合・自社; SWOT).
+CANVAS_FIELDS: dict[str, tuple[str, ...]] = {
+    "canvas_3c": ("customer", "competitor", "company"),
+    "canvas_swot": ("strengths", "weaknesses", "opportunities", "threats"),
+}
+
+
+def canonical_json(content: Mapping[str, Any]) -> str:
+    """Canonical JSON: sorted keys, compact separators, non-ASCII kept."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_id(content: Mapping[str, Any]) -> str:
+    """SHA-256 hex id of ``content`` under :data:`CONTENT_SCHEMA`.
+
+    Examples
+    --------
+    >>> content_id({"a": 1, "b": 2}) == content_id({"b": 2, "a": 1})
+    True
+    """
+    payload = canonical_json({"schema": CONTENT_SCHEMA, "content": content})
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """An expected KPI value with a direction, e.g. win rate ≥ 25 %.
+
+    ``kpi`` names a KPI of :data:`rashinban.kpi.KPIS`; ``op`` is ``">="`` or
+    ``"<="``; ``value`` is in the KPI's unit (a share for rates, yen for money).
+    """
+
+    kpi: str
+    op: Literal[">=", "<="]
+    value: float
+    note: str = ""
+
+    def text(self) -> str:
+        return f"{self.kpi} {self.op} {self.value:g}"
+
+    @classmethod
+    def parse(cls, text: str) -> Hypothesis:
+        """Read ``"win_rate >= 0.25"`` (or ``受注率>=25%``, ``cac <= 300000``).
+
+        Examples
+        --------
+        >>> Hypothesis.parse("受注率 >= 25%")
+        Hypothesis(kpi='win_rate', op='>=', value=0.25, note='')
+        """
+        import re
+        import unicodedata
+
+        from rashinban.kpi import KPIS
+
+        norm = unicodedata.normalize("NFKC", text).strip()
+        m = re.fullmatch(r"(.+?)\s*(>=|<=)\s*([-+]?[\d.,]+)\s*(%?)", norm)
+        if m is None:
+            raise InvalidValueError(
+                f"hypothesis {text!r} cannot be read",
+                fix="write KPI >= VALUE or KPI <= VALUE, e.g. win_rate >= 0.25",
+            )
+        name, op, num, pct = m.groups()
+        key = name.strip()
+        by_label = {k.ja: k.name for k in KPIS.values()} | {k.en: k.name for k in KPIS.values()}
+        kpi = key if key in KPIS else by_label.get(key)
+        if kpi is None:
+            raise InvalidValueError(
+                f"hypothesis KPI {key!r} is not known", fix="use one of: " + ", ".join(KPIS)
+            )
+        value = float(num.replace(",", "")) / (100 if pct else 1)
+        return cls(kpi, op, value)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A link from a rationale to what supports it: an analysis run, a canvas or a note."""
+
+    kind: str
+    ref: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class TargetDefinition:
+    """The content of one target version.
+
+    Parameters
+    ----------
+    include
+        Segment rule of who the target is (see :mod:`rashinban.segments`).
+    exclude
+        Rules of who we do not sell to (誰には売らないか), even inside ``include``.
+    positioning
+        The positioning statement.
+    personas
+        Names of the linked personas.
+    hypotheses
+        Expected KPI values, judged by reviews.
+    cadence_days
+        Days between scheduled reviews.
+    owners
+        ``{"marketing": [...], "sales": [...]}`` user ids.
+    rationale
+        Evidence behind the definition.
+
+    Examples
+    --------
+    >>> h = Hypothesis("win_rate", ">=", 0.25)
+    >>> t = TargetDefinition(include="業種 = 製造業", hypotheses=(h,))
+    >>> t.to_content()["include"]
+    'industry in [製造業]'
+    """
+
+    include: str
+    exclude: tuple[str, ...] = ()
+    positioning: str = ""
+    personas: tuple[str, ...] = ()
+    hypotheses: tuple[Hypothesis, ...] = ()
+    cadence_days: int = 90
+    owners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    rationale: tuple[Evidence, ...] = ()
+
+    def to_content(self) -> dict[str, Any]:
+        """Validated, canonical content (rules in canonical text)."""
+        if self.cadence_days <= 0:
+            raise InvalidValueError(
+                f"review cadence {self.cadence_days} days is not positive",
+                fix="give the number of days between reviews, e.g. 90",
+            )
+        from rashinban.kpi import KPIS
+
+        hyps = []
+        for h in self.hypotheses:
+            if h.kpi not in KPIS:
+                raise InvalidValueError(
+                    f"hypothesis KPI {h.kpi!r} is not known",
+                    fix="use one of: " + ", ".join(KPIS),
+                )
+            if h.op not in HYPOTHESIS_OPS:
+                raise InvalidValueError(
+                    f"hypothesis direction {h.op!r} is not >= or <=", fix="use >= or <="
+                )
+            hyps.append({"kpi": h.kpi, "op": h.op, "value": float(h.value), "note": h.note})
+        return {
+            "kind": "target",
+            "include": parse_rule(self.include).to_text(),
+            "exclude": [parse_rule(x).to_text() for x in self.exclude],
+            "positioning": self.positioning,
+            "personas": list(self.personas),
+            "hypotheses": hyps,
+            "cadence_days": int(self.cadence_days),
+            "owners": {k: sorted(v) for k, v in sorted(self.owners.items())},
+            "rationale": [asdict(e) for e in self.rationale],
+        }
+
+    @classmethod
+    def from_content(cls, content: Mapping[str, Any]) -> TargetDefinition:
+        return cls(
+            include=content["include"],
+            exclude=tuple(content.get("exclude", ())),
+            positioning=content.get("positioning", ""),
+            personas=tuple(content.get("personas", ())),
+            hypotheses=tuple(
+                Hypothesis(h["kpi"], h["op"], float(h["value"]), h.get("note", ""))
+                for h in content.get("hypotheses", ())
+            ),
+            cadence_days=int(content.get("cadence_days", 90)),
+            owners={k: tuple(v) for k, v in content.get("owners", {}).items()},
+            rationale=tuple(Evidence(**e) for e in content.get("rationale", ())),
+        )
+
+    def rule(self) -> Any:
+        """The whole selection as one rule: ``include and not exclude₁ and not …``."""
+        from rashinban.segments import And, Not, Rule
+
+        inc = parse_rule(self.include)
+        nots = [Not(parse_rule(x).root) for x in self.exclude]
+        if not nots:
+            return inc
+        head = inc.root.items if isinstance(inc.root, And) else (inc.root,)
+        return Rule(And((*head, *nots)))
+
+
+@dataclass(frozen=True)
+class Canvas:
+    """A 3C (``canvas_3c``) or SWOT (``canvas_swot``) canvas: lists of statements per field."""
+
+    kind: Literal["canvas_3c", "canvas_swot"]
+    fields: Mapping[str, tuple[str, ...]]
+
+    def to_content(self) -> dict[str, Any]:
+        allowed = CANVAS_FIELDS.get(self.kind)
+        if allowed is None:
+            raise InvalidValueError(
+                f"canvas kind {self.kind!r} is not known", fix="use canvas_3c or canvas_swot"
+            )
+        unknown = set(self.fields) - set(allowed)
+        if unknown:
+            raise InvalidValueError(
+                f"canvas fields {sorted(unknown)} are not part of {self.kind}",
+                fix="use: " + ", ".join(allowed),
+            )
+        return {"kind": self.kind} | {f: list(self.fields.get(f, ())) for f in allowed}
+
+
+def from_content(content: Mapping[str, Any]) -> TargetDefinition | Canvas:
+    """Rebuild the typed object of a stored version's content."""
+    if content.get("kind") == "target":
+        return TargetDefinition.from_content(content)
+    kind = content["kind"]
+    return Canvas(kind, {f: tuple(content.get(f, ())) for f in CANVAS_FIELDS[kind]})

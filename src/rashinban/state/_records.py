@@ -1,0 +1,150 @@
+"""Reviews, sales feedback and the audit log of the app-state store (append-only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from typing import Any
+
+import sqlalchemy as sa
+
+from rashinban.state import _schema as s
+from rashinban.state._content import canonical_json, content_id
+
+__all__ = ["RecordsMixin", "utc"]
+
+
+def utc(value: dt.datetime | None) -> dt.datetime:
+    """``value`` as an aware UTC datetime (now when ``None``; naive values are UTC)."""
+    if value is None:
+        return dt.datetime.now(dt.UTC)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+class RecordsMixin:
+    """The records part of :class:`~rashinban.state.StateStore` (reviews, feedback, audit)."""
+
+    engine: sa.Engine
+
+    def _tx(self) -> AbstractContextManager[sa.Connection]:
+        raise NotImplementedError
+
+    def _audit(
+        self, con: sa.Connection, actor: str, action: str, obj: str, at: dt.datetime, **detail: Any
+    ) -> None:
+        raise NotImplementedError
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def active(self, name: str) -> Any:
+        raise NotImplementedError
+
+    def revision(self, name: str, number: int | None = None) -> Any:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ reviews
+    def add_review(
+        self,
+        name: str,
+        version_id: str,
+        as_of: dt.date,
+        content: Mapping[str, Any],
+        *,
+        author: str,
+        at: dt.datetime | None = None,
+    ) -> str:
+        """Store a review; returns its id (content hash of version, date and findings)."""
+        at = utc(at)
+        body = canonical_json(dict(content))
+        rid = content_id({"version_id": version_id, "as_of": as_of.isoformat(), "review": body})
+        with self._tx() as con:
+            if con.execute(
+                sa.select(s.reviews.c.review_id).where(s.reviews.c.review_id == rid)
+            ).first():
+                return rid
+            con.execute(
+                s.reviews.insert().values(
+                    review_id=rid,
+                    name=name,
+                    version_id=version_id,
+                    as_of=as_of,
+                    author=author,
+                    at=at,
+                    content=body,
+                )
+            )
+            self._audit(con, author, "review", name, at, review_id=rid, as_of=as_of.isoformat())
+        return rid
+
+    def reviews(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Stored reviews (of ``name``), oldest first, content decoded."""
+        q = sa.select(s.reviews).order_by(s.reviews.c.at, s.reviews.c.review_id)
+        if name:
+            q = q.where(s.reviews.c.name == name)
+        with self.engine.connect() as con:
+            rows = con.execute(q).all()
+        return [dict(r._mapping) | {"content": json.loads(r.content)} for r in rows]
+
+    # ------------------------------------------------------------------ feedback
+    def add_feedback(
+        self,
+        *,
+        fits: bool,
+        author: str,
+        on: dt.date,
+        lead_id: str | None = None,
+        account_id: str | None = None,
+        reason: str | None = None,
+        text: str = "",
+        target: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> int:
+        """Record a rep's fits / does-not-fit verdict; returns its sequence number.
+
+        The version of ``target`` active at the time is recorded with it, so
+        feedback can be summarised per target version.
+        """
+        from rashinban.state._feedback import check_feedback
+
+        check_feedback(fits=fits, reason=reason, lead_id=lead_id, account_id=account_id)
+        self.user(author)
+        version_id = None
+        if target is not None:
+            active = self.active(target) or self.revision(target)
+            version_id = active.version_id
+        at = utc(at)
+        with self._tx() as con:
+            res = con.execute(
+                s.feedback.insert().values(
+                    lead_id=lead_id,
+                    account_id=account_id,
+                    fits=fits,
+                    reason=reason,
+                    text=text,
+                    author=author,
+                    at=at,
+                    on=on,
+                    target=target,
+                    version_id=version_id,
+                )
+            )
+            seq = int(res.inserted_primary_key[0])  # type: ignore[index]
+            self._audit(con, author, "feedback", target or lead_id or account_id or "", at, seq=seq)
+        return seq
+
+    def feedback(self, target: str | None = None) -> list[dict[str, Any]]:
+        q = sa.select(s.feedback).order_by(s.feedback.c.seq)
+        if target:
+            q = q.where(s.feedback.c.target == target)
+        with self.engine.connect() as con:
+            return [dict(r._mapping) for r in con.execute(q).all()]
+
+    # ------------------------------------------------------------------ audit
+    def audit_log(self) -> list[dict[str, Any]]:
+        """Who did what, oldest first (``detail`` decoded)."""
+        with self.engine.connect() as con:
+            rows = con.execute(sa.select(s.audit).order_by(s.audit.c.seq)).all()
+        return [dict(r._mapping) | {"detail": json.loads(r.detail), "at": utc(r.at)} for r in rows]

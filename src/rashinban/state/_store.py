@@ -1,0 +1,457 @@
+"""The app-state store: SQLite in the workspace by default, PostgreSQL for teams.
+
+Every write is one transaction, so a process killed mid-write leaves either the
+whole change or nothing. Nothing is ever updated or deleted: a change appends a
+revision that points at an immutable, content-addressed version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from rashinban._errors import ConfigError, InvalidValueError, UnknownIdError
+from rashinban.state import _schema as s
+from rashinban.state._content import Canvas, TargetDefinition, canonical_json, content_id
+from rashinban.state._records import RecordsMixin, utc
+
+__all__ = [
+    "DEPARTMENTS",
+    "STATE_FILE",
+    "Revision",
+    "StateStore",
+    "open_store",
+    "sqlalchemy_url",
+]
+
+STATE_FILE = "state.sqlite"
+DEPARTMENTS = ("marketing", "sales", "other")
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One entry of a definition's history: which version, by whom, when and why."""
+
+    name: str
+    kind: str
+    number: int
+    version_id: str
+    parent_id: str | None
+    author: str
+    at: dt.datetime
+    note: str
+    content: dict[str, Any]
+
+    @property
+    def short_id(self) -> str:
+        return self.version_id[:12]
+
+
+def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
+    cur = dbapi_con.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    # A synchronous journal: a commit is on disk before it returns.
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+class StateStore(RecordsMixin):
+    """Targets, canvases, reviews, feedback, users and the audit log.
+
+    Open one with :func:`open_store`. Methods that change state take the actor
+    and an optional ``at`` (default: now, UTC) — the store records when things
+    happened; analyses never read this clock.
+    """
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    # ------------------------------------------------------------------ plumbing
+    @contextmanager
+    def _tx(self) -> Iterator[sa.Connection]:
+        with self.engine.begin() as con:
+            yield con
+
+    def _audit(
+        self, con: sa.Connection, actor: str, action: str, obj: str, at: dt.datetime, **detail: Any
+    ) -> None:
+        con.execute(
+            s.audit.insert().values(
+                at=at, actor=actor, action=action, object=obj, detail=canonical_json(detail)
+            )
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ users
+    def add_user(
+        self, user_id: str, name: str, department: str, *, at: dt.datetime | None = None
+    ) -> None:
+        """Register a user of a department (marketing / sales / other)."""
+        if department not in DEPARTMENTS:
+            raise InvalidValueError(
+                f"department {department!r} is not known", fix="use " + ", ".join(DEPARTMENTS)
+            )
+        at = utc(at)
+        with self._tx() as con:
+            if con.execute(
+                sa.select(s.users.c.user_id).where(s.users.c.user_id == user_id)
+            ).first():
+                raise InvalidValueError(
+                    f"user {user_id!r} already exists", fix="choose another user id"
+                )
+            con.execute(
+                s.users.insert().values(
+                    user_id=user_id, name=name, department=department, created_at=at
+                )
+            )
+            self._audit(con, user_id, "add_user", user_id, at, department=department)
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        with self.engine.connect() as con:
+            row = con.execute(sa.select(s.users).where(s.users.c.user_id == user_id)).first()
+        if row is None:
+            raise UnknownIdError(
+                f"user {user_id!r} is not registered", fix="add it with 'rashinban target user'"
+            )
+        return dict(row._mapping)
+
+    def users(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as con:
+            rows = con.execute(sa.select(s.users).order_by(s.users.c.user_id)).all()
+        return [dict(r._mapping) for r in rows]
+
+    # ------------------------------------------------------------------ versions
+    def save(
+        self,
+        name: str,
+        definition: TargetDefinition | Canvas | Mapping[str, Any],
+        *,
+        author: str,
+        note: str,
+        at: dt.datetime | None = None,
+    ) -> Revision:
+        """Record a new version of ``name`` (creating the definition on first save).
+
+        The content is stored once under its content id; the history gets a new
+        revision even when the content equals an earlier version (a revert).
+
+        Raises
+        ------
+        InvalidValueError
+            The content is invalid, or equals the current version (nothing changed),
+            or a name is reused for another kind.
+        """
+        content = dict(definition) if isinstance(definition, Mapping) else definition.to_content()
+        kind = str(content.get("kind", ""))
+        vid = content_id(content)
+        at = utc(at)
+        self.user(author)
+        with self._tx() as con:
+            existing = con.execute(
+                sa.select(s.definitions.c.kind).where(s.definitions.c.name == name)
+            ).first()
+            if existing is None:
+                con.execute(
+                    s.definitions.insert().values(
+                        name=name, kind=kind, created_at=at, created_by=author
+                    )
+                )
+            elif existing.kind != kind:
+                raise InvalidValueError(
+                    f"{name!r} is a {existing.kind}, not a {kind}", fix="use another name"
+                )
+            last = con.execute(
+                sa.select(s.revisions.c.number, s.revisions.c.version_id)
+                .where(s.revisions.c.name == name)
+                .order_by(s.revisions.c.number.desc())
+                .limit(1)
+            ).first()
+            if last is not None and last.version_id == vid:
+                raise InvalidValueError(
+                    f"{name!r}: the content equals the current version {vid[:12]}",
+                    fix="change something before saving a new version",
+                )
+            known = con.execute(
+                sa.select(s.versions.c.name).where(s.versions.c.version_id == vid)
+            ).first()
+            if known is None:
+                con.execute(
+                    s.versions.insert().values(
+                        version_id=vid, name=name, content=canonical_json(content), created_at=at
+                    )
+                )
+            elif known.name != name:
+                raise InvalidValueError(
+                    f"the same content is already stored as {known.name!r}",
+                    fix="edit that definition instead of copying it",
+                )
+            number = 1 if last is None else last.number + 1
+            con.execute(
+                s.revisions.insert().values(
+                    name=name,
+                    number=number,
+                    version_id=vid,
+                    parent_id=None if last is None else last.version_id,
+                    author=author,
+                    at=at,
+                    note=note,
+                )
+            )
+            self._audit(con, author, "save", name, at, version_id=vid, number=number, note=note)
+        return self.revision(name, number)
+
+    def _revisions(self, where: Any) -> list[Revision]:
+        q = (
+            sa.select(s.revisions, s.versions.c.content, s.definitions.c.kind)
+            .join(s.versions, s.versions.c.version_id == s.revisions.c.version_id)
+            .join(s.definitions, s.definitions.c.name == s.revisions.c.name)
+            .where(where)
+            .order_by(s.revisions.c.name, s.revisions.c.number)
+        )
+        with self.engine.connect() as con:
+            rows = con.execute(q).all()
+        return [
+            Revision(
+                name=r.name,
+                kind=r.kind,
+                number=r.number,
+                version_id=r.version_id,
+                parent_id=r.parent_id,
+                author=r.author,
+                at=utc(r.at),
+                note=r.note,
+                content=json.loads(r.content),
+            )
+            for r in rows
+        ]
+
+    def history(self, name: str) -> list[Revision]:
+        """Every revision of ``name``, oldest first."""
+        revs = self._revisions(s.revisions.c.name == name)
+        if not revs:
+            raise UnknownIdError(
+                f"no target or canvas named {name!r}",
+                fix="list them with 'rashinban target list'",
+            )
+        return revs
+
+    def revision(self, name: str, number: int | None = None) -> Revision:
+        """Revision ``number`` of ``name`` (the latest when ``None``)."""
+        revs = self.history(name)
+        if number is None:
+            return revs[-1]
+        for r in revs:
+            if r.number == number:
+                return r
+        raise UnknownIdError(
+            f"{name!r} has no version {number}", fix=f"versions are 1 to {revs[-1].number}"
+        )
+
+    def resolve(self, ref: str) -> Revision:
+        """A revision by ``NAME``, ``NAME@N`` or a version id (or a unique prefix of one)."""
+        if "@" in ref:
+            name, _, num = ref.rpartition("@")
+            if num.isdigit():
+                return self.revision(name, int(num))
+        with self.engine.connect() as con:
+            is_name = con.execute(
+                sa.select(s.definitions.c.name).where(s.definitions.c.name == ref)
+            ).first()
+        if is_name:
+            return self.revision(ref)
+        revs = self._revisions(s.revisions.c.version_id.startswith(ref)) if len(ref) >= 6 else []
+        ids = {r.version_id for r in revs}
+        if len(ids) == 1:
+            return revs[-1]
+        raise UnknownIdError(
+            f"{ref!r} is neither a name nor a unique version id",
+            fix="use NAME, NAME@N or at least 6 characters of a version id",
+        )
+
+    def definitions(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """Names with kind, latest version number and id, and the active version id."""
+        with self.engine.connect() as con:
+            q = sa.select(s.definitions).order_by(s.definitions.c.name)
+            if kind:
+                q = q.where(s.definitions.c.kind == kind)
+            names = con.execute(q).all()
+        out = []
+        for d in names:
+            latest = self.revision(d.name)
+            active = self.active(d.name)
+            out.append(
+                {
+                    "name": d.name,
+                    "kind": d.kind,
+                    "version": latest.number,
+                    "version_id": latest.version_id,
+                    "active_version": None if active is None else active.number,
+                    "active_version_id": None if active is None else active.version_id,
+                }
+            )
+        return out
+
+    # ------------------------------------------------------------------ approval
+    def approve(self, ref: str, user_id: str, *, at: dt.datetime | None = None) -> None:
+        """Approve a version as ``user_id`` (one approval per user and version)."""
+        rev = self.resolve(ref)
+        user = self.user(user_id)
+        at = utc(at)
+        with self._tx() as con:
+            done = con.execute(
+                sa.select(s.approvals.c.seq).where(
+                    (s.approvals.c.version_id == rev.version_id)
+                    & (s.approvals.c.user_id == user_id)
+                )
+            ).first()
+            if done:
+                raise InvalidValueError(
+                    f"{user_id} has already approved {rev.name}@{rev.number}",
+                    fix="ask a member of the other department to approve",
+                )
+            con.execute(
+                s.approvals.insert().values(
+                    version_id=rev.version_id, user_id=user_id, department=user["department"], at=at
+                )
+            )
+            self._audit(con, user_id, "approve", rev.name, at, version_id=rev.version_id)
+
+    def approvals(self, version_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as con:
+            rows = con.execute(
+                sa.select(s.approvals)
+                .where(s.approvals.c.version_id == version_id)
+                .order_by(s.approvals.c.seq)
+            ).all()
+        return [dict(r._mapping) for r in rows]
+
+    def activate(self, ref: str, by: str, *, at: dt.datetime | None = None) -> Revision:
+        """Make a version the active one (needs one marketing and one sales approval).
+
+        Raises
+        ------
+        InvalidValueError
+            An approval from marketing or from sales is missing.
+        """
+        rev = self.resolve(ref)
+        self.user(by)
+        depts = {a["department"] for a in self.approvals(rev.version_id)}
+        missing = [d for d in ("marketing", "sales") if d not in depts]
+        if missing:
+            raise InvalidValueError(
+                f"{rev.name}@{rev.number} lacks an approval from {' and '.join(missing)}",
+                fix="ask a "
+                + " and a ".join(missing)
+                + " member to run 'rashinban target approve'",
+            )
+        at = utc(at)
+        with self._tx() as con:
+            con.execute(
+                s.activations.insert().values(
+                    name=rev.name, version_id=rev.version_id, by=by, at=at
+                )
+            )
+            self._audit(con, by, "activate", rev.name, at, version_id=rev.version_id)
+        return rev
+
+    def active(self, name: str) -> Revision | None:
+        """The active revision of ``name`` (the last activated), or ``None``."""
+        with self.engine.connect() as con:
+            row = con.execute(
+                sa.select(s.activations.c.version_id, s.activations.c.at)
+                .where(s.activations.c.name == name)
+                .order_by(s.activations.c.seq.desc())
+                .limit(1)
+            ).first()
+        if row is None:
+            return None
+        # The latest revision holding that version (a revert may repeat an id).
+        revs = [r for r in self.history(name) if r.version_id == row.version_id]
+        return revs[-1]
+
+    def activated_at(self, name: str) -> dt.datetime | None:
+        with self.engine.connect() as con:
+            row = con.execute(
+                sa.select(s.activations.c.at)
+                .where(s.activations.c.name == name)
+                .order_by(s.activations.c.seq.desc())
+                .limit(1)
+            ).first()
+        return None if row is None else utc(row.at)
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Bring the store's schema to the newest migration (Alembic, shipped in the package)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as con:
+        cfg.attributes["connection"] = con
+        command.upgrade(cfg, "head")
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Map a plain ``postgres://`` / ``postgresql://`` URL to SQLAlchemy's psycopg 3 driver.
+
+    Examples
+    --------
+    >>> sqlalchemy_url("postgres://me@db:5432/crm")
+    'postgresql+psycopg://me@db:5432/crm'
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def open_store(where: Any = None, *, url: str | None = None) -> StateStore:
+    """Open (and migrate) the app-state store.
+
+    Parameters
+    ----------
+    where
+        A :class:`~rashinban.workspace.Workspace`: its ``[state] url`` setting, or
+        ``state.sqlite`` in the workspace folder when that is empty.
+    url
+        A SQLAlchemy URL instead (``sqlite:///…``, ``postgresql+psycopg://…``).
+
+    Examples
+    --------
+    >>> store = open_store(url="sqlite://")
+    >>> store.add_user("sato", "佐藤", "marketing")
+    >>> [u["department"] for u in store.users()]
+    ['marketing']
+    """
+    if url is None:
+        if where is None:
+            raise ConfigError("open_store needs a workspace or a url", fix="pass one of them")
+        url = str(where.config.get("state", {}).get("url") or "") or os.environ.get(
+            "RASHINBAN_STATE_URL", ""
+        )
+        if not url:
+            url = f"sqlite:///{Path(where.path) / STATE_FILE}"
+    url = sqlalchemy_url(url)
+    try:
+        engine = sa.create_engine(url)
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        raise ConfigError(
+            f"[state] url {url!r} cannot be used: {exc}",
+            fix="write sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
+        ) from None
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    migrate(engine)
+    return StateStore(engine)

@@ -1,0 +1,17 @@
+"""Alembic environment: run migrations on the connection the store hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from rashinban.state._schema import metadata
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=metadata,
+    render_as_batch=True,
+    version_table="rb_alembic_version",
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,320 @@
+"""Reviews (check → act): judge each hypothesis of a target version, propose actions.
+
+A rate hypothesis ("win rate ≥ 25 %") is judged by the Jeffreys Beta posterior
+of the rate over the review window: *supported* when P(hypothesis) ≥
+``confidence``, *refuted* when P(hypothesis) ≤ 1 − ``confidence``, otherwise
+*not enough data*, with the number of further observations that would decide
+it if the rate stayed where it is. Other KPIs (money, days, ratios) are judged
+from their monthly values with a Student-t posterior of the mean (at least
+three months with data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from rashinban._errors import NotEnoughDataError
+from rashinban.kpi import KPIS, funnel
+from rashinban.state import Hypothesis, TargetDefinition
+from rashinban.targets._adjacent import adjacent_segments, weak_subsegments
+from rashinban.targets._data import closed_deals
+
+__all__ = ["VERDICTS", "judge_rate", "more_to_decide", "review_target"]
+
+#: Verdict codes with their Japanese and English words.
+VERDICTS: dict[str, tuple[str, str]] = {
+    "supported": ("支持", "supported"),
+    "refuted": ("棄却", "refuted"),
+    "not_enough_data": ("データ不足", "not enough data"),
+}
+
+
+def _prob(k: float, n: float, op: str, value: float) -> float:
+    p_ge = float(stats.beta.sf(value, k + 0.5, n - k + 0.5))
+    return p_ge if op == ">=" else 1 - p_ge
+
+
+def _verdict(prob: float, confidence: float) -> str:
+    if prob >= confidence:
+        return "supported"
+    if prob <= 1 - confidence:
+        return "refuted"
+    return "not_enough_data"
+
+
+def more_to_decide(
+    k: float, n: float, op: str, value: float, confidence: float = 0.9, limit: int = 100_000
+) -> int | None:
+    """Further observations needed for a verdict if the rate stays at its posterior mean.
+
+    ``None`` when even ``limit`` more would not decide (the rate sits on the bar).
+
+    Examples
+    --------
+    >>> more_to_decide(3, 10, ">=", 0.2) > 0
+    True
+    """
+    mean = (k + 0.5) / (n + 1)
+
+    def decided(extra: int) -> bool:
+        p = _prob(k + mean * extra, n + extra, op, value)
+        return p >= confidence or p <= 1 - confidence
+
+    if decided(0):
+        return 0
+    hi = 1
+    while not decided(hi):
+        hi *= 2
+        if hi > limit:
+            return None
+    lo = hi // 2
+    while lo + 1 < hi:  # smallest extra that decides
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if decided(mid) else (mid, hi)
+    return hi
+
+
+def judge_rate(
+    k: float, n: float, op: str, value: float, confidence: float = 0.9
+) -> dict[str, Any]:
+    """Verdict, posterior probability, 90 % interval and data still needed for a rate."""
+    prob = _prob(k, n, op, value)
+    lo, hi = stats.beta.ppf([0.05, 0.95], k + 0.5, n - k + 0.5) if n > 0 else (np.nan, np.nan)
+    verdict = _verdict(prob, confidence)
+    more = None if verdict != "not_enough_data" else more_to_decide(k, n, op, value, confidence)
+    return {
+        "observed": k / n if n else None,
+        "low": float(lo),
+        "high": float(hi),
+        "n": int(n),
+        "probability": prob,
+        "verdict": verdict,
+        "more_needed": more,
+    }
+
+
+def _judge_mean(values: pd.Series, op: str, value: float, confidence: float) -> dict[str, Any]:
+    v = values.dropna().astype(float)
+    v = v[np.isfinite(v)]
+    if len(v) < 3:
+        return {
+            "observed": float(v.mean()) if len(v) else None,
+            "low": None,
+            "high": None,
+            "n": len(v),
+            "probability": None,
+            "verdict": "not_enough_data",
+            "more_needed": 3 - len(v),
+        }
+    m, se = float(v.mean()), float(v.std(ddof=1) / np.sqrt(len(v)))
+    dist = stats.t(df=len(v) - 1, loc=m, scale=max(se, 1e-12))
+    p_ge = float(dist.sf(value))
+    prob = p_ge if op == ">=" else 1 - p_ge
+    verdict = _verdict(prob, confidence)
+    return {
+        "observed": m,
+        "low": float(dist.ppf(0.05)),
+        "high": float(dist.ppf(0.95)),
+        "n": len(v),
+        "probability": prob,
+        "verdict": verdict,
+        "more_needed": None if verdict != "not_enough_data" else len(v),
+    }
+
+
+def _reason(h: Hypothesis, j: Mapping[str, Any]) -> tuple[str, str]:
+    kpi = KPIS[h.kpi]
+    unit_share = kpi.unit == "share"
+
+    def fmt(x: Any) -> str:
+        if x is None or (isinstance(x, float) and not np.isfinite(x)):
+            return "—"
+        return f"{x:.1%}" if unit_share else f"{x:,.0f}" if abs(x) >= 100 else f"{x:.2f}"
+
+    ja_v, en_v = VERDICTS[j["verdict"]]
+    bar = fmt(h.value)
+    obs = f"{fmt(j['observed'])} (90%区間 {fmt(j['low'])}〜{fmt(j['high'])}, n={j['n']})"
+    obs_en = f"{fmt(j['observed'])} (90% interval {fmt(j['low'])}–{fmt(j['high'])}, n={j['n']})"
+    p = j["probability"]
+    ptxt = "—" if p is None else f"{p:.0%}"
+    ja = f"{kpi.ja} {h.op} {bar}: 実績 {obs}、仮説が成り立つ確率 {ptxt} → {ja_v}"
+    en = f"{kpi.en} {h.op} {bar}: observed {obs_en}, P(hypothesis) {ptxt} → {en_v}"
+    if j["verdict"] == "not_enough_data":
+        more = j["more_needed"]
+        if more is None:
+            ja += "（今の水準が基準とほぼ同じで、データを増やしても決まりにくい）"
+            en += " (the rate sits on the bar; more data is unlikely to decide)"
+        else:
+            unit_ja = "か月" if kpi.formula not in ("rate",) else "件"
+            ja += f"（あと約{more:,}{unit_ja}分のデータで判定可能）"
+            what = "months" if unit_ja == "か月" else "observations"
+            en += f" (about {more:,} more {what} would decide)"
+    return ja, en
+
+
+def _window_sums(frame: pd.DataFrame, start: dt.date) -> pd.DataFrame:
+    return frame[pd.to_datetime(frame["period_start"]) >= pd.Timestamp(start)]
+
+
+def review_target(
+    backend: Any,
+    definition: TargetDefinition,
+    *,
+    as_of: dt.date,
+    window_days: int = 365,
+    proposal_window_days: int = 365,
+    confidence: float = 0.9,
+    feedback: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """Judge every hypothesis of ``definition`` on data up to ``as_of`` and propose actions.
+
+    Parameters
+    ----------
+    backend
+        Ibis backend with the canonical tables.
+    definition
+        The target version under review.
+    as_of
+        The review date; nothing later is read.
+    window_days
+        Hypotheses are judged on the periods starting within this many days before ``as_of``.
+    proposal_window_days
+        Adjacent and weak segments are judged on deals closed in this recent window.
+    feedback
+        Sales feedback rows for the target (from the state store), for the persona check.
+
+    Returns
+    -------
+    dict
+        ``as_of``, ``window_start``, ``verdicts`` (one per hypothesis: ``kpi``, ``op``,
+        ``value``, ``observed``, ``low``, ``high``, ``n``, ``probability``, ``verdict``,
+        ``more_needed``, ``reason_ja``, ``reason_en``) and ``proposals`` (``kind``
+        widen / exclude / persona, ``rule``, ``reason_ja``, ``reason_en`` and numbers).
+
+    Raises
+    ------
+    NotEnoughDataError
+        No deals or leads before ``as_of``.
+    """
+    rule = definition.rule()
+    start = as_of - dt.timedelta(days=window_days)
+    monthly = funnel(backend, as_of=as_of, period="month", scopes={"target": rule})
+    recent = _window_sums(monthly, start)
+    if recent.empty:
+        raise NotEnoughDataError(
+            f"no periods with data between {start} and {as_of}", fix="move --as-of later"
+        )
+    verdicts = []
+    for h in definition.hypotheses:
+        kpi = KPIS[h.kpi]
+        if kpi.formula == "rate":
+            k, n = float(recent[kpi.num].sum()), float(recent[kpi.den].sum())
+            j = judge_rate(k, n, h.op, h.value, confidence)
+        else:
+            j = _judge_mean(recent[h.kpi], h.op, h.value, confidence)
+        ja, en = _reason(h, j)
+        verdicts.append(
+            {"kpi": h.kpi, "op": h.op, "value": h.value, **j, "reason_ja": ja, "reason_en": en}
+        )
+
+    # Proposals: the bar is the target's own win-rate hypothesis, else its own rate.
+    p_start = as_of - dt.timedelta(days=proposal_window_days)
+    deals = closed_deals(backend, as_of=as_of, since=p_start)
+    bars = [h.value for h in definition.hypotheses if h.kpi == "win_rate" and h.op == ">="]
+    inside = deals[rule.mask(deals)] if len(deals) else deals
+    own = float(inside["won"].mean()) if len(inside) else float("nan")
+    bar = bars[0] if bars else own
+    outside = deals[~rule.mask(deals)] if len(deals) else deals
+    pool = float(outside["won"].mean()) if len(outside) else float("nan")
+    # A segment worth adding wins clearly above the rest of the market, though not
+    # necessarily as well as the core: its bar is halfway from the rest to the target's.
+    widen_bar = (pool + bar) / 2
+    proposals: list[dict[str, Any]] = []
+    if len(deals) and np.isfinite(bar) and np.isfinite(widen_bar):
+        for c in adjacent_segments(deals, rule, widen_bar, confidence=confidence):
+            from rashinban.segments import parse_rule
+
+            r = parse_rule(c["rule"])
+            proposals.append(
+                {
+                    "kind": "widen",
+                    **c,
+                    "reason_ja": (
+                        f"隣接セグメント「{r.describe('ja')}」を追加: "
+                        f"直近{proposal_window_days}日の受注率 {c['k']}/{c['n']} "
+                        f"(縮約後 {c['rate']:.1%}) が基準 {widen_bar:.1%} を"
+                        f"上回る確率 {c['probability']:.0%}"
+                    ),
+                    "reason_en": (
+                        f"widen with '{r.describe('en')}': last {proposal_window_days} days "
+                        f"won {c['k']}/{c['n']} (shrunk {c['rate']:.1%}), "
+                        f"P(rate ≥ {widen_bar:.1%}) = {c['probability']:.0%}"
+                    ),
+                }
+            )
+        for c in weak_subsegments(deals, rule, bar, confidence=confidence):
+            from rashinban.segments import parse_rule
+
+            r = parse_rule(c["rule"])
+            proposals.append(
+                {
+                    "kind": "exclude",
+                    **c,
+                    "reason_ja": (
+                        f"サブセグメント「{r.describe('ja')}」を除外: 受注率 {c['k']}/{c['n']} "
+                        f"(縮約後 {c['rate']:.1%}) が基準 {bar:.1%} を下回る確率 "
+                        f"{c['probability']:.0%}"
+                    ),
+                    "reason_en": (
+                        f"exclude '{r.describe('en')}': won {c['k']}/{c['n']} (shrunk "
+                        f"{c['rate']:.1%}), P(rate < {bar:.1%}) = {c['probability']:.0%}"
+                    ),
+                }
+            )
+    proposals.extend(_persona_proposals(feedback, as_of, window_days))
+    return {
+        "as_of": as_of.isoformat(),
+        "window_start": start.isoformat(),
+        "include": definition.to_content()["include"],
+        "verdicts": verdicts,
+        "proposals": proposals,
+    }
+
+
+def _persona_proposals(
+    feedback: Sequence[Mapping[str, Any]], as_of: dt.date, window_days: int
+) -> list[dict[str, Any]]:
+    from rashinban.state import FEEDBACK_REASONS
+
+    start = as_of - dt.timedelta(days=window_days)
+    rows = [f for f in feedback if start <= pd.Timestamp(f["on"]).date() <= as_of]
+    if len(rows) < 10:
+        return []
+    misfit = [f for f in rows if not f["fits"]]
+    k, n = len(misfit), len(rows)
+    if float(stats.beta.sf(0.3, k + 0.5, n - k + 0.5)) < 0.9:
+        return []
+    top = pd.Series([f["reason"] for f in misfit]).value_counts()
+    reason = str(top.index[0])
+    ja_r, en_r = FEEDBACK_REASONS.get(reason, (reason, reason))
+    return [
+        {
+            "kind": "persona",
+            "rule": None,
+            "k": k,
+            "n": n,
+            "rate": k / n,
+            "probability": None,
+            "score": float(k),
+            "reason_ja": (
+                f"ペルソナを見直す: 営業の評価で {k}/{n} 件が「合わない」、最多の理由は「{ja_r}」"
+            ),
+            "reason_en": f"update the persona: reps marked {k}/{n} as not fitting, mostly '{en_r}'",
+        }
+    ]

@@ -1,0 +1,341 @@
+"""The PDCA loop over the state store: review a target, draft from a review, list
+triggers of the active targets, summarise sales feedback, and the alignment view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from rashinban._errors import InvalidValueError, UnknownIdError
+from rashinban.kpi import beta_interval
+from rashinban.segments import Rule, parse_rule
+from rashinban.state import StateStore, TargetDefinition
+from rashinban.targets._data import SIZE_BANDS, band_of
+from rashinban.targets._review import review_target
+from rashinban.targets._triggers import target_triggers
+
+__all__ = [
+    "alignment",
+    "all_triggers",
+    "draft_from_review",
+    "feedback_summary",
+    "kpi_rows",
+    "run_review",
+]
+
+
+def _definition(store: StateStore, ref: str) -> tuple[Any, TargetDefinition]:
+    rev = store.resolve(ref)
+    if rev.kind != "target":
+        raise InvalidValueError(
+            f"{rev.name!r} is a {rev.kind}, not a target", fix="review a target definition"
+        )
+    return rev, TargetDefinition.from_content(rev.content)
+
+
+def run_review(
+    store: StateStore,
+    backend: Any,
+    ref: str,
+    *,
+    as_of: dt.date,
+    author: str,
+    save: bool = True,
+    **kw: Any,
+) -> dict[str, Any]:
+    """Review target ``ref`` (its active version, else its latest) and store the review.
+
+    Returns the review (see :func:`review_target`) with ``name``, ``version``,
+    ``version_id`` and ``review_id`` added.
+    """
+    rev = store.resolve(ref)
+    if "@" not in ref and len(ref) < 40:
+        rev = store.active(rev.name) or rev
+    _, definition = _definition(store, rev.version_id)
+    feedback = store.feedback(rev.name)
+    review = review_target(backend, definition, as_of=as_of, feedback=feedback, **kw)
+    review |= {"name": rev.name, "version": rev.number, "version_id": rev.version_id}
+    if save:
+        review["review_id"] = store.add_review(
+            rev.name, rev.version_id, as_of, review, author=author
+        )
+    return review
+
+
+def draft_from_review(
+    store: StateStore,
+    review_id: str,
+    *,
+    author: str,
+    accept: Sequence[int] | None = None,
+    note: str | None = None,
+) -> Any:
+    """Start a new draft version that applies proposals of a stored review.
+
+    ``accept`` lists proposal indexes (default: every widen/exclude proposal).
+    Widening adds ``or (proposal)`` to the included segment; excluding adds the
+    proposal to the exclusions. The draft still needs approval to become active.
+    """
+    found = [r for r in store.reviews() if r["review_id"].startswith(review_id)]
+    if len(found) != 1:
+        raise UnknownIdError(
+            f"no single review with id {review_id!r}",
+            fix="copy the review id from 'rashinban target review'",
+        )
+    review = found[0]
+    rev, definition = _definition(store, review["version_id"])
+    proposals = review["content"]["proposals"]
+    chosen = range(len(proposals)) if accept is None else accept
+    include = parse_rule(definition.include)
+    exclude = list(definition.exclude)
+    applied = []
+    for i in chosen:
+        if not 0 <= i < len(proposals):
+            raise InvalidValueError(
+                f"the review has no proposal {i}", fix=f"use 0 to {len(proposals) - 1}"
+            )
+        p = proposals[i]
+        if p["kind"] == "widen":
+            include = Rule(parse_rule(f"({include.to_text()}) or ({p['rule']})").root)
+        elif p["kind"] == "exclude":
+            exclude.append(p["rule"])
+        else:
+            continue
+        applied.append(p["reason_ja"])
+    if not applied:
+        raise InvalidValueError(
+            "no proposal of that review changes the segment", fix="pick widen or exclude proposals"
+        )
+    new = TargetDefinition(
+        include=include.to_text(),
+        exclude=tuple(exclude),
+        positioning=definition.positioning,
+        personas=definition.personas,
+        hypotheses=definition.hypotheses,
+        cadence_days=definition.cadence_days,
+        owners=definition.owners,
+        rationale=(
+            *definition.rationale,
+            *[
+                type(definition.rationale[0])("review", review["review_id"], a)
+                if definition.rationale
+                else _evidence(review["review_id"], a)
+                for a in applied
+            ],
+        ),
+    )
+    return store.save(
+        rev.name,
+        new,
+        author=author,
+        note=note or f"見直し {review['review_id'][:12]} の提案から作成",
+    )
+
+
+def _evidence(review_id: str, text: str) -> Any:
+    from rashinban.state import Evidence
+
+    return Evidence("review", review_id, text)
+
+
+def all_triggers(
+    store: StateStore,
+    backend: Any,
+    *,
+    as_of: dt.date,
+    monitor_from: dt.date | None = None,
+    include_drafts: bool = False,
+) -> pd.DataFrame:
+    """Triggers of every active target (and of drafts' latest versions if asked)."""
+    frames = []
+    for d in store.definitions("target"):
+        rev = store.active(d["name"])
+        if rev is None:
+            if not include_drafts:
+                continue
+            rev = store.revision(d["name"])
+        definition = TargetDefinition.from_content(rev.content)
+        past = [r["as_of"] for r in store.reviews(d["name"]) if r["as_of"] <= as_of]
+        frame = target_triggers(
+            backend,
+            d["name"],
+            definition,
+            as_of=as_of,
+            monitor_from=monitor_from,
+            last_review=max(past) if past else None,
+            feedback=store.feedback(d["name"]),
+        )
+        frame["version"] = rev.number
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(
+            columns=["target", "kind", "detected_at", "reason", "reason_en", "detail", "version"]
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _segment_label(industry: Any, band: int) -> str:
+    if band < 0:
+        return f"{industry} / 規模不明"
+    lo, hi = SIZE_BANDS[band]
+    return f"{industry} / {lo}〜{hi}名" if hi is not None else f"{industry} / {lo}名以上"
+
+
+def feedback_summary(store: StateStore, backend: Any = None) -> pd.DataFrame:
+    """Sales feedback per target, version and segment (industry × size band).
+
+    Columns: ``target``, ``version``, ``segment``, ``n``, ``fits``, ``not_fit``,
+    ``not_fit_share`` with a Jeffreys interval, ``top_reason``.
+    """
+    rows = store.feedback()
+    cols = [
+        "target",
+        "version",
+        "segment",
+        "n",
+        "fits",
+        "not_fit",
+        "not_fit_share",
+        "not_fit_low",
+        "not_fit_high",
+        "top_reason",
+    ]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    fb = pd.DataFrame(rows)
+    numbers = {}
+    for name in fb["target"].dropna().unique():
+        for r in store.history(name):
+            numbers[r.version_id] = r.number
+    fb["version"] = fb["version_id"].map(numbers)
+    fb["segment"] = "—"
+    if backend is not None:
+        acc = backend.table("accounts").select("account_id", "industry", "employees").execute()
+        leads = backend.table("leads").select("lead_id", "account_id").execute()
+        fb["acc"] = fb["account_id"].fillna(
+            fb["lead_id"].map(leads.set_index("lead_id")["account_id"])
+        )
+        a = acc.set_index("account_id")
+        bands = band_of(a["employees"])
+        fb["segment"] = [
+            _segment_label(a["industry"].get(x), int(bands.get(x, -1))) if x in a.index else "—"
+            for x in fb["acc"]
+        ]
+    fb["target"] = fb["target"].fillna("—")
+    out = []
+    for (t, v, s), g in fb.groupby(["target", "version", "segment"], dropna=False):
+        k = int((~g["fits"].astype(bool)).sum())
+        n = len(g)
+        lo, hi = beta_interval(k, n)
+        reasons = g.loc[~g["fits"].astype(bool), "reason"].value_counts()
+        out.append(
+            {
+                "target": t,
+                "version": v,
+                "segment": s,
+                "n": n,
+                "fits": n - k,
+                "not_fit": k,
+                "not_fit_share": k / n,
+                "not_fit_low": float(lo[0]),
+                "not_fit_high": float(hi[0]),
+                "top_reason": str(reasons.index[0]) if len(reasons) else None,
+            }
+        )
+    return pd.DataFrame(out, columns=cols)
+
+
+def alignment(
+    backend: Any, rule: Rule | str, *, as_of: dt.date, period: str = "quarter"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Marketing–sales alignment (失敗事例C): two tables.
+
+    1. Per period: MQLs, MQLs inside the target, their share with a Jeffreys interval.
+    2. Per segment (industry × size band): MQLs, SQLs and sales acceptance (SQL / MQL).
+    """
+    from rashinban.kpi import funnel
+
+    r = parse_rule(rule) if isinstance(rule, str) else rule
+    f = funnel(backend, as_of=as_of, period=period, scopes={"company": None, "target": r})
+    comp = f[f["scope"] == "company"].set_index("period")
+    tgt = f[f["scope"] == "target"].set_index("period")
+    share = pd.DataFrame({"mql": comp["mql"], "mql_in_target": tgt["mql"]}).reset_index()
+    lo, hi = beta_interval(share["mql_in_target"], share["mql"])
+    share["share_in_target"] = share["mql_in_target"] / share["mql"].where(share["mql"] > 0)
+    share["share_low"], share["share_high"] = lo, hi
+
+    leads = backend.table("leads")
+    acc = backend.table("accounts")
+    q = leads.filter(leads.created_at <= as_of)
+    sql = q.sql_at.notnull() & (q.sql_at <= as_of)
+    mql = (q.mql_at.notnull() & (q.mql_at <= as_of)) | sql
+    q = q.mutate(is_mql=mql.cast("int64"), is_sql=sql.cast("int64"))
+    j = q.join(acc, q.account_id == acc.account_id)
+    per = j.group_by(["industry", "employees"]).aggregate(mql=j.is_mql.sum(), sql=j.is_sql.sum())
+    per = per.execute()
+    per["band"] = band_of(per["employees"])
+    per["in_target"] = r.mask(per)
+    seg = (
+        per.groupby(["industry", "band"])
+        .agg(mql=("mql", "sum"), sql=("sql", "sum"), in_target=("in_target", "mean"))
+        .reset_index()
+    )
+    seg["segment"] = [
+        _segment_label(i, int(b)) for i, b in zip(seg["industry"], seg["band"], strict=True)
+    ]
+    lo, hi = beta_interval(seg["sql"], seg["mql"])
+    seg["acceptance"] = seg["sql"] / seg["mql"].where(seg["mql"] > 0)
+    seg["acceptance_low"], seg["acceptance_high"] = lo, hi
+    seg = seg[seg["mql"] > 0].sort_values("mql", ascending=False)
+    return share, seg[
+        ["segment", "mql", "sql", "acceptance", "acceptance_low", "acceptance_high", "in_target"]
+    ].reset_index(drop=True)
+
+
+def kpi_rows(
+    store: StateStore,
+    backend: Any,
+    *,
+    as_of: dt.date,
+    period: str = "month",
+    targets: Sequence[str] = (),
+    segments: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """The ``rashinban kpi`` rows: the company, each named target (its active version,
+    else its latest) and each segment rule, per period.
+
+    Every row has ``scope``, ``period``, ``period_start``, one key per KPI of
+    :data:`rashinban.kpi.KPIS` and ``<kpi>_low``/``<kpi>_high`` for rates; NaN
+    (no data) becomes ``None``.
+    """
+    import math
+
+    from rashinban.kpi import KPIS, funnel
+
+    scopes: dict[str, Any] = {"company": None}
+    for name in targets:
+        rev = store.active(name) or store.revision(name)
+        scopes[name] = TargetDefinition.from_content(rev.content).rule()
+    for text in segments:
+        rule = parse_rule(text)
+        scopes[rule.to_text()] = rule
+    frame = funnel(backend, as_of=as_of, period=period, scopes=scopes)
+    keys = ["scope", "period", "period_start"]
+    for k in KPIS:
+        keys.append(k)
+        if KPIS[k].formula == "rate":
+            keys += [f"{k}_low", f"{k}_high"]
+    rows = []
+    for rec in frame[keys].to_dict("records"):
+        out: dict[str, Any] = {}
+        for key, value in rec.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                value = None
+            elif hasattr(value, "item"):
+                value = value.item()
+            out[key] = value.isoformat() if isinstance(value, dt.date) else value
+        rows.append(out)
+    return rows

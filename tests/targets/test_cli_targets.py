@@ -1,0 +1,159 @@
+"""The target, kpi, triggers and feedback commands end to end, with the JSON contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rashinban import init_workspace
+from rashinban.cli import app
+from rashinban.importing import load_frames
+
+IDEAL = "業種 in [製造業, 情報通信業] and 従業員数 between 100 and 999"
+
+
+@pytest.fixture(scope="module")
+def ws_path(demo_tables, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "ws"
+    load_frames(init_workspace(path), demo_tables)
+    return path
+
+
+def test_target_lifecycle_kpi_and_triggers(ws_path: Path) -> None:
+    r = CliRunner()
+    w = ["-w", str(ws_path)]
+    for uid, dept in (("mkt", "marketing"), ("sls", "sales")):
+        assert (
+            r.invoke(
+                app, ["target", "user", uid, "--name", uid, "--department", dept, *w]
+            ).exit_code
+            == 0
+        )
+    out = r.invoke(
+        app,
+        [
+            "target",
+            "create",
+            "ideal",
+            "-u",
+            "mkt",
+            "--include",
+            IDEAL,
+            "--hypothesis",
+            "受注率 >= 30%",
+            *w,
+        ],
+    )
+    assert out.exit_code == 0 and "ideal@1" in out.output
+    bad = r.invoke(app, ["target", "activate", "ideal", "-u", "sls", *w])
+    assert bad.exit_code == 1 and "approval" in str(bad.exception or bad.output)
+    for uid in ("mkt", "sls"):
+        assert r.invoke(app, ["target", "approve", "ideal", "-u", uid, *w]).exit_code == 0
+    assert r.invoke(app, ["target", "activate", "ideal", "-u", "sls", *w]).exit_code == 0
+    out = r.invoke(
+        app,
+        [
+            "target",
+            "edit",
+            "ideal",
+            "-u",
+            "mkt",
+            "-m",
+            "CAC",
+            "--hypothesis",
+            "受注率 >= 30%",
+            "--hypothesis",
+            "cac <= 300000",
+            *w,
+        ],
+    )
+    assert out.exit_code == 0 and "ideal@2" in out.output
+    diff = json.loads(
+        r.invoke(
+            app, ["target", "diff", "ideal@1", "ideal@2", "-f", "json", "--lang", "en", *w]
+        ).output
+    )
+    assert diff == {"changes": [{"change": "hypothesis added: cac <= 300000"}]}
+    same = json.loads(
+        r.invoke(app, ["target", "diff", "ideal@2", "ideal@2", "-f", "json", *w]).output
+    )
+    assert same == {"changes": []}
+
+    kpi = json.loads(
+        r.invoke(
+            app,
+            [
+                "kpi",
+                "--target",
+                "ideal",
+                "--period",
+                "quarter",
+                "--as-of",
+                "2025-12-31",
+                "-f",
+                "json",
+                *w,
+            ],
+        ).output
+    )
+    scopes = {row["scope"] for row in kpi["rows"]}
+    assert scopes == {"company", "ideal"}
+    for row in kpi["rows"]:
+        assert {"scope", "period", "leads", "mql", "sql", "win_rate", "cac", "nrr"} <= set(row)
+        assert row["leads"] >= row["mql"] >= row["sql"]
+
+    trig = json.loads(r.invoke(app, ["triggers", "--as-of", "2025-12-31", "-f", "json", *w]).output)
+    assert trig["triggers"]
+    for t in trig["triggers"]:
+        assert {"target", "kind", "detected_at", "reason"} <= set(t)
+        assert len(t["detected_at"]) == 10
+    assert "kpi_shift" in {t["kind"] for t in trig["triggers"]}
+
+    review = json.loads(
+        r.invoke(
+            app,
+            ["target", "review", "ideal", "-u", "mkt", "--as-of", "2025-12-31", "-f", "json", *w],
+        ).output
+    )
+    assert review["verdicts"][0]["verdict"] == "supported"
+    assert review["proposals"][0]["kind"] == "widen"
+    draft = r.invoke(
+        app, ["target", "draft", review["review_id"][:10], "-u", "mkt", "--accept", "0", *w]
+    )
+    assert draft.exit_code == 0 and "ideal@3" in draft.output
+    hist = json.loads(r.invoke(app, ["target", "history", "ideal", "-f", "json", *w]).output)
+    assert [v["version"] for v in hist["versions"]] == [1, 2, 3]
+
+
+def test_feedback_commands(ws_path: Path) -> None:
+    r = CliRunner()
+    w = ["-w", str(ws_path)]
+    r.invoke(app, ["target", "user", "rep", "--name", "rep", "--department", "sales", *w])
+    ok = r.invoke(
+        app,
+        [
+            "feedback",
+            "add",
+            "-u",
+            "rep",
+            "--no-fit",
+            "--reason",
+            "wrong_size",
+            "--account",
+            "A000001",
+            "--on",
+            "2025-01-10",
+            *w,
+        ],
+    )
+    assert ok.exit_code == 0, ok.output
+    missing = r.invoke(
+        app, ["feedback", "add", "-u", "rep", "--no-fit", "--account", "A000001", *w]
+    )
+    assert missing.exit_code == 1
+    summary = json.loads(r.invoke(app, ["feedback", "summary", "-f", "json", *w]).output)
+    assert summary["feedback"][0]["not_fit"] == 1
+    assert summary["feedback"][0]["top_reason"] == "wrong_size"

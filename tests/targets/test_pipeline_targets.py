@@ -1,0 +1,51 @@
+"""The kpi and triggers analyses in the pipeline, and the report's target sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rashinban import init_workspace
+from rashinban.importing import load_frames
+from rashinban.pipeline import analyze
+from rashinban.report import build_report
+from rashinban.state import Hypothesis, TargetDefinition, open_store
+
+IDEAL = "業種 in [製造業, 情報通信業] and 従業員数 between 100 and 999"
+
+
+def test_analyses_store_results_and_the_report_shows_them(tmp_path, demo_tables) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    load_frames(ws, demo_tables)
+    empty = analyze(ws, as_of=dt.date(2025, 12, 31), only=["kpi", "triggers"])
+    assert not empty.failures, empty.failures
+    assert "ターゲットがまだ定義されていません" in build_report(ws, lang="ja")
+
+    store = open_store(ws)
+    store.add_user("mkt", "佐藤", "marketing")
+    store.add_user("sls", "鈴木", "sales")
+    store.save(
+        "理想顧客",
+        TargetDefinition(include=IDEAL, hypotheses=(Hypothesis("win_rate", ">=", 0.3),)),
+        author="mkt",
+        note="初版",
+    )
+    store.approve("理想顧客", "mkt")
+    store.approve("理想顧客", "sls")
+    store.activate("理想顧客", "sls")
+    store.close()
+
+    run = analyze(ws, as_of=dt.date(2025, 12, 31), only=["kpi", "triggers"])
+    assert not run.failures, run.failures
+    trig = run.results["triggers"].tables["triggers"]
+    assert "kpi_shift" in set(trig["kind"])
+    verdicts = run.results["triggers"].tables["verdicts"]
+    assert list(verdicts["verdict"]) == ["supported"]
+    funnel = run.results["kpi"].tables["funnel"]
+    assert set(funnel["scope"]) == {"company", "理想顧客"}
+    assert run.results["triggers"].summary["headline_en"].startswith("1 targets")
+
+    page = build_report(ws, lang="ja")
+    assert "理想顧客" in page and "KPIの変化" in page and "支持" in page
+    assert "受注率の推移" in page and "<svg" in page
+    english = build_report(ws, lang="en")
+    assert "Target definitions and hypotheses" in english and "supported" in english
