@@ -125,12 +125,12 @@ def _targeting_sections() -> list[Section]:
 
 
 # The report's order: the data, whether the targets hold, who to target, the existing
-# customers' value, and the customers' own words.
+# customers' value, who to expand with and defend, and the customers' own words.
 SECTIONS: list[Section] = [
     Section("profile", "profile", _profile),
     *_target_sections(),
     *_targeting_sections(),
     *_value_sections(),
-    *_voice_sections(),
     *_defend_sections(),
+    *_voice_sections(),
 ]
