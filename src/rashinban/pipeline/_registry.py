@@ -9,6 +9,7 @@ pipeline stores both in the workspace (schema ``rb_results``, table
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,82 +57,49 @@ def _profile(ctx: Context) -> AnalysisResult:
     )
 
 
-def _targeting(name: str) -> Callable[[Context], AnalysisResult]:
-    def run(ctx: Context) -> AnalysisResult:
-        from rashinban.pipeline import _targeting as tg
+def _lazy(module: str, name: str) -> Callable[[Context], AnalysisResult]:
+    """``rashinban.pipeline.<module>.run_<name>``, imported when the analysis runs.
 
-        result: AnalysisResult = getattr(tg, f"run_{name}")(ctx)
+    Importing every model package up front would make each CLI command pay for
+    scikit-learn, SudachiPy and SQLAlchemy; the registry only names them.
+    """
+
+    def run(ctx: Context) -> AnalysisResult:
+        mod = importlib.import_module(f"rashinban.pipeline.{module}")
+        result: AnalysisResult = getattr(mod, f"run_{name}")(ctx)
         return result
 
     return run
-
-
-def _rfm(ctx: Context) -> AnalysisResult:
-    from rashinban.pipeline._value import run_rfm
-
-    return run_rfm(ctx)
-
-
-def _clv(ctx: Context) -> AnalysisResult:
-    from rashinban.pipeline._value import run_clv
-
-    return run_clv(ctx)
-
-
-def _churn(ctx: Context) -> AnalysisResult:
-    from rashinban.pipeline._defend import run_churn
-
-    return run_churn(ctx)
-
-
-def _crosssell(ctx: Context) -> AnalysisResult:
-    from rashinban.pipeline._defend import run_crosssell
-
-    return run_crosssell(ctx)
-
-
-def _motions(ctx: Context) -> AnalysisResult:
-    from rashinban.pipeline._defend import run_motions
-
-    return run_motions(ctx)
-
-
-def _voice(name: str) -> Callable[[Context], AnalysisResult]:
-    def run(ctx: Context) -> AnalysisResult:
-        from rashinban.pipeline import _voice as voice
-
-        result: AnalysisResult = getattr(voice, f"run_{name}")(ctx)
-        return result
-
-    return run
-
-
-def _kpi(ctx: Context) -> AnalysisResult:
-    from rashinban.pipeline._targets import run_kpi
-
-    return run_kpi(ctx)
-
-
-def _triggers(ctx: Context) -> AnalysisResult:
-    from rashinban.pipeline._targets import run_triggers
-
-    return run_triggers(ctx)
 
 
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
-    Analysis("rfm", "RFM分析", "RFM analysis", _rfm),
-    Analysis("clv", "顧客生涯価値 (CLV)", "Customer lifetime value", _clv),
-    Analysis("icp", "理想顧客像(ICP)", "Ideal customer profile", _targeting("icp")),
-    Analysis("segments", "セグメント魅力度", "Segment attractiveness", _targeting("segments")),
-    Analysis("score", "適合スコア", "Fit scores", _targeting("score")),
-    Analysis("themes", "顧客の声のテーマ", "Voice-of-customer themes", _voice("themes")),
-    Analysis("sentiment", "感情分析", "Sentiment", _voice("sentiment")),
-    Analysis("winloss", "受注・失注理由", "Win/loss reasons", _voice("winloss")),
-    Analysis("personas", "ペルソナ", "Personas", _voice("personas")),
-    Analysis("churn", "解約予兆（守りのターゲット）", "Churn early warning", _churn),
-    Analysis("crosssell", "クロスセル・アップセル", "Cross-sell and up-sell", _crosssell),
-    Analysis("motions", "新規・深耕・防衛", "New, expand, defend", _motions),
-    Analysis("kpi", "KPIファネル", "KPI funnel", _kpi),
-    Analysis("triggers", "ターゲットの見直し", "Target reviews and triggers", _triggers),
+    Analysis("rfm", "RFM分析", "RFM analysis", _lazy("_value", "rfm")),
+    Analysis("clv", "顧客生涯価値 (CLV)", "Customer lifetime value", _lazy("_value", "clv")),
+    Analysis("icp", "理想顧客像(ICP)", "Ideal customer profile", _lazy("_targeting", "icp")),
+    Analysis(
+        "segments", "セグメント魅力度", "Segment attractiveness", _lazy("_targeting", "segments")
+    ),
+    Analysis("score", "適合スコア", "Fit scores", _lazy("_targeting", "score")),
+    Analysis("themes", "顧客の声のテーマ", "Voice-of-customer themes", _lazy("_voice", "themes")),
+    Analysis("sentiment", "感情分析", "Sentiment", _lazy("_voice", "sentiment")),
+    Analysis("winloss", "受注・失注理由", "Win/loss reasons", _lazy("_voice", "winloss")),
+    Analysis("personas", "ペルソナ", "Personas", _lazy("_voice", "personas")),
+    Analysis(
+        "churn", "解約予兆（守りのターゲット）", "Churn early warning", _lazy("_defend", "churn")
+    ),
+    Analysis(
+        "crosssell",
+        "クロスセル・アップセル",
+        "Cross-sell and up-sell",
+        _lazy("_defend", "crosssell"),
+    ),
+    Analysis("motions", "新規・深耕・防衛", "New, expand, defend", _lazy("_defend", "motions")),
+    Analysis("kpi", "KPIファネル", "KPI funnel", _lazy("_targets", "kpi")),
+    Analysis(
+        "triggers",
+        "ターゲットの見直し",
+        "Target reviews and triggers",
+        _lazy("_targets", "triggers"),
+    ),
 ]
