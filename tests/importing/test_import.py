@@ -150,6 +150,22 @@ def test_empty_field_never_erases(ws: Workspace, tmp_path: Path) -> None:
     assert r2.files[0].updated == 1
 
 
+def test_whitespace_only_values_are_empty(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text(
+        "account_id,name,employees,created_at\n"
+        "A1,テスト,\u3000,\t\n"
+        "A2, 二号 ,\u300012\u3000,2024-04-01\n",
+        encoding="utf-8",
+    )
+    result = import_files(ws, "accounts", [path])
+    assert result.rejected == 0
+    assert rows(ws, "select account_id, name, employees, created_at from accounts order by 1") == [
+        ("A1", "テスト", None, None),
+        ("A2", "二号", 12, dt.date(2024, 4, 1)),
+    ]
+
+
 def test_duplicates_in_one_file_are_merged_and_reported(ws: Workspace, tmp_path: Path) -> None:
     f = write_csv(
         tmp_path / "dup.csv",

@@ -39,8 +39,14 @@ def lit(text: str) -> str:
 
 
 def blank_to_null(expr: str) -> str:
-    """Trimmed text, NULL when empty or only (full-width) spaces."""
-    return f"nullif(trim({expr}, ' \t\r\n\u3000'), '')"
+    """Text trimmed of ASCII spaces, NULL when empty.
+
+    Only ASCII spaces are trimmed in SQL (DuckDB's plain ``trim`` is several times
+    faster than trimming a character set); values with tabs, line breaks or
+    full-width spaces at either end fail the fast path and the slow path
+    normalises them, treating whitespace-only values as empty.
+    """
+    return f"nullif(trim({expr}), '')"
 
 
 @dataclass(frozen=True)
@@ -147,20 +153,22 @@ def conversion(column: Column, value_map: dict[str, str]) -> Conversion:
 def slow_path(
     con: duckdb.DuckDBPyConnection,
     source: str,
-    value_sql: str,
+    value_col: str,
+    fast_col: str,
     conv: Conversion,
     out_table: str,
 ) -> int:
-    """Parse the distinct values of ``value_sql`` over ``source`` that the fast path leaves NULL.
+    """Parse the distinct values of ``source.value_col`` whose fast result ``fast_col`` is NULL.
 
     Writes ``out_table(src, val, <extras…>, err)`` and returns its row count.
+    A value that is only whitespace (a tab, a full-width space) is empty: no
+    value and no error.
     """
     import pyarrow as pa
 
-    fast_sql = conv.fast.replace("{v}", "v")
     rows = con.execute(
-        f"SELECT DISTINCT v FROM (SELECT {value_sql} AS v FROM {q(source)}) "
-        f"WHERE v IS NOT NULL AND ({fast_sql}) IS NULL"
+        f"SELECT DISTINCT {q(value_col)} FROM {q(source)} "
+        f"WHERE {q(value_col)} IS NOT NULL AND {q(fast_col)} IS NULL"
     ).fetchall()
     srcs: list[str] = []
     vals: list[Any] = []
@@ -168,6 +176,12 @@ def slow_path(
     errs: list[str | None] = []
     for (value,) in rows:
         srcs.append(value)
+        if not value.strip():
+            vals.append(None)
+            for e in extras:
+                e.append(None)
+            errs.append(None)
+            continue
         try:
             parsed = conv.parse(value)
         except InvalidValueError as exc:

@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 from rashinban._errors import ImportFileError, RejectedRowsError
-from rashinban.importing._convert import Conversion, blank_to_null, conversion, lit, q, slow_path
+from rashinban.importing._convert import blank_to_null, conversion, lit, q, slow_path
 from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
 from rashinban.importing._readers import file_sha256, keep_original, read_raw
 from rashinban.schema import TABLES, Column, Table, get_table
@@ -256,45 +256,62 @@ def _load_one(
             fix="rename the header or map it with --mapping",
         )
 
-    # 1-2. typed conversion in one pass: SQL fast path, Python slow path on the
-    # distinct leftovers, bounds and derived columns inline (no UPDATE passes).
-    raw_of = {c: blank_to_null(f"r.{q(src_of[c])}") for c in present}
-    inner: list[str] = ["r._row AS _row"]
+    # 1. trimmed text and the SQL fast path, computed once per value
+    convs = {c: conversion(spec.column(c), m.value_map(c)) for c in present}
+    stage = ["_row"]
+    trimmed = [f"{blank_to_null(q(src_of[c]))} AS v{i}" for i, c in enumerate(present)]
+    trimmed += [f"{blank_to_null(q(h))} AS {q('x:' + h)}" for h in extras]
+    fast = [
+        f"CAST({convs[c].fast.replace('{v}', f'v{i}')} AS {convs[c].sql_type}) AS f{i}"
+        for i, c in enumerate(present)
+    ]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _t AS SELECT *, {', '.join(fast) or 'NULL AS _none'} "
+        f"FROM (SELECT {', '.join(stage + trimmed)} FROM _raw)"
+    )
+
+    # 2. the Python slow path on the distinct values the fast path left open, then
+    # typed values, bounds and derived columns in one pass (no UPDATE passes)
+    inner: list[str] = ["t._row AS _row"]
     outer: list[str] = ["_row"]
     joins: list[str] = []
     errs: list[str] = []
     derived = _derived_columns(spec, present)
     for i, c in enumerate(present):
-        col = spec.column(c)
-        conv: Conversion = conversion(col, m.value_map(c))
-        slow_path(con, "_raw", blank_to_null(q(src_of[c])), conv, f"_slow_{i}")
-        joins.append(f"LEFT JOIN _slow_{i} s{i} ON s{i}.src = {raw_of[c]}")
-        inner.append(f"{raw_of[c]} AS {q('_s_' + c)}")
-        inner.append(
-            f"CAST(coalesce({conv.fast.replace('{v}', raw_of[c])}, s{i}.val) AS {conv.sql_type}) "
-            f"AS {q('_v_' + c)}"
-        )
-        inner.append(f"s{i}.err AS {q('_se_' + c)}")
+        col, conv = spec.column(c), convs[c]
+        leftovers = slow_path(con, "_t", f"v{i}", f"f{i}", conv, f"_slow_{i}")
+        if leftovers:
+            joins.append(f"LEFT JOIN _slow_{i} s{i} ON s{i}.src = t.v{i}")
+            value, slow_err = f"coalesce(t.f{i}, s{i}.val)", f"s{i}.err"
+            blank = f"(s{i}.src IS NOT NULL AND s{i}.err IS NULL AND s{i}.val IS NULL)"
+            extra_of = {extra: f"s{i}.{q(extra)}" for extra, _ in conv.extra}
+        else:
+            value, slow_err, blank = f"t.f{i}", "NULL::VARCHAR", "false"
+            extra_of = {extra: "NULL" for extra, _ in conv.extra}
+        inner.append(f"CASE WHEN {blank} THEN NULL ELSE t.v{i} END AS {q('_s_' + c)}")
+        inner.append(f"CAST({value} AS {conv.sql_type}) AS {q('_v_' + c)}")
+        inner.append(f"{slow_err} AS {q('_se_' + c)}")
         for extra, typ in conv.extra:
-            inner.append(f"CAST(s{i}.{q(extra)} AS {typ}) AS {q('_xv_' + extra)}")
+            inner.append(f"CAST({extra_of[extra]} AS {typ}) AS {q('_xv_' + extra)}")
         err = _error_expr(col, c)
         outer.append(f"{err} AS {q('_e_' + c)}")
         if c not in derived:
             outer.append(f"CASE WHEN {err} IS NULL THEN {q('_v_' + c)} END AS {q(c)}")
-        outer.append(q("_s_" + c))
+        outer.append(f"CASE WHEN {err} IS NOT NULL THEN {q('_s_' + c)} END AS {q('_s_' + c)}")
         errs.append(f"{err} IS NOT NULL")
     outer += [
         q("_xv_" + extra) for c in present for extra, _ in conversion(spec.column(c), {}).extra
     ]
-    inner += [f"{blank_to_null(f'r.{q(h)}')} AS {q('x:' + h)}" for h in extras]
+    inner += [f"t.{q('x:' + h)}" for h in extras]
     outer += [q("x:" + h) for h in extras]
     outer += _derived_exprs(spec, present)
     keys_missing = [f"{q('_v_' + k)} IS NULL" for k in spec.key if k in present]
     outer.append(f"({' OR '.join(errs + keys_missing) or 'false'}) AS _rejected")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _typed AS SELECT {', '.join(outer)} FROM "
-        f"(SELECT {', '.join(inner)} FROM _raw r {' '.join(joins)})"
+        f"(SELECT {', '.join(inner)} FROM _t t {' '.join(joins)})"
     )
+    con.execute("DROP TABLE _t")
     _collect_value_rejects(con, file_name, spec, present, rejects)
 
     # 3. account ids, aliases and references
@@ -591,6 +608,13 @@ def _upsert(
     ]
     src_of = {c: f"s.{q(c)}" for c in cols}
     src_of.update({h: f"s.{q('x:' + h)}" for h in extras})
+    if con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {tname} LIMIT 1)").fetchone() == (0,):
+        # First load of the table: nothing to merge with, so no join and no rewrite.
+        col_list = ", ".join(q(c) for c in table_cols)
+        values = ", ".join(src_of.get(c, "NULL") for c in table_cols)
+        con.execute(f"INSERT INTO {tname} ({col_list}) SELECT {values} FROM _clean s")
+        n = con.execute("SELECT count(*) FROM _clean").fetchone()
+        return (int(n[0]) if n else 0), 0, 0
     merged = []
     for c in table_cols:
         if c in spec.key:
