@@ -29,9 +29,11 @@ from pathlib import Path
 import duckdb
 
 from rashinban._errors import ImportFileError, RejectedRowsError
+from rashinban.importing._accounts import refresh_account_keys, resolve_accounts, translate_aliases
 from rashinban.importing._convert import blank_to_null, conversion, lit, q, slow_path
 from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
 from rashinban.importing._readers import file_sha256, keep_original, read_raw
+from rashinban.importing._upsert import ensure_extra_columns, upsert
 from rashinban.schema import TABLES, Column, Table, get_table
 from rashinban.workspace import META_SCHEMA, Workspace
 
@@ -316,9 +318,9 @@ def _load_one(
 
     # 3. account ids, aliases and references
     if spec.name == "accounts":
-        _resolve_accounts(con, present)
+        resolve_accounts(con, present)
     else:
-        _translate_aliases(con, spec, present)
+        translate_aliases(con, spec, present)
     _check_references(con, spec, present, file_name, rejects)
 
     bad = con.execute("SELECT count(*) FROM _typed WHERE _rejected").fetchone()
@@ -332,11 +334,11 @@ def _load_one(
     fr.merged_duplicates = _merge_duplicates(con, spec, cols, extra_cols, file_name, rejects)
 
     # 5. upsert
-    _ensure_extra_columns(con, spec, extras)
-    ins, upd, same = _upsert(con, spec, cols, extras)
+    ensure_extra_columns(con, spec, extras)
+    ins, upd, same = upsert(con, spec, cols, extras)
     fr.inserted, fr.updated, fr.unchanged = ins, upd, same
     if spec.name == "accounts":
-        _refresh_account_keys(con)
+        refresh_account_keys(con)
 
 
 def _error_expr(col: Column, c: str) -> str:
@@ -416,75 +418,6 @@ def _collect_value_rejects(
                     "fill it in or remove the row",
                 )
             )
-
-
-def _resolve_accounts(con: duckdb.DuckDBPyConnection, present: list[str]) -> None:
-    """Match accounts to stored ones: 法人番号 first, then normalised name + prefecture.
-
-    A row whose own id is already stored keeps it. Otherwise the stored account
-    with the same 法人番号 is taken; failing that, the one stored account with
-    the same normalised name and prefecture (and no conflicting 法人番号). A row
-    with neither id nor match gets a stable id derived from its identity, so
-    importing the same list twice yields the same accounts.
-    """
-    if "account_id" not in present:
-        con.execute("ALTER TABLE _typed ADD COLUMN account_id VARCHAR")
-    con.execute("ALTER TABLE _typed ADD COLUMN _source_id VARCHAR")
-    con.execute("UPDATE _typed SET _source_id = account_id")
-    cn = "t.corporate_number" if "corporate_number" in present else "NULL::VARCHAR"
-    pref = "t.prefecture" if "prefecture" in present else "NULL::VARCHAR"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _match AS
-            WITH rows AS (
-                SELECT t._row, t._xv__name_key AS name_key, {cn} AS cn, {pref} AS pref
-                FROM _typed t
-                WHERE NOT t._rejected
-                  AND (t.account_id IS NULL
-                       OR t.account_id NOT IN (SELECT account_id FROM accounts))
-            ),
-            by_cn AS (
-                SELECT r._row, min(k.account_id) AS id FROM rows r
-                JOIN {META_SCHEMA}.account_keys k ON k.corporate_number = r.cn
-                GROUP BY r._row
-            ),
-            by_name AS (
-                SELECT r._row, min(k.account_id) AS id FROM rows r
-                JOIN {META_SCHEMA}.account_keys k
-                  ON k.name_key = r.name_key AND k.prefecture IS NOT DISTINCT FROM r.pref
-                 AND (k.corporate_number IS NULL OR r.cn IS NULL OR k.corporate_number = r.cn)
-                GROUP BY r._row HAVING count(DISTINCT k.account_id) = 1
-            )
-            SELECT r._row, coalesce(c.id, n.id) AS matched
-            FROM rows r LEFT JOIN by_cn c USING (_row) LEFT JOIN by_name n USING (_row)
-            WHERE coalesce(c.id, n.id) IS NOT NULL"""
-    )
-    con.execute("UPDATE _typed SET account_id = m.matched FROM _match m WHERE _typed._row = m._row")
-    ident = (
-        "coalesce(corporate_number, _xv__name_key || '|' || coalesce(prefecture, ''))"
-        if "corporate_number" in present
-        else "_xv__name_key || '|' || coalesce(prefecture, '')"
-    )
-    if "prefecture" not in present:
-        ident = ident.replace("coalesce(prefecture, '')", "''")
-    con.execute(
-        f"""UPDATE _typed SET account_id = 'A' || substr(sha256({ident}), 1, 12)
-            WHERE account_id IS NULL AND NOT _rejected"""
-    )
-    con.execute(
-        f"""INSERT INTO {META_SCHEMA}.account_aliases
-            SELECT DISTINCT t._source_id, t.account_id FROM _typed t
-            WHERE t._source_id IS NOT NULL AND t._source_id <> t.account_id AND NOT t._rejected
-              AND NOT EXISTS (SELECT 1 FROM {META_SCHEMA}.account_aliases a
-                              WHERE a.source_id = t._source_id AND a.account_id = t.account_id)"""
-    )
-
-
-def _translate_aliases(con: duckdb.DuckDBPyConnection, spec: Table, present: list[str]) -> None:
-    if "account_id" in present:
-        con.execute(
-            f"""UPDATE _typed SET account_id = a.account_id
-                FROM {META_SCHEMA}.account_aliases a WHERE _typed.account_id = a.source_id"""
-        )
 
 
 def _check_references(
@@ -576,105 +509,6 @@ def _merge_duplicates(
         f"WHERE NOT _rejected GROUP BY {keys}"
     )
     return n_dup
-
-
-def _ensure_extra_columns(con: duckdb.DuckDBPyConnection, spec: Table, extras: list[str]) -> None:
-    existing = {
-        r[0]
-        for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() "
-            "WHERE schema_name = 'main' AND table_name = ?",
-            [spec.name],
-        ).fetchall()
-    }
-    for h in extras:
-        if h not in existing and h not in spec.column_names:
-            con.execute(f"ALTER TABLE {q(spec.name)} ADD COLUMN {q(h)} VARCHAR")
-
-
-def _upsert(
-    con: duckdb.DuckDBPyConnection, spec: Table, cols: list[str], extras: list[str]
-) -> tuple[int, int, int]:
-    """Merge ``_clean`` into the table; return (inserted, updated, unchanged)."""
-    tname = q(spec.name)
-    on = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in spec.key)
-    table_cols = [
-        r[0]
-        for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' "
-            "AND table_name = ? ORDER BY column_index",
-            [spec.name],
-        ).fetchall()
-    ]
-    src_of = {c: f"s.{q(c)}" for c in cols}
-    src_of.update({h: f"s.{q('x:' + h)}" for h in extras})
-    if con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {tname} LIMIT 1)").fetchone() == (0,):
-        # First load of the table: nothing to merge with, so no join and no rewrite.
-        col_list = ", ".join(q(c) for c in table_cols)
-        values = ", ".join(src_of.get(c, "NULL") for c in table_cols)
-        con.execute(f"INSERT INTO {tname} ({col_list}) SELECT {values} FROM _clean s")
-        n = con.execute("SELECT count(*) FROM _clean").fetchone()
-        return (int(n[0]) if n else 0), 0, 0
-    merged = []
-    for c in table_cols:
-        if c in spec.key:
-            merged.append(f"s.{q(c)} AS {q(c)}")
-        elif c in src_of:
-            merged.append(f"coalesce({src_of[c]}, t.{q(c)}) AS {q(c)}")
-        else:
-            merged.append(f"t.{q(c)} AS {q(c)}")
-    changed = (
-        " OR ".join(
-            f"({src_of[c]} IS NOT NULL AND {src_of[c]} IS DISTINCT FROM t.{q(c)})"
-            for c in table_cols
-            if c in src_of and c not in spec.key
-        )
-        or "false"
-    )
-    first_key = q(spec.key[0])
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _merged AS
-            SELECT {", ".join(merged)},
-                   t.{first_key} IS NULL AS _new,
-                   t.{first_key} IS NULL OR ({changed}) AS _changed
-            FROM _clean s LEFT JOIN {tname} t ON {on}"""
-    )
-    counts = con.execute(
-        "SELECT count(*) FILTER (WHERE _new), count(*) FILTER (WHERE _changed AND NOT _new), "
-        "count(*) FILTER (WHERE NOT _changed) FROM _merged"
-    ).fetchone()
-    ins, upd, same = (int(x) for x in counts) if counts else (0, 0, 0)
-    if upd:
-        keys = ", ".join(q(k) for k in spec.key)
-        con.execute(
-            f"DELETE FROM {tname} WHERE ({keys}) IN "
-            f"(SELECT ({keys}) FROM _merged WHERE _changed AND NOT _new)"
-        )
-    if ins or upd:
-        col_list = ", ".join(q(c) for c in table_cols)
-        con.execute(
-            f"INSERT INTO {tname} ({col_list}) SELECT {col_list} FROM _merged WHERE _changed"
-        )
-    return ins, upd, same
-
-
-def _refresh_account_keys(con: duckdb.DuckDBPyConnection) -> None:
-    """Upsert the match keys (name key, prefecture, 法人番号) of the accounts just written."""
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _keys AS
-            SELECT a.account_id,
-                   coalesce(any_value(t._xv__name_key), any_value(k.name_key)) AS name_key,
-                   any_value(a.prefecture) AS prefecture,
-                   any_value(a.corporate_number) AS corporate_number
-            FROM accounts a
-            JOIN _typed t ON t.account_id = a.account_id AND NOT t._rejected
-            LEFT JOIN {META_SCHEMA}.account_keys k ON k.account_id = a.account_id
-            GROUP BY a.account_id"""
-    )
-    con.execute(
-        f"DELETE FROM {META_SCHEMA}.account_keys WHERE account_id IN (SELECT account_id FROM _keys)"
-    )
-    con.execute(f"INSERT INTO {META_SCHEMA}.account_keys SELECT * FROM _keys")
 
 
 def _write_rejects(rejects: list[_Reject], path: Path) -> None:
