@@ -103,7 +103,11 @@ def test_near_miss_text_raises_only_invalid_value_error(
 @pytest.mark.parametrize("normaliser", NORMALISERS)
 @given(text=st.one_of(st.text(), NEAR_MISS))
 def test_normalisers_never_raise(normaliser: Callable[[str], Any], text: str) -> None:
-    normaliser(text)
+    out = normaliser(text)
+    assert isinstance(out, str | tuple)
+    # and normalising the result again is stable (idempotence on arbitrary text)
+    if isinstance(out, str):
+        assert normaliser(out) == out
 
 
 @pytest.mark.parametrize(
