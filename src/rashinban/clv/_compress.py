@@ -45,6 +45,9 @@ def unique_rows(
     x: FloatArray, t_x: FloatArray, t_cal: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """:func:`compress` on arrays already checked; sorted by (x, t_x, T)."""
+    packed = _packed_codes(x, t_x, t_cal)
+    if packed is not None:
+        return packed
     # Hash each row to 64 bits and count the hashes: linear time, several times
     # faster than sorting the rows. A collision would merge two different rows,
     # so every row is compared with its group's first row, and the exact
@@ -60,6 +63,51 @@ def unique_rows(
     ux, ut, uT = x[first], t_x[first], t_cal[first]
     order = np.lexsort((uT, ut, ux))
     return ux[order], ut[order], uT[order], counts[order]
+
+
+# Largest number of (x, t_x, T) combinations counted in one dense array (8 bytes each).
+_DENSE_CELLS = 1 << 23
+
+
+def _column_codes(values: FloatArray) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    """Codes 0..k-1 in the order of the sorted distinct values, and those values."""
+    low, high = float(values.min()), float(values.max())
+    if high - low < _DENSE_CELLS and (values == np.floor(values)).all():
+        # Whole numbers (frequencies, ages in whole periods): the value is its code.
+        codes = (values - low).astype(np.int64)
+        present = np.flatnonzero(np.bincount(codes))
+        lookup = np.zeros(int(high - low) + 1, dtype=np.int64)
+        lookup[present] = np.arange(present.size)
+        return lookup[codes], (present + low).astype(np.float64)
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=np.float64)
+
+
+def _packed_codes(
+    x: FloatArray, t_x: FloatArray, t_cal: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None:
+    """Exact compression by counting packed column codes, None when too many cells.
+
+    Each column is coded by its sorted distinct values; the triple of codes,
+    packed into one integer in mixed radix, is a unique key in (x, t_x, T)
+    order, so a dense count over the keys gives the sorted unique rows and
+    their counts with no hashing and no collision check.
+    """
+    if x.size == 0:
+        return None
+    cx, vx = _column_codes(x)
+    ct, vt = _column_codes(t_x)
+    cT, vT = _column_codes(t_cal)
+    cells = vx.size * vt.size * vT.size
+    # The dense count costs 8 bytes a cell: at most ~ the input arrays' own size.
+    if cells > max(_DENSE_CELLS, 4 * x.size):
+        return None
+    key = (cx * vt.size + ct) * vT.size + cT
+    counts = np.bincount(key, minlength=cells)
+    present = np.flatnonzero(counts)
+    rest, iT = np.divmod(present, vT.size)
+    ix, it = np.divmod(rest, vt.size)
+    return vx[ix], vt[it], vT[iT], counts[present].astype(np.float64)
 
 
 def _row_hash(x: FloatArray, t_x: FloatArray, t_cal: FloatArray) -> npt.NDArray[np.uint64]:
