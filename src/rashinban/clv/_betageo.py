@@ -246,43 +246,9 @@ class _Objective:
         self.t_calr = np.ascontiguousarray(t_cal[repeat])
 
     def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
-        r, alpha, a, b = np.exp(theta)
-        ux, uw = self.ux, self.uw
-        log_alpha = np.log(alpha)
-        # Frequency-only parts: ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b).
-        ll = float(
-            wsum(uw, gammaln(r + ux) + betaln(a, b + ux))
-            + self.total * (r * log_alpha - gammaln(r) - betaln(a, b))
-        )
-        d_r = wsum(uw, digamma(r + ux)) + self.total * (log_alpha - digamma(r))
-        d_alpha = self.total * r / alpha
-        dig_ab = digamma(a + b)
-        dig_abx = digamma(a + b + ux)
-        d_a = wsum(uw, dig_ab - dig_abx)
-        d_b = wsum(uw, dig_ab + digamma(b + ux) - digamma(b) - dig_abx)
-        # No repeat purchases: the bracket of eq. 6 is (α+T)^−r alone.
-        log_at0 = np.log(alpha + self.t0)
-        sum_w_log_at0 = wsum(self.w0, log_at0)
-        ll -= r * sum_w_log_at0
-        d_r -= sum_w_log_at0
-        d_alpha -= r * wsum(self.w0, 1.0 / (alpha + self.t0))
-        # Repeat buyers: ln(e^A3 + e^A4).
-        rx = r + self.xr
-        log_at = np.log(alpha + self.t_calr)
-        log_ax = np.log(alpha + self.t_xr)
-        b_x = b + self.xr - 1.0
-        a3 = -rx * log_at
-        a4 = np.log(a) - np.log(b_x) - rx * log_ax
-        ll += wsum(self.wr, np.logaddexp(a3, a4))
-        # w3: share of the likelihood in the "still alive at T" term.
-        ww3 = self.wr * expit(a3 - a4)
-        ww4 = self.wr - ww3
-        d_r -= wsum(ww3, log_at) + wsum(ww4, log_ax)
-        d_alpha -= wsum(ww3, rx / (alpha + self.t_calr)) + wsum(ww4, rx / (alpha + self.t_xr))
-        d_a += float(ww4.sum()) / a
-        d_b -= wsum(ww4, 1.0 / b_x)
-        grad = np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
-        return -ll, -grad
+        """Negative log-likelihood and its gradient in θ = ln(r, α, a, b)."""
+        value, grad, _ = self._evaluate(theta, hessian=False)
+        return value, grad
 
     def with_hessian(self, theta: FloatArray) -> tuple[float, FloatArray, FloatArray]:
         """Value, gradient and analytic Hessian of the negative log-likelihood.
@@ -290,58 +256,99 @@ class _Objective:
         Second derivatives of FHL (2005, eq. 6): the frequency-only terms give
         trigamma functions; each repeat buyer's ln(e^A3 + e^A4) contributes
         w3·∇²A3 + w4·∇²A4 + w3·w4·(∇A3 − ∇A4)(∇A3 − ∇A4)ᵀ, the Hessian of a
-        log-sum-exp. The chain rule to θ = ln(r, α, a, b) adds diag(p ⊙ g).
+        log-sum-exp. The chain rule to θ = ln p adds diag(p ⊙ g) to
+        diag(p)·H·diag(p).
         """
+        value, grad, hess = self._evaluate(theta, hessian=True)
+        assert hess is not None  # noqa: S101 - asked for above
+        return value, grad, hess
+
+    def _evaluate(
+        self, theta: FloatArray, *, hessian: bool
+    ) -> tuple[float, FloatArray, FloatArray | None]:
         r, alpha, a, b = np.exp(theta)
-        value, grad_theta = self(theta)
         ux, uw, total = self.ux, self.uw, self.total
-        h = np.zeros((4, 4))
-        # Frequency-only terms (no r-α cross term with a, b).
-        h[0, 0] = wsum(uw, polygamma(1, r + ux)) - total * float(polygamma(1, r))
-        h[0, 1] = total / alpha
-        h[1, 1] = -total * r / alpha**2
-        trig_ab = total * float(polygamma(1, a + b)) - wsum(uw, polygamma(1, a + b + ux))
-        h[2, 2] = trig_ab
-        h[2, 3] = trig_ab
-        h[3, 3] = trig_ab + wsum(uw, polygamma(1, b + ux)) - total * float(polygamma(1, b))
-        # No repeat purchases: −r·ln(α+T).
+        log_alpha = np.log(alpha)
+        # Frequency-only parts: ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b).
+        ll = float(
+            wsum(uw, gammaln(r + ux) + betaln(a, b + ux))
+            + total * (r * log_alpha - gammaln(r) - betaln(a, b))
+        )
+        g = np.empty(4)  # gradient of the log-likelihood in (r, α, a, b)
+        h = np.zeros((4, 4))  # its Hessian, upper triangle
+        g[0] = wsum(uw, digamma(r + ux)) + total * (log_alpha - digamma(r))
+        g[1] = total * r / alpha
+        dig_ab = digamma(a + b)
+        dig_abx = digamma(a + b + ux)
+        g[2] = wsum(uw, dig_ab - dig_abx)
+        g[3] = wsum(uw, dig_ab + digamma(b + ux) - digamma(b) - dig_abx)
+        if hessian:
+            h[0, 0] = wsum(uw, polygamma(1, r + ux)) - total * float(polygamma(1, r))
+            h[0, 1] = total / alpha
+            h[1, 1] = -total * r / alpha**2
+            trig_ab = total * float(polygamma(1, a + b)) - wsum(uw, polygamma(1, a + b + ux))
+            h[2, 2] = h[2, 3] = trig_ab
+            h[3, 3] = trig_ab + wsum(uw, polygamma(1, b + ux)) - total * float(polygamma(1, b))
+        # No repeat purchases: the bracket of eq. 6 is (α+T)^−r alone.
         inv0 = 1.0 / (alpha + self.t0)
         w_inv0 = self.w0 * inv0
-        h[0, 1] -= float(w_inv0.sum())
-        h[1, 1] += r * wsum(w_inv0, inv0)
-        # Repeat buyers.
+        sum_w_log_at0 = wsum(self.w0, np.log(alpha + self.t0))
+        ll -= r * sum_w_log_at0
+        g[0] -= sum_w_log_at0
+        g[1] -= r * float(w_inv0.sum())
+        if hessian:
+            h[0, 1] -= float(w_inv0.sum())
+            h[1, 1] += r * wsum(w_inv0, inv0)
+        # Repeat buyers: ln(e^A3 + e^A4).
         rx = r + self.xr
-        inv_T = 1.0 / (alpha + self.t_calr)
-        inv_t = 1.0 / (alpha + self.t_xr)
+        log_at = np.log(alpha + self.t_calr)
+        log_ax = np.log(alpha + self.t_xr)
         inv_b = 1.0 / (b + self.xr - 1.0)
-        a3 = -rx * np.log(alpha + self.t_calr)
-        a4 = np.log(a) + np.log(inv_b) - rx * np.log(alpha + self.t_xr)
+        a3 = -rx * log_at
+        a4 = np.log(a * inv_b) - rx * log_ax
+        ll += wsum(self.wr, np.logaddexp(a3, a4))
+        # w3: share of the likelihood in the "still alive at T" term.
         p3 = expit(a3 - a4)
         ww3 = self.wr * p3
         ww4 = self.wr - ww3
-        h[0, 1] -= wsum(ww3, inv_T) + wsum(ww4, inv_t)
-        h[1, 1] += wsum(ww3 * rx, inv_T * inv_T) + wsum(ww4 * rx, inv_t * inv_t)
+        inv_T = 1.0 / (alpha + self.t_calr)
+        inv_t = 1.0 / (alpha + self.t_xr)
+        rx_ww3, rx_ww4 = rx * ww3, rx * ww4
         sum_ww4 = float(ww4.sum())
-        h[2, 2] -= sum_ww4 / a**2
-        h[3, 3] += wsum(ww4, inv_b * inv_b)
-        # Outer product of D = ∇A3 − ∇A4 = (d0, d1, −1/a, 1/(b+x−1)), weight w·w3·w4.
-        v = ww3 * (1.0 - p3)
-        d0 = np.log((alpha + self.t_xr) / (alpha + self.t_calr))
-        d1 = rx * (inv_t - inv_T)
-        v0, v1, vb = v * d0, v * d1, v * inv_b
-        s_v, s_v0, s_v1, s_vb = float(v.sum()), float(v0.sum()), float(v1.sum()), float(vb.sum())
-        h[0, 0] += wsum(v0, d0)
-        h[0, 1] += wsum(v0, d1)
-        h[0, 2] -= s_v0 / a
-        h[0, 3] += wsum(v0, inv_b)
-        h[1, 1] += wsum(v1, d1)
-        h[1, 2] -= s_v1 / a
-        h[1, 3] += wsum(v1, inv_b)
-        h[2, 2] += s_v / a**2
-        h[2, 3] -= s_vb / a
-        h[3, 3] += wsum(vb, inv_b)
-        h = np.triu(h) + np.triu(h, 1).T
-        # To θ = ln p: H_θ = diag(p)·H·diag(p) + diag(p ⊙ g); grad_theta is −p ⊙ g.
+        g[0] -= wsum(ww3, log_at) + wsum(ww4, log_ax)
+        g[1] -= wsum(rx_ww3, inv_T) + wsum(rx_ww4, inv_t)
+        g[2] += sum_ww4 / a
+        g[3] -= wsum(ww4, inv_b)
+        if hessian:
+            h[0, 1] -= wsum(ww3, inv_T) + wsum(ww4, inv_t)
+            h[1, 1] += wsum(rx_ww3, inv_T * inv_T) + wsum(rx_ww4, inv_t * inv_t)
+            h[2, 2] -= sum_ww4 / a**2
+            h[3, 3] += wsum(ww4, inv_b * inv_b)
+            # Outer product of D = ∇A3 − ∇A4 = (d0, d1, −1/a, 1/(b+x−1)), weight w·w3·w4.
+            v = ww3 * (1.0 - p3)
+            d0 = log_ax - log_at
+            d1 = rx * (inv_t - inv_T)
+            v0, v1, vb = v * d0, v * d1, v * inv_b
+            s_v, s_v0, s_v1, s_vb = (
+                float(v.sum()),
+                float(v0.sum()),
+                float(v1.sum()),
+                float(vb.sum()),
+            )
+            h[0, 0] += wsum(v0, d0)
+            h[0, 1] += wsum(v0, d1)
+            h[0, 2] -= s_v0 / a
+            h[0, 3] += wsum(v0, inv_b)
+            h[1, 1] += wsum(v1, d1)
+            h[1, 2] -= s_v1 / a
+            h[1, 3] += wsum(v1, inv_b)
+            h[2, 2] += s_v / a**2
+            h[2, 3] -= s_vb / a
+            h[3, 3] += wsum(vb, inv_b)
         p = np.array([r, alpha, a, b])
-        hess_theta = -(h * np.outer(p, p)) + np.diag(grad_theta)
-        return value, grad_theta, hess_theta
+        grad_theta = -(g * p)
+        if not hessian:
+            return -ll, grad_theta, None
+        h = np.triu(h) + np.triu(h, 1).T
+        # To θ = ln p: H_θ = diag(p)·H·diag(p) + diag(p ⊙ g); negated for the NLL.
+        return -ll, grad_theta, -(h * np.outer(p, p)) + np.diag(grad_theta)
