@@ -111,3 +111,39 @@ def test_packed_and_hash_compression_agree_on_large_data(monkeypatch) -> None:
     hashed = _hash_path(monkeypatch, *args)
     for p, h in zip(packed, hashed, strict=True):
         assert np.array_equal(p, h)
+
+
+def test_dense_count_gives_way_to_hashing_when_the_key_range_is_large(monkeypatch) -> None:
+    # 30 rows of distinct x, t_x and T make 27,000 possible keys (> 4 per row): the
+    # keys are sorted, not counted densely; with the key limit lowered the hash
+    # path must answer, with the same result.
+    x = np.arange(1.0, 31.0)
+    t_x = x * 0.5
+    T = x + 40.25
+    assert compress_module._packed_codes(x, t_x, T) is not None
+    sorted_keys = compress(x[::-1], t_x[::-1], T[::-1])
+    monkeypatch.setattr(compress_module, "_KEY_LIMIT", 1)
+    assert compress_module._packed_codes(x, t_x, T) is None
+    cx, ct, cT, w = compress(x[::-1], t_x[::-1], T[::-1])
+    assert cx.tolist() == x.tolist() and ct.tolist() == t_x.tolist()
+    assert cT.tolist() == T.tolist() and w.tolist() == [1.0] * 30
+    for a, b in zip(sorted_keys, (cx, ct, cT, w), strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_final_unevaluated_step_lands_on_the_evaluated_optimum() -> None:
+    df = simulate_bgnbd(30_000, CDNOW_BGNBD, np.arange(30_000) % 66 + 13.0, seed=4)
+    x, t_x, T, w = compress(df["frequency"], df["recency"], df["T"])
+    objective = _Objective(x, t_x, T, w)
+
+    def mean(theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        value, grad, hess = objective.with_hessian(theta)
+        return value / objective.total, grad / objective.total, hess / objective.total
+
+    start = np.log([0.3, 5.0, 0.7, 2.0])
+    full = newton_minimise(mean, start, gtol=1e-13, maxiter=50)
+    quick = newton_minimise(mean, start, gtol=1e-13, maxiter=50, polish=True)
+    assert full.success and quick.success and quick.nfev < full.nfev
+    np.testing.assert_allclose(quick.x, full.x, rtol=0, atol=1e-9)
+    assert quick.fun == pytest.approx(full.fun, rel=1e-13)
+    assert np.max(np.abs(mean(quick.x)[1])) < 1e-9

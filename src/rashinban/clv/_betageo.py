@@ -28,7 +28,7 @@ from rashinban.clv._newton import newton_minimise
 __all__ = ["BetaGeoModel"]
 
 # Customers in the sample whose fit starts a fit on more than WARM_START_ROWS rows.
-SUBSAMPLE_CUSTOMERS = 10_000
+SUBSAMPLE_CUSTOMERS = 4_000
 
 
 class BetaGeoModel(BaseModel):

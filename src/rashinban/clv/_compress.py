@@ -65,8 +65,10 @@ def unique_rows(
     return ux[order], ut[order], uT[order], counts[order]
 
 
-# Largest number of (x, t_x, T) combinations counted in one dense array (8 bytes each).
+# Widest range of whole numbers that are used as their own codes.
 _DENSE_CELLS = 1 << 23
+# Largest packed key: (x, t_x, T) code combinations must fit a signed 64-bit integer.
+_KEY_LIMIT = 1 << 62
 
 
 def _column_codes(
@@ -82,36 +84,43 @@ def _column_codes(
     if high - low < _DENSE_CELLS and (whole or bool((values == np.floor(values)).all())):
         codes = (values - low).astype(np.int64)
         return codes, np.arange(low, high + 1.0, dtype=np.float64)[: int(high - low) + 1]
-    codes, uniques = pd.factorize(values, sort=True)
+    # A small starting hash table (it grows as needed): sized for every row, its
+    # allocation costs more than the hashing when few values are distinct.
+    codes, uniques = pd.factorize(values, sort=True, size_hint=min(values.size, 4096))
     return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=np.float64)
 
 
 def _packed_codes(
     x: FloatArray, t_x: FloatArray, t_cal: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None:
-    """Exact compression by counting packed column codes, None when too many cells.
+    """Exact compression by packed column codes; None when they do not fit an int64.
 
     Each column is coded by its sorted distinct values; the triple of codes,
     packed into one integer in mixed radix, is a unique key in (x, t_x, T)
-    order, so a dense count over the keys gives the sorted unique rows and
-    their counts with no hashing and no collision check.
+    order. A dense count over the keys (when there are at most four possible
+    keys per row) or a sort of the keys gives the sorted unique rows and their
+    counts, with no hashing and no collision check.
     """
     if x.size == 0:
         return None
     cx, vx = _column_codes(x, whole=True)  # check_rft made sure
     ct, vt = _column_codes(t_x)
     cT, vT = _column_codes(t_cal)
-    cells = vx.size * vt.size * vT.size
-    # The dense count costs 8 bytes a cell: at most ~ the input arrays' own size.
-    if cells > max(_DENSE_CELLS, 4 * x.size):
+    cells = vx.size * vt.size * vT.size  # Python integers: no overflow
+    if cells > _KEY_LIMIT:
         return None
     key = (cx * vt.size + ct) * vT.size + cT
-    counts = np.bincount(key, minlength=cells)
-    # (Testing a boolean array is ~3x faster than testing the int64 counts.)
-    present = np.flatnonzero(counts > 0)
+    if cells <= 4 * x.size:
+        # The dense count costs 8 bytes a cell, no more than the input arrays.
+        counts = np.bincount(key, minlength=cells)
+        # (Testing a boolean array is ~3x faster than testing the int64 counts.)
+        present = np.flatnonzero(counts > 0)
+        counts = counts[present]
+    else:
+        present, counts = np.unique(key, return_counts=True)
     rest, iT = np.divmod(present, vT.size)
     ix, it = np.divmod(rest, vt.size)
-    return vx[ix], vt[it], vT[iT], counts[present].astype(np.float64)
+    return vx[ix], vt[it], vT[iT], counts.astype(np.float64)
 
 
 def _row_hash(x: FloatArray, t_x: FloatArray, t_cal: FloatArray) -> npt.NDArray[np.uint64]:
