@@ -83,7 +83,7 @@ def _hash_path(monkeypatch, x, t_x, T):
     rows=st.lists(
         st.tuples(
             st.integers(0, 6),
-            st.sampled_from([0.0, 0.5, 1 / 7, 2.25, 3.0]),
+            st.sampled_from([0.0, -0.0, 0.5, 1 / 7, 2.25, 3.0]),
             st.sampled_from([3.0, 10.0, 52 / 7, 4.5]),
         ),
         min_size=1,
@@ -91,6 +91,7 @@ def _hash_path(monkeypatch, x, t_x, T):
     )
 )
 def test_packed_compression_equals_naive_counting(rows) -> None:
+    # −0.0 equals 0.0: both must fall in one row (as they do in the dict below).
     rows = [(x, t if x > 0 else 0.0, T) for x, t, T in rows]
     x, t_x, T = (np.array(col, dtype=float) for col in zip(*rows, strict=True))
     cx, ct, cT, w = compress(x, t_x, T)
