@@ -105,7 +105,8 @@ class BetaGeoModel(BaseModel):
         if self.compress and weights is None:
             x, t_x, t_cal, w = unique_rows(x, t_x, t_cal)
         keep = w > 0
-        x, t_x, t_cal, w = x[keep], t_x[keep], t_cal[keep], w[keep]
+        if not keep.all():  # compressed counts are all positive: no copies then
+            x, t_x, t_cal, w = x[keep], t_x[keep], t_cal[keep], w[keep]
         # Starting values: a moderate dropout and the observed mean purchase rate.
         rate = max(float(np.average(x / t_cal, weights=w)), 1e-3)
         theta0 = np.log([1.0, 1.0 / rate, 1.0, 1.0])
