@@ -86,6 +86,11 @@ class BetaGeoModel(BaseModel):
     ) -> BetaGeoModel:
         """Fit by maximum likelihood (FHL 2005, eq. 6).
 
+        Damped Newton with the analytic Hessian, started (above
+        ``WARM_START_ROWS`` distinct rows) from a fit on a systematic sample of
+        customers; BFGS takes over if Newton stalls. Standard errors come from
+        the same analytic Hessian at the optimum.
+
         Parameters
         ----------
         frequency, recency, T : array-like
