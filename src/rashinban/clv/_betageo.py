@@ -29,6 +29,8 @@ __all__ = ["BetaGeoModel"]
 
 # Customers in the sample whose fit starts a fit on more than WARM_START_ROWS rows.
 SUBSAMPLE_CUSTOMERS = 4_000
+# Iteration limit of the Newton fit before BFGS takes over.
+_NEWTON_MAXITER = 100
 
 
 class BetaGeoModel(BaseModel):
@@ -124,9 +126,15 @@ class BetaGeoModel(BaseModel):
             value, grad, hess = objective.with_hessian(theta)
             return value / total, grad / total, hess / total
 
+        # Newton needs a handful of iterations when it works at all: more than
+        # _NEWTON_MAXITER means a degenerate fit, which BFGS then judges.
         with np.errstate(all="ignore"):
             result = newton_minimise(
-                mean_objective, theta0, gtol=1e-10, maxiter=self.maxiter, polish=True
+                mean_objective,
+                theta0,
+                gtol=1e-10,
+                maxiter=min(self.maxiter, _NEWTON_MAXITER),
+                polish=True,
             )
         if result.success:
             self._store_newton(result, total)
