@@ -148,3 +148,19 @@ def test_final_unevaluated_step_lands_on_the_evaluated_optimum() -> None:
     np.testing.assert_allclose(quick.x, full.x, rtol=0, atol=1e-9)
     assert quick.fun == pytest.approx(full.fun, rel=1e-13)
     assert np.max(np.abs(mean(quick.x)[1])) < 1e-9
+
+
+def test_tiny_fractional_weights_fit_like_counts(monkeypatch) -> None:
+    # Weights scaled down so far that a systematic sample of customers would be
+    # empty: the start falls back to the crude one and the estimate must still
+    # be the one of the unscaled counts (the likelihood only changes scale).
+    import rashinban.clv._betageo as mod
+
+    monkeypatch.setattr(mod, "WARM_START_ROWS", 500)
+    df = simulate_bgnbd(4000, CDNOW_BGNBD, np.arange(4000) % 40 + 20.0, seed=9, resolution=1 / 7)
+    x, t_x, T, w = compress(df["frequency"], df["recency"], df["T"])
+    assert len(x) > 500
+    counts = BetaGeoModel().fit(x, t_x, T, weights=w)
+    scaled = BetaGeoModel().fit(x, t_x, T, weights=w * 1e-6)
+    for name, value in counts.params_.items():
+        assert scaled.params_[name] == pytest.approx(value, rel=1e-6), name

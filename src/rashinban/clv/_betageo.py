@@ -235,6 +235,8 @@ def _subsample_start(
     picks = np.floor(np.cumsum(w) / spacing + 0.5)
     sub_w = np.diff(picks, prepend=0.0)
     keep = sub_w > 0
+    if np.count_nonzero(keep) < 2 * theta0.size:  # fractional weights summing to little
+        return theta0
     sub = _Objective(x[keep], t_x[keep], t_cal[keep], sub_w[keep])
 
     def mean(theta: FloatArray) -> tuple[float, FloatArray, FloatArray]:
