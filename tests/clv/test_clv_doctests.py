@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "_base",
     "_compress",
+    "_newton",
     "_betageo",
     "_paretonbd",
     "_gammagamma",

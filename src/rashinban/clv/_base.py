@@ -18,6 +18,7 @@ from scipy import optimize, stats
 
 from rashinban._errors import ConvergenceError, InvalidValueError, NotFittedError
 from rashinban.clv._inputs import FloatArray
+from rashinban.clv._newton import NewtonResult
 
 # Gradient norm (of the mean negative log-likelihood per customer) above which
 # a fit that the optimiser calls successful is still rejected as not converged.
@@ -227,6 +228,10 @@ class BaseModel:
             hess = numerical_hessian(negll, theta)
         else:
             hess = hessian_from_gradient(lambda th: value_and_grad(th)[1], theta, grad_at_theta)
+        self._set_standard_errors_from(theta, hess)
+
+    def _set_standard_errors_from(self, theta: FloatArray, hess: FloatArray) -> None:
+        """Standard errors from the Hessian of the negative log-likelihood in θ."""
         try:
             cov = np.linalg.inv(hess)
             var = np.diag(cov)
@@ -242,6 +247,27 @@ class BaseModel:
             if name not in self._free_names():
                 se[name] = 0.0  # held fixed, not estimated
         self.standard_errors_ = se
+
+    def _store_newton(self, result: NewtonResult, total_weight: float) -> None:
+        """Fitted state from a converged :func:`newton_minimise` on the mean objective."""
+        theta = np.asarray(result.x, dtype=np.float64)
+        self.converged_ = bool(result.success)
+        self.params_ = self._full_params(self._unpack(theta))
+        self.log_likelihood_ = float(-result.fun * total_weight)
+        self.optimizer_result_ = optimize.OptimizeResult(
+            x=theta,
+            fun=result.fun,
+            jac=result.jac,
+            hess=result.hess,
+            nit=result.nit,
+            nfev=result.nfev,
+            success=result.success,
+            status=0 if result.success else 1,
+            message=result.message,
+        )
+        self._theta_ = theta
+        # The analytic Hessian at the optimum: no finite differences needed.
+        self._set_standard_errors_from(theta, result.hess * total_weight)
 
     def _theta_jacobian(self, theta: FloatArray) -> FloatArray:
         return np.exp(theta)

@@ -45,6 +45,9 @@ def unique_rows(
     x: FloatArray, t_x: FloatArray, t_cal: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """:func:`compress` on arrays already checked; sorted by (x, t_x, T)."""
+    packed = _packed_codes(x, t_x, t_cal)
+    if packed is not None:
+        return packed
     # Hash each row to 64 bits and count the hashes: linear time, several times
     # faster than sorting the rows. A collision would merge two different rows,
     # so every row is compared with its group's first row, and the exact
@@ -60,6 +63,72 @@ def unique_rows(
     ux, ut, uT = x[first], t_x[first], t_cal[first]
     order = np.lexsort((uT, ut, ux))
     return ux[order], ut[order], uT[order], counts[order]
+
+
+# Widest range of whole numbers that are used as their own codes.
+_DENSE_CELLS = 1 << 23
+# Largest packed key: (x, t_x, T) code combinations must fit a signed 64-bit integer.
+_KEY_LIMIT = 1 << 62
+
+
+def _column_codes(
+    values: FloatArray, whole: bool = False
+) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    """Codes increasing with the value, and the value of each code.
+
+    Whole numbers in a modest range (frequencies, ages in whole periods) are
+    their own codes, offset by the minimum: one subtraction and cast instead of
+    a hash table. Other values are factorised with sorted uniques.
+    """
+    low, high = float(values.min()), float(values.max())
+    if high - low < _DENSE_CELLS and (whole or bool((values == np.floor(values)).all())):
+        codes = (values - low).astype(np.int64)
+        return codes, np.arange(low, high + 1.0, dtype=np.float64)[: int(high - low) + 1]
+    # A small starting hash table (it grows as needed): sized for every row, its
+    # allocation costs more than the hashing when few values are distinct.
+    hint = min(values.size, 4096)
+    if low >= 0.0:
+        # Non-negative doubles sort like their bit patterns read as integers, and
+        # integers hash faster; adding 0.0 turns −0.0 into 0.0 (one code for both).
+        bits = np.ascontiguousarray(values + 0.0).view(np.int64)
+        codes, unique_bits = pd.factorize(bits, sort=True, size_hint=hint)
+        uniques = np.ascontiguousarray(unique_bits, dtype=np.int64).view(np.float64)
+    else:
+        codes, uniques = pd.factorize(values, sort=True, size_hint=hint)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=np.float64)
+
+
+def _packed_codes(
+    x: FloatArray, t_x: FloatArray, t_cal: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None:
+    """Exact compression by packed column codes; None when they do not fit an int64.
+
+    Each column is coded by its sorted distinct values; the triple of codes,
+    packed into one integer in mixed radix, is a unique key in (x, t_x, T)
+    order. A dense count over the keys (when there are at most four possible
+    keys per row) or a sort of the keys gives the sorted unique rows and their
+    counts, with no hashing and no collision check.
+    """
+    if x.size == 0:
+        return None
+    cx, vx = _column_codes(x, whole=True)  # check_rft made sure
+    ct, vt = _column_codes(t_x)
+    cT, vT = _column_codes(t_cal)
+    cells = vx.size * vt.size * vT.size  # Python integers: no overflow
+    if cells > _KEY_LIMIT:
+        return None
+    key = (cx * vt.size + ct) * vT.size + cT
+    if cells <= 4 * x.size:
+        # The dense count costs 8 bytes a cell, no more than the input arrays.
+        counts = np.bincount(key, minlength=cells)
+        # (Testing a boolean array is ~3x faster than testing the int64 counts.)
+        present = np.flatnonzero(counts > 0)
+        counts = counts[present]
+    else:
+        present, counts = np.unique(key, return_counts=True)
+    rest, iT = np.divmod(present, vT.size)
+    ix, it = np.divmod(rest, vt.size)
+    return vx[ix], vt[it], vT[iT], counts.astype(np.float64)
 
 
 def _row_hash(x: FloatArray, t_x: FloatArray, t_cal: FloatArray) -> npt.NDArray[np.uint64]:
