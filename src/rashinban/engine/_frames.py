@@ -57,7 +57,7 @@ def to_frame(table: ir.Table) -> pd.DataFrame:
     --------
     >>> import ibis
     >>> con = ibis.duckdb.connect()
-    >>> t = con.create_table("t", {"id": ["a", "b"], "n": [1, 2]})
+    >>> t = con.create_table("t", ibis.memtable({"id": ["a", "b"], "n": [1, 2]}), temp=True)
     >>> to_frame(t.filter(t.n > 1)).to_dict("records")
     [{'id': 'b', 'n': 2}]
     """
