@@ -9,6 +9,7 @@ result, and then it runs on the backend (DuckDB by default).
 
 from rashinban.engine._accounts import ACCOUNT_FACT_COLUMNS, account_facts
 from rashinban.engine._asof import ACTIVITY_DATES, data_end_date
+from rashinban.engine._frames import to_frame
 from rashinban.engine._periods import TIME_UNITS, TimeUnit
 from rashinban.engine._profile import profile, profile_table
 from rashinban.engine._rfm import rfm_summary
@@ -45,4 +46,5 @@ __all__ = [
     "rfm_transitions",
     "segment_summary",
     "subscription_billings",
+    "to_frame",
 ]
