@@ -328,6 +328,7 @@ def test_public_surface_is_pinned() -> None:
         "rfm_transitions",
         "segment_summary",
         "subscription_billings",
+        "to_frame",
     }
     for name in engine.__all__:
         assert getattr(engine, name) is not None

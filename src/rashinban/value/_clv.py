@@ -19,7 +19,7 @@ import pandas as pd
 
 from rashinban._errors import ConvergenceError, NotEnoughDataError
 from rashinban.clv import BetaGeoModel, GammaGammaModel, customer_lifetime_value
-from rashinban.engine import rfm_summary
+from rashinban.engine import rfm_summary, to_frame
 from rashinban.value._transactions import revenue_events
 
 WEEKS_PER_MONTH = 4.345
@@ -108,7 +108,7 @@ def _weekly_summary(
         time_unit="W",
         calibration_period_end=calibration_end,
     )
-    frame = summary.order_by("account_id").to_pandas()
+    frame = to_frame(summary.order_by("account_id"))
     t_col = "T_cal" if calibration_end is not None else "T"
     frame[t_col] = frame[t_col].astype(float).clip(lower=1 / 7)
     return frame

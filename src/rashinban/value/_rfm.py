@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from rashinban._errors import NotEnoughDataError
-from rashinban.engine import rfm_analysis, rfm_transitions, segment_summary
+from rashinban.engine import rfm_analysis, rfm_transitions, segment_summary, to_frame
 from rashinban.value._transactions import revenue_events
 
 
@@ -51,7 +51,7 @@ def rfm_report(backend: Any, as_of: dt.date, *, compare_days: int = 90, bins: in
     """
     tx = revenue_events(backend, as_of)
     seg = rfm_analysis(tx, observation_period_end=as_of, bins=bins)
-    customers = seg.order_by("account_id").to_pandas()
+    customers = to_frame(seg.order_by("account_id"))
     if len(customers) < 10:
         raise NotEnoughDataError(
             f"RFM needs at least 10 customers with revenue; found {len(customers)}",
