@@ -37,7 +37,11 @@ SEED = 20240601
 
 
 def make_transactions(n_rows: int, seed: int = SEED) -> pd.DataFrame:
-    """``n_rows`` purchases by about ``n_rows / 10`` customers with heavy-tailed activity."""
+    """``n_rows`` purchases by about ``n_rows / 10`` customers with heavy-tailed activity.
+
+    Rows are ordered by customer and date, as rashinban stores ``orders`` (clustered by
+    account, see ``Table.cluster_by``); both sides get this same frame.
+    """
     rng = np.random.default_rng(seed)
     n_customers = n_rows // 10
     weights = rng.gamma(0.8, 1.0, n_customers)
@@ -46,13 +50,14 @@ def make_transactions(n_rows: int, seed: int = SEED) -> pd.DataFrame:
     offset = (rng.exponential(200, n_rows)).astype(np.int64)
     day = first[who] + offset
     dates = np.datetime64("2022-01-01") + day.astype("timedelta64[D]")
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "account_id": pd.Series(who).map("C{:07d}".format),
             "ordered_at": dates.astype("datetime64[ns]"),
             "amount": np.round(rng.gamma(2.0, 5000.0, n_rows), 0),
         }
     )
+    return frame.sort_values(["account_id", "ordered_at"], kind="stable", ignore_index=True)
 
 
 def peer_name() -> str:

@@ -67,7 +67,10 @@ def load_frames(
                 if replace:
                     con.execute(f"DELETE FROM {q(name)}")
                 con.register("_frame", frame)
-                con.execute(f"INSERT INTO {q(name)} SELECT {select} FROM _frame")
+                order = ""
+                if spec.cluster_by and set(spec.cluster_by) <= set(frame.columns):
+                    order = " ORDER BY " + ", ".join(q(c) for c in spec.cluster_by)
+                con.execute(f"INSERT INTO {q(name)} SELECT {select} FROM _frame{order}")
                 con.unregister("_frame")
                 written[name] = len(frame)
                 if name == "accounts" and "name" in frame.columns:

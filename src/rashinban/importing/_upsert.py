@@ -42,7 +42,9 @@ def upsert(
         # First load of the table: nothing to merge with, so no join and no rewrite.
         col_list = ", ".join(q(c) for c in table_cols)
         values = ", ".join(src_of.get(c, "NULL") for c in table_cols)
-        con.execute(f"INSERT INTO {tname} ({col_list}) SELECT {values} FROM _clean s")
+        con.execute(
+            f"INSERT INTO {tname} ({col_list}) SELECT {values} FROM _clean s{_order(spec, 's.')}"
+        )
         n = con.execute("SELECT count(*) FROM _clean").fetchone()
         return (int(n[0]) if n else 0), 0, 0
     merged = []
@@ -84,5 +86,13 @@ def upsert(
         col_list = ", ".join(q(c) for c in table_cols)
         con.execute(
             f"INSERT INTO {tname} ({col_list}) SELECT {col_list} FROM _merged WHERE _changed"
+            + _order(spec, "")
         )
     return ins, upd, same
+
+
+def _order(spec: Table, prefix: str) -> str:
+    """``ORDER BY`` the table's clustering columns (see ``Table.cluster_by``), or nothing."""
+    if not spec.cluster_by:
+        return ""
+    return " ORDER BY " + ", ".join(f"{prefix}{q(c)}" for c in spec.cluster_by)
