@@ -43,7 +43,7 @@ def upsert(
         col_list = ", ".join(q(c) for c in table_cols)
         values = ", ".join(src_of.get(c, "NULL") for c in table_cols)
         con.execute(
-            f"INSERT INTO {tname} ({col_list}) SELECT {values} FROM _clean s{_order(spec, 's.')}"
+            f"INSERT INTO {tname} ({col_list}) SELECT {values} FROM _clean s" + _order(spec, src_of)
         )
         n = con.execute("SELECT count(*) FROM _clean").fetchone()
         return (int(n[0]) if n else 0), 0, 0
@@ -86,13 +86,12 @@ def upsert(
         col_list = ", ".join(q(c) for c in table_cols)
         con.execute(
             f"INSERT INTO {tname} ({col_list}) SELECT {col_list} FROM _merged WHERE _changed"
-            + _order(spec, "")
+            + _order(spec, {c: q(c) for c in table_cols})
         )
     return ins, upd, same
 
 
-def _order(spec: Table, prefix: str) -> str:
-    """``ORDER BY`` the table's clustering columns (see ``Table.cluster_by``), or nothing."""
-    if not spec.cluster_by:
-        return ""
-    return " ORDER BY " + ", ".join(f"{prefix}{q(c)}" for c in spec.cluster_by)
+def _order(spec: Table, available: dict[str, str]) -> str:
+    """``ORDER BY`` the table's clustering columns that the rows have (``Table.cluster_by``)."""
+    cols = [available[c] for c in spec.cluster_by if c in available]
+    return " ORDER BY " + ", ".join(cols) if cols else ""
