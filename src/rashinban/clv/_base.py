@@ -17,7 +17,8 @@ import pandas as pd
 from scipy import optimize, stats
 
 from rashinban._errors import ConvergenceError, InvalidValueError, NotFittedError
-from rashinban.clv._inputs import FloatArray
+from rashinban.clv._compress import unique_rows
+from rashinban.clv._inputs import FloatArray, check_rft, check_weights
 from rashinban.clv._newton import NewtonResult
 
 # Gradient norm (of the mean negative log-likelihood per customer) above which
@@ -333,3 +334,31 @@ class BaseModel:
             shown = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
             return f"<{type(self).__name__} fitted: {shown}>"
         return f"<{type(self).__name__} not fitted>"
+
+
+class TransactionModel(BaseModel):
+    """Shared set-up of the models that read (frequency, recency, T): BG/NBD, Pareto/NBD."""
+
+    def __init__(
+        self, *, maxiter: int = 1000, raise_on_failure: bool = True, compress: bool = True
+    ) -> None:
+        self.maxiter = maxiter
+        self.raise_on_failure = raise_on_failure
+        self.compress = compress
+
+    def _prepare(
+        self, frequency: Any, recency: Any, T: Any, weights: Any
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Checked inputs as unique weighted rows (when ``compress``), zero weights dropped.
+
+        Sets ``n_obs_``, the number of customers the rows stand for.
+        """
+        x, t_x, t_cal = check_rft(frequency, recency, T)
+        w = check_weights(weights, x.size)
+        self.n_obs_ = round(float(w.sum()))
+        if self.compress and weights is None:
+            x, t_x, t_cal, w = unique_rows(x, t_x, t_cal)
+        keep = w > 0
+        if not keep.all():  # compressed counts are all positive: no copies then
+            x, t_x, t_cal, w = x[keep], t_x[keep], t_cal[keep], w[keep]
+        return x, t_x, t_cal, w

@@ -13,14 +13,12 @@ import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1, polygamma
 
 from rashinban._errors import InvalidValueError
-from rashinban.clv._base import WARM_START_ROWS, BaseModel
-from rashinban.clv._compress import unique_rows
+from rashinban.clv._base import WARM_START_ROWS, TransactionModel
 from rashinban.clv._inputs import (
     ArrayLike,
     FloatArray,
     as_float_array,
     check_rft,
-    check_weights,
     wsum,
 )
 from rashinban.clv._newton import newton_minimise
@@ -33,7 +31,7 @@ SUBSAMPLE_CUSTOMERS = 4_000
 _NEWTON_MAXITER = 100
 
 
-class BetaGeoModel(BaseModel):
+class BetaGeoModel(TransactionModel):
     """BG/NBD model of repeat purchasing in a non-contractual setting.
 
     Parameters
@@ -72,13 +70,6 @@ class BetaGeoModel(BaseModel):
         "b": ("離脱確率の分布 (ベータ分布 b)", "dropout probability (Beta b)"),
     }
 
-    def __init__(
-        self, *, maxiter: int = 1000, raise_on_failure: bool = True, compress: bool = True
-    ) -> None:
-        self.maxiter = maxiter
-        self.raise_on_failure = raise_on_failure
-        self.compress = compress
-
     def fit(
         self,
         frequency: ArrayLike,
@@ -106,14 +97,7 @@ class BetaGeoModel(BaseModel):
         BetaGeoModel
             ``self``, fitted.
         """
-        x, t_x, t_cal = check_rft(frequency, recency, T)
-        w = check_weights(weights, x.size)
-        self.n_obs_ = round(float(w.sum()))
-        if self.compress and weights is None:
-            x, t_x, t_cal, w = unique_rows(x, t_x, t_cal)
-        keep = w > 0
-        if not keep.all():  # compressed counts are all positive: no copies then
-            x, t_x, t_cal, w = x[keep], t_x[keep], t_cal[keep], w[keep]
+        x, t_x, t_cal, w = self._prepare(frequency, recency, T, weights)
         # Starting values: a moderate dropout and the observed mean purchase rate.
         rate = max(float(np.average(x / t_cal, weights=w)), 1e-3)
         theta0 = np.log([1.0, 1.0 / rate, 1.0, 1.0])

@@ -14,15 +14,13 @@ import numpy as np
 from scipy import optimize
 from scipy.special import gammaln, hyp2f1
 
-from rashinban.clv._base import WARM_START_ROWS, BaseModel, numerical_hessian, pd_inverse
+from rashinban.clv._base import WARM_START_ROWS, TransactionModel, numerical_hessian, pd_inverse
 from rashinban.clv._betageo import _check_horizon
-from rashinban.clv._compress import unique_rows
 from rashinban.clv._inputs import (
     ArrayLike,
     FloatArray,
     as_float_array,
     check_rft,
-    check_weights,
     wsum,
 )
 
@@ -71,7 +69,7 @@ def _loglik_terms(
     return head + np.logaddexp(alive, dead)
 
 
-class ParetoNBDModel(BaseModel):
+class ParetoNBDModel(TransactionModel):
     """Pareto/NBD model of repeat purchasing in a non-contractual setting.
 
     Parameters
@@ -108,13 +106,6 @@ class ParetoNBDModel(BaseModel):
         "beta": ("離脱率の尺度 (ガンマ分布のレート)", "dropout-rate scale (Gamma rate)"),
     }
 
-    def __init__(
-        self, *, maxiter: int = 1000, raise_on_failure: bool = True, compress: bool = True
-    ) -> None:
-        self.maxiter = maxiter
-        self.raise_on_failure = raise_on_failure
-        self.compress = compress
-
     def fit(
         self,
         frequency: ArrayLike,
@@ -137,13 +128,7 @@ class ParetoNBDModel(BaseModel):
         ParetoNBDModel
             ``self``, fitted.
         """
-        x, t_x, t_cal = check_rft(frequency, recency, T)
-        w = check_weights(weights, x.size)
-        self.n_obs_ = round(float(w.sum()))
-        if self.compress and weights is None:
-            x, t_x, t_cal, w = unique_rows(x, t_x, t_cal)
-        keep = w > 0
-        x, t_x, t_cal, w = x[keep], t_x[keep], t_cal[keep], w[keep]
+        x, t_x, t_cal, w = self._prepare(frequency, recency, T, weights)
         rate = max(float(np.average(x / t_cal, weights=w)), 1e-3)
         mean_t = float(np.average(t_cal, weights=w))
         theta0 = np.log([1.0, 1.0 / rate, 1.0, mean_t])
