@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
+from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, out_console
 from rashinban.cli._render import Format, render
-from rashinban.cli._run import AsOfOpt, parse_as_of
+from rashinban.cli._run import AsOfOpt, open_at
 
 TopOpt = Annotated[int | None, typer.Option("--top", help="表示件数 / rows to show (default: all)")]
 
@@ -34,11 +34,8 @@ def churn(
 ) -> None:
     """解約リスクと理由（守りのターゲット） / churn risk of every customer, with reasons."""
     from rashinban.churn import churn_watchlist
-    from rashinban.pipeline import resolve_as_of
 
-    ws = open_ws(workspace)
-    backend = ws.backend()
-    day = resolve_as_of(ws, parse_as_of(as_of), backend)
+    ws, backend, day = open_at(workspace, as_of)
     watch = churn_watchlist(backend, day, horizon_days=horizon)
     if not by_revenue:
         watch = watch.sort_values(["risk", "account_id"], ascending=[False, True])
@@ -81,11 +78,8 @@ def crosssell(
 ) -> None:
     """クロスセル・アップセルの提案と理由 / products to offer each customer next, with reasons."""
     from rashinban.crosssell import recommend, upsell_signals
-    from rashinban.pipeline import resolve_as_of
 
-    ws = open_ws(workspace)
-    backend = ws.backend()
-    day = resolve_as_of(ws, parse_as_of(as_of), backend)
+    ws, backend, day = open_at(workspace, as_of)
     en = _lang(ws, lang) == "en"
     recs = recommend(backend, day, k=k).assign(kind="cross-sell")
     up = upsell_signals(backend, day).assign(kind="up-sell", source=lambda f: f["signal"])
@@ -152,11 +146,8 @@ def motions(
 ) -> None:
     """新規・深耕・防衛を並べて見る / new, expand and defend side by side for a segment."""
     from rashinban.motions import three_motions
-    from rashinban.pipeline import resolve_as_of
 
-    ws = open_ws(workspace)
-    backend = ws.backend()
-    day = resolve_as_of(ws, parse_as_of(as_of), backend)
+    ws, backend, day = open_at(workspace, as_of)
     seg: list[dict[str, Any]] = []
     if industry:
         seg.append({"column": "industry", "op": "in", "values": list(industry)})

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from rashinban.cli._app import LangOpt, WorkspaceOpt, app, err_console, open_ws, out_console
+from rashinban.workspace import Workspace
 
 AsOfOpt = Annotated[
     str | None,
@@ -28,6 +29,20 @@ def parse_as_of(value: str | None) -> dt.date | None:
         raise UserError(
             f"--as-of {value!r} is not a date", fix="write it as YYYY-MM-DD, e.g. 2025-03-31"
         ) from None
+
+
+def as_of_date(ws: Workspace, value: str | None, backend: Any = None) -> dt.date:
+    """``--as-of`` if given, else the workspace's as-of date (settings, then end of data)."""
+    from rashinban.pipeline import resolve_as_of
+
+    return resolve_as_of(ws, parse_as_of(value), backend)
+
+
+def open_at(workspace: Path | None, value: str | None) -> tuple[Workspace, Any, dt.date]:
+    """The workspace, its analytics backend and the as-of date a read command works on."""
+    ws = open_ws(workspace)
+    backend = ws.backend()
+    return ws, backend, as_of_date(ws, value, backend)
 
 
 def _progress() -> Progress:

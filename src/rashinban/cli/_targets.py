@@ -9,7 +9,7 @@ import typer
 
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
 from rashinban.cli._render import Format, render
-from rashinban.cli._run import AsOfOpt, parse_as_of
+from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of
 
 target_app = typer.Typer(
     help="ターゲット定義 (版管理・承認・見直し) / target definitions: versions, approval, reviews.",
@@ -45,12 +45,6 @@ def _store(workspace: Any) -> Any:
 
     ws = open_ws(workspace)
     return ws, open_store(ws)
-
-
-def _as_of(ws: Any, value: str | None, backend: Any) -> dt.date:
-    from rashinban.pipeline import resolve_as_of
-
-    return resolve_as_of(ws, parse_as_of(value), backend)
 
 
 def _lang(ws: Any, lang: str | None) -> str:
@@ -288,7 +282,7 @@ def target_review(
 
     ws, store = _store(workspace)
     backend = ws.backend()
-    review = run_review(store, backend, name, as_of=_as_of(ws, as_of, backend), author=user)
+    review = run_review(store, backend, name, as_of=as_of_date(ws, as_of, backend), author=user)
     en = _lang(ws, lang) == "en"
     rows = [
         {
@@ -379,7 +373,7 @@ def kpi(
     rows = kpi_rows(
         store,
         backend,
-        as_of=_as_of(ws, as_of, backend),
+        as_of=as_of_date(ws, as_of, backend),
         period=period,
         targets=target or (),
         segments=segment or (),
@@ -399,7 +393,7 @@ def triggers(
 
     ws, store = _store(workspace)
     backend = ws.backend()
-    frame = all_triggers(store, backend, as_of=_as_of(ws, as_of, backend))
+    frame = all_triggers(store, backend, as_of=as_of_date(ws, as_of, backend))
     en = _lang(ws, lang) == "en"
     rows = [
         {

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from rashinban.cli._app import FormatOpt, WorkspaceOpt, app, open_ws
+from rashinban.cli._app import FormatOpt, WorkspaceOpt, app
 from rashinban.cli._render import Format, render
-from rashinban.cli._run import AsOfOpt, parse_as_of
+from rashinban.cli._run import AsOfOpt, open_at
 
 
 @app.command()
@@ -24,12 +24,9 @@ def rfm(
     ] = False,
 ) -> None:
     """RFMスコア・セグメントと遷移 / RFM scores, named segments and transitions."""
-    from rashinban.pipeline import resolve_as_of
     from rashinban.value import rfm_report
 
-    ws = open_ws(workspace)
-    backend = ws.backend()
-    day = resolve_as_of(ws, parse_as_of(as_of), backend)
+    _ws, backend, day = open_at(workspace, as_of)
     result = rfm_report(backend, day, compare_days=compare_days)
     render(
         result.payload(),
@@ -53,11 +50,8 @@ def clv(
     ] = None,
 ) -> None:
     """顧客生涯価値 (BG/NBD + Gamma-Gamma) / customer lifetime value per customer."""
-    from rashinban.pipeline import resolve_as_of
     from rashinban.value import clv_report
 
-    ws = open_ws(workspace)
-    backend = ws.backend()
-    day = resolve_as_of(ws, parse_as_of(as_of), backend)
+    _ws, backend, day = open_at(workspace, as_of)
     result = clv_report(backend, day, horizon_months=horizon, discount_rate=discount)
     render(result.payload(limit=top), "customers", fmt, title=f"CLV ({day})", limit=50)

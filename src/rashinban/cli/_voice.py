@@ -11,13 +11,7 @@ import typer
 
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
 from rashinban.cli._render import Format, render
-from rashinban.cli._run import AsOfOpt, parse_as_of
-
-
-def _as_of(ws: Any, value: str | None) -> dt.date:
-    from rashinban.pipeline._analyze import resolve_as_of
-
-    return resolve_as_of(ws, parse_as_of(value))
+from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of
 
 
 def _rows(frame: Any) -> list[dict[str, Any]]:
@@ -74,7 +68,7 @@ def personas(
     )
 
     ws = open_ws(workspace)
-    day = _as_of(ws, as_of)
+    day = as_of_date(ws, as_of)
     language = lang or ws.lang
     if rule:
         try:
@@ -148,7 +142,7 @@ def themes(
     from rashinban.text import voice_themes
 
     ws = open_ws(workspace)
-    day = _as_of(ws, as_of)
+    day = as_of_date(ws, as_of)
     table, quotes = voice_themes(ws.backend(), day, by=by, top_n=top)
     payload = {"as_of": day, "by": by, "themes": _rows(table), "quotes": _rows(quotes)}
     render(payload, "themes", fmt, title="themes")
@@ -171,7 +165,7 @@ def winloss(
     from rashinban.text import voice_winloss
 
     ws = open_ws(workspace)
-    day = _as_of(ws, as_of)
+    day = as_of_date(ws, as_of)
     split = parse_as_of(split_date)
     tables = voice_winloss(ws.backend(), day, by=by, split_date=split)
     payload: dict[str, Any] = {"as_of": day, "by": by}
@@ -191,7 +185,7 @@ def workshop(
     from rashinban.text import voice_tables
 
     ws = open_ws(workspace)
-    day = _as_of(ws, as_of)
+    day = as_of_date(ws, as_of)
     sheet = build(voice_tables(ws.backend(), day), account_ids)
     if fmt is Format.json:
         render({"as_of": day, **sheet}, "accounts", fmt)
