@@ -99,21 +99,7 @@ def run_triggers(ctx: Context) -> AnalysisResult:
             verdicts += [
                 {
                     "target": name,
-                    **{
-                        k: v[k]
-                        for k in (
-                            "kpi",
-                            "op",
-                            "value",
-                            "observed",
-                            "low",
-                            "high",
-                            "probability",
-                            "verdict",
-                            "reason_ja",
-                            "reason_en",
-                        )
-                    },
+                    **{k: v[k] for k in _VERDICT_COLS[1:]},
                 }
                 for v in review["verdicts"]
             ]
