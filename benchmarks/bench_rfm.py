@@ -9,12 +9,14 @@ starts. Our time includes building the expression and turning the result into a
 pandas DataFrame with ``rashinban.engine.to_frame`` (Ibis' ``to_pandas()`` is
 timed too and printed beside it). The outputs are checked for equality row for row.
 
-The peer runs in a child process under a time cap (``--cap`` seconds), its best of
-``--peer-runs`` runs (default 2) against our best of 5 warm runs; when it does not
-finish, the ratio printed is a lower bound.
+The peer runs in a child process under a time cap (``--cap`` seconds per run). The
+two sides take turns for ``--rounds`` rounds (default 5): ours, ours through Ibis'
+``to_pandas()``, then the peer once, so that both meet the same machine load. Each
+side's best warm time gives the headline ratio and the median of the per-round
+ratios is printed too; when the peer does not finish, the ratio is a lower bound.
 
 Run: ``PYTHONPATH=src python benchmarks/bench_rfm.py [--sizes 1000000 10000000] [--cap 900]
-[--peer-runs 2]`` (the ``bench`` extra installs pymc-marketing).
+[--rounds 5]`` (the ``bench`` extra installs pymc-marketing).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import selectors
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,19 +108,54 @@ def run_ours(con: Any, convert: str = "to_frame") -> tuple[float, pd.DataFrame]:
     return time.perf_counter() - t0, out.set_index("account_id")
 
 
-def child(n_rows: int, out_path: str, runs: int) -> None:
-    """Peer side, in its own process so that a time cap can stop it; prints each run's time."""
+def child(n_rows: int, out_path: str) -> None:
+    """Peer side, in its own process so that a time cap can stop it.
+
+    Builds the same frame, imports the peer, prints ``ready`` and then, for every
+    ``run`` line on stdin, runs the peer once and prints its time; ``save`` writes the
+    last output to ``out_path`` and ends.
+    """
     df = make_transactions(n_rows)
     peer = load_peer()
     out = pd.DataFrame()
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        out = run_peer(peer, df)
-        print(f"{time.perf_counter() - t0:.6f}", flush=True)
-    out.to_parquet(out_path)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() == "run":
+            t0 = time.perf_counter()
+            out = run_peer(peer, df)
+            print(f"{time.perf_counter() - t0:.6f}", flush=True)
+        elif line.strip() == "save":
+            out.to_parquet(out_path)
+            print("saved", flush=True)
+            return
 
 
-def bench(n_rows: int, cap: float, workdir: Path, peer_runs: int) -> None:
+def _read_line(proc: subprocess.Popen[str], timeout: float) -> str | None:
+    """The child's next output line, or None when it does not come within ``timeout``."""
+    assert proc.stdout is not None
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        if not sel.select(timeout):
+            return None
+    return proc.stdout.readline().strip()
+
+
+def _ask(proc: subprocess.Popen[str], command: str, timeout: float) -> str | None:
+    assert proc.stdin is not None
+    proc.stdin.write(command + "\n")
+    proc.stdin.flush()
+    return _read_line(proc, timeout)
+
+
+def bench(n_rows: int, cap: float, workdir: Path, rounds: int) -> None:
+    """Rounds of (ours, ours through Ibis' to_pandas, the peer), interleaved.
+
+    Running the two sides turn about, rather than all of ours and then all of the
+    peer's, exposes both to the same machine: on a shared machine the load moves
+    within seconds, and a block design lets it favour whichever side ran in the quiet
+    stretch. Each side's best time gives the headline ratio; the median of the
+    per-round ratios is printed beside it.
+    """
     import duckdb
 
     df = make_transactions(n_rows)
@@ -131,46 +170,57 @@ def bench(n_rows: int, cap: float, workdir: Path, peer_runs: int) -> None:
     del df
     import ibis
 
-    con = ibis.duckdb.connect(str(db_path), read_only=True)
-    # The first run reads the table from the file into DuckDB's buffers; the peer's
-    # data is in memory already, so the comparison uses warm runs (cold shown too).
-    t_cold, _ = run_ours(con)
-    times, ibis_times = [], []
-    ours = pd.DataFrame()
-    for _ in range(5):
-        elapsed, ours = run_ours(con)
-        times.append(elapsed)
-        ibis_times.append(run_ours(con, "to_pandas")[0])
-    con.disconnect()
-    t_ours = min(times)
-
     peer_out = workdir / f"peer_{n_rows}.parquet"
-    cmd = [sys.executable, __file__, "--child", str(n_rows), str(peer_out), str(peer_runs)]
+    cmd = [sys.executable, __file__, "--child", str(n_rows), str(peer_out)]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    con = ibis.duckdb.connect(str(db_path), read_only=True)
     try:
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=cap, check=True)
-        peer_times = [float(line) for line in res.stdout.split()]
-        t_peer: float | None = min(peer_times)
-    except subprocess.TimeoutExpired:
-        peer_times, t_peer = [], None
+        # The first run reads the table from the file into DuckDB's buffers; the peer's
+        # data is in memory already, so the comparison uses warm runs (cold shown too).
+        t_cold, _ = run_ours(con)
+        if _read_line(proc, cap) != "ready":
+            raise SystemExit("the peer process did not start")
+        times: list[float] = []
+        ibis_times: list[float] = []
+        peer_times: list[float] = []
+        ours = pd.DataFrame()
+        for _ in range(rounds):
+            elapsed, ours = run_ours(con)
+            times.append(elapsed)
+            ibis_times.append(run_ours(con, "to_pandas")[0])
+            answer = _ask(proc, "run", cap)
+            if answer is None:
+                break
+            peer_times.append(float(answer))
+        capped = len(peer_times) < rounds
+        if not capped and _ask(proc, "save", cap) != "saved":
+            raise SystemExit("the peer process did not save its output")
+    finally:
+        con.disconnect()
+        proc.kill()
+        proc.wait()
 
+    t_ours = min(times)
     print(f"\n{n_rows:,} transactions, {n_customers:,} customers")
     rounded = ", ".join(f"{t:.3f}" for t in times)
     print(
-        f"  rashinban (DuckDB, to pandas): {t_ours:8.3f} s"
-        f"  (best of 5: {rounded}; cold {t_cold:.3f})"
+        f"  rashinban (DuckDB, to pandas): {t_ours:8.3f} s  (rounds: {rounded}; cold {t_cold:.3f})"
     )
     rounded_ibis = ", ".join(f"{t:.3f}" for t in ibis_times)
-    print(
-        f"  same, Ibis to_pandas():          {min(ibis_times):8.3f} s  (best of 5: {rounded_ibis})"
-    )
-    if t_peer is None:
+    print(f"  same, Ibis to_pandas():          {min(ibis_times):8.3f} s  (rounds: {rounded_ibis})")
+    if capped:
         print(f"  {peer_name()}: > {cap:.0f} s (capped)")
         print(f"  speed-up: > {cap / t_ours:.0f}x (lower bound)")
         return
-    peer = pd.read_parquet(peer_out)
+    t_peer = min(peer_times)
     rounded_peer = ", ".join(f"{t:.3f}" for t in peer_times)
-    print(f"  {peer_name()}: {t_peer:8.3f} s  (best of {len(peer_times)}: {rounded_peer})")
-    print(f"  speed-up: {t_peer / t_ours:.1f}x (Ibis to_pandas(): {t_peer / min(ibis_times):.1f}x)")
+    print(f"  {peer_name()}: {t_peer:8.3f} s  (rounds: {rounded_peer})")
+    per_round = [p / o for p, o in zip(peer_times, times, strict=True)]
+    print(
+        f"  speed-up: {t_peer / t_ours:.1f}x best to best, {statistics.median(per_round):.1f}x "
+        f"median of rounds (Ibis to_pandas(): {t_peer / min(ibis_times):.1f}x)"
+    )
+    peer = pd.read_parquet(peer_out)
     ours = ours.sort_index()
     peer = peer.sort_index()
     assert list(ours.index) == list(peer.index), "customer sets differ"
@@ -186,18 +236,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--cap", type=float, default=900.0, help="peer time cap in seconds")
     parser.add_argument(
-        "--peer-runs", type=int, default=2, help="runs of the peer (its best time is used)"
+        "--rounds", type=int, default=5, help="interleaved rounds (each side's best is used)"
     )
-    parser.add_argument("--child", nargs=3, metavar=("N", "OUT", "RUNS"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=2, metavar=("N", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(int(args.child[0]), args.child[1], int(args.child[2]))
+        child(int(args.child[0]), args.child[1])
         return
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"peer: {peer_name()}; as of {AS_OF}; time unit D; load average {load}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
-            bench(n, args.cap, Path(tmp), args.peer_runs)
+            bench(n, args.cap, Path(tmp), args.rounds)
 
 
 if __name__ == "__main__":

@@ -321,15 +321,25 @@ def test_without_monetary_column(con) -> None:
     _assert_same(ref, got)
 
 
-@pytest.mark.parametrize("unit", ["D", "M"])
-def test_duckdb_fast_path_equals_portable_sql(con, unit) -> None:
+@pytest.mark.parametrize("unit", ["D", "W", "M"])
+@pytest.mark.parametrize("monetary", ["amount", None])
+@pytest.mark.parametrize("include_first", [False, True])
+def test_duckdb_list_plan_equals_portable_sql(con, unit, monetary, include_first) -> None:
     import ibis
 
     df = synthetic_transactions(13, n_customers=300)
-    bound = rfm_summary(to_table(con, df), observation_period_end=AS_OF, time_unit=unit)
-    unbound = rfm_summary(ibis.memtable(df), observation_period_end=AS_OF, time_unit=unit)
-    assert "arg_min" in ibis.to_sql(bound).lower()
-    assert "arg_min" not in ibis.to_sql(unbound).lower()
+    # Several purchases in a customer's first period, so that its total is a real sum.
+    df = pd.concat([df, df.groupby("account_id").head(1).assign(amount=7.5)], ignore_index=True)
+    kwargs = {
+        "observation_period_end": AS_OF,
+        "time_unit": unit,
+        "monetary_value_col": monetary,
+        "include_first_transaction": include_first,
+    }
+    bound = rfm_summary(to_table(con, df), **kwargs)
+    unbound = rfm_summary(ibis.memtable(df), **kwargs)
+    assert "list_" in ibis.to_sql(bound).lower()
+    assert "list_" not in ibis.to_sql(unbound).lower()
     a = bound.to_pandas().set_index("account_id").sort_index()
     b = unbound.to_pandas().set_index("account_id").sort_index()
     _assert_same(b, a)

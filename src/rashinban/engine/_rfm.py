@@ -58,25 +58,78 @@ def _check_columns(table: ir.Table, *names: str | None) -> None:
         )
 
 
-@ibis.udf.agg.builtin(name="arg_min")
-def _duckdb_arg_min(arg: float, key: dt.date) -> float:  # type: ignore[empty-body]
-    """DuckDB's ``arg_min``: the ``arg`` of the row with the smallest ``key``."""
-
-
-def _first_by_period(amount: ir.FloatingColumn, period: ir.Column, tx: ir.Table) -> ir.Value:
-    """The amount of each group's earliest period (periods are unique within a group).
-
-    Ibis' portable ``argmin`` compiles to ``FIRST(… ORDER BY …)`` on DuckDB, an ordered
-    aggregate; DuckDB's own ``arg_min`` is a plain one and about 30% faster on 10M rows.
-    Other engines (and tables not yet bound to a backend) keep the portable form.
-    """
+def _on_duckdb(tx: ir.Table) -> bool:
+    """Whether ``tx`` is bound to a DuckDB backend (an unbound memtable is not)."""
     try:
         backend = tx._find_backend(use_default=False)
     except Exception:  # an unbound expression (e.g. ibis.memtable): portable SQL
-        backend = None
-    if getattr(backend, "name", None) == "duckdb":
-        return _duckdb_arg_min(amount, period)
-    return amount.argmin(period)
+        return False
+    return getattr(backend, "name", None) == "duckdb"
+
+
+@ibis.udf.scalar.builtin(name="list_unique", signature=(("array<date>",), "int64"))
+def _count_distinct_dates(values: list[dt.date]) -> int:  # type: ignore[empty-body]
+    """DuckDB's ``list_unique``: the number of distinct non-null values in a list."""
+
+
+def _customer_stats(
+    tx: ir.Table,
+    cid: str,
+    datetime_col: str,
+    monetary_value_col: str | None,
+    time_unit: str,
+) -> tuple[ir.Table, dict[str, ir.Value]]:
+    """Per customer: ``n`` purchase periods, first and last period ``min`` / ``max``
+    and, with amounts, the total ``sum`` and the first period's total ``first``.
+
+    Returns an aggregated table and those values as expressions on it. Two plans give
+    the same values. The portable one sums to one row per customer and period, then
+    aggregates those per customer. On DuckDB one hash aggregation per customer
+    collects the customer's (period, amount) pairs into a list, and the distinct
+    periods and the first period's total are read off that list: the (customer,
+    period) hash table of the portable plan, as large as the log itself, is never
+    built.
+    """
+    period = floor_expr(day_expr(tx[datetime_col]), time_unit)
+    # A missing amount counts as 0, as pandas' groupby-sum (lifetimes) counts it.
+    amount = tx[monetary_value_col].cast("float64").fill_null(0.0) if monetary_value_col else None
+    if _on_duckdb(tx):
+        return _customer_stats_lists(tx, cid, period, amount)
+    per = _period_totals(tx, cid, datetime_col, monetary_value_col, time_unit)
+    aggs: dict[str, Any] = {
+        "_n": per[_P].count(),
+        "_min": per[_P].min(),
+        "_max": per[_P].max(),
+    }
+    if monetary_value_col:
+        aggs["_sum"] = per[_AMT].sum()
+        # Each customer has one row per period, so the first period is unique.
+        aggs["_first"] = per[_AMT].argmin(per[_P])
+    agg = per.group_by(cid).aggregate(**aggs)
+    return agg, {name[1:]: agg[name] for name in aggs}
+
+
+def _customer_stats_lists(
+    tx: ir.Table, cid: str, period: ir.Value, amount: ir.FloatingValue | None
+) -> tuple[ir.Table, dict[str, ir.Value]]:
+    """:func:`_customer_stats` by one aggregation with per-customer lists (DuckDB)."""
+    aggs: dict[str, Any] = {"_min": period.min(), "_max": period.max()}
+    # The date filter of _summarise has dropped null dates and amounts are filled, so
+    # nothing collected is null: ``include_null`` only spares the per-row null test.
+    if amount is None:
+        agg = tx.group_by(cid).aggregate(_rb_periods=period.collect(include_null=True), **aggs)
+        stats = {"n": _count_distinct_dates(agg["_rb_periods"])}
+    else:
+        # One list of (period, amount) structs keeps each amount beside its period.
+        pairs = ibis.struct({"p": period, "a": amount}).collect(include_null=True)
+        agg = tx.group_by(cid).aggregate(_sum=amount.sum(), _rb_pairs=pairs, **aggs)
+        items = agg["_rb_pairs"]
+        stats = {
+            "n": _count_distinct_dates(items.map(lambda s: s["p"])),
+            "sum": agg["_sum"],
+            "first": items.filter(lambda s: s["p"] == agg["_min"]).map(lambda s: s["a"]).sums(),
+        }
+    return agg, {"min": agg["_min"], "max": agg["_max"], **stats}
 
 
 def _period_totals(
@@ -112,26 +165,11 @@ def _summarise(
     # plain comparison on the raw column so that the backend can prune early.
     cutoff = moment_literal(tx[datetime_col], next_period_start(end, time_unit), "cutoff")
     tx = tx.filter(tx[datetime_col] < cutoff)
-    per = _period_totals(tx, cid, datetime_col, monetary_value_col, time_unit)
+    agg, stats = _customer_stats(tx, cid, datetime_col, monetary_value_col, time_unit)
     end_n = period_number(end, time_unit)
-    grouped = per.group_by(cid)
-    aggs: dict[str, Any] = {
-        "_n": per[_P].count(),
-        "_min": per[_P].min(),
-        "_max": per[_P].max(),
-    }
-    if monetary_value_col:
-        amount = per[_AMT].cast("float64")
-        aggs["_sum"] = amount.sum()
-        # The first period's total, by an ordered aggregate rather than a window over
-        # all periods: about twice as fast on DuckDB (FIRST(… ORDER BY …)), and MIN_BY /
-        # ARRAY_AGG on other engines. Each customer has one row per period, so the
-        # first period is unique.
-        aggs["_first"] = _first_by_period(amount, per[_P], tx)
-    agg = grouped.aggregate(**aggs)
-    first_n = period_number_expr(agg["_min"], time_unit)
-    last_n = period_number_expr(agg["_max"], time_unit)
-    count = agg["_n"].cast("int64")
+    first_n = period_number_expr(stats["min"], time_unit)
+    last_n = period_number_expr(stats["max"], time_unit)
+    count = stats["n"].cast("int64")
     cols: list[ir.Value] = [
         agg[cid],
         (count if include_first_transaction else count - 1).name("frequency" + suffix),
@@ -142,9 +180,9 @@ def _summarise(
         # Mean of the repeat periods' totals = (all - first) / (count - 1); exact for
         # whole amounts (yen), and within rounding of the total otherwise.
         if include_first_transaction:
-            mv = agg["_sum"] / count
+            mv = stats["sum"] / count
         else:
-            mv = ibis.ifelse(count > 1, (agg["_sum"] - agg["_first"]) / (count - 1), 0.0)
+            mv = ibis.ifelse(count > 1, (stats["sum"] - stats["first"]) / (count - 1), 0.0)
         cols.append(mv.cast("float64").name("monetary_value" + suffix))
     return agg.select(*cols)
 
