@@ -166,6 +166,32 @@ def test_whitespace_only_values_are_empty(ws: Workspace, tmp_path: Path) -> None
     ]
 
 
+def test_english_locale_dates(ws: Workspace, tmp_path: Path) -> None:
+    # An English-locale CRM export writes month names; a date without its year is
+    # rejected with the reason, the rest of the file loads.
+    f = write_csv(
+        tmp_path / "accounts_en.csv",
+        ["account_id", "name", "created_at"],
+        [
+            ["A1", "Alpha", "Apr 1, 2024"],
+            ["A2", "Beta", "01-APR-2024 09:15"],
+            ["A3", "Gamma", "Monday, April 1, 2024"],
+            ["A4", "Delta", "Apr 1"],
+        ],
+        "utf-8",
+    )
+    result = import_files(ws, "accounts", [f])
+    assert rows(ws, "select account_id, created_at from accounts order by 1") == [
+        ("A1", dt.date(2024, 4, 1)),
+        ("A2", dt.date(2024, 4, 1)),
+        ("A3", dt.date(2024, 4, 1)),
+    ]
+    assert result.rejects_file is not None
+    (reject,) = read_rejects(result.rejects_file)
+    assert (reject["行/row"], reject["値/value"]) == ("5", "Apr 1")
+    assert "年が書かれていません" in reject["理由/reason"]
+
+
 def test_duplicates_in_one_file_are_merged_and_reported(ws: Workspace, tmp_path: Path) -> None:
     f = write_csv(
         tmp_path / "dup.csv",

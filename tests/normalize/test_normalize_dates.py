@@ -82,6 +82,21 @@ KNOWN = [
     ("明治6年1月1日", D(1873, 1, 1)),
     ("2024-02-29", D(2024, 2, 29)),
     ("2000/2/29", D(2000, 2, 29)),
+    # English month names (English-locale Salesforce/HubSpot exports, US spreadsheets)
+    ("Apr 1, 2024", D(2024, 4, 1)),
+    ("April 1, 2024", D(2024, 4, 1)),
+    ("April 1st, 2024", D(2024, 4, 1)),
+    ("Apr. 1, 2024", D(2024, 4, 1)),
+    ("Sept 3, 2024", D(2024, 9, 3)),
+    ("1 Apr 2024", D(2024, 4, 1)),
+    ("5th May 2024", D(2024, 5, 5)),
+    ("01-APR-2024", D(2024, 4, 1)),
+    ("2024-Apr-01", D(2024, 4, 1)),
+    ("Mon, Apr 1, 2024", D(2024, 4, 1)),
+    ("Monday, April 1, 2024", D(2024, 4, 1)),
+    ("Apr 1, 2024 3:30 PM", D(2024, 4, 1)),
+    ("Apr 1, 2024 15:30:00", D(2024, 4, 1)),
+    ("Ａｐｒ　１，　２０２４", D(2024, 4, 1)),
 ]
 
 
@@ -122,6 +137,13 @@ REJECTS = [
     ("昨日", "日付として読めません"),
     ("2024-04-01 and more", "日付として読めません"),
     ("X6.4.1", "日付として読めません"),
+    ("Tue, Apr 1, 2024", "曜日"),
+    ("Feb 30, 2024", "存在しない日付"),
+    ("Apr 1, 2024 25:00", "時刻"),
+    ("1-Apr-24", "2桁の年"),
+    ("Apr 1, '24", "2桁の年"),
+    ("Apr 1", "年が書かれていません"),
+    ("Foo 1, 2024", "日付として読めません"),
 ]
 
 
@@ -185,6 +207,38 @@ def test_iso_round_trip(day: dt.date) -> None:
     assert parse_date(f"{day.year}年{day.month}月{day.day}日") == day
     assert parse_date(day.strftime("%Y%m%d")) == day
     assert parse_date(f"{day.isoformat()}T12:34:56+09:00") == day
+
+
+# Written out here, apart from the library's table, so the two check each other.
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@given(dates, st.booleans(), st.booleans())
+def test_english_month_names_round_trip(day: dt.date, short: bool, upper: bool) -> None:
+    month = MONTH_NAMES[day.month - 1]
+    month = month[:3] if short else month
+    month = month.upper() if upper else month
+    weekday = WEEKDAY_NAMES[day.weekday()]
+    for text in (
+        f"{month} {day.day}, {day.year}",
+        f"{day.day} {month} {day.year}",
+        f"{day.day:02d}-{month}-{day.year}",
+        f"{day.year}-{month}-{day.day:02d}",
+        f"{weekday}, {month} {day.day}, {day.year}",
+        f"{weekday[:3]} {day.day} {month} {day.year} 09:15",
+    ):
+        assert parse_date(text) == day, text
+
+
+@given(dates)
+def test_english_wrong_weekday_is_rejected(day: dt.date) -> None:
+    wrong = WEEKDAY_NAMES[(day.weekday() + 1) % 7]
+    with pytest.raises(InvalidValueError, match="曜日"):
+        parse_date(f"{wrong}, {MONTH_NAMES[day.month - 1]} {day.day}, {day.year}")
 
 
 @given(dates, st.booleans(), st.booleans())

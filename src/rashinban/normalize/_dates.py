@@ -1,4 +1,5 @@
-"""Dates as Japanese CRM exports write them: ISO, slashes, 年月日, 和暦, YYYYMMDD, Excel serials."""
+"""Dates as CRM exports write them: ISO, slashes, 年月日, 和暦, YYYYMMDD, English month
+names, Excel serials."""
 
 from __future__ import annotations
 
@@ -85,6 +86,54 @@ _WAREKI = re.compile(
     r"|(?P<sep>[-/.])(?P<m2>[0-9]{1,2})(?P=sep)(?P<d2>[0-9]{1,2}))" + _TAIL
 )
 _SERIAL = re.compile(r"(?P<n>[0-9]{1,7})(?:\.[0-9]+)?")
+
+# English month names, as English-locale Salesforce/HubSpot exports and US-made
+# spreadsheets write them: "Apr 1, 2024", "April 1st, 2024", "1 Apr 2024",
+# "01-APR-2024", "2024-Apr-01", an optional leading weekday ("Mon, Apr 1, 2024",
+# checked) and an optional time. The month's name makes the order unambiguous.
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_EN_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MON = r"(?P<mon>[a-z]{3,9})\.?"
+_EN_DAY = r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?"
+# A weekday is set off by a comma or a space, so that "january" is never read as a
+# weekday "jan" followed by a month "uary".
+_EN_WD = r"(?:(?P<ewd>[a-z]{3,9})\.?(?:,\s*|\s+))?"
+_EN_YEAR_SEP = r"(?:\s*,\s*|[\s\-/.]+)"
+_EN_MDY = re.compile(
+    _EN_WD + _MON + r"[\s\-/.]*" + _EN_DAY + _EN_YEAR_SEP + r"(?P<y>[0-9]{4})" + _TIME
+)
+_EN_DMY = re.compile(
+    _EN_WD + _EN_DAY + r"[\s\-/.]*" + _MON + _EN_YEAR_SEP + r"(?P<y>[0-9]{4})" + _TIME
+)
+_EN_YMD = re.compile(r"(?P<y>[0-9]{4})[\s\-/.]+" + _MON + r"[\s\-/.]+" + _EN_DAY + _TIME)
+_EN_PATTERNS = (_EN_YMD, _EN_DMY, _EN_MDY)
+# English dates that lack a whole year, for a precise reason.
+_EN_MONTH_DAY = (
+    r"(?:[a-z]{3,9}\.?(?:,\s*|\s+))?(?:[a-z]{3,9}\.?[\s\-/.]*[0-9]{1,2}(?:st|nd|rd|th)?"
+    r"|[0-9]{1,2}(?:st|nd|rd|th)?[\s\-/.]*[a-z]{3,9}\.?)"
+)
+_EN_SHORT_YEAR = re.compile(_EN_MONTH_DAY + r"(?:\s*,\s*|[\s\-/.]+)'?[0-9]{2}")
+_EN_NO_YEAR = re.compile(_EN_MONTH_DAY)
 
 # Shapes that are recognisably not a whole date, for a precise reason.
 _DAY_FIRST = re.compile(r"[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4}.*")
@@ -202,7 +251,38 @@ def _parse_date(value: str, excel_serial: bool) -> dt.date:
         m = _WAREKI.fullmatch(text)
         if m is not None:
             return _from_wareki(value, m)
+    day = _from_english(value, text)
+    if day is not None:
+        return day
     raise _why_not(value, text, excel_serial)
+
+
+def _from_english(value: str, text: str) -> dt.date | None:
+    """A date with an English month name, or None when ``text`` is not one."""
+    for pattern in _EN_PATTERNS:
+        m = pattern.fullmatch(text)
+        if m is None or m["mon"] not in _MONTHS:
+            continue
+        weekday = m.groupdict().get("ewd")
+        if weekday is not None and weekday[:3] not in _EN_WEEKDAYS:
+            continue
+        day = _finish(value, int(m["y"]), _MONTHS[m["mon"]], int(m["d"]), m)
+        if weekday is not None and _EN_WEEKDAYS.index(weekday[:3]) != day.weekday():
+            raise _weekday_mismatch(value, day)
+        return day
+    return None
+
+
+def _weekday_mismatch(value: str, day: dt.date) -> Exception:
+    right = _WEEKDAYS[day.weekday()]
+    return invalid(
+        value,
+        (
+            f"曜日が日付と合いません({day.isoformat()}は{right}曜日)",
+            f"the weekday does not match the date ({day.isoformat()} is a {day:%A})",
+        ),
+        ("日付か曜日を直してください", "correct the date or the weekday"),
+    )
 
 
 def _finish(value: str, y: int, mo: int, d: int, m: re.Match[str]) -> dt.date:
@@ -217,15 +297,7 @@ def _finish(value: str, y: int, mo: int, d: int, m: re.Match[str]) -> dt.date:
     groups = m.groupdict()
     wd = groups.get("wd")
     if wd is not None and _WEEKDAYS.index(wd) != day.weekday():
-        right = _WEEKDAYS[day.weekday()]
-        raise invalid(
-            value,
-            (
-                f"曜日が日付と合いません({day.isoformat()}は{right}曜日)",
-                f"the weekday does not match the date ({day.isoformat()} is a {day:%A})",
-            ),
-            ("日付か曜日を直してください", "correct the date or the weekday"),
-        )
+        raise _weekday_mismatch(value, day)
     if groups.get("H") is not None:
         _check_time(value, groups)
     return day
@@ -305,13 +377,13 @@ def _why_not(value: str, text: str, excel_serial: bool) -> Exception:
     elif _DAY_FIRST.fullmatch(text):
         reason = ("日と月の順番が曖昧です", "the day/month order is ambiguous")
         fix = _FIX_FORMAT
-    elif _SHORT_YEAR.fullmatch(text):
+    elif _SHORT_YEAR.fullmatch(text) or _is_english(_EN_SHORT_YEAR, text):
         reason = ("2桁の年は世紀が分かりません", "a two-digit year does not say the century")
         fix = _FIX_FORMAT
     elif _NO_DAY.fullmatch(text) or _ERA_ONLY_YEAR.fullmatch(text):
         reason = ("日が書かれていません", "the day is missing")
         fix = ("月初なら1日を付けてください(例: 2024-04-01)", "add the day, e.g. 2024-04-01")
-    elif _NO_YEAR.fullmatch(text):
+    elif _NO_YEAR.fullmatch(text) or _is_english(_EN_NO_YEAR, text):
         reason = ("年が書かれていません", "the year is missing")
         fix = _FIX_FORMAT
     elif not excel_serial and _SERIAL.fullmatch(text):
@@ -324,6 +396,13 @@ def _why_not(value: str, text: str, excel_serial: bool) -> Exception:
         reason = ("日付として読めません", "not a recognised date")
         fix = _FIX_FORMAT
     return invalid(value, reason, fix)
+
+
+def _is_english(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` has the shape of ``pattern`` with a real English month name in it."""
+    return pattern.fullmatch(text) is not None and any(
+        word.rstrip(".") in _MONTHS for word in re.findall(r"[a-z]+\.?", text)
+    )
 
 
 def format_wareki(date: dt.date) -> str:
