@@ -141,6 +141,16 @@ def test_reviews_feedback_and_audit(store: StateStore) -> None:
     actions = [(a["actor"], a["action"]) for a in store.audit_log()]
     assert actions[-3:] == [("mkt", "save"), ("mkt", "review"), ("sls", "feedback")]
     assert ("mkt", "add_user") in actions
+    # Filters: by object, actor, action and time; each a subset of the whole log.
+    log = store.audit_log()
+    assert store.audit_log(obj="ideal") == [e for e in log if e["object"] == "ideal"]
+    assert store.audit_log(actor="sls") == [e for e in log if e["actor"] == "sls"]
+    assert store.audit_log(action="review") == [e for e in log if e["action"] == "review"]
+    cut = log[-1]["at"]
+    assert store.audit_log(since=cut) == [e for e in log if e["at"] >= cut]
+    jst = dt.timezone(dt.timedelta(hours=9))
+    assert store.audit_log(since=cut.astimezone(jst)) == store.audit_log(since=cut)
+    assert store.audit_log(since=cut + dt.timedelta(days=1)) == []
 
 
 def test_schema_of_migrations_matches_the_declared_tables(store: StateStore) -> None:

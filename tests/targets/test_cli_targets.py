@@ -127,6 +127,36 @@ def test_target_lifecycle_kpi_and_triggers(ws_path: Path) -> None:
     hist = json.loads(r.invoke(app, ["target", "history", "ideal", "-f", "json", *w]).output)
     assert [v["version"] for v in hist["versions"]] == [1, 2, 3]
 
+    # The audit log of the target, whole and filtered, in the order things happened.
+    audit = json.loads(r.invoke(app, ["target", "audit", "ideal", "-f", "json", *w]).output)
+    actions = [(e["actor"], e["action"]) for e in audit["entries"]]
+    first = [("mkt", "save"), ("mkt", "approve"), ("sls", "approve"), ("sls", "activate")]
+    assert actions[:4] == first
+    assert actions[-2:] == [("mkt", "review"), ("mkt", "save")]
+    assert [e["seq"] for e in audit["entries"]] == sorted(e["seq"] for e in audit["entries"])
+    assert audit["entries"][0]["action_label"] == "版の保存"
+    assert audit["entries"][0]["detail"]["number"] == 1
+    by_sales = json.loads(
+        r.invoke(app, ["target", "audit", "--actor", "sls", "-f", "json", *w]).output
+    )["entries"]
+    assert {e["actor"] for e in by_sales} == {"sls"}
+    assert {e["action"] for e in by_sales} >= {"add_user", "approve", "activate"}
+    saves = json.loads(
+        r.invoke(
+            app, ["target", "audit", "ideal", "--action", "save", "--lang", "en", "-f", "json", *w]
+        ).output
+    )["entries"]
+    assert [e["detail"]["number"] for e in saves] == [1, 2, 3]
+    assert {e["action_label"] for e in saves} == {"version saved"}
+    future = r.invoke(app, ["target", "audit", "--since", "2999-01-01", "-f", "json", *w])
+    assert json.loads(future.output)["entries"] == []
+    for bad_args, needle in (
+        (["--action", "delete"], "unknown action"),
+        (["--since", "yesterday"], "--since"),
+    ):
+        bad = r.invoke(app, ["target", "audit", *bad_args, *w])
+        assert bad.exit_code == 1 and needle in str(bad.exception or bad.output)
+
 
 def test_feedback_commands(ws_path: Path) -> None:
     r = CliRunner()

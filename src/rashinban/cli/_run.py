@@ -18,7 +18,8 @@ AsOfOpt = Annotated[
 ]
 
 
-def parse_as_of(value: str | None) -> dt.date | None:
+def parse_as_of(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """The date given to ``option`` (``None`` when not given); a clear error when it is not one."""
     if value is None:
         return None
     from rashinban._errors import UserError
@@ -27,7 +28,7 @@ def parse_as_of(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UserError(
-            f"--as-of {value!r} is not a date", fix="write it as YYYY-MM-DD, e.g. 2025-03-31"
+            f"{option} {value!r} is not a date", fix="write it as YYYY-MM-DD, e.g. 2025-03-31"
         ) from None
 
 

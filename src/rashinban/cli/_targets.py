@@ -203,7 +203,7 @@ def target_history(
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """版の履歴と監査ログ / versions (oldest first) with author, time and note."""
+    """版の履歴 / versions (oldest first) with author, time, note and approvals."""
     _, store = _store(workspace)
     active = store.active(name)
     rows = [
@@ -219,6 +219,64 @@ def target_history(
         for r in store.history(name)
     ]
     render({"versions": rows}, "versions", fmt, title=name)
+
+
+#: What each audit action is called in the output (ja, en).
+AUDIT_ACTIONS = {
+    "add_user": ("ユーザー登録", "user added"),
+    "save": ("版の保存", "version saved"),
+    "approve": ("承認", "approved"),
+    "activate": ("有効化", "activated"),
+    "review": ("見直し", "review"),
+    "feedback": ("営業フィードバック", "sales feedback"),
+}
+
+
+@target_app.command("audit")
+def target_audit(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="ターゲット・キャンバス・ユーザーID (省略で全件) / target, canvas or user"
+        ),
+    ] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="操作したユーザー / by user")] = None,
+    action: Annotated[
+        str | None, typer.Option("--action", help=f"操作 / action: {', '.join(AUDIT_ACTIONS)}")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="この日以降 (YYYY-MM-DD, UTC) / from this day")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """監査ログ: 誰がいつ何をしたか / the audit log: who did what, when (oldest first)."""
+    from rashinban._errors import InvalidValueError
+
+    if action is not None and action not in AUDIT_ACTIONS:
+        raise InvalidValueError(
+            f"unknown action {action!r}",
+            value=action,
+            fix=f"use one of {', '.join(AUDIT_ACTIONS)}",
+        )
+    day = parse_as_of(since, "--since")
+    start = None if day is None else dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    ws, store = _store(workspace)
+    en = _lang(ws, lang) == "en"
+    rows = [
+        {
+            "seq": e["seq"],
+            "at": e["at"].isoformat(timespec="seconds"),
+            "actor": e["actor"],
+            "action": e["action"],
+            "action_label": AUDIT_ACTIONS.get(e["action"], (e["action"], e["action"]))[en],
+            "object": e["object"],
+            "detail": e["detail"],
+        }
+        for e in store.audit_log(obj=name, actor=actor, action=action, since=start)
+    ]
+    render({"entries": rows}, "entries", fmt, title=name or "audit")
 
 
 @target_app.command("approve")

@@ -143,8 +143,34 @@ class RecordsMixin:
             return [dict(r._mapping) for r in con.execute(q).all()]
 
     # ------------------------------------------------------------------ audit
-    def audit_log(self) -> list[dict[str, Any]]:
-        """Who did what, oldest first (``detail`` decoded)."""
+    def audit_log(
+        self,
+        *,
+        obj: str | None = None,
+        actor: str | None = None,
+        action: str | None = None,
+        since: dt.datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        """Who did what, oldest first (``detail`` decoded).
+
+        Parameters
+        ----------
+        obj, actor, action
+            Keep only the entries about this object (a target, canvas or user id),
+            by this user, or of this action (``add_user``, ``save``, ``approve``,
+            ``activate``, ``review``, ``feedback``).
+        since
+            Keep only the entries at or after this time (UTC when naive).
+        """
+        q = sa.select(s.audit).order_by(s.audit.c.seq)
+        if obj is not None:
+            q = q.where(s.audit.c.object == obj)
+        if actor is not None:
+            q = q.where(s.audit.c.actor == actor)
+        if action is not None:
+            q = q.where(s.audit.c.action == action)
+        if since is not None:
+            q = q.where(s.audit.c.at >= utc(since).astimezone(dt.UTC))
         with self.engine.connect() as con:
-            rows = con.execute(sa.select(s.audit).order_by(s.audit.c.seq)).all()
+            rows = con.execute(q).all()
         return [dict(r._mapping) | {"detail": json.loads(r.detail), "at": utc(r.at)} for r in rows]
