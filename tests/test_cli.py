@@ -81,3 +81,20 @@ def test_csv_format(demo_ws: Workspace) -> None:
 def test_bad_as_of_is_a_user_error(demo_ws: Workspace) -> None:
     proc = run("clv", "-w", str(demo_ws.path), "--as-of", "31/12/2025")
     assert proc.returncode == 1 and "YYYY-MM-DD" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "needle"),
+    [
+        (["clv", "--horizon", "-5"], 1, "horizon is -5 months"),
+        (["clv", "--discount", "1.5"], 1, "not in [0, 1)"),
+        (["report", "--lang", "fr"], 2, "fr"),
+        (["churn", "--lang", "de"], 2, "de"),
+    ],
+)
+def test_impossible_options_are_refused_without_a_traceback(
+    demo_ws: Workspace, args: list[str], code: int, needle: str
+) -> None:
+    proc = run(*args, "-w", str(demo_ws.path))
+    assert proc.returncode == code and needle in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr

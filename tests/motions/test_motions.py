@@ -144,6 +144,15 @@ def test_cli_json_follows_the_contract(demo_ws: Workspace) -> None:
     recs = json.loads(res.stdout)["recommendations"]
     assert recs and {"account_id", "product_id", "score", "reason"} <= set(recs[0])
     assert all(r["reason"].isascii() or "%" in r["reason"] for r in recs[:20])
+    one = recs[0]["account_id"]
+    res = runner.invoke(app, ["crosssell", *w, "--account", one])
+    assert res.exit_code == 0 and {
+        r["account_id"] for r in json.loads(res.stdout)["recommendations"]
+    } == {one}
+    res = runner.invoke(app, ["crosssell", *w, "--account", "NOPE"])
+    assert res.exit_code == 1 and "no such account_id" in str(res.exception)
+    res = runner.invoke(app, ["crosssell", *w, "--lang", "fr"])
+    assert res.exit_code == 2 and "fr" in res.output
     res = runner.invoke(app, ["motions", *w, "--industry", "製造業"])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)["motions"]

@@ -184,6 +184,14 @@ def test_feedback_commands(ws_path: Path) -> None:
         app, ["feedback", "add", "-u", "rep", "--no-fit", "--account", "A000001", *w]
     )
     assert missing.exit_code == 1
+    # Unknown ids and dates are refused with the option named, and nothing is recorded.
+    for bad_args, needle in (
+        (["--account", "NOPE"], "--account 'NOPE'"),
+        (["--lead", "NOPE"], "--lead 'NOPE'"),
+        (["--account", "A000001", "--on", "10/1"], "--on '10/1'"),
+    ):
+        bad = r.invoke(app, ["feedback", "add", "-u", "rep", "--fits", *bad_args, *w])
+        assert bad.exit_code == 1 and needle in str(bad.exception), (bad_args, bad.exception)
     summary = json.loads(r.invoke(app, ["feedback", "summary", "-f", "json", *w]).output)
     assert summary["feedback"][0]["not_fit"] == 1
     assert summary["feedback"][0]["top_reason"] == "wrong_size"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rashinban import init_workspace
+import pytest
+
+from rashinban import InvalidValueError, init_workspace
 from rashinban.importing import load_frames
 from rashinban.pipeline import analyze
 from rashinban.report import build_report
@@ -19,6 +21,8 @@ def test_analyses_store_results_and_the_report_shows_them(tmp_path, demo_tables)
     empty = analyze(ws, as_of=dt.date(2025, 12, 31), only=["kpi", "triggers"])
     assert not empty.failures, empty.failures
     assert "ターゲットがまだ定義されていません" in build_report(ws, lang="ja")
+    with pytest.raises(InvalidValueError, match="'fr' is not supported"):
+        build_report(ws, lang="fr")
 
     store = open_store(ws)
     store.add_user("mkt", "佐藤", "marketing")

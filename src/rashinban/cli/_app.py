@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -35,8 +36,17 @@ FormatOpt = Annotated[
     Format,
     typer.Option("--format", "-f", help="出力形式 / output format: table|csv|json"),
 ]
+
+
+class Lang(StrEnum):
+    """The display languages (a ``str``, so it passes wherever "ja" / "en" does)."""
+
+    ja = "ja"
+    en = "en"
+
+
 LangOpt = Annotated[
-    str | None,
+    Lang | None,
     typer.Option("--lang", help="表示言語 / language: ja|en (default: the workspace's)"),
 ]
 

@@ -8,7 +8,7 @@ import typer
 
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, out_console
 from rashinban.cli._render import Format, render
-from rashinban.cli._run import AsOfOpt, open_at
+from rashinban.cli._run import AsOfOpt, open_at, require_id
 
 TopOpt = Annotated[int | None, typer.Option("--top", help="表示件数 / rows to show (default: all)")]
 
@@ -80,6 +80,7 @@ def crosssell(
     from rashinban.crosssell import recommend, upsell_signals
 
     ws, backend, day = open_at(workspace, as_of)
+    require_id(backend, "accounts", "account_id", account, "--account")
     en = _lang(ws, lang) == "en"
     recs = recommend(backend, day, k=k).assign(kind="cross-sell")
     up = upsell_signals(backend, day).assign(kind="up-sell", source=lambda f: f["signal"])

@@ -32,6 +32,21 @@ def parse_as_of(value: str | None, option: str = "--as-of") -> dt.date | None:
         ) from None
 
 
+def require_id(backend: Any, table: str, column: str, value: str | None, option: str) -> None:
+    """A clear error when ``value`` (given to ``option``) is not in ``table.column``."""
+    if value is None:
+        return
+    from rashinban._errors import UnknownIdError
+
+    t = backend.table(table)
+    if not int(t.filter(t[column] == value).count().execute()):
+        raise UnknownIdError(
+            f"{option} {value!r}: no such {column} in {table}",
+            value=value,
+            fix=f"use a {column} that is in the {table} table (rashinban import {table} …)",
+        )
+
+
 def as_of_date(ws: Workspace, value: str | None, backend: Any = None) -> dt.date:
     """``--as-of`` if given, else the workspace's as-of date (settings, then end of data)."""
     from rashinban.pipeline import resolve_as_of

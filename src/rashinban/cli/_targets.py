@@ -9,7 +9,7 @@ import typer
 
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
 from rashinban.cli._render import Format, render
-from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of
+from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of, require_id
 
 target_app = typer.Typer(
     help="ターゲット定義 (版管理・承認・見直し) / target definitions: versions, approval, reviews.",
@@ -488,8 +488,11 @@ def feedback_add(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """リード・取引先が合う/合わないを記録する / record fits or does-not-fit with a reason."""
-    _, store = _store(workspace)
-    day = parse_as_of(on) or dt.date.today()
+    ws, store = _store(workspace)
+    day = parse_as_of(on, "--on") or dt.date.today()
+    backend = ws.backend()
+    require_id(backend, "leads", "lead_id", lead, "--lead")
+    require_id(backend, "accounts", "account_id", account, "--account")
     seq = store.add_feedback(
         fits=fits,
         lead_id=lead,

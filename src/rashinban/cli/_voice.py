@@ -166,7 +166,7 @@ def winloss(
 
     ws = open_ws(workspace)
     day = as_of_date(ws, as_of)
-    split = parse_as_of(split_date)
+    split = parse_as_of(split_date, "--split-date")
     tables = voice_winloss(ws.backend(), day, by=by, split_date=split)
     payload: dict[str, Any] = {"as_of": day, "by": by}
     payload.update({k: _rows(v) for k, v in tables.items()})
@@ -223,7 +223,7 @@ def win_story(
     from rashinban.personas import record_win_story
 
     ws = open_ws(workspace)
-    written = parse_as_of(date) or dt.date.today()
+    written = parse_as_of(date, "--date") or dt.date.today()
     note_id = record_win_story(
         ws, account_id, text, author=author, written_at=written, deal_id=deal_id
     )

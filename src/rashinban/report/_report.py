@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 
+from rashinban._errors import InvalidValueError
 from rashinban._version import __version__
 from rashinban.pipeline import latest_results, load_result_table
 from rashinban.report._i18n import t
@@ -19,6 +20,10 @@ from rashinban.workspace import Workspace
 def build_report(ws: Workspace, *, lang: str | None = None) -> str:
     """Render the report for the latest stored analysis run as one HTML string."""
     language = lang or ws.lang
+    if language not in ("ja", "en"):
+        raise InvalidValueError(
+            f"report language {language!r} is not supported", value=language, fix="use ja or en"
+        )
     runs = latest_results(ws)
     ctx = ReportContext(ws, language, runs, lambda a, k: load_result_table(ws, a, k))
     rendered = []

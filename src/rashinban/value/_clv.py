@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rashinban._errors import ConvergenceError, NotEnoughDataError
+from rashinban._errors import ConvergenceError, InvalidValueError, NotEnoughDataError
 from rashinban.clv import BetaGeoModel, GammaGammaModel, customer_lifetime_value
 from rashinban.engine import rfm_summary, to_frame
 from rashinban.value._transactions import revenue_events
@@ -165,9 +165,25 @@ def clv_report(
 
     Raises
     ------
+    InvalidValueError
+        A horizon below one month, a discount rate outside [0, 1) or a holdout
+        below one week.
     NotEnoughDataError
         Fewer than 30 customers, or fewer than 10 repeat buyers.
     """
+    if horizon_months < 1:
+        raise InvalidValueError(
+            f"the CLV horizon is {horizon_months} months", fix="use 1 month or more, e.g. 12"
+        )
+    if not 0 <= discount_rate < 1:
+        raise InvalidValueError(
+            f"the monthly discount rate {discount_rate} is not in [0, 1)",
+            fix="use e.g. 0.01 for 1% a month",
+        )
+    if holdout_weeks is not None and holdout_weeks < 1:
+        raise InvalidValueError(
+            f"the holdout is {holdout_weeks} weeks", fix="use 1 week or more, or None to skip it"
+        )
     tx = revenue_events(backend, as_of)
     data = _weekly_summary(tx, as_of)
     repeat = data["frequency"] > 0
