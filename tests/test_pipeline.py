@@ -61,3 +61,21 @@ def test_default_as_of_is_the_end_of_the_data(
     )
     assert resolve_as_of(ws, None) >= expected
     assert resolve_as_of(ws, dt.date(2024, 1, 1)) == dt.date(2024, 1, 1)
+
+
+@pytest.mark.parametrize("size", [5, 30])
+def test_a_tiny_company_gets_reasons_not_tracebacks(tmp_path: Path, size: int) -> None:
+    # A new user with a handful of accounts: every analysis either runs or records a
+    # user-facing reason (analyze lets anything else through, failing this test), and
+    # the report is written in both languages.
+    from rashinban.demo import generate
+    from rashinban.report import build_report
+
+    ws = init_workspace(tmp_path / "ws")
+    load_frames(ws, generate(size, seed=7))
+    run = analyze(ws)
+    assert run.results, "some analyses run even on a tiny company"
+    for name, reason in run.failures.items():
+        assert reason and "Traceback" not in reason, name
+    for lang in ("ja", "en"):
+        assert "<html" in build_report(ws, lang=lang)

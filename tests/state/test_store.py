@@ -171,16 +171,36 @@ def test_reopen_keeps_everything(store_url: str) -> None:
 
 
 # ------------------------------------------------------------------ properties
+_RATES = ["win_rate", "churn_rate", "mql_to_sql_rate"]
 _hyps = st.lists(
-    st.builds(
-        Hypothesis,
-        st.sampled_from(["win_rate", "cac", "churn_rate", "mql_to_sql_rate"]),
-        st.sampled_from([">=", "<="]),
-        st.floats(0, 1e6, allow_nan=False),
+    st.one_of(
+        st.builds(
+            Hypothesis, st.sampled_from(_RATES), st.sampled_from([">=", "<="]), st.floats(0, 1)
+        ),
+        st.builds(Hypothesis, st.just("cac"), st.sampled_from([">=", "<="]), st.floats(0, 1e6)),
     ),
     max_size=3,
     unique_by=lambda h: h.kpi,
 )
+
+
+@pytest.mark.parametrize(
+    ("kpi", "op", "value", "needle"),
+    [
+        ("win_rate", ">=", 2.0, "share from 0 to 1"),
+        ("churn_rate", "<=", -0.1, "share from 0 to 1"),
+        ("cac", "<=", -5.0, "cannot be negative"),
+        ("nope", ">=", 1.0, "not known"),
+        ("cac", "==", 1.0, "not >= or <="),
+    ],
+)
+def test_impossible_hypotheses_are_refused(kpi: str, op: str, value: float, needle: str) -> None:
+    with pytest.raises(InvalidValueError, match=needle):
+        Hypothesis(kpi, op, value)  # type: ignore[arg-type]
+    assert Hypothesis("nrr", ">=", 1.1).value == 1.1  # NRR above 100 % is possible
+    assert Hypothesis.parse("受注率 >= 25%") == Hypothesis("win_rate", ">=", 0.25)
+
+
 _defs = st.builds(
     TargetDefinition,
     include=st.sampled_from([IDEAL, "業種 = 製造業", "都道府県 in 関東 and 従業員数 >= 50"]),

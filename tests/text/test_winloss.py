@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from rashinban import NotEnoughDataError
 from rashinban.demo import PLANTED
 from rashinban.text import loss_reasons, note_reasons, reason_change, win_rates
 
@@ -59,6 +60,16 @@ def test_note_reasons_quote_real_sentences(demo_tables: dict[str, pd.DataFrame])
         assert row["quote"] in text[row["quote_note_id"]]
     lost_alpha = table[(table["group"] == "アルファクラウド") & (table["outcome"] == "lost")]
     assert lost_alpha["term"].iloc[0] == "価格"
+
+
+def test_note_reasons_with_too_few_notes_is_a_user_error(
+    demo_tables: dict[str, pd.DataFrame],
+) -> None:
+    # Two notes only: no term can reach min_docs=3 in a group, so nothing to show.
+    notes = demo_tables["notes"]
+    wl = notes[(notes["kind"] == "win_loss") & notes["deal_id"].notna()].head(2)
+    with pytest.raises(NotEnoughDataError, match="win_loss notes"):
+        note_reasons(demo_tables["deals"], wl, by="competitor")
 
 
 def test_reason_change_between_periods(demo_tables: dict[str, pd.DataFrame]) -> None:

@@ -10,7 +10,9 @@ from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, out_consol
 from rashinban.cli._render import Format, render
 from rashinban.cli._run import AsOfOpt, open_at, require_id
 
-TopOpt = Annotated[int | None, typer.Option("--top", help="表示件数 / rows to show (default: all)")]
+TopOpt = Annotated[
+    int | None, typer.Option("--top", min=1, help="表示件数 / rows to show (default: all)")
+]
 
 
 def _lang(ws: Any, lang: str | None) -> str:
@@ -22,7 +24,7 @@ def churn(
     workspace: WorkspaceOpt = None,
     as_of: AsOfOpt = None,
     horizon: Annotated[
-        int, typer.Option("--horizon", help="予測期間（日） / horizon in days")
+        int, typer.Option("--horizon", min=1, help="予測期間（日） / horizon in days")
     ] = 90,
     by_revenue: Annotated[
         bool,
@@ -68,7 +70,9 @@ def churn(
 def crosssell(
     workspace: WorkspaceOpt = None,
     as_of: AsOfOpt = None,
-    k: Annotated[int, typer.Option("--k", help="1社あたりの提案数 / offers per customer")] = 3,
+    k: Annotated[
+        int, typer.Option("--k", min=1, help="1社あたりの提案数 / offers per customer")
+    ] = 3,
     account: Annotated[
         str | None, typer.Option("--account", help="この取引先だけ / only this account_id")
     ] = None,
@@ -130,10 +134,10 @@ def motions(
         list[str] | None, typer.Option("--industry", help="業種（複数可） / industry (repeatable)")
     ] = None,
     employees_min: Annotated[
-        int | None, typer.Option("--employees-min", help="従業員数の下限 / min employees")
+        int | None, typer.Option("--employees-min", min=0, help="従業員数の下限 / min employees")
     ] = None,
     employees_max: Annotated[
-        int | None, typer.Option("--employees-max", help="従業員数の上限 / max employees")
+        int | None, typer.Option("--employees-max", min=0, help="従業員数の上限 / max employees")
     ] = None,
     rule: Annotated[
         str | None,

@@ -62,7 +62,7 @@ def score(
     kind: Annotated[
         str | None, typer.Option("--kind", help="対象 / only: lead|account|deal")
     ] = None,
-    top: Annotated[int | None, typer.Option("--top", help="上位N件 / top N records")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="上位N件 / top N records")] = None,
 ) -> None:
     """リード・商談・見込み先の適合スコアと理由を表示する / fit scores with reasons."""
     from rashinban.pipeline._targeting_views import score_view
@@ -79,7 +79,7 @@ def lookalike(
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
     as_of: AsOfOpt = None,
-    top: Annotated[int, typer.Option("--top", help="類似見込み先の数 / lookalikes")] = 20,
+    top: Annotated[int, typer.Option("--top", min=1, help="類似見込み先の数 / lookalikes")] = 20,
 ) -> None:
     """優良顧客の共通点と類似の見込み先 / what your best customers share, and lookalikes."""
     from rashinban.pipeline._targeting_views import lookalike_view

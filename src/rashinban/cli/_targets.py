@@ -114,7 +114,7 @@ def target_create(
     ] = None,
     hypothesis: HypOpt = None,
     cadence: Annotated[
-        int | None, typer.Option("--cadence", help="見直し周期 (日) / review cadence (days)")
+        int | None, typer.Option("--cadence", min=1, help="見直し周期 (日) / review cadence (days)")
     ] = None,
     marketing: Annotated[
         list[str] | None, typer.Option("--marketing", help="マーケ担当 / marketing owner")
@@ -144,7 +144,9 @@ def target_edit(
     positioning: Annotated[str | None, typer.Option("--positioning", help="positioning")] = None,
     persona: Annotated[list[str] | None, typer.Option("--persona", help="persona")] = None,
     hypothesis: HypOpt = None,
-    cadence: Annotated[int | None, typer.Option("--cadence", help="review cadence (days)")] = None,
+    cadence: Annotated[
+        int | None, typer.Option("--cadence", min=1, help="review cadence (days)")
+    ] = None,
     marketing: Annotated[list[str] | None, typer.Option("--marketing", help="owner")] = None,
     sales: Annotated[list[str] | None, typer.Option("--sales", help="owner")] = None,
     workspace: WorkspaceOpt = None,

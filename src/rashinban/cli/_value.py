@@ -17,7 +17,10 @@ def rfm(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     compare_days: Annotated[
-        int, typer.Option("--compare-days", help="遷移の比較期間 (日) / transition window (days)")
+        int,
+        typer.Option(
+            "--compare-days", min=1, help="遷移の比較期間 (日) / transition window (days)"
+        ),
     ] = 90,
     customers: Annotated[
         bool, typer.Option("--customers", help="顧客別の行を表示 / list customers, not segments")
@@ -41,12 +44,14 @@ def clv(
     workspace: WorkspaceOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
-    horizon: Annotated[int, typer.Option("--horizon", help="期間 (月) / horizon in months")] = 12,
+    horizon: Annotated[
+        int, typer.Option("--horizon", min=1, help="期間 (月) / horizon in months")
+    ] = 12,
     discount: Annotated[
         float, typer.Option("--discount", help="月次割引率 / monthly discount rate")
     ] = 0.01,
     top: Annotated[
-        int | None, typer.Option("--top", help="上位N件のみ / only the top N customers")
+        int | None, typer.Option("--top", min=1, help="上位N件のみ / only the top N customers")
     ] = None,
 ) -> None:
     """顧客生涯価値 (BG/NBD + Gamma-Gamma) / customer lifetime value per customer."""

@@ -135,7 +135,7 @@ def themes(
         str, typer.Option("--by", help="セグメントの列 / accounts column to group by")
     ] = "industry",
     top: Annotated[
-        int, typer.Option("--top", help="セグメントごとの語数 / terms per segment")
+        int, typer.Option("--top", min=1, help="セグメントごとの語数 / terms per segment")
     ] = 10,
 ) -> None:
     """セグメント別のテーマと原文の声 (c-TF-IDF) / themes by segment with verbatim quotes."""

@@ -109,7 +109,9 @@ def deal_features(backend: Any, as_of: dt.date) -> pd.DataFrame:
     )
     t = t.left_join(acc, "account_id").drop("account_id_right")
     frame = t.order_by("deal_id").execute()
-    frame["decision_maker"] = np.where(frame.pop("dm_n").fillna(0) > 0, "あり", "なし")
+    # dm_n is all null (object dtype) when no deal has a decision-maker contact.
+    dm_n = pd.to_numeric(frame.pop("dm_n"), errors="coerce").fillna(0)
+    frame["decision_maker"] = np.where(dm_n > 0, "あり", "なし")
     return add_bands(frame)
 
 

@@ -79,12 +79,13 @@ def render_rfm(ctx: ReportContext) -> str | None:
     )
     parts.append(table_html(view))
     if moves is not None and len(moves):
-        run = ctx.runs.get("rfm", {}).get("summary", {})
+        rfm_run = ctx.runs.get("rfm", {})
+        run = rfm_run.get("summary", {})
         a_lab, b_lab = _label(moves, "segment_a", lang), _label(moves, "segment_b", lang)
         matrix = pd.crosstab(a_lab, b_lab, values=moves["customers"], aggfunc="sum").fillna(0)
         parts.append(
             f"<h3>{t('transitions', lang)} "
-            f"({run.get('date_a', '')} → {ctx.runs['rfm']['as_of']})</h3>"
+            f"({run.get('date_a', '')} → {rfm_run.get('as_of', '')})</h3>"
         )
         parts.append(
             charts.heatmap(

@@ -68,6 +68,31 @@ class Hypothesis:
     value: float
     note: str = ""
 
+    def __post_init__(self) -> None:
+        from rashinban.kpi import KPIS
+
+        spec = KPIS.get(self.kpi)
+        if spec is None:
+            raise InvalidValueError(
+                f"hypothesis KPI {self.kpi!r} is not known", fix="use one of: " + ", ".join(KPIS)
+            )
+        if self.op not in (">=", "<="):
+            raise InvalidValueError(
+                f"hypothesis operator {self.op!r} is not >= or <=", fix="write >= or <="
+            )
+        if spec.formula == "rate" and not 0 <= self.value <= 1:
+            raise InvalidValueError(
+                f"{self.kpi} is a share from 0 to 1; {self.value:g} is outside it",
+                value=self.value,
+                fix=f"write e.g. {self.kpi} {self.op} 0.25 or {spec.ja} {self.op} 25%",
+            )
+        if self.value < 0:
+            raise InvalidValueError(
+                f"{self.kpi} cannot be negative ({self.value:g})",
+                value=self.value,
+                fix="write a value of 0 or more",
+            )
+
     def text(self) -> str:
         return f"{self.kpi} {self.op} {self.value:g}"
 
@@ -95,11 +120,7 @@ class Hypothesis:
         name, op, num, pct = m.groups()
         key = name.strip()
         by_label = {k.ja: k.name for k in KPIS.values()} | {k.en: k.name for k in KPIS.values()}
-        kpi = key if key in KPIS else by_label.get(key)
-        if kpi is None:
-            raise InvalidValueError(
-                f"hypothesis KPI {key!r} is not known", fix="use one of: " + ", ".join(KPIS)
-            )
+        kpi = key if key in KPIS else by_label.get(key, key)
         value = float(num.replace(",", "")) / (100 if pct else 1)
         return cls(kpi, op, value)  # type: ignore[arg-type]
 

@@ -138,6 +138,11 @@ def note_reasons(
         for doc in batch_keywords(frame["text"].tolist())
     ]
     table = ctfidf(tokens, frame["cls"].tolist(), top_n=top_n, min_docs=min_docs)
+    if table.empty:
+        raise NotEnoughDataError(
+            f"no term appears in {min_docs} or more win_loss notes of one group",
+            fix="import more win_loss notes or lower min_docs",
+        )
     found = [
         quote_for(frame[frame["cls"] == c], t)
         for c, t in zip(table["group"], table["term"], strict=True)
