@@ -152,10 +152,20 @@ def recommend_expr(
     sims = s.group_by(["account_id", "product_b"]).aggregate(sim_sum=s.cosine.sum())
     sims = sims.rename(product_id="product_b")
 
+    # An explicit schema: with no customers yet the frame is empty and its columns
+    # would otherwise come out untyped (null), which no arithmetic accepts.
     rates = ibis.memtable(
         segment_rates(cust, owned)[
             ["segment", "product_id", "rate", "rate_shrunk", "n_segment", "n_owners"]
-        ].rename(columns={"n_owners": "n_segment_owners"})
+        ].rename(columns={"n_owners": "n_segment_owners"}),
+        schema={
+            "segment": "string",
+            "product_id": "string",
+            "rate": "float64",
+            "rate_shrunk": "float64",
+            "n_segment": "int64",
+            "n_segment_owners": "int64",
+        },
     )
     pop = popular_products(owned)
 
