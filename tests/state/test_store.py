@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
@@ -184,6 +185,21 @@ _hyps = st.lists(
 )
 
 
+def test_order_of_exclusions_does_not_matter_but_of_hypotheses_does() -> None:
+    a = _target(exclude=("業種 = 建設業", "従業員数 <= 29"))
+    b = _target(exclude=("従業員数 <= 29", "業種 = 建設業", "業種 = 建設業"))
+    assert content_id(a.to_content()) == content_id(b.to_content())
+    hyps = a.hypotheses
+    d = replace(a, hypotheses=tuple(reversed(hyps)))
+    assert content_id(a.to_content()) != content_id(d.to_content())
+    assert diff_contents(a.to_content(), d.to_content(), "en") == ["hypotheses: order changed"]
+    e, f = replace(a, personas=("工場長", "情シス")), replace(a, personas=("情シス", "工場長"))
+    assert diff_contents(e.to_content(), f.to_content(), "en") == ["personas: order changed"]
+    for extra in (hyps[0], Hypothesis("win_rate", ">=", 0.4)):
+        with pytest.raises(InvalidValueError, match="two hypotheses say win_rate >="):
+            replace(a, hypotheses=(*hyps, extra)).to_content()
+
+
 @pytest.mark.parametrize(
     ("kpi", "op", "value", "needle"),
     [
@@ -211,7 +227,8 @@ _defs = st.builds(
 )
 
 
-@settings(max_examples=60)
+# No deadline: the first example pays for importing the rule parser and the KPI table.
+@settings(max_examples=60, deadline=None)
 @given(_defs)
 def test_same_content_same_id_and_self_diff_is_empty(d: TargetDefinition) -> None:
     c = d.to_content()
@@ -220,7 +237,7 @@ def test_same_content_same_id_and_self_diff_is_empty(d: TargetDefinition) -> Non
     assert diff_contents(c, c) == [] and diff_contents(c, c, "en") == []
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(_defs, _defs)
 def test_diff_is_empty_exactly_when_ids_match(a: TargetDefinition, b: TargetDefinition) -> None:
     ca, cb = a.to_content(), b.to_content()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from rashinban import NotEnoughDataError, init_workspace
+from rashinban import InvalidValueError, NotEnoughDataError, init_workspace
 from rashinban.demo import generate_demo
 from rashinban.importing import load_frames
 from rashinban.value import clv_report, rfm_report
@@ -43,6 +43,20 @@ def test_planted_churners_have_lower_p_alive(demo, backend) -> None:  # type: ig
     )
     assert auc > 0.75
     assert frame["p_alive"][label].mean() < frame["p_alive"][~label].mean()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"horizon_months": 0}, "horizon is 0 months"),
+        ({"discount_rate": 1.0}, "not in \\[0, 1\\)"),
+        ({"discount_rate": -0.1}, "not in \\[0, 1\\)"),
+        ({"holdout_weeks": 0}, "holdout is 0 weeks"),
+    ],
+)
+def test_clv_report_refuses_impossible_settings(backend, kwargs, needle) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidValueError, match=needle):
+        clv_report(backend, AS_OF, **kwargs)
 
 
 def test_clv_holdout_beats_naive_baseline(backend) -> None:  # type: ignore[no-untyped-def]

@@ -195,16 +195,27 @@ class TargetDefinition:
                     f"hypothesis direction {h.op!r} is not >= or <=", fix="use >= or <="
                 )
             hyps.append({"kpi": h.kpi, "op": h.op, "value": float(h.value), "note": h.note})
+        seen = [(h["kpi"], h["op"]) for h in hyps]
+        twice = sorted({k for k in seen if seen.count(k) > 1})
+        if twice:
+            kpi, op = twice[0]
+            raise InvalidValueError(
+                f"two hypotheses say {kpi} {op} …",
+                fix="keep one value per KPI and direction",
+            )
+        # Exclusions are a set, kept sorted so that the same target has the same id;
+        # hypotheses, personas and the rationale keep the order written (the first is
+        # the main one), each item once, and a new order is a new version.
         return {
             "kind": "target",
             "include": parse_rule(self.include).to_text(),
-            "exclude": [parse_rule(x).to_text() for x in self.exclude],
+            "exclude": sorted({parse_rule(x).to_text() for x in self.exclude}),
             "positioning": self.positioning,
-            "personas": list(self.personas),
+            "personas": list(dict.fromkeys(self.personas)),
             "hypotheses": hyps,
             "cadence_days": int(self.cadence_days),
             "owners": {k: sorted(v) for k, v in sorted(self.owners.items())},
-            "rationale": [asdict(e) for e in self.rationale],
+            "rationale": [asdict(e) for e in dict.fromkeys(self.rationale)],
         }
 
     @classmethod

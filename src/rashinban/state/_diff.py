@@ -61,8 +61,8 @@ def diff_contents(a: Mapping[str, Any], b: Mapping[str, Any], lang: str = "ja") 
                 f"{name}を「{o}」から「{n}」に変更" if ja else f"{name} changed from '{o}' to '{n}'"
             )
         elif key == "hypotheses":
-            olds = {h["kpi"]: h for h in old or []}
-            news = {h["kpi"]: h for h in new or []}
+            olds = {(h["kpi"], h["op"]): h for h in old or []}
+            news = {(h["kpi"], h["op"]): h for h in new or []}
             for kpi in sorted(set(olds) | set(news)):
                 ho, hn = olds.get(kpi), news.get(kpi)
                 if ho == hn:
@@ -79,6 +79,8 @@ def diff_contents(a: Mapping[str, Any], b: Mapping[str, Any], lang: str = "ja") 
                         if ja
                         else f"hypothesis changed: {_hyp(ho)} → {_hyp(hn)}"
                     )
+            if olds == news and list(olds) != list(news):
+                out.append("仮説の並びを変更" if ja else "hypotheses: order changed")
         elif isinstance(old, list) or isinstance(new, list):
             olds_l, news_l = list(old or []), list(new or [])
             render = (lambda x: _rule_words(x, lang)) if key == "exclude" else str
@@ -90,6 +92,10 @@ def diff_contents(a: Mapping[str, Any], b: Mapping[str, Any], lang: str = "ja") 
                 if item not in news_l:
                     w = render(item)
                     out.append(f"{name}から削除: {w}" if ja else f"{name}: removed {w}")
+            same_items = all(i in olds_l for i in news_l) and all(i in news_l for i in olds_l)
+            if same_items and olds_l != news_l:
+                # The same items in another order (or one repeated): still another version.
+                out.append(f"{name}の並びを変更" if ja else f"{name}: order changed")
         else:
             out.append(
                 f"{name}を「{old}」から「{new}」に変更"
