@@ -410,3 +410,75 @@ def test_malformed_csv_line_is_rejected_with_its_row(ws: Workspace, tmp_path: Pa
 def test_unknown_table(ws: Workspace, tmp_path: Path) -> None:
     with pytest.raises(Exception, match="unknown table"):
         import_files(ws, "customers", [tmp_path / "x.csv"])
+
+
+# ------------------------------------------------------------------ files made for people
+def test_title_rows_above_the_header_are_skipped(ws: Workspace, tmp_path: Path) -> None:
+    # A title and a blank line above the table, as Japanese Excel exports often have;
+    # rows keep the numbers a spreadsheet shows (the bad value is on row 5).
+    path = tmp_path / "title.csv"
+    path.write_text(
+        "取引先一覧（2025年3月末）\n\n取引先ID,取引先名,従業員数\nA1,一社,10\nA2,二社,約20名\n",
+        encoding="cp932",
+    )
+    result = import_files(ws, "accounts", [path])
+    assert result.files[0].header_row == 3
+    assert rows(ws, "select account_id, employees from accounts order by 1") == [("A1", 10)]
+    assert result.rejects_file is not None
+    (reject,) = read_rejects(result.rejects_file)
+    assert (reject["行/row"], reject["値/value"]) == ("5", "約20名")
+
+
+def test_title_rows_in_a_workbook(ws: Workspace, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.append(["製品マスタ", None, None])
+    sheet.append(["出力日", "2025/03/31", None])
+    sheet.append([None, None, None])
+    sheet.append(["製品ID", "製品名", "定価"])
+    sheet.append(["P1", "コア", 50000])
+    sheet.append(["P2", "分析", "abc"])
+    path = tmp_path / "products.xlsx"
+    wb.save(path)
+    result = import_files(ws, "products", [path])
+    assert result.files[0].header_row == 4
+    assert rows(ws, "select product_id, list_price from products") == [("P1", 50000.0)]
+    assert result.rejects_file is not None
+    assert read_rejects(result.rejects_file)[0]["行/row"] == "6"
+
+
+def test_no_header_in_the_first_rows_is_the_usual_error(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="no column for the key account_id"):
+        import_files(ws, "accounts", [path])
+
+
+def test_totals_rows_are_listed_not_loaded(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "totals.csv"
+    path.write_text(
+        "取引先ID,取引先名,従業員数,,\n"
+        "A1,一社,10,,\n"
+        "A2,二社,20,,\n"
+        "合 計,,30,,\n"
+        "ＴＯＴＡＬ,,30,,\n"
+        "Grand Total,,30,,\n",
+        encoding="utf-8",
+    )
+    result = import_files(ws, "accounts", [path])
+    assert rows(ws, "select account_id from accounts order by 1") == [("A1",), ("A2",)]
+    assert result.rejected == 3
+    assert result.rejects_file is not None
+    listed = read_rejects(result.rejects_file)
+    assert [r["行/row"] for r in listed] == ["4", "5", "6"]
+    assert all("合計・小計の行" in r["理由/reason"] for r in listed)
+    # the trailing empty columns of an Excel CSV are not kept as extra columns
+    assert result.files[0].extra_columns == ()
+
+
+def test_an_unnamed_column_with_values_is_kept(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_text("取引先ID,取引先名,\nA1,一社,メモ\n", encoding="utf-8")
+    result = import_files(ws, "accounts", [path])
+    assert result.files[0].extra_columns == ("column_3",)

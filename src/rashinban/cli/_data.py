@@ -74,6 +74,18 @@ def import_(
             f"(mapping: {f.mapping}, encoding: {f.encoding or '-'})",
             highlight=False,
         )
+        if f.header_row > 1:
+            out_console.print(
+                f"  見出しは{f.header_row}行目 (上の行は表題として読み飛ばし) / "
+                f"headers on row {f.header_row}, the rows above skipped as a title",
+                highlight=False,
+            )
+        if f.extra_columns:
+            out_console.print(
+                f"  対応する列がない見出しは追加の列として保存 / kept as extra columns: "
+                f"{', '.join(f.extra_columns)}",
+                highlight=False,
+            )
     if result.rejects_file:
         out_console.print(
             f"除外・統合した行の一覧 / rejected and merged rows: {result.rejects_file}",

@@ -22,17 +22,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from rashinban._errors import ImportFileError, RejectedRowsError
+from rashinban._errors import ImportFileError, RashinbanError, RejectedRowsError
 from rashinban.importing._accounts import refresh_account_keys, resolve_accounts, translate_aliases
 from rashinban.importing._convert import blank_to_null, conversion, lit, q, slow_path
 from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
-from rashinban.importing._readers import file_sha256, keep_original, read_raw
+from rashinban.importing._readers import UNNAMED, file_sha256, keep_original, read_raw
 from rashinban.importing._upsert import ensure_extra_columns, upsert
 from rashinban.schema import TABLES, Column, Table, get_table
 from rashinban.workspace import META_SCHEMA, Workspace
@@ -61,6 +62,7 @@ class FileResult:
     mapping: str = "canonical"
     encoding: str | None = None
     extra_columns: tuple[str, ...] = ()
+    header_row: int = 1
 
 
 @dataclass
@@ -153,9 +155,17 @@ def import_files(
                 path = Path(raw_path)
                 say(f"{path.name}: 読み込み中 / reading")
                 sha = file_sha256(path) if path.is_file() else ""
-                raw = read_raw(path, con, encoding=encoding)
+                raw = read_raw(
+                    path, con, encoding=encoding, is_header=_header_test(spec, mapping, preset)
+                )
                 m = _choose_mapping(spec, raw.headers, mapping, preset)
-                fr = FileResult(path.name, raw.rows, mapping=m.source, encoding=raw.encoding)
+                fr = FileResult(
+                    path.name,
+                    raw.rows,
+                    mapping=m.source,
+                    encoding=raw.encoding,
+                    header_row=raw.header_row,
+                )
                 for line, reason in raw.parse_errors:
                     rejects.append(_Reject(path.name, line, "", None, reason, "parse_error"))
                 fr.rejected += len(raw.parse_errors)
@@ -219,6 +229,27 @@ def _finish_rejects(path: Path) -> None:
         partial.replace(path)
 
 
+def _header_test(
+    spec: Table, mapping: str | os.PathLike[str] | None, preset: str | None
+) -> Callable[[tuple[str, ...]], bool]:
+    """Whether a row of cells is this table's header row: its key columns map."""
+    fixed = None
+    if mapping is not None or preset is not None:
+        fixed = _choose_mapping(spec, (), mapping, preset)
+
+    def is_header(cells: tuple[str, ...]) -> bool:
+        try:
+            m = fixed or _choose_mapping(spec, cells, mapping, preset)
+            present = set(m.resolve(spec, cells).values())
+        except RashinbanError:
+            return False
+        if spec.name == "accounts" and "name" in present:
+            return True  # account ids can be resolved from 法人番号 / name + prefecture
+        return all(k in present for k in spec.key)
+
+    return is_header
+
+
 def _choose_mapping(
     spec: Table,
     headers: tuple[str, ...],
@@ -245,7 +276,7 @@ def _load_one(
     resolved = m.resolve(spec, headers)
     present = list(dict.fromkeys(resolved.values()))
     src_of = {dst: src for src, dst in resolved.items()}
-    extras = [h for h in headers if h not in resolved]
+    extras = [h for h in headers if h not in resolved and not _blank_unnamed(con, h)]
     fr.extra_columns = tuple(extras)
     missing_keys = [k for k in spec.key if k not in present]
     if spec.name == "accounts" and missing_keys == ["account_id"] and "name" in present:
@@ -257,6 +288,8 @@ def _load_one(
             file=file_name,
             fix="rename the header or map it with --mapping",
         )
+    label_cols = [src_of[k] for k in spec.key if k in src_of] or [src_of.get("name", headers[0])]
+    fr.rejected += _drop_totals_rows(con, [*label_cols, headers[0]], file_name, rejects)
 
     # 1. trimmed text and the SQL fast path, computed once per value
     convs = {c: conversion(spec.column(c), m.value_map(c)) for c in present}
@@ -339,6 +372,64 @@ def _load_one(
     fr.inserted, fr.updated, fr.unchanged = ins, upd, same
     if spec.name == "accounts":
         refresh_account_keys(con)
+
+
+#: What a totals row of a spreadsheet says where a record has its id (spaces removed,
+#: case-folded): 合計, 小計, 総計, 計, Total, Subtotal, Grand total.
+TOTALS_LABELS = ("合計", "小計", "総計", "計", "total", "totals", "subtotal", "grandtotal")
+
+
+def _drop_totals_rows(
+    con: duckdb.DuckDBPyConnection, columns: list[str], file_name: str, rejects: list[_Reject]
+) -> int:
+    """Take the totals rows (合計, 小計, Total …) out of ``_raw`` and list them as rejects.
+
+    Exports made for people often end with a totals row. Loaded, it would become a
+    record whose id is "合計"; it is listed with the reason instead. Returns how many.
+    """
+    # Labels are short and have no digits (ids mostly do): only those few distinct
+    # values are NFKC-normalised in Python (full-width ＴＯＴＡＬ, 合　計).
+    found: dict[str, list[str]] = {}
+    for c in dict.fromkeys(columns):
+        short = con.execute(
+            f"SELECT DISTINCT {q(c)} FROM _raw WHERE length({q(c)}) <= 16 "
+            f"AND NOT regexp_matches({q(c)}, '[0-9０-９]')"
+        ).fetchall()
+        hits = [v for (v,) in short if v is not None and _is_totals_label(v)]
+        if hits:
+            found[c] = hits
+    if not found:
+        return 0
+    cond = " OR ".join(f"{q(c)} IN ({', '.join(lit(v) for v in vs)})" for c, vs in found.items())
+    rows = con.execute(f"SELECT _row FROM _raw WHERE {cond} ORDER BY _row").fetchall()
+    con.execute(f"DELETE FROM _raw WHERE {cond}")
+    for (row,) in rows:
+        rejects.append(
+            _Reject(
+                file_name,
+                row,
+                "",
+                None,
+                "合計・小計の行です (取り込みません) / a totals row, not a record — "
+                "不要なら削除してください / nothing to do, or delete it from the file",
+            )
+        )
+    return len(rows)
+
+
+def _blank_unnamed(con: duckdb.DuckDBPyConnection, header: str) -> bool:
+    """A column with no header and no value (trailing commas of an Excel CSV): not kept."""
+    if not UNNAMED.fullmatch(header):
+        return False
+    row = con.execute(
+        f"SELECT count(*) FROM _raw WHERE nullif(trim({q(header)}), '') IS NOT NULL"
+    ).fetchone()
+    return not row or row[0] == 0
+
+
+def _is_totals_label(value: str) -> bool:
+    text = "".join(unicodedata.normalize("NFKC", value).split()).casefold()
+    return text in TOTALS_LABELS
 
 
 def _error_expr(col: Column, c: str) -> str:

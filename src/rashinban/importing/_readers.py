@@ -17,8 +17,11 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import itertools
+import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +45,34 @@ class RawFile:
     rows: int
     encoding: str | None
     parse_errors: tuple[tuple[int, str], ...]  # (row, reason) for lines CSV parsing rejected
+    header_row: int = 1  # the row the headers were read from (a title may stand above)
+
+
+#: The name given to a column whose header cell is empty ("column_3").
+UNNAMED = re.compile(r"column_[0-9]+")
+
+#: How many rows from the top are searched for the header row when the first is not it.
+HEADER_SEARCH_ROWS = 20
+
+
+def find_header_row(
+    rows: list[list[str | None]], is_header: Callable[[tuple[str, ...]], bool] | None
+) -> int:
+    """The 0-based index of the header row among the first rows of a file.
+
+    Exports made for people often put a title, an output date or a blank line above
+    the table ("取引先一覧（2025年3月末）"). The first row is the header when
+    ``is_header`` accepts it (or when there is no test); otherwise the first of the
+    next rows that ``is_header`` accepts; when none does, the first row, so that the
+    usual error names the headers it found.
+    """
+    if is_header is None:
+        return 0
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cells = [c for c in row if c is not None and str(c).strip()]
+        if len(cells) >= 1 and is_header(tuple(str(c).strip() for c in row if c is not None)):
+            return i
+    return 0
 
 
 def file_sha256(path: Path) -> str:
@@ -170,7 +201,12 @@ def _cell_text(value: Any) -> str | None:
     return text if text.strip() else None
 
 
-def _read_xlsx(path: Path, con: duckdb.DuckDBPyConnection, name: str) -> tuple[list[str], int]:
+def _read_xlsx(
+    path: Path,
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    is_header: Callable[[tuple[str, ...]], bool] | None = None,
+) -> tuple[list[str], int, int]:
     import openpyxl
     import pyarrow as pa
 
@@ -185,15 +221,17 @@ def _read_xlsx(path: Path, con: duckdb.DuckDBPyConnection, name: str) -> tuple[l
     try:
         ws = wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
+        top = [list(r) for _, r in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
+        if not top:
             raise ImportFileError(
                 "the first sheet is empty", file=path.name, fix="put the data on the first sheet"
             )
-        headers = _header_names(list(header), path.name)
+        at = find_header_row([[_cell_text(v) for v in r] for r in top], is_header)
+        headers = _header_names(top[at], path.name)
         cols: list[list[str | None]] = [[] for _ in headers]
         row_numbers: list[int] = []
-        for i, row in enumerate(rows, start=2):
+        after = itertools.chain(top[at + 1 :], rows)
+        for i, row in enumerate(after, start=at + 2):
             cells = [_cell_text(v) for v in row]
             if not any(cells):
                 continue
@@ -215,13 +253,22 @@ def _read_xlsx(path: Path, con: duckdb.DuckDBPyConnection, name: str) -> tuple[l
     con.register("_xlsx_arrow", table)
     con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM _xlsx_arrow')
     con.unregister("_xlsx_arrow")
-    return headers, len(row_numbers)
+    return headers, len(row_numbers), at + 1
 
 
 def read_raw(
-    path: Path, con: duckdb.DuckDBPyConnection, *, name: str = "_raw", encoding: str = "auto"
+    path: Path,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    name: str = "_raw",
+    encoding: str = "auto",
+    is_header: Callable[[tuple[str, ...]], bool] | None = None,
 ) -> RawFile:
-    """Load ``path`` into temp table ``name`` as VARCHAR columns plus ``_row``."""
+    """Load ``path`` into temp table ``name`` as VARCHAR columns plus ``_row``.
+
+    ``is_header`` tells a header row from a title above it (see :func:`find_header_row`);
+    CSV, TSV and XLSX files are searched, Parquet files have their column names.
+    """
     import duckdb
 
     if encoding not in ENCODINGS:
@@ -234,8 +281,8 @@ def read_raw(
         raise ImportFileError("file not found", file=str(path), fix="check the path")
     fmt = detect_format(path)
     if fmt == "xlsx":
-        headers, rows = _read_xlsx(path, con, name)
-        return RawFile(name, tuple(headers), rows, None, ())
+        headers, rows, header_row = _read_xlsx(path, con, name, is_header)
+        return RawFile(name, tuple(headers), rows, None, (), header_row)
     if fmt == "parquet":
         try:
             rel = con.read_parquet(str(path))
@@ -266,29 +313,39 @@ def read_raw(
                 64 << 20
             ) else None
         delim = _sniff_delimiter(text_path, fmt)
-        return _read_csv(con, text_path, path.name, name, delim, enc)
+        return _read_csv(con, text_path, path.name, name, delim, enc, is_header)
 
 
 def _read_csv(
-    con: duckdb.DuckDBPyConnection, text_path: Path, file_name: str, name: str, delim: str, enc: str
+    con: duckdb.DuckDBPyConnection,
+    text_path: Path,
+    file_name: str,
+    name: str,
+    delim: str,
+    enc: str,
+    is_header: Callable[[tuple[str, ...]], bool] | None = None,
 ) -> RawFile:
+    import csv
+
     import duckdb
 
     with text_path.open("r", encoding="utf-8-sig", newline="") as fh:
-        import csv
-
-        first = next(csv.reader([fh.readline()], delimiter=delim), [])
-    headers = _header_names(first, file_name)
+        lines = [fh.readline() for _ in range(HEADER_SEARCH_ROWS)]
+    top = [next(csv.reader([line], delimiter=delim), []) for line in lines if line]
+    # One physical line per row here: a title above the header has no quoted newlines.
+    skip = find_header_row([[c or None for c in row] for row in top], is_header)
+    headers = _header_names(top[skip] if top else [], file_name)
     columns = (
         "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in headers) + "}"
     )
     try:
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE "{name}" AS
-            SELECT *, CAST(row_number() OVER () + 1 AS BIGINT) AS _row
+            SELECT *, CAST(row_number() OVER () + {skip + 1} AS BIGINT) AS _row
             FROM read_csv(?, delim = ?, header = true, columns = {columns}, quote = '"',
                           escape = '"', store_rejects = true, auto_detect = false,
-                          null_padding = false, strict_mode = true, parallel = true)""",
+                          null_padding = false, strict_mode = true, parallel = true,
+                          skip = {skip})""",
             [str(text_path), delim],
         )
         rejects = con.execute(
@@ -306,12 +363,12 @@ def _read_csv(
     n = int(n_row[0]) if n_row else 0
     errors = tuple((int(line), str(msg).splitlines()[0]) for line, msg in rejects)
     if errors:
-        _renumber_after_rejects(con, name, n, sorted({line for line, _ in errors}))
-    return RawFile(name, tuple(headers), n, enc, errors)
+        _renumber_after_rejects(con, name, n, sorted({line for line, _ in errors}), skip + 2)
+    return RawFile(name, tuple(headers), n, enc, errors, skip + 1)
 
 
 def _renumber_after_rejects(
-    con: duckdb.DuckDBPyConnection, name: str, n: int, rejected: list[int]
+    con: duckdb.DuckDBPyConnection, name: str, n: int, rejected: list[int], first_row: int = 2
 ) -> None:
     """Give rows after a rejected CSV line their true row number.
 
@@ -323,8 +380,9 @@ def _renumber_after_rejects(
     import pyarrow as pa
 
     first = rejected[0]
-    true_rows = np.setdiff1d(np.arange(2, n + len(rejected) + 2), np.asarray(rejected))
-    provisional = np.arange(2, n + 2)
+    end = first_row + n + len(rejected)
+    true_rows = np.setdiff1d(np.arange(first_row, end), np.asarray(rejected))
+    provisional = np.arange(first_row, first_row + n)
     tail = provisional >= first
     fix = pa.table({"_prov": provisional[tail], "_true": true_rows[tail]})
     con.register("_renumber", fix)
