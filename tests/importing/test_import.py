@@ -482,3 +482,68 @@ def test_an_unnamed_column_with_values_is_kept(ws: Workspace, tmp_path: Path) ->
     path.write_text("取引先ID,取引先名,\nA1,一社,メモ\n", encoding="utf-8")
     result = import_files(ws, "accounts", [path])
     assert result.files[0].extra_columns == ("column_3",)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_old_excel_xls_with_a_cover_sheet(ws: Workspace, tmp_path: Path) -> None:
+    # Written with xlwt (Excel 97–2003 format): a cover sheet, then the data sheet with a
+    # title row, a blank row, Excel dates, a 令和 date as text, ▲ money, a bad amount on
+    # row 7 and a totals row on row 8.
+    import_files(
+        ws,
+        "accounts",
+        [
+            write_csv(
+                tmp_path / "a.csv", ["account_id", "name"], [["A1", "一"], ["A2", "二"]], "utf-8"
+            )
+        ],
+    )
+    result = import_files(ws, "orders", [FIXTURES / "注文明細_旧形式.xls"])
+    f = result.files[0]
+    assert (f.sheet, f.header_row, f.extra_columns) == ("明細", 3, ("備考",))
+    assert rows(ws, "select order_id, ordered_at, amount from orders order by 1") == [
+        ("O1", dt.date(2024, 4, 1), 120000.0),
+        ("O2", dt.date(2024, 5, 15), 80000.5),
+        ("O3", dt.date(2024, 6, 1), -5000.0),
+    ]
+    assert result.rejects_file is not None
+    listed = {r["行/row"]: r for r in read_rejects(result.rejects_file)}
+    assert listed["7"]["値/value"] == "abc"
+    assert "合計・小計の行" in listed["8"]["理由/reason"]
+
+
+def test_xlsx_data_on_a_later_sheet(ws: Workspace, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    cover = wb.active
+    assert cover is not None
+    cover.title = "表紙"
+    cover.append(["製品マスタ"])
+    data = wb.create_sheet("一覧")
+    data.append(["製品ID", "製品名"])
+    data.append(["P1", "コア"])
+    path = tmp_path / "p.xlsx"
+    wb.save(path)
+    result = import_files(ws, "products", [path])
+    assert result.files[0].sheet == "一覧"
+    assert rows(ws, "select product_id, name from products") == [("P1", "コア")]
+
+
+def test_a_damaged_xls_is_a_clear_error(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "broken.xls"
+    path.write_bytes(b"not an excel file at all")
+    with pytest.raises(ImportFileError, match=r"cannot open the \.xls workbook"):
+        import_files(ws, "accounts", [path])
+
+
+def test_an_xlsx_named_xls_is_read_as_xlsx(ws: Workspace, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.append(["製品ID", "製品名"])
+    sheet.append(["P1", "コア"])
+    path = tmp_path / "p.xls"
+    wb.save(path)
+    import_files(ws, "products", [path])
+    assert rows(ws, "select product_id from products") == [("P1",)]

@@ -74,6 +74,8 @@ def import_(
             f"(mapping: {f.mapping}, encoding: {f.encoding or '-'})",
             highlight=False,
         )
+        if f.sheet is not None:
+            out_console.print(f"  シート「{f.sheet}」/ sheet {f.sheet!r}", highlight=False)
         if f.header_row > 1:
             out_console.print(
                 f"  見出しは{f.header_row}行目 (上の行は表題として読み飛ばし) / "

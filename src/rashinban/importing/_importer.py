@@ -63,6 +63,7 @@ class FileResult:
     encoding: str | None = None
     extra_columns: tuple[str, ...] = ()
     header_row: int = 1
+    sheet: str | None = None
 
 
 @dataclass
@@ -165,6 +166,7 @@ def import_files(
                     mapping=m.source,
                     encoding=raw.encoding,
                     header_row=raw.header_row,
+                    sheet=raw.sheet,
                 )
                 for line, reason in raw.parse_errors:
                     rejects.append(_Reject(path.name, line, "", None, reason, "parse_error"))

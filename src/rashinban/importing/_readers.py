@@ -15,9 +15,7 @@ Japanese Windows. Python's ``shift_jis`` codec rejects characters CP932 has
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import hashlib
-import itertools
 import re
 import shutil
 import tempfile
@@ -46,6 +44,7 @@ class RawFile:
     encoding: str | None
     parse_errors: tuple[tuple[int, str], ...]  # (row, reason) for lines CSV parsing rejected
     header_row: int = 1  # the row the headers were read from (a title may stand above)
+    sheet: str | None = None  # the workbook sheet read
 
 
 #: The name given to a column whose header cell is empty ("column_3").
@@ -55,24 +54,31 @@ UNNAMED = re.compile(r"column_[0-9]+")
 HEADER_SEARCH_ROWS = 20
 
 
-def find_header_row(
+def header_index(
     rows: list[list[str | None]], is_header: Callable[[tuple[str, ...]], bool] | None
-) -> int:
-    """The 0-based index of the header row among the first rows of a file.
+) -> int | None:
+    """The 0-based index of the header row among the first rows of a file, or None.
 
     Exports made for people often put a title, an output date or a blank line above
-    the table ("取引先一覧（2025年3月末）"). The first row is the header when
-    ``is_header`` accepts it (or when there is no test); otherwise the first of the
-    next rows that ``is_header`` accepts; when none does, the first row, so that the
-    usual error names the headers it found.
+    the table ("取引先一覧（2025年3月末）"). Without a test the first row is the
+    header; with one, the first row that ``is_header`` accepts (None when none does).
     """
     if is_header is None:
         return 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        cells = [c for c in row if c is not None and str(c).strip()]
-        if len(cells) >= 1 and is_header(tuple(str(c).strip() for c in row if c is not None)):
+        cells = tuple(str(c).strip() for c in row if c is not None and str(c).strip())
+        if cells and is_header(tuple(str(c).strip() for c in row if c is not None)):
             return i
-    return 0
+    return None
+
+
+def find_header_row(
+    rows: list[list[str | None]], is_header: Callable[[tuple[str, ...]], bool] | None
+) -> int:
+    """:func:`header_index`, or the first row when no row is a header (so that the usual
+    error names the headers it found)."""
+    at = header_index(rows, is_header)
+    return 0 if at is None else at
 
 
 def file_sha256(path: Path) -> str:
@@ -94,15 +100,13 @@ def detect_format(path: Path) -> str:
     if suffix == ".parquet":
         return "parquet"
     if suffix == ".xls":
-        raise ImportFileError(
-            "old Excel .xls files are not supported",
-            file=path.name,
-            fix="save it as .xlsx or CSV from Excel and import that",
-        )
+        # Some systems write an .xlsx workbook under an .xls name: a zip file is one.
+        with path.open("rb") as fh:
+            return "xlsx" if fh.read(2) == b"PK" else "xls"
     raise ImportFileError(
         f"unknown file type {suffix or '(none)'}",
         file=path.name,
-        fix="import CSV, TSV, XLSX or Parquet files",
+        fix="import CSV, TSV, XLSX, XLS or Parquet files",
     )
 
 
@@ -166,7 +170,7 @@ def _sniff_delimiter(path: Path, fmt: str) -> str:
     return best if counts[best] else ","
 
 
-def _header_names(headers: list[Any], file_name: str) -> list[str]:
+def header_names(headers: list[Any], file_name: str) -> list[str]:
     names: list[str] = []
     seen: dict[str, int] = {}
     for i, h in enumerate(headers, start=1):
@@ -182,78 +186,6 @@ def _header_names(headers: list[Any], file_name: str) -> list[str]:
     if not names:
         raise ImportFileError("the file has no header row", file=file_name, fix="add a header row")
     return names
-
-
-def _cell_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    return text if text.strip() else None
-
-
-def _read_xlsx(
-    path: Path,
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    is_header: Callable[[tuple[str, ...]], bool] | None = None,
-) -> tuple[list[str], int, int]:
-    import openpyxl
-    import pyarrow as pa
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise ImportFileError(
-            f"cannot open the workbook ({type(exc).__name__}: {exc})",
-            file=path.name,
-            fix="open it in Excel, save it again as .xlsx, and retry",
-        ) from None
-    try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        top = [list(r) for _, r in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
-        if not top:
-            raise ImportFileError(
-                "the first sheet is empty", file=path.name, fix="put the data on the first sheet"
-            )
-        at = find_header_row([[_cell_text(v) for v in r] for r in top], is_header)
-        headers = _header_names(top[at], path.name)
-        cols: list[list[str | None]] = [[] for _ in headers]
-        row_numbers: list[int] = []
-        after = itertools.chain(top[at + 1 :], rows)
-        for i, row in enumerate(after, start=at + 2):
-            cells = [_cell_text(v) for v in row]
-            if not any(cells):
-                continue
-            if len(cells) > len(headers) and any(cells[len(headers) :]):
-                raise ImportFileError(
-                    "a row has values beyond the last header",
-                    file=path.name,
-                    row=i,
-                    fix="give every column a header",
-                )
-            for j in range(len(headers)):
-                cols[j].append(cells[j] if j < len(cells) else None)
-            row_numbers.append(i)
-    finally:
-        wb.close()
-    arrays = {h: pa.array(c, type=pa.string()) for h, c in zip(headers, cols, strict=True)}
-    arrays["_row"] = pa.array(row_numbers, type=pa.int64())
-    table = pa.table(arrays)
-    con.register("_xlsx_arrow", table)
-    con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM _xlsx_arrow')
-    con.unregister("_xlsx_arrow")
-    return headers, len(row_numbers), at + 1
 
 
 def read_raw(
@@ -280,9 +212,11 @@ def read_raw(
     if not path.is_file():
         raise ImportFileError("file not found", file=str(path), fix="check the path")
     fmt = detect_format(path)
-    if fmt == "xlsx":
-        headers, rows, header_row = _read_xlsx(path, con, name, is_header)
-        return RawFile(name, tuple(headers), rows, None, (), header_row)
+    if fmt in ("xlsx", "xls"):
+        from rashinban.importing._workbooks import read_workbook
+
+        headers, rows, header_row, sheet = read_workbook(path, con, name, fmt, is_header)
+        return RawFile(name, tuple(headers), rows, None, (), header_row, sheet)
     if fmt == "parquet":
         try:
             rel = con.read_parquet(str(path))
@@ -334,7 +268,7 @@ def _read_csv(
     top = [next(csv.reader([line], delimiter=delim), []) for line in lines if line]
     # One physical line per row here: a title above the header has no quoted newlines.
     skip = find_header_row([[c or None for c in row] for row in top], is_header)
-    headers = _header_names(top[skip] if top else [], file_name)
+    headers = header_names(top[skip] if top else [], file_name)
     columns = (
         "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in headers) + "}"
     )
