@@ -161,6 +161,26 @@ def test_schema_of_migrations_matches_the_declared_tables(store: StateStore) -> 
         assert got == {c.name for c in table.columns}, table.name
 
 
+def test_head_revision_constant_is_alembics_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from rashinban.state import _store
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_store._MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_heads() == [_store.HEAD_REVISION]
+
+
+def test_a_store_at_head_is_not_migrated_again(store: StateStore) -> None:
+    from rashinban.state._store import _at_head
+
+    assert _at_head(store.engine)
+    with store.engine.begin() as con:
+        con.execute(sa.text("UPDATE rb_alembic_version SET version_num = 'old'"))
+    assert not _at_head(store.engine)
+
+
 def test_reopen_keeps_everything(store_url: str) -> None:
     st = open_store(url=store_url)
     st.add_user("mkt", "佐藤", "marketing")

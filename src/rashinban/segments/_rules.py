@@ -22,9 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from rashinban._errors import InvalidValueError
 from rashinban.segments._values import (
@@ -36,6 +34,9 @@ from rashinban.segments._values import (
     raw_value,
     resolve_column,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["And", "Cond", "Not", "Or", "Rule", "Value"]
 
