@@ -79,3 +79,29 @@ def test_a_tiny_company_gets_reasons_not_tracebacks(tmp_path: Path, size: int, s
         assert reason and "Traceback" not in reason, name
     for lang in ("ja", "en"):
         assert "<html" in build_report(ws, lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("keep", "must_run"),
+    [
+        # a company that sells by order alone: churn risk from BG/NBD still comes out
+        (("accounts", "orders", "products"), {"rfm", "clv", "churn"}),
+        # subscriptions only: the as-of date comes from them, RFM from the billings
+        (("accounts", "subscriptions", "products"), {"rfm", "churn"}),
+        # leads only: the KPI funnel without any closed deal, and its report section
+        (("accounts", "leads", "campaigns"), {"kpi"}),
+    ],
+)
+def test_a_company_with_part_of_the_tables(
+    tmp_path: Path, keep: tuple[str, ...], must_run: set[str]
+) -> None:
+    from rashinban.demo import generate
+    from rashinban.report import build_report
+
+    tables = generate(400, seed=3)
+    ws = init_workspace(tmp_path / "ws")
+    load_frames(ws, {name: frame for name, frame in tables.items() if name in keep})
+    run = analyze(ws)
+    assert must_run <= set(run.results), run.failures
+    for lang in ("ja", "en"):
+        assert "<html" in build_report(ws, lang=lang)

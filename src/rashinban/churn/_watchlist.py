@@ -74,6 +74,9 @@ def noncontractual_risk(backend: Any, as_of: dt.date | str) -> pd.DataFrame:
     subscribers = subs.filter(subs.started_at <= day).select("account_id").distinct()
     o = orders.filter(orders.ordered_at <= day).anti_join(subscribers, "account_id")
     summary = rfm_summary(o, observation_period_end=day, time_unit="W").execute()
+    # BG/NBD needs T > 0: a buyer first seen in the as-of week has been observed for a
+    # fraction of a week, one day at least (as in rashinban.value's CLV report).
+    summary["T"] = summary["T"].astype(float).clip(lower=1 / 7)
     year = o.filter(o.ordered_at > day - dt.timedelta(days=365))
     spend = year.group_by("account_id").aggregate(annual_revenue=year.amount.sum()).execute()
     empty = pd.DataFrame(columns=list(WATCHLIST_COLUMNS))
@@ -148,8 +151,38 @@ def churn_watchlist(
     >>> churn_watchlist(ws.backend(), "2025-12-29").head()  # doctest: +SKIP
     """
     day = _date(as_of)
+    why_not: NotEnoughDataError | None = None
     if model is None:
-        model = fit_churn_model(backend, day, horizon_days=horizon_days)
+        try:
+            model = fit_churn_model(backend, day, horizon_days=horizon_days)
+        except NotEnoughDataError as exc:
+            # No subscription history (a company selling by order alone): the buyers
+            # still get their risk from BG/NBD below.
+            why_not = exc
+    rows = []
+    if model is not None:
+        rows = _contractual_rows(backend, day, horizon_days, model, top_reasons)
+    out = pd.DataFrame(rows, columns=list(WATCHLIST_COLUMNS))
+    if include_noncontractual:
+        extra = noncontractual_risk(backend, day)
+        if len(extra):
+            out = pd.concat([out, extra], ignore_index=True) if len(out) else extra
+    if out.empty:
+        if why_not is not None:
+            raise why_not
+        raise NotEnoughDataError(
+            f"no active customer on {day}",
+            fix="import subscriptions or orders, or choose an as-of date inside the data",
+        )
+    return out.sort_values(
+        ["revenue_at_risk", "risk", "account_id"], ascending=[False, False, True], ignore_index=True
+    )
+
+
+def _contractual_rows(
+    backend: Any, day: dt.date, horizon_days: int, model: ChurnModel, top_reasons: int
+) -> list[dict[str, Any]]:
+    """Watchlist rows of the subscription customers active on ``day``."""
     feats = churn_features(backend, day, horizon_days).execute()
     risk = model.predict_risk(feats) if len(feats) else np.zeros(0)
     contrib = model.contributions(feats) if len(feats) else pd.DataFrame()
@@ -171,16 +204,4 @@ def churn_watchlist(
                 "reason_features": [r[0] for r in reasons],
             }
         )
-    out = pd.DataFrame(rows, columns=list(WATCHLIST_COLUMNS))
-    if include_noncontractual:
-        extra = noncontractual_risk(backend, day)
-        if len(extra):
-            out = pd.concat([out, extra], ignore_index=True) if len(out) else extra
-    if out.empty:
-        raise NotEnoughDataError(
-            f"no active customer on {day}",
-            fix="import subscriptions or orders, or choose an as-of date inside the data",
-        )
-    return out.sort_values(
-        ["revenue_at_risk", "risk", "account_id"], ascending=[False, False, True], ignore_index=True
-    )
+    return rows

@@ -8,6 +8,9 @@ from typing import Any
 #: Date columns whose maximum marks "the end of the data".
 ACTIVITY_DATES: tuple[tuple[str, str], ...] = (
     ("orders", "ordered_at"),
+    # A subscription's start, not its end: an end date may be a scheduled one, in the
+    # future of the export.
+    ("subscriptions", "started_at"),
     ("deals", "created_at"),
     ("leads", "created_at"),
     ("usage", "date"),

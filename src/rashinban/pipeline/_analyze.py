@@ -40,7 +40,7 @@ def resolve_as_of(ws: Workspace, as_of: dt.date | None, backend: Any = None) -> 
     if end is None:
         raise NotEnoughDataError(
             "the workspace holds no activity data to analyse",
-            fix="import orders, deals, leads or usage first (rashinban import …)",
+            fix="import orders, subscriptions, deals, leads or usage first (rashinban import …)",
         )
     return end
 

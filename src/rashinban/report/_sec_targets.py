@@ -4,6 +4,7 @@ verdicts, and KPI trends with the triggers marked on the time axis."""
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -106,7 +107,11 @@ def render_kpi(ctx: ReportContext) -> str | None:
     trig = ctx.load("triggers", "triggers")
     f = funnel.copy()
     f["period_start"] = pd.to_datetime(f["period_start"])
-    wide = f.pivot_table(index="period_start", columns="scope", values=["win_rate", "leads"])
+    # dropna=False: a measure with no value yet (win rate before any deal closes) still
+    # gets its columns, drawn as gaps.
+    wide = f.pivot_table(
+        index="period_start", columns="scope", values=["win_rate", "leads"], dropna=False
+    )
     x = list(wide.index)
     marks = []
     if trig is not None and len(trig):
@@ -120,8 +125,12 @@ def render_kpi(ctx: ReportContext) -> str | None:
         str(s): [float(v) for v in wide["leads"][s].fillna(0)] for s in wide["leads"]
     }
     parts = [
-        charts.lines(x, win, title=t("win_rate_trend", lang), marks=marks),
-        charts.lines(x, leads, title=t("leads_trend", lang)),
+        charts.lines(x, series, title=t(title, lang), marks=marks if key == "win" else [])
+        for key, series, title in (
+            ("win", win, "win_rate_trend"),
+            ("leads", leads, "leads_trend"),
+        )
+        if any(not all(math.isnan(v) for v in values) for values in series.values())
     ]
     last = f[f["period_start"] >= f["period_start"].max() - pd.DateOffset(months=11)]
     cols = [
