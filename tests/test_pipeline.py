@@ -82,26 +82,40 @@ def test_a_tiny_company_gets_reasons_not_tracebacks(tmp_path: Path, size: int, s
 
 
 @pytest.mark.parametrize(
-    ("keep", "must_run"),
+    ("size", "keep", "must_run"),
     [
-        # a company that sells by order alone: churn risk from BG/NBD still comes out
-        (("accounts", "orders", "products"), {"rfm", "clv", "churn"}),
+        # a company that sells by order alone (returns included): churn risk from
+        # BG/NBD and CLV still come out
+        (1000, ("accounts", "orders", "products"), {"rfm", "clv", "churn"}),
         # subscriptions only: the as-of date comes from them, RFM from the billings
-        (("accounts", "subscriptions", "products"), {"rfm", "churn"}),
+        (400, ("accounts", "subscriptions", "products"), {"rfm", "churn"}),
         # leads only: the KPI funnel without any closed deal, and its report section
-        (("accounts", "leads", "campaigns"), {"kpi"}),
+        (400, ("accounts", "leads", "campaigns"), {"kpi"}),
     ],
 )
 def test_a_company_with_part_of_the_tables(
-    tmp_path: Path, keep: tuple[str, ...], must_run: set[str]
+    tmp_path: Path, size: int, keep: tuple[str, ...], must_run: set[str]
 ) -> None:
     from rashinban.demo import generate
     from rashinban.report import build_report
 
-    tables = generate(400, seed=3)
+    tables = generate(size, seed=3)
     ws = init_workspace(tmp_path / "ws")
     load_frames(ws, {name: frame for name, frame in tables.items() if name in keep})
     run = analyze(ws)
     assert must_run <= set(run.results), run.failures
     for lang in ("ja", "en"):
         assert "<html" in build_report(ws, lang=lang)
+
+
+def test_too_few_buyers_to_see_dropout_is_said_in_words(tmp_path: Path) -> None:
+    # 62 buyers by order and no subscriptions: BG/NBD's dropout runs to zero, and both
+    # CLV and churn say so instead of reporting nobody at risk.
+    from rashinban.demo import generate
+
+    tables = generate(400, seed=3)
+    ws = init_workspace(tmp_path / "ws")
+    load_frames(ws, {k: v for k, v in tables.items() if k in ("accounts", "orders")})
+    run = analyze(ws, only=["clv", "churn"])
+    assert "dropout probability runs to zero" in run.failures["clv"]
+    assert "for buyers by order" in run.failures["churn"]

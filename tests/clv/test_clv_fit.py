@@ -109,6 +109,19 @@ def test_convergence_error_says_why(cdnow_summary) -> None:
         ShiftedBetaGeoModel(maxiter=1).fit([1000, 631, 468, 382, 326, 289, 262, 241])
 
 
+def test_a_fit_without_any_sign_of_dropout_is_refused() -> None:
+    # Everyone keeps buying up to the end of the window: the likelihood keeps rising as
+    # b → ∞, and an "optimum" with P(alive) = 1 for all would read as "nobody at risk".
+    rng = np.random.default_rng(1)
+    T = np.full(200, 52.0)
+    x = rng.poisson(5, 200).astype(float)
+    recency = np.where(x > 0, T - rng.uniform(0, 1, 200), 0.0)
+    with pytest.raises(ConvergenceError, match="dropout probability runs to zero"):
+        BetaGeoModel().fit(x, recency, T)
+    m = BetaGeoModel(raise_on_failure=False).fit(x, recency, T)
+    assert m.params_["a"] / (m.params_["a"] + m.params_["b"]) < 1e-6
+
+
 @pytest.mark.parametrize(
     ("frequency", "recency", "T", "column"),
     [

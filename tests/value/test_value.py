@@ -59,6 +59,24 @@ def test_clv_report_refuses_impossible_settings(backend, kwargs, needle) -> None
         clv_report(backend, AS_OF, **kwargs)
 
 
+def test_customers_whose_repeat_purchases_net_below_zero_get_the_average_spend(
+    tmp_path,
+) -> None:  # type: ignore[no-untyped-def]
+    # Returns (▲ amounts) can make a customer's mean repeat spend negative; Gamma-Gamma
+    # needs positive spend, so those customers are valued at the population mean.
+    tables = generate_demo(1000, seed=3).tables
+    keep = {k: v for k, v in tables.items() if k in ("accounts", "orders", "products")}
+    ws = init_workspace(tmp_path / "ws")
+    load_frames(ws, keep)
+    result = clv_report(ws.backend(), AS_OF)
+    negative = result.customers[result.customers["monetary_value"] <= 0]
+    repeat_negative = negative[negative["frequency"] > 0]
+    assert len(repeat_negative) > 0
+    assert any("net to zero or less" in n for n in result.notes)
+    assert (result.customers["clv"] >= 0).all()
+    assert np.isfinite(result.customers["clv"]).all()
+
+
 def test_clv_holdout_beats_naive_baseline(backend) -> None:  # type: ignore[no-untyped-def]
     result = clv_report(backend, AS_OF, holdout_weeks=26)
     h = result.holdout

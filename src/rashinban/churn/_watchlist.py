@@ -65,6 +65,11 @@ def fit_churn_model(
 
 def noncontractual_risk(backend: Any, as_of: dt.date | str) -> pd.DataFrame:
     """``1 - P(alive)`` for buyers without a subscription, with reasons (empty if too few)."""
+    return _noncontractual(backend, as_of)[0]
+
+
+def _noncontractual(backend: Any, as_of: dt.date | str) -> tuple[pd.DataFrame, str | None]:
+    """:func:`noncontractual_risk` and, when it is empty, why."""
     from rashinban.clv import BetaGeoModel
     from rashinban.engine import rfm_summary
 
@@ -81,11 +86,11 @@ def noncontractual_risk(backend: Any, as_of: dt.date | str) -> pd.DataFrame:
     spend = year.group_by("account_id").aggregate(annual_revenue=year.amount.sum()).execute()
     empty = pd.DataFrame(columns=list(WATCHLIST_COLUMNS))
     if len(summary) < MIN_BUYERS:
-        return empty
+        return empty, f"{len(summary)} buyers without a subscription (BG/NBD needs {MIN_BUYERS})"
     try:
         model = BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
-    except ConvergenceError:
-        return empty
+    except ConvergenceError as exc:
+        return empty, str(exc).split(" — fix:")[0]
     p_alive = model.p_alive(summary["frequency"], summary["recency"], summary["T"])
     out = summary[["account_id"]].copy()
     out["kind"] = "noncontractual"
@@ -110,7 +115,7 @@ def noncontractual_risk(backend: Any, as_of: dt.date | str) -> pd.DataFrame:
         for f, r, t in zip(summary["frequency"], summary["recency"], summary["T"], strict=True)
     ]
     out["reason_features"] = [["p_alive"]] * len(out)
-    return out[list(WATCHLIST_COLUMNS)]
+    return out[list(WATCHLIST_COLUMNS)], None
 
 
 def churn_watchlist(
@@ -163,11 +168,17 @@ def churn_watchlist(
     if model is not None:
         rows = _contractual_rows(backend, day, horizon_days, model, top_reasons)
     out = pd.DataFrame(rows, columns=list(WATCHLIST_COLUMNS))
+    buyers_why_not = None
     if include_noncontractual:
-        extra = noncontractual_risk(backend, day)
+        extra, buyers_why_not = _noncontractual(backend, day)
         if len(extra):
             out = pd.concat([out, extra], ignore_index=True) if len(out) else extra
     if out.empty:
+        if why_not is not None and buyers_why_not is not None:
+            raise NotEnoughDataError(
+                f"{why_not.message}; and for buyers by order: {buyers_why_not}",
+                fix=why_not.fix,
+            )
         if why_not is not None:
             raise why_not
         raise NotEnoughDataError(

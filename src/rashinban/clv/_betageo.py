@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1, polygamma
 
-from rashinban._errors import InvalidValueError
+from rashinban._errors import ConvergenceError, InvalidValueError
 from rashinban.clv._base import WARM_START_ROWS, TransactionModel
 from rashinban.clv._inputs import (
     ArrayLike,
@@ -122,18 +122,38 @@ class BetaGeoModel(TransactionModel):
             )
         if result.success:
             self._store_newton(result, total)
-            return self
-        # Newton's method stalled (e.g. a degenerate data set): quasi-Newton from
-        # the same start decides, and raises when it does not converge either.
-        self._maximise(
-            lambda th: objective(th)[0],
-            theta0,
-            total_weight=total,
-            value_and_grad=objective,
-            maxiter=self.maxiter,
-            raise_on_failure=self.raise_on_failure,
-        )
+        else:
+            # Newton's method stalled (e.g. a degenerate data set): quasi-Newton from
+            # the same start decides, and raises when it does not converge either.
+            self._maximise(
+                lambda th: objective(th)[0],
+                theta0,
+                total_weight=total,
+                value_and_grad=objective,
+                maxiter=self.maxiter,
+                raise_on_failure=self.raise_on_failure,
+            )
+        if self.raise_on_failure:
+            self._check_dropout_identified()
         return self
+
+    def _check_dropout_identified(self) -> None:
+        """Refuse a fit whose dropout probability ran off to zero.
+
+        When the data hold no sign of customers leaving (few buyers, a short
+        history), the likelihood keeps rising as b → ∞: the "optimum" has a
+        dropout probability a / (a + b) of practically 0 and P(alive) = 1 for
+        everyone, which would read as "nobody is at risk".
+        """
+        a, b = self.params_["a"], self.params_["b"]
+        mean_dropout = a / (a + b)
+        if b > 1e6 and mean_dropout < 1e-6:
+            raise ConvergenceError(
+                f"BetaGeoModel.fit: the dropout probability runs to zero (a={a:.3g}, "
+                f"b={b:.3g}, mean {mean_dropout:.2g}): the data show no sign of customers "
+                "dropping out, so P(alive) would be 1 for everyone — fix: use a longer "
+                "history or more customers, or pass raise_on_failure=False to inspect it"
+            )
 
     # ------------------------------------------------------------------ predictions
     def p_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:

@@ -196,8 +196,21 @@ def clv_report(
     notes: list[str] = []
     bg = BetaGeoModel().fit(data["frequency"], data["recency"], data["T"])
     value_model: GammaGammaModel | None = None
+    # Repeat purchases that net to zero or less (returns, ▲ credit notes) say nothing
+    # about what the customer spends: Gamma-Gamma leaves them out and values those
+    # customers at its population mean, as it does one-time buyers.
+    spend_known = (data["frequency"] == 0) | (data["monetary_value"] > 0)
+    x_spend = data["frequency"].where(spend_known, 0)
+    m_spend = data["monetary_value"].where(spend_known, 0.0)
+    if not spend_known.all():
+        notes.append(
+            f"{int((~spend_known).sum())} customers whose repeat purchases net to zero or "
+            "less are valued at the average spend"
+        )
+    spend = data["monetary_value"].to_numpy(dtype=float)
     try:
-        value_model = GammaGammaModel().fit(data["frequency"], data["monetary_value"])
+        value_model = GammaGammaModel().fit(x_spend, m_spend)
+        spend = np.asarray(value_model.conditional_expected_value(x_spend, m_spend))
     except ConvergenceError as exc:
         notes.append(f"Gamma-Gamma did not converge ({exc}); CLV uses each customer's mean spend")
     weeks = horizon_months * WEEKS_PER_MONTH
@@ -210,11 +223,11 @@ def clv_report(
     # spend is the Gamma-Gamma population mean, which the value model gives at x = 0.
     out["clv"] = customer_lifetime_value(
         bg,
-        value_model,
+        None,
         data["frequency"],
         data["recency"],
         data["T"],
-        data["monetary_value"],
+        spend,
         time=horizon_months,
         discount_rate=discount_rate,
         freq="W",
