@@ -124,6 +124,17 @@ def test_story_is_evidence_joined_by_connecting_words(
                 assert str(ev.value) in ja.replace(",", ""), (ja, ev.value)
 
 
+def test_english_story_and_notes_read_as_english(cards: list[PersonaCard]) -> None:
+    for card in cards:
+        text = card.story_text("en")
+        industry = next(s for s in card.statements if s.field == "industry").evidence.value
+        assert f"works at a {industry}[" in text and "] company." in text, text
+        assert " ." not in text and " ," not in text
+        for note in card.notes("en"):
+            assert not re.search(r"[\u3040-\u30ff]", note), note  # no kana: English only
+        assert card.notes("ja") == [n.split(" / ")[0] for n in card.notes_ja]
+
+
 def test_planted_segment_themes_reach_the_personas(cards: list[PersonaCard]) -> None:
     by_key = {c.key: c for c in cards}
     for key, group in (("ideal", "ideal"), ("new", "retail")):

@@ -194,7 +194,10 @@ def build_persona(
             _mode(frame, "contacts", "age_band"),
         )
     else:
-        notes_ja.append("年齢層: データなし（contacts に age 列がありません） / age band: no data")
+        notes_ja.append(
+            "年齢層: データなし（contacts に age 列がありません） / "
+            "age band: no data (contacts have no age column)"
+        )
     # Company profile.
     st += _fact(
         "industry",

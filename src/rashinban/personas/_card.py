@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -97,7 +98,12 @@ class PersonaCard:
     n_accounts: int
     statements: list[Statement]
     story: list[tuple[str, str, int | None]]
-    notes_ja: list[str] = field(default_factory=list)
+    notes_ja: list[str] = field(default_factory=list)  # each "日本語 / English"
+
+    def notes(self, lang: str = "ja") -> list[str]:
+        """The card's notes in one language (they are stored as "日本語 / English")."""
+        side = 1 if lang == "en" else 0
+        return [n.split(" / ", 1)[side] if " / " in n else n for n in self.notes_ja]
 
     def by_field(self, name: str) -> list[Statement]:
         return [s for s in self.statements if s.field == name]
@@ -107,7 +113,10 @@ class PersonaCard:
         parts = []
         for ja, en, ref in self.story:
             parts.append((en if lang == "en" else ja) + (f"[{ref + 1}]" if ref is not None else ""))
-        return ("" if lang != "en" else " ").join(parts).strip()
+        if lang != "en":
+            return "".join(parts).strip()
+        # English words are spaced, but not before the punctuation that closes a fact.
+        return re.sub(r" ([.,:;])", r"\1", " ".join(parts)).strip()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form (the ``rashinban personas`` payload)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from rashinban.personas._card import FIELDS, PersonaCard
 
@@ -41,15 +42,15 @@ def card_html(card: PersonaCard, *, lang: str = "ja") -> str:
                 f"{e(s.evidence.describe(lang))}</span></dd>"
             )
     parts.append("</dl>")
-    for note in card.notes_ja:
+    for note in card.notes(lang):
         parts.append(f'<p class="ev">{e(note)}</p>')
     title = "A day in the life" if lang == "en" else "ある一日"
-    story = "".join(
-        e(en if lang == "en" else ja)
-        + (" " if lang == "en" else "")
-        + (f"<sup>[{ref + 1}]</sup>" if ref is not None else "")
+    pieces = [
+        e(en if lang == "en" else ja) + (f"<sup>[{ref + 1}]</sup>" if ref is not None else "")
         for ja, en, ref in card.story
-    )
+    ]
+    # English words are spaced, but not before the punctuation that closes a fact.
+    story = re.sub(r" ([.,:;])", r"\1", " ".join(pieces)) if lang == "en" else "".join(pieces)
     parts.append(f'<h4>{title}</h4><p class="story">{story}</p></article>')
     return "".join(parts)
 
@@ -81,7 +82,7 @@ def card_markdown(card: PersonaCard, *, lang: str = "ja") -> str:
                 f"  - {'evidence' if lang == 'en' else '根拠'}: {s.evidence.describe(lang)}"
             )
         lines.append("")
-    lines += [f"> {n}" for n in card.notes_ja]
+    lines += [f"> {n}" for n in card.notes(lang)]
     lines += [
         "",
         f"### {'A day in the life' if lang == 'en' else 'ある一日'}",

@@ -58,11 +58,11 @@ def story(name_ja: str, name_en: str, statements: list[Statement]) -> list[Piece
         found = _first(statements, field)
         return found
 
-    link(f"{name_ja}さんは", f"{name_en} works at")
+    link(f"{name_ja}さんは", f"{name_en} works at a")
     ind = fact("industry")
     if ind:
         out.append((str(ind[1].evidence.value), str(ind[1].evidence.value), ind[0]))
-    link("の会社で働いている。", "a company.")
+    link("の会社で働いている。", "company.")
     size = fact("size")
     if size:
         n = int(size[1].evidence.value)
