@@ -55,6 +55,21 @@ def test_report_in_english(demo_dir: Path) -> None:
     assert '<html lang="en">' in html and "Sales-expansion target report" in html
 
 
+def _headers(page: str) -> set[str]:
+    cells = re.findall(r"<th[^>]*>(.*?)</th>", page, flags=re.S)
+    return {re.sub(r"<[^>]+>", "", c).strip() for c in cells}
+
+
+def test_table_headers_speak_the_reports_language(demo_dir: Path) -> None:
+    ws = open_workspace(demo_dir)
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    ja = _headers(build_report(ws, lang="ja"))
+    # no raw result column names (win_rate, description_ja …) in the Japanese report
+    assert not [h for h in ja if "_" in h or re.fullmatch(r"[a-z ]+", h)], ja
+    en = _headers(build_report(ws, lang="en"))
+    assert not [h for h in en if "_" in h or japanese.search(h)], en
+
+
 def test_demo_refuses_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
     (tmp_path / "mine.txt").write_text("keep me")
     with pytest.raises(WorkspaceError):

@@ -71,7 +71,7 @@ def render_churn(ctx: ReportContext) -> str | None:
             "defend_evidence",
         )
     ]
-    parts += ["<h3>", t("defend_churn_watchlist", lang), "</h3>", table_html(top)]
+    parts += ["<h3>", t("defend_churn_watchlist", lang), "</h3>", table_html(top, lang=lang)]
     parts.append(
         charts.histogram(
             watch["risk"].astype(float).tolist(),
@@ -100,7 +100,7 @@ def render_churn(ctx: ReportContext) -> str | None:
     if val is not None and len(val):
         val = val.copy()
         val.columns = [t(k, lang) for k in ("defend_metric", "defend_model", "defend_rule")]
-        parts += ["<h3>", t("defend_validation", lang), "</h3>", table_html(val)]
+        parts += ["<h3>", t("defend_validation", lang), "</h3>", table_html(val, lang=lang)]
     return "".join(parts)
 
 
@@ -122,7 +122,7 @@ def render_crosssell(ctx: ReportContext) -> str | None:
     best.columns = [
         t(k, lang) for k in ("defend_account", "defend_product", "defend_score", "defend_reason")
     ]
-    parts += ["<h3>", t("defend_top_recommendations", lang), "</h3>", table_html(best)]
+    parts += ["<h3>", t("defend_top_recommendations", lang), "</h3>", table_html(best, lang=lang)]
     rules = ctx.load("crosssell", "rules")
     if rules is not None and len(rules):
         r = rules.head(10)
@@ -141,12 +141,12 @@ def render_crosssell(ctx: ReportContext) -> str | None:
         u.columns = [
             t(k, lang) for k in ("defend_account", "defend_signal", "defend_score", "defend_reason")
         ]
-        parts += ["<h3>", t("defend_upsell", lang), "</h3>", table_html(u)]
+        parts += ["<h3>", t("defend_upsell", lang), "</h3>", table_html(u, lang=lang)]
     val = ctx.load("crosssell", "validation")
     if val is not None and len(val):
         val = val[["method", "hit_rate", "precision"]].copy()
         val.columns = [t(f"defend_{k}", lang) for k in ("method", "hit_rate", "precision")]
-        parts += ["<h3>", t("defend_validation", lang), "</h3>", table_html(val)]
+        parts += ["<h3>", t("defend_validation", lang), "</h3>", table_html(val, lang=lang)]
     return "".join(parts)
 
 
@@ -162,5 +162,5 @@ def render_motions(ctx: ReportContext) -> str | None:
     table = wide.join(money).reset_index()
     table.columns = [t("defend_scope", lang), *table.columns[1:]]
     return f"<p>{html.escape(_headline(ctx, 'motions'))}</p>" + table_html(
-        table, floatfmt="{:,.0f}"
+        table, floatfmt="{:,.0f}", lang=lang
     )

@@ -67,7 +67,7 @@ def _segments(ctx: ReportContext) -> str | None:
     parts = [
         chart,
         f"<p class='note'>{t('weights', lang)}: {weights}</p>",
-        table_html(frame[cols].head(30)),
+        table_html(frame[cols].head(30), lang=lang),
     ]
     adjacent = ctx.load("segments", "adjacent")
     if adjacent is not None and adjacent["flagged"].any():
@@ -76,7 +76,7 @@ def _segments(ctx: ReportContext) -> str | None:
             "<h3>",
             t("adjacent", lang),
             "</h3>",
-            table_html(adjacent.loc[adjacent["flagged"], ["name", ev]]),
+            table_html(adjacent.loc[adjacent["flagged"], ["name", ev]], lang=lang),
         ]
     return "".join(parts)
 
@@ -101,7 +101,7 @@ def _icp(ctx: ReportContext) -> str | None:
         "clv",
         "churn_rate",
     ]
-    return f"<p>{t('outcome', lang)}: {outcome}</p>" + table_html(frame[cols])
+    return f"<p>{t('outcome', lang)}: {outcome}</p>" + table_html(frame[cols], lang=lang)
 
 
 def _score(ctx: ReportContext) -> str | None:
@@ -115,7 +115,7 @@ def _score(ctx: ReportContext) -> str | None:
         for m, g in lift.groupby("model")
     }
     chart = charts.lines(list(range(1, 11)), series, title=t("score_lift", lang), ylabel="lift")
-    return chart + table_html(metrics)
+    return chart + table_html(metrics, lang=lang)
 
 
 def _competitors(ctx: ReportContext) -> str | None:
@@ -132,7 +132,7 @@ def _competitors(ctx: ReportContext) -> str | None:
         "win_rate_high",
         "main_loss_reason",
     ]
-    return table_html(frame[cols])
+    return table_html(frame[cols], lang=ctx.lang)
 
 
 TARGETING_SECTIONS: list[Section] = [

@@ -76,7 +76,7 @@ def render_targets(ctx: ReportContext) -> str | None:
                     t("reason", lang): v["reason_en" if en else "reason_ja"],
                 }
             )
-            parts.append(table_html(table))
+            parts.append(table_html(table, lang=lang))
         if proposals is not None and len(proposals):
             p = proposals[proposals["target"] == name]
             if len(p):
@@ -95,7 +95,7 @@ def render_targets(ctx: ReportContext) -> str | None:
                         t("reason", lang): tr["reason_en" if en else "reason"],
                     }
                 )
-                parts.append(f"<h4>{t('triggers_list', lang)}</h4>{table_html(table)}")
+                parts.append(f"<h4>{t('triggers_list', lang)}</h4>{table_html(table, lang=lang)}")
     return "".join(parts)
 
 
@@ -149,5 +149,5 @@ def render_kpi(ctx: ReportContext) -> str | None:
         "churn_rate",
         "nrr",
     ]
-    parts.append(table_html(last[cols], max_rows=60))
+    parts.append(table_html(last[cols], max_rows=60, lang=lang))
     return "".join(parts)

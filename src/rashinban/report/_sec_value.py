@@ -77,7 +77,7 @@ def render_rfm(ctx: ReportContext) -> str | None:
             t("revenue_share", lang): (seg["revenue_share"] * 100).round(1).astype(str) + "%",
         }
     )
-    parts.append(table_html(view))
+    parts.append(table_html(view, lang=lang))
     if moves is not None and len(moves):
         rfm_run = ctx.runs.get("rfm", {})
         run = rfm_run.get("summary", {})
@@ -122,7 +122,7 @@ def render_clv(ctx: ReportContext) -> str | None:
             t("expected_purchases", lang): top["expected_purchases"].round(1),
         }
     )
-    parts += [f"<h3>{t('top_clv', lang)}</h3>", table_html(view, floatfmt="{:,.4g}")]
+    parts += [f"<h3>{t('top_clv', lang)}</h3>", table_html(view, floatfmt="{:,.4g}", lang=lang)]
     model = summary.get("model") or {}
     if model:
         params = ", ".join(f"{k} = {v:.4g}" for k, v in model.get("params", {}).items())

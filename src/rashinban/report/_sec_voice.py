@@ -51,11 +51,14 @@ def render_themes(ctx: ReportContext) -> str | None:
     )
     wide = wide.sort_values("docs", ascending=False).reset_index()
     wide.columns = [t("segment", lang), t("theme", lang), t("rows", lang)]
-    parts = [f'<p class="note">{html.escape(t("themes_method", lang))}</p>', table_html(wide)]
+    parts = [
+        f'<p class="note">{html.escape(t("themes_method", lang))}</p>',
+        table_html(wide, lang=lang),
+    ]
     if quotes is not None and len(quotes):
         q = quotes[["group", "term", "quote", "id"]].copy()
         q.columns = [t(k, lang) for k in ("segment", "theme", "quote", "source_id")]
-        parts.append(table_html(q, max_rows=60))
+        parts.append(table_html(q, max_rows=60, lang=lang))
     sentiment = ctx.runs.get("sentiment", {}).get("summary") or {}
     if "accuracy" in sentiment:
         acc, base = sentiment["accuracy"], sentiment["baseline_accuracy"]
@@ -102,18 +105,18 @@ def render_winloss(ctx: ReportContext) -> str | None:
     top["share"] = top["share"].map(_pct)
     top = top[["group", "reason", "lost", "lost_in_group", "share", "interval"]]
     top.columns = [t(k, lang) for k in ("group", "reason", "rows", "rows", "share", "interval")]
-    parts.append(table_html(top))
+    parts.append(table_html(top, lang=lang))
     seg = ctx.load("winloss", "segment_loss_reasons")
     if seg is not None and len(seg):
         s1 = seg[seg["rank"] == 1][["group", "reason", "lost", "lost_in_group", "shrunk_share"]]
         s1 = s1.assign(shrunk_share=s1["shrunk_share"].map(_pct))
         s1.columns = [t(k, lang) for k in ("segment", "reason", "rows", "rows", "share")]
-        parts.append(table_html(s1))
+        parts.append(table_html(s1, lang=lang))
     notes = ctx.load("winloss", "note_reasons")
     if notes is not None and len(notes):
         n = notes[notes["rank"] <= 2][["group", "outcome", "term", "quote", "quote_note_id"]]
         n.columns = [t(k, lang) for k in ("group", "reason", "theme", "quote", "source_id")]
-        parts.append(table_html(n, max_rows=40))
+        parts.append(table_html(n, max_rows=40, lang=lang))
     return "".join(parts)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from rashinban.report import _charts as charts
-from rashinban.report._i18n import t
+from rashinban.report._i18n import column_label, t
 from rashinban.workspace import META_SCHEMA, Workspace
 
 
@@ -29,9 +29,20 @@ class Section:
     render: Callable[[ReportContext], str | None]
 
 
-def table_html(frame: pd.DataFrame, *, max_rows: int = 50, floatfmt: str = "{:,.3g}") -> str:
-    """A plain HTML table (escaped), for small result frames."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+def table_html(
+    frame: pd.DataFrame,
+    *,
+    max_rows: int = 50,
+    floatfmt: str = "{:,.3g}",
+    lang: str | None = None,
+) -> str:
+    """A plain HTML table (escaped), for small result frames.
+
+    With ``lang``, result columns are headed in that language (:func:`column_label`).
+    """
+    head = "".join(
+        f"<th>{html.escape(column_label(c, lang) if lang else str(c))}</th>" for c in frame.columns
+    )
     body = []
     for _, row in frame.head(max_rows).iterrows():
         cells = []
@@ -67,7 +78,7 @@ def _profile(ctx: ReportContext) -> str | None:
         "<details><summary>",
         t("column", lang),
         "</summary>",
-        table_html(cols, max_rows=400),
+        table_html(cols, max_rows=400, lang=lang),
         "</details>",
     ]
     with ctx.ws.connect(read_only=True) as con:
@@ -79,7 +90,7 @@ def _profile(ctx: ReportContext) -> str | None:
         imports.columns = [
             t(k, lang) for k in ("table", "file", "rows", "inserted", "updated", "rejected")
         ]
-        parts += ["<h3>", t("imports", lang), "</h3>", table_html(imports)]
+        parts += ["<h3>", t("imports", lang), "</h3>", table_html(imports, lang=lang)]
     return "".join(parts)
 
 
