@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from rashinban import Workspace
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    # A wide terminal, so that table headers are not folded across lines.
     return subprocess.run(
         [sys.executable, "-m", "rashinban", *args],
         capture_output=True,
@@ -20,6 +22,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
         cwd=cwd,
         timeout=300,
         check=False,
+        env={**os.environ, "COLUMNS": "300"},
     )
 
 
@@ -98,3 +101,13 @@ def test_impossible_options_are_refused_without_a_traceback(
     proc = run(*args, "-w", str(demo_ws.path))
     assert proc.returncode == code and needle in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_table_headers_follow_the_language_csv_keeps_the_keys(demo_ws: Workspace) -> None:
+    w = ("-w", str(demo_ws.path), "--as-of", "2025-12-31")
+    ja = run("clv", *w, "--top", "3")
+    assert ja.returncode == 0 and "取引先ID" in ja.stdout and "継続確率" in ja.stdout
+    en = run("churn", *w, "--top", "3", "--lang", "en")
+    assert en.returncode == 0 and "account id" in en.stdout and "取引先ID" not in en.stdout
+    csv = run("clv", *w, "--top", "3", "--format", "csv")
+    assert csv.stdout.splitlines()[0].startswith("account_id,")

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from rashinban._errors import RashinbanError
-from rashinban.cli._render import Format
+from rashinban.cli._render import Format, set_display_language
 from rashinban.workspace import Workspace
 
 app = typer.Typer(
@@ -45,9 +45,18 @@ class Lang(StrEnum):
     en = "en"
 
 
+def _remember_lang(value: Lang | None) -> Lang | None:
+    set_display_language(value, explicit=True)
+    return value
+
+
 LangOpt = Annotated[
     Lang | None,
-    typer.Option("--lang", help="表示言語 / language: ja|en (default: the workspace's)"),
+    typer.Option(
+        "--lang",
+        help="表示言語 / language: ja|en (default: the workspace's)",
+        callback=_remember_lang,
+    ),
 ]
 
 WorkspaceOpt = Annotated[
@@ -68,12 +77,16 @@ def _root(
     ] = False,
 ) -> None:
     _state["debug"] = debug or bool(os.environ.get("RASHINBAN_DEBUG"))
+    set_display_language(None, explicit=True)
+    set_display_language(None)
 
 
 def open_ws(path: Path | None) -> Workspace:
     from rashinban.workspace import open_workspace
 
-    return open_workspace(path)
+    ws = open_workspace(path)
+    set_display_language(ws.lang)
+    return ws
 
 
 def main() -> None:

@@ -17,6 +17,21 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from rashinban._labels import column_label
+
+#: The language of ``--format table`` headers: the command's ``--lang`` if given, else
+#: the workspace's (set when the workspace is opened), else Japanese.
+_DISPLAY: dict[str, str | None] = {"explicit": None, "workspace": None}
+
+
+def set_display_language(lang: str | None, *, explicit: bool = False) -> None:
+    """Record the language table headers are shown in (see :data:`_DISPLAY`)."""
+    _DISPLAY["explicit" if explicit else "workspace"] = None if lang is None else str(lang)
+
+
+def display_language() -> str:
+    return _DISPLAY["explicit"] or _DISPLAY["workspace"] or "ja"
+
 
 class Format(StrEnum):
     table = "table"
@@ -86,8 +101,9 @@ def render(
         return
     con = console or Console()
     table = Table(title=title, show_lines=False)
+    lang = display_language()
     for c in columns:
-        table.add_column(c, overflow="fold")
+        table.add_column(column_label(c, lang), overflow="fold")
     shown = rows if limit is None else rows[:limit]
     for r in shown:
         table.add_row(*[_cell(r.get(c)) for c in columns])

@@ -1,0 +1,189 @@
+"""How result columns are headed for people, in Japanese (default) and English.
+
+The report's tables and the command line's ``--format table`` output use these
+labels; CSV and JSON keep the column names (the public contract).
+"""
+
+from __future__ import annotations
+
+__all__ = ["COLUMN_LABELS", "column_label"]
+
+#: Table headers: result columns as the report shows them (ja, en). KPI columns take
+#: their names from the KPI registry (rashinban.kpi.KPIS) in :func:`column_label`.
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "accounts": ("社数", "accounts"),
+    "customers": ("顧客数", "customers"),
+    "deals": ("商談数", "deals"),
+    "name": ("名前", "name"),
+    "segment": ("セグメント", "segment"),
+    "scope": ("対象", "scope"),
+    "period": ("期間", "period"),
+    "kind": ("種類", "kind"),
+    "model": ("モデル", "model"),
+    "n": ("件数", "n"),
+    "rate": ("率", "rate"),
+    "rate_low": ("率 (下限)", "rate (low)"),
+    "rate_high": ("率 (上限)", "rate (high)"),
+    "win_rate_low": ("受注率 (下限)", "win rate (low)"),
+    "win_rate_high": ("受注率 (上限)", "win rate (high)"),
+    "lift": ("リフト", "lift"),
+    "support": ("該当率", "support"),
+    "coverage": ("カバー率", "coverage"),
+    "positives": ("該当数", "positives"),
+    "attractiveness": ("魅力度", "attractiveness"),
+    "definition": ("定義", "definition"),
+    "definition_en": ("定義", "definition"),
+    "description_ja": ("説明", "description"),
+    "description_en": ("説明", "description"),
+    "evidence_ja": ("根拠", "evidence"),
+    "evidence_en": ("根拠", "evidence"),
+    "competitor": ("競合", "competitor"),
+    "main_loss_reason": ("主な失注理由", "main loss reason"),
+    "auc": ("AUC", "AUC"),
+    "brier": ("Brierスコア", "Brier score"),
+    "calibration_error": ("較正誤差", "calibration error"),
+    "top_decile_lift": ("上位10%リフト", "top-decile lift"),
+    "clv": ("CLV", "CLV"),
+    "id": ("ID", "id"),
+    "risk": ("リスク", "risk"),
+    "reasons": ("理由", "reasons"),
+    "reason": ("理由", "reason"),
+    "evidence": ("根拠", "evidence"),
+    "revenue_at_risk": ("リスク金額（年）", "revenue at risk / yr"),
+    "annual_revenue": ("年間売上", "annual revenue"),
+    "alert": ("警戒", "alert"),
+    "score": ("スコア", "score"),
+    "source": ("根拠の種類", "source"),
+    "p_alive": ("継続確率", "P(alive)"),
+    "expected_purchases": ("期待購買回数", "expected purchases"),
+    "frequency": ("リピート回数", "frequency"),
+    "recency": ("最終購買まで", "recency"),
+    "T": ("観測期間", "T"),
+    "monetary_value": ("平均購買額", "monetary value"),
+    "share": ("割合", "share"),
+    "revenue_share": ("売上構成比", "revenue share"),
+    "size": ("社数", "size"),
+    "field": ("項目", "field"),
+    "value": ("値", "value"),
+    "version": ("版", "version"),
+    "version_id": ("版ID", "version id"),
+    "author": ("作成者", "author"),
+    "at": ("日時", "at"),
+    "note": ("メモ", "note"),
+    "approvals": ("承認", "approvals"),
+    "active": ("有効", "active"),
+    "seq": ("番号", "seq"),
+    "actor": ("操作者", "actor"),
+    "action": ("操作", "action"),
+    "action_label": ("操作名", "action"),
+    "object": ("対象", "object"),
+    "detail": ("詳細", "detail"),
+    "target": ("ターゲット", "target"),
+    "detected_at": ("検知日", "detected"),
+    "verdict": ("判定", "verdict"),
+    "motion": ("動き", "motion"),
+    "R": ("R", "R"),
+    "F": ("F", "F"),
+    "M": ("M", "M"),
+    "RFM": ("RFM", "RFM"),
+    "R_value": ("最終購買からの日数", "days since last purchase"),
+    "segment_ja": ("セグメント名", "segment (ja)"),
+    "segment_en": ("セグメント名 (英)", "segment"),
+    "revenue": ("売上", "revenue"),
+    "active_version": ("有効な版", "active version"),
+    "active_version_id": ("有効な版ID", "active version id"),
+    "before": ("以前", "before"),
+    "after": ("以後", "after"),
+    "before_n": ("以前の件数", "before (n)"),
+    "after_n": ("以後の件数", "after (n)"),
+    "change": ("変化", "change"),
+    "closed": ("完了商談", "closed"),
+    "lost_in_group": ("失注数", "lost"),
+    "conditions": ("条件", "conditions"),
+    "count": ("件数", "count"),
+    "doc_share": ("文書の割合", "share of documents"),
+    "docs": ("文書数", "documents"),
+    "group_docs": ("グループの文書数", "documents in group"),
+    "group": ("グループ", "group"),
+    "feature": ("特徴", "feature"),
+    "key": ("キー", "key"),
+    "label": ("名称", "label"),
+    "model_id": ("モデルID", "model id"),
+    "period_start": ("期間の開始", "period start"),
+    "quote": ("原文", "quote"),
+    "quote_note_id": ("原文のメモID", "quote note id"),
+    "rank": ("順位", "rank"),
+    "term": ("語", "term"),
+    "sentence": ("説明文", "sentence"),
+    "share_customers": ("顧客の割合", "share of customers"),
+    "similarity": ("類似度", "similarity"),
+    "split_date": ("区切りの日", "split date"),
+    "shrunk_share": ("割合 (縮小推定)", "share (shrunk)"),
+    "shrunk_win_rate": ("受注率 (縮小推定)", "win rate (shrunk)"),
+    "win_low": ("受注率 (下限)", "win rate (low)"),
+    "win_high": ("受注率 (上限)", "win rate (high)"),
+    "z": ("z値", "z"),
+    "name_en": ("名前 (英)", "name"),
+    "statements": ("記述", "statements"),
+    "story": ("ストーリー", "story"),
+    "story_en": ("ストーリー (英)", "story"),
+    "story_parts": ("ストーリーの部品", "story parts"),
+    "notes": ("注記", "notes"),
+    "text_en": ("本文 (英)", "text"),
+    "sheet": ("シート", "sheet"),
+}
+
+#: Suffixes that qualify another column: win_rate_low is the lower end of win_rate.
+_SUFFIXES = {
+    "_low": (" (下限)", " (low)"),
+    "_high": (" (上限)", " (high)"),
+    "_interval": (" (区間)", " (interval)"),
+}
+
+
+def column_label(column: object, lang: str = "ja") -> str:
+    """How a result column is headed for people (the raw name when unknown).
+
+    Examples
+    --------
+    >>> column_label("win_rate_low"), column_label("win_rate_low", "en")
+    ('受注率 (下限)', 'win rate (low)')
+    >>> column_label("account_id")
+    '取引先ID'
+    """
+    name = str(column)
+    pair = _pair(name)
+    if pair is None:
+        return name
+    return pair[1] if lang == "en" else pair[0]
+
+
+def _pair(name: str) -> tuple[str, str] | None:
+    pair = COLUMN_LABELS.get(name)
+    if pair is not None:
+        return pair
+    for suffix, (ja, en) in _SUFFIXES.items():
+        base = _pair(name[: -len(suffix)]) if name.endswith(suffix) else None
+        if base is not None:
+            return base[0] + ja, base[1] + en
+    if name.startswith("mean_"):
+        base = _pair(name[5:])
+        if base is not None:
+            return f"平均{base[0]}", f"mean {base[1]}"
+    from rashinban.kpi import KPIS
+
+    kpi = KPIS.get(name)
+    if kpi is not None:
+        return kpi.ja, kpi.en
+    return _schema_label(name)
+
+
+def _schema_label(name: str) -> tuple[str, str] | None:
+    """The canonical tables' own label of a column (取引先ID for account_id …)."""
+    from rashinban.schema import TABLES
+
+    for table in TABLES.values():
+        for col in table.columns:
+            if col.name == name:
+                return col.ja, col.en
+    return None
