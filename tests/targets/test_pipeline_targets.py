@@ -51,5 +51,8 @@ def test_analyses_store_results_and_the_report_shows_them(tmp_path, demo_tables)
     page = build_report(ws, lang="ja")
     assert "理想顧客" in page and "KPIの変化" in page and "支持" in page
     assert "受注率の推移" in page and "<svg" in page
+    # the hypothesis as people write it, not the KPI key
+    assert "受注率 ≥ 30%" in page and "win_rate &gt;= 0.3" not in page
     english = build_report(ws, lang="en")
     assert "Target definitions and hypotheses" in english and "supported" in english
+    assert "win rate ≥ 30%" in english
