@@ -70,6 +70,14 @@ def test_table_headers_speak_the_reports_language(demo_dir: Path) -> None:
     assert not [h for h in en if "_" in h or japanese.search(h)], en
 
 
+def test_japanese_report_names_models_and_metrics_in_japanese(demo_dir: Path) -> None:
+    page = build_report(open_workspace(demo_dir), lang="ja")
+    for shown in ("ナイーブベイズ (比較)", "警告から解約までの日数 (中央値)", "全社"):
+        assert shown in page, shown
+    for raw in ("naive_bayes", "median lead time (days)", ">company<"):
+        assert raw not in page, raw
+
+
 def test_demo_refuses_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
     (tmp_path / "mine.txt").write_text("keep me")
     with pytest.raises(WorkspaceError):

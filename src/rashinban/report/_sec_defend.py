@@ -99,6 +99,9 @@ def render_churn(ctx: ReportContext) -> str | None:
     val = ctx.load("churn", "validation")
     if val is not None and len(val):
         val = val.copy()
+        side = 1 if lang == "en" else 0
+        first = val.columns[0]
+        val[first] = [_CHURN_METRICS.get(str(m), (str(m), str(m)))[side] for m in val[first]]
         val.columns = [t(k, lang) for k in ("defend_metric", "defend_model", "defend_rule")]
         parts += ["<h3>", t("defend_validation", lang), "</h3>", table_html(val, lang=lang)]
     return "".join(parts)
@@ -164,3 +167,12 @@ def render_motions(ctx: ReportContext) -> str | None:
     return f"<p>{html.escape(_headline(ctx, 'motions'))}</p>" + table_html(
         table, floatfmt="{:,.0f}", lang=lang
     )
+
+
+#: The churn validation's metrics as the report names them (ja, en).
+_CHURN_METRICS = {
+    "AUC": ("AUC", "AUC"),
+    "precision@top10%": ("上位10%の適合率", "precision@top10%"),
+    "median lead time (days)": ("警告から解約までの日数 (中央値)", "median lead time (days)"),
+    "churners alerted": ("事前に警告できた解約の割合", "churners alerted"),
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rashinban.report import _charts as charts
-from rashinban.report._i18n import LABELS, t
+from rashinban.report._i18n import LABELS, column_label, t
 from rashinban.report._sections import ReportContext, Section, table_html
 
 __all__ = ["TARGETING_SECTIONS"]
@@ -49,7 +49,9 @@ def _segments(ctx: ReportContext) -> str | None:
         ylabel=t("win_rate", lang),
     )
     summary = ctx.runs.get("segments", {}).get("summary", {})
-    weights = ", ".join(f"{k}={v}" for k, v in summary.get("weights", {}).items())
+    weights = ", ".join(
+        f"{column_label(k, lang)}={v}" for k, v in summary.get("weights", {}).items()
+    )
     cols = [
         "name",
         "kind",
@@ -110,12 +112,28 @@ def _score(ctx: ReportContext) -> str | None:
     if lift is None or metrics is None:
         return None
     lang = ctx.lang
+    en = lang == "en"
+
+    def model_name(m: object) -> str:
+        pair = _MODELS.get(str(m))
+        return str(m) if pair is None else pair[1 if en else 0]
+
     series: dict[str, Sequence[float]] = {
-        str(m): [float(v) for v in g.sort_values("decile")["lift"]]
+        model_name(m): [float(v) for v in g.sort_values("decile")["lift"]]
         for m, g in lift.groupby("model")
     }
-    chart = charts.lines(list(range(1, 11)), series, title=t("score_lift", lang), ylabel="lift")
-    return chart + table_html(metrics, lang=lang)
+    ylabel = column_label("lift", lang)
+    chart = charts.lines(list(range(1, 11)), series, title=t("score_lift", lang), ylabel=ylabel)
+    shown = metrics.assign(model=metrics["model"].map(model_name))
+    return chart + table_html(shown, lang=lang)
+
+
+#: The fit score and the baselines it is validated against, as the report names them.
+_MODELS = {
+    "fit": ("適合スコア (本モデル)", "fit score"),
+    "naive_bayes": ("ナイーブベイズ (比較)", "naive Bayes (baseline)"),
+    "best_rule": ("単一ルール (比較)", "best single rule (baseline)"),
+}
 
 
 def _competitors(ctx: ReportContext) -> str | None:

@@ -135,10 +135,10 @@ def render_kpi(ctx: ReportContext) -> str | None:
             label = TRIGGER_KINDS.get(str(r["kind"]), (str(r["kind"]),) * 2)
             marks.append((pd.Timestamp(r["detected_at"]), label[1 if lang == "en" else 0]))
     win: dict[str, Sequence[float]] = {
-        str(s): [float(v) for v in wide["win_rate"][s]] for s in wide["win_rate"]
+        _scope_label(s, lang): [float(v) for v in wide["win_rate"][s]] for s in wide["win_rate"]
     }
     leads: dict[str, Sequence[float]] = {
-        str(s): [float(v) for v in wide["leads"][s].fillna(0)] for s in wide["leads"]
+        _scope_label(s, lang): [float(v) for v in wide["leads"][s].fillna(0)] for s in wide["leads"]
     }
     parts = [
         charts.lines(x, series, title=t(title, lang), marks=marks if key == "win" else [])
@@ -165,5 +165,13 @@ def render_kpi(ctx: ReportContext) -> str | None:
         "churn_rate",
         "nrr",
     ]
-    parts.append(table_html(last[cols], max_rows=60, lang=lang))
+    shown = last[cols].assign(scope=last["scope"].map(lambda x: _scope_label(x, lang)))
+    parts.append(table_html(shown, max_rows=60, lang=lang))
     return "".join(parts)
+
+
+def _scope_label(scope: object, lang: str) -> str:
+    """The KPI scope as shown: the whole company is 全社 in Japanese."""
+    if scope == "company":
+        return "company" if lang == "en" else "全社"
+    return str(scope)

@@ -48,7 +48,9 @@ def table_html(
         cells = []
         for v in row:
             if isinstance(v, float):
-                text = "" if v != v else floatfmt.format(v)
+                # Large amounts (yen) in full with separators, not 2.34e+06.
+                big = v == v and abs(v) >= 1e4
+                text = "" if v != v else f"{v:,.0f}" if big else floatfmt.format(v)
                 cells.append(f'<td class="num">{text}</td>')
             elif isinstance(v, int):
                 cells.append(f'<td class="num">{v:,}</td>')

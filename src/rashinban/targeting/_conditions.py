@@ -108,10 +108,19 @@ def _num(v: float, column: str = "") -> str:
     return f"{int(v):,}" if v.is_integer() else f"{v:,.3g}"
 
 
+def _value_text(value: object, lang: str) -> str:
+    """A condition value in words: flags read あり / なし (yes / no), not True / False."""
+    flags = {"true": ("あり", "yes"), "false": ("なし", "no")}
+    pair = flags.get(str(value).casefold()) if isinstance(value, bool | str) else None
+    if pair is None:
+        return str(value)
+    return pair[1] if lang == "en" else pair[0]
+
+
 def _one(cond: Cond, lang: str) -> str:
     ja, en = COLUMN_LABELS.get(str(cond["column"]), (str(cond["column"]),) * 2)
     if cond["op"] == "in":
-        values = [str(v) for v in cond["values"]]
+        values = [_value_text(v, lang) for v in cond["values"]]
         if lang == "en":
             return f"{en} is {' or '.join(values)}"
         return f"{ja}が{'・'.join(values)}"
