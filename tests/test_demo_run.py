@@ -70,6 +70,14 @@ def test_table_headers_speak_the_reports_language(demo_dir: Path) -> None:
     assert not [h for h in en if "_" in h or japanese.search(h)], en
 
 
+def test_no_table_heads_two_columns_alike(demo_dir: Path) -> None:
+    for lang in ("ja", "en"):
+        page = build_report(open_workspace(demo_dir), lang=lang)
+        for head in re.findall(r"<thead>(.*?)</thead>", page, flags=re.S):
+            names = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<th>(.*?)</th>", head)]
+            assert len(names) == len(set(names)), (lang, names)
+
+
 def test_japanese_report_names_models_and_metrics_in_japanese(demo_dir: Path) -> None:
     page = build_report(open_workspace(demo_dir), lang="ja")
     for shown in ("ナイーブベイズ (比較)", "警告から解約までの日数 (中央値)", "全社"):

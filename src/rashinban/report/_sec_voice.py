@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 
-from rashinban.report._i18n import LABELS, t
+from rashinban.report._i18n import LABELS, column_label, t
 from rashinban.report._sections import ReportContext, table_html
 
 LABELS.update(
@@ -104,13 +104,26 @@ def render_winloss(ctx: ReportContext) -> str | None:
     ]
     top["share"] = top["share"].map(_pct)
     top = top[["group", "reason", "lost", "lost_in_group", "share", "interval"]]
-    top.columns = [t(k, lang) for k in ("group", "reason", "rows", "rows", "share", "interval")]
+    top.columns = [
+        t("group", lang),
+        t("reason", lang),
+        column_label("lost", lang),
+        column_label("lost_in_group", lang),
+        t("share", lang),
+        t("interval", lang),
+    ]
     parts.append(table_html(top, lang=lang))
     seg = ctx.load("winloss", "segment_loss_reasons")
     if seg is not None and len(seg):
         s1 = seg[seg["rank"] == 1][["group", "reason", "lost", "lost_in_group", "shrunk_share"]]
         s1 = s1.assign(shrunk_share=s1["shrunk_share"].map(_pct))
-        s1.columns = [t(k, lang) for k in ("segment", "reason", "rows", "rows", "share")]
+        s1.columns = [
+            t("segment", lang),
+            t("reason", lang),
+            column_label("lost", lang),
+            column_label("lost_in_group", lang),
+            t("share", lang),
+        ]
         parts.append(table_html(s1, lang=lang))
     notes = ctx.load("winloss", "note_reasons")
     if notes is not None and len(notes):
