@@ -28,7 +28,8 @@ def parse_as_of(value: str | None, option: str = "--as-of") -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UserError(
-            f"{option} {value!r} is not a date", fix="write it as YYYY-MM-DD, e.g. 2025-03-31"
+            f"{option} {value!r} は日付ではありません / {option} {value!r} is not a date",
+            fix="YYYY-MM-DD で書いてください / write it as YYYY-MM-DD, e.g. 2025-03-31",
         ) from None
 
 

@@ -39,8 +39,9 @@ def resolve_as_of(ws: Workspace, as_of: dt.date | None, backend: Any = None) -> 
     end = data_end_date(backend if backend is not None else ws.backend())
     if end is None:
         raise NotEnoughDataError(
-            "the workspace holds no activity data to analyse",
-            fix="import orders, subscriptions, deals, leads or usage first (rashinban import …)",
+            "分析できる活動データがありません / the workspace holds no activity data to analyse",
+            fix="注文・契約・商談・リード・利用状況のいずれかを取り込んでください / "
+            "import orders, subscriptions, deals, leads or usage first (rashinban import …)",
         )
     return end
 

@@ -27,8 +27,9 @@ def _need(ws: Workspace, analysis: str, key: str) -> pd.DataFrame:
     frame = load_result_table(ws, analysis, key)
     if frame is None:
         raise UserError(
+            f"'{analysis}' の分析結果がまだありません / "
             f"no stored '{analysis}' results in this workspace",
-            fix="run 'rashinban analyze' first",
+            fix="先に 'rashinban analyze' を実行してください / run 'rashinban analyze' first",
         )
     return frame
 

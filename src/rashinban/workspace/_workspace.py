@@ -174,8 +174,10 @@ def open_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:
     cfg_path = root / CONFIG_FILE
     if not cfg_path.is_file():
         raise WorkspaceError(
-            f"no workspace at {root} ({CONFIG_FILE} not found)",
-            fix=f"run 'rashinban init {root}' or pass -w DIR",
+            f"{root} はワークスペースではありません / no workspace at {root} "
+            f"({CONFIG_FILE} not found)",
+            fix=f"'rashinban init {root}' で作るか -w で指定してください / "
+            f"run 'rashinban init {root}' or pass -w DIR",
         )
     ws = Workspace(root, read_config(cfg_path))
     if not ws.data_path.exists():
