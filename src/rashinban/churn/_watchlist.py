@@ -57,8 +57,10 @@ def fit_churn_model(
     frame = labelled_snapshots(backend, dates, horizon_days, known_on=day)
     if frame.empty:
         raise NotEnoughDataError(
+            f"{day} までの{history_days}日間に契約中の顧客がいません / "
             f"no customer was active in the {history_days} days before {day}",
-            fix="import subscriptions (started_at, ended_at) or choose a later as-of date",
+            fix="契約 (started_at, ended_at) を取り込むか基準日を後にしてください / "
+            "import subscriptions (started_at, ended_at) or choose a later as-of date",
         )
     return ChurnModel(C=C).fit(frame, frame["churned"])
 

@@ -246,7 +246,8 @@ def funnel(
         first = leads.filter(leads.created_at <= as_of).created_at.min().execute()
         if first is None or pd.isna(first):
             raise InvalidValueError(
-                f"there are no leads on or before {as_of}", fix="import leads or move --as-of"
+                f"{as_of} までのリードがありません / there are no leads on or before {as_of}",
+                fix="リードを取り込むか --as-of を変えてください / import leads or move --as-of",
             )
         start = pd.Timestamp(first).date()
     starts, ends = _period_bounds(start, as_of, period)

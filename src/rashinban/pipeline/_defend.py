@@ -100,8 +100,8 @@ def run_crosssell(ctx: Context) -> AnalysisResult:
     recs = recommend(ctx.backend, ctx.as_of)
     if recs.empty:
         raise NotEnoughDataError(
-            f"no customer with products on {ctx.as_of}",
-            fix="import orders or subscriptions",
+            f"{ctx.as_of} に製品を持つ顧客がいません / no customer with products on {ctx.as_of}",
+            fix="注文か契約を取り込んでください / import orders or subscriptions",
         )
     rules = association_rules(baskets(ctx.backend, ctx.as_of)).execute()
     up = upsell_signals(ctx.backend, ctx.as_of)

@@ -160,7 +160,10 @@ def themes(
             )
     frame = docs[docs[text_col].notna() & docs[group_col].notna()]
     if frame.empty:
-        raise NotEnoughDataError("no texts to find themes in", fix="import notes or comments")
+        raise NotEnoughDataError(
+            "テーマを探す文章がありません / no texts to find themes in",
+            fix="営業メモかコメントを取り込んでください / import notes or comments",
+        )
     tokens = batch_keywords(frame[text_col].tolist())
     return ctfidf(tokens, frame[group_col].tolist(), top_n=top_n, min_docs=min_docs)
 

@@ -74,7 +74,10 @@ def voice_winloss(
         deals = deals.merge(acc[["account_id", by]], on="account_id", how="left")
     closed = pd.to_datetime(deals.loc[deals["outcome"].isin(["won", "lost"]), "closed_at"])
     if closed.empty:
-        raise NotEnoughDataError("no closed deals as of this date", fix="choose a later --as-of")
+        raise NotEnoughDataError(
+            "この日付までに完了した商談がありません / no closed deals as of this date",
+            fix="--as-of を後にしてください / choose a later --as-of",
+        )
     split = (
         pd.Timestamp(split_date) if split_date else closed.min() + (closed.max() - closed.min()) / 2
     )
@@ -107,7 +110,8 @@ def voice_sentiment(
     keep = lab.notna() & surveys["comment"].notna()
     if keep.sum() < 2:
         raise NotEnoughDataError(
-            "no promoter/detractor comments", fix="import surveys with comments"
+            "推奨者・批判者のコメントがありません / no promoter/detractor comments",
+            fix="コメント付きのアンケートを取り込んでください / import surveys with comments",
         )
     when = pd.to_datetime(surveys.loc[keep, "answered_at"]).sort_values()
     cut = when.iloc[min(len(when) - 1, int(len(when) * (1 - holdout)))]

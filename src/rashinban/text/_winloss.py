@@ -129,7 +129,9 @@ def note_reasons(
     frame = wl.merge(closed[["deal_id", "group", "outcome"]], on="deal_id", how="inner")
     if frame.empty:
         raise NotEnoughDataError(
-            "no win_loss notes linked to closed deals", fix="import notes with kind win_loss"
+            "完了した商談に紐づく受注・失注メモがありません / "
+            "no win_loss notes linked to closed deals",
+            fix="種類 win_loss のメモを取り込んでください / import notes with kind win_loss",
         )
     frame["cls"] = frame["group"] + "|" + frame["outcome"]
     names = set(closed["group"])

@@ -189,9 +189,11 @@ def clv_report(
     repeat = data["frequency"] > 0
     if len(data) < 30 or int(repeat.sum()) < 10:
         raise NotEnoughDataError(
-            f"CLV models need at least 30 customers and 10 repeat buyers; found {len(data)} "
-            f"and {int(repeat.sum())}",
-            fix="import orders or subscriptions covering a longer period",
+            f"CLVモデルには顧客30社以上・リピート顧客10社以上が必要です(現在{len(data)}社・"
+            f"{int(repeat.sum())}社) / CLV models need at least 30 customers and 10 repeat "
+            f"buyers; found {len(data)} and {int(repeat.sum())}",
+            fix="より長い期間の注文か契約を取り込んでください / "
+            "import orders or subscriptions covering a longer period",
         )
     notes: list[str] = []
     bg = BetaGeoModel().fit(data["frequency"], data["recency"], data["T"])

@@ -54,8 +54,9 @@ def rfm_report(backend: Any, as_of: dt.date, *, compare_days: int = 90, bins: in
     customers = to_frame(seg.order_by("account_id"))
     if len(customers) < 10:
         raise NotEnoughDataError(
+            f"RFMには売上のある顧客が10社以上必要です(現在{len(customers)}社) / "
             f"RFM needs at least 10 customers with revenue; found {len(customers)}",
-            fix="import orders or subscriptions",
+            fix="注文か契約を取り込んでください / import orders or subscriptions",
         )
     summary = segment_summary(seg).to_pandas()
     date_a = as_of - dt.timedelta(days=compare_days)
