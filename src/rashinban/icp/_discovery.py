@@ -147,8 +147,10 @@ def discover_subgroups(
     positives = int(y.sum())
     if n == 0 or positives == 0 or positives == n:
         raise NotEnoughDataError(
+            f"成果指標 '{outcome}' に当てはまる取引先が{n}社中{positives}社です / "
             f"the outcome '{outcome}' has {positives} positives among {n} accounts",
-            fix="use more data, an earlier-defined outcome, or another outcome",
+            fix="データを増やすか別の成果指標を使ってください / "
+            "use more data, an earlier-defined outcome, or another outcome",
         )
     p0 = positives / n
     support = min_support if min_support is not None else max(10, n // 100)

@@ -125,8 +125,10 @@ def validate_fit(
     y_test = (test["outcome"] == "won").to_numpy()
     if len(test) < 20 or y_test.sum() == 0 or y_test.all():
         raise NotEnoughDataError(
+            f"{cut} 以降に完了した商談が{len(test)}件で、検証には足りません / "
             f"{len(test)} deals closed after the cut {cut}: too few to validate",
-            fix="choose an earlier cut date or import more deals",
+            fix="区切りの日を前にするか商談を取り込んでください / "
+            "choose an earlier cut date or import more deals",
         )
     model = FitModel(features).fit(train, y_train, window=("", cut.isoformat()))
     nb_feats = [f for f in features if f != "industry_size"]
