@@ -72,12 +72,18 @@ def _count_distinct_dates(values: list[dt.date]) -> int:  # type: ignore[empty-b
     """DuckDB's ``list_unique``: the number of distinct non-null values in a list."""
 
 
+def _period_and_amount(
+    tx: ir.Table, datetime_col: str, monetary_value_col: str | None, time_unit: str
+) -> tuple[ir.Value, ir.FloatingValue | None]:
+    """Each transaction's period start and amount (None without a monetary column)."""
+    period = floor_expr(day_expr(tx[datetime_col]), time_unit)
+    # A missing amount counts as 0, as pandas' groupby-sum (lifetimes) counts it.
+    amount = tx[monetary_value_col].cast("float64").fill_null(0.0) if monetary_value_col else None
+    return period, amount
+
+
 def _customer_stats(
-    tx: ir.Table,
-    cid: str,
-    datetime_col: str,
-    monetary_value_col: str | None,
-    time_unit: str,
+    tx: ir.Table, cid: str, period: ir.Value, amount: ir.FloatingValue | None
 ) -> tuple[ir.Table, dict[str, ir.Value]]:
     """Per customer: ``n`` purchase periods, first and last period ``min`` / ``max``
     and, with amounts, the total ``sum`` and the first period's total ``first``.
@@ -90,18 +96,15 @@ def _customer_stats(
     period) hash table of the portable plan, as large as the log itself, is never
     built.
     """
-    period = floor_expr(day_expr(tx[datetime_col]), time_unit)
-    # A missing amount counts as 0, as pandas' groupby-sum (lifetimes) counts it.
-    amount = tx[monetary_value_col].cast("float64").fill_null(0.0) if monetary_value_col else None
     if _on_duckdb(tx):
         return _customer_stats_lists(tx, cid, period, amount)
-    per = _period_totals(tx, cid, datetime_col, monetary_value_col, time_unit)
+    per = _period_totals(tx, cid, period, amount)
     aggs: dict[str, Any] = {
         "_n": per[_P].count(),
         "_min": per[_P].min(),
         "_max": per[_P].max(),
     }
-    if monetary_value_col:
+    if amount is not None:
         aggs["_sum"] = per[_AMT].sum()
         # Each customer has one row per period, so the first period is unique.
         aggs["_first"] = per[_AMT].argmin(per[_P])
@@ -133,19 +136,12 @@ def _customer_stats_lists(
 
 
 def _period_totals(
-    tx: ir.Table,
-    cid: str,
-    datetime_col: str,
-    monetary_value_col: str | None,
-    time_unit: str,
+    tx: ir.Table, cid: str, period: ir.Value, amount: ir.FloatingValue | None
 ) -> ir.Table:
     """One row per customer and period: the period start and (if asked) the period's total."""
-    period = floor_expr(day_expr(tx[datetime_col]), time_unit).name(_P)
-    if not monetary_value_col:
-        return tx.select(tx[cid], period).distinct()
-    # A missing amount counts as 0, as pandas' groupby-sum (lifetimes) counts it.
-    amount = tx[monetary_value_col].cast("float64").fill_null(0.0).name(_AMT)
-    keyed = tx.select(tx[cid], period, amount)
+    if amount is None:
+        return tx.select(tx[cid], period.name(_P)).distinct()
+    keyed = tx.select(tx[cid], period.name(_P), amount.name(_AMT))
     return keyed.group_by([cid, _P]).aggregate(keyed[_AMT].sum().name(_AMT))
 
 
@@ -165,7 +161,8 @@ def _summarise(
     # plain comparison on the raw column so that the backend can prune early.
     cutoff = moment_literal(tx[datetime_col], next_period_start(end, time_unit), "cutoff")
     tx = tx.filter(tx[datetime_col] < cutoff)
-    agg, stats = _customer_stats(tx, cid, datetime_col, monetary_value_col, time_unit)
+    period, amount = _period_and_amount(tx, datetime_col, monetary_value_col, time_unit)
+    agg, stats = _customer_stats(tx, cid, period, amount)
     end_n = period_number(end, time_unit)
     first_n = period_number_expr(stats["min"], time_unit)
     last_n = period_number_expr(stats["max"], time_unit)
@@ -312,7 +309,9 @@ def _calibration_holdout(
         suffix="_cal",
     )
     hold_tx = transactions.filter(raw > cal_at, raw <= end_at)
-    per = _period_totals(hold_tx, cid, datetime_col, monetary_value_col, time_unit)
+    per = _period_totals(
+        hold_tx, cid, *_period_and_amount(hold_tx, datetime_col, monetary_value_col, time_unit)
+    )
     aggs: dict[str, Any] = {"frequency_holdout": per[_P].count().cast("int64")}
     if monetary_value_col:
         aggs["monetary_value_holdout"] = per[_AMT].cast("float64").mean()
