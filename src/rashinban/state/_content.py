@@ -76,7 +76,7 @@ class Hypothesis:
             raise InvalidValueError(
                 f"hypothesis KPI {self.kpi!r} is not known", fix="use one of: " + ", ".join(KPIS)
             )
-        if self.op not in (">=", "<="):
+        if self.op not in HYPOTHESIS_OPS:
             raise InvalidValueError(
                 f"hypothesis operator {self.op!r} is not >= or <=", fix="write >= or <="
             )
@@ -181,20 +181,11 @@ class TargetDefinition:
                 f"review cadence {self.cadence_days} days is not positive",
                 fix="give the number of days between reviews, e.g. 90",
             )
-        from rashinban.kpi import KPIS
-
-        hyps = []
-        for h in self.hypotheses:
-            if h.kpi not in KPIS:
-                raise InvalidValueError(
-                    f"hypothesis KPI {h.kpi!r} is not known",
-                    fix="use one of: " + ", ".join(KPIS),
-                )
-            if h.op not in HYPOTHESIS_OPS:
-                raise InvalidValueError(
-                    f"hypothesis direction {h.op!r} is not >= or <=", fix="use >= or <="
-                )
-            hyps.append({"kpi": h.kpi, "op": h.op, "value": float(h.value), "note": h.note})
+        # Each hypothesis checked its KPI, direction and value when it was made.
+        hyps = [
+            {"kpi": h.kpi, "op": h.op, "value": float(h.value), "note": h.note}
+            for h in self.hypotheses
+        ]
         seen = [(h["kpi"], h["op"]) for h in hyps]
         twice = sorted({k for k in seen if seen.count(k) > 1})
         if twice:
