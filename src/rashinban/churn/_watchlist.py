@@ -73,17 +73,15 @@ def noncontractual_risk(backend: Any, as_of: dt.date | str) -> pd.DataFrame:
 def _noncontractual(backend: Any, as_of: dt.date | str) -> tuple[pd.DataFrame, str | None]:
     """:func:`noncontractual_risk` and, when it is empty, why."""
     from rashinban.clv import BetaGeoModel
-    from rashinban.engine import rfm_summary
+    from rashinban.value._clv import weekly_summary
 
     day = _date(as_of)
     orders = backend.table("orders")
     subs = backend.table("subscriptions")
     subscribers = subs.filter(subs.started_at <= day).select("account_id").distinct()
     o = orders.filter(orders.ordered_at <= day).anti_join(subscribers, "account_id")
-    summary = rfm_summary(o, observation_period_end=day, time_unit="W").execute()
-    # BG/NBD needs T > 0: a buyer first seen in the as-of week has been observed for a
-    # fraction of a week, one day at least (as in rashinban.value's CLV report).
-    summary["T"] = summary["T"].astype(float).clip(lower=1 / 7)
+    # The CLV report's weekly summary, with its rule for buyers first seen this week.
+    summary = weekly_summary(o, day)
     year = o.filter(o.ordered_at > day - dt.timedelta(days=365))
     spend = year.group_by("account_id").aggregate(annual_revenue=year.amount.sum()).execute()
     empty = pd.DataFrame(columns=list(WATCHLIST_COLUMNS))

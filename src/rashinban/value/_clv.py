@@ -94,9 +94,7 @@ class CLVResult:
         }
 
 
-def _weekly_summary(
-    tx: Any, as_of: dt.date, calibration_end: dt.date | None = None
-) -> pd.DataFrame:
+def weekly_summary(tx: Any, as_of: dt.date, calibration_end: dt.date | None = None) -> pd.DataFrame:
     """Weekly RFM summary; customers first seen in the as-of week (T = 0) get T = 1 day.
 
     BG/NBD needs T > 0; a customer acquired this week has, to the model, been
@@ -117,7 +115,7 @@ def _weekly_summary(
 def holdout_check(tx: Any, as_of: dt.date, *, holdout_weeks: int = 26) -> HoldoutCheck:
     """Calibrate BG/NBD up to ``as_of − holdout_weeks`` and predict the holdout weeks."""
     cal_end = as_of - dt.timedelta(weeks=holdout_weeks)
-    data = _weekly_summary(tx, as_of, cal_end)
+    data = weekly_summary(tx, as_of, cal_end)
     if len(data) < 30 or int((data["frequency_cal"] > 0).sum()) < 10:
         raise NotEnoughDataError(
             f"the holdout check needs at least 30 customers and 10 repeat buyers before {cal_end}",
@@ -185,7 +183,7 @@ def clv_report(
             f"the holdout is {holdout_weeks} weeks", fix="use 1 week or more, or None to skip it"
         )
     tx = revenue_events(backend, as_of)
-    data = _weekly_summary(tx, as_of)
+    data = weekly_summary(tx, as_of)
     repeat = data["frequency"] > 0
     if len(data) < 30 or int(repeat.sum()) < 10:
         raise NotEnoughDataError(
