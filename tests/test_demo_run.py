@@ -91,3 +91,24 @@ def test_demo_refuses_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError):
         run_demo(tmp_path, size=50)
     assert (tmp_path / "mine.txt").exists()
+
+
+def test_english_report_speaks_english_in_the_values_it_writes(demo_dir: Path) -> None:
+    ws = open_workspace(demo_dir)
+    ja, en = build_report(ws, lang="ja"), build_report(ws, lang="en")
+    cells = {
+        lang: {re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", page)}
+        for lang, page in (("ja", ja), ("en", en))
+    }
+    band = re.compile(r"(.+ × )?(\d[\d,]*〜\d[\d,]*名|\d[\d,]*名以上)")
+    # The Japanese report shows the generated values, the English one their English.
+    assert "(競合なし)" in cells["ja"] and "(no competitor)" in cells["en"]
+    assert [c for c in cells["ja"] if band.fullmatch(c)]
+    assert not [c for c in cells["en"] if band.fullmatch(c) or c == "(競合なし)"]
+    assert [c for c in cells["en"] if re.fullmatch(r".+ × \d[\d,]*(–\d[\d,]*|\+) employees", c)]
+    # Cross-sell reasons name their segment in English; theme words are listed with commas.
+    assert "・従業員" in ja and "・従業員" not in en
+    assert "customers in " in en
+    words = re.compile(r"[^、。\s]{1,12}(、[^、。\s]{1,12}){2,}")  # 価格、ツール、予算
+    assert [c for c in cells["ja"] if words.fullmatch(c)]
+    assert not [c for c in cells["en"] if words.fullmatch(c)]

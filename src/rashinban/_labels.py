@@ -6,7 +6,9 @@ labels; CSV and JSON keep the column names (the public contract).
 
 from __future__ import annotations
 
-__all__ = ["COLUMN_LABELS", "column_label"]
+import re
+
+__all__ = ["COLUMN_LABELS", "VALUE_LABELS", "column_label", "value_label"]
 
 #: Table headers: result columns as the report shows them (ja, en). KPI columns take
 #: their names from the KPI registry (rashinban.kpi.KPIS) in :func:`column_label`.
@@ -184,3 +186,47 @@ def _schema_label(name: str) -> tuple[str, str] | None:
             if col.name == name:
                 return col.ja, col.en
     return None
+
+
+#: Values the analyses themselves write into result tables (not the company's data),
+#: as English shows them. Stored results and CSV/JSON keep the Japanese value.
+VALUE_LABELS: dict[str, str] = {
+    "全体": "all",
+    "(競合なし)": "(no competitor)",
+    "(不明)": "(unknown)",
+    "不明": "unknown",
+    "なし": "none",
+    "あり": "yes",
+}
+
+# Size bands the analyses name (100〜299名, 1000名以上, 〜29名, 1,000名〜), on their own
+# or closing a segment name (製造業 × 100〜299名). A whole cell must match: a sentence
+# from a note that happens to contain 5名以上 is the company's words and stays.
+_N = r"\d[\d,]*"
+_BAND_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"({_N})\s*[〜~～]\s*({_N})名"), r"\1–\2 employees"),
+    (re.compile(rf"({_N})名以上"), r"\1+ employees"),
+    (re.compile(rf"({_N})名[〜~～]"), r"\1+ employees"),
+    (re.compile(rf"[〜~～]({_N})名"), r"up to \1 employees"),
+)
+
+
+def value_label(value: object, lang: str = "ja") -> object:
+    """How a value the analyses wrote reads in ``lang``; anything else is returned as is.
+
+    Examples
+    --------
+    >>> value_label("(競合なし)", "en"), value_label("製造業 × 100〜299名", "en")
+    ('(no competitor)', '製造業 × 100–299 employees')
+    >>> value_label("製造業 × 100〜299名"), value_label("現場の5名以上が使う", "en")
+    ('製造業 × 100〜299名', '現場の5名以上が使う')
+    """
+    if lang != "en" or not isinstance(value, str):
+        return value
+    if value in VALUE_LABELS:
+        return VALUE_LABELS[value]
+    head, sep, tail = value.rpartition(" × ")
+    for pattern, english in _BAND_FORMS:
+        if pattern.fullmatch(tail):
+            return head + sep + pattern.sub(english, tail)
+    return value

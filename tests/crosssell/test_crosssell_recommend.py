@@ -73,6 +73,10 @@ def test_recommendation_contract(demo_backend, demo_tables: dict[str, pd.DataFra
         else:
             assert r.reason_ja.startswith(r.segment)
             assert f"{_half_up(r.segment_rate)}%" in r.reason_ja
+            # The English reason names the same segment in English words.
+            industry, band = r.segment.removesuffix("名").split("・従業員")
+            assert f"customers in {industry}, {band} employees (" in r.reason_en
+            assert "従業員" not in r.reason_en
     products = set(demo_tables["products"]["product_id"])
     assert set(recs["product_id"]) <= products
     sig = upsell_signals(demo_backend, END)

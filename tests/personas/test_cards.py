@@ -190,3 +190,15 @@ def test_build_persona_needs_accounts(voice: dict[str, pd.DataFrame]) -> None:
 
     with pytest.raises(NotEnoughDataError):
         build_persona(voice, ["NO-SUCH"], key="x", segment="x")
+
+
+def test_an_english_card_reads_its_segment_rule_in_english(cards: list[PersonaCard]) -> None:
+    from dataclasses import replace
+
+    ruled = replace(cards[0], segment="業種 = 卸売業・小売業 and 従業員数 >= 300")
+    assert "業種 = 卸売業・小売業 and 従業員数 &gt;= 300 — " in card_html(ruled)
+    assert "industry is 卸売業・小売業, and employees at least 300 — " in card_html(
+        ruled, lang="en"
+    )
+    named = replace(cards[0], segment="中堅製造")  # a name, not a rule: shown as written
+    assert "中堅製造 — " in card_html(named, lang="en")

@@ -77,3 +77,13 @@ def test_frame_and_ibis_conditions_select_the_same_rows(demo_ws, facts_before, c
     frame = demo_ws.backend(read_only=True).table("accounts").execute()
     assert ids == set(frame.loc[conditions_mask(frame, conds), "account_id"])
     assert conditions_text(conds) and conditions_text(conds, "en")
+
+
+def test_revenue_bounds_read_in_each_language() -> None:
+    # Upper ends are stored as cut - 1; both languages print the cut, in their own units.
+    conds = [{"column": "annual_revenue", "op": "between", "low": 2e9, "high": 2e10 - 1}]
+    assert conditions_text(conds) == "売上高20億円〜200億円"
+    assert conditions_text(conds, "en") == "annual revenue ¥2bn–¥20bn"
+    small = [{"column": "annual_revenue", "op": "between", "low": 3e8, "high": None}]
+    assert conditions_text(small) == "売上高3億円以上"
+    assert conditions_text(small, "en") == "annual revenue ≥ ¥300m"

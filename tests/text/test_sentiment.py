@@ -64,6 +64,12 @@ def test_scores_carry_reasons_in_both_languages(demo_tables: dict[str, pd.DataFr
     assert out["sentiment"].tolist() == [-1, 1]
     assert all(out["reason_ja"].str.contains("否定的|肯定的"))
     assert all(out["reason_en"].str.contains("negative|positive"))
+    # Each language lists the words with its own separator.
+    lists = [ja.split("「")[1].rstrip("」").split("、") for ja in out["reason_ja"]]
+    assert max(map(len, lists)) > 1
+    for words, en in zip(lists, out["reason_en"], strict=True):
+        assert en.endswith(": " + ", ".join(words))
+        assert "、" not in en
 
 
 def test_errors() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-__all__ = ["SIZE_BANDS", "baskets", "customers", "segment_label", "size_band"]
+__all__ = ["SIZE_BANDS", "baskets", "customers", "segment_label", "segment_label_en", "size_band"]
 
 #: Employee bands (inclusive lower bound, label) used for "customers like this one".
 SIZE_BANDS: tuple[tuple[int, str], ...] = (
@@ -38,6 +38,12 @@ def size_band(employees: ir.IntegerValue) -> ir.StringValue:
 def segment_label(industry: ir.StringValue, employees: ir.IntegerValue) -> ir.StringValue:
     """``"製造業・従業員100-999名"``: industry x size band, as the reasons say it."""
     return industry.fill_null("不明").concat("・従業員", size_band(employees), "名")
+
+
+def segment_label_en(industry: ir.StringValue, band: ir.StringValue) -> ir.StringValue:
+    """The same segment in English: ``"製造業, 100-999 employees"`` (industries are data)."""
+    size = ibis.ifelse(band == "不明", "size unknown", band.concat(" employees"))
+    return industry.fill_null("industry unknown").concat(", ", size)
 
 
 def baskets(backend: Any, as_of: dt.date | str) -> ir.Table:

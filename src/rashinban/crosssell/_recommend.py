@@ -24,7 +24,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from rashinban.crosssell._baskets import _date, baskets, customers
+from rashinban.crosssell._baskets import _date, baskets, customers, segment_label_en
 from rashinban.crosssell._rules import association_rules, item_similarity
 from rashinban.crosssell._segments import segment_adoption
 
@@ -128,7 +128,7 @@ def recommend_expr(
     cust = customers(backend, day)
     names = _names(backend)
     products = owned.select("product_id").distinct()
-    cand = cust.select("account_id", "segment").cross_join(products)
+    cand = cust.select("account_id", "segment", "industry", "band").cross_join(products)
     cand = cand.anti_join(owned, ["account_id", "product_id"])
 
     rules = association_rules(owned, min_count=min_count).select(
@@ -244,7 +244,7 @@ def recommend_expr(
         ibis.literal("").concat(
             pct_seg,
             "% of customers in ",
-            top.segment,
+            segment_label_en(top.industry, top.band),
             " (",
             top.n_segment_owners.cast("string"),
             " of ",

@@ -21,13 +21,26 @@ CARD_CSS = """
 """
 
 
+def _segment_text(segment: str, lang: str) -> str:
+    """The card's segment as written; in English, a segment rule is read out in English."""
+    if lang != "en":
+        return segment
+    from rashinban._errors import RashinbanError
+    from rashinban.segments import parse_rule
+
+    try:
+        return parse_rule(segment).describe("en")
+    except RashinbanError:  # a name rather than a rule (e.g. 製造業): shown as it is
+        return segment
+
+
 def card_html(card: PersonaCard, *, lang: str = "ja") -> str:
     """One card as an HTML fragment (escaped; the avatar is inline SVG)."""
     e = html.escape
     parts = [
         f'<article class="persona" id="persona-{e(card.key)}"><header>{card.avatar_svg}<div>',
         f"<h3>{e(card.name_en if lang == 'en' else card.name_ja)}</h3>",
-        f'<div class="seg">{e(card.segment)} — {card.n_accounts:,} '
+        f'<div class="seg">{e(_segment_text(card.segment, lang))} — {card.n_accounts:,} '
         f"{'accounts' if lang == 'en' else '社'}</div></div></header><dl>",
     ]
     for field, (ja, en) in FIELDS.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 
+from rashinban._labels import value_label
 from rashinban.report._i18n import LABELS, column_label, t
 from rashinban.report._sections import ReportContext, table_html
 
@@ -47,7 +48,7 @@ def render_themes(ctx: ReportContext) -> str | None:
     quotes = ctx.load("themes", "quotes")
     top = table[table["rank"] <= 5].copy()
     wide = top.groupby("group", sort=False).agg(
-        terms=("term", lambda s: "、".join(s)), docs=("group_docs", "first")
+        terms=("term", (", " if lang == "en" else "、").join), docs=("group_docs", "first")
     )
     wide = wide.sort_values("docs", ascending=False).reset_index()
     wide.columns = [t("segment", lang), t("theme", lang), t("rows", lang)]
@@ -84,7 +85,7 @@ def render_winloss(ctx: ReportContext) -> str | None:
         # An HTML bar, not a matplotlib chart: group names are Japanese and the
         # report must not depend on a CJK font being installed.
         rows = "".join(
-            f"<tr><td>{html.escape(str(g))}</td><td>{w}/{n}</td>"
+            f"<tr><td>{html.escape(str(value_label(g, lang)))}</td><td>{w}/{n}</td>"
             f'<td><span style="display:inline-block;background:#2563eb;height:10px;'
             f'width:{200 * r:.0f}px"></span> {_pct(r)} ({_pct(lo)}–{_pct(hi)})</td></tr>'
             for g, w, n, r, lo, hi in zip(

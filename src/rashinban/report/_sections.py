@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from rashinban._labels import value_label
 from rashinban.report import _charts as charts
 from rashinban.report._i18n import column_label, t
 from rashinban.workspace import META_SCHEMA, Workspace
@@ -38,7 +39,8 @@ def table_html(
 ) -> str:
     """A plain HTML table (escaped), for small result frames.
 
-    With ``lang``, result columns are headed in that language (:func:`column_label`).
+    With ``lang``, result columns are headed in that language (:func:`column_label`) and
+    the values the analyses wrote read in it too (:func:`rashinban._labels.value_label`).
     """
     head = "".join(
         f"<th>{html.escape(column_label(c, lang) if lang else str(c))}</th>" for c in frame.columns
@@ -55,7 +57,8 @@ def table_html(
             elif isinstance(v, int):
                 cells.append(f'<td class="num">{v:,}</td>')
             else:
-                cells.append(f"<td>{html.escape('' if v is None else str(v))}</td>")
+                text = "" if v is None else str(value_label(v, lang) if lang else v)
+                cells.append(f"<td>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
     if len(frame) > max_rows:

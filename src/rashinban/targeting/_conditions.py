@@ -98,13 +98,16 @@ def conditions_to_ibis(table: Any, conditions: Sequence[Cond]) -> Any:
     return expr
 
 
-def _num(v: float, column: str = "") -> str:
+def _num(v: float, column: str = "", lang: str = "ja") -> str:
     v = float(v)
     if abs(v) >= 10_000:
         # inclusive upper ends are stored as cut - 1 (29,999,999,999); print the cut
         v = float(f"{v:.3g}")
     if column == "annual_revenue" and abs(v) >= 1e8:
-        return f"{v / 1e8:,.4g}億円"
+        if lang != "en":
+            return f"{v / 1e8:,.4g}億円"
+        # 20億円 reads ¥2bn and 3億円 ¥300m: English counts in millions and billions.
+        return f"¥{v / 1e9:,.4g}bn" if abs(v) >= 1e9 else f"¥{v / 1e6:,.4g}m"
     return f"{int(v):,}" if v.is_integer() else f"{v:,.3g}"
 
 
@@ -126,8 +129,8 @@ def _one(cond: Cond, lang: str) -> str:
         return f"{ja}が{'・'.join(values)}"
     low, high = cond.get("low"), cond.get("high")
     col = str(cond["column"])
-    lo_s = "" if low is None else _num(low, col)
-    hi_s = "" if high is None else _num(high, col)
+    lo_s = "" if low is None else _num(low, col, lang)
+    hi_s = "" if high is None else _num(high, col, lang)
     if lang == "en":
         if low is not None and high is not None:
             return f"{en} {lo_s}–{hi_s}"

@@ -156,11 +156,15 @@ def sentiment_frame(
     for text, lab in zip(frame[text_col], label, strict=True):
         pos, neg = model.reasons(text)
         words = pos if lab > 0 else neg if lab < 0 else pos + neg
-        joined = "、".join(words) or "―"
         tone_ja = {1: "肯定的", -1: "否定的", 0: "中立"}[int(lab)]
         tone_en = {1: "positive", -1: "negative", 0: "neutral"}[int(lab)]
-        reason_ja.append(f"{tone_ja}: 推奨者/批判者のNPSコメントで多い語「{joined}」")
-        reason_en.append(f"{tone_en}: words typical of promoter/detractor NPS comments: {joined}")
+        reason_ja.append(
+            f"{tone_ja}: 推奨者/批判者のNPSコメントで多い語「{'、'.join(words) or '―'}」"
+        )
+        reason_en.append(
+            f"{tone_en}: words typical of promoter/detractor NPS comments: "
+            f"{', '.join(words) or '-'}"
+        )
     return pd.DataFrame(
         {
             "id": frame[id_col].astype(str).to_numpy(),
