@@ -112,3 +112,25 @@ def test_english_report_speaks_english_in_the_values_it_writes(demo_dir: Path) -
     words = re.compile(r"[^、。\s]{1,12}(、[^、。\s]{1,12}){2,}")  # 価格、ツール、予算
     assert [c for c in cells["ja"] if words.fullmatch(c)]
     assert not [c for c in cells["en"] if words.fullmatch(c)]
+
+
+def test_english_demo_summary_is_english(tmp_path: Path) -> None:
+    summary = run_demo(tmp_path / "demo_en", size=600, seed=3, lang="en")
+    text = "\n".join(summary.lines)
+    print("\n" + text)
+    headlines = [line for line in summary.lines if line.startswith("  ・")]
+    assert len(headlines) >= 12, text
+    # Company names, industries and loss reasons are data; what the analyses say is English.
+    for written in (
+        "、",
+        "(競合なし)",
+        "業種 =",
+        "名以上",
+        "除外",
+        "条件外し",
+        "JPY ",
+        "1 targets",
+    ):
+        assert written not in text, written
+    assert not re.search(r"\d〜\d[\d,]*名", text)
+    assert "(no competitor)" in text and "industry is " in text

@@ -192,6 +192,7 @@ def _schema_label(name: str) -> tuple[str, str] | None:
 #: as English shows them. Stored results and CSV/JSON keep the Japanese value.
 VALUE_LABELS: dict[str, str] = {
     "全体": "all",
+    "現在のターゲット": "current target",
     "(競合なし)": "(no competitor)",
     "(不明)": "(unknown)",
     "不明": "unknown",
@@ -211,6 +212,12 @@ _BAND_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Neighbours of a target (rashinban.targeting.one_condition_away) are named by the
+# canonical column they relax or change: 条件外し: industry, industry→卸売業・小売業.
+_RELAXED = re.compile(r"条件外し: ([a-z_]+)")
+_CHANGED = re.compile(r"([a-z_]+)→(.+)")
+
+
 def value_label(value: object, lang: str = "ja") -> object:
     """How a value the analyses wrote reads in ``lang``; anything else is returned as is.
 
@@ -220,8 +227,18 @@ def value_label(value: object, lang: str = "ja") -> object:
     ('(no competitor)', '製造業 × 100–299 employees')
     >>> value_label("製造業 × 100〜299名"), value_label("現場の5名以上が使う", "en")
     ('製造業 × 100〜299名', '現場の5名以上が使う')
+    >>> value_label("条件外し: industry"), value_label("条件外し: industry", "en")
+    ('条件外し: 業種', 'without the industry condition')
     """
-    if lang != "en" or not isinstance(value, str):
+    if not isinstance(value, str):
+        return value
+    relaxed, changed = _RELAXED.fullmatch(value), _CHANGED.fullmatch(value)
+    if relaxed:
+        label = column_label(relaxed[1], lang)
+        return f"without the {label} condition" if lang == "en" else f"条件外し: {label}"
+    if changed:
+        return f"{column_label(changed[1], lang)}→{changed[2]}"
+    if lang != "en":
         return value
     if value in VALUE_LABELS:
         return VALUE_LABELS[value]

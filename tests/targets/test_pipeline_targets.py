@@ -46,7 +46,7 @@ def test_analyses_store_results_and_the_report_shows_them(tmp_path, demo_tables)
     assert list(verdicts["verdict"]) == ["supported"]
     funnel = run.results["kpi"].tables["funnel"]
     assert set(funnel["scope"]) == {"company", "理想顧客"}
-    assert run.results["triggers"].summary["headline_en"].startswith("1 targets")
+    assert run.results["triggers"].summary["headline_en"].startswith("1 target: ")
 
     page = build_report(ws, lang="ja")
     assert "理想顧客" in page and "KPIの変化" in page and "支持" in page

@@ -21,7 +21,7 @@ CARD_CSS = """
 """
 
 
-def _segment_text(segment: str, lang: str) -> str:
+def segment_text(segment: str, lang: str) -> str:
     """The card's segment as written; in English, a segment rule is read out in English."""
     if lang != "en":
         return segment
@@ -40,7 +40,7 @@ def card_html(card: PersonaCard, *, lang: str = "ja") -> str:
     parts = [
         f'<article class="persona" id="persona-{e(card.key)}"><header>{card.avatar_svg}<div>',
         f"<h3>{e(card.name_en if lang == 'en' else card.name_ja)}</h3>",
-        f'<div class="seg">{e(_segment_text(card.segment, lang))} — {card.n_accounts:,} '
+        f'<div class="seg">{e(segment_text(card.segment, lang))} — {card.n_accounts:,} '
         f"{'accounts' if lang == 'en' else '社'}</div></div></header><dl>",
     ]
     for field, (ja, en) in FIELDS.items():

@@ -78,7 +78,7 @@ def run_churn(ctx: Context) -> AnalysisResult:
     )
     summary["headline_en"] = (
         f"{summary['alerts']} customers on churn alert, "
-        f"JPY {summary['revenue_at_risk']:,.0f} a year at risk"
+        f"¥{summary['revenue_at_risk']:,.0f} a year at risk"
     )
     if isinstance(summary.get("validation"), dict):
         val = summary["validation"]

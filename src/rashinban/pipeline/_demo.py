@@ -117,7 +117,8 @@ def run_demo(
         summary_lines.append(
             f"  {f.table:<13} {f.path.name:<28} {fr.inserted:>9,} rows"
             + (
-                f"  (除外 {fr.rejected} → {result.rejects_file.name})"
+                f"  ({'rejected' if language == 'en' else '除外'} {fr.rejected}"
+                f" → {result.rejects_file.name})"
                 if result.rejects_file and fr.rejected
                 else ""
             )

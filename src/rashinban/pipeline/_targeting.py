@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from rashinban._labels import value_label
 from rashinban.engine import account_facts
 from rashinban.icp import deal_features
 from rashinban.icp._runs import icp_rules, score_workspace
@@ -147,23 +148,17 @@ def run_segments(ctx: Context) -> AnalysisResult:
         summary["adjacent_since"] = since.isoformat()
         summary["adjacent_flagged"] = flagged["name"].tolist()
     best = table.iloc[0]
+    flagged_names = summary.get("adjacent_flagged", [])[:3]
+    adjacent = {lang: [str(value_label(a, lang)) for a in flagged_names] for lang in ("ja", "en")}
     summary["headline_ja"] = (
         f"最も魅力的なセグメント: {best['name']}"
         f"(受注率{best.win_rate:.0%}、魅力度{best.attractiveness:.2f})"
-        + (
-            f" / 隣接機会: {', '.join(summary['adjacent_flagged'][:3])}"
-            if summary.get("adjacent_flagged")
-            else ""
-        )
+        + (f" / 隣接機会: {', '.join(adjacent['ja'])}" if flagged_names else "")
     )
     summary["headline_en"] = (
-        f"Most attractive segment: {best['name']} (win rate {best.win_rate:.0%}, "
-        f"index {best.attractiveness:.2f})"
-        + (
-            f" / adjacent: {', '.join(summary['adjacent_flagged'][:3])}"
-            if summary.get("adjacent_flagged")
-            else ""
-        )
+        f"Most attractive segment: {value_label(best['name'], 'en')} "
+        f"(win rate {best.win_rate:.0%}, index {best.attractiveness:.2f})"
+        + (f" / adjacent: {', '.join(adjacent['en'])}" if flagged_names else "")
     )
     return AnalysisResult(tables, summary)
 

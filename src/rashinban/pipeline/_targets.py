@@ -13,6 +13,12 @@ import pandas as pd
 
 from rashinban.pipeline._registry import AnalysisResult, Context
 
+
+def _count(n: int, noun: str) -> str:
+    """``1 target``, ``3 targets``: an English count with its noun."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 _TARGET_COLS = ["target", "version", "version_id", "active", "include", "include_en", "positioning"]
 _VERDICT_COLS = [
     "target",
@@ -135,7 +141,7 @@ def run_triggers(ctx: Context) -> AnalysisResult:
             "triggers": len(trig),
             "headline_ja": f"ターゲット {len(targets)}件: 見直しのきっかけ {len(trig)}件 "
             f"(うちKPI変化 {n_shift}件)",
-            "headline_en": f"{len(targets)} targets: {len(trig)} review triggers "
-            f"({n_shift} KPI shifts)",
+            "headline_en": f"{_count(len(targets), 'target')}: "
+            f"{_count(len(trig), 'review trigger')} ({_count(n_shift, 'KPI shift')})",
         },
     )

@@ -47,7 +47,7 @@ def run_clv(ctx: Context) -> AnalysisResult:
     accounts = ctx.backend.table("accounts").select("account_id", "name", "industry").to_pandas()
     frame = frame.merge(accounts, on="account_id", how="left")
     top = frame.head(3)
-    names = "、".join(str(n) for n in top["name"].fillna(top["account_id"]))
+    names = [str(n) for n in top["name"].fillna(top["account_id"])]
     total = float(frame["clv"].sum())
     model = pd.DataFrame(
         [{"parameter": k, "value": v} for k, v in payload["model"]["params"].items()]
@@ -57,7 +57,9 @@ def run_clv(ctx: Context) -> AnalysisResult:
         {
             "model": payload["model"],
             "total_clv": total,
-            "headline_ja": (f"CLV (12か月, 割引後): 合計 ¥{total:,.0f}; 上位は {names}"),
-            "headline_en": f"CLV (12 months, discounted): total ¥{total:,.0f}; top: {names}",
+            "headline_ja": f"CLV (12か月, 割引後): 合計 ¥{total:,.0f}; 上位は {'、'.join(names)}",
+            "headline_en": (
+                f"CLV (12 months, discounted): total ¥{total:,.0f}; top: {', '.join(names)}"
+            ),
         },
     )

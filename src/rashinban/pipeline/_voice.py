@@ -9,6 +9,7 @@ import json
 
 import pandas as pd
 
+from rashinban._labels import value_label
 from rashinban.pipeline._registry import AnalysisResult, Context
 
 
@@ -71,19 +72,24 @@ def run_winloss(ctx: Context) -> AnalysisResult:
     top = tables["loss_reasons"]
     top = top[top["rank"] == 1]
     pairs = [f"{g}: {r}" for g, r in zip(top["group"], top["reason"], strict=True)]
+    pairs_en = [
+        f"{value_label(g, 'en')}: {value_label(r, 'en')}"
+        for g, r in zip(top["group"], top["reason"], strict=True)
+    ]
     return AnalysisResult(
         tables,
         {
             "by": by,
             "segment_by": segment_by,
             "headline_ja": "競合別の最多失注理由 — " + " / ".join(pairs[:4]),
-            "headline_en": "Top loss reason by competitor — " + " / ".join(pairs[:4]),
+            "headline_en": "Top loss reason by competitor — " + " / ".join(pairs_en[:4]),
         },
     )
 
 
 def run_personas(ctx: Context) -> AnalysisResult:
     from rashinban.personas import segment_personas
+    from rashinban.personas._render import segment_text
 
     cards = segment_personas(ctx.backend, ctx.as_of, tables=_tables(ctx))
     frame = pd.DataFrame(
@@ -102,6 +108,6 @@ def run_personas(ctx: Context) -> AnalysisResult:
             "cards": len(cards),
             "headline_ja": f"ペルソナ {len(cards)}件 — {names}",
             "headline_en": f"{len(cards)} personas — "
-            + " / ".join(f"{c.name_en} ({c.segment})" for c in cards),
+            + " / ".join(f"{c.name_en} ({segment_text(c.segment, 'en')})" for c in cards),
         },
     )
