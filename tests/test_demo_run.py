@@ -103,6 +103,13 @@ def test_english_report_speaks_english_in_the_values_it_writes(demo_dir: Path) -
     band = re.compile(r"(.+ × )?(\d[\d,]*〜\d[\d,]*名|\d[\d,]*名以上)")
     # The Japanese report shows the generated values, the English one their English.
     assert "(競合なし)" in cells["ja"] and "(no competitor)" in cells["en"]
+    # Chart labels (SVG text) too.
+    svg = {
+        lang: re.findall(r"<text[^>]*>([^<]+)</text>", page)
+        for lang, page in (("ja", ja), ("en", en))
+    }
+    assert [s for s in svg["ja"] if band.fullmatch(s)]
+    assert not [s for s in svg["en"] if band.fullmatch(s)]
     assert [c for c in cells["ja"] if band.fullmatch(c)]
     assert not [c for c in cells["en"] if band.fullmatch(c) or c == "(競合なし)"]
     assert [c for c in cells["en"] if re.fullmatch(r".+ × \d[\d,]*(–\d[\d,]*|\+) employees", c)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rashinban._labels import value_label
 from rashinban.report import _charts as charts
 from rashinban.report._i18n import LABELS, column_label, t
 from rashinban.report._sections import ReportContext, Section, table_html
@@ -43,7 +44,7 @@ def _segments(ctx: ReportContext) -> str | None:
         list(show["clv"].fillna(0) / 1e4),
         list(show["win_rate"]),
         list(show["accounts"]),
-        list(show["name"]),
+        [str(value_label(n, lang)) for n in show["name"]],
         title=t("seg_bubbles", lang),
         xlabel=t("clv", lang) + (" (万円)" if lang != "en" else " (10k JPY)"),
         ylabel=t("win_rate", lang),
