@@ -535,15 +535,3 @@ def test_a_damaged_xls_is_a_clear_error(ws: Workspace, tmp_path: Path) -> None:
     path.write_bytes(b"not an excel file at all")
     with pytest.raises(ImportFileError, match=r"cannot open the \.xls workbook"):
         import_files(ws, "accounts", [path])
-
-
-def test_an_xlsx_named_xls_is_read_as_xlsx(ws: Workspace, tmp_path: Path) -> None:
-    wb = openpyxl.Workbook()
-    sheet = wb.active
-    assert sheet is not None
-    sheet.append(["製品ID", "製品名"])
-    sheet.append(["P1", "コア"])
-    path = tmp_path / "p.xls"
-    wb.save(path)
-    import_files(ws, "products", [path])
-    assert rows(ws, "select product_id from products") == [("P1",)]

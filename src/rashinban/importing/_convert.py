@@ -14,6 +14,8 @@ reason the value was rejected, or NULL).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,6 +83,82 @@ def _enum(column: Column, value_map: dict[str, str]) -> Callable[[str], str]:
     return parse
 
 
+# Salesforce writes a record's id in 15 characters (reports, the UI) or 18 (the API,
+# Data Loader, the weekly export): the 18-character form appends three characters
+# that encode which of the first 15 are upper-case letters, five at a time. Both name
+# the same record; the 15-character form is stored, so that a report and a Data
+# Loader export of the same records meet. Only a suffix that checks is removed.
+_SF_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+_SF18 = re.compile(r"[a-zA-Z0-9]{15}[A-Z0-5]{3}")
+# What Excel makes of a long number it shows in a General cell: 1.23E+11. The digits
+# after the third are gone and cannot be restored.
+_EXPONENT_ID = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+[0-9]{1,3}")
+
+
+def salesforce_checksum(id15: str) -> str:
+    """The three characters Salesforce appends to a 15-character id to make it 18."""
+    out = ""
+    for block in range(3):
+        bits = sum(
+            1 << i for i, ch in enumerate(id15[block * 5 : block * 5 + 5]) if "A" <= ch <= "Z"
+        )
+        out += _SF_ALPHABET[bits]
+    return out
+
+
+def _checksum_sql() -> str:
+    """:func:`salesforce_checksum` of ``{v}`` as a DuckDB expression (the fast path)."""
+    parts = []
+    for block in range(3):
+        bits = " + ".join(
+            f"(CASE WHEN ascii(substr({{v}}, {block * 5 + i + 1}, 1)) BETWEEN 65 AND 90 "
+            f"THEN {1 << i} ELSE 0 END)"
+            for i in range(5)
+        )
+        parts.append(f"substr('{_SF_ALPHABET}', {bits} + 1, 1)")
+    return " || ".join(parts)
+
+
+def _identifier(value: str) -> str:
+    text = nz.normalize_text(value)
+    if _EXPONENT_ID.fullmatch(text):
+        raise InvalidValueError(
+            "指数表記になっていてIDの桁が失われています / "
+            "the id is in exponent notation and has lost digits",
+            value=value,
+            fix="Excelで列を文字列にしてから元のシステムで書き出し直してください / "
+            "export it again from the source system and open it with the column as text",
+        )
+    if _SF18.fullmatch(text) and salesforce_checksum(text[:15]) == text[15:]:
+        return text[:15]
+    return text
+
+
+# A date column of a sheet formatted as 標準 (General) reaches a CSV as Excel serial
+# numbers (45383 is 2024-04-01, 45383.375 is 09:00 that day). In a date column a bare
+# five-digit number means nothing else, so serials that fall in these years are read.
+_SERIAL = re.compile(r"[0-9]{5}(?:\.[0-9]+)?")
+_SERIAL_YEARS = (1950, 2099)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return nz.parse_date(value)
+    except InvalidValueError:
+        if not _SERIAL.fullmatch(value.strip()):
+            raise
+        day = nz.parse_date(value.strip(), excel_serial=True)
+        low, high = _SERIAL_YEARS
+        if not low <= day.year <= high:
+            raise InvalidValueError(
+                f"Excelのシリアル値なら{day.isoformat()}で、{low}〜{high}年の外です / "
+                f"as an Excel serial number this is {day.isoformat()}, outside {low}–{high}",
+                value=value,
+                fix="日付を 2024-04-01 の形で書いてください / write the date as 2024-04-01",
+            ) from None
+        return day
+
+
 def _company(value: str) -> tuple[str, str | None, str]:
     name, form = nz.split_legal_form(value)
     if not name:
@@ -96,7 +174,15 @@ def conversion(column: Column, value_map: dict[str, str]) -> Conversion:
     """The :class:`Conversion` for ``column`` (value maps apply to enum columns)."""
     kind = column.kind
     ascii_text = "CASE WHEN regexp_full_match({v}, " + lit(_ASCII_TOKEN) + ") THEN {v} END"
-    if kind in ("id", "text", "name"):
+    if kind == "id":
+        fast = (
+            "CASE WHEN regexp_full_match({v}, " + lit(_SF18.pattern) + ") THEN "
+            "CASE WHEN right({v}, 3) = " + _checksum_sql() + " THEN left({v}, 15) ELSE {v} END "
+            "WHEN regexp_full_match({v}, " + lit(_ASCII_TOKEN) + ") "
+            "AND NOT regexp_full_match({v}, " + lit(_EXPONENT_ID.pattern) + ") THEN {v} END"
+        )
+        return Conversion(fast, _identifier, "VARCHAR")
+    if kind in ("text", "name"):
         return Conversion(ascii_text, nz.normalize_text, "VARCHAR")
     if kind == "longtext":
         return Conversion(
@@ -125,7 +211,7 @@ def conversion(column: Column, value_map: dict[str, str]) -> Conversion:
         return Conversion(
             "CASE WHEN regexp_full_match({v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') "
             "THEN try_cast({v} AS DATE) END",
-            nz.parse_date,
+            _date,
             "DATE",
         )
     if kind == "int":

@@ -33,7 +33,13 @@ from rashinban._errors import ImportFileError, RashinbanError, RejectedRowsError
 from rashinban.importing._accounts import refresh_account_keys, resolve_accounts, translate_aliases
 from rashinban.importing._convert import blank_to_null, conversion, lit, q, slow_path
 from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
-from rashinban.importing._readers import UNNAMED, file_sha256, keep_original, read_raw
+from rashinban.importing._readers import (
+    UNNAMED,
+    check_file,
+    file_sha256,
+    keep_original,
+    read_raw,
+)
 from rashinban.importing._upsert import ensure_extra_columns, upsert
 from rashinban.schema import TABLES, Column, Table, get_table
 from rashinban.workspace import META_SCHEMA, Workspace
@@ -64,6 +70,9 @@ class FileResult:
     extra_columns: tuple[str, ...] = ()
     header_row: int = 1
     sheet: str | None = None
+    #: The words of a report footer below the table (Salesforce's "Confidential
+    #: Information - Do Not Distribute", "Copyright …"), left out of the import.
+    footer: tuple[str, ...] = ()
 
 
 @dataclass
@@ -137,7 +146,11 @@ def import_files(
     """
     spec = get_table(table)
     if not files:
-        raise ImportFileError("no files given", fix=f"rashinban import {table} FILE…")
+        raise ImportFileError(
+            "ファイルが指定されていません / no files given", fix=f"rashinban import {table} FILE…"
+        )
+    for raw_path in files:
+        check_file(Path(raw_path))  # every file before any is read: nothing half-done
     say = progress or (lambda _msg: None)
     result = ImportResult(table)
     rejects: list[_Reject] = []
@@ -145,6 +158,7 @@ def import_files(
     stamp = started.strftime("%Y%m%d-%H%M%S")
     rejects_path = ws.path / "rejects" / f"{stamp}_{table}.csv"
     records: list[tuple[object, ...]] = []
+    copies: list[Path] = []  # originals this call stored, taken back if it fails
 
     with ws.connect() as con:
         con.execute("SET preserve_insertion_order = true")
@@ -167,13 +181,16 @@ def import_files(
                     encoding=raw.encoding,
                     header_row=raw.header_row,
                     sheet=raw.sheet,
+                    footer=raw.footer,
                 )
                 for line, reason in raw.parse_errors:
                     rejects.append(_Reject(path.name, line, "", None, reason, "parse_error"))
                 fr.rejected += len(raw.parse_errors)
                 say(f"{path.name}: 変換中 / converting {raw.rows:,} rows")
                 _load_one(con, ws, spec, path.name, raw.headers, m, fr, rejects)
-                stored = keep_original(path, ws.path / "imports", sha)
+                stored, created = keep_original(path, ws.path / "imports", sha)
+                if created:
+                    copies.append(stored)
                 records.append(
                     (
                         f"{stamp}-{sha[:12]}",
@@ -200,9 +217,11 @@ def import_files(
                 con.execute("ROLLBACK")
                 _finish_rejects(rejects_path)
                 raise RejectedRowsError(
+                    f"{len(hard)} 件の値を読めなかったため何も取り込んでいません / "
                     f"{len(hard)} rejected values; nothing was loaded (--strict)",
                     file=", ".join(Path(f).name for f in files),
-                    fix=f"correct the rows listed in {rejects_path} or import without --strict",
+                    fix=f"{rejects_path} の行を直すか --strict なしで取り込んでください / "
+                    f"correct the rows listed in {rejects_path} or import without --strict",
                 )
             for rec in records:
                 con.execute(
@@ -219,6 +238,8 @@ def import_files(
             partial = rejects_path.with_suffix(".csv.part")
             if partial.exists() and not (strict and rejects):
                 partial.unlink()
+            for copy in copies:
+                copy.unlink(missing_ok=True)
             raise
     if rejects:
         _finish_rejects(rejects_path)
@@ -286,9 +307,11 @@ def _load_one(
     if missing_keys:
         wanted = ", ".join(f"{k} ({spec.column(k).ja})" for k in missing_keys)
         raise ImportFileError(
-            f"no column for the key {wanted}; headers are: {', '.join(headers)}",
+            f"キーの列がありません / no column for the key {wanted}; "
+            f"見出し / headers are: {', '.join(headers)}",
             file=file_name,
-            fix="rename the header or map it with --mapping",
+            fix="見出しを直すか --mapping で対応付けてください / "
+            "rename the header or map it with --mapping",
         )
     label_cols = [src_of[k] for k in spec.key if k in src_of] or [src_of.get("name", headers[0])]
     fr.rejected += _drop_totals_rows(con, [*label_cols, headers[0]], file_name, rejects)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rashinban._errors import EncodingError, ImportFileError
+from rashinban.importing._csvtext import prepare, read_top, sniff_delimiter
 
 if TYPE_CHECKING:
     import duckdb
@@ -45,6 +46,7 @@ class RawFile:
     parse_errors: tuple[tuple[int, str], ...]  # (row, reason) for lines CSV parsing rejected
     header_row: int = 1  # the row the headers were read from (a title may stand above)
     sheet: str | None = None  # the workbook sheet read
+    footer: tuple[str, ...] = ()  # a report footer below the table, left out
 
 
 #: The name given to a column whose header cell is empty ("column_3").
@@ -89,32 +91,110 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+#: The first bytes of the binary formats a file may hold whatever its name says.
+_ZIP, _OLE, _PARQUET = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PAR1"
+# Control bytes that neither UTF-8 nor CP932 text holds (tab, line breaks, form feed,
+# ESC and Ctrl-Z may appear): a file with them is binary, whatever its name.
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x19\x1c-\x1f]")
+_SUFFIXES = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "tsv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".parquet": "parquet",
+}
+
+
+#: Names people give the encodings (``--encoding sjis``), spelled without ``-``/``_``.
+_ENCODING_NAMES = {
+    "auto": "auto",
+    "utf8": "utf-8",
+    "utf8sig": "utf-8-sig",
+    "utf8bom": "utf-8-sig",
+    "cp932": "cp932",
+    "ms932": "cp932",
+    "windows31j": "cp932",
+    "sjis": "cp932",
+    "shiftjis": "cp932",
+    "xsjis": "cp932",
+    "mskanji": "cp932",
+    "utf16": "utf-16",
+    "unicode": "utf-16",
+    "utf16le": "utf-16-le",
+    "utf16be": "utf-16-be",
+}
+
+
+def resolve_encoding(name: str, file_name: str | None = None) -> str:
+    """The codec for an ``--encoding`` value; Shift_JIS in any spelling is read as CP932."""
+    found = _ENCODING_NAMES.get(re.sub(r"[-_\s]", "", name).casefold())
+    if found is None:
+        raise ImportFileError(
+            f"文字コード {name!r} は使えません / unknown encoding {name!r}",
+            file=file_name,
+            fix="次のどれかを指定してください / use one of " + ", ".join(ENCODINGS),
+        )
+    return found
+
+
+def check_file(path: Path) -> None:
+    """Refuse a path that is not a readable file, saying which."""
+    if path.is_dir():
+        raise ImportFileError(
+            "ファイルではなくフォルダです / this is a folder, not a file",
+            file=str(path),
+            fix="フォルダの中のファイルを指定してください (例: フォルダ/*.csv) / "
+            "name the files inside it (e.g. folder/*.csv)",
+        )
+    if not path.is_file():
+        raise ImportFileError(
+            "ファイルが見つかりません / file not found",
+            file=str(path),
+            fix="パスを確かめてください / check the path",
+        )
+
+
 def detect_format(path: Path) -> str:
+    """The file's format, by its first bytes where they tell, else by its suffix.
+
+    A workbook saved under a ``.csv`` or ``.xls`` name is read as the workbook it is;
+    a ZIP archive that is not a workbook and a password-protected workbook are
+    refused with what to do.
+    """
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        return "csv"
-    if suffix == ".tsv":
-        return "tsv"
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix not in _SUFFIXES:
+        raise ImportFileError(
+            f"取り込めない種類のファイルです ({suffix or '拡張子なし'}) / "
+            f"unknown file type {suffix or '(none)'}",
+            file=path.name,
+            fix="CSV・TSV・XLSX・XLS・Parquetのファイルを指定してください / "
+            "import CSV, TSV, XLSX, XLS or Parquet files",
+        )
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(_ZIP):
+        from rashinban.importing._workbooks import check_zip_workbook
+
+        check_zip_workbook(path)
         return "xlsx"
-    if suffix == ".parquet":
+    if magic.startswith(_OLE):
+        from rashinban.importing._workbooks import check_ole_workbook
+
+        check_ole_workbook(path)
+        return "xls"
+    if magic.startswith(_PARQUET):
         return "parquet"
-    if suffix == ".xls":
-        # Some systems write an .xlsx workbook under an .xls name: a zip file is one.
-        with path.open("rb") as fh:
-            return "xlsx" if fh.read(2) == b"PK" else "xls"
-    raise ImportFileError(
-        f"unknown file type {suffix or '(none)'}",
-        file=path.name,
-        fix="import CSV, TSV, XLSX, XLS or Parquet files",
-    )
+    return _SUFFIXES[suffix]
 
 
 def detect_encoding(path: Path) -> str:
     """Guess a text file's encoding from its first megabyte.
 
-    BOMs decide first (UTF-8, UTF-16); then strict UTF-8; then CP932. Pure
-    ASCII counts as UTF-8. Anything else is an :class:`EncodingError`.
+    BOMs decide first (UTF-8, UTF-16); then UTF-16 without a BOM (every other byte
+    zero, as in ASCII text in UTF-16); then strict UTF-8; then CP932. Pure ASCII counts
+    as UTF-8. Anything else is an :class:`EncodingError`.
     """
     with path.open("rb") as fh:
         sample = fh.read(_SAMPLE)
@@ -122,6 +202,20 @@ def detect_encoding(path: Path) -> str:
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if b"\x00" in sample:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if odd > len(sample) // 8 and even < odd // 10:
+            return "utf-16-le"
+        if even > len(sample) // 8 and odd < even // 10:
+            return "utf-16-be"
+    if _CONTROL.search(sample):
+        raise EncodingError(
+            "テキストファイルではありません (バイナリデータです) / "
+            "the file is not text (it holds binary data)",
+            file=path.name,
+            fix="取り込むCSVかExcelファイルを指定してください / "
+            "check that this is the CSV or Excel file you meant to import",
+        )
     for enc in ("utf-8", "cp932"):
         try:
             codecs.getincrementaldecoder(enc)().decode(sample, final=len(sample) < _SAMPLE)
@@ -129,9 +223,11 @@ def detect_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise EncodingError(
+        "文字コードがUTF-8でもCP932 (Shift_JIS) でもありません / "
         "the file is neither UTF-8 nor CP932 (Shift_JIS) text",
         file=path.name,
-        fix="save it from Excel as 'CSV UTF-8' or pass --encoding",
+        fix="Excelで「CSV UTF-8」形式で保存し直すか --encoding を指定してください / "
+        "save it from Excel as 'CSV UTF-8' or pass --encoding",
     )
 
 
@@ -148,11 +244,13 @@ def _transcode(src: Path, dst: Path, encoding: str) -> None:
             except UnicodeDecodeError as exc:
                 row = lines_before + chunk[: exc.start].count(b"\n") + 1
                 raise EncodingError(
+                    f"{encoding} として読めないバイトがあります / "
                     f"bytes {chunk[exc.start : exc.start + 4]!r} are not valid {encoding}",
                     file=src.name,
                     row=row,
-                    fix="check the file's encoding (pass --encoding utf-8 or cp932) "
-                    "or re-save it from Excel",
+                    fix="文字コードを確かめて --encoding utf-8 か cp932 を指定するか、"
+                    "Excelで保存し直してください / check the file's encoding "
+                    "(pass --encoding utf-8 or cp932) or re-save it from Excel",
                 ) from None
             fout.write(text)
             if final:
@@ -160,31 +258,28 @@ def _transcode(src: Path, dst: Path, encoding: str) -> None:
             lines_before += chunk.count(b"\n")
 
 
-def _sniff_delimiter(path: Path, fmt: str) -> str:
-    if fmt == "tsv":
-        return "\t"
-    with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
-        head = fh.readline()
-    counts = {d: head.count(d) for d in (",", "\t", ";")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def header_names(headers: list[Any], file_name: str) -> list[str]:
+    """Column names for the header cells: blanks named ``column_N``, repeats ``name_2``."""
     names: list[str] = []
-    seen: dict[str, int] = {}
+    taken: set[str] = set()
     for i, h in enumerate(headers, start=1):
-        name = "" if h is None else str(h).strip().lstrip("\ufeff")
+        # A line break typed into a header cell (Alt+Enter) becomes a space.
+        name = "" if h is None else " ".join(str(h).lstrip("\ufeff").split())
         if not name:
             name = f"column_{i}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 1
+        base, n = name, 1
+        while name.casefold() in taken:  # DuckDB's column names ignore case
+            n += 1
+            name = f"{base}_{n}"
+        taken.add(name.casefold())
         names.append(name)
     if not names:
-        raise ImportFileError("the file has no header row", file=file_name, fix="add a header row")
+        raise ImportFileError(
+            "見出し行がありません (空のファイルです) / the file has no header row (it is empty)",
+            file=file_name,
+            fix="見出し行とデータのあるファイルを指定してください / "
+            "export the table again with its header row",
+        )
     return names
 
 
@@ -203,26 +298,22 @@ def read_raw(
     """
     import duckdb
 
-    if encoding not in ENCODINGS:
-        raise ImportFileError(
-            f"unknown encoding {encoding!r}",
-            file=path.name,
-            fix="use one of " + ", ".join(ENCODINGS),
-        )
-    if not path.is_file():
-        raise ImportFileError("file not found", file=str(path), fix="check the path")
+    encoding = resolve_encoding(encoding, path.name)
+    check_file(path)
     fmt = detect_format(path)
     if fmt in ("xlsx", "xls"):
         from rashinban.importing._workbooks import read_workbook
 
-        headers, rows, header_row, sheet = read_workbook(path, con, name, fmt, is_header)
-        return RawFile(name, tuple(headers), rows, None, (), header_row, sheet)
+        headers, rows, header_row, sheet, footer = read_workbook(path, con, name, fmt, is_header)
+        return RawFile(name, tuple(headers), rows, None, (), header_row, sheet, footer)
     if fmt == "parquet":
         try:
             rel = con.read_parquet(str(path))
         except duckdb.Error as exc:
             raise ImportFileError(
-                f"cannot read Parquet: {exc}", file=path.name, fix="re-export the file"
+                f"Parquetとして読めません / cannot read Parquet: {str(exc).splitlines()[0]}",
+                file=path.name,
+                fix="ファイルを書き出し直してください / re-export the file",
             ) from None
         headers = list(rel.columns)
         select = ", ".join(f'CAST("{h}" AS VARCHAR) AS "{h}"' for h in headers)
@@ -236,39 +327,36 @@ def read_raw(
 
     enc = detect_encoding(path) if encoding == "auto" else encoding
     with tempfile.TemporaryDirectory(prefix="rashinban-import-") as tmp:
-        text_path = path
+        text_path, owned = path, False
         if enc not in ("utf-8", "utf-8-sig"):
-            text_path = Path(tmp) / "utf8.csv"
+            text_path, owned = Path(tmp) / "utf8.csv", True
             _transcode(path, text_path, enc)
-        elif enc == "utf-8":
+        elif enc == "utf-8" and path.stat().st_size < (64 << 20):
             # A strict check of the whole file: DuckDB would otherwise replace or reject
             # invalid bytes row by row with less helpful messages.
-            _transcode(path, Path(tmp) / "check.csv", "utf-8") if path.stat().st_size < (
-                64 << 20
-            ) else None
-        delim = _sniff_delimiter(text_path, fmt)
-        return _read_csv(con, text_path, path.name, name, delim, enc, is_header)
+            text_path, owned = Path(tmp) / "check.csv", True
+            _transcode(path, text_path, "utf-8")
+        delim = "\t" if fmt == "tsv" else sniff_delimiter(text_path)
+        return _read_csv(con, text_path, owned, Path(tmp), path.name, name, delim, enc, is_header)
 
 
 def _read_csv(
     con: duckdb.DuckDBPyConnection,
     text_path: Path,
+    owned: bool,
+    tmp: Path,
     file_name: str,
     name: str,
     delim: str,
     enc: str,
     is_header: Callable[[tuple[str, ...]], bool] | None = None,
 ) -> RawFile:
-    import csv
-
     import duckdb
 
-    with text_path.open("r", encoding="utf-8-sig", newline="") as fh:
-        lines = [fh.readline() for _ in range(HEADER_SEARCH_ROWS)]
-    top = [next(csv.reader([line], delimiter=delim), []) for line in lines if line]
-    # One physical line per row here: a title above the header has no quoted newlines.
-    skip = find_header_row([[c or None for c in row] for row in top], is_header)
-    headers = header_names(top[skip] if top else [], file_name)
+    top = read_top(text_path, delim, HEADER_SEARCH_ROWS)
+    skip = find_header_row([[c or None for c in row] for row in top.records], is_header)
+    headers = header_names(list(top.records[skip]) if top.records else [], file_name)
+    text = prepare(text_path, tmp, delim, top, skip, owned)
     columns = (
         "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in headers) + "}"
     )
@@ -280,45 +368,58 @@ def _read_csv(
                           escape = '"', store_rejects = true, auto_detect = false,
                           null_padding = false, strict_mode = true, parallel = true,
                           skip = {skip})""",
-            [str(text_path), delim],
+            [str(text.path), delim],
         )
         rejects = con.execute(
-            "SELECT line, error_message FROM reject_errors ORDER BY line"
+            "SELECT line, min(error_message) FROM reject_errors GROUP BY line ORDER BY line"
         ).fetchall()
         con.execute("DROP TABLE IF EXISTS reject_errors")
         con.execute("DROP TABLE IF EXISTS reject_scans")
     except duckdb.Error as exc:
         raise ImportFileError(
-            f"cannot parse the CSV: {str(exc).splitlines()[0]}",
+            "CSVとして読めません / cannot parse the CSV: " + str(exc).splitlines()[0],
             file=file_name,
-            fix="check quotes and separators, or save it again from Excel",
+            fix="引用符と区切り文字を確かめるか、Excelで保存し直してください / "
+            "check quotes and separators, or save it again from Excel",
         ) from None
     n_row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
     n = int(n_row[0]) if n_row else 0
     errors = tuple((int(line), str(msg).splitlines()[0]) for line, msg in rejects)
-    if errors:
-        _renumber_after_rejects(con, name, n, sorted({line for line, _ in errors}), skip + 2)
-    return RawFile(name, tuple(headers), n, enc, errors, skip + 1)
+    skipped = sorted({line for line, _ in errors} | {r for r in text.blank_rows if r > skip + 1})
+    if skipped:
+        _renumber(con, name, n, skipped, skip + 2)
+    # A row of empty cells (",,,," where Excel saw a formatted but empty row) is no record.
+    cells = ", ".join(f"nullif(trim({_quote(h)}), '')" for h in headers)
+    con.execute(f'DELETE FROM "{name}" WHERE coalesce({cells}, NULL) IS NULL')
+    n_row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+    n = int(n_row[0]) if n_row else 0
+    return RawFile(name, tuple(headers), n, enc, errors, skip + 1, footer=text.footer)
 
 
-def _renumber_after_rejects(
-    con: duckdb.DuckDBPyConnection, name: str, n: int, rejected: list[int], first_row: int = 2
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _renumber(
+    con: duckdb.DuckDBPyConnection, name: str, n: int, skipped: list[int], first_row: int
 ) -> None:
-    """Give rows after a rejected CSV line their true row number.
+    """Give rows after a rejected CSV line or a blank line their true row number.
 
-    ``row_number()`` counts only accepted rows, so every row after a rejected
-    line is numbered too low; the true numbers are 2, 3, … with the rejected
-    lines left out.
+    ``row_number()`` counts only the rows DuckDB accepted, so every row after a
+    rejected or blank line is numbered too low; the true numbers are ``first_row``,
+    ``first_row + 1``, … with the ``skipped`` rows left out.
     """
     import numpy as np
     import pyarrow as pa
 
-    first = rejected[0]
-    end = first_row + n + len(rejected)
-    true_rows = np.setdiff1d(np.arange(first_row, end), np.asarray(rejected))
     provisional = np.arange(first_row, first_row + n)
-    tail = provisional >= first
-    fix = pa.table({"_prov": provisional[tail], "_true": true_rows[tail]})
+    true_rows = np.setdiff1d(
+        np.arange(first_row, first_row + n + len(skipped)), np.asarray(skipped)
+    )[:n]
+    moved = provisional != true_rows
+    if not moved.any():
+        return
+    fix = pa.table({"_prov": provisional[moved], "_true": true_rows[moved]})
     con.register("_renumber", fix)
     con.execute(
         f'UPDATE "{name}" SET _row = f._true FROM _renumber f WHERE "{name}"._row = f._prov'
@@ -326,12 +427,17 @@ def _renumber_after_rejects(
     con.unregister("_renumber")
 
 
-def keep_original(path: Path, store: Path, sha: str) -> Path:
-    """Copy ``path`` into the workspace's ``imports/`` folder, content-addressed."""
+def keep_original(path: Path, store: Path, sha: str) -> tuple[Path, bool]:
+    """Copy ``path`` into the workspace's ``imports/`` folder, content-addressed.
+
+    Returns the stored path and whether this call created it (so that a failed import
+    can take its copy back).
+    """
     store.mkdir(parents=True, exist_ok=True)
     target = store / f"{sha[:16]}{path.suffix.lower()}"
-    if not target.exists():
-        tmp = target.with_suffix(target.suffix + ".part")
-        shutil.copyfile(path, tmp)
-        tmp.replace(target)
-    return target
+    if target.exists():
+        return target, False
+    tmp = target.with_suffix(target.suffix + ".part")
+    shutil.copyfile(path, tmp)
+    tmp.replace(target)
+    return target, True

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import os
+import struct
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +45,55 @@ def cell_text(value: Any) -> str | None:
     return text if text.strip() else None
 
 
+_FIX_LOCKED = (
+    "Excelで開き、[ファイル]→[情報]→[ブックの保護]→[パスワードを使用して暗号化]で"
+    "パスワードを消して保存し直してください / open it in Excel, remove the password "
+    "(File → Info → Protect Workbook → Encrypt with Password) and save it again"
+)
+
+
+def check_zip_workbook(path: Path) -> None:
+    """Refuse a ZIP archive that is not an Excel workbook (a zipped export, say)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # a damaged workbook: openpyxl's own error names it
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return
+    inside = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+    raise ImportFileError(
+        f"ZIP圧縮されたファイルです (中身: {inside}) / the file is a ZIP archive ({inside})",
+        file=path.name,
+        fix="展開して中のCSVやExcelファイルを取り込んでください / "
+        "unzip it and import the files inside",
+    )
+
+
+def check_ole_workbook(path: Path) -> None:
+    """Refuse a password-protected workbook with the way to open it.
+
+    Excel keeps an encrypted .xlsx in an OLE compound file (streams ``EncryptionInfo``
+    and ``EncryptedPackage``) instead of a ZIP archive; xlrd's compound-file reader
+    lists its streams.
+    """
+    from xlrd.compdoc import CompDoc, CompDocError
+
+    try:
+        with open(os.devnull, "w") as log:
+            names = {d.name for d in CompDoc(path.read_bytes(), logfile=log).dirlist}
+    except (CompDocError, ValueError, IndexError, struct.error):
+        return  # a damaged .xls: xlrd's own error names it
+    if "EncryptedPackage" in names or "EncryptionInfo" in names:
+        raise ImportFileError(
+            "パスワードで保護されたブックです / the workbook is password-protected",
+            file=path.name,
+            fix=_FIX_LOCKED,
+        )
+
+
 def _xlsx_rows(sheet: Any) -> Iterator[Sequence[Any]]:
     return iter(sheet.iter_rows(values_only=True))
 
@@ -58,9 +109,10 @@ def _open_xlsx(path: Path) -> Iterator[list[tuple[str, Rows]]]:
             wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for damaged files
             raise ImportFileError(
-                f"cannot open the workbook ({type(exc).__name__}: {exc})",
+                f"ブックを開けません / cannot open the workbook ({type(exc).__name__}: {exc})",
                 file=path.name,
-                fix="open it in Excel, save it again as .xlsx, and retry",
+                fix="Excelで開いて.xlsxとして保存し直してください / "
+                "open it in Excel, save it again as .xlsx, and retry",
             ) from None
         try:
             yield [(ws.title, functools.partial(_xlsx_rows, ws)) for ws in wb.worksheets]
@@ -90,10 +142,18 @@ def _open_xls(path: Path) -> Iterator[list[tuple[str, Rows]]]:
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
     except Exception as exc:  # xlrd raises XLRDError, struct and compound-document errors
+        if "encrypted" in str(exc).lower():
+            raise ImportFileError(
+                "パスワードで保護されたブックです / the workbook is password-protected",
+                file=path.name,
+                fix=_FIX_LOCKED,
+            ) from None
         raise ImportFileError(
+            "Excel 97-2003ブックを開けません / "
             f"cannot open the .xls workbook ({type(exc).__name__}: {exc})",
             file=path.name,
-            fix="open it in Excel, save it as .xlsx, and retry",
+            fix="Excelで開いて.xlsxとして保存し直してください / "
+            "open it in Excel, save it as .xlsx, and retry",
         ) from None
 
     def rows(index: int) -> Iterator[Sequence[Any]]:
@@ -113,8 +173,12 @@ def read_workbook(
     name: str,
     fmt: str,
     is_header: Callable[[tuple[str, ...]], bool] | None,
-) -> tuple[list[str], int, int, str]:
-    """Load the data sheet into temp table ``name``; return headers, rows, header row, sheet."""
+) -> tuple[list[str], int, int, str, tuple[str, ...]]:
+    """Load the data sheet into temp table ``name``.
+
+    Returns the headers, the number of rows, the header row, the sheet's name and the
+    words of a report footer left out below the table.
+    """
     import pyarrow as pa
 
     from rashinban.importing._readers import HEADER_SEARCH_ROWS, header_index, header_names
@@ -135,7 +199,9 @@ def read_workbook(
                 chosen = (title, rows_of, 0)  # no header found: the first sheet with data
         if chosen is None:
             raise ImportFileError(
-                "the workbook has no data", file=path.name, fix="put the table on a sheet"
+                "ブックのどのシートにもデータがありません / the workbook has no data",
+                file=path.name,
+                fix="表をシートに入れて保存してください / put the table on a sheet",
             )
         title, rows_of, at = chosen
         it = enumerate(rows_of(), start=1)
@@ -147,23 +213,52 @@ def read_workbook(
         headers = header_names(header, path.name)
         cols: list[list[str | None]] = [[] for _ in headers]
         row_numbers: list[int] = []
+        filled: list[int] = []  # how many cells of each row hold a value
         for i, row in it:
             cells = [cell_text(v) for v in row]
             if not any(cells):
                 continue
             if len(cells) > len(headers) and any(cells[len(headers) :]):
                 raise ImportFileError(
-                    "a row has values beyond the last header",
+                    "見出しのない列に値があります / a row has values beyond the last header",
                     file=path.name,
                     row=i,
-                    fix="give every column a header",
+                    fix="すべての列に見出しを付けてください / give every column a header",
                 )
             for j in range(len(headers)):
                 cols[j].append(cells[j] if j < len(cells) else None)
             row_numbers.append(i)
+            filled.append(sum(1 for c in cells if c is not None))
+    keep = _footer_start(row_numbers, filled, len(headers))
+    footer = tuple(
+        str(next(c[k] for c in cols if c[k] is not None)) for k in range(keep, len(filled))
+    )
+    cols = [c[:keep] for c in cols]
+    row_numbers = row_numbers[:keep]
     arrays = {h: pa.array(c, type=pa.string()) for h, c in zip(headers, cols, strict=True)}
     arrays["_row"] = pa.array(row_numbers, type=pa.int64())
     con.register("_xlsx_arrow", pa.table(arrays))
     con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM _xlsx_arrow')
     con.unregister("_xlsx_arrow")
-    return headers, len(row_numbers), at + 1, title
+    return headers, len(row_numbers), at + 1, title, footer
+
+
+def _footer_start(row_numbers: list[int], filled: list[int], width: int) -> int:
+    """Where a report footer below the table starts (``len(filled)`` when there is none).
+
+    Salesforce's formatted export ends with a blank row and rows of one cell
+    ("Confidential Information - Do Not Distribute", "Copyright (c) …"). The footer
+    is the run of one-cell rows at the end, from the first of them that has a blank
+    row above it; a one-cell row right below the data is a record (and is checked as
+    one). A table of one column has no footer.
+    """
+    end = len(filled)
+    if width < 2:
+        return end
+    start = end
+    while start > 0 and filled[start - 1] == 1:
+        start -= 1
+    for k in range(start, end):
+        if k > 0 and row_numbers[k] > row_numbers[k - 1] + 1:
+            return k
+    return end
