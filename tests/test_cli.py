@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 
-from rashinban import Workspace
+from rashinban import Workspace, init_workspace, open_workspace
+from rashinban.importing import load_frames
+from rashinban.pipeline import analyze
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     # A wide terminal, so that table headers are not folded across lines.
     return subprocess.run(
         [sys.executable, "-m", "rashinban", *args],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         cwd=cwd,
         timeout=300,
         check=False,
-        env={**os.environ, "COLUMNS": "300"},
+        env={**os.environ, "COLUMNS": "300", **(env or {})},
     )
 
 
@@ -36,6 +46,25 @@ def test_init_and_import_with_rejects(tmp_path: Path) -> None:
     proc = run("import", "accounts", str(csv), "-w", str(ws))
     assert proc.returncode == 0, proc.stderr
     assert "除外 1" in proc.stdout and "rejects" in proc.stdout
+
+
+def test_import_names_the_report_footer_it_left_out(tmp_path: Path) -> None:
+    ws = tmp_path / "acme"
+    assert run("init", str(ws)).returncode == 0
+    export = tmp_path / "取引先.csv"
+    export.write_bytes(
+        (
+            '"取引先ID","取引先名"\r\n"A1","一社"\r\n\r\n'
+            '"Confidential Information - Do Not Distribute"\r\n"生成日時: 2024/04/02 10:00"\r\n'
+        ).encode("cp932")
+    )
+    proc = run("import", "accounts", str(export), "-w", str(ws))
+    assert proc.returncode == 0, proc.stderr
+    assert "読込 1 行" in proc.stdout
+    assert (
+        "report footer left out: Confidential Information - Do Not Distribute | "
+        "生成日時: 2024/04/02 10:00" in proc.stdout
+    )
 
 
 def test_user_error_is_one_line_exit_1(tmp_path: Path) -> None:
@@ -77,8 +106,11 @@ def test_read_commands_json_contract(demo_ws: Workspace, command: str) -> None:
 def test_csv_format(demo_ws: Workspace) -> None:
     proc = run("rfm", "-w", str(demo_ws.path), "--format", "csv")
     assert proc.returncode == 0, proc.stderr
-    header = proc.stdout.splitlines()[0].split(",")
-    assert "segment" in header and "customers" in header
+    # A UTF-8 byte-order mark first, so that Excel does not garble the Japanese.
+    assert proc.stdout.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(proc.stdout.removeprefix("\ufeff"))))
+    assert {"segment", "customers"} <= set(rows[0])
+    assert {r["segment_ja"] for r in rows} >= {"優良顧客"}
 
 
 def test_bad_as_of_is_a_user_error(demo_ws: Workspace) -> None:
@@ -109,5 +141,160 @@ def test_table_headers_follow_the_language_csv_keeps_the_keys(demo_ws: Workspace
     assert ja.returncode == 0 and "取引先ID" in ja.stdout and "継続確率" in ja.stdout
     en = run("churn", *w, "--top", "3", "--lang", "en")
     assert en.returncode == 0 and "account id" in en.stdout and "取引先ID" not in en.stdout
-    csv = run("clv", *w, "--top", "3", "--format", "csv")
-    assert csv.stdout.splitlines()[0].startswith("account_id,")
+    as_csv = run("clv", *w, "--top", "3", "--format", "csv")
+    assert as_csv.stdout.splitlines()[0].startswith("\ufeffaccount_id,")
+
+
+def test_english_tables_show_the_values_the_analyses_write_in_english(
+    demo_ws: Workspace, tmp_path: Path
+) -> None:
+    shutil.copytree(demo_ws.path, tmp_path / "ws")
+    ws = tmp_path / "ws"
+    report = analyze(open_workspace(ws), only=["segments"])
+    assert not report.failures, report.failures
+    w = ("segments", "-w", str(ws))
+    ja, en = run(*w), run(*w, "--lang", "en")
+    assert ja.returncode == 0 and en.returncode == 0, en.stderr
+    assert " × 100〜299名" in ja.stdout
+    assert " × 100–299 employees" in en.stdout and "〜299名" not in en.stdout
+    as_json = json.loads(run(*w, "--lang", "en", "--format", "json").stdout)
+    assert any(s["name"].endswith(" × 100〜299名") for s in as_json["segments"])
+
+
+def no_traceback(proc: subprocess.CompletedProcess[str]) -> bool:
+    return "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+
+
+def test_a_damaged_or_busy_database_is_a_user_error(tmp_path: Path) -> None:
+    ws = tmp_path / "acme"
+    assert run("init", str(ws)).returncode == 0
+    holder = duckdb.connect(str(ws / "data.duckdb"))  # another program writing to it
+    try:
+        busy = run("rfm", "-w", str(ws))
+    finally:
+        holder.close()
+    assert busy.returncode == 1 and no_traceback(busy), busy.stderr
+    assert "another program holds it open" in busy.stderr
+    (ws / "data.duckdb").write_bytes(b"not a database at all")
+    for command in ("rfm", "analyze", "segments"):
+        proc = run(command, "-w", str(ws))
+        assert proc.returncode == 1 and no_traceback(proc), proc.stderr
+        assert "not a readable DuckDB file" in proc.stderr and "rashinban init" in proc.stderr
+
+
+def test_init_where_no_folder_can_be_made_or_in_an_unknown_language(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    proc = run("init", str(blocker / "ws"))
+    assert proc.returncode == 1 and no_traceback(proc), proc.stderr
+    assert "cannot create" in proc.stderr
+    # A language the workspace could not be opened with afterwards is wrong usage.
+    french = run("init", str(tmp_path / "fr"), "--lang", "fr")
+    assert french.returncode == 2 and not (tmp_path / "fr").exists()
+
+
+def test_files_written_where_they_cannot_be_are_user_errors(
+    demo_ws: Workspace, tmp_path: Path
+) -> None:
+    ws = tmp_path / "acme"
+    run("init", str(ws))
+    missing = run("report", "-w", str(ws), "-o", str(tmp_path / "no" / "report.html"))
+    assert missing.returncode == 1 and no_traceback(missing), missing.stderr
+    assert "cannot write" in missing.stderr
+    folder = run("report", "-w", str(ws), "-o", str(tmp_path))
+    assert folder.returncode == 1 and "is a folder" in folder.stderr
+    assert not list(tmp_path.parent.glob("*.part"))
+    cards = run(
+        "personas", "-w", str(demo_ws.path), "--html", str(tmp_path / "no" / "p.html"), "-f", "json"
+    )
+    assert cards.returncode == 1 and no_traceback(cards), cards.stderr
+    assert "p.html" in cards.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_a_reader_that_stops_early_ends_the_command_quietly(demo_ws: Workspace, fmt: str) -> None:
+    # `rashinban churn | head -1`: more output than a pipe holds, and the reader leaves.
+    with subprocess.Popen(
+        [sys.executable, "-m", "rashinban", "churn", "-w", str(demo_ws.path), "-f", fmt],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "300"},
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode("utf-8")
+        code = proc.wait(timeout=300)
+    assert code == 0, err
+    assert "Traceback" not in err and "error" not in err.lower()
+
+
+def test_a_terminal_that_cannot_show_japanese_names_the_fix(demo_ws: Workspace) -> None:
+    proc = run("rfm", "-w", str(demo_ws.path), "-f", "csv", env={"PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 1 and no_traceback(proc), proc.stderr
+    assert "PYTHONIOENCODING=utf-8" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "english"),
+    [
+        (["rfm"], "revenue share"),
+        (["clv", "--top", "3"], "expected purchases"),
+        (["kpi"], "win rate"),
+        (["winloss"], "all losses"),
+    ],
+)
+def test_read_commands_take_lang(demo_ws: Workspace, args: list[str], english: str) -> None:
+    proc = run(*args, "-w", str(demo_ws.path), "--as-of", "2025-12-31", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert english in proc.stdout
+
+
+def test_empty_results_say_so_in_the_language(tmp_path: Path) -> None:
+    ws = tmp_path / "acme"
+    run("init", str(ws))
+    ja = run("target", "list", "-w", str(ws))
+    assert ja.returncode == 0 and "該当する行はありません" in ja.stdout
+    en = run("feedback", "summary", "-w", str(ws), "--lang", "en")
+    assert en.returncode == 0 and "no rows" in en.stdout
+    history = run("target", "history", "X", "-w", str(ws), "--lang", "en")
+    assert history.returncode == 1 and "no target or canvas named 'X'" in history.stderr
+
+
+def test_workshop_and_review_columns_are_headed_in_the_language(demo_ws: Workspace) -> None:
+    w = ("-w", str(demo_ws.path), "--as-of", "2025-12-31")
+    accounts = demo_ws.backend().table("accounts").account_id.execute().head(2).tolist()
+    ja = run("workshop", *accounts, *w)
+    assert ja.returncode == 0 and "観点" in ja.stdout and "heading" not in ja.stdout
+    en = run("workshop", *accounts, *w, "--lang", "en")
+    assert en.returncode == 0 and "Business and organisation" in en.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["personas", "--rule", "[1, 2]"], "--rule"),
+        (["personas", "--rule", '[{"op": "in"}]'], "is not a column of accounts"),
+        (["motions", "--employees-min", "500", "--employees-max", "10"], "swap"),
+        (["crosssell", "--account", "NOPE"], "no such account_id"),
+    ],
+)
+def test_impossible_selections_are_user_errors(
+    demo_ws: Workspace, args: list[str], needle: str
+) -> None:
+    proc = run(*args, "-w", str(demo_ws.path), "--as-of", "2025-12-31")
+    assert proc.returncode == 1 and no_traceback(proc), proc.stderr
+    assert needle in proc.stderr
+
+
+def test_an_analysis_the_last_run_skipped_says_why(
+    demo_tables: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    ws = init_workspace(tmp_path / "orders-only")
+    load_frames(ws, {k: demo_tables[k] for k in ("products", "accounts", "orders")})
+    report = analyze(ws, only=["icp"])
+    assert "icp" in report.failures
+    proc = run("icp", "-w", str(ws.path))
+    assert proc.returncode == 1 and no_traceback(proc), proc.stderr
+    assert "could not compute 'icp'" in proc.stderr
+    assert report.failures["icp"].partition(" — fix: ")[0] in proc.stderr

@@ -48,3 +48,18 @@ def test_ibis_backend_reads_canonical_tables(tmp_path: Path) -> None:
         )
     t = ws.table("accounts")
     assert t.employees.sum().execute() == 120
+
+
+def test_init_refuses_a_language_it_could_not_open_again(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="'fr'"):
+        init_workspace(tmp_path / "fr", lang="fr")
+    assert not (tmp_path / "fr").exists()
+
+
+def test_a_damaged_database_names_the_fix_for_sql_and_analytics(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "acme")
+    ws.data_path.write_bytes(b"\0" * 10 + b"not duckdb")
+    with pytest.raises(WorkspaceError, match=r"not a readable DuckDB file.*rashinban init"):
+        ws.backend()
+    with pytest.raises(WorkspaceError, match="not a readable DuckDB file"), ws.connect():
+        pass

@@ -130,6 +130,9 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "notes": ("注記", "notes"),
     "text_en": ("本文 (英)", "text"),
     "sheet": ("シート", "sheet"),
+    "heading": ("観点", "heading"),
+    "item": ("項目", "item"),
+    "result": ("結果", "result"),
 }
 
 #: Suffixes that qualify another column: win_rate_low is the lower end of win_rate.

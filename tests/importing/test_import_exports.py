@@ -331,3 +331,23 @@ def test_an_empty_file_is_one_clear_error(ws: Workspace, tmp_path: Path) -> None
     path.write_bytes(b"")
     with pytest.raises(ImportFileError, match=r"見出し行がありません.*no header row"):
         import_files(ws, "accounts", [path])
+
+
+def test_a_table_exported_from_a_workspace_imports_back(ws: Workspace, tmp_path: Path) -> None:
+    # Canonical headers, including both stage and outcome (which a Salesforce export's
+    # "Stage" would map onto): the canonical names win, no preset is guessed.
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("account_id,name\nA1,一社\n", encoding="utf-8")
+    import_files(ws, "accounts", [accounts])
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "deal_id,account_id,created_at,closed_at,stage,amount,outcome,loss_reason,kind\n"
+        "D1,A1,2024-04-01,2024-05-01,受注,1200000,won,,new\n"
+        "D2,A1,2024-04-02,2024-06-01,失注,300000,lost,価格,expansion\n",
+        encoding="utf-8",
+    )
+    import_files(ws, "deals", [path])
+    assert rows(ws, "select deal_id, stage, outcome, kind from deals order by 1") == [
+        ("D1", "受注", "won", "new"),
+        ("D2", "失注", "lost", "expansion"),
+    ]

@@ -10,13 +10,13 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
 from rashinban._errors import RashinbanError
-from rashinban.cli._render import Format, set_display_language
+from rashinban.cli._render import Format, OutputConsole, set_display_language
 from rashinban.workspace import Workspace
 
 app = typer.Typer(
@@ -28,7 +28,7 @@ app = typer.Typer(
 )
 
 err_console = Console(stderr=True)
-out_console = Console(soft_wrap=True)
+out_console = OutputConsole(soft_wrap=True)
 
 _state: dict[str, bool] = {"debug": False}
 
@@ -93,12 +93,48 @@ def main() -> None:
     """Console entry point with rashinban's error policy.
 
     Click's standalone mode owns usage errors (exit 2) and ``--help``; rashinban's
-    own errors are caught here and printed as one line (exit 1).
+    own errors are caught here and printed as one line (exit 1), and so are the
+    file-system errors a user can fix (a folder that does not exist, no permission)
+    and a terminal whose encoding cannot show the output.
     """
     try:
         app()
     except RashinbanError as exc:
         if _state["debug"]:
             raise
-        err_console.print(f"[bold red]エラー / error:[/] {exc}", highlight=False, soft_wrap=True)
+        _fail(str(exc))
+    except UnicodeEncodeError as exc:
+        if _state["debug"] or not _is_terminal_encoding(exc.encoding):
+            raise
+        # The terminal cannot show Japanese, so this message stays in ASCII.
+        sys.stderr.write(
+            f"error: the output encoding ({exc.encoding}) cannot show the results - "
+            "fix: set PYTHONIOENCODING=utf-8 (or a UTF-8 locale such as LANG=ja_JP.UTF-8)\n"
+        )
         sys.exit(1)
+    except OSError as exc:
+        if _state["debug"] or exc.strerror is None:
+            raise
+        where = exc.filename if exc.filename is not None else ""
+        _fail(
+            f"{where}: {exc.strerror} — fix: パスと書き込み権限を確かめてください / "
+            "check the path and that you may write there"
+        )
+
+
+def _fail(message: str) -> NoReturn:
+    err_console.print(f"[bold red]エラー / error:[/] {message}", highlight=False, soft_wrap=True)
+    sys.exit(1)
+
+
+def _is_terminal_encoding(encoding: str) -> bool:
+    """Whether ``encoding`` is the one standard output or standard error writes in."""
+    import codecs
+
+    def name(enc: str | None) -> str | None:
+        try:
+            return codecs.lookup(enc).name if enc else None
+        except LookupError:
+            return None
+
+    return name(encoding) in {name(sys.stdout.encoding), name(sys.stderr.encoding)}

@@ -8,19 +8,19 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from rashinban.cli._app import WorkspaceOpt, app, err_console, open_ws, out_console
+from rashinban.cli._app import Lang, WorkspaceOpt, app, err_console, open_ws, out_console
 
 
 @app.command()
 def init(
     directory: Annotated[Path | None, typer.Argument(help="作成するフォルダ / folder")] = None,
     workspace: WorkspaceOpt = None,
-    lang: Annotated[str, typer.Option(help="既定の言語 / default language: ja|en")] = "ja",
+    lang: Annotated[Lang, typer.Option(help="既定の言語 / default language: ja|en")] = Lang.ja,
 ) -> None:
     """ワークスペースを作成する / create a workspace."""
     from rashinban.workspace import init_workspace
 
-    ws = init_workspace(directory or workspace, lang=lang)
+    ws = init_workspace(directory or workspace, lang=lang.value)
     out_console.print(f"ワークスペースを作成しました / workspace ready: {ws.path}")
 
 
@@ -86,6 +86,11 @@ def import_(
             out_console.print(
                 f"  対応する列がない見出しは追加の列として保存 / kept as extra columns: "
                 f"{', '.join(f.extra_columns)}",
+                highlight=False,
+            )
+        if f.footer:
+            out_console.print(
+                f"  表の下の注記は読み飛ばし / report footer left out: {' | '.join(f.footer)}",
                 highlight=False,
             )
     if result.rejects_file:

@@ -156,6 +156,14 @@ def motions(
     seg: list[dict[str, Any]] = []
     if industry:
         seg.append({"column": "industry", "op": "in", "values": list(industry)})
+    if employees_min is not None and employees_max is not None and employees_min > employees_max:
+        from rashinban._errors import UserError
+
+        raise UserError(
+            f"--employees-min {employees_min} が --employees-max {employees_max} より大きい / "
+            f"--employees-min {employees_min} is above --employees-max {employees_max}",
+            fix="下限と上限を入れ替えてください / swap the two numbers",
+        )
     if employees_min is not None or employees_max is not None:
         seg.append(
             {"column": "employees", "op": "between", "low": employees_min, "high": employees_max}

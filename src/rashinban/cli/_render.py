@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import math
+import os
 import sys
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 from rich.console import Console
 from rich.table import Table
 
-from rashinban._labels import column_label
+from rashinban._labels import column_label, value_label
 
 #: The language of ``--format table`` headers: the command's ``--lang`` if given, else
 #: the workspace's (set when the workspace is opened), else Japanese.
@@ -31,6 +33,35 @@ def set_display_language(lang: str | None, *, explicit: bool = False) -> None:
 
 def display_language() -> str:
     return _DISPLAY["explicit"] or _DISPLAY["workspace"] or "ja"
+
+
+#: Written before CSV output so that Excel reads it as UTF-8 (without it Excel assumes
+#: the system code page and garbles Japanese). pandas, DuckDB and ``rashinban import``
+#: skip it; Python's csv module wants ``encoding="utf-8-sig"``.
+CSV_BOM = "\ufeff"
+
+
+def reader_left() -> NoReturn:
+    """End quietly (exit 0) when the reader of standard output has gone (``| head``).
+
+    Standard output is pointed at the null device first, so that flushing what is
+    still buffered at exit cannot fail again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(0)
+
+
+class OutputConsole(Console):
+    """The console for standard output: a reader that stops early ends the command quietly."""
+
+    def on_broken_pipe(self) -> None:
+        reader_left()
+
+
+def no_rows_text() -> str:
+    """What a table says when there is nothing to show, in the display language."""
+    return "no rows" if display_language() == "en" else "該当する行はありません"
 
 
 class Format(StrEnum):
@@ -78,7 +109,7 @@ def render(
 ) -> None:
     """Print ``payload`` (JSON) or its ``rows_key`` list (table / CSV) to standard output."""
     if fmt is Format.json:
-        sys.stdout.write(to_json(payload) + "\n")
+        _write(to_json(payload) + "\n")
         return
     rows: list[dict[str, Any]] = list(payload.get(rows_key) or [])
     columns: list[str] = []
@@ -87,26 +118,50 @@ def render(
             if k not in columns:
                 columns.append(k)
     if fmt is Format.csv:
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(columns)
-        for r in rows:
-            w.writerow(
-                [
-                    json.dumps(r.get(c), ensure_ascii=False, default=_jsonable)
-                    if isinstance(r.get(c), list | dict)
-                    else ("" if r.get(c) is None else r.get(c))
-                    for c in columns
-                ]
-            )
+        if columns:
+            _write(CSV_BOM + _csv_text(rows, columns))
         return
-    con = console or Console()
+    con = console or OutputConsole()
+    if not rows:
+        con.print(f"{title}: {no_rows_text()}" if title else no_rows_text(), highlight=False)
+        return
     table = Table(title=title, show_lines=False)
     lang = display_language()
     for c in columns:
         table.add_column(column_label(c, lang), overflow="fold")
     shown = rows if limit is None else rows[:limit]
     for r in shown:
-        table.add_row(*[_cell(r.get(c)) for c in columns])
+        table.add_row(*[_cell(value_label(r.get(c), lang)) for c in columns])
     con.print(table)
     if limit is not None and len(rows) > limit:
-        con.print(f"… {len(rows) - limit:,} more rows (use --format csv or json for all)")
+        more = len(rows) - limit
+        con.print(
+            f"… {more:,} more rows (use --format csv or json for all)"
+            if lang == "en"
+            else f"… ほか {more:,} 行 (すべて見るには --format csv か json)",
+            highlight=False,
+        )
+
+
+def _csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    buffer = io.StringIO()
+    w = csv.writer(buffer, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow(
+            [
+                json.dumps(r.get(c), ensure_ascii=False, default=_jsonable)
+                if isinstance(r.get(c), list | dict)
+                else ("" if r.get(c) is None else r.get(c))
+                for c in columns
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _write(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        reader_left()

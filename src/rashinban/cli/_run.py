@@ -42,9 +42,10 @@ def require_id(backend: Any, table: str, column: str, value: str | None, option:
     t = backend.table(table)
     if not int(t.filter(t[column] == value).count().execute()):
         raise UnknownIdError(
-            f"{option} {value!r}: no such {column} in {table}",
+            f"{option} {value!r} は {table} にありません / {option} {value!r}: no such {column} "
+            f"in {table}",
             value=value,
-            fix=f"use a {column} that is in the {table} table (rashinban import {table} …)",
+            fix=f"{table} の {column} を指定してください / use a {column} from the {table} table",
         )
 
 

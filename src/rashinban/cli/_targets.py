@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -38,6 +39,13 @@ HypOpt = Annotated[
     list[str] | None,
     typer.Option("--hypothesis", help="仮説 e.g. 'win_rate >= 0.25' (複数可) / hypothesis"),
 ]
+
+
+class CanvasKind(StrEnum):
+    """The canvases ``target canvas --kind`` saves."""
+
+    three_c = "3c"
+    swot = "swot"
 
 
 def _store(workspace: Any) -> Any:
@@ -164,7 +172,9 @@ def target_edit(
 
 
 @target_app.command("list")
-def target_list(workspace: WorkspaceOpt = None, fmt: FormatOpt = Format.table) -> None:
+def target_list(
+    workspace: WorkspaceOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = None
+) -> None:
     """ターゲットとキャンバスの一覧 / list targets and canvases."""
     _, store = _store(workspace)
     render({"targets": store.definitions()}, "targets", fmt)
@@ -204,6 +214,7 @@ def target_history(
     name: Annotated[str, typer.Argument(help="ターゲット名 / target name")],
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
 ) -> None:
     """版の履歴 / versions (oldest first) with author, time, note and approvals."""
     _, store = _store(workspace)
@@ -278,7 +289,7 @@ def target_audit(
         }
         for e in store.audit_log(obj=name, actor=actor, action=action, since=start)
     ]
-    render({"entries": rows}, "entries", fmt, title=name or "audit")
+    render({"entries": rows}, "entries", fmt, title=name or "監査ログ / audit log")
 
 
 @target_app.command("approve")
@@ -390,7 +401,7 @@ def target_draft(
 @target_app.command("canvas")
 def target_canvas(
     name: Annotated[str, typer.Argument(help="キャンバス名 / canvas name")],
-    kind: Annotated[str, typer.Option("--kind", help="3c | swot")],
+    kind: Annotated[CanvasKind, typer.Option("--kind", help="3c | swot")],
     user: UserOpt,
     item: Annotated[
         list[str], typer.Option("--item", help="FIELD=TEXT, e.g. strengths=導入実績 (複数可)")
@@ -404,9 +415,14 @@ def target_canvas(
     _, store = _store(workspace)
     fields: dict[str, list[str]] = {}
     for it in item:
-        key, _, text = it.partition("=")
+        key, eq, text = it.partition("=")
+        if not eq:
+            raise typer.BadParameter(
+                f"{it!r}: FIELD=TEXT の形で書いてください / write it as FIELD=TEXT",
+                param_hint="--item",
+            )
         fields.setdefault(key.strip(), []).append(text.strip())
-    canvas = Canvas(f"canvas_{kind}", {k: tuple(v) for k, v in fields.items()})  # type: ignore[arg-type]
+    canvas = Canvas(f"canvas_{kind.value}", {k: tuple(v) for k, v in fields.items()})  # type: ignore[arg-type]
     rev = store.save(name, canvas, author=user, note=note)
     out_console.print(f"{name}@{rev.number} {rev.short_id}")
 
@@ -424,6 +440,7 @@ def kpi(
     segment: Annotated[
         list[str] | None, typer.Option("--segment", help="セグメントのルール / segment rule")
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """KPIファネル (全社・ターゲット・セグメント × 期間) / the KPI funnel per scope and period."""
     from rashinban.targets import kpi_rows
@@ -509,7 +526,9 @@ def feedback_add(
 
 
 @feedback_app.command("summary")
-def feedback_summary_cmd(workspace: WorkspaceOpt = None, fmt: FormatOpt = Format.table) -> None:
+def feedback_summary_cmd(
+    workspace: WorkspaceOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = None
+) -> None:
     """ターゲットの版・セグメント別の集計 / summary per target version and segment."""
     from rashinban.targets import feedback_summary
 

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from rashinban.cli._app import FormatOpt, WorkspaceOpt, app
-from rashinban.cli._render import Format, render
+from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app
+from rashinban.cli._render import Format, display_language, render
 from rashinban.cli._run import AsOfOpt, open_at
 
 
@@ -25,18 +25,20 @@ def rfm(
     customers: Annotated[
         bool, typer.Option("--customers", help="顧客別の行を表示 / list customers, not segments")
     ] = False,
+    lang: LangOpt = None,
 ) -> None:
     """RFMスコア・セグメントと遷移 / RFM scores, named segments and transitions."""
     from rashinban.value import rfm_report
 
     _ws, backend, day = open_at(workspace, as_of)
     result = rfm_report(backend, day, compare_days=compare_days)
-    render(
-        result.payload(),
-        "customers" if customers else "segments",
-        fmt,
-        title=f"RFM ({day})",
-    )
+    payload = result.payload()
+    key = "customers" if customers else "segments"
+    if fmt is Format.table:
+        # One segment name column, in the display language (CSV/JSON keep both).
+        other = "segment_ja" if display_language() == "en" else "segment_en"
+        payload = {key: [{k: v for k, v in r.items() if k != other} for r in payload[key]]}
+    render(payload, key, fmt, title=f"RFM ({day})")
 
 
 @app.command()
@@ -53,6 +55,7 @@ def clv(
     top: Annotated[
         int | None, typer.Option("--top", min=1, help="上位N件のみ / only the top N customers")
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """顧客生涯価値 (BG/NBD + Gamma-Gamma) / customer lifetime value per customer."""
     from rashinban.value import clv_report

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
-from rashinban.cli._render import Format, render
+from rashinban.cli._render import Format, display_language, render
 from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of
 
 
@@ -77,11 +77,20 @@ def personas(
             conds = rule  # a rule text, for the rule language
         if isinstance(conds, dict):
             conds = conds.get("conditions", conds)
-        if not isinstance(conds, list | str):
+        if not isinstance(conds, list | str) or (
+            isinstance(conds, list) and not all(isinstance(c, dict) for c in conds)
+        ):
             raise InvalidValueError(
-                "--rule must be a JSON list of conditions", fix="see docs/cli.md"
+                "--rule は条件の JSON リストかルール文で書いてください / "
+                "--rule must be a rule text or a JSON list of conditions",
+                value=rule,
+                fix='例 / e.g. --rule "industry = 製造業" or '
+                '--rule \'[{"column": "industry", "op": "in", "values": ["製造業"]}]\'',
             )
         if isinstance(conds, list):
+            from rashinban.segments import Rule
+
+            Rule.from_conditions(conds)  # a clear error for a COND it cannot read
             label = describe_conds(conds)
         else:
             from rashinban.segments import parse_rule
@@ -123,7 +132,7 @@ def personas(
             for c in cards
         ]
     }
-    render(slim, "personas", fmt, title="personas")
+    render(slim, "personas", fmt, title="ペルソナ / personas")
 
 
 @app.command()
@@ -137,6 +146,7 @@ def themes(
     top: Annotated[
         int, typer.Option("--top", min=1, help="セグメントごとの語数 / terms per segment")
     ] = 10,
+    lang: LangOpt = None,
 ) -> None:
     """セグメント別のテーマと原文の声 (c-TF-IDF) / themes by segment with verbatim quotes."""
     from rashinban.text import voice_themes
@@ -145,7 +155,7 @@ def themes(
     day = as_of_date(ws, as_of)
     table, quotes = voice_themes(ws.backend(), day, by=by, top_n=top)
     payload = {"as_of": day, "by": by, "themes": _rows(table), "quotes": _rows(quotes)}
-    render(payload, "themes", fmt, title="themes")
+    render(payload, "themes", fmt, title="テーマ / themes")
 
 
 @app.command()
@@ -160,6 +170,7 @@ def winloss(
         str | None,
         typer.Option("--split-date", help="期間比較の境目 / compare before/after (YYYY-MM-DD)"),
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """受注・失注の理由 (区分別・期間比較) / win and loss reasons by group and period."""
     from rashinban.text import voice_winloss
@@ -170,7 +181,7 @@ def winloss(
     tables = voice_winloss(ws.backend(), day, by=by, split_date=split)
     payload: dict[str, Any] = {"as_of": day, "by": by}
     payload.update({k: _rows(v) for k, v in tables.items()})
-    render(payload, "loss_reasons", fmt, title="loss reasons")
+    render(payload, "loss_reasons", fmt, title="失注理由 / loss reasons")
 
 
 @app.command()
@@ -179,6 +190,7 @@ def workshop(
     workspace: WorkspaceOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
 ) -> None:
     """ベスト顧客ワークシート (4つの観点) / best-customer worksheet under four headings."""
     from rashinban.personas import workshop as build
@@ -190,10 +202,12 @@ def workshop(
     if fmt is Format.json:
         render({"as_of": day, **sheet}, "accounts", fmt)
         return
+    en = display_language() == "en"
+    common = "what they share" if en else "共通点"
     rows = [
         {
             "account_id": a["account_id"],
-            "heading": sheet["headings"][key][0],
+            "heading": sheet["headings"][key][1 if en else 0],
             "text": line["text"],
             "evidence": line["evidence"][:5],
         }
@@ -202,10 +216,10 @@ def workshop(
         for line in lines
     ]
     rows += [
-        {"account_id": "共通点", "heading": "共通点", "text": c["text"], "evidence": c["evidence"]}
+        {"account_id": common, "heading": common, "text": c["text"], "evidence": c["evidence"]}
         for c in sheet["common"]
     ]
-    render({"rows": rows}, "rows", fmt, title="workshop")
+    render({"rows": rows}, "rows", fmt, title="ワークシート / workshop")
 
 
 @app.command("win-story")

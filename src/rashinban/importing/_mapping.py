@@ -263,10 +263,14 @@ def detect_preset(table: Table, headers: tuple[str, ...]) -> Mapping:
     """Pick the preset whose headers best cover this file's, or the canonical mapping.
 
     A preset is chosen only when it maps the table's key (or, for accounts, the
-    name) and more headers than the canonical names do.
+    name) and more headers than the canonical names do, and never two headers onto
+    one column: a file with the canonical headers (say, one exported from a workspace,
+    with both ``stage`` and ``outcome``) is read by the canonical names.
     """
     base = Mapping()
     best, best_count = base, len(base.resolve(table, headers))
+    if best_count == len(headers):
+        return base
     for name in sorted(presets()):
         try:
             m = preset_mapping(name, table.name)
@@ -274,6 +278,8 @@ def detect_preset(table: Table, headers: tuple[str, ...]) -> Mapping:
             continue
         resolved = m.resolve(table, headers)
         targets = set(resolved.values())
+        if len(targets) < len(resolved):
+            continue
         needed = set(table.key) if table.name != "accounts" else {"name"}
         if needed <= targets and len(resolved) > best_count:
             best, best_count = m, len(resolved)

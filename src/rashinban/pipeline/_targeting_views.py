@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from rashinban._errors import UserError
+from rashinban._errors import NotEnoughDataError, UserError
 from rashinban.pipeline._analyze import latest_results, load_result_table, resolve_as_of
 from rashinban.workspace import Workspace
 
@@ -24,6 +24,17 @@ __all__ = ["icp_view", "lookalike_view", "score_view", "segments_view"]
 
 
 def _need(ws: Workspace, analysis: str, key: str) -> pd.DataFrame:
+    run = latest_results(ws).get(analysis)
+    if run is not None and run["status"] != "ok":
+        # The latest run could not compute it: say why instead of sending the user to
+        # run the same analysis again, and never show an older run's results as current.
+        why, _, fix = str(run["message"] or "").partition(" — fix: ")
+        raise NotEnoughDataError(
+            f"最新の分析 (基準日 {run['as_of']}) では '{analysis}' を計算できませんでした / "
+            f"the latest analysis (as of {run['as_of']}) could not compute '{analysis}': {why}",
+            fix=f"{fix + '; ' if fix else ''}その後 'rashinban analyze' / "
+            "then run 'rashinban analyze' again",
+        )
     frame = load_result_table(ws, analysis, key)
     if frame is None:
         raise UserError(

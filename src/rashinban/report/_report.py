@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from rashinban._errors import InvalidValueError
+from rashinban._errors import InvalidValueError, UserError
 from rashinban._version import __version__
 from rashinban.pipeline import latest_results, load_result_table
 from rashinban.report._i18n import t
@@ -56,8 +56,21 @@ def write_report(
 ) -> Path:
     """Write the report (default ``report.html`` in the workspace) atomically; return its path."""
     target = Path(path) if path else ws.path / "report.html"
+    if target.is_dir():
+        raise UserError(
+            f"{target} はフォルダです / {target} is a folder",
+            fix="ファイル名まで指定してください / name the file, e.g. -o report.html",
+        )
     text = build_report(ws, lang=lang)
     tmp = target.with_suffix(target.suffix + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(
+            f"{target} に書き込めません / cannot write {target}: {exc.strerror}",
+            fix="フォルダがあり書き込めることを確かめてください / "
+            "check that the folder exists and that you may write there",
+        ) from None
     return target

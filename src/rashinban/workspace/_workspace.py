@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from rashinban._errors import WorkspaceError
+from rashinban._errors import ConfigError, WorkspaceError
 from rashinban.schema import TABLES, ddl
-from rashinban.workspace._config import default_config, read_config, write_config
+from rashinban.workspace._config import SETTINGS, default_config, read_config, write_config
 
 if TYPE_CHECKING:
     import ibis
@@ -89,11 +89,8 @@ class Workspace:
         """A DuckDB connection to ``data.duckdb``, closed on exit."""
         try:
             con = duckdb.connect(str(self.data_path), read_only=read_only)
-        except duckdb.IOException as exc:
-            raise WorkspaceError(
-                f"cannot open {self.data_path}: {exc}",
-                fix="close other programs that hold the database open and try again",
-            ) from None
+        except duckdb.Error as exc:
+            raise _open_error(self.data_path, exc) from None
         try:
             yield con
         finally:
@@ -111,7 +108,10 @@ class Workspace:
         url = str(self.config.get("backend", {}).get("url") or "")
         if url:
             return ibis.connect(url)
-        return ibis.duckdb.connect(str(self.data_path), read_only=read_only)
+        try:
+            return ibis.duckdb.connect(str(self.data_path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise _open_error(self.data_path, exc) from None
 
     def table(self, name: str, backend: Any = None) -> ibis.Table:
         """The canonical table ``name`` as an Ibis expression."""
@@ -120,6 +120,34 @@ class Workspace:
 
     def save_config(self) -> None:
         write_config(self.path / CONFIG_FILE, self.config)
+
+
+def _open_error(path: Path, exc: Exception) -> WorkspaceError:
+    """Why ``data.duckdb`` cannot be opened, with the fix that matches the cause."""
+    text = str(exc)
+    lowered = text.lower()
+    if "lock" in lowered:
+        why = "別のプログラムが使用中です / another program holds it open"
+        fix = (
+            "そのプログラム (DuckDB, Python, 別の rashinban) を閉じてから再実行してください / "
+            "close that program (DuckDB, Python, another rashinban) and try again"
+        )
+    elif "permission" in lowered or "not permitted" in lowered or "read-only" in lowered:
+        why = "書き込みが許可されていません / it cannot be written here"
+        fix = (
+            "ファイルとフォルダの書き込み権限を確かめてください / "
+            "make the file and its folder writable, or work on a copy"
+        )
+    elif "not a valid duckdb" in lowered or "could not read" in lowered or "corrupt" in lowered:
+        why = "DuckDB のデータベースとして読めません / it is not a readable DuckDB file"
+        fix = (
+            "バックアップから戻すか、'rashinban init' で作り直して取り込み直してください / "
+            "restore it from a backup, or move it away, run 'rashinban init' and import again"
+        )
+    else:
+        why = "開けません / it cannot be opened"
+        fix = "メッセージの原因を取り除いてください / remove the cause named in the message"
+    return WorkspaceError(f"{path}: {why} ({text})", fix=fix)
 
 
 def _resolve(path: str | os.PathLike[str] | None) -> Path:
@@ -145,11 +173,23 @@ def init_workspace(
     True
     """
     root = _resolve(path)
+    langs = next(s.choices for s in SETTINGS if (s.section, s.name) == ("workspace", "lang"))
+    if lang not in langs:
+        raise ConfigError(
+            f"言語 {lang!r} には対応していません / language {lang!r} is not supported",
+            fix="use one of " + ", ".join(map(repr, langs)),
+        )
     if root.exists() and not root.is_dir():
         raise WorkspaceError(
             f"{root} exists and is not a folder", fix="choose another path for the workspace"
         )
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkspaceError(
+            f"{root} を作れません / cannot create {root}: {exc.strerror}",
+            fix="書き込める場所のフォルダを指定してください / choose a folder you can write to",
+        ) from None
     cfg_path = root / CONFIG_FILE
     if cfg_path.exists():
         cfg = read_config(cfg_path)
@@ -182,6 +222,8 @@ def open_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:
     ws = Workspace(root, read_config(cfg_path))
     if not ws.data_path.exists():
         raise WorkspaceError(
-            f"{ws.data_path} is missing", fix=f"run 'rashinban init {root}' to re-create it"
+            f"{ws.data_path} がありません / {ws.data_path} is missing",
+            fix=f"'rashinban init {root}' で作り直してください / "
+            f"run 'rashinban init {root}' to re-create it",
         )
     return ws
