@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from rashinban import EncodingError, ImportFileError, init_workspace
+from rashinban import EncodingError, ImportFileError, MappingError, init_workspace
 from rashinban.importing import import_files
 from rashinban.importing._convert import salesforce_checksum
 from rashinban.workspace import Workspace
@@ -351,3 +351,68 @@ def test_a_table_exported_from_a_workspace_imports_back(ws: Workspace, tmp_path:
         ("D1", "受注", "won", "new"),
         ("D2", "失注", "lost", "expansion"),
     ]
+
+
+# ------------------------------------------------------------------ units in headers
+def test_a_unit_in_the_header_converts_the_column(ws: Workspace, tmp_path: Path) -> None:
+    # Japanese spreadsheets put the unit in the header: 年間売上（千円）, 従業員数(名).
+    path = tmp_path / "取引先.csv"
+    path.write_bytes(
+        (
+            "取引先ID,取引先名,年間売上（千円）,従業員数(名),資本金(百万円)\r\n"
+            'A1,一社,"1,200",30,5\r\n'  # the slow path (a separator)
+            "A2,二社,1.1,12,\r\n"  # the fast path
+            "A3,三社,3億円,7,\r\n"  # a cell with its own unit keeps it
+            "A4,四社,約500,7,\r\n"  # still refused: approximate
+        ).encode("cp932")
+    )
+    result = import_files(ws, "accounts", [path])
+    assert rows(ws, "select account_id, annual_revenue, employees from accounts order by 1") == [
+        ("A1", 1_200_000.0, 30),
+        ("A2", 1_100.0, 12),
+        ("A3", 300_000_000.0, 7),
+    ]
+    [fr] = result.files
+    assert fr.units == ("年間売上（千円） → annual_revenue ×1,000",)
+    assert fr.extra_columns == ("資本金(百万円)",)  # no canonical column: kept, unconverted
+    [reject] = read_rejects(result.rejects_file)
+    assert reject["行/row"] == "5"
+
+
+@pytest.mark.parametrize(
+    ("header", "factor"),
+    [
+        ("金額(円)", 1.0),
+        ("金額【単位：百万円】", 1e6),
+        ("金額（税込）", 1.0),
+        ("金額[税抜・万円]", 1e4),
+    ],
+)
+def test_money_units_and_tax_notes(
+    ws: Workspace, tmp_path: Path, header: str, factor: float
+) -> None:
+    load = tmp_path / "a.csv"
+    load.write_text("account_id,name\nA1,一社\n", encoding="utf-8")
+    import_files(ws, "accounts", [load])
+    path = tmp_path / "orders.csv"
+    path.write_text(f"注文ID,取引先ID,注文日,{header}\nO1,A1,2024-04-01,12\n", encoding="utf-8")
+    import_files(ws, "orders", [path])
+    assert rows(ws, "select amount from orders") == [(12 * factor,)]
+
+
+def test_a_unit_that_does_not_fit_its_column_is_refused(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "取引先.csv"
+    path.write_text("取引先ID,取引先名,従業員数(千円)\nA1,一社,30\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="千円") as err:
+        import_files(ws, "accounts", [path])
+    assert "does not fit employees" in str(err.value) and "--mapping" in str(err.value)
+    assert rows(ws, "select count(*) from accounts") == [(0,)]
+
+
+@pytest.mark.parametrize("name", ["_mapping", "_convert"])
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"rashinban.importing.{name}"))
+    assert result.failed == 0 and result.attempted > 0

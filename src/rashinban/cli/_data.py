@@ -88,6 +88,11 @@ def import_(
                 f"{', '.join(f.extra_columns)}",
                 highlight=False,
             )
+        if f.units:
+            out_console.print(
+                f"  見出しの単位で換算 / converted by the unit in the header: {'; '.join(f.units)}",
+                highlight=False,
+            )
         if f.footer:
             out_console.print(
                 f"  表の下の注記は読み飛ばし / report footer left out: {' | '.join(f.footer)}",

@@ -236,6 +236,36 @@ def conversion(column: Column, value_map: dict[str, str]) -> Conversion:
     raise AssertionError(f"no conversion for kind {kind!r}")  # pragma: no cover
 
 
+# A cell that names its own unit (1,234千円, ¥5,000, 3億) is read in that unit, not the
+# header's: parse_money already gives yen for it.
+_OWN_UNIT = re.compile(r"[円¥\\千万億]|jpy", re.IGNORECASE)
+
+
+def scaled(conv: Conversion, factor: float) -> Conversion:
+    """``conv`` for a column whose header gives a unit (年間売上(千円): ``factor`` 1000).
+
+    Plain numbers are multiplied by ``factor``; a cell with its own unit keeps it.
+    Results are rounded to 1/10,000 of a yen so that 1.1 千円 is 1,100 yen, not
+    1,100.0000000000002.
+
+    Examples
+    --------
+    >>> from rashinban.schema import TABLES
+    >>> c = scaled(conversion(TABLES["accounts"].column("annual_revenue"), {}), 1000.0)
+    >>> c.parse("1.1"), c.parse("2,000"), c.parse("3万円")
+    (1100.0, 2000000.0, 30000.0)
+    """
+    parse = conv.parse
+
+    def parse_scaled(value: str) -> Any:
+        amount = parse(value)
+        own = _OWN_UNIT.search(unicodedata.normalize("NFKC", value))
+        return amount if own or amount is None else round(amount * factor, 4)
+
+    fast = f"round(({conv.fast}) * {factor!r}, 4)"
+    return Conversion(fast, parse_scaled, conv.sql_type, conv.extra)
+
+
 def slow_path(
     con: duckdb.DuckDBPyConnection,
     source: str,

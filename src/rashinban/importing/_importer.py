@@ -31,7 +31,7 @@ import duckdb
 
 from rashinban._errors import ImportFileError, RashinbanError, RejectedRowsError
 from rashinban.importing._accounts import refresh_account_keys, resolve_accounts, translate_aliases
-from rashinban.importing._convert import blank_to_null, conversion, lit, q, slow_path
+from rashinban.importing._convert import blank_to_null, conversion, lit, q, scaled, slow_path
 from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
 from rashinban.importing._readers import (
     UNNAMED,
@@ -73,6 +73,8 @@ class FileResult:
     #: The words of a report footer below the table (Salesforce's "Confidential
     #: Information - Do Not Distribute", "Copyright …"), left out of the import.
     footer: tuple[str, ...] = ()
+    #: Money columns whose header gave a unit: ``年間売上(千円) → annual_revenue ×1,000``.
+    units: tuple[str, ...] = ()
 
 
 @dataclass
@@ -318,6 +320,10 @@ def _load_one(
 
     # 1. trimmed text and the SQL fast path, computed once per value
     convs = {c: conversion(spec.column(c), m.value_map(c)) for c in present}
+    scales = m.scales(spec, resolved)
+    for c, (factor, _unit) in scales.items():
+        convs[c] = scaled(convs[c], factor)
+    fr.units = tuple(f"{src_of[c]} → {c} ×{factor:,.0f}" for c, (factor, _u) in scales.items())
     stage = ["_row"]
     trimmed = [f"{blank_to_null(q(src_of[c]))} AS v{i}" for i, c in enumerate(present)]
     trimmed += [f"{blank_to_null(q(h))} AS {q('x:' + h)}" for h in extras]

@@ -132,6 +132,58 @@ def header_key(header: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", header)).casefold()
 
 
+# A unit or note in brackets closing a header, as Japanese spreadsheets write them:
+# 年間売上(千円), 従業員数（名）, 金額[円], 売上高【単位：百万円】, 金額(税込).
+_UNIT_NOTE = re.compile(
+    r"(?P<base>.*?\S)\s*[(\[【]\s*(?:単位\s*[:]?\s*)?(?P<unit>[^()\[\]【】]+?)\s*[)\]】]"
+)
+#: Money units a header may carry, as multipliers to yen.
+MONEY_UNITS: dict[str, float] = {
+    "円": 1.0,
+    "jpy": 1.0,
+    "¥": 1.0,
+    "千円": 1e3,
+    "万円": 1e4,
+    "百万円": 1e6,
+    "億円": 1e8,
+}
+_COUNT_UNITS = frozenset({"名", "人", "社", "件", "個", "回", "口"})
+_TAX_NOTE = re.compile(r"(消費)?税(抜|込)き?|tax(incl|excl)\w*")
+_UNIT_KINDS = frozenset({"money", "int", "float"})
+
+
+def header_unit(header: str) -> tuple[str, str] | None:
+    """``(header without its unit, unit)`` when the header closes with a unit in brackets.
+
+    Examples
+    --------
+    >>> header_unit("年間売上（千円）"), header_unit("金額【単位：百万円】"), header_unit("金額")
+    (('年間売上', '千円'), ('金額', '百万円'), None)
+    """
+    found = _UNIT_NOTE.fullmatch(unicodedata.normalize("NFKC", header).strip())
+    return None if found is None else (found["base"], found["unit"])
+
+
+def unit_scale(unit: str) -> tuple[str, float] | None:
+    """``("money", factor)`` or ``("count", 1.0)`` for a header unit; None if unknown.
+
+    Examples
+    --------
+    >>> unit_scale("千円"), unit_scale("税抜・百万円"), unit_scale("名"), unit_scale("USD")
+    (('money', 1000.0), ('money', 1000000.0), ('count', 1.0), None)
+    """
+    text = _SPACE.sub("", unicodedata.normalize("NFKC", unit)).casefold()
+    taxed = _TAX_NOTE.search(text) is not None
+    text = re.sub(r"[,、/]", "", _TAX_NOTE.sub("", text))
+    if text in MONEY_UNITS:
+        return "money", MONEY_UNITS[text]
+    if not text and taxed:
+        return "money", 1.0
+    if text in _COUNT_UNITS and not taxed:
+        return "count", 1.0
+    return None
+
+
 @dataclass(frozen=True)
 class Mapping:
     """How one file's headers and values map onto one canonical table."""
@@ -140,12 +192,7 @@ class Mapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str = "canonical"
 
-    def resolve(self, table: Table, headers: tuple[str, ...]) -> dict[str, str]:
-        """Return ``{source header: canonical column}`` for the headers that map.
-
-        Raises :class:`MappingError` if two headers map to the same column or a
-        mapping targets a column the table does not have.
-        """
+    def _by_key(self, table: Table) -> dict[str, str]:
         known = set(table.column_names)
         by_key: dict[str, str] = {}
         for col in table.columns:
@@ -160,10 +207,28 @@ class Mapping:
                     fix="map to one of: " + ", ".join(table.column_names),
                 )
             by_key[header_key(src)] = dst
+        return by_key
+
+    def resolve(self, table: Table, headers: tuple[str, ...]) -> dict[str, str]:
+        """Return ``{source header: canonical column}`` for the headers that map.
+
+        A header with a unit in brackets (``年間売上(千円)``, ``従業員数（名）``,
+        ``金額【単位：百万円】``) maps as the header without it; :meth:`scales` says
+        what the unit multiplies by.
+
+        Raises :class:`MappingError` if two headers map to the same column or a
+        mapping targets a column the table does not have.
+        """
+        by_key = self._by_key(table)
         out: dict[str, str] = {}
         taken: dict[str, str] = {}
         for h in headers:
             found = by_key.get(header_key(h))
+            if found is None:
+                noted = header_unit(h)
+                if noted is None or unit_scale(noted[1]) is None:
+                    continue
+                found = by_key.get(header_key(noted[0]))
             if found is None:
                 continue
             dst = found
@@ -176,6 +241,40 @@ class Mapping:
                 )
             taken[dst] = h
             out[h] = dst
+        return out
+
+    def scales(self, table: Table, resolved: dict[str, str]) -> dict[str, tuple[float, str]]:
+        """``{column: (factor, unit)}`` for money columns whose header names a unit.
+
+        ``年間売上(千円)`` gives ``{"annual_revenue": (1000.0, "千円")}``. A count unit
+        (名, 人, 社 …) on a count column and a tax note (税込, 税抜) on a money column
+        change nothing. A unit that does not fit its column is refused.
+
+        Raises
+        ------
+        MappingError
+            A money unit on a column that is not money, or a count unit on money.
+        """
+        by_key = self._by_key(table)
+        out: dict[str, tuple[float, str]] = {}
+        for header, column in resolved.items():
+            noted = header_unit(header)
+            if noted is None or header_key(header) in by_key:
+                continue
+            kind, factor = unit_scale(noted[1]) or ("", 1.0)
+            col = table.column(column)
+            fits = (kind == "money") == (col.kind == "money") and col.kind in _UNIT_KINDS
+            if not fits:
+                raise MappingError(
+                    f"見出し {header!r} の単位「{noted[1]}」は {col.ja} に合いません / "
+                    f"the unit {noted[1]!r} in header {header!r} does not fit {column}",
+                    file=self.source,
+                    column=header,
+                    fix="単位を見出しから外すか、列を --mapping で対応付けてください / "
+                    "drop the unit from the header or map the column with --mapping",
+                )
+            if factor != 1.0:
+                out[column] = (factor, noted[1])
         return out
 
     def value_map(self, column: str) -> dict[str, str]:
