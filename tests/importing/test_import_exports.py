@@ -416,3 +416,22 @@ def test_docstring_examples(name: str) -> None:
 
     result = doctest.testmod(importlib.import_module(f"rashinban.importing.{name}"))
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_a_cp932_file_whose_japanese_starts_late_is_read_as_cp932(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    # More than the first megabyte is ASCII (ids, numbers, dates); Japanese comes later.
+    path = tmp_path / "受注.csv"
+    ascii_rows = "".join(f"O{i:07d},2024-04-01,{1000 + i}\r\n" for i in range(60_000))
+    path.write_bytes(
+        b"order_id,ordered_at,amount\r\n"
+        + ascii_rows.encode("ascii")
+        + "O9999999,令和6年4月2日,５００\r\n".encode("cp932")
+    )
+    assert path.stat().st_size > 1 << 20
+    result = import_files(ws, "orders", [path])
+    assert result.files[0].encoding == "cp932"
+    assert rows(ws, "select ordered_at, amount from orders where order_id = 'O9999999'") == [
+        (dt.date(2024, 4, 2), 500.0)
+    ]

@@ -193,11 +193,17 @@ def detect_encoding(path: Path) -> str:
     """Guess a text file's encoding from its first megabyte.
 
     BOMs decide first (UTF-8, UTF-16); then UTF-16 without a BOM (every other byte
-    zero, as in ASCII text in UTF-16); then strict UTF-8; then CP932. Pure ASCII counts
-    as UTF-8. Anything else is an :class:`EncodingError`.
+    zero, as in ASCII text in UTF-16); then strict UTF-8; then CP932. When the first
+    megabyte is plain ASCII (ids, numbers, dates), the first stretch of the file that
+    is not decides: a CP932 export whose Japanese starts further down is still CP932. A
+    file that is ASCII throughout counts as UTF-8. Anything else is an
+    :class:`EncodingError`.
     """
     with path.open("rb") as fh:
         sample = fh.read(_SAMPLE)
+        text_sample = sample
+        while text_sample.isascii() and len(text_sample) == _SAMPLE:
+            text_sample = fh.read(_SAMPLE)  # starts on a character boundary: all before is ASCII
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -218,7 +224,8 @@ def detect_encoding(path: Path) -> str:
         )
     for enc in ("utf-8", "cp932"):
         try:
-            codecs.getincrementaldecoder(enc)().decode(sample, final=len(sample) < _SAMPLE)
+            decoder = codecs.getincrementaldecoder(enc)()
+            decoder.decode(text_sample, final=len(text_sample) < _SAMPLE)
             return enc
         except UnicodeDecodeError:
             continue
