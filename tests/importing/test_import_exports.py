@@ -435,3 +435,26 @@ def test_a_cp932_file_whose_japanese_starts_late_is_read_as_cp932(
     assert rows(ws, "select ordered_at, amount from orders where order_id = 'O9999999'") == [
         (dt.date(2024, 4, 2), 500.0)
     ]
+
+
+def test_imports_in_the_same_second_keep_both_rejects_files(ws: Workspace, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("取引先ID,取引先名,従業員数\nA1,一社,約10名\n", encoding="utf-8")
+    second.write_text("取引先ID,取引先名,従業員数\nB1,二社,約20名\n", encoding="utf-8")
+    a = import_files(ws, "accounts", [first])
+    assert a.rejects_file is not None
+    # Same table, most likely the same second (names are stamped to the second).
+    b = import_files(ws, "accounts", [second])
+    assert b.rejects_file is not None and b.rejects_file != a.rejects_file
+    assert [r["値/value"] for r in read_rejects(a.rejects_file)] == ["約10名"]
+    assert [r["値/value"] for r in read_rejects(b.rejects_file)] == ["約20名"]
+
+
+def test_a_taken_rejects_name_gets_a_number(tmp_path: Path) -> None:
+    from rashinban.importing._importer import _unused
+
+    path = tmp_path / "20250401-090000_accounts.csv"
+    assert _unused(path) == path
+    path.write_text("x")
+    (tmp_path / "20250401-090000_accounts_2.csv.part").write_text("x")
+    assert _unused(path).name == "20250401-090000_accounts_3.csv"

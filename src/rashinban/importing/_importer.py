@@ -213,6 +213,7 @@ def import_files(
                 result.files.append(fr)
             hard = [r for r in rejects if r.kind != "merged"]
             if rejects:
+                rejects_path = _unused(rejects_path)
                 _write_rejects(rejects, rejects_path.with_suffix(".csv.part"))
                 result.rejects_file = rejects_path
             if strict and hard:
@@ -246,6 +247,15 @@ def import_files(
     if rejects:
         _finish_rejects(rejects_path)
     return result
+
+
+def _unused(path: Path) -> Path:
+    """``path``, or ``…_2.csv``, ``…_3.csv`` when an import in the same second took it."""
+    candidate, n = path, 1
+    while candidate.exists() or candidate.with_suffix(".csv.part").exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}_{n}{path.suffix}")
+    return candidate
 
 
 def _finish_rejects(path: Path) -> None:
