@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["COLUMN_LABELS", "VALUE_LABELS", "column_label", "value_label"]
+__all__ = ["COLUMN_LABELS", "VALUE_LABELS", "column_label", "hypothesis_text", "value_label"]
 
 #: Table headers: result columns as the report shows them (ja, en). KPI columns take
 #: their names from the KPI registry (rashinban.kpi.KPIS) in :func:`column_label`.
@@ -130,6 +130,15 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "notes": ("注記", "notes"),
     "text_en": ("本文 (英)", "text"),
     "sheet": ("シート", "sheet"),
+    "cadence_days": ("見直しの周期 (日)", "review cadence (days)"),
+    "include": ("対象の条件", "include"),
+    "exclude": ("除外", "exclude"),
+    "hypotheses": ("仮説", "hypotheses"),
+    "owners": ("担当", "owners"),
+    "personas": ("ペルソナ", "personas"),
+    "positioning": ("ポジショニング", "positioning"),
+    "rationale": ("根拠", "rationale"),
+    "description": ("説明", "description"),
     "heading": ("観点", "heading"),
     "item": ("項目", "item"),
     "result": ("結果", "result"),
@@ -250,3 +259,25 @@ def value_label(value: object, lang: str = "ja") -> object:
         if pattern.fullmatch(tail):
             return head + sep + pattern.sub(english, tail)
     return value
+
+
+def hypothesis_text(kpi: str, op: str, value: float, lang: str = "ja") -> str:
+    """A hypothesis as people write it: 受注率 ≥ 30%, CAC ≤ ¥300,000.
+
+    Examples
+    --------
+    >>> hypothesis_text("win_rate", ">=", 0.3), hypothesis_text("cac", "<=", 3e5, "en")
+    ('受注率 ≥ 30%', 'CAC ≤ ¥300,000')
+    """
+    from rashinban.kpi import KPIS
+
+    spec = KPIS.get(kpi)
+    label = kpi if spec is None else (spec.en if lang == "en" else spec.ja)
+    unit = None if spec is None else spec.unit
+    if unit == "share":
+        shown = f"{value * 100:g}%"
+    elif unit == "yen":
+        shown = f"¥{value:,.0f}"
+    else:
+        shown = f"{value:g}"
+    return f"{label} {'≥' if op == '>=' else '≤'} {shown}"

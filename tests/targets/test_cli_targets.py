@@ -150,6 +150,19 @@ def test_target_lifecycle_kpi_and_triggers(ws_path: Path) -> None:
     assert {e["action_label"] for e in saves} == {"version saved"}
     future = r.invoke(app, ["target", "audit", "--since", "2999-01-01", "-f", "json", *w])
     assert json.loads(future.output)["entries"] == []
+    # target show: for people, labelled fields and hypotheses as written; JSON keeps the keys
+    shown = r.invoke(app, ["target", "show", "ideal@2", *w], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    for text in ("仮説", "受注率 ≥ 30%", "顧客獲得単価 (CAC) ≤ ¥300,000", "見直しの周期 (日)"):
+        assert text in shown.output, text
+    assert "cadence_days" not in shown.output and '"kpi"' not in shown.output
+    english = r.invoke(
+        app, ["target", "show", "ideal@2", "--lang", "en", *w], env={"COLUMNS": "200"}
+    )
+    assert "win rate ≥ 30%" in english.output and "review cadence (days)" in english.output
+    raw = json.loads(r.invoke(app, ["target", "show", "ideal@2", "-f", "json", *w]).output)
+    assert raw["cadence_days"] == 90 and raw["hypotheses"][0]["kpi"] == "win_rate"
+    assert {f["field"] for f in raw["fields"]} >= {"cadence_days", "hypotheses"}
     for bad_args, needle in (
         (["--action", "delete"], "unknown action"),
         (["--since", "yesterday"], "--since"),

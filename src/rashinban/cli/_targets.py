@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from rashinban._labels import column_label
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
 from rashinban.cli._render import Format, render
 from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of, require_id
@@ -93,7 +94,9 @@ def _definition(
         owners["sales"] = tuple(sales)
     inc = include or (base.include if base else None)
     if not inc:
-        raise typer.BadParameter("--include is required for a new target")
+        raise typer.BadParameter(
+            "新しいターゲットには --include が必要です / --include is required for a new target"
+        )
     return TargetDefinition(
         include=inc,
         exclude=tuple(exclude) if exclude is not None else (base.exclude if base else ()),
@@ -203,10 +206,35 @@ def target_show(
         "note": rev.note,
         **rev.content,
     }
+    shown = _lang(ws, lang)
     if rev.kind == "target":
-        payload["description"] = parse_rule(rev.content["include"]).describe(_lang(ws, lang))
-    rows = [{"field": k, "value": v} for k, v in payload.items()]
+        payload["description"] = parse_rule(rev.content["include"]).describe(shown)
+    if fmt is Format.table:  # for people: labelled fields, hypotheses as they are written
+        rows = [
+            {"field": column_label(k, shown), "value": _field_text(k, v, shown)}
+            for k, v in payload.items()
+        ]
+    else:  # CSV and JSON keep the stored keys and values
+        rows = [{"field": k, "value": v} for k, v in payload.items()]
     render(payload | {"fields": rows}, "fields", fmt, title=f"{rev.name}@{rev.number}")
+
+
+def _field_text(field: str, value: Any, lang: str) -> Any:
+    """One field of a version as ``target show`` prints it for people."""
+    from rashinban._labels import hypothesis_text
+
+    en = lang == "en"
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if en else ("はい" if value else "いいえ")
+    if field == "hypotheses" and isinstance(value, list):
+        return "; ".join(
+            hypothesis_text(h["kpi"], h["op"], float(h["value"]), lang)
+            + (f" ({h['note']})" if h.get("note") else "")
+            for h in value
+        )
+    if field == "owners" and isinstance(value, dict):
+        return "; ".join(f"{role}: {', '.join(map(str, who))}" for role, who in value.items())
+    return value
 
 
 @target_app.command("history")
@@ -269,9 +297,9 @@ def target_audit(
 
     if action is not None and action not in AUDIT_ACTIONS:
         raise InvalidValueError(
-            f"unknown action {action!r}",
+            f"操作 {action!r} はありません / unknown action {action!r}",
             value=action,
-            fix=f"use one of {', '.join(AUDIT_ACTIONS)}",
+            fix=f"次のいずれかを指定してください / use one of {', '.join(AUDIT_ACTIONS)}",
         )
     day = parse_as_of(since, "--since")
     start = None if day is None else dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from rashinban._labels import hypothesis_text
 from rashinban.report import _charts as charts
 from rashinban.report._i18n import LABELS, t
 from rashinban.report._sections import ReportContext, table_html
@@ -69,7 +70,7 @@ def render_targets(ctx: ReportContext) -> str | None:
             table = pd.DataFrame(
                 {
                     t("hypothesis", lang): [
-                        _hypothesis_text(k, o, x, lang)
+                        hypothesis_text(k, o, x, lang)
                         for k, o, x in zip(v["kpi"], v["op"], v["value"], strict=True)
                     ],
                     t("verdict", lang): [VERDICTS[x][1 if en else 0] for x in v["verdict"]],
@@ -97,22 +98,6 @@ def render_targets(ctx: ReportContext) -> str | None:
                 )
                 parts.append(f"<h4>{t('triggers_list', lang)}</h4>{table_html(table, lang=lang)}")
     return "".join(parts)
-
-
-def _hypothesis_text(kpi: str, op: str, value: float, lang: str) -> str:
-    """A hypothesis as people write it: 受注率 ≥ 30%, CAC ≤ ¥300,000."""
-    from rashinban.kpi import KPIS
-
-    spec = KPIS.get(kpi)
-    label = kpi if spec is None else (spec.en if lang == "en" else spec.ja)
-    unit = None if spec is None else spec.unit
-    if unit == "share":
-        shown = f"{value * 100:g}%"
-    elif unit == "yen":
-        shown = f"¥{value:,.0f}"
-    else:
-        shown = f"{value:g}"
-    return f"{label} {'≥' if op == '>=' else '≤'} {shown}"
 
 
 def render_kpi(ctx: ReportContext) -> str | None:
