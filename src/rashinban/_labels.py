@@ -96,7 +96,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "after_n": ("以後の件数", "after (n)"),
     "change": ("変化", "change"),
     "closed": ("完了商談", "closed"),
-    "lost": ("この理由の失注", "lost for this reason"),
+    "lost": ("失注数", "lost"),
     "lost_in_group": ("失注の合計", "all losses"),
     "conditions": ("条件", "conditions"),
     "count": ("件数", "count"),

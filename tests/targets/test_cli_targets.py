@@ -103,7 +103,19 @@ def test_target_lifecycle_kpi_and_triggers(ws_path: Path) -> None:
     assert scopes == {"company", "ideal"}
     for row in kpi["rows"]:
         assert {"scope", "period", "leads", "mql", "sql", "win_rate", "cac", "nrr"} <= set(row)
+        assert {"win_rate_low", "win_rate_high", "period_start"} <= set(row)
         assert row["leads"] >= row["mql"] >= row["sql"]
+    # The table puts each rate and its interval in one cell and leaves the start date out.
+    table = r.invoke(
+        app,
+        ["kpi", "--period", "quarter", "--as-of", "2025-12-31", *w],
+        env={"COLUMNS": "400"},
+    )
+    assert table.exit_code == 0, table.output
+    first = kpi["rows"][0]
+    cell = f"{first['win_rate']:.0%} ({first['win_rate_low']:.0%}–{first['win_rate_high']:.0%})"
+    assert cell in table.output
+    assert "受注率 (下限)" not in table.output and "期間の開始" not in table.output
 
     trig = json.loads(r.invoke(app, ["triggers", "--as-of", "2025-12-31", "-f", "json", *w]).output)
     assert trig["triggers"]

@@ -483,7 +483,33 @@ def kpi(
         targets=target or (),
         segments=segment or (),
     )
-    render({"rows": rows}, "rows", fmt, title=f"KPI ({period})")
+    if fmt is Format.table:
+        render({"rows": _compact_kpi(rows)}, "rows", fmt, title=f"KPI ({period})")
+    else:
+        render({"rows": rows}, "rows", fmt, title=f"KPI ({period})")
+
+
+def _compact_kpi(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The KPI rows as a terminal shows them: a rate with its interval in one cell
+    (21% (18%–24%)), no period start date. CSV and JSON keep every column."""
+    out = []
+    for row in rows:
+        shown: dict[str, Any] = {}
+        for key, value in row.items():
+            if key == "period_start" or key.endswith(("_low", "_high")):
+                continue
+            low, high = row.get(f"{key}_low"), row.get(f"{key}_high")
+            if key.endswith("_rate") and isinstance(value, float) and value == value:
+                interval = (
+                    f" ({low:.0%}–{high:.0%})"
+                    if isinstance(low, float) and isinstance(high, float) and low == low
+                    else ""
+                )
+                shown[key] = f"{value:.0%}{interval}"
+            else:
+                shown[key] = value
+        out.append(shown)
+    return out
 
 
 @app.command()
