@@ -298,3 +298,17 @@ def test_an_analysis_the_last_run_skipped_says_why(
     assert proc.returncode == 1 and no_traceback(proc), proc.stderr
     assert "could not compute 'icp'" in proc.stderr
     assert report.failures["icp"].partition(" — fix: ")[0] in proc.stderr
+
+
+def test_user_errors_read_japanese_first_with_english_alongside(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    proc = run("target", "audit", "--action", "nope", "-w", str(ws.path))
+    assert proc.returncode == 1 and no_traceback(proc), proc.stderr
+    assert "操作 'nope' はありません / unknown action 'nope'" in proc.stderr
+    assert "次のいずれかを指定してください / use one of add_user, save" in proc.stderr
+    proc = run("target", "create", "ideal", "--user", "mkt", "-w", str(ws.path))
+    assert proc.returncode == 2 and no_traceback(proc), proc.stderr
+    assert (
+        "新しいターゲットには --include が必要です / --include is required for a new target"
+        in proc.stderr
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rashinban import ConvergenceError, NotEnoughDataError, init_workspace
+from rashinban import ConvergenceError, NotEnoughDataError, WorkspaceError, init_workspace
 from rashinban.importing import load_frames
 from rashinban.pipeline import (
     ANALYSES,
@@ -18,6 +18,7 @@ from rashinban.pipeline import (
     latest_results,
     load_result_table,
     resolve_as_of,
+    run_demo,
 )
 
 
@@ -25,6 +26,21 @@ def test_empty_workspace_has_no_as_of(tmp_path: Path) -> None:
     ws = init_workspace(tmp_path)
     with pytest.raises(NotEnoughDataError, match="import"):
         resolve_as_of(ws, None)
+
+
+def test_demo_refuses_a_folder_in_use_in_japanese_and_english(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("keep me", "utf-8")
+    with pytest.raises(WorkspaceError) as err:
+        run_demo(tmp_path)
+    assert err.value.message == (
+        f"{tmp_path} はデモ用のワークスペースではありません / "
+        f"{tmp_path} exists and is not a demo workspace"
+    )
+    assert err.value.fix == (
+        "デモには空のフォルダか新しいフォルダを指定してください / "
+        "choose an empty or new folder for the demo"
+    )
+    assert (tmp_path / "mine.txt").read_text("utf-8") == "keep me"
 
 
 def test_failing_analysis_is_recorded_and_others_run(

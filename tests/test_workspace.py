@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from rashinban import ConfigError, WorkspaceError, init_workspace, open_workspace
-from rashinban.schema import TABLES
+from rashinban import ConfigError, UserError, WorkspaceError, init_workspace, open_workspace
+from rashinban.schema import TABLES, get_table
 
 
 def test_init_creates_all_canonical_tables(tmp_path: Path) -> None:
@@ -38,6 +38,34 @@ def test_bad_config_value_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "rashinban.toml").write_text('[workspace]\nlang = "fr"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="lang"):
         open_workspace(tmp_path)
+
+
+def test_config_and_path_errors_read_japanese_first_with_english_alongside(
+    tmp_path: Path,
+) -> None:
+    init_workspace(tmp_path / "ws")
+    (tmp_path / "ws" / "rashinban.toml").write_text('[workspace]\nlang = "fr"\n', "utf-8")
+    with pytest.raises(ConfigError) as bad:
+        open_workspace(tmp_path / "ws")
+    assert bad.value.message == (
+        "[workspace] lang = 'fr' は使えません / [workspace] lang = 'fr' is not allowed"
+    )
+    assert bad.value.fix == "次のいずれかにしてください / use one of 'ja', 'en'"
+    (tmp_path / "file").write_text("", "utf-8")
+    with pytest.raises(WorkspaceError) as file:
+        init_workspace(tmp_path / "file")
+    path = tmp_path / "file"
+    assert file.value.message == (
+        f"{path} はフォルダではありません / {path} exists and is not a folder"
+    )
+    assert file.value.fix == (
+        "ワークスペースには別の場所を指定してください / choose another path for the workspace"
+    )
+    with pytest.raises(UserError) as table:
+        get_table("orderz")
+    assert table.value.message == "テーブル 'orderz' はありません / unknown table 'orderz'"
+    assert table.value.fix is not None
+    assert table.value.fix.startswith("次のいずれかを指定してください / use one of: accounts")
 
 
 def test_ibis_backend_reads_canonical_tables(tmp_path: Path) -> None:

@@ -117,3 +117,17 @@ def test_model_contract() -> None:
         model.predict_risk(frame)
     with pytest.raises(NotEnoughDataError, match="at least 5 churned"):
         model.fit(frame, np.zeros(20, dtype=bool))
+
+
+def test_too_little_history_reads_japanese_first_with_english_alongside() -> None:
+    frame = pd.DataFrame(np.zeros((20, len(FEATURE_COLUMNS))), columns=list(FEATURE_COLUMNS))
+    with pytest.raises(NotEnoughDataError) as err:
+        ChurnModel().fit(frame, np.zeros(20, dtype=bool))
+    assert err.value.message == (
+        "解約予測モデルには解約と継続がそれぞれ5件以上必要です(現在 20件中 解約0件) / "
+        "churn model needs at least 5 churned and 5 retained snapshots; got 0 churned of 20"
+    )
+    assert err.value.fix == (
+        "契約の履歴 (ended_at) をもっと取り込むか、区切りの日付を後にしてください / "
+        "import more subscription history (ended_at) or move the cut date later"
+    )

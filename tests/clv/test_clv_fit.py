@@ -319,3 +319,20 @@ def test_summary_in_japanese_and_english_with_bounded_q(cdnow_monetary) -> None:
         bounded.summary(lang="fr")
     with pytest.raises(InvalidValueError):
         bounded.summary(level=1.5)
+
+
+def test_input_errors_read_japanese_first_with_english_alongside() -> None:
+    with pytest.raises(InvalidValueError) as q:
+        GammaGammaModel(q=-1.0).fit([1, 2], [10.0, 20.0])
+    assert q.value.message == "q=-1.0 は正の値にしてください / q=-1.0 must be positive"
+    assert q.value.fix == "q > 0 か q=None を指定してください / pass q > 0 or q=None"
+    with pytest.raises(InvalidValueError) as rows:
+        BetaGeoModel().fit([1, -1], [3, 0], [5, 5])
+    assert rows.value.message == (
+        "frequency はリピート購入の回数で、負の値は使えません: 1行が違います (最初は位置 1) / "
+        "frequency counts repeat purchases and cannot be negative: 1 rows fail "
+        "(first at position 1)"
+    )
+    assert rows.value.fix == (
+        "集計表の作り方を確かめてください / check how the summary table was computed"
+    )

@@ -10,10 +10,11 @@ import duckdb
 import ibis
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rashinban import Workspace
+from rashinban import NotEnoughDataError, Workspace
 from rashinban.crosssell import (
     baskets,
     recommend,
@@ -129,3 +130,16 @@ def test_three_of_three_never_tops_three_hundred_of_a_thousand() -> None:
     out = segment_adoption(rows).set_index("segment")
     assert out.loc["tiny", "rate"] == 1.0
     assert out.loc["tiny", "rate_shrunk"] < out.loc["big", "rate_shrunk"]
+
+
+def test_nothing_to_validate_reads_japanese_first_with_english_alongside(demo_backend) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NotEnoughDataError) as err:
+        validate_crosssell(demo_backend, cut=END, end=END)
+    assert err.value.message == (
+        "2025-12-29 時点の顧客で 2025-12-29 までに新しい商品を買った顧客がいません / "
+        "no customer of 2025-12-29 bought a new product by 2025-12-29"
+    )
+    assert err.value.fix == (
+        "区切りの日付を前にするか、より新しい注文・契約を取り込んでください / "
+        "choose an earlier cut date or import later orders/subscriptions"
+    )

@@ -27,3 +27,15 @@ def test_different_seed_different_frames() -> None:
 def test_bad_size_is_a_clear_error(n: int) -> None:
     with pytest.raises(InvalidValueError, match="n_accounts"):
         generate(n)
+
+
+def test_bad_size_reads_japanese_first_with_english_alongside() -> None:
+    with pytest.raises(InvalidValueError) as err:
+        generate(0)
+    assert err.value.message == (
+        "n_accounts は1以上にしてください (0) / n_accounts must be at least 1, got 0"
+    )
+    assert err.value.fix == (
+        "取引先の数を正の数で指定してください (既定は3000) / "
+        "pass a positive number of accounts (the default is 3000)"
+    )

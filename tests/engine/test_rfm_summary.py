@@ -305,6 +305,19 @@ def test_errors_say_what_and_how_to_fix(con, kwargs, match) -> None:
     assert "fix:" in str(info.value)
 
 
+def test_errors_read_japanese_first_with_english_alongside(con) -> None:
+    table = to_table(con, synthetic_transactions(1, n_customers=5))
+    with pytest.raises(InvalidValueError) as err:
+        rfm_summary(table, observation_period_end=AS_OF, time_unit="Y")
+    assert err.value.message == (
+        "time_unit 'Y' には対応していません / time_unit 'Y' is not supported"
+    )
+    assert err.value.fix == (
+        "'D' (日)、'W' (月曜始まりの週)、'M' (暦月) のいずれかにしてください / "
+        "use 'D' (days), 'W' (weeks from Monday) or 'M' (calendar months)"
+    )
+
+
 def test_text_dates_are_rejected_with_a_fix(con) -> None:
     df = pd.DataFrame({"account_id": ["a"], "ordered_at": ["2024-01-01"], "amount": [1.0]})
     with pytest.raises(InvalidValueError, match="not a date or timestamp"):

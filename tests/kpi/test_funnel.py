@@ -240,3 +240,12 @@ def test_period_labels() -> None:
     assert period_label(dt.date(2024, 9, 30), "week") == "2024-W40"
     with pytest.raises(InvalidValueError):
         funnel(None, as_of=AS_OF, period="year")
+
+
+def test_unknown_period_reads_japanese_first_with_english_alongside(demo_ws) -> None:
+    with pytest.raises(InvalidValueError) as err:
+        funnel(demo_ws.backend(), as_of=AS_OF, period="year")
+    assert err.value.message == "期間の単位 'year' はありません / period 'year' is not known"
+    assert err.value.fix == (
+        "week、month、quarter のいずれかにしてください / use week, month or quarter"
+    )

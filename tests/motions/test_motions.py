@@ -100,6 +100,27 @@ def test_bad_segment_condition_names_the_fix(parts) -> None:  # type: ignore[no-
         _motions(parts, [{"column": "industry", "op": "like", "values": ["x"]}])
 
 
+def test_segment_condition_errors_read_japanese_first(parts) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidValueError) as column:
+        _motions(parts, [{"column": "業種", "op": "in", "values": ["x"]}])
+    assert column.value.message == (
+        "セグメント条件の列 '業種' は取引先にありません / "
+        "segment condition names column '業種', which accounts does not have"
+    )
+    assert column.value.fix is not None
+    assert column.value.fix.startswith("次のいずれかを使ってください / use one of: account_id")
+    with pytest.raises(InvalidValueError) as op:
+        _motions(parts, [{"column": "industry", "op": "like", "values": ["x"]}])
+    assert op.value.message == (
+        "セグメント条件の演算子 'like' には対応していません / "
+        "segment condition op 'like' is not supported"
+    )
+    assert op.value.fix == (
+        '"in" (values と) か "between" (low/high と) を使ってください / '
+        'use "in" (with values) or "between" (with low/high)'
+    )
+
+
 def test_pipeline_stores_results_and_report_shows_them(demo_ws: Workspace, tmp_path: Path) -> None:
     from rashinban.pipeline import analyze
     from rashinban.report import build_report

@@ -68,6 +68,26 @@ def test_workshop_rejects_unknown_ids(voice: dict[str, pd.DataFrame]) -> None:
         workshop(voice, [])
 
 
+def test_workshop_errors_read_japanese_first_with_english_alongside(
+    voice: dict[str, pd.DataFrame],
+) -> None:
+    with pytest.raises(UnknownIdError) as unknown:
+        workshop(voice, ["NOPE"])
+    assert unknown.value.message == (
+        "取引先ID NOPE はワークスペースにありません / unknown account id(s): NOPE"
+    )
+    assert unknown.value.fix == (
+        "取引先テーブルの account_id を使ってください / "
+        "use account_id values from the accounts table"
+    )
+    with pytest.raises(InvalidValueError) as empty:
+        workshop(voice, [])
+    assert empty.value.message == (
+        "ワークショップには取引先IDが1つ以上必要です / workshop needs at least one account id"
+    )
+    assert empty.value.fix == "優良顧客を3社指定してください / pass 3 best customers"
+
+
 def test_record_win_story_appends_one_note(
     demo_tables: dict[str, pd.DataFrame], tmp_path: Path
 ) -> None:

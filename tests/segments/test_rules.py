@@ -160,6 +160,27 @@ def test_unknown_column_lists_valid_ones() -> None:
         parse_rule("業界 = 製造業")
 
 
+def test_rule_errors_read_japanese_first_with_english_alongside() -> None:
+    with pytest.raises(RuleSyntaxError) as err:
+        parse_rule("industry in [製造業")
+    assert err.value.message == (
+        "17文字目: ルールが終わっています (ここには',' か一覧を閉じる ']'が必要です) / "
+        "position 17: unexpected '(end of rule)', expected ',' or ']' to close the list"
+    )
+    assert err.value.fix == (
+        "17文字目に',' か一覧を閉じる ']'を書いてください / "
+        "write ',' or ']' to close the list at position 17 of 'industry in [製造業'"
+    )
+    with pytest.raises(RuleSyntaxError) as column:
+        parse_rule("業界 = 製造業")
+    assert column.value.message == (
+        "1文字目: '業界' は accounts の列ではありません / "
+        "position 1: '業界' is not a column of accounts"
+    )
+    assert column.value.fix is not None
+    assert column.value.fix.startswith("次のいずれかを使ってください / use one of: ")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -286,3 +286,27 @@ def test_versions_are_immutable(store: StateStore, defs: list[TargetDefinition])
         # Everything saved before is still there, byte for byte.
         hist = store.history(name)
         assert [(h.version_id, h.content) for h in hist] == seen
+
+
+def test_errors_read_japanese_first_with_english_alongside(store: StateStore) -> None:
+    with pytest.raises(UnknownIdError) as unknown:
+        store.resolve("nothing")
+    assert unknown.value.message == (
+        "'nothing' は名前でも一意な版IDでもありません / "
+        "'nothing' is neither a name nor a unique version id"
+    )
+    assert unknown.value.fix == (
+        "名前、名前@番号、または版IDの先頭6文字以上を指定してください / "
+        "use NAME, NAME@N or at least 6 characters of a version id"
+    )
+    store.save("ideal", _target(), author="mkt", note="v1")
+    with pytest.raises(InvalidValueError) as missing:
+        store.activate("ideal", "mkt")
+    assert missing.value.message == (
+        "ideal@1 にはマーケティングと営業の承認がありません / "
+        "ideal@1 lacks an approval from marketing and sales"
+    )
+    assert missing.value.fix == (
+        "マーケティングと営業のメンバーに 'rashinban target approve' を実行してもらってください / "
+        "ask a marketing and a sales member to run 'rashinban target approve'"
+    )

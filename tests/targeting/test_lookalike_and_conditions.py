@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rashinban import UnknownIdError
+from rashinban import InvalidValueError, UnknownIdError
 from rashinban.icp import add_bands, best_n_commonality, lookalikes
 from rashinban.targeting import conditions_mask, conditions_text, conditions_to_ibis
 
@@ -49,6 +49,26 @@ def test_lookalikes_are_prospects_with_the_shared_values(facts_before) -> None:
 def test_unknown_ids_are_a_user_error(facts_before) -> None:
     with pytest.raises(UnknownIdError, match="NOPE"):
         best_n_commonality(facts_before, ["NOPE"])
+
+
+def test_errors_read_japanese_first_with_english_alongside(facts_before) -> None:
+    with pytest.raises(UnknownIdError) as unknown:
+        lookalikes(facts_before, ["NOPE"])
+    assert unknown.value.message == (
+        "取引先ID NOPE はワークスペースにありません / account id(s) NOPE not in the workspace"
+    )
+    assert unknown.value.fix == (
+        "取引先テーブルの account_id を使ってください / "
+        "use account_id values from the accounts table"
+    )
+    with pytest.raises(InvalidValueError) as bad:
+        conditions_mask(facts_before, [{"column": "業界", "op": "in", "values": ["x"]}])
+    assert bad.value.message.startswith(
+        "条件の列 '業界' はありません / condition column '業界' is not a column here (have: "
+    )
+    assert bad.value.fix == (
+        "条件には取引先の列を指定してください / name an account column in the condition"
+    )
 
 
 _cond = st.one_of(

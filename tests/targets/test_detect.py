@@ -75,3 +75,16 @@ def test_psi_against_the_formula() -> None:
     assert psi(e, e * 3) == pytest.approx(0.0)
     with pytest.raises(InvalidValueError):
         psi([1, 2], [1, 2, 3])
+
+
+def test_psi_error_reads_japanese_first_with_english_alongside() -> None:
+    with pytest.raises(InvalidValueError) as err:
+        psi([0, 0], [5, 5])
+    assert err.value.message == (
+        "PSIには同じ区分で空でない分布が2つ必要です / "
+        "PSI needs two non-empty distributions over the same bins"
+    )
+    assert err.value.fix == (
+        "基準期間と直近期間の区分ごとの件数を渡してください / "
+        "pass counts per bin for the reference and the recent period"
+    )

@@ -56,3 +56,13 @@ def test_analyses_store_results_and_the_report_shows_them(tmp_path, demo_tables)
     english = build_report(ws, lang="en")
     assert "Target definitions and hypotheses" in english and "supported" in english
     assert "win rate ≥ 30%" in english
+
+
+def test_report_language_error_reads_japanese_first(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ws = init_workspace(tmp_path / "ws")
+    with pytest.raises(InvalidValueError) as err:
+        build_report(ws, lang="fr")
+    assert err.value.message == (
+        "レポートの言語 'fr' には対応していません / report language 'fr' is not supported"
+    )
+    assert err.value.fix == "ja か en を指定してください / use ja or en"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from rashinban import NotEnoughDataError
+from rashinban import NotEnoughDataError, init_workspace
 from rashinban.demo import PLANTED
-from rashinban.text import loss_reasons, note_reasons, reason_change, win_rates
+from rashinban.importing import load_frames
+from rashinban.text import loss_reasons, note_reasons, reason_change, voice_winloss, win_rates
 
 
 def test_planted_competitor_loss_reasons_rank_first(demo_tables: dict[str, pd.DataFrame]) -> None:
@@ -79,3 +83,46 @@ def test_reason_change_between_periods(demo_tables: dict[str, pd.DataFrame]) -> 
         assert part["before"].sum() == pytest.approx(1.0), g
         assert part["after"].sum() == pytest.approx(1.0), g
     assert (change["change"] == change["after"] - change["before"]).all()
+
+
+def test_no_lost_deals_reads_japanese_first_with_english_alongside(
+    demo_tables: dict[str, pd.DataFrame],
+) -> None:
+    won = demo_tables["deals"][demo_tables["deals"]["outcome"] == "won"]
+    with pytest.raises(NotEnoughDataError) as err:
+        loss_reasons(won)
+    assert err.value.message == (
+        "失注理由のある失注商談がありません / no lost deals with a loss_reason"
+    )
+    assert err.value.fix == (
+        "結果 (outcome) と失注理由 (loss_reason) の入った商談を取り込んでください / "
+        "import deals with outcome and loss_reason"
+    )
+
+
+def test_winloss_without_closed_deals_says_to_import_them_or_move_the_date(
+    demo_tables: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    bare = init_workspace(tmp_path / "accounts-only")
+    load_frames(bare, {k: demo_tables[k] for k in ("products", "accounts")})
+    with pytest.raises(NotEnoughDataError) as none:
+        voice_winloss(bare.backend(), dt.date(2025, 12, 31))
+    assert none.value.message == "受注・失注した商談がありません / no closed deals in the workspace"
+    assert none.value.fix == (
+        "受注・失注の結果 (outcome, closed_at) が入った商談を取り込んでください / "
+        "import deals with outcome won/lost and closed_at"
+    )
+    ws = init_workspace(tmp_path / "with-deals")
+    load_frames(ws, {k: demo_tables[k] for k in ("products", "accounts", "deals")})
+    deals = demo_tables["deals"]
+    closed = deals[deals["outcome"].isin(["won", "lost"])]
+    early = pd.to_datetime(closed["closed_at"]).min().date() - dt.timedelta(days=1)
+    with pytest.raises(NotEnoughDataError) as too_early:
+        voice_winloss(ws.backend(), early)
+    assert too_early.value.message == (
+        "この日付までに完了した商談がありません / no closed deals as of this date"
+    )
+    assert too_early.value.fix == (
+        f"--as-of を後にしてください (その後に{len(closed)}件が完了しています) / "
+        f"choose a later --as-of ({len(closed)} deals closed after it)"
+    )

@@ -129,3 +129,10 @@ def test_empty_workspace_is_not_enough_data(tmp_path) -> None:  # type: ignore[n
         clv_report(ws.backend(), AS_OF)
     with pytest.raises(NotEnoughDataError):
         rfm_report(ws.backend(), AS_OF)
+
+
+def test_clv_settings_errors_read_japanese_first_with_english_alongside(backend) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidValueError) as err:
+        clv_report(backend, AS_OF, horizon_months=0)
+    assert err.value.message == "CLVの予測期間が0か月です / the CLV horizon is 0 months"
+    assert err.value.fix == "1か月以上にしてください (例: 12) / use 1 month or more, e.g. 12"

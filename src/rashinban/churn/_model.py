@@ -120,9 +120,12 @@ class ChurnModel:
         y = np.asarray(churned, dtype=bool)
         if y.sum() < 5 or (~y).sum() < 5:
             raise NotEnoughDataError(
+                "解約予測モデルには解約と継続がそれぞれ5件以上必要です"
+                f"(現在 {y.size}件中 解約{int(y.sum())}件) / "
                 "churn model needs at least 5 churned and 5 retained snapshots; "
                 f"got {int(y.sum())} churned of {y.size}",
-                fix="import more subscription history (ended_at) or move the cut date later",
+                fix="契約の履歴 (ended_at) をもっと取り込むか、区切りの日付を後にしてください / "
+                "import more subscription history (ended_at) or move the cut date later",
             )
         x = features[list(FEATURE_COLUMNS)].to_numpy(dtype=float)
         self.mean_ = x.mean(axis=0)
@@ -218,8 +221,10 @@ def validate_churn(
     test = labelled_snapshots(backend, test_dates, horizon_days, known_on=end)
     if test.empty or not test["churned"].any():
         raise NotEnoughDataError(
+            f"区切りの日付 {cut} より後に検証に使える解約がありません / "
             f"no churn after the cut {cut} to test on",
-            fix="choose an earlier cut date or import later subscription history",
+            fix="区切りの日付を前にするか、より新しい契約の履歴を取り込んでください / "
+            "choose an earlier cut date or import later subscription history",
         )
     model = ChurnModel(C=C).fit(train, train["churned"])
     test["score"] = model.predict_risk(test)

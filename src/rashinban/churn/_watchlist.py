@@ -70,8 +70,10 @@ def noncontractual_risk(backend: Any, as_of: dt.date | str) -> pd.DataFrame:
     return _noncontractual(backend, as_of)[0]
 
 
-def _noncontractual(backend: Any, as_of: dt.date | str) -> tuple[pd.DataFrame, str | None]:
-    """:func:`noncontractual_risk` and, when it is empty, why."""
+def _noncontractual(
+    backend: Any, as_of: dt.date | str
+) -> tuple[pd.DataFrame, tuple[str, str] | None]:
+    """:func:`noncontractual_risk` and, when it is empty, why (in Japanese and English)."""
     from rashinban.clv import BetaGeoModel
     from rashinban.value._clv import weekly_summary
 
@@ -86,11 +88,14 @@ def _noncontractual(backend: Any, as_of: dt.date | str) -> tuple[pd.DataFrame, s
     spend = year.group_by("account_id").aggregate(annual_revenue=year.amount.sum()).execute()
     empty = pd.DataFrame(columns=list(WATCHLIST_COLUMNS))
     if len(summary) < MIN_BUYERS:
-        return empty, f"{len(summary)} buyers without a subscription (BG/NBD needs {MIN_BUYERS})"
+        return empty, (
+            f"契約のない購入者が{len(summary)}社で、BG/NBDに必要な{MIN_BUYERS}社に足りません",
+            f"{len(summary)} buyers without a subscription (BG/NBD needs {MIN_BUYERS})",
+        )
     try:
         model = BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
     except ConvergenceError as exc:
-        return empty, str(exc).split(" — fix:")[0]
+        return empty, ("BG/NBDモデルが収束しませんでした", str(exc).split(" — fix:")[0])
     p_alive = model.p_alive(summary["frequency"], summary["recency"], summary["T"])
     out = summary[["account_id"]].copy()
     out["kind"] = "noncontractual"
@@ -175,15 +180,19 @@ def churn_watchlist(
             out = pd.concat([out, extra], ignore_index=True) if len(out) else extra
     if out.empty:
         if why_not is not None and buyers_why_not is not None:
+            ja, sep, en = why_not.message.partition(" / ")
+            buyers_ja, buyers_en = buyers_why_not
             raise NotEnoughDataError(
-                f"{why_not.message}; and for buyers by order: {buyers_why_not}",
+                f"{ja}。注文で買う顧客も分析できません ({buyers_ja}) / "
+                f"{en if sep else ja}; and for buyers by order: {buyers_en}",
                 fix=why_not.fix,
             )
         if why_not is not None:
             raise why_not
         raise NotEnoughDataError(
-            f"no active customer on {day}",
-            fix="import subscriptions or orders, or choose an as-of date inside the data",
+            f"{day} 時点で取引中の顧客がいません / no active customer on {day}",
+            fix="契約か注文を取り込むか、データの期間内の基準日を選んでください / "
+            "import subscriptions or orders, or choose an as-of date inside the data",
         )
     return out.sort_values(
         ["revenue_at_risk", "risk", "account_id"], ascending=[False, False, True], ignore_index=True

@@ -172,8 +172,11 @@ def motions(
         from rashinban._errors import UserError
 
         raise UserError(
+            "--rule は --industry/--employees-* と一緒に使えません / "
             "--rule cannot be combined with --industry/--employees-*",
-            fix="write the whole segment as one rule, e.g. '業種 = 製造業 and 従業員数 >= 100'",
+            fix="セグメント全体を1つのルールで書いてください "
+            "(例: '業種 = 製造業 and 従業員数 >= 100') / "
+            "write the whole segment as one rule, e.g. '業種 = 製造業 and 従業員数 >= 100'",
         )
     frame = three_motions(backend, day, segment=rule if rule is not None else (seg or None))
     label = "label_en" if _lang(ws, lang) == "en" else "label_ja"

@@ -303,10 +303,15 @@ class BaseModel:
         self._check_fitted()
         if not 0 < level < 1:
             raise InvalidValueError(
-                f"level={level} is not a probability", fix="pass e.g. level=0.95"
+                f"level={level} は0と1の間の確率ではありません / "
+                f"level={level} is not a probability",
+                fix="level=0.95 のように指定してください / pass e.g. level=0.95",
             )
         if lang not in ("ja", "en"):
-            raise InvalidValueError(f"lang={lang!r} is not supported", fix='pass "ja" or "en"')
+            raise InvalidValueError(
+                f"lang={lang!r} には対応していません / lang={lang!r} is not supported",
+                fix='"ja" か "en" を指定してください / pass "ja" or "en"',
+            )
         z = float(stats.norm.ppf(0.5 + level / 2))
         theta = self._theta_
         lower = self._unpack(theta - z * self._se_theta_)

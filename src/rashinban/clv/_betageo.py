@@ -218,7 +218,9 @@ class BetaGeoModel(TransactionModel):
 def _check_horizon(horizon: FloatArray) -> None:
     if (horizon < 0).any():
         raise InvalidValueError(
-            "t (the prediction horizon) cannot be negative", column="t", fix="pass t >= 0"
+            "予測期間 t に負の値は使えません / t (the prediction horizon) cannot be negative",
+            column="t",
+            fix="t >= 0 を渡してください / pass t >= 0",
         )
 
 

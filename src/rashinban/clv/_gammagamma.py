@@ -27,17 +27,22 @@ def _check_fm(frequency: ArrayLike, monetary_value: ArrayLike) -> tuple[FloatArr
     x, m = np.broadcast_arrays(x, m)
     if (x < 0).any():
         raise InvalidValueError(
-            "frequency cannot be negative", column="frequency", fix="check the summary table"
+            "frequency に負の値は使えません / frequency cannot be negative",
+            column="frequency",
+            fix="集計表を確かめてください / check the summary table",
         )
     bad = (x > 0) & (m <= 0)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise InvalidValueError(
+            f"リピート顧客の monetary_value は正の値でなければなりませんが、{int(bad.sum())}行が"
+            f"違います (最初は位置 {first}) / "
             f"monetary_value must be positive for repeat buyers: {int(bad.sum())} rows are not "
             f"(first at position {first})",
             column="monetary_value",
             value=m[first],
-            fix="drop refunds/zero-value orders or customers with non-positive mean spend",
+            fix="返品・0円の注文か、平均購買額が0以下の顧客を除いてください / "
+            "drop refunds/zero-value orders or customers with non-positive mean spend",
         )
     return x, m
 
@@ -148,18 +153,27 @@ class GammaGammaModel(BaseModel):
             ``self``, fitted.
         """
         if self.q is not None and self.q <= 0:
-            raise InvalidValueError(f"q={self.q} must be positive", fix="pass q > 0 or q=None")
+            raise InvalidValueError(
+                f"q={self.q} は正の値にしてください / q={self.q} must be positive",
+                fix="q > 0 か q=None を指定してください / pass q > 0 or q=None",
+            )
         if self.q_min is not None and self.q_min < 0:
-            raise InvalidValueError(f"q_min={self.q_min} cannot be negative", fix="pass q_min >= 0")
+            raise InvalidValueError(
+                f"q_min={self.q_min} に負の値は使えません / q_min={self.q_min} cannot be negative",
+                fix="q_min >= 0 を指定してください / pass q_min >= 0",
+            )
         x, m = _check_fm(frequency, monetary_value)
         w = check_weights(weights, x.size)
         keep = (x > 0) & (w > 0)
         if int(keep.sum()) < 2:
             raise NotEnoughDataError(
+                "Gamma-Gammaモデルにはリピート購入のある顧客が必要です "
+                f"(現在{int(keep.sum())}社) / "
                 f"the Gamma-Gamma model needs customers with repeat purchases; {int(keep.sum())} "
                 "found",
                 column="frequency",
-                fix="fit on a longer calibration period or more customers",
+                fix="学習期間を長くするか顧客を増やしてください / "
+                "fit on a longer calibration period or more customers",
             )
         x, m, w = x[keep], m[keep], w[keep]
         self.n_obs_ = round(float(w.sum()))
@@ -214,8 +228,10 @@ class GammaGammaModel(BaseModel):
         p, q, v = self._param_values(self._param_names)
         if q <= 1:
             raise InvalidValueError(
+                f"q={q:.4g} <= 1 のため、Gamma-Gammaの平均購買額が無限大になります / "
                 f"q={q:.4g} <= 1: the Gamma-Gamma mean spend is infinite",
-                fix="refit with q_min=1.0 (or a fixed q above 1)",
+                fix="q_min=1.0 (か1より大きい固定の q) で学習し直してください / "
+                "refit with q_min=1.0 (or a fixed q above 1)",
             )
         x, m = _check_fm(frequency, monetary_value)
         m = np.where(x > 0, m, 0.0)

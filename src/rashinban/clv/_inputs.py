@@ -28,33 +28,39 @@ def as_float_array(values: ArrayLike, name: str) -> FloatArray:
     """Read an array-like as a 1-d float array, refusing NaN and infinities."""
     if isinstance(values, pd.DataFrame):
         raise InvalidValueError(
+            f"{name} が DataFrame です。列を1つだけ渡してください / "
             f"{name} is a DataFrame, expected one column",
             column=name,
-            fix=f"pass a single column, e.g. df[{name!r}]",
+            fix=f"df[{name!r}] のように1列を渡してください / "
+            f"pass a single column, e.g. df[{name!r}]",
         )
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise InvalidValueError(
-            f"{name} cannot be read as numbers ({exc})",
+            f"{name} を数値として読めません / {name} cannot be read as numbers ({exc})",
             column=name,
-            fix="pass numbers only (numpy array, pandas Series or list)",
+            fix="数値だけ (numpy配列、pandas Series、リスト) を渡してください / "
+            "pass numbers only (numpy array, pandas Series or list)",
         ) from exc
     array = np.atleast_1d(array)
     if array.ndim != 1:
         raise InvalidValueError(
+            f"{name} の形が {array.shape} です。顧客ごとに値を1つ渡してください / "
             f"{name} has shape {array.shape}, expected one value per customer",
             column=name,
-            fix="pass a one-dimensional array",
+            fix="1次元の配列を渡してください / pass a one-dimensional array",
         )
     bad = ~np.isfinite(array)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise InvalidValueError(
+            f"{name} に欠損か無限大の値が{int(bad.sum())}件あります (最初は位置 {first}) / "
             f"{name} has {int(bad.sum())} missing or infinite values (first at position {first})",
             column=name,
             value=array[first],
-            fix="drop or fill those customers before fitting",
+            fix="学習の前にその顧客を除くか値を埋めてください / "
+            "drop or fill those customers before fitting",
         )
     return array
 
@@ -67,16 +73,53 @@ def check_rft(
     t_x = as_float_array(recency, "recency")
     t_cal = as_float_array(T, "T")
     x, t_x, t_cal = np.broadcast_arrays(x, t_x, t_cal)
-    _require(x >= 0, "frequency", x, "frequency counts repeat purchases and cannot be negative")
-    _require(x == np.round(x), "frequency", x, "frequency must be a whole number of purchases")
-    _require(t_x >= 0, "recency", t_x, "recency cannot be negative")
-    _require(t_x <= t_cal, "recency", t_x, "recency cannot exceed T (the customer's age)")
-    _require(t_cal > 0, "T", t_cal, "T (time since first purchase) must be positive")
+    _require(
+        x >= 0,
+        "frequency",
+        x,
+        (
+            "frequency はリピート購入の回数で、負の値は使えません",
+            "frequency counts repeat purchases and cannot be negative",
+        ),
+    )
+    _require(
+        x == np.round(x),
+        "frequency",
+        x,
+        (
+            "frequency は購入回数の整数にしてください",
+            "frequency must be a whole number of purchases",
+        ),
+    )
+    _require(
+        t_x >= 0, "recency", t_x, ("recency に負の値は使えません", "recency cannot be negative")
+    )
+    _require(
+        t_x <= t_cal,
+        "recency",
+        t_x,
+        (
+            "recency は T (顧客の経過期間) を超えられません",
+            "recency cannot exceed T (the customer's age)",
+        ),
+    )
+    _require(
+        t_cal > 0,
+        "T",
+        t_cal,
+        (
+            "T (初回購入からの期間) は正の値にしてください",
+            "T (time since first purchase) must be positive",
+        ),
+    )
     _require(
         (x > 0) | (t_x == 0),
         "recency",
         t_x,
-        "a customer with frequency 0 must have recency 0",
+        (
+            "frequency が0の顧客は recency も0にしてください",
+            "a customer with frequency 0 must have recency 0",
+        ),
     )
     return x, t_x, t_cal
 
@@ -88,24 +131,37 @@ def check_weights(weights: ArrayLike | None, n: int) -> FloatArray:
     w = as_float_array(weights, "weights")
     if w.shape != (n,):
         raise InvalidValueError(
+            f"顧客{n}社に対して weights が{w.shape[0]}個です / "
             f"weights has {w.shape[0]} values for {n} customers",
             column="weights",
-            fix="pass one weight (count) per row",
+            fix="行ごとに重み (件数) を1つ渡してください / pass one weight (count) per row",
         )
-    _require(w >= 0, "weights", w, "weights are counts and cannot be negative")
+    _require(
+        w >= 0,
+        "weights",
+        w,
+        ("weights は件数で、負の値は使えません", "weights are counts and cannot be negative"),
+    )
     if w.sum() <= 0:
         raise InvalidValueError(
-            "weights sum to zero", column="weights", fix="pass at least one positive weight"
+            "weights の合計が0です / weights sum to zero",
+            column="weights",
+            fix="正の重みを1つ以上渡してください / pass at least one positive weight",
         )
     return w
 
 
-def _require(ok: npt.NDArray[np.bool_], name: str, values: FloatArray, why: str) -> None:
+def _require(
+    ok: npt.NDArray[np.bool_], name: str, values: FloatArray, why: tuple[str, str]
+) -> None:
+    """Raise unless every row is ``ok``; ``why`` is the rule in (Japanese, English)."""
     if not ok.all():
         first = int(np.flatnonzero(~ok)[0])
+        bad = int((~ok).sum())
         raise InvalidValueError(
-            f"{why}: {int((~ok).sum())} rows fail (first at position {first})",
+            f"{why[0]}: {bad}行が違います (最初は位置 {first}) / "
+            f"{why[1]}: {bad} rows fail (first at position {first})",
             column=name,
             value=values[first],
-            fix="check how the summary table was computed",
+            fix="集計表の作り方を確かめてください / check how the summary table was computed",
         )

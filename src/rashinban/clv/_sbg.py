@@ -74,16 +74,20 @@ class ShiftedBetaGeoModel(BaseModel):
         n = as_float_array(survivors, "survivors")
         if n.size < 3:
             raise NotEnoughDataError(
+                f"survivors の値が{n.size}個です。sBGモデルには期0とその後の2期以上が必要です / "
                 f"survivors has {n.size} values; the sBG model needs period 0 and at least "
                 "two more periods",
                 column="survivors",
-                fix="pass the cohort size at period 0 followed by the survivors of each period",
+                fix="期0のコホートの人数に続けて各期の継続数を渡してください / "
+                "pass the cohort size at period 0 followed by the survivors of each period",
             )
         if (np.diff(n) > 0).any() or (n < 0).any() or n[0] <= 0:
             raise InvalidValueError(
+                "survivors は正の値から始まり、増えてはいけません (コホートは減るだけです) / "
                 "survivors must start positive and never increase (a cohort only loses customers)",
                 column="survivors",
-                fix="pass counts of the same cohort, period 0 first",
+                fix="同じコホートの人数を期0から順に渡してください / "
+                "pass counts of the same cohort, period 0 first",
             )
         lost = -np.diff(n)
         periods = np.arange(1, n.size, dtype=np.float64)
@@ -137,7 +141,9 @@ class ShiftedBetaGeoModel(BaseModel):
         periods = _check_periods(t)
         if (periods < 1).any():
             raise InvalidValueError(
-                "retention is defined from period 1 on", column="t", fix="pass t >= 1"
+                "継続率は期1から定義されます / retention is defined from period 1 on",
+                column="t",
+                fix="t >= 1 を渡してください / pass t >= 1",
             )
         return (beta + periods - 1.0) / (alpha + beta + periods - 1.0)
 
@@ -154,7 +160,9 @@ class ShiftedBetaGeoModel(BaseModel):
         self._check_fitted()
         if int(n_periods) != n_periods or n_periods < 0:
             raise InvalidValueError(
-                f"n_periods={n_periods} is not a whole number >= 0", fix="pass e.g. 12"
+                f"n_periods={n_periods} は0以上の整数ではありません / "
+                f"n_periods={n_periods} is not a whole number >= 0",
+                fix="12 のように指定してください / pass e.g. 12",
             )
         return self.n0_ * self.survival(np.arange(int(n_periods) + 1))
 
@@ -180,11 +188,17 @@ class ShiftedBetaGeoModel(BaseModel):
         alpha, beta = self._param_values(self._param_names)
         if discount_rate <= 0:
             raise InvalidValueError(
+                f"discount_rate={discount_rate} は正の値にしてください (0では発散します) / "
                 f"discount_rate={discount_rate} must be positive (the series diverges at 0)",
-                fix="pass e.g. 0.1 for 10% per period",
+                fix="1期10%なら 0.1 のように指定してください / pass e.g. 0.1 for 10% per period",
             )
         if int(renewals) != renewals or renewals < 0:
-            raise InvalidValueError(f"renewals={renewals} is not a whole number >= 0")
+            raise InvalidValueError(
+                f"renewals={renewals} は0以上の整数ではありません / "
+                f"renewals={renewals} is not a whole number >= 0",
+                fix="これまでの更新回数を 0, 1, 2 … で渡してください / "
+                "pass the number of renewals so far: 0, 1, 2 …",
+            )
         n = float(renewals) + 1.0
         lead = (beta + n - 1.0) / (alpha + beta + n - 1.0)
         return float(lead * hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + discount_rate)))
@@ -193,5 +207,9 @@ class ShiftedBetaGeoModel(BaseModel):
 def _check_periods(t: ArrayLike) -> FloatArray:
     periods = as_float_array(t, "t")
     if (periods < 0).any():
-        raise InvalidValueError("t cannot be negative", column="t", fix="pass periods >= 0")
+        raise InvalidValueError(
+            "t に負の値は使えません / t cannot be negative",
+            column="t",
+            fix="0以上の期を渡してください / pass periods >= 0",
+        )
     return periods

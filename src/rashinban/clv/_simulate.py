@@ -60,10 +60,15 @@ def simulate_bgnbd(
     missing = {"r", "alpha", "a", "b"} - set(params)
     if missing:
         raise InvalidValueError(
-            f"params lacks {sorted(missing)}", fix="pass r, alpha, a and b of a BG/NBD model"
+            f"params に {sorted(missing)} がありません / params lacks {sorted(missing)}",
+            fix="BG/NBDモデルの r, alpha, a, b を渡してください / "
+            "pass r, alpha, a and b of a BG/NBD model",
         )
     if n < 1:
-        raise InvalidValueError(f"n={n} must be at least 1")
+        raise InvalidValueError(
+            f"n={n} は1以上にしてください / n={n} must be at least 1",
+            fix="顧客数を1以上で指定してください / pass a number of customers of 1 or more",
+        )
     rng = np.random.default_rng(seed)
     ages = np.broadcast_to(as_float_array(T, "T"), (n,)).astype(np.float64)
     lam = rng.gamma(params["r"], 1.0 / params["alpha"], size=n)

@@ -76,13 +76,21 @@ def customer_lifetime_value(
     """
     if freq not in _PERIODS_PER_MONTH:
         raise InvalidValueError(
-            f"freq={freq!r} is not a known time unit",
-            fix=f"pass one of {sorted(_PERIODS_PER_MONTH)}",
+            f"freq={freq!r} は時間の単位として使えません / freq={freq!r} is not a known time unit",
+            fix=f"次のいずれかを指定してください / pass one of {sorted(_PERIODS_PER_MONTH)}",
         )
     if int(time) != time or time < 1:
-        raise InvalidValueError(f"time={time} is not a whole number of months >= 1")
+        raise InvalidValueError(
+            f"time={time} は1以上の整数の月数ではありません / "
+            f"time={time} is not a whole number of months >= 1",
+            fix="time=12 のように月数を指定してください / pass months, e.g. time=12",
+        )
     if not discount_rate > -1:
-        raise InvalidValueError(f"discount_rate={discount_rate} must be above -1")
+        raise InvalidValueError(
+            f"discount_rate={discount_rate} は-1より大きくしてください / "
+            f"discount_rate={discount_rate} must be above -1",
+            fix="月1%なら 0.01 のように指定してください / pass e.g. 0.01 for 1% a month",
+        )
     x, t_x, t_cal = check_rft(frequency, recency, T)
     m = np.broadcast_to(as_float_array(monetary_value, "monetary_value"), x.shape)
     if value_model is None:

@@ -77,8 +77,10 @@ def validate_crosssell(
     truth = new.merge(cust, on="account_id")
     if truth.empty:
         raise NotEnoughDataError(
+            f"{cut} 時点の顧客で {end} までに新しい商品を買った顧客がいません / "
             f"no customer of {cut} bought a new product by {end}",
-            fix="choose an earlier cut date or import later orders/subscriptions",
+            fix="区切りの日付を前にするか、より新しい注文・契約を取り込んでください / "
+            "choose an earlier cut date or import later orders/subscriptions",
         )
     rows = []
     n = 0

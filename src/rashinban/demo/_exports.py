@@ -261,8 +261,9 @@ def write_exports(
     missing = [t for t in LOAD_ORDER if t not in tables]
     if missing:
         raise InvalidValueError(
-            "tables is missing " + ", ".join(missing),
-            fix="pass the whole dict returned by rashinban.demo.generate()",
+            f"tables に {', '.join(missing)} がありません / tables is missing {', '.join(missing)}",
+            fix="rashinban.demo.generate() が返した辞書をそのまま渡してください / "
+            "pass the whole dict returned by rashinban.demo.generate()",
         )
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

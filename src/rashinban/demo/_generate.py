@@ -100,14 +100,18 @@ def generate_demo(
     """
     if n_accounts < 1:
         raise InvalidValueError(
+            f"n_accounts は1以上にしてください ({n_accounts}) / "
             f"n_accounts must be at least 1, got {n_accounts}",
             value=n_accounts,
-            fix="pass a positive number of accounts (the default is 3000)",
+            fix="取引先の数を正の数で指定してください (既定は3000) / "
+            "pass a positive number of accounts (the default is 3000)",
         )
     if (end - start).days < 180:
         raise InvalidValueError(
+            f"デモの期間 {start} … {end} が180日より短いです / "
             f"the demo period {start} … {end} is shorter than 180 days",
-            fix="pass an end date at least half a year after the start date",
+            fix="終了日を開始日の半年以上後にしてください / "
+            "pass an end date at least half a year after the start date",
         )
     days = (end - start).days + 1
     ev = (PLANTED.event_date - start).days

@@ -35,15 +35,19 @@ def check_time_unit(time_unit: str, time_scaler: float) -> None:
     """Raise :class:`InvalidValueError` unless ``time_unit`` and ``time_scaler`` are usable."""
     if time_unit not in TIME_UNITS:
         raise InvalidValueError(
+            f"time_unit {time_unit!r} には対応していません / "
             f"time_unit {time_unit!r} is not supported",
             value=time_unit,
-            fix="use 'D' (days), 'W' (weeks from Monday) or 'M' (calendar months)",
+            fix="'D' (日)、'W' (月曜始まりの週)、'M' (暦月) のいずれかにしてください / "
+            "use 'D' (days), 'W' (weeks from Monday) or 'M' (calendar months)",
         )
     if not time_scaler > 0:
         raise InvalidValueError(
+            f"time_scaler は正の数にしてください ({time_scaler!r}) / "
             f"time_scaler must be a positive number, got {time_scaler!r}",
             value=time_scaler,
-            fix="pass e.g. 1.0 (no scaling) or 7.0 to count days in weeks",
+            fix="1.0 (換算なし) か、日数を週で数えるなら 7.0 を指定してください / "
+            "pass e.g. 1.0 (no scaling) or 7.0 to count days in weeks",
         )
 
 
@@ -59,9 +63,10 @@ def as_date(value: Any, name: str) -> dt.date:
         except ValueError:
             pass
     raise InvalidValueError(
-        f"{name} = {value!r} is not a date",
+        f"{name} = {value!r} は日付ではありません / {name} = {value!r} is not a date",
         value=value,
-        fix=f"pass {name} as datetime.date(YYYY, M, D) or 'YYYY-MM-DD'",
+        fix=f"{name} は datetime.date(YYYY, M, D) か 'YYYY-MM-DD' で指定してください / "
+        f"pass {name} as datetime.date(YYYY, M, D) or 'YYYY-MM-DD'",
     )
 
 
@@ -143,9 +148,11 @@ def day_expr(col: ir.Value) -> ir.DateValue:
     if col.type().is_null():  # a column of only empty values, e.g. no end dates yet
         return col.cast("date")
     raise InvalidValueError(
+        f"列 {col.get_name()} の型 {col.type()} は日付でも日時でもありません / "
         f"column {col.get_name()} has type {col.type()}, not a date or timestamp",
         column=col.get_name(),
-        fix="cast the column to DATE or TIMESTAMP before summarising",
+        fix="集計の前に列を DATE か TIMESTAMP に変換してください / "
+        "cast the column to DATE or TIMESTAMP before summarising",
     )
 
 

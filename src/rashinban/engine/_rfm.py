@@ -52,9 +52,12 @@ def _check_columns(table: ir.Table, *names: str | None) -> None:
     missing = [n for n in names if n is not None and n not in table.columns]
     if missing:
         raise InvalidValueError(
+            f"列 {', '.join(missing)} がテーブルにありません / "
             f"column(s) {', '.join(missing)} not in the table (it has {', '.join(table.columns)})",
             column=missing[0],
-            fix="pass customer_id_col / datetime_col / monetary_value_col naming existing columns",
+            fix="customer_id_col・datetime_col・monetary_value_col には"
+            "実在する列を指定してください / "
+            "pass customer_id_col / datetime_col / monetary_value_col naming existing columns",
         )
 
 
@@ -291,9 +294,11 @@ def _calibration_holdout(
     end_at = moment_literal(raw, observation_period_end, "observation_period_end")
     if cal_day >= end_day:
         raise InvalidValueError(
+            f"学習期間の終わり {cal_day} が観測期間の終わり {end_day} より前ではありません / "
             f"calibration_period_end {cal_day} is not before observation_period_end {end_day}",
             value=str(cal_day),
-            fix="choose a calibration end earlier than the observation end",
+            fix="学習期間の終わりを観測期間の終わりより前にしてください / "
+            "choose a calibration end earlier than the observation end",
         )
     # lifetimes splits on the raw timestamps (not on periods): the calibration part is
     # everything at or before the cut, the holdout part what follows up to the end.

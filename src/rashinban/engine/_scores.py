@@ -59,17 +59,22 @@ def _fixed_score(
 def _check_thresholds(thresholds: Mapping[str, Sequence[float]] | None, bins: int) -> None:
     if thresholds is None:
         raise InvalidValueError(
-            "method='fixed' needs thresholds",
-            fix="pass thresholds={'R': [...], 'F': [...], 'M': [...]} with bins - 1 "
+            "method='fixed' には thresholds が必要です / method='fixed' needs thresholds",
+            fix="R・F・M それぞれに bins - 1 個の昇順の区切りを thresholds で渡すか、"
+            "method='quantile' を使ってください / "
+            "pass thresholds={'R': [...], 'F': [...], 'M': [...]} with bins - 1 "
             "ascending cut points each, or use method='quantile'",
         )
     for key in ("R", "F", "M"):
         cuts = list(thresholds.get(key, ()))
         if len(cuts) != bins - 1 or any(b <= a for a, b in itertools.pairwise(cuts)):
             raise InvalidValueError(
+                f"thresholds[{key!r}] = {cuts!r} は{bins - 1}個の狭義昇順の区切りではありません / "
                 f"thresholds[{key!r}] = {cuts!r} is not {bins - 1} strictly ascending cut points",
                 value=cuts,
-                fix=f"give {bins - 1} ascending numbers for {key}, e.g. days since the "
+                fix=f"{key} に昇順の数を{bins - 1}個指定してください (R は最終購入からの日数、"
+                "F は購入回数、M は金額) / "
+                f"give {bins - 1} ascending numbers for {key}, e.g. days since the "
                 "last purchase for R, purchase counts for F and amounts for M",
             )
 
@@ -118,18 +123,22 @@ def rfm_scores(
     """
     if not isinstance(bins, int) or not 2 <= bins <= 10:
         raise InvalidValueError(
+            f"bins は2〜10の整数にしてください ({bins!r}) / "
             f"bins must be a whole number from 2 to 10, got {bins!r}",
             value=bins,
-            fix="use bins=5 (the usual RFM grid) or another number from 2 to 10",
+            fix="bins=5 (一般的なRFMの区分) か2〜10の数を指定してください / "
+            "use bins=5 (the usual RFM grid) or another number from 2 to 10",
         )
     missing = [
         c for c in ("frequency", "recency", "T", "monetary_value") if c not in summary.columns
     ]
     if missing:
         raise InvalidValueError(
+            f"集計表に列 {', '.join(missing)} がありません / "
             f"the summary lacks column(s) {', '.join(missing)}",
             column=missing[0],
-            fix="pass the output of rfm_summary(...) with a monetary_value_col",
+            fix="monetary_value_col を指定した rfm_summary(...) の結果を渡してください / "
+            "pass the output of rfm_summary(...) with a monetary_value_col",
         )
     since_last = (summary["T"] - summary["recency"]).name("R_value")
     with_r = summary.mutate(since_last)
@@ -148,9 +157,10 @@ def rfm_scores(
         }
     else:
         raise InvalidValueError(
-            f"method {method!r} is not known",
+            f"method {method!r} はありません / method {method!r} is not known",
             value=method,
-            fix="use method='quantile' or method='fixed'",
+            fix="method='quantile' か method='fixed' を使ってください / "
+            "use method='quantile' or method='fixed'",
         )
     scored = with_r.mutate(**scores)
     label = scored["R"].cast("string") + scored["F"].cast("string") + scored["M"].cast("string")

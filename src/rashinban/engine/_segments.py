@@ -171,32 +171,38 @@ def _require(table: ir.Table, columns: Sequence[str], producer: str) -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise InvalidValueError(
+            f"テーブルに列 {', '.join(missing)} がありません / "
             f"the table lacks column(s) {', '.join(missing)}",
             column=missing[0],
-            fix=f"pass the output of {producer}",
+            fix=f"{producer} の結果を渡してください / pass the output of {producer}",
         )
 
 
 def _check_rules(segments: Sequence[SegmentRule]) -> None:
     if not segments:
         raise InvalidValueError(
-            "no segment rules given", fix="pass DEFAULT_SEGMENTS or a list of SegmentRule"
+            "セグメントのルールがありません / no segment rules given",
+            fix="DEFAULT_SEGMENTS か SegmentRule のリストを渡してください / "
+            "pass DEFAULT_SEGMENTS or a list of SegmentRule",
         )
     keys = [s.key for s in segments]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
         raise InvalidValueError(
+            f"セグメントのキー {', '.join(dupes)} が重複しています / "
             f"segment key(s) {', '.join(dupes)} appear more than once",
             value=dupes[0],
-            fix="give every SegmentRule its own key",
+            fix="SegmentRule ごとに別のキーを付けてください / give every SegmentRule its own key",
         )
     for s in segments:
         for name, (lo, hi) in (("r", s.r), ("f", s.f), ("m", s.m)):
             if lo > hi:
                 raise InvalidValueError(
+                    f"セグメント {s.key!r}: {name}=({lo}, {hi}) は空の範囲です / "
                     f"segment {s.key!r}: {name}=({lo}, {hi}) is an empty range",
                     value=(lo, hi),
-                    fix="write ranges as (low, high) with low <= high",
+                    fix="範囲は low <= high となる (low, high) で書いてください / "
+                    "write ranges as (low, high) with low <= high",
                 )
 
 

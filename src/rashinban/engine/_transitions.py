@@ -109,9 +109,10 @@ def rfm_transitions(
     a, b = as_date(date_a, "date_a"), as_date(date_b, "date_b")
     if b <= a:
         raise InvalidValueError(
-            f"date_b {b} is not after date_a {a}",
+            f"date_b {b} が date_a {a} より後ではありません / date_b {b} is not after date_a {a}",
             value=str(b),
-            fix="pass the earlier date first: rfm_transitions(tx, earlier, later)",
+            fix="前の日付を先に渡してください: rfm_transitions(tx, 前, 後) / "
+            "pass the earlier date first: rfm_transitions(tx, earlier, later)",
         )
     common: dict[str, Any] = {
         "customer_id_col": customer_id_col,

@@ -140,7 +140,9 @@ def discover_subgroups(
     """
     if not 1 <= max_conditions <= 3:
         raise InvalidValueError(
-            f"max_conditions={max_conditions} is out of range", fix="use 1, 2 or 3"
+            f"max_conditions={max_conditions} は範囲外です / "
+            f"max_conditions={max_conditions} is out of range",
+            fix="1、2、3 のいずれかにしてください / use 1, 2 or 3",
         )
     y = np.asarray(frame[target] if isinstance(target, str) else target, dtype=bool)
     n = len(y)
@@ -162,8 +164,9 @@ def discover_subgroups(
     )
     if not selectors:
         raise NotEnoughDataError(
+            f"{support}社以上に当てはまる条件がありません / "
             f"no condition covers at least {support} accounts",
-            fix="lower min_support or add columns",
+            fix="min_support を下げるか列を増やしてください / lower min_support or add columns",
         )
     sel_col = np.array([s.column for s in selectors])
 

@@ -42,14 +42,19 @@ def _prepared(facts: pd.DataFrame) -> pd.DataFrame:
 def _pick(frame: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
     ids = [str(i) for i in ids]
     if not ids:
-        raise NotEnoughDataError("no account ids given", fix="name 1–10 of your best customers")
+        raise NotEnoughDataError(
+            "取引先IDが指定されていません / no account ids given",
+            fix="優良顧客を1〜10社指定してください / name 1–10 of your best customers",
+        )
     known = set(frame["account_id"].astype(str))
     missing = [i for i in ids if i not in known]
     if missing:
         raise UnknownIdError(
+            f"取引先ID {', '.join(missing)} はワークスペースにありません / "
             f"account id(s) {', '.join(missing)} not in the workspace",
             value=missing[0],
-            fix="use account_id values from the accounts table",
+            fix="取引先テーブルの account_id を使ってください / "
+            "use account_id values from the accounts table",
         )
     return frame[frame["account_id"].astype(str).isin(ids)]
 

@@ -45,7 +45,8 @@ def outcome_vector(
     """
     if outcome not in OUTCOMES:
         raise InvalidValueError(
-            f"unknown ICP outcome {outcome!r}", fix=f"use one of {', '.join(OUTCOMES)}"
+            f"ICPの成果指標 {outcome!r} はありません / unknown ICP outcome {outcome!r}",
+            fix=f"次のいずれかを使ってください / use one of {', '.join(OUTCOMES)}",
         )
     won = facts["is_customer"].to_numpy(bool)
     retained = won & ~facts["churned"].to_numpy(bool)

@@ -183,8 +183,9 @@ def fit_prospect_model(
     frame, y = prospect_training(backend, start, as_of)
     if len(frame) == 0 or y.sum() == 0:
         raise NotEnoughDataError(
+            f"{start} 時点の見込み客で {as_of} までに顧客になった取引先がありません / "
             f"no prospect of {start} became a customer by {as_of}",
-            fix="import a longer history",
+            fix="もっと長い期間のデータを取り込んでください / import a longer history",
         )
     return FitModel(_PROSPECT_FEATURES).fit(frame, y, window=(start.isoformat(), as_of.isoformat()))
 

@@ -95,8 +95,10 @@ class FitModel:
         missing = [f for f in feats if f not in frame.columns]
         if missing:
             raise InvalidValueError(
+                f"特徴量の列 {', '.join(missing)} がありません / "
                 f"feature column(s) {', '.join(missing)} missing",
-                fix="build the frame with rashinban.icp deal_features/lead_features",
+                fix="rashinban.icp の deal_features/lead_features で表を作ってください / "
+                "build the frame with rashinban.icp deal_features/lead_features",
             )
         y_arr = np.asarray(y, dtype=bool)
         x = frame[feats].astype(str)

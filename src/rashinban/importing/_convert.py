@@ -76,7 +76,8 @@ def _enum(column: Column, value_map: dict[str, str]) -> Callable[[str], str]:
             raise InvalidValueError(
                 f"'{value}' は {column.ja} の値として使えません / not a valid {column.en}",
                 value=value,
-                fix=f"use one of {choices}, or map it in the mapping file's values section",
+                fix=f"{choices} のいずれかにするか、マッピングの values で対応付けてください / "
+                f"use one of {choices}, or map it in the mapping file's values section",
             )
         return out
 
@@ -165,7 +166,7 @@ def _company(value: str) -> tuple[str, str | None, str]:
         raise InvalidValueError(
             "法人格だけで会社名がありません / only a legal form, no company name",
             value=value,
-            fix="write the company name",
+            fix="会社名を書いてください / write the company name",
         )
     return name, form, nz.company_key(value)
 

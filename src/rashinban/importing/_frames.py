@@ -38,18 +38,24 @@ def load_frames(
         unknown = [c for c in frame.columns if c not in spec.column_names]
         if unknown:
             raise ImportFileError(
+                f"列 {unknown} は {name} の標準の列にありません / "
                 f"columns {unknown} are not in the canonical table {name}",
                 file=f"<DataFrame {name}>",
-                fix="rename them to canonical columns or drop them",
+                fix="標準の列名に直すか削除してください / "
+                "rename them to canonical columns or drop them",
             )
         missing = [k for k in spec.key if k not in frame.columns]
         if missing:
             raise ImportFileError(
-                f"key columns {missing} missing", file=f"<DataFrame {name}>", fix="add them"
+                f"キーの列 {missing} がありません / key columns {missing} missing",
+                file=f"<DataFrame {name}>",
+                fix="キーの列を加えてください / add them",
             )
         if frame.duplicated(list(spec.key)).any():
             raise ImportFileError(
-                "duplicate keys", file=f"<DataFrame {name}>", fix="make the key columns unique"
+                "キーが重複しています / duplicate keys",
+                file=f"<DataFrame {name}>",
+                fix="キーの列を一意にしてください / make the key columns unique",
             )
     written: dict[str, int] = {}
     with ws.connect() as con:

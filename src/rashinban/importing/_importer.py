@@ -149,7 +149,8 @@ def import_files(
     spec = get_table(table)
     if not files:
         raise ImportFileError(
-            "ファイルが指定されていません / no files given", fix=f"rashinban import {table} FILE…"
+            "ファイルが指定されていません / no files given",
+            fix=f"取り込むファイルを指定してください / rashinban import {table} FILE…",
         )
     for raw_path in files:
         check_file(Path(raw_path))  # every file before any is read: nothing half-done

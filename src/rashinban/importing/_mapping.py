@@ -202,9 +202,11 @@ class Mapping:
         for src, dst in self.columns.items():
             if dst not in known:
                 raise MappingError(
+                    f"{src!r} → {dst!r}: {table.name} に列 {dst!r} はありません / "
                     f"mapping {src!r} → {dst!r}: {table.name} has no column {dst!r}",
                     file=self.source,
-                    fix="map to one of: " + ", ".join(table.column_names),
+                    fix="次のいずれかに対応付けてください / map to one of: "
+                    + ", ".join(table.column_names),
                 )
             by_key[header_key(src)] = dst
         return by_key
@@ -234,10 +236,12 @@ class Mapping:
             dst = found
             if dst in taken:
                 raise MappingError(
+                    f"見出し {taken[dst]!r} と {h!r} が同じ列 {dst} に当たります / "
                     f"headers {taken[dst]!r} and {h!r} both map to {dst}",
                     file=self.source,
                     column=h,
-                    fix="rename or drop one of them, or map one explicitly to another column",
+                    fix="片方の名前を変えるか削除するか、--mapping で別の列に対応付けてください / "
+                    "rename or drop one of them, or map one explicitly to another column",
                 )
             taken[dst] = h
             out[h] = dst
@@ -289,17 +293,25 @@ def _value_key(value: Any) -> str:
 
 def _parse_table_block(block: Any, source: str) -> Mapping:
     if not isinstance(block, dict):
-        raise MappingError("a mapping must be a YAML mapping", file=source, fix=_EXAMPLE)
+        raise MappingError(
+            "マッピングはYAMLの対応表で書いてください / a mapping must be a YAML mapping",
+            file=source,
+            fix=_EXAMPLE,
+        )
     cols = block.get("columns") or {}
     vals = block.get("values") or {}
     if not isinstance(cols, dict) or not isinstance(vals, dict):
         raise MappingError(
-            "'columns' and 'values' must be YAML mappings", file=source, fix=_EXAMPLE
+            "'columns' と 'values' はYAMLの対応表で書いてください / "
+            "'columns' and 'values' must be YAML mappings",
+            file=source,
+            fix=_EXAMPLE,
         )
     values: dict[str, dict[str, str]] = {}
     for col, vm in vals.items():
         if not isinstance(vm, dict):
             raise MappingError(
+                f"{col!r} の values は「元の値: 標準の値」の対応表で書いてください / "
                 f"values of {col!r} must be a mapping of source value to canonical value",
                 file=source,
                 fix=_EXAMPLE,
@@ -308,7 +320,10 @@ def _parse_table_block(block: Any, source: str) -> Mapping:
     return Mapping({str(k): str(v) for k, v in cols.items()}, values, source)
 
 
-_EXAMPLE = "write e.g. 'columns: {取引先名: name}' and 'values: {status: {顧客: customer}}'"
+_EXAMPLE = (
+    "例のように書いてください / write e.g. "
+    "'columns: {取引先名: name}' and 'values: {status: {顧客: customer}}'"
+)
 
 
 def load_mapping(path: Path, table: str) -> Mapping:
@@ -316,12 +331,17 @@ def load_mapping(path: Path, table: str) -> Mapping:
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise MappingError("mapping file not found", file=str(path), fix="check the path") from None
+        raise MappingError(
+            "マッピングのファイルがありません / mapping file not found",
+            file=str(path),
+            fix="パスを確かめてください / check the path",
+        ) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise MappingError(
-            f"cannot read the mapping: {str(exc).splitlines()[0]}",
+            f"マッピングを読めません / cannot read the mapping: {str(exc).splitlines()[0]}",
             file=path.name,
-            fix="check the YAML syntax (save as UTF-8)",
+            fix="YAMLの書き方を確かめ、UTF-8で保存してください / "
+            "check the YAML syntax (save as UTF-8)",
         ) from None
     return _mapping_from_doc(doc, table, path.name)
 
@@ -331,9 +351,10 @@ def _mapping_from_doc(doc: Any, table: str, source: str) -> Mapping:
         tables = doc["tables"]
         if not isinstance(tables, dict) or table not in tables:
             raise MappingError(
+                f"マッピングに {table!r} の節がありません / "
                 f"the mapping has no section for table {table!r}",
                 file=source,
-                fix=f"add 'tables: {{{table}: {{columns: …}}}}'",
+                fix=f"節を加えてください / add 'tables: {{{table}: {{columns: …}}}}'",
             )
         return _parse_table_block(tables[table], source)
     return _parse_table_block(doc or {}, source)
@@ -354,7 +375,10 @@ def presets() -> dict[str, dict[str, Any]]:
 def preset_mapping(name: str, table: str) -> Mapping:
     docs = presets()
     if name not in docs:
-        raise MappingError(f"unknown preset {name!r}", fix="use one of: " + ", ".join(sorted(docs)))
+        raise MappingError(
+            f"プリセット {name!r} はありません / unknown preset {name!r}",
+            fix="次のいずれかを指定してください / use one of: " + ", ".join(sorted(docs)),
+        )
     return _mapping_from_doc(docs[name], table, f"preset {name}")
 
 

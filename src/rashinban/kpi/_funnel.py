@@ -70,7 +70,10 @@ def period_label(start: pd.Timestamp | dt.date, period: str) -> str:
 
 def _check_period(period: str) -> str:
     if period not in PERIODS:
-        raise InvalidValueError(f"period {period!r} is not known", fix="use week, month or quarter")
+        raise InvalidValueError(
+            f"期間の単位 {period!r} はありません / period {period!r} is not known",
+            fix="week、month、quarter のいずれかにしてください / use week, month or quarter",
+        )
     return PERIODS[period]
 
 

@@ -82,9 +82,10 @@ def segment_filter(accounts: ir.Table, segment: SegmentSpec) -> ir.BooleanValue:
         col = str(cond.get("column", ""))
         if col not in accounts.columns:
             raise InvalidValueError(
+                f"セグメント条件の列 {col!r} は取引先にありません / "
                 f"segment condition names column {col!r}, which accounts does not have",
                 column=col,
-                fix=f"use one of: {', '.join(accounts.columns)}",
+                fix=f"次のいずれかを使ってください / use one of: {', '.join(accounts.columns)}",
             )
         c = accounts[col]
         op = cond.get("op")
@@ -97,8 +98,10 @@ def segment_filter(accounts: ir.Table, segment: SegmentSpec) -> ir.BooleanValue:
                 expr &= c <= cond["high"]
         else:
             raise InvalidValueError(
+                f"セグメント条件の演算子 {op!r} には対応していません / "
                 f"segment condition op {op!r} is not supported",
-                fix='use "in" (with values) or "between" (with low/high)',
+                fix='"in" (values と) か "between" (low/high と) を使ってください / '
+                'use "in" (with values) or "between" (with low/high)',
             )
     return expr
 

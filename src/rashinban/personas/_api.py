@@ -61,8 +61,11 @@ def segment_personas(
     )[:top]
     if not chosen:
         raise NotEnoughDataError(
+            f"顧客が{min_customers}社以上ある業種がまだなく、"
+            "ペルソナを作るにはデータが足りません / "
             f"no industry has {min_customers} customers yet: too little data for a persona",
-            fix="import more accounts or pass a segment explicitly",
+            fix="取引先をもっと取り込むか、セグメントを指定してください / "
+            "import more accounts or pass a segment explicitly",
         )
     segments = {
         f"industry:{ind}": (f"業種 = {ind}", [{"column": "industry", "op": "in", "values": [ind]}])

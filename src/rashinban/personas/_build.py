@@ -147,8 +147,10 @@ def build_persona(
     acc = tables["accounts"][tables["accounts"]["account_id"].astype(str).isin(ids)]
     if acc.empty:
         raise NotEnoughDataError(
+            f"ペルソナ {key!r}: 基準日時点で該当する取引先がありません / "
             f"persona {key!r}: none of its accounts exist as of the date",
-            fix="check the segment rule and the as-of date",
+            fix="セグメントのルールと基準日を確かめてください / "
+            "check the segment rule and the as-of date",
         )
     own = {
         name: f[f["account_id"].astype(str).isin(ids)]

@@ -85,8 +85,10 @@ def rewrite_story(
     """
     if not endpoint.startswith(("http://", "https://")):
         raise ConfigError(
+            f"ストーリーの接続先 {endpoint!r} は http(s) のURLではありません / "
             f"story endpoint {endpoint!r} is not an http(s) URL",
-            fix="pass e.g. http://127.0.0.1:8000/v1",
+            fix="http://127.0.0.1:8000/v1 のように指定してください / "
+            "pass e.g. http://127.0.0.1:8000/v1",
         )
     original = card.story_text(lang)
     body = json.dumps(
@@ -111,8 +113,10 @@ def rewrite_story(
         text = str(payload["choices"][0]["message"]["content"]).strip()
     except (urllib.error.URLError, TimeoutError, ValueError, KeyError, IndexError) as exc:
         raise ConfigError(
+            f"ストーリーの接続先 {endpoint} から使える応答がありませんでした / "
             f"the story endpoint {endpoint} did not give a usable answer ({exc})",
-            fix="check the URL and model, or leave the rewrite off",
+            fix="URLとモデルを確かめるか、書き直しを使わずに実行してください / "
+            "check the URL and model, or leave the rewrite off",
         ) from None
     why = check_rewrite(original, text)
     if why:

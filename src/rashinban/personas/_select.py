@@ -30,8 +30,9 @@ def cond_filter(accounts: ibis.Table, conds: Sequence[Mapping[str, Any]]) -> ibi
         column = cond.get("column")
         if column not in accounts.columns:
             raise InvalidValueError(
+                f"条件の列 {column!r} は取引先の列ではありません / "
                 f"condition column {column!r} is not an accounts column",
-                fix=f"use one of {list(accounts.columns)}",
+                fix=f"次のいずれかを使ってください / use one of {list(accounts.columns)}",
             )
         col = accounts[column]
         op = cond.get("op")
@@ -44,7 +45,8 @@ def cond_filter(accounts: ibis.Table, conds: Sequence[Mapping[str, Any]]) -> ibi
                 expr = expr & (col <= cond["high"])
         else:
             raise InvalidValueError(
-                f"condition op {op!r} is not supported", fix="use 'in' or 'between'"
+                f"条件の演算子 {op!r} には対応していません / condition op {op!r} is not supported",
+                fix="'in' か 'between' を使ってください / use 'in' or 'between'",
             )
     return expr
 
@@ -108,12 +110,16 @@ def select_accounts(
         ids = pd.Series(list(selector), dtype=object)
     else:
         raise InvalidValueError(
+            f"{type(selector).__name__} では取引先を選べません / "
             f"cannot select accounts with {type(selector).__name__}",
-            fix="pass an Ibis filter, COND list, rule text, callable or list of account ids",
+            fix="Ibisの条件式、条件のリスト、ルール文、関数、取引先IDのリストの"
+            "いずれかを渡してください / "
+            "pass an Ibis filter, COND list, rule text, callable or list of account ids",
         )
     out = sorted(str(i) for i in ids)
     if not out:
         raise NotEnoughDataError(
-            "the persona's segment has no accounts", fix="widen the rule or check the filter"
+            "ペルソナのセグメントに取引先がありません / the persona's segment has no accounts",
+            fix="ルールを広げるか条件を確かめてください / widen the rule or check the filter",
         )
     return out

@@ -179,14 +179,17 @@ def workshop(tables: dict[str, pd.DataFrame], best_account_ids: Sequence[str]) -
     ids = [str(a) for a in best_account_ids]
     if not ids:
         raise InvalidValueError(
-            "workshop needs at least one account id", fix="pass 3 best customers"
+            "ワークショップには取引先IDが1つ以上必要です / workshop needs at least one account id",
+            fix="優良顧客を3社指定してください / pass 3 best customers",
         )
     known = set(tables["accounts"]["account_id"].astype(str))
     missing = [a for a in ids if a not in known]
     if missing:
         raise UnknownIdError(
+            f"取引先ID {', '.join(missing)} はワークスペースにありません / "
             f"unknown account id(s): {', '.join(missing)}",
-            fix="use account_id values from the accounts table",
+            fix="取引先テーブルの account_id を使ってください / "
+            "use account_id values from the accounts table",
         )
     acc = tables["accounts"].set_index(tables["accounts"]["account_id"].astype(str)).loc[ids]
     common = []
@@ -253,7 +256,9 @@ def record_win_story(
     """
     if not text or not text.strip():
         raise InvalidValueError(
-            "the win story is empty", fix="write what happened and why they chose us"
+            "受注ストーリーが空です / the win story is empty",
+            fix="何があり、なぜ選ばれたかを書いてください / "
+            "write what happened and why they chose us",
         )
     with ws.connect() as con:
         con.execute("BEGIN TRANSACTION")
@@ -263,8 +268,9 @@ def record_win_story(
             ).fetchone()
             if not found or not found[0]:
                 raise UnknownIdError(
-                    f"unknown account id {account_id!r}",
-                    fix="use an account_id from the accounts table",
+                    f"取引先ID {account_id!r} はありません / unknown account id {account_id!r}",
+                    fix="取引先テーブルの account_id を使ってください / "
+                    "use an account_id from the accounts table",
                 )
             if deal_id is not None:
                 d = con.execute(
@@ -273,7 +279,9 @@ def record_win_story(
                 ).fetchone()
                 if not d or not d[0]:
                     raise UnknownIdError(
-                        f"deal {deal_id!r} is not a deal of {account_id}", fix="check the deal id"
+                        f"商談 {deal_id!r} は {account_id} の商談ではありません / "
+                        f"deal {deal_id!r} is not a deal of {account_id}",
+                        fix="商談IDを確かめてください / check the deal id",
                     )
             row = con.execute(
                 "SELECT max(CAST(substr(note_id, 2) AS BIGINT)) FROM notes "

@@ -36,8 +36,10 @@ def _prepare(directory: Path) -> None:
     if directory.exists() and any(directory.iterdir()):
         if not (directory / MARKER).exists():
             raise WorkspaceError(
+                f"{directory} はデモ用のワークスペースではありません / "
                 f"{directory} exists and is not a demo workspace",
-                fix="choose an empty or new folder for the demo",
+                fix="デモには空のフォルダか新しいフォルダを指定してください / "
+                "choose an empty or new folder for the demo",
             )
         shutil.rmtree(directory)
     directory.mkdir(parents=True, exist_ok=True)

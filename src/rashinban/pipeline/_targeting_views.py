@@ -32,8 +32,13 @@ def _need(ws: Workspace, analysis: str, key: str) -> pd.DataFrame:
         raise NotEnoughDataError(
             f"最新の分析 (基準日 {run['as_of']}) では '{analysis}' を計算できませんでした / "
             f"the latest analysis (as of {run['as_of']}) could not compute '{analysis}': {why}",
-            fix=f"{fix + '; ' if fix else ''}その後 'rashinban analyze' / "
-            "then run 'rashinban analyze' again",
+            fix=(
+                f"{fix}; その後 'rashinban analyze' を再実行してください / "
+                "then run 'rashinban analyze' again"
+                if fix
+                else "原因を取り除いてから 'rashinban analyze' を再実行してください / "
+                "remove the cause, then run 'rashinban analyze' again"
+            ),
         )
     frame = load_result_table(ws, analysis, key)
     if frame is None:
@@ -132,7 +137,10 @@ def score_view(
     frame = _need(ws, "score", "records")
     if kind:
         if kind not in ("lead", "account", "deal"):
-            raise UserError(f"--kind {kind!r} is unknown", fix="use lead, account or deal")
+            raise UserError(
+                f"--kind {kind!r} はありません / --kind {kind!r} is unknown",
+                fix="lead、account、deal のいずれかにしてください / use lead, account or deal",
+            )
         frame = frame[frame["kind"] == kind]
     frame = frame.sort_values("score", ascending=False, kind="stable")
     if top:

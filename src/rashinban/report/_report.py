@@ -22,7 +22,10 @@ def build_report(ws: Workspace, *, lang: str | None = None) -> str:
     language = lang or ws.lang
     if language not in ("ja", "en"):
         raise InvalidValueError(
-            f"report language {language!r} is not supported", value=language, fix="use ja or en"
+            f"レポートの言語 {language!r} には対応していません / "
+            f"report language {language!r} is not supported",
+            value=language,
+            fix="ja か en を指定してください / use ja or en",
         )
     runs = latest_results(ws)
     ctx = ReportContext(ws, language, runs, lambda a, k: load_result_table(ws, a, k))

@@ -399,8 +399,8 @@ def get_table(name: str) -> Table:
         return TABLES[name]
     except KeyError:
         raise UserError(
-            f"unknown table {name!r}",
-            fix="use one of: " + ", ".join(TABLES),
+            f"テーブル {name!r} はありません / unknown table {name!r}",
+            fix=f"次のいずれかを指定してください / use one of: {', '.join(TABLES)}",
         ) from None
 
 

@@ -25,9 +25,11 @@ __all__ = ["compile_ibis", "compile_pandas"]
 def _check_column(node_column: str, columns: Any) -> None:
     if node_column not in columns:
         raise InvalidValueError(
+            f"ルールが使う列 {node_column!r} がテーブルにありません / "
             f"the rule reads column {node_column!r}, which the table does not have",
             column=node_column,
-            fix="apply the rule to a table with that column (e.g. accounts)",
+            fix="その列のあるテーブル (例: accounts) にルールを使ってください / "
+            "apply the rule to a table with that column (e.g. accounts)",
         )
 
 

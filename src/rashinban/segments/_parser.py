@@ -61,9 +61,11 @@ def _tokenize(text: str) -> list[_Tok]:
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
             raise RuleSyntaxError(
+                f"{pos + 1}文字目の {text[pos : pos + 10]!r} を読み取れません / "
                 f"position {pos + 1}: cannot read {text[pos : pos + 10]!r}",
                 value=text[pos:],
-                fix="close quotes and use only the operators in, between, =, !=, >=, <=",
+                fix="引用符を閉じ、演算子は in, between, =, !=, >=, <= だけを使ってください / "
+                "close quotes and use only the operators in, between, =, !=, >=, <=",
             )
         kind = m.lastgroup or "word"
         start = m.start(kind)
@@ -97,26 +99,30 @@ class _Parser:
             return low
         return JA_KEYWORDS.get(tok.text)
 
-    def error(self, expected: str) -> RuleSyntaxError:
+    def error(self, expected: str, expected_ja: str) -> RuleSyntaxError:
+        """The error for the current word; ``expected`` says what belongs there (en, ja)."""
         tok = self.tok
         word = tok.text if tok.kind != "end" else "(end of rule)"
+        found = f"{word!r} は使えません" if tok.kind != "end" else "ルールが終わっています"
         return RuleSyntaxError(
+            f"{tok.pos + 1}文字目: {found} (ここには{expected_ja}が必要です) / "
             f"position {tok.pos + 1}: unexpected {word!r}, expected {expected}",
             value=word,
-            fix=f"write {expected} at position {tok.pos + 1} of {self.text!r}",
+            fix=f"{tok.pos + 1}文字目に{expected_ja}を書いてください / "
+            f"write {expected} at position {tok.pos + 1} of {self.text!r}",
         )
 
-    def expect_op(self, op: str, expected: str) -> None:
+    def expect_op(self, op: str, expected: str, expected_ja: str) -> None:
         if self.tok.kind == "op" and self.tok.text == op:
             self.i += 1
             return
-        raise self.error(expected)
+        raise self.error(expected, expected_ja)
 
     # grammar: or_expr := and_expr ("or" and_expr)*
     def parse(self) -> Node:
         node = self.or_expr()
         if self.tok.kind != "end":
-            raise self.error("'and', 'or' or the end of the rule")
+            raise self.error("'and', 'or' or the end of the rule", "'and'・'or' かルールの終わり")
         return node
 
     def or_expr(self) -> Node:
@@ -140,7 +146,7 @@ class _Parser:
         if self.tok.kind == "op" and self.tok.text == "(":
             self.i += 1
             node = self.or_expr()
-            self.expect_op(")", "')' to close the parenthesis")
+            self.expect_op(")", "')' to close the parenthesis", "括弧を閉じる ')'")
             return node
         return self.condition()
 
@@ -149,12 +155,12 @@ class _Parser:
         if tok.kind == "str" or (tok.kind == "word" and self._kw(tok) is None):
             self.i += 1
             return Raw(tok.text, tok.kind == "str")
-        raise self.error("a value")
+        raise self.error("a value", "値")
 
     def condition(self) -> Node:
         tok = self.tok
         if tok.kind not in ("word", "str") or self._kw(tok) is not None:
-            raise self.error("a column name or '('")
+            raise self.error("a column name or '('", "列名か '('")
         col = resolve_column(tok.text, self.by_name, self.aliases, tok.pos, self.table)
         self.i += 1
         op_tok = self.tok
@@ -169,7 +175,7 @@ class _Parser:
             low_pos = self.tok.pos
             low = self.value()
             if self._kw(self.tok) != "and":
-                raise self.error("'and' between the two bounds")
+                raise self.error("'and' between the two bounds", "2つの値をつなぐ 'and'")
             self.i += 1
             high = self.value()
             lo = self._bound(col, low, low_pos)
@@ -186,24 +192,31 @@ class _Parser:
             if op in (">", "<"):
                 if not isinstance(bound, int) or isinstance(bound, bool):
                     raise RuleSyntaxError(
+                        f"{pos + 1}文字目: {op!r} は整数の列にしか使えません ({col.name}) / "
                         f"position {pos + 1}: {op!r} needs a whole-number column ({col.name})",
                         value=op,
                         column=col.name,
-                        fix=f"use {op}= with the bound you mean",
+                        fix=f"{op}= を使い、境界の値をそのまま書いてください / "
+                        f"use {op}= with the bound you mean",
                     )
                 bound = bound + 1 if op == ">" else bound - 1
             if op.startswith(">"):
                 return Cond(col.name, "between", low=bound)
             return Cond(col.name, "between", high=bound)
-        raise self.error(f"an operator after {col.name}: in, between, =, !=, >=, <=")
+        raise self.error(
+            f"an operator after {col.name}: in, between, =, !=, >=, <=",
+            f"{col.name} の後の演算子 (in, between, =, !=, >=, <=)",
+        )
 
     def _bound(self, col: Column, raw: Raw, pos: int) -> Value:
         if col.kind not in NUMERIC and col.kind != "date":
             raise RuleSyntaxError(
+                f"{pos + 1}文字目: {col.name} は文字列の列なので大小を比べられません / "
                 f"position {pos + 1}: {col.name} is text and has no order",
                 value=raw.text,
                 column=col.name,
-                fix=f"use '{col.name} in [...]' for text columns",
+                fix=f"文字列の列には '{col.name} in [...]' を使ってください / "
+                f"use '{col.name} in [...]' for text columns",
             )
         return normalise_scalar(col, raw, pos)
 
@@ -214,7 +227,7 @@ class _Parser:
             while self.tok.kind == "op" and self.tok.text in (",", "、"):
                 self.i += 1
                 raws.append(self.value())
-            self.expect_op("]", "',' or ']' to close the list")
+            self.expect_op("]", "',' or ']' to close the list", "',' か一覧を閉じる ']'")
             return raws
         return [self.value()]
 
@@ -246,9 +259,13 @@ def parse_rule(text: str, *, table: str = "accounts") -> Rule:
     """
     if table not in TABLES:
         raise InvalidValueError(
-            f"table {table!r} is not a canonical table", fix="use one of: " + ", ".join(TABLES)
+            f"{table!r} は標準のテーブルではありません / table {table!r} is not a canonical table",
+            fix=f"次のいずれかを使ってください / use one of: {', '.join(TABLES)}",
         )
     norm = unicodedata.normalize("NFKC", text)
     if not norm.strip():
-        raise RuleSyntaxError("the rule is empty", fix="write at least one condition")
+        raise RuleSyntaxError(
+            "ルールが空です / the rule is empty",
+            fix="条件を1つ以上書いてください / write at least one condition",
+        )
     return Rule(_Parser(norm, table).parse(), table)

@@ -131,8 +131,10 @@ class Rule:
         for node in nodes:
             if not isinstance(node, Cond):
                 raise InvalidValueError(
+                    f"ルール {self.to_text()!r} は or/not を含むため条件の一覧にできません / "
                     f"rule {self.to_text()!r} uses or/not and has no condition-list form",
-                    fix="use a rule that is a plain 'and' of conditions",
+                    fix="条件を 'and' だけでつないだルールにしてください / "
+                    "use a rule that is a plain 'and' of conditions",
                 )
             if node.op == "in":
                 out.append({"column": node.column, "op": "in", "values": list(node.values)})
@@ -176,12 +178,16 @@ class Rule:
                 )
             else:
                 raise InvalidValueError(
-                    f"condition op {op!r} is not known",
+                    f"条件の演算子 {op!r} はありません / condition op {op!r} is not known",
                     column=col.name,
-                    fix="use op 'in' with values or 'between' with low/high",
+                    fix="op は 'in' (values と) か 'between' (low/high と) にしてください / "
+                    "use op 'in' with values or 'between' with low/high",
                 )
         if not items:
-            raise InvalidValueError("a rule needs at least one condition", fix="add a condition")
+            raise InvalidValueError(
+                "ルールには条件が1つ以上必要です / a rule needs at least one condition",
+                fix="条件を追加してください / add a condition",
+            )
         return cls(_make(And, items), table)
 
     # -- evaluation

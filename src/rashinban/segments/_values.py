@@ -64,9 +64,10 @@ def resolve_column(
     if name is None:
         valid = ", ".join(f"{c.name} ({c.ja})" for c in by_name.values())
         raise RuleSyntaxError(
+            f"{pos + 1}文字目: {word!r} は {table} の列ではありません / "
             f"position {pos + 1}: {word!r} is not a column of {table}",
             value=word,
-            fix=f"use one of: {valid}",
+            fix=f"次のいずれかを使ってください / use one of: {valid}",
         )
     return by_name[name]
 
@@ -77,18 +78,21 @@ def normalise_scalar(col: Column, raw: Raw, pos: int) -> Value:
         num = number(text.replace(",", "")) if not raw.quoted or number(text) is not None else None
         if num is None:
             raise RuleSyntaxError(
+                f"{pos + 1}文字目: {raw.text!r} は数値ではありません ({col.name} は数値の列です) / "
                 f"position {pos + 1}: {raw.text!r} is not a number ({col.name} is numeric)",
                 value=raw.text,
                 column=col.name,
-                fix="write a plain number such as 100 or 1000000",
+                fix="100 や 1000000 のように数字だけで書いてください / "
+                "write a plain number such as 100 or 1000000",
             )
         if col.kind == "int":
             if isinstance(num, float) and not num.is_integer():
                 raise RuleSyntaxError(
+                    f"{pos + 1}文字目: {raw.text!r} は整数ではありません / "
                     f"position {pos + 1}: {raw.text!r} is not a whole number",
                     value=raw.text,
                     column=col.name,
-                    fix="write a whole number",
+                    fix="整数で書いてください / write a whole number",
                 )
             return int(num)
         return float(num)
@@ -97,17 +101,19 @@ def normalise_scalar(col: Column, raw: Raw, pos: int) -> Value:
             return date.fromisoformat(text)
         except ValueError:
             raise RuleSyntaxError(
+                f"{pos + 1}文字目: {raw.text!r} は日付ではありません / "
                 f"position {pos + 1}: {raw.text!r} is not a date",
                 value=raw.text,
                 column=col.name,
-                fix="write the date as YYYY-MM-DD",
+                fix="日付は YYYY-MM-DD の形で書いてください / write the date as YYYY-MM-DD",
             ) from None
     if col.kind == "enum" and text not in col.values:
         raise RuleSyntaxError(
+            f"{pos + 1}文字目: {raw.text!r} は {col.name} の値にありません / "
             f"position {pos + 1}: {raw.text!r} is not a value of {col.name}",
             value=raw.text,
             column=col.name,
-            fix="use one of: " + ", ".join(col.values),
+            fix=f"次のいずれかを使ってください / use one of: {', '.join(col.values)}",
         )
     return text
 
@@ -134,10 +140,12 @@ def prefectures(text: str, pos: int) -> tuple[str, ...]:
             return region_prefectures(text)
         except InvalidValueError:
             raise RuleSyntaxError(
+                f"{pos + 1}文字目: {text!r} は都道府県でも地方でもありません / "
                 f"position {pos + 1}: {text!r} is neither a prefecture nor a region",
                 value=text,
                 column="prefecture",
-                fix="write a prefecture (東京都, 東京) or a region: " + "、".join(REGIONS),
+                fix="都道府県 (東京都, 東京) か次の地方を書いてください / "
+                f"write a prefecture (東京都, 東京) or a region: {'、'.join(REGIONS)}",
             ) from None
 
 

@@ -74,23 +74,29 @@ class Hypothesis:
         spec = KPIS.get(self.kpi)
         if spec is None:
             raise InvalidValueError(
-                f"hypothesis KPI {self.kpi!r} is not known", fix="use one of: " + ", ".join(KPIS)
+                f"仮説のKPI {self.kpi!r} はありません / hypothesis KPI {self.kpi!r} is not known",
+                fix=f"次のいずれかを使ってください / use one of: {', '.join(KPIS)}",
             )
         if self.op not in HYPOTHESIS_OPS:
             raise InvalidValueError(
-                f"hypothesis operator {self.op!r} is not >= or <=", fix="write >= or <="
+                f"仮説の比較 {self.op!r} は >= でも <= でもありません / "
+                f"hypothesis operator {self.op!r} is not >= or <=",
+                fix=">= か <= で書いてください / write >= or <=",
             )
         if spec.formula == "rate" and not 0 <= self.value <= 1:
             raise InvalidValueError(
+                f"{spec.ja}は0〜1の割合です。{self.value:g} は範囲外です / "
                 f"{self.kpi} is a share from 0 to 1; {self.value:g} is outside it",
                 value=self.value,
-                fix=f"write e.g. {self.kpi} {self.op} 0.25 or {spec.ja} {self.op} 25%",
+                fix=f"{spec.ja} {self.op} 25% のように書いてください / "
+                f"write e.g. {self.kpi} {self.op} 0.25 or {spec.ja} {self.op} 25%",
             )
         if self.value < 0:
             raise InvalidValueError(
+                f"{spec.ja}に負の値 ({self.value:g}) は使えません / "
                 f"{self.kpi} cannot be negative ({self.value:g})",
                 value=self.value,
-                fix="write a value of 0 or more",
+                fix="0以上の値を書いてください / write a value of 0 or more",
             )
 
     def text(self) -> str:
@@ -114,8 +120,9 @@ class Hypothesis:
         m = re.fullmatch(r"(.+?)\s*(>=|<=)\s*([-+]?[\d.,]+)\s*(%?)", norm)
         if m is None:
             raise InvalidValueError(
-                f"hypothesis {text!r} cannot be read",
-                fix="write KPI >= VALUE or KPI <= VALUE, e.g. win_rate >= 0.25",
+                f"仮説 {text!r} を読み取れません / hypothesis {text!r} cannot be read",
+                fix="「受注率 >= 25%」のように KPI >= 値 か KPI <= 値 で書いてください / "
+                "write KPI >= VALUE or KPI <= VALUE, e.g. win_rate >= 0.25",
             )
         name, op, num, pct = m.groups()
         key = name.strip()
@@ -178,8 +185,10 @@ class TargetDefinition:
         """Validated, canonical content (rules in canonical text)."""
         if self.cadence_days <= 0:
             raise InvalidValueError(
+                f"見直し間隔 {self.cadence_days} 日は正の数ではありません / "
                 f"review cadence {self.cadence_days} days is not positive",
-                fix="give the number of days between reviews, e.g. 90",
+                fix="見直しの間隔を日数で指定してください (例: 90) / "
+                "give the number of days between reviews, e.g. 90",
             )
         # Each hypothesis checked its KPI, direction and value when it was made.
         hyps = [
@@ -191,8 +200,8 @@ class TargetDefinition:
         if twice:
             kpi, op = twice[0]
             raise InvalidValueError(
-                f"two hypotheses say {kpi} {op} …",
-                fix="keep one value per KPI and direction",
+                f"{kpi} {op} の仮説が2つあります / two hypotheses say {kpi} {op} …",
+                fix="KPIと向きごとに値は1つにしてください / keep one value per KPI and direction",
             )
         # Exclusions are a set, kept sorted so that the same target has the same id;
         # hypotheses, personas and the rationale keep the order written (the first is
@@ -248,13 +257,16 @@ class Canvas:
         allowed = CANVAS_FIELDS.get(self.kind)
         if allowed is None:
             raise InvalidValueError(
-                f"canvas kind {self.kind!r} is not known", fix="use canvas_3c or canvas_swot"
+                f"キャンバスの種類 {self.kind!r} はありません / "
+                f"canvas kind {self.kind!r} is not known",
+                fix="canvas_3c か canvas_swot を指定してください / use canvas_3c or canvas_swot",
             )
         unknown = set(self.fields) - set(allowed)
         if unknown:
             raise InvalidValueError(
+                f"項目 {sorted(unknown)} は {self.kind} にありません / "
                 f"canvas fields {sorted(unknown)} are not part of {self.kind}",
-                fix="use: " + ", ".join(allowed),
+                fix=f"次の項目を使ってください / use: {', '.join(allowed)}",
             )
         return {"kind": self.kind} | {f: list(self.fields.get(f, ())) for f in allowed}
 

@@ -24,15 +24,19 @@ def check_feedback(
     """Raise :class:`InvalidValueError` unless the feedback is complete and its reason known."""
     if not lead_id and not account_id:
         raise InvalidValueError(
-            "feedback needs a lead or an account", fix="pass --lead LEAD_ID or --account ACCOUNT_ID"
+            "フィードバックの対象 (リードか取引先) がありません / "
+            "feedback needs a lead or an account",
+            fix="--lead LEAD_ID か --account ACCOUNT_ID を指定してください / "
+            "pass --lead LEAD_ID or --account ACCOUNT_ID",
         )
     if reason is not None and reason not in FEEDBACK_REASONS:
         raise InvalidValueError(
-            f"reason {reason!r} is not in the list",
-            fix="use one of: " + ", ".join(FEEDBACK_REASONS),
+            f"理由 {reason!r} は一覧にありません / reason {reason!r} is not in the list",
+            fix=f"次のいずれかを使ってください / use one of: {', '.join(FEEDBACK_REASONS)}",
         )
     if not fits and reason is None:
         raise InvalidValueError(
-            "a does-not-fit verdict needs a reason",
-            fix="pass --reason with one of: " + ", ".join(FEEDBACK_REASONS),
+            "「合わない」には理由が必要です / a does-not-fit verdict needs a reason",
+            fix="--reason で次のいずれかを指定してください / "
+            f"pass --reason with one of: {', '.join(FEEDBACK_REASONS)}",
         )

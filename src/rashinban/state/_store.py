@@ -34,6 +34,7 @@ __all__ = [
 
 STATE_FILE = "state.sqlite"
 DEPARTMENTS = ("marketing", "sales", "other")
+_DEPT_JA = {"marketing": "マーケティング", "sales": "営業", "other": "その他"}
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -100,7 +101,8 @@ class StateStore(RecordsMixin):
         """Register a user of a department (marketing / sales / other)."""
         if department not in DEPARTMENTS:
             raise InvalidValueError(
-                f"department {department!r} is not known", fix="use " + ", ".join(DEPARTMENTS)
+                f"部署 {department!r} はありません / department {department!r} is not known",
+                fix=f"次のいずれかを指定してください / use {', '.join(DEPARTMENTS)}",
             )
         at = utc(at)
         with self._tx() as con:
@@ -108,7 +110,9 @@ class StateStore(RecordsMixin):
                 sa.select(s.users.c.user_id).where(s.users.c.user_id == user_id)
             ).first():
                 raise InvalidValueError(
-                    f"user {user_id!r} already exists", fix="choose another user id"
+                    f"ユーザー {user_id!r} はすでに登録されています / "
+                    f"user {user_id!r} already exists",
+                    fix="別のユーザーIDを選んでください / choose another user id",
                 )
             con.execute(
                 s.users.insert().values(
@@ -122,7 +126,9 @@ class StateStore(RecordsMixin):
             row = con.execute(sa.select(s.users).where(s.users.c.user_id == user_id)).first()
         if row is None:
             raise UnknownIdError(
-                f"user {user_id!r} is not registered", fix="add it with 'rashinban target user'"
+                f"ユーザー {user_id!r} は登録されていません / user {user_id!r} is not registered",
+                fix="'rashinban target user' で登録してください / "
+                "add it with 'rashinban target user'",
             )
         return dict(row._mapping)
 
@@ -169,7 +175,9 @@ class StateStore(RecordsMixin):
                 )
             elif existing.kind != kind:
                 raise InvalidValueError(
-                    f"{name!r} is a {existing.kind}, not a {kind}", fix="use another name"
+                    f"{name!r} は {kind} ではなく {existing.kind} の名前です / "
+                    f"{name!r} is a {existing.kind}, not a {kind}",
+                    fix="別の名前を使ってください / use another name",
                 )
             last = con.execute(
                 sa.select(s.revisions.c.number, s.revisions.c.version_id)
@@ -179,8 +187,10 @@ class StateStore(RecordsMixin):
             ).first()
             if last is not None and last.version_id == vid:
                 raise InvalidValueError(
+                    f"{name!r}: 内容が現在の版 {vid[:12]} と同じです / "
                     f"{name!r}: the content equals the current version {vid[:12]}",
-                    fix="change something before saving a new version",
+                    fix="内容を変えてから新しい版を保存してください / "
+                    "change something before saving a new version",
                 )
             known = con.execute(
                 sa.select(s.versions.c.name).where(s.versions.c.version_id == vid)
@@ -193,8 +203,10 @@ class StateStore(RecordsMixin):
                 )
             elif known.name != name:
                 raise InvalidValueError(
+                    f"同じ内容が {known.name!r} として保存済みです / "
                     f"the same content is already stored as {known.name!r}",
-                    fix="edit that definition instead of copying it",
+                    fix="複製せずにその定義を編集してください / "
+                    "edit that definition instead of copying it",
                 )
             number = 1 if last is None else last.number + 1
             con.execute(
@@ -241,8 +253,10 @@ class StateStore(RecordsMixin):
         revs = self._revisions(s.revisions.c.name == name)
         if not revs:
             raise UnknownIdError(
+                f"{name!r} という名前のターゲットもキャンバスもありません / "
                 f"no target or canvas named {name!r}",
-                fix="list them with 'rashinban target list'",
+                fix="'rashinban target list' で名前を確かめてください / "
+                "list them with 'rashinban target list'",
             )
         return revs
 
@@ -255,7 +269,9 @@ class StateStore(RecordsMixin):
             if r.number == number:
                 return r
         raise UnknownIdError(
-            f"{name!r} has no version {number}", fix=f"versions are 1 to {revs[-1].number}"
+            f"{name!r} に版 {number} はありません / {name!r} has no version {number}",
+            fix=f"1〜{revs[-1].number} の版を指定してください / "
+            f"versions are 1 to {revs[-1].number}",
         )
 
     def resolve(self, ref: str) -> Revision:
@@ -275,8 +291,10 @@ class StateStore(RecordsMixin):
         if len(ids) == 1:
             return revs[-1]
         raise UnknownIdError(
+            f"{ref!r} は名前でも一意な版IDでもありません / "
             f"{ref!r} is neither a name nor a unique version id",
-            fix="use NAME, NAME@N or at least 6 characters of a version id",
+            fix="名前、名前@番号、または版IDの先頭6文字以上を指定してください / "
+            "use NAME, NAME@N or at least 6 characters of a version id",
         )
 
     def definitions(self, kind: str | None = None) -> list[dict[str, Any]]:
@@ -317,8 +335,10 @@ class StateStore(RecordsMixin):
             ).first()
             if done:
                 raise InvalidValueError(
+                    f"{user_id} は {rev.name}@{rev.number} を承認済みです / "
                     f"{user_id} has already approved {rev.name}@{rev.number}",
-                    fix="ask a member of the other department to approve",
+                    fix="もう一方の部署のメンバーに承認を頼んでください / "
+                    "ask a member of the other department to approve",
                 )
             con.execute(
                 s.approvals.insert().values(
@@ -350,10 +370,12 @@ class StateStore(RecordsMixin):
         missing = [d for d in ("marketing", "sales") if d not in depts]
         if missing:
             raise InvalidValueError(
+                f"{rev.name}@{rev.number} には{'と'.join(_DEPT_JA[d] for d in missing)}の"
+                f"承認がありません / "
                 f"{rev.name}@{rev.number} lacks an approval from {' and '.join(missing)}",
-                fix="ask a "
-                + " and a ".join(missing)
-                + " member to run 'rashinban target approve'",
+                fix=f"{'と'.join(_DEPT_JA[d] for d in missing)}のメンバーに "
+                "'rashinban target approve' を実行してもらってください / "
+                f"ask a {' and a '.join(missing)} member to run 'rashinban target approve'",
             )
         at = utc(at)
         with self._tx() as con:
@@ -458,7 +480,11 @@ def open_store(where: Any = None, *, url: str | None = None) -> StateStore:
     """
     if url is None:
         if where is None:
-            raise ConfigError("open_store needs a workspace or a url", fix="pass one of them")
+            raise ConfigError(
+                "open_store にはワークスペースかURLが必要です / "
+                "open_store needs a workspace or a url",
+                fix="どちらかを渡してください / pass one of them",
+            )
         url = str(where.config.get("state", {}).get("url") or "") or os.environ.get(
             "RASHINBAN_STATE_URL", ""
         )
@@ -469,8 +495,9 @@ def open_store(where: Any = None, *, url: str | None = None) -> StateStore:
         engine = sa.create_engine(url)
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise ConfigError(
-            f"[state] url {url!r} cannot be used: {exc}",
-            fix="write sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
+            f"[state] url {url!r} は使えません / [state] url {url!r} cannot be used: {exc}",
+            fix="sqlite:///PATH か postgresql+psycopg://USER@HOST/DB の形で書いてください / "
+            "write sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
         ) from None
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)

@@ -123,11 +123,16 @@ def segment_attractiveness(
     unknown = set(w) - set(DEFAULT_WEIGHTS)
     if unknown or not any(v > 0 for v in w.values()):
         raise InvalidValueError(
+            f"魅力度の重み {sorted(unknown) or w} は使えません / "
             f"attractiveness weights {sorted(unknown) or w} are not usable",
-            fix=f"give positive weights for some of {', '.join(DEFAULT_WEIGHTS)}",
+            fix="次の項目のいくつかに正の重みを付けてください / "
+            f"give positive weights for some of {', '.join(DEFAULT_WEIGHTS)}",
         )
     if not segments:
-        raise NotEnoughDataError("no segments to compare", fix="define at least one segment")
+        raise NotEnoughDataError(
+            "比べるセグメントがありません / no segments to compare",
+            fix="セグメントを1つ以上定義してください / define at least one segment",
+        )
     masks = np.vstack([_segment_mask(facts, seg) for seg in segments.values()])
     mf = masks.astype(float)
 

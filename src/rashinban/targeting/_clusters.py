@@ -110,7 +110,9 @@ def cluster_accounts(
     """
     if len(facts) < 3 * k_range.start:
         raise NotEnoughDataError(
-            f"{len(facts)} accounts are too few to cluster", fix="import more accounts"
+            f"取引先 {len(facts)} 社ではクラスタに分けられません / "
+            f"{len(facts)} accounts are too few to cluster",
+            fix="取引先をもっと取り込んでください / import more accounts",
         )
     frame = add_bands(facts.copy())
     x = _matrix(frame)

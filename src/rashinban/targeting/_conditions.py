@@ -41,15 +41,18 @@ def _check(cond: Cond, columns: Sequence[str]) -> None:
     col = cond.get("column")
     if col not in columns:
         raise InvalidValueError(
-            f"condition column {col!r} is not a column here (have: {', '.join(map(str, columns))})",
+            f"条件の列 {col!r} はありません / condition column {col!r} is not a column here "
+            f"(have: {', '.join(map(str, columns))})",
             column=str(col),
-            fix="name an account column in the condition",
+            fix="条件には取引先の列を指定してください / name an account column in the condition",
         )
     if cond.get("op") not in ("in", "between"):
         raise InvalidValueError(
+            f"条件の演算子 {cond.get('op')!r} はありません / "
             f"condition op {cond.get('op')!r} is unknown",
             column=str(col),
-            fix="use op 'in' (with values) or 'between' (with low/high)",
+            fix="op は 'in' (values と) か 'between' (low/high と) にしてください / "
+            "use op 'in' (with values) or 'between' (with low/high)",
         )
 
 

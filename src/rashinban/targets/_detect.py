@@ -31,8 +31,10 @@ CALIBRATION_RUNS = 4000
 def _steps(p0: float, p1: float) -> tuple[float, float]:
     if not (0 < p0 < 1 and 0 < p1 < 1) or p0 == p1:
         raise InvalidValueError(
+            f"CUSUMの率 p0={p0!r}, p1={p1!r} は互いに異なり、0と1の間になければなりません / "
             f"CUSUM rates p0={p0!r}, p1={p1!r} must be distinct and strictly between 0 and 1",
-            fix="shrink the reference rate away from 0 and 1 before monitoring",
+            fix="監視の前に基準の率を0と1から離してください / "
+            "shrink the reference rate away from 0 and 1 before monitoring",
         )
     return float(np.log(p1 / p0)), float(np.log((1 - p1) / (1 - p0)))
 
@@ -146,8 +148,10 @@ def psi(expected: np.ndarray | list[float], actual: np.ndarray | list[float]) ->
     a = np.asarray(actual, dtype=float) + 0.0
     if e.shape != a.shape or e.sum() <= 0 or a.sum() <= 0:
         raise InvalidValueError(
+            "PSIには同じ区分で空でない分布が2つ必要です / "
             "PSI needs two non-empty distributions over the same bins",
-            fix="pass counts per bin for the reference and the recent period",
+            fix="基準期間と直近期間の区分ごとの件数を渡してください / "
+            "pass counts per bin for the reference and the recent period",
         )
     e = np.where(e == 0, 0.5, e)
     a = np.where(a == 0, 0.5, a)

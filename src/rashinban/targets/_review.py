@@ -208,7 +208,10 @@ def review_target(
     recent = _window_sums(monthly, start)
     if recent.empty:
         raise NotEnoughDataError(
-            f"no periods with data between {start} and {as_of}", fix="move --as-of later"
+            f"{start}〜{as_of} にデータのある期間がありません / "
+            f"no periods with data between {start} and {as_of}",
+            fix="商談かリードを取り込むか、--as-of を後の日付にしてください / "
+            "import deals or leads, or move --as-of later",
         )
     verdicts = []
     for h in definition.hypotheses:

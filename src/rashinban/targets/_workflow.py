@@ -31,7 +31,9 @@ def _definition(store: StateStore, ref: str) -> tuple[Any, TargetDefinition]:
     rev = store.resolve(ref)
     if rev.kind != "target":
         raise InvalidValueError(
-            f"{rev.name!r} is a {rev.kind}, not a target", fix="review a target definition"
+            f"{rev.name!r} はターゲットではなく {rev.kind} です / "
+            f"{rev.name!r} is a {rev.kind}, not a target",
+            fix="ターゲット定義を指定してください / review a target definition",
         )
     return rev, TargetDefinition.from_content(rev.content)
 
@@ -82,8 +84,10 @@ def draft_from_review(
     found = [r for r in store.reviews() if r["review_id"].startswith(review_id)]
     if len(found) != 1:
         raise UnknownIdError(
+            f"ID {review_id!r} のレビューが見つからないか、複数あります / "
             f"no single review with id {review_id!r}",
-            fix="copy the review id from 'rashinban target review'",
+            fix="'rashinban target review' の出力からレビューIDをコピーしてください / "
+            "copy the review id from 'rashinban target review'",
         )
     review = found[0]
     rev, definition = _definition(store, review["version_id"])
@@ -95,7 +99,8 @@ def draft_from_review(
     for i in chosen:
         if not 0 <= i < len(proposals):
             raise InvalidValueError(
-                f"the review has no proposal {i}", fix=f"use 0 to {len(proposals) - 1}"
+                f"レビューに提案 {i} はありません / the review has no proposal {i}",
+                fix=f"0〜{len(proposals) - 1} を指定してください / use 0 to {len(proposals) - 1}",
             )
         p = proposals[i]
         if p["kind"] == "widen":
@@ -107,7 +112,9 @@ def draft_from_review(
         applied.append(p["reason_ja"])
     if not applied:
         raise InvalidValueError(
-            "no proposal of that review changes the segment", fix="pick widen or exclude proposals"
+            "そのレビューにはセグメントを変える提案がありません / "
+            "no proposal of that review changes the segment",
+            fix="widen か exclude の提案を選んでください / pick widen or exclude proposals",
         )
     new = TargetDefinition(
         include=include.to_text(),

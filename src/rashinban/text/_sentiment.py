@@ -96,17 +96,24 @@ class SentimentModel:
         y = np.asarray(labels, dtype=np.int64)
         if len(texts) != len(y):
             raise InvalidValueError(
+                f"SentimentModel.fit: 文章 {len(texts)} 件に対してラベルが {len(y)} 件です / "
                 f"SentimentModel.fit got {len(texts)} texts and {len(y)} labels",
-                fix="pass one 0/1 label per text",
+                fix="文章ごとに 0/1 のラベルを1つ渡してください / pass one 0/1 label per text",
             )
         if not set(np.unique(y)) <= {0, 1}:
-            raise InvalidValueError("sentiment labels must be 0 or 1", fix="use nps_label()")
+            raise InvalidValueError(
+                "感情のラベルは 0 か 1 にしてください / sentiment labels must be 0 or 1",
+                fix="nps_label() を使ってください / use nps_label()",
+            )
         counts = np.bincount(y, minlength=2)
         if len(y) < self.min_comments or counts.min() < 5:
             raise NotEnoughDataError(
+                f"感情分析には推奨者・批判者のコメントが{self.min_comments}件以上 "
+                f"(それぞれ5件以上) 必要です (現在 推奨者{counts[1]}件、批判者{counts[0]}件) / "
                 f"sentiment needs at least {self.min_comments} promoter/detractor comments with "
                 f"5 of each; got {counts[1]} promoters and {counts[0]} detractors",
-                fix="import more survey comments (surveys.comment with nps)",
+                fix="NPS付きのアンケートのコメント (surveys.comment) をもっと取り込んでください / "
+                "import more survey comments (surveys.comment with nps)",
             )
         x = self._features(texts, fit=True)
         self.model_ = LogisticRegression(C=self.C, max_iter=1000).fit(x, y)
@@ -191,7 +198,9 @@ def validate_sentiment(
     train, test = frame[when < cut], frame[when >= cut]
     if test.empty:
         raise NotEnoughDataError(
-            f"no promoter/detractor comments on or after {cut.date()}", fix="choose an earlier cut"
+            f"{cut.date()} 以降に推奨者・批判者のコメントがありません / "
+            f"no promoter/detractor comments on or after {cut.date()}",
+            fix="区切りの日付を前にしてください / choose an earlier cut",
         )
     model = model or SentimentModel()
     y_train = train["label"].astype(int).to_numpy()

@@ -81,16 +81,22 @@ def ctfidf(
     """
     if len(tokens) != len(groups):
         raise InvalidValueError(
+            f"ctfidf: 文書 {len(tokens)} 件に対してグループ名が {len(groups)} 件です / "
             f"ctfidf got {len(tokens)} documents but {len(groups)} group labels",
-            fix="pass one group label per document",
+            fix="文書ごとにグループ名を1つ渡してください / pass one group label per document",
         )
     if top_n < 1 or min_docs < 1:
-        raise InvalidValueError("top_n and min_docs must be at least 1", fix="pass 1 or more")
+        raise InvalidValueError(
+            "top_n と min_docs は1以上にしてください / top_n and min_docs must be at least 1",
+            fix="1以上を渡してください / pass 1 or more",
+        )
     counts, terms = _vocab(tokens)
     if counts.shape[1] == 0:
         raise NotEnoughDataError(
+            "文章にキーワードがなく、テーマを探せません / "
             "no keywords in the texts: nothing to find themes in",
-            fix="import notes, tickets or survey comments with text",
+            fix="文章の入った営業メモ、問い合わせ、アンケートのコメントを取り込んでください / "
+            "import notes, tickets or survey comments with text",
         )
     labels, codes = np.unique(
         np.asarray([str(g) for g in groups], dtype=object), return_inverse=True
@@ -155,8 +161,10 @@ def themes(
     for col in (group_col, text_col):
         if col not in docs.columns:
             raise InvalidValueError(
+                f"themes には列 {col!r} が必要です / "
                 f"themes needs a column {col!r}; the frame has {list(docs.columns)}",
-                fix=f"add {col!r} or pass group_col=/text_col=",
+                fix=f"{col!r} を加えるか group_col=/text_col= を指定してください / "
+                f"add {col!r} or pass group_col=/text_col=",
             )
     frame = docs[docs[text_col].notna() & docs[group_col].notna()]
     if frame.empty:

@@ -39,8 +39,9 @@ def voice_themes(
     acc = tables["accounts"]
     if by not in acc.columns:
         raise InvalidValueError(
+            f"{by!r} は取引先の列ではないため、テーマを分けられません / "
             f"cannot group themes by {by!r}: not an accounts column",
-            fix=f"use one of {list(acc.columns)}",
+            fix=f"次のいずれかを使ってください / use one of {list(acc.columns)}",
         )
     docs = documents(tables)
     docs = docs[docs["kind"].isin(THEME_KINDS)]
@@ -48,6 +49,15 @@ def voice_themes(
     docs = docs.assign(segment=docs["account_id"].map(seg)).dropna(subset=["segment"])
     table = themes(docs, top_n=top_n)
     return table, quotes(docs, table, id_col="doc_id", per_group=3)
+
+
+def _closed_after(backend: Any, as_of: dt.date) -> int:
+    """How many deals were won or lost after ``as_of`` (0 without a backend)."""
+    if backend is None:
+        return 0
+    d = backend.table("deals")
+    later = d.filter(d.outcome.isin(["won", "lost"]) & (d.closed_at > as_of))
+    return int(later.count().execute())
 
 
 def voice_winloss(
@@ -69,14 +79,23 @@ def voice_winloss(
         acc = tables["accounts"]
         if by not in acc.columns:
             raise InvalidValueError(
-                f"cannot group win/loss by {by!r}", fix="use a deals or accounts column"
+                f"{by!r} では受注・失注を分けられません / cannot group win/loss by {by!r}",
+                fix="商談か取引先の列を指定してください / use a deals or accounts column",
             )
         deals = deals.merge(acc[["account_id", by]], on="account_id", how="left")
     closed = pd.to_datetime(deals.loc[deals["outcome"].isin(["won", "lost"]), "closed_at"])
     if closed.empty:
+        later = _closed_after(backend, as_of)
+        if later:
+            raise NotEnoughDataError(
+                "この日付までに完了した商談がありません / no closed deals as of this date",
+                fix=f"--as-of を後にしてください (その後に{later}件が完了しています) / "
+                f"choose a later --as-of ({later} deals closed after it)",
+            )
         raise NotEnoughDataError(
-            "この日付までに完了した商談がありません / no closed deals as of this date",
-            fix="--as-of を後にしてください / choose a later --as-of",
+            "受注・失注した商談がありません / no closed deals in the workspace",
+            fix="受注・失注の結果 (outcome, closed_at) が入った商談を取り込んでください / "
+            "import deals with outcome won/lost and closed_at",
         )
     split = (
         pd.Timestamp(split_date) if split_date else closed.min() + (closed.max() - closed.min()) / 2

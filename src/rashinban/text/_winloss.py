@@ -51,8 +51,9 @@ def _group(deals: pd.DataFrame, by: str | None) -> pd.Series:
         return pd.Series("全体", index=deals.index)
     if by not in deals.columns:
         raise InvalidValueError(
+            f"受注・失注を分ける列 {by!r} は商談の列ではありません / "
             f"win/loss grouping column {by!r} is not a deals column",
-            fix=f"use one of {sorted(deals.columns)}",
+            fix=f"次のいずれかを使ってください / use one of {sorted(deals.columns)}",
         )
     fill = NO_COMPETITOR if by == "competitor" else "(不明)"
     return deals[by].astype(object).where(deals[by].notna(), fill).astype(str)
@@ -81,7 +82,9 @@ def loss_reasons(deals: pd.DataFrame, *, by: str | None = "competitor") -> pd.Da
     lost = deals[(deals["outcome"] == "lost") & deals["loss_reason"].notna()].copy()
     if lost.empty:
         raise NotEnoughDataError(
-            "no lost deals with a loss_reason", fix="import deals with outcome and loss_reason"
+            "失注理由のある失注商談がありません / no lost deals with a loss_reason",
+            fix="結果 (outcome) と失注理由 (loss_reason) の入った商談を取り込んでください / "
+            "import deals with outcome and loss_reason",
         )
     lost["group"] = _group(lost, by)
     counts = lost.groupby(["group", "loss_reason"]).size().rename("lost").reset_index()
@@ -142,8 +145,10 @@ def note_reasons(
     table = ctfidf(tokens, frame["cls"].tolist(), top_n=top_n, min_docs=min_docs)
     if table.empty:
         raise NotEnoughDataError(
+            f"1つのグループの受注・失注メモ{min_docs}件以上に出てくる語がありません / "
             f"no term appears in {min_docs} or more win_loss notes of one group",
-            fix="import more win_loss notes or lower min_docs",
+            fix="受注・失注メモをもっと取り込むか min_docs を下げてください / "
+            "import more win_loss notes or lower min_docs",
         )
     found = [
         quote_for(frame[frame["cls"] == c], t)
@@ -176,7 +181,11 @@ def win_rates(deals: pd.DataFrame, *, by: str | None = "competitor") -> pd.DataF
     """Win rate of closed deals per group with Wilson interval and shrunk rate."""
     closed = deals[deals["outcome"].isin(["won", "lost"])].copy()
     if closed.empty:
-        raise NotEnoughDataError("no closed deals", fix="import deals with outcome won/lost")
+        raise NotEnoughDataError(
+            "完了した商談がありません / no closed deals",
+            fix="受注・失注の結果 (outcome) が入った商談を取り込んでください / "
+            "import deals with outcome won/lost",
+        )
     closed["group"] = _group(closed, by)
     agg = (
         closed.groupby("group")["outcome"]
@@ -210,9 +219,12 @@ def reason_change(
         try:
             r = loss_reasons(part, by=by)
         except NotEnoughDataError:
+            when_ja = "より前" if label == "before" else "以降"
             raise NotEnoughDataError(
+                f"{split.date()} {when_ja}に失注理由のある失注商談がありません / "
                 f"no lost deals with a reason {label} {split.date()}",
-                fix="choose a split date inside the data",
+                fix="データの期間内で区切りの日付を選んでください / "
+                "choose a split date inside the data",
             ) from None
         parts.append(
             r[["group", "reason", "lost", "lost_in_group"]].rename(

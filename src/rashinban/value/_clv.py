@@ -118,8 +118,10 @@ def holdout_check(tx: Any, as_of: dt.date, *, holdout_weeks: int = 26) -> Holdou
     data = weekly_summary(tx, as_of, cal_end)
     if len(data) < 30 or int((data["frequency_cal"] > 0).sum()) < 10:
         raise NotEnoughDataError(
+            f"検証には {cal_end} より前に顧客30社以上・リピート顧客10社以上が必要です / "
             f"the holdout check needs at least 30 customers and 10 repeat buyers before {cal_end}",
-            fix="import a longer history or shorten the holdout",
+            fix="もっと長い期間のデータを取り込むか、検証期間を短くしてください / "
+            "import a longer history or shorten the holdout",
         )
     model = BetaGeoModel().fit(data["frequency_cal"], data["recency_cal"], data["T_cal"])
     duration = data["duration_holdout"].to_numpy(dtype=float)
@@ -171,16 +173,20 @@ def clv_report(
     """
     if horizon_months < 1:
         raise InvalidValueError(
-            f"the CLV horizon is {horizon_months} months", fix="use 1 month or more, e.g. 12"
+            f"CLVの予測期間が{horizon_months}か月です / the CLV horizon is {horizon_months} months",
+            fix="1か月以上にしてください (例: 12) / use 1 month or more, e.g. 12",
         )
     if not 0 <= discount_rate < 1:
         raise InvalidValueError(
+            f"月次の割引率 {discount_rate} が0以上1未満ではありません / "
             f"the monthly discount rate {discount_rate} is not in [0, 1)",
-            fix="use e.g. 0.01 for 1% a month",
+            fix="月1%なら 0.01 のように指定してください / use e.g. 0.01 for 1% a month",
         )
     if holdout_weeks is not None and holdout_weeks < 1:
         raise InvalidValueError(
-            f"the holdout is {holdout_weeks} weeks", fix="use 1 week or more, or None to skip it"
+            f"検証期間が{holdout_weeks}週です / the holdout is {holdout_weeks} weeks",
+            fix="1週以上にするか、検証しないなら None にしてください / "
+            "use 1 week or more, or None to skip it",
         )
     tx = revenue_events(backend, as_of)
     data = weekly_summary(tx, as_of)

@@ -80,9 +80,10 @@ def read_config(path: Path) -> dict[str, dict[str, Any]]:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(
-            f"cannot read settings: {exc}",
+            f"設定を読めません / cannot read settings: {exc}",
             file=str(path),
-            fix="correct the TOML syntax or re-create it with 'rashinban init'",
+            fix="TOMLの書き方を直すか 'rashinban init' で作り直してください / "
+            "correct the TOML syntax or re-create it with 'rashinban init'",
         ) from None
     cfg = default_config()
     for section, values in raw.items():
@@ -93,21 +94,26 @@ def read_config(path: Path) -> dict[str, dict[str, Any]]:
         value = cfg[s.section][s.name]
         if s.choices and value not in s.choices:
             raise ConfigError(
+                f"[{s.section}] {s.name} = {value!r} は使えません / "
                 f"[{s.section}] {s.name} = {value!r} is not allowed",
                 file=str(path),
-                fix="use one of " + ", ".join(map(repr, s.choices)),
+                fix=f"次のいずれかにしてください / use one of {', '.join(map(repr, s.choices))}",
             )
         if not isinstance(value, type(s.default)):
             raise ConfigError(
+                f"[{s.section}] {s.name} の値 {value!r} は "
+                f"{type(s.default).__name__} ではありません / "
                 f"[{s.section}] {s.name} should be a {type(s.default).__name__}, got {value!r}",
                 file=str(path),
-                fix=f"write it like {s.default!r}",
+                fix=f"{s.default!r} のように書いてください / write it like {s.default!r}",
             )
     if cfg["workspace"]["schema_version"] > SCHEMA_VERSION:
         raise ConfigError(
+            "このワークスペースは新しい版の rashinban で作られています / "
             "this workspace was written by a newer rashinban",
             file=str(path),
-            fix="upgrade rashinban (pip install -U rashinban)",
+            fix="rashinban を更新してください (pip install -U rashinban) / "
+            "upgrade rashinban (pip install -U rashinban)",
         )
     return cfg
 

@@ -177,11 +177,13 @@ def init_workspace(
     if lang not in langs:
         raise ConfigError(
             f"言語 {lang!r} には対応していません / language {lang!r} is not supported",
-            fix="use one of " + ", ".join(map(repr, langs)),
+            fix=f"次のいずれかにしてください / use one of {', '.join(map(repr, langs))}",
         )
     if root.exists() and not root.is_dir():
         raise WorkspaceError(
-            f"{root} exists and is not a folder", fix="choose another path for the workspace"
+            f"{root} はフォルダではありません / {root} exists and is not a folder",
+            fix="ワークスペースには別の場所を指定してください / "
+            "choose another path for the workspace",
         )
     try:
         root.mkdir(parents=True, exist_ok=True)
