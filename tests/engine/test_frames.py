@@ -96,3 +96,16 @@ def test_unique_keys_keep_their_values(con, n: int) -> None:
     t = _load(con, pd.DataFrame({"id": ids, "v": range(n)}), {"id": "string", "v": "int64"})
     got = _same(t.order_by("v"))
     assert got["id"].tolist() == ids
+
+
+def test_more_types_and_the_empty_frame_of_each(con) -> None:
+    con.raw_sql(
+        "CREATE OR REPLACE TEMP TABLE frames_types AS SELECT * FROM (VALUES "
+        "(1, 12.50::DECIMAL(10, 2), TIME '09:30:00', 'ab'::BLOB, {'x': 1, 'y': 'a'}, "
+        "MAP {'k': 1}, 'ae0a3d7e-5e6d-4d6e-9a55-6d7d3a3e8f10'::UUID), "
+        "(2, NULL, NULL, NULL, NULL, NULL, NULL)) "
+        "AS t(i, dec, tm, bl, st, mp, u)"
+    )
+    raw = con.table("frames_types")
+    _same(raw.order_by("i"))
+    _same(raw.filter(raw.i > 9))
