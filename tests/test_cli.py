@@ -159,6 +159,9 @@ def test_english_tables_show_the_values_the_analyses_write_in_english(
     assert " × 100–299 employees" in en.stdout and "〜299名" not in en.stdout
     as_json = json.loads(run(*w, "--lang", "en", "--format", "json").stdout)
     assert any(s["name"].endswith(" × 100〜299名") for s in as_json["segments"])
+    personas = run("personas", "-w", str(ws), "--lang", "en")
+    assert personas.returncode == 0, personas.stderr
+    assert "industry is " in personas.stdout and "業種 =" not in personas.stdout
 
 
 def no_traceback(proc: subprocess.CompletedProcess[str]) -> bool:

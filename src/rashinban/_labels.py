@@ -222,6 +222,31 @@ _BAND_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"({_N})名[〜~～]"), r"\1+ employees"),
     (re.compile(rf"[〜~～]({_N})名"), r"up to \1 employees"),
 )
+# Revenue bands in 億円 (rashinban.icp's 1〜10億円, 1億円未満, 1000億円以上).
+_OKU_RANGE = re.compile(rf"({_N})\s*[〜~～]\s*({_N})億円")
+_OKU_BOUND = re.compile(rf"({_N})億円(未満|以上)")
+
+
+def _oku_en(text: str) -> str:
+    """An amount in 億円 (10^8 yen) in English units: 10 → ¥1bn, 3 → ¥300m."""
+    yen = float(text.replace(",", "")) * 1e8
+    return f"¥{yen / 1e9:,.4g}bn" if yen >= 1e9 else f"¥{yen / 1e6:,.4g}m"
+
+
+def _band_en(band: str) -> str | None:
+    """A size or revenue band the analyses wrote, in English; None for anything else."""
+    for pattern, english in _BAND_FORMS:
+        if pattern.fullmatch(band):
+            return pattern.sub(english, band)
+    if found := _OKU_RANGE.fullmatch(band):
+        return f"{_oku_en(found[1])}–{_oku_en(found[2])}"
+    if found := _OKU_BOUND.fullmatch(band):
+        return (
+            ("under " if found[2] == "未満" else "")
+            + _oku_en(found[1])
+            + (" and over" if found[2] == "以上" else "")
+        )
+    return None
 
 
 # Neighbours of a target (rashinban.targeting.one_condition_away) are named by the
@@ -239,6 +264,8 @@ def value_label(value: object, lang: str = "ja") -> object:
     ('(no competitor)', '製造業 × 100–299 employees')
     >>> value_label("製造業 × 100〜299名"), value_label("現場の5名以上が使う", "en")
     ('製造業 × 100〜299名', '現場の5名以上が使う')
+    >>> value_label("製造業×30〜99名", "en"), value_label("1〜10億円", "en")
+    ('製造業×30–99 employees', '¥100m–¥1bn')
     >>> value_label("条件外し: industry"), value_label("条件外し: industry", "en")
     ('条件外し: 業種', 'without the industry condition')
     """
@@ -254,11 +281,12 @@ def value_label(value: object, lang: str = "ja") -> object:
         return value
     if value in VALUE_LABELS:
         return VALUE_LABELS[value]
-    head, sep, tail = value.rpartition(" × ")
-    for pattern, english in _BAND_FORMS:
-        if pattern.fullmatch(tail):
-            return head + sep + pattern.sub(english, tail)
-    return value
+    # A band on its own, or closing a cell name: 製造業 × 100〜299名, 製造業×30〜99名.
+    head, sep, tail = value.rpartition("×")
+    english = _band_en(tail.strip())
+    if english is None:
+        return value
+    return head + sep + tail[: len(tail) - len(tail.lstrip())] + english
 
 
 def hypothesis_text(kpi: str, op: str, value: float, lang: str = "ja") -> str:

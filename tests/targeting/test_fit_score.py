@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -75,6 +76,11 @@ def test_reasons_follow_the_contributions(demo_ws) -> None:
         assert rs[0].startswith("プラス" if contrib[i, j] > 0 else "マイナス")
     en = model.reasons(sample, "en")
     assert all(r[0].startswith(("for:", "against:")) for r in en)
+    # English reasons name the bands and flags the features hold in English words.
+    ja_text = " ".join(r for rs in reasons for r in rs)
+    en_text = " ".join(r for rs in en for r in rs)
+    assert "名" in ja_text and ("あり" in ja_text or "なし" in ja_text)
+    assert not re.search(r"\d名|あり|なし|億円", en_text), en_text
     # planted: a ガンマソフト deal has the strongest positive reason
     gamma = sample[sample["competitor"] == "ガンマソフト"]
     assert all("ガンマソフト" in model.reasons(gamma)[k][0] for k in range(len(gamma)))

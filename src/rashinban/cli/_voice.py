@@ -119,12 +119,14 @@ def personas(
     if fmt is Format.json:
         render(full, "personas", fmt)
         return
+    from rashinban.personas._render import segment_text
+
     slim = {
         "personas": [
             {
                 "key": c.key,
                 "name": c.name_en if language == "en" else c.name_ja,
-                "segment": c.segment,
+                "segment": segment_text(c.segment, language),
                 "accounts": c.n_accounts,
                 "statements": len(c.statements),
                 "story": c.story_text(language),

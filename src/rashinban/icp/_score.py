@@ -29,6 +29,7 @@ from sklearn.naive_bayes import CategoricalNB
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 
 from rashinban._errors import InvalidValueError, NotFittedError
+from rashinban._labels import value_label
 from rashinban.icp._features import FEATURES
 from rashinban.targeting._shrinkage import fit_beta_prior, shrink
 
@@ -185,7 +186,10 @@ class FitModel:
                 else f"few wins ({self.positives_}): shrunk industry × size win rate used instead"
             )
             cells = frame["industry_size"].astype(str).tolist()
-            return [[text, f"{'セグメント' if lang != 'en' else 'segment'}: {c}"] for c in cells]
+            return [
+                [text, f"{'セグメント' if lang != 'en' else 'segment'}: {value_label(c, lang)}"]
+                for c in cells
+            ]
         contrib = self.contributions(frame)
         order = np.argsort(-np.abs(contrib), axis=1)[:, : self.n_reasons]
         values = {f: frame[f].astype(str).to_numpy() for f in self.features}
@@ -200,7 +204,9 @@ class FitModel:
                 f = self.features[j]
                 if lang == "en":
                     side = "for" if c > 0 else "against"
-                    row.append(f"{side}: {labels[j]} = {values[f][i]} ({c:+.2f})")
+                    row.append(
+                        f"{side}: {labels[j]} = {value_label(values[f][i], 'en')} ({c:+.2f})"
+                    )
                 else:
                     side = "プラス" if c > 0 else "マイナス"
                     row.append(f"{side}: {labels[j]}が{values[f][i]} ({c:+.2f})")
