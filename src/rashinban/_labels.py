@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["COLUMN_LABELS", "VALUE_LABELS", "column_label", "hypothesis_text", "value_label"]
+__all__ = [
+    "COLUMN_LABELS",
+    "VALUE_LABELS",
+    "column_label",
+    "hypothesis_text",
+    "value_label",
+    "yen_en",
+]
 
 #: Table headers: result columns as the report shows them (ja, en). KPI columns take
 #: their names from the KPI registry (rashinban.kpi.KPIS) in :func:`column_label`.
@@ -227,10 +234,20 @@ _OKU_RANGE = re.compile(rf"({_N})\s*[〜~～]\s*({_N})億円")
 _OKU_BOUND = re.compile(rf"({_N})億円(未満|以上)")
 
 
+def yen_en(yen: float) -> str:
+    """A large amount as English counts it, in millions and billions: ¥2bn, ¥300m.
+
+    Examples
+    --------
+    >>> yen_en(2e9), yen_en(3e8)
+    ('¥2bn', '¥300m')
+    """
+    return f"¥{yen / 1e9:,.4g}bn" if abs(yen) >= 1e9 else f"¥{yen / 1e6:,.4g}m"
+
+
 def _oku_en(text: str) -> str:
     """An amount in 億円 (10^8 yen) in English units: 10 → ¥1bn, 3 → ¥300m."""
-    yen = float(text.replace(",", "")) * 1e8
-    return f"¥{yen / 1e9:,.4g}bn" if yen >= 1e9 else f"¥{yen / 1e6:,.4g}m"
+    return yen_en(float(text.replace(",", "")) * 1e8)
 
 
 def _band_en(band: str) -> str | None:

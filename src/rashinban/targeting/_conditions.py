@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from rashinban._errors import InvalidValueError
+from rashinban._labels import yen_en
 
 __all__ = ["COLUMN_LABELS", "Cond", "conditions_mask", "conditions_text", "conditions_to_ibis"]
 
@@ -109,8 +110,7 @@ def _num(v: float, column: str = "", lang: str = "ja") -> str:
     if column == "annual_revenue" and abs(v) >= 1e8:
         if lang != "en":
             return f"{v / 1e8:,.4g}億円"
-        # 20億円 reads ¥2bn and 3億円 ¥300m: English counts in millions and billions.
-        return f"¥{v / 1e9:,.4g}bn" if abs(v) >= 1e9 else f"¥{v / 1e6:,.4g}m"
+        return yen_en(v)  # 20億円 reads ¥2bn, 3億円 ¥300m
     return f"{int(v):,}" if v.is_integer() else f"{v:,.3g}"
 
 
