@@ -19,10 +19,11 @@ import pytest
 import rashinban._errors as errors
 
 SRC = Path(errors.__file__).parent
+#: User errors, and the convergence error that reaches users through the CLI.
 USER_ERRORS = frozenset(
     name
     for name, cls in vars(errors).items()
-    if inspect.isclass(cls) and issubclass(cls, errors.UserError)
+    if inspect.isclass(cls) and issubclass(cls, (errors.UserError, errors.ConvergenceError))
 )
 #: Kana, kanji and the ideographic punctuation.
 JAPANESE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff]")

@@ -149,4 +149,15 @@ class NotFittedError(RashinbanError, AttributeError, ValueError):
 
 
 class ConvergenceError(RashinbanError, RuntimeError):
-    """An optimiser stopped without converging; the message says why."""
+    """An optimiser stopped without converging; the message says why.
+
+    Not a :class:`UserError` (the data may be fine and the optimiser settings not),
+    but it reaches users through ``rashinban clv`` and ``analyze``, so it is written
+    as one: ``message`` and ``fix``, each "日本語 / English", rendered on one line as
+    ``message — fix: fix``.
+    """
+
+    def __init__(self, message: str, *, fix: str | None = None) -> None:
+        self.message = message
+        self.fix = fix
+        super().__init__(f"{message} — fix: {fix}" if fix else message)

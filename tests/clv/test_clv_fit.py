@@ -100,6 +100,12 @@ def test_convergence_error_says_why(cdnow_summary) -> None:
     args = (cdnow_summary["frequency"], cdnow_summary["recency"], cdnow_summary["T"])
     with pytest.raises(ConvergenceError, match=r"did not converge after 1 iterations.*gradient"):
         BetaGeoModel(maxiter=1).fit(*args)
+    # It reaches users through the CLI, so it reads Japanese first, with the fix.
+    with pytest.raises(ConvergenceError) as info:
+        BetaGeoModel(maxiter=1).fit(*args)
+    assert info.value.message.startswith("BetaGeoModel の推定が1回の反復で収束しませんでした")
+    assert info.value.fix is not None and info.value.fix.startswith("maxiter を増やすか")
+    assert str(info.value) == f"{info.value.message} — fix: {info.value.fix}"
     with pytest.raises(ConvergenceError, match="maxiter"):
         ParetoNBDModel(maxiter=2).fit(*args)
     m = BetaGeoModel(maxiter=1, raise_on_failure=False).fit(*args)

@@ -397,6 +397,18 @@ def test_original_file_and_record_kept(ws: Workspace, tmp_path: Path) -> None:
     assert (ws.path / str(stored)).read_bytes() == f.read_bytes()
 
 
+def test_every_import_keeps_its_own_history_record(ws: Workspace, tmp_path: Path) -> None:
+    # The same file twice in one call and again right after, all within a second or so:
+    # the history is append-only, so three records with three ids, none replaced.
+    f = sf_accounts(tmp_path)
+    import_files(ws, "accounts", [f, f])
+    import_files(ws, "accounts", [f])
+    history = rows(ws, "select import_id, rows_inserted from rb_meta.imports order by 1")
+    assert len(history) == 3
+    assert len({i for i, _ in history}) == 3
+    assert sum(n for _, n in history) == rows(ws, "select count(*) from accounts")[0][0]
+
+
 def test_malformed_csv_line_is_rejected_with_its_row(ws: Workspace, tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_text("product_id,name\nP1,a\nP2,b,EXTRA\nP3,c\n", encoding="utf-8")

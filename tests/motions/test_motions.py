@@ -132,6 +132,12 @@ def test_pipeline_stores_results_and_report_shows_them(demo_ws: Workspace, tmp_p
     for name in ("churn", "crosssell", "motions"):
         print(f"\n{name}: {run.results[name].summary['headline_en']} ({run.seconds[name]:.1f}s)")
         assert run.results[name].summary["headline_ja"]
+    # Counts of a thousand or more are grouped by thousands, in both languages.
+    motions = run.results["motions"].summary
+    new = motions["new"]["accounts"]
+    assert new >= 1000
+    assert f"新規 {new:,}社" in motions["headline_ja"]
+    assert f"new {new:,} /" in motions["headline_en"]
     val = run.results["churn"].summary["validation"]
     assert val["auc"] > val["auc_rule"]
     page_ja = build_report(ws)

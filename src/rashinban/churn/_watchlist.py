@@ -95,7 +95,8 @@ def _noncontractual(
     try:
         model = BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
     except ConvergenceError as exc:
-        return empty, ("BG/NBDモデルが収束しませんでした", str(exc).split(" — fix:")[0])
+        ja, _, en = exc.message.partition(" / ")
+        return empty, (ja, en or ja)
     p_alive = model.p_alive(summary["frequency"], summary["recency"], summary["T"])
     out = summary[["account_id"]].copy()
     out["kind"] = "noncontractual"

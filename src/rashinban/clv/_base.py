@@ -198,11 +198,15 @@ class BaseModel:
         converged = converged and (bool(result.success) or result.status == 2)
         if not converged and raise_on_failure:
             raise ConvergenceError(
+                f"{type(self).__name__} の推定が{result.nit}回の反復で収束しませんでした"
+                f"(勾配の最大成分 {grad_norm:.3g}/顧客) / "
                 f"{type(self).__name__}.fit did not converge after {result.nit} iterations: "
                 f"{result.message} (largest gradient component {grad_norm:.3g} per customer, "
-                f"parameters {self._unpack(theta)}) — fix: raise maxiter, check the data "
-                "(frequency, recency and T in the same time unit), or pass "
-                "raise_on_failure=False to inspect the estimate"
+                f"parameters {self._unpack(theta)})",
+                fix="maxiter を増やすか、frequency・recency・T が同じ時間単位かを確かめるか、"
+                "raise_on_failure=False で推定値を確認してください / "
+                "raise maxiter, check the data (frequency, recency and T in the same time "
+                "unit), or pass raise_on_failure=False to inspect the estimate",
             )
         self.converged_ = converged
         self.params_ = self._full_params(self._unpack(theta))

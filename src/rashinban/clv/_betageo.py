@@ -149,10 +149,15 @@ class BetaGeoModel(TransactionModel):
         mean_dropout = a / (a + b)
         if b > 1e6 and mean_dropout < 1e-6:
             raise ConvergenceError(
+                f"BetaGeoModel: 離脱確率が0に張り付きました (a={a:.3g}, b={b:.3g}、"
+                f"平均 {mean_dropout:.2g})。データに顧客離脱の兆しがなく、全員の生存確率が1に"
+                "なってしまいます / "
                 f"BetaGeoModel.fit: the dropout probability runs to zero (a={a:.3g}, "
                 f"b={b:.3g}, mean {mean_dropout:.2g}): the data show no sign of customers "
-                "dropping out, so P(alive) would be 1 for everyone — fix: use a longer "
-                "history or more customers, or pass raise_on_failure=False to inspect it"
+                "dropping out, so P(alive) would be 1 for everyone",
+                fix="より長い期間か多くの顧客のデータを使うか、raise_on_failure=False で"
+                "推定値を確認してください / use a longer history or more customers, or pass "
+                "raise_on_failure=False to inspect it",
             )
 
     # ------------------------------------------------------------------ predictions

@@ -229,9 +229,13 @@ def import_files(
                 )
             for rec in records:
                 con.execute(
-                    f"INSERT OR REPLACE INTO {META_SCHEMA}.imports VALUES "
+                    f"INSERT INTO {META_SCHEMA}.imports VALUES "
                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [*rec, str(rejects_path.relative_to(ws.path)) if rejects else None],
+                    [
+                        _free_import_id(con, str(rec[0])),
+                        *rec[1:],
+                        str(rejects_path.relative_to(ws.path)) if rejects else None,
+                    ],
                 )
             con.execute("COMMIT")
         except BaseException:
@@ -248,6 +252,26 @@ def import_files(
     if rejects:
         _finish_rejects(rejects_path)
     return result
+
+
+def _free_import_id(con: duckdb.DuckDBPyConnection, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``… when the history holds it already.
+
+    The id is the second and the file's hash: the same file imported twice within a
+    second (or twice in one call) gets two records, as the history is append-only.
+    """
+    taken = {
+        row[0]
+        for row in con.execute(
+            f"SELECT import_id FROM {META_SCHEMA}.imports WHERE import_id LIKE ? || '%'",
+            [base],
+        ).fetchall()
+    }
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 def _unused(path: Path) -> Path:

@@ -74,10 +74,10 @@ def run_churn(ctx: Context) -> AnalysisResult:
             first_alert=lambda f: pd.to_datetime(f["first_alert"]).dt.date,
         )
     summary["headline_ja"] = (
-        f"解約警戒 {summary['alerts']}社、年間売上 {_yen(summary['revenue_at_risk'])} がリスク"
+        f"解約警戒 {summary['alerts']:,}社、年間売上 {_yen(summary['revenue_at_risk'])} がリスク"
     )
     summary["headline_en"] = (
-        f"{summary['alerts']} customers on churn alert, "
+        f"{summary['alerts']:,} customers on churn alert, "
         f"¥{summary['revenue_at_risk']:,.0f} a year at risk"
     )
     if isinstance(summary.get("validation"), dict):
@@ -126,11 +126,11 @@ def run_crosssell(ctx: Context) -> AnalysisResult:
     top = rules.iloc[0] if len(rules) else None
     if top is not None:
         summary["headline_ja"] = (
-            f"クロスセル提案 {recs['account_id'].nunique()}社、最強の併売: "
+            f"クロスセル提案 {recs['account_id'].nunique():,}社、最強の併売: "
             f"{top['antecedent']}→{top['consequent']}（リフト{top['lift']:.1f}）"
         )
         summary["headline_en"] = (
-            f"Cross-sell offers for {recs['account_id'].nunique()} customers; strongest pair "
+            f"Cross-sell offers for {recs['account_id'].nunique():,} customers; strongest pair "
             f"{top['antecedent']}->{top['consequent']} (lift {top['lift']:.1f})"
         )
     return AnalysisResult(tables, summary)
@@ -176,11 +176,11 @@ def run_motions(ctx: Context) -> AnalysisResult:
     }
     summary_out: dict[str, Any] = dict(summary)
     summary_out["headline_ja"] = (
-        f"新規 {summary['new']['accounts']}社 / 深耕 {summary['expand']['accounts']}社 / "
-        f"防衛 {summary['defend']['accounts']}社"
+        f"新規 {summary['new']['accounts']:,}社 / 深耕 {summary['expand']['accounts']:,}社 / "
+        f"防衛 {summary['defend']['accounts']:,}社"
     )
     summary_out["headline_en"] = (
-        f"new {summary['new']['accounts']} / expand {summary['expand']['accounts']} / "
-        f"defend {summary['defend']['accounts']} accounts"
+        f"new {summary['new']['accounts']:,} / expand {summary['expand']['accounts']:,} / "
+        f"defend {summary['defend']['accounts']:,} accounts"
     )
     return AnalysisResult({"motions": table}, summary_out)

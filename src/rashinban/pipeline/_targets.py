@@ -64,8 +64,8 @@ def run_kpi(ctx: Context) -> AnalysisResult:
         {"funnel": frame},
         {
             "scopes": list(scopes),
-            "headline_ja": f"KPI: 直近12か月の受注率 {rate:.0%} ({won}/{closed}件)",
-            "headline_en": f"KPI: win rate of the last 12 months {rate:.0%} ({won}/{closed})",
+            "headline_ja": f"KPI: 直近12か月の受注率 {rate:.0%} ({won:,}/{closed:,}件)",
+            "headline_en": f"KPI: win rate of the last 12 months {rate:.0%} ({won:,}/{closed:,})",
         },
     )
 

@@ -16,11 +16,11 @@ def run_rfm(ctx: Context) -> AnalysisResult:
     headline_ja = headline_en = ""
     if top is not None:
         headline_ja = (
-            f"RFM: 優良顧客 {int(top['customers'])}社 (顧客の{top['share']:.0%}) が"
+            f"RFM: 優良顧客 {int(top['customers']):,}社 (顧客の{top['share']:.0%}) が"
             f"売上の{top['revenue_share']:.0%}を占める"
         )
         headline_en = (
-            f"RFM: {int(top['customers'])} champions ({top['share']:.0%} of customers) "
+            f"RFM: {int(top['customers']):,} champions ({top['share']:.0%} of customers) "
             f"bring {top['revenue_share']:.0%} of revenue"
         )
     return AnalysisResult(

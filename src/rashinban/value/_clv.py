@@ -209,8 +209,10 @@ def clv_report(
     x_spend = data["frequency"].where(spend_known, 0)
     m_spend = data["monetary_value"].where(spend_known, 0.0)
     if not spend_known.all():
+        n_netted = int((~spend_known).sum())
         notes.append(
-            f"{int((~spend_known).sum())} customers whose repeat purchases net to zero or "
+            f"リピート購入の合計が0以下の顧客{n_netted:,}社は平均購入額で評価 / "
+            f"{n_netted:,} customers whose repeat purchases net to zero or "
             "less are valued at the average spend"
         )
     spend = data["monetary_value"].to_numpy(dtype=float)
@@ -218,7 +220,11 @@ def clv_report(
         value_model = GammaGammaModel().fit(x_spend, m_spend)
         spend = np.asarray(value_model.conditional_expected_value(x_spend, m_spend))
     except ConvergenceError as exc:
-        notes.append(f"Gamma-Gamma did not converge ({exc}); CLV uses each customer's mean spend")
+        notes.append(
+            "Gamma-Gammaモデルが収束しなかったため、CLVは各顧客の平均購入額で計算 "
+            f"({exc.message}) / Gamma-Gamma did not converge; CLV uses each customer's "
+            "mean spend"
+        )
     weeks = horizon_months * WEEKS_PER_MONTH
     out = data[["account_id", "frequency", "recency", "T", "monetary_value"]].copy()
     out["p_alive"] = bg.p_alive(data["frequency"], data["recency"], data["T"])
@@ -243,5 +249,5 @@ def clv_report(
         try:
             holdout = holdout_check(tx, as_of, holdout_weeks=holdout_weeks)
         except NotEnoughDataError as exc:
-            notes.append(f"holdout check skipped: {exc}")
+            notes.append(f"検証期間での確認は行いません / holdout check skipped: {exc}")
     return CLVResult(as_of, horizon_months, discount_rate, bg, value_model, out, holdout, notes)
