@@ -145,6 +145,21 @@ def test_table_headers_follow_the_language_csv_keeps_the_keys(demo_ws: Workspace
     assert as_csv.stdout.splitlines()[0].startswith("\ufeffaccount_id,")
 
 
+def test_tables_show_percentages_flags_and_named_codes_csv_keeps_the_values(
+    demo_ws: Workspace,
+) -> None:
+    w = ("churn", "-w", str(demo_ws.path), "--as-of", "2025-12-31", "--top", "5")
+    table, as_csv = run(*w), run(*w, "--format", "csv")
+    assert table.returncode == 0, table.stderr
+    first = next(csv.DictReader(io.StringIO(as_csv.stdout.lstrip("\ufeff"))))
+    assert first["kind"] == "contractual" and first["alert"] == "True"
+    assert f"{float(first['risk']):.1%}" in table.stdout
+    assert "契約" in table.stdout and "はい" in table.stdout
+    assert "contractual" not in table.stdout and "True" not in table.stdout
+    english = run(*w, "--lang", "en")
+    assert "contractual" in english.stdout and "yes" in english.stdout
+
+
 def test_english_tables_show_the_values_the_analyses_write_in_english(
     demo_ws: Workspace, tmp_path: Path
 ) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from rashinban._labels import value_label
+from rashinban._labels import code_label, value_label
+from rashinban.cli._render import table_cell
 from rashinban.targeting import TARGET_NAME, grid_segments, one_condition_away
 
 
@@ -56,3 +58,42 @@ def test_every_name_the_segment_builders_write_reads_in_english() -> None:
         # Only the industry (the company's data) may stay Japanese.
         assert not japanese.search(english.replace("製造業", "").replace("建設業", "")), name
     assert value_label("条件外し: industry") == "条件外し: 業種"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "lang", "shown"),
+    [
+        ("win_rate", 0.5684, "ja", "56.8%"),
+        ("revenue_share", 0.0260, "en", "2.6%"),
+        ("win_rate_interval", [0.4997, 0.6359], "ja", "50.0%–63.6%"),
+        ("p_alive", np.float64(0.98765), "ja", "98.8%"),
+        ("rate", float("nan"), "ja", ""),
+        ("revenue_at_risk", np.int64(486466), "ja", "486,466"),
+        ("support", 1341, "en", "1,341"),
+        ("version", 12, "ja", "12"),
+        ("R", 5, "ja", "5"),
+        ("alert", True, "ja", "はい"),
+        ("alert", np.bool_(False), "en", "no"),
+        ("kind", "contractual", "ja", "契約"),
+        ("kind", "kpi_shift", "en", "KPI shift"),
+        ("source", "seat_limit", "ja", "利用者数がプラン上限に接近"),
+        ("kind", "製造業", "ja", "製造業"),  # not a code of the column: as written
+        ("name", "deal", "ja", "deal"),  # a code only in its own column
+        ("model_id", "988f72d69cef" + "0" * 52, "ja", "988f72d69cef…"),
+        ("account_id", "0015g00000ABCDEFGH", "ja", "0015g00000ABCDEFGH"),  # 18-char SF id
+        ("lift", 4.876, "ja", "4.876"),
+        ("clv", 12758935.47, "ja", "12,758,935"),
+        ("segment", "全体", "en", "all"),
+    ],
+)
+def test_table_cells_read_as_people_write_them(
+    column: str, value: object, lang: str, shown: str
+) -> None:
+    assert table_cell(column, value, lang) == shown
+
+
+def test_every_trigger_kind_is_named_in_both_languages() -> None:
+    from rashinban.targets import TRIGGER_KINDS
+
+    for kind, (ja, en) in TRIGGER_KINDS.items():
+        assert code_label("kind", kind) == ja and code_label("kind", kind, "en") == en

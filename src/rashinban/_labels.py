@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "CODE_LABELS",
     "COLUMN_LABELS",
+    "TRIGGER_KINDS",
     "VALUE_LABELS",
+    "code_label",
     "column_label",
     "hypothesis_text",
     "value_label",
@@ -32,9 +35,9 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "n": ("件数", "n"),
     "rate": ("率", "rate"),
     "lift": ("リフト", "lift"),
-    "support": ("該当率", "support"),
+    "support": ("該当社数", "support"),
     "coverage": ("カバー率", "coverage"),
-    "positives": ("該当数", "positives"),
+    "positives": ("成果あり社数", "positives"),
     "attractiveness": ("魅力度", "attractiveness"),
     "definition": ("定義", "definition"),
     "definition_en": ("定義", "definition"),
@@ -218,6 +221,63 @@ VALUE_LABELS: dict[str, str] = {
     "なし": "none",
     "あり": "yes",
 }
+
+#: Trigger kinds with their Japanese and English names.
+TRIGGER_KINDS: dict[str, tuple[str, str]] = {
+    "schedule": ("定期見直し", "scheduled review"),
+    "kpi_shift": ("KPIの変化", "KPI shift"),
+    "event": ("市場・製品イベント", "market or product event"),
+    "event_adjacent": ("隣接セグメントのイベント", "event next to the target"),
+    "lead_mix": ("リード構成の変化", "lead-mix drift"),
+    "feedback": ("営業フィードバック", "sales feedback"),
+}
+
+#: Codes the analyses write into a column, as a table shows them (ja, en), by column.
+#: CSV and JSON keep the codes (they are part of what scripts read).
+CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "kind": {
+        **TRIGGER_KINDS,
+        "contractual": ("契約", "contractual"),
+        "noncontractual": ("非契約", "non-contractual"),
+        "cross-sell": ("クロスセル", "cross-sell"),
+        "up-sell": ("アップセル", "up-sell"),
+        "deal": ("商談", "deal"),
+        "lead": ("リード", "lead"),
+        "account": ("取引先", "account"),
+        "icp": ("ICP", "ICP"),
+        "grid": ("業種×規模", "industry × size"),
+        "cluster": ("クラスタ", "cluster"),
+    },
+    "source": {
+        "rule": ("併売ルール", "association rule"),
+        "segment": ("同じセグメントの利用率", "adoption in the segment"),
+        "seat_limit": ("利用者数がプラン上限に接近", "seats near the plan limit"),
+        "seat_growth": ("利用者数の増加", "seat growth"),
+        "below_median": ("契約額が同業同規模の中央値の半分未満", "spend under half the median"),
+    },
+    "model": {
+        "fit": ("適合スコア", "fit score"),
+        "naive_bayes": ("ナイーブベイズ", "naive Bayes"),
+        "best_rule": ("単一ルール", "single best rule"),
+    },
+}
+
+
+def code_label(column: str, value: object, lang: str = "ja") -> object:
+    """How a code in ``column`` reads in a table; other values are returned as they are.
+
+    Examples
+    --------
+    >>> code_label("kind", "contractual"), code_label("kind", "kpi_shift", "en")
+    ('契約', 'KPI shift')
+    >>> code_label("kind", "製造業"), code_label("name", "deal")
+    ('製造業', 'deal')
+    """
+    codes = CODE_LABELS.get(column)
+    if codes is None or not isinstance(value, str) or value not in codes:
+        return value
+    return codes[value][1 if lang == "en" else 0]
+
 
 # Size bands the analyses name (100〜299名, 1000名以上, 〜29名, 1,000名〜), on their own
 # or closing a segment name (製造業 × 100〜299名). A whole cell must match: a sentence

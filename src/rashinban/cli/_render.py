@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 from enum import StrEnum
 from typing import Any, NoReturn
@@ -19,7 +20,7 @@ from typing import Any, NoReturn
 from rich.console import Console
 from rich.table import Table
 
-from rashinban._labels import column_label, value_label
+from rashinban._labels import code_label, column_label, value_label
 
 #: The language of ``--format table`` headers: the command's ``--lang`` if given, else
 #: the workspace's (set when the workspace is opened), else Japanese.
@@ -84,6 +85,63 @@ def to_json(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2, default=_jsonable)
 
 
+#: Columns that hold a proportion in [0, 1]; a table shows them as percentages (so do
+#: columns ending in ``_rate`` or ``_share``, and their ``_low`` / ``_high`` /
+#: ``_interval`` companions).
+PROPORTIONS = frozenset(
+    {"share", "coverage", "rate", "p_alive", "risk", "similarity", "win_low", "win_high"}
+)
+#: Integer columns that number things rather than count them: no thousands separators.
+ORDINALS = frozenset({"version", "seq", "rank", "R", "F", "M", "RFM", "year"})
+
+
+#: A SHA-256 content hash, as model ids are: a table shows its first 12 digits.
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def _is_proportion(column: str) -> bool:
+    for suffix in ("_low", "_high", "_interval"):
+        if column.endswith(suffix) and column != suffix:
+            column = column.removesuffix(suffix)
+            break
+    return column in PROPORTIONS or column.endswith(("_rate", "_share"))
+
+
+def table_cell(column: str, value: Any, lang: str = "ja") -> str:
+    """How ``value`` of ``column`` reads in a table: percentages for proportions,
+    thousands separators for counts and amounts, はい/いいえ for flags, codes named.
+
+    CSV and JSON keep the values themselves.
+
+    Examples
+    --------
+    >>> table_cell("win_rate", 0.5684), table_cell("win_rate_interval", [0.4997, 0.6359])
+    ('56.8%', '50.0%–63.6%')
+    >>> table_cell("revenue_at_risk", 486466), table_cell("version", 12345)
+    ('486,466', '12345')
+    >>> table_cell("alert", True), table_cell("alert", False, "en"), table_cell("kind", "up-sell")
+    ('はい', 'no', 'アップセル')
+    """
+    if hasattr(value, "item") and not isinstance(value, list | tuple | dict | str):
+        value = value.item()  # numpy scalars
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if lang == "en" else ("はい" if value else "いいえ")
+    if isinstance(value, str) and _HASH.fullmatch(value):
+        return value[:12] + "…"  # a content hash (model id): its head tells them apart
+    if isinstance(value, int) and column not in ORDINALS:
+        return f"{value:,}"
+    if _is_proportion(column):
+        if isinstance(value, float) and not math.isnan(value):
+            return f"{value:.1%}"
+        if (
+            isinstance(value, list | tuple)
+            and len(value) == 2
+            and all(isinstance(v, float) and not math.isnan(v) for v in value)
+        ):
+            return f"{value[0]:.1%}–{value[1]:.1%}"
+    return _cell(value_label(code_label(column, value, lang), lang))
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -131,7 +189,7 @@ def render(
         table.add_column(column_label(c, lang), overflow="fold")
     shown = rows if limit is None else rows[:limit]
     for r in shown:
-        table.add_row(*[_cell(value_label(r.get(c), lang)) for c in columns])
+        table.add_row(*[table_cell(c, r.get(c), lang) for c in columns])
     con.print(table)
     if limit is not None and len(rows) > limit:
         more = len(rows) - limit

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
+from rashinban._labels import TRIGGER_KINDS
 from rashinban.segments import Rule
 from rashinban.state import TargetDefinition
 from rashinban.targets._data import band_of, closed_deals
@@ -36,15 +37,6 @@ from rashinban.targets._streams import kpi_shift_streams
 
 __all__ = ["TRIGGER_KINDS", "default_monitor_from", "target_triggers"]
 
-#: Trigger kinds with their Japanese and English names.
-TRIGGER_KINDS: dict[str, tuple[str, str]] = {
-    "schedule": ("定期見直し", "scheduled review"),
-    "kpi_shift": ("KPIの変化", "KPI shift"),
-    "event": ("市場・製品イベント", "market or product event"),
-    "event_adjacent": ("隣接セグメントのイベント", "event next to the target"),
-    "lead_mix": ("リード構成の変化", "lead-mix drift"),
-    "feedback": ("営業フィードバック", "sales feedback"),
-}
 _ALL = ("全業種", "全社", "全体", "all")
 _RANGE = re.compile(r"(\d[\d,]*)\s*[〜~～\-–]\s*(\d[\d,]*)\s*名")
 
