@@ -97,3 +97,14 @@ def test_every_trigger_kind_is_named_in_both_languages() -> None:
 
     for kind, (ja, en) in TRIGGER_KINDS.items():
         assert code_label("kind", kind) == ja and code_label("kind", kind, "en") == en
+
+
+def test_recorded_moments_show_in_local_time_to_the_minute() -> None:
+    import datetime as dt
+
+    stored = "2023-01-02T09:00:00+00:00"
+    local = dt.datetime.fromisoformat(stored).astimezone().strftime("%Y-%m-%d %H:%M")
+    assert table_cell("at", stored) == local
+    assert table_cell("at", dt.datetime(2023, 1, 2, 9, 0, 30)) == "2023-01-02 09:00"
+    assert table_cell("note", "2023-01-02T09:00 に電話") == "2023-01-02T09:00 に電話"
+    assert table_cell("detected_at", "2024-10-01") == "2024-10-01"

@@ -95,6 +95,8 @@ PROPORTIONS = frozenset(
 ORDINALS = frozenset({"version", "seq", "rank", "R", "F", "M", "RFM", "year"})
 
 
+#: A moment as the history and the audit log store it (ISO 8601 with a UTC offset).
+_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)")
 #: A SHA-256 content hash, as model ids are: a table shows its first 12 digits.
 _HASH = re.compile(r"[0-9a-f]{64}")
 
@@ -109,7 +111,8 @@ def _is_proportion(column: str) -> bool:
 
 def table_cell(column: str, value: Any, lang: str = "ja") -> str:
     """How ``value`` of ``column`` reads in a table: percentages for proportions,
-    thousands separators for counts and amounts, はい/いいえ for flags, codes named.
+    thousands separators for counts and amounts, はい/いいえ for flags, codes named,
+    recorded moments in local time to the minute.
 
     CSV and JSON keep the values themselves.
 
@@ -126,6 +129,12 @@ def table_cell(column: str, value: Any, lang: str = "ja") -> str:
         value = value.item()  # numpy scalars
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("はい" if value else "いいえ")
+    if isinstance(value, str) and _MOMENT.fullmatch(value):
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        # A recorded moment (history, audit log) in this computer's time zone, to the minute.
+        moment = value.astimezone() if value.tzinfo is not None else value
+        return moment.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, str) and _HASH.fullmatch(value):
         return value[:12] + "…"  # a content hash (model id): its head tells them apart
     if isinstance(value, int) and column not in ORDINALS:
