@@ -20,6 +20,7 @@ from rashinban.icp import (
     lift_curve,
 )
 from rashinban.icp._runs import validate_fit
+from rashinban.icp._validation import auc_interval
 from rashinban.importing import load_frames
 
 from .conftest import END
@@ -60,6 +61,50 @@ def test_metrics_match_naive_definitions() -> None:
     assert np.isclose(lift_curve(y, s)["lift"].iloc[0], y[top].mean() / y.mean())
     cal = calibration_table(y, s)
     assert cal["n"].sum() == 500
+
+
+def test_auc_interval_matches_the_spread_of_auc_over_repeated_samples() -> None:
+    # Reference: the standard deviation of the AUC over 4,000 independent samples drawn
+    # from one population (Monte Carlo), against Hanley & McNeil's (1982) formula at the
+    # population's AUC; and the share of intervals that cover it, against 95%.
+    rng = np.random.default_rng(7)
+    n_pos, n_neg, reps = 25, 60, 4000
+    pos = rng.exponential(1.0, (reps, n_pos)) * 2.0  # scores of the positives run higher
+    neg = rng.exponential(1.0, (reps, n_neg))
+    aucs = (pos[:, :, None] > neg[:, None, :]).mean(axis=(1, 2))
+    true_auc = 2.0 / 3.0  # P(2·E1 > E2) for independent unit exponentials
+    assert abs(aucs.mean() - true_auc) < 0.005
+    low, high = auc_interval(true_auc, n_pos, n_neg)
+    se_formula = (high - low) / (2 * 1.959964)
+    print(f"\nAUC SE: Hanley–McNeil {se_formula:.4f}, Monte Carlo {aucs.std():.4f}")
+    assert abs(se_formula / aucs.std() - 1) < 0.05
+    bounds = np.array([auc_interval(a, n_pos, n_neg) for a in aucs])
+    coverage = np.mean((bounds[:, 0] <= true_auc) & (true_auc <= bounds[:, 1]))
+    print(f"coverage of the 95% interval: {coverage:.3f}")
+    assert 0.92 < coverage < 0.97  # a Wald interval covers a little under 95%
+    assert auc_interval(0.9, 0, 10) != auc_interval(0.9, 0, 10)  # nan: no positives
+
+
+def test_on_a_small_history_the_headline_says_the_baselines_win(tmp_path) -> None:
+    from rashinban.demo import generate
+    from rashinban.pipeline import analyze
+
+    ws = init_workspace(tmp_path / "ws")
+    load_frames(ws, generate(200))
+    run = analyze(ws, as_of=END, only=["score"])
+    assert not run.failures, run.failures
+    summary = run.results["score"].summary
+    m = {r["model"]: r for r in summary["metrics"]}
+    fit = m["fit"]
+    print(f"\n200 accounts: {summary['headline_ja']}")
+    # On 200 accounts the time split holds a few dozen deals, and the baselines win it.
+    assert fit["auc"] < max(m["naive_bayes"]["auc"], m["best_rule"]["auc"])
+    assert fit["auc_low"] < fit["auc"] < fit["auc_high"]
+    assert (
+        f"検証({int(fit['n']):,}件、AUCの95%区間 {fit['auc_low']:.2f}〜" in summary["headline_ja"]
+    )
+    assert "比較モデルを上回っていません" in summary["headline_ja"]
+    assert "does not beat the baselines" in summary["headline_en"]
 
 
 def test_reasons_follow_the_contributions(demo_ws) -> None:

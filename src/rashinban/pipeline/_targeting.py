@@ -182,6 +182,18 @@ def run_score(ctx: Context) -> AnalysisResult:
             f"single rule {rule.auc:.3f}), top-decile lift {fit.top_decile_lift:.2f}×"
         ),
     }
+    if fit.auc < max(nb.auc, rule.auc):
+        # Say it where people read it: on a small or shifting history the baselines can
+        # win the time split, and the interval shows how much the test can tell.
+        n, low, high = int(fit.n), fit.auc_low, fit.auc_high
+        summary["headline_ja"] += (
+            f"。検証({n:,}件、AUCの95%区間 {low:.2f}〜{high:.2f})では比較モデルを上回って"
+            "いません: スコアは参考値です"
+        )
+        summary["headline_en"] += (
+            f". It does not beat the baselines on the time split ({n:,} deals, AUC 95% "
+            f"interval {low:.2f}–{high:.2f}): treat the scores as indicative"
+        )
     return AnalysisResult(
         {
             "records": _json_cells(run.records, "reasons", "reasons_en"),
