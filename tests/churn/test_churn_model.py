@@ -50,6 +50,9 @@ def test_model_beats_the_rule_on_the_time_split(churn_validation: ChurnValidatio
     )
     assert v.n_test_churned >= 30
     assert v.auc > v.auc_rule
+    # The interval is the model's AUC ± 1.96 SE: narrow here, with hundreds of churners.
+    assert v.auc_low < v.auc < v.auc_high and v.auc_high - v.auc_low < 0.1
+    assert v.auc_low > v.auc_rule
     assert v.precision_top10 > v.precision_top10_rule
     assert v.precision_top10 > 3 * v.base_rate_test
     assert v.lead_median_days > v.lead_median_days_rule

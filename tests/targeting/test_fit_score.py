@@ -91,7 +91,7 @@ def test_on_a_small_history_the_headline_says_the_baselines_win(tmp_path) -> Non
 
     ws = init_workspace(tmp_path / "ws")
     load_frames(ws, generate(200))
-    run = analyze(ws, as_of=END, only=["score"])
+    run = analyze(ws, as_of=END, only=["score", "churn"])
     assert not run.failures, run.failures
     summary = run.results["score"].summary
     m = {r["model"]: r for r in summary["metrics"]}
@@ -105,6 +105,15 @@ def test_on_a_small_history_the_headline_says_the_baselines_win(tmp_path) -> Non
     )
     assert "比較モデルを上回っていません" in summary["headline_ja"]
     assert "does not beat the baselines" in summary["headline_en"]
+    # The churn check meets a handful of churners: the headline says how few.
+    churn = run.results["churn"].summary
+    val = churn["validation"]
+    print(f"200 accounts: {churn['headline_ja']}")
+    assert val["n_test_churned"] < 20
+    assert (
+        f"検証期間の解約は{val['n_test_churned']}件のみで、AUCは参考値です" in churn["headline_ja"]
+    )
+    assert f"only {val['n_test_churned']} churn(s) to test on" in churn["headline_en"]
 
 
 def test_reasons_follow_the_contributions(demo_ws) -> None:

@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from rashinban._errors import NotEnoughDataError, NotFittedError
+from rashinban._stats import auc_interval
 from rashinban.churn._features import FEATURE_COLUMNS, churn_features
 from rashinban.churn._labels import churn_dates
 from rashinban.churn._metrics import auc, lead_times, precision_at_top
@@ -172,6 +173,11 @@ class ChurnValidation:
     n_test_churned: int
     auc: float
     auc_rule: float
+    #: 95% interval of ``auc`` (Hanley & McNeil 1982). Snapshots of one account are
+    #: not independent, so it is, if anything, too narrow: read it as a lower bound on
+    #: the uncertainty.
+    auc_low: float
+    auc_high: float
     precision_top10: float
     precision_top10_rule: float
     base_rate_test: float
@@ -235,6 +241,8 @@ def validate_churn(
     leads["lead_days_rule"] = leads["account_id"].map(
         rule_leads.set_index("account_id")["lead_days"]
     )
+    model_auc = auc(y, test["score"])
+    low, high = auc_interval(model_auc, int(y.sum()), int((~y.astype(bool)).sum()))
     return ChurnValidation(
         cut=cut,
         horizon_days=horizon_days,
@@ -242,8 +250,10 @@ def validate_churn(
         n_train_churned=int(train["churned"].sum()),
         n_test=len(test),
         n_test_churned=int(y.sum()),
-        auc=auc(y, test["score"]),
+        auc=model_auc,
         auc_rule=auc(y, test["rule"]),
+        auc_low=low,
+        auc_high=high,
         precision_top10=precision_at_top(y, test["score"], 0.10, test["as_of"]),
         precision_top10_rule=precision_at_top(y, test["rule"], 0.10, test["as_of"]),
         base_rate_test=float(y.mean()),
