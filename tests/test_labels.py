@@ -84,6 +84,8 @@ def test_every_name_the_segment_builders_write_reads_in_english() -> None:
         ("lift", 4.876, "ja", "4.876"),
         ("clv", 12758935.47, "ja", "12,758,935"),
         ("segment", "全体", "en", "all"),
+        ("reasons", np.array(["a", "b"]), "ja", "a; b"),
+        ("win_rate_interval", np.array([0.25, 0.5]), "ja", "25.0%–50.0%"),
     ],
 )
 def test_table_cells_read_as_people_write_them(

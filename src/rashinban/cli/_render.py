@@ -125,8 +125,11 @@ def table_cell(column: str, value: Any, lang: str = "ja") -> str:
     >>> table_cell("alert", True), table_cell("alert", False, "en"), table_cell("kind", "up-sell")
     ('はい', 'no', 'アップセル')
     """
-    if hasattr(value, "item") and not isinstance(value, list | tuple | dict | str):
-        value = value.item()  # numpy scalars
+    ndim = getattr(value, "ndim", None)  # numpy scalars and arrays, without importing numpy
+    if ndim == 0:
+        value = value.item()
+    elif ndim == 1:
+        value = value.tolist()  # a list column read through Arrow
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("はい" if value else "いいえ")
     if isinstance(value, str) and _MOMENT.fullmatch(value):
