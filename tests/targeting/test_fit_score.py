@@ -105,6 +105,10 @@ def test_on_a_small_history_the_headline_says_the_baselines_win(tmp_path) -> Non
     )
     assert "比較モデルを上回っていません" in summary["headline_ja"]
     assert "does not beat the baselines" in summary["headline_en"]
+    from rashinban.report import build_report
+
+    page = build_report(ws)  # the score section says it too, where the scores are shown
+    assert "比較モデルを上回っていません" in page
     # The churn check meets a handful of churners: the headline says how few.
     churn = run.results["churn"].summary
     val = churn["validation"]

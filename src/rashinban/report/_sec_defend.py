@@ -55,7 +55,7 @@ def render_churn(ctx: ReportContext) -> str | None:
         return None
     lang = ctx.lang
     reasons = "reasons_en" if lang == "en" else "reasons_ja"
-    parts = [f"<p>{html.escape(_headline(ctx, 'churn'))}</p>"]
+    parts = [f"<p>{html.escape(ctx.headline('churn'))}</p>"]
     # Alerted accounts first (still by revenue at risk), so a big, calm customer does not
     # push the real warnings off the page.
     alerted = watch["alert"].astype(str).str.lower().isin(["true", "1"])
@@ -107,18 +107,13 @@ def render_churn(ctx: ReportContext) -> str | None:
     return "".join(parts)
 
 
-def _headline(ctx: ReportContext, analysis: str) -> str:
-    summary = ctx.runs.get(analysis, {}).get("summary", {}) or {}
-    return str(summary.get("headline_en" if ctx.lang == "en" else "headline_ja", ""))
-
-
 def render_crosssell(ctx: ReportContext) -> str | None:
     recs = ctx.load("crosssell", "recommendations")
     if recs is None or recs.empty:
         return None
     lang = ctx.lang
     reason = "reason_en" if lang == "en" else "reason_ja"
-    parts = [f"<p>{html.escape(_headline(ctx, 'crosssell'))}</p>"]
+    parts = [f"<p>{html.escape(ctx.headline('crosssell'))}</p>"]
     # The best three offers of each product, so one popular product does not fill the table.
     best = recs.sort_values("score", ascending=False).groupby("product_id").head(3)
     best = best[["account_id", "product_id", "score", reason]].copy()
@@ -164,7 +159,7 @@ def render_motions(ctx: ReportContext) -> str | None:
     money.columns = [f"{c} {t('defend_revenue', lang)}" for c in money.columns]
     table = wide.join(money).reset_index()
     table.columns = [t("defend_scope", lang), *table.columns[1:]]
-    return f"<p>{html.escape(_headline(ctx, 'motions'))}</p>" + table_html(
+    return f"<p>{html.escape(ctx.headline('motions'))}</p>" + table_html(
         table, floatfmt="{:,.0f}", lang=lang
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from rashinban._labels import value_label
@@ -126,7 +127,9 @@ def _score(ctx: ReportContext) -> str | None:
     ylabel = column_label("lift", lang)
     chart = charts.lines(list(range(1, 11)), series, title=t("score_lift", lang), ylabel=ylabel)
     shown = metrics.assign(model=metrics["model"].map(model_name))
-    return chart + table_html(shown, lang=lang)
+    # The headline says when the baselines win the time split: the scores are then indicative.
+    headline = f"<p>{html.escape(ctx.headline('score'))}</p>" if ctx.headline("score") else ""
+    return headline + chart + table_html(shown, lang=lang)
 
 
 #: The fit score and the baselines it is validated against, as the report names them.

@@ -22,6 +22,11 @@ class ReportContext:
     runs: dict[str, dict[str, Any]]
     load: Callable[[str, str], pd.DataFrame | None]
 
+    def headline(self, analysis: str) -> str:
+        """The analysis' one-line summary in the report's language ("" if it has none)."""
+        summary = self.runs.get(analysis, {}).get("summary", {}) or {}
+        return str(summary.get("headline_en" if self.lang == "en" else "headline_ja", ""))
+
 
 @dataclass(frozen=True)
 class Section:
