@@ -76,9 +76,32 @@ def test_user_error_is_one_line_exit_1(tmp_path: Path) -> None:
     assert debug.returncode == 1 and "Traceback" in debug.stderr
 
 
-def test_wrong_usage_exit_2() -> None:
-    assert run("no-such-command").returncode == 2
-    assert run("rfm", "--format", "xml").returncode == 2
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["no-such-command"], "コマンド 'no-such-command' はありません / No such command"),
+        (["rfm", "--format", "xml"], "'xml' は 'table', 'csv', 'json' のいずれでもありません"),
+        (["lookalike"], "引数 account_ids が指定されていません / Missing argument"),
+        (["rfm", "--top"], "オプション --top はありません / No such option: --top"),
+        (["rfm", "--as-o", "2025-01-01"], "(候補: --as-of)"),
+        (["rfm", "extra"], "余分な引数があります (extra) / Got unexpected extra"),
+        (["rfm", "-w"], "オプション -w には値が必要です / Option '-w' requires an argument"),
+        (["init", "--lang", "fr"], "'--lang' の値が正しくありません: 'fr' は 'ja', 'en'"),
+    ],
+)
+def test_wrong_usage_exits_2_japanese_first(args: list[str], said: str) -> None:
+    proc = run(*args)
+    assert proc.returncode == 2 and no_traceback(proc), proc.stderr
+    # The panel may fold a long message: compare with the line breaks and borders removed.
+    flat = "".join(line.strip(" │╭╮╰╯─") for line in proc.stderr.splitlines())
+    assert said.replace(" ", "") in flat.replace(" ", ""), proc.stderr
+
+
+def test_help_and_bare_groups_keep_their_exit_codes() -> None:
+    assert run("--help").returncode == 0 and "rfm" in run("--help").stdout
+    assert run("rfm", "--help").returncode == 0
+    bare = run("target")
+    assert bare.returncode == 2 and "create" in bare.stdout + bare.stderr
 
 
 def test_strict_import_exit_1(tmp_path: Path) -> None:

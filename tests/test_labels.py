@@ -110,3 +110,15 @@ def test_recorded_moments_show_in_local_time_to_the_minute() -> None:
     assert table_cell("at", dt.datetime(2023, 1, 2, 9, 0, 30)) == "2023-01-02 09:00"
     assert table_cell("note", "2023-01-02T09:00 に電話") == "2023-01-02T09:00 に電話"
     assert table_cell("detected_at", "2024-10-01") == "2024-10-01"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["rashinban._labels", "rashinban._stats", "rashinban.cli._render", "rashinban.cli._usage"],
+)
+def test_docstring_examples_run(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0

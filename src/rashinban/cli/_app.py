@@ -92,13 +92,18 @@ def open_ws(path: Path | None) -> Workspace:
 def main() -> None:
     """Console entry point with rashinban's error policy.
 
-    Click's standalone mode owns usage errors (exit 2) and ``--help``; rashinban's
-    own errors are caught here and printed as one line (exit 1), and so are the
-    file-system errors a user can fix (a folder that does not exist, no permission)
-    and a terminal whose encoding cannot show the output.
+    Usage errors exit 2 with Click's message, Japanese put first
+    (:mod:`rashinban.cli._usage`); rashinban's own errors are caught here and
+    printed as one line (exit 1), and so are the file-system errors a user can fix
+    (a folder that does not exist, no permission) and a terminal whose encoding
+    cannot show the output.
     """
+    from rashinban.cli._usage import is_usage_error, show_usage_error
+
     try:
-        app()
+        # Not standalone: Click's usage errors come here to be worded Japanese first;
+        # ``--help`` and ``typer.Exit`` come back as the exit code.
+        code = app(standalone_mode=False)
     except RashinbanError as exc:
         if _state["debug"]:
             raise
@@ -120,6 +125,15 @@ def main() -> None:
             f"{where}: {exc.strerror} — fix: パスと書き込み権限を確かめてください / "
             "check the path and that you may write there"
         )
+    except Exception as exc:
+        if type(exc).__name__ == "Abort":  # Ctrl-C or end of input at a prompt
+            err_console.print("中断しました / aborted", highlight=False)
+            sys.exit(1)
+        if _state["debug"] or not is_usage_error(exc):
+            raise
+        show_usage_error(exc)
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 def _fail(message: str) -> NoReturn:
