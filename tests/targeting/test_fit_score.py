@@ -109,6 +109,10 @@ def test_on_a_small_history_the_headline_says_the_baselines_win(tmp_path) -> Non
 
     page = build_report(ws)  # the score section says it too, where the scores are shown
     assert "比較モデルを上回っていません" in page
+    from rashinban.pipeline._targeting_views import score_view
+
+    assert score_view(ws, top=3)["note"] == summary["headline_ja"]  # and `rashinban score`
+    assert "does not beat" in score_view(ws, top=3, lang="en")["note"]
     # The churn check meets a handful of churners: the headline says how few.
     churn = run.results["churn"].summary
     val = churn["validation"]

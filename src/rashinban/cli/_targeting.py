@@ -69,6 +69,8 @@ def score(
 
     ws = open_ws(workspace)
     payload = score_view(ws, kind=kind, top=top, lang=lang or ws.lang)
+    if fmt is Format.table and payload.get("note"):
+        out_console.print(payload["note"], highlight=False)
     render(payload, "records", fmt, console=out_console, limit=50)
 
 
