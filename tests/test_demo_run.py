@@ -137,6 +137,11 @@ def test_english_demo_summary_is_english(tmp_path: Path) -> None:
         "条件外し",
         "JPY ",
         "1 targets",
+        "1 customers",
+        "基準日",
+        "レポート /",
+        "デモワークスペース",
+        "取り込み /",
     ):
         assert written not in text, written
     assert not re.search(r"\d〜\d[\d,]*名", text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rashinban._labels import code_label, value_label
+from rashinban._labels import code_label, in_language, value_label
 from rashinban.cli._render import table_cell
 from rashinban.targeting import TARGET_NAME, grid_segments, one_condition_away
 
@@ -122,3 +122,20 @@ def test_docstring_examples_run(name: str) -> None:
 
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_messages_in_english_keep_the_english_halves() -> None:
+    from rashinban import NotEnoughDataError
+
+    err = NotEnoughDataError(
+        "感情分析には推奨者・批判者のコメントが30件以上必要です (現在 推奨者4件) / "
+        "sentiment needs at least 30 comments; got 4 promoters",
+        fix="NPS付きのコメントを取り込んでください / import more survey comments",
+    )
+    assert in_language(str(err), "en") == (
+        "sentiment needs at least 30 comments; got 4 promoters — fix: import more survey comments"
+    )
+    assert in_language(str(err), "ja") == str(err)
+    assert (
+        in_language("optimiser stopped / gradient 3.2", "en") == "optimiser stopped / gradient 3.2"
+    )

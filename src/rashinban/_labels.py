@@ -16,6 +16,7 @@ __all__ = [
     "code_label",
     "column_label",
     "hypothesis_text",
+    "in_language",
     "value_label",
     "yen_en",
 ]
@@ -364,6 +365,33 @@ def value_label(value: object, lang: str = "ja") -> object:
     if english is None:
         return value
     return head + sep + tail[: len(tail) - len(tail.lstrip())] + english
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def in_language(message: str, lang: str = "ja") -> str:
+    """A message written "日本語 / English" (with "— fix: 日本語 / English") as ``lang`` reads it.
+
+    Japanese keeps the message as written (Japanese first, English alongside);
+    English keeps the English half of the message and of the fix. A part that is
+    not in the two-language form is kept whole.
+
+    Examples
+    --------
+    >>> text = "データが足りません / too little data — fix: 取り込んでください / import more"
+    >>> in_language(text, "en")
+    'too little data — fix: import more'
+    >>> in_language(text) == text, in_language("plain English", "en")
+    (True, 'plain English')
+    """
+    if lang != "en":
+        return message
+    parts = []
+    for part in message.split(" — fix: "):
+        ja, sep, en = part.partition(" / ")
+        parts.append(en if sep and en.strip() and _JAPANESE.search(ja) else part)
+    return " — fix: ".join(parts)
 
 
 def hypothesis_text(kpi: str, op: str, value: float, lang: str = "ja") -> str:

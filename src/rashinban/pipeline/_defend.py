@@ -79,7 +79,7 @@ def run_churn(ctx: Context) -> AnalysisResult:
         f"解約警戒 {summary['alerts']:,}社、年間売上 {_yen(summary['revenue_at_risk'])} がリスク"
     )
     summary["headline_en"] = (
-        f"{summary['alerts']:,} customers on churn alert, "
+        f"{summary['alerts']:,} customer{'' if summary['alerts'] == 1 else 's'} on churn alert, "
         f"¥{summary['revenue_at_risk']:,.0f} a year at risk"
     )
     if isinstance(summary.get("validation"), dict):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rashinban._errors import WorkspaceError
+from rashinban._labels import in_language
 from rashinban.importing import import_files
 from rashinban.pipeline._analyze import analyze
 from rashinban.workspace import Workspace, init_workspace
@@ -131,17 +132,18 @@ def run_demo(
     run = analyze(ws, progress=say)
     say("レポート / report")
     report = write_report(ws, lang=language)
+    en = language == "en"
     lines = [
-        f"デモワークスペース / demo workspace: {directory}",
-        "取り込み / imported:",
+        f"{'demo workspace' if en else 'デモワークスペース / demo workspace'}: {directory}",
+        "imported:" if en else "取り込み / imported:",
         *summary_lines,
-        f"基準日 / as of: {run.as_of}",
+        f"{'as of' if en else '基準日 / as of'}: {run.as_of}",
     ]
     for outcome in run.results.values():
-        text = outcome.summary.get("headline_ja" if language == "ja" else "headline_en")
+        text = outcome.summary.get("headline_en" if en else "headline_ja")
         if text:
             lines.append(f"  ・{text}")
     for name, why in run.failures.items():
-        lines.append(f"  – {name}: {why}")
-    lines.append(f"レポート / report: {report}")
+        lines.append(f"  – {name}: {in_language(why, language)}")
+    lines.append(f"{'report' if en else 'レポート / report'}: {report}")
     return DemoSummary(directory, report, lines)

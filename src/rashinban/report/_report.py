@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 
 from rashinban._errors import InvalidValueError, UserError
+from rashinban._labels import in_language
 from rashinban._version import __version__
 from rashinban.pipeline import latest_results, load_result_table
 from rashinban.report._i18n import t
@@ -36,7 +37,9 @@ def build_report(ws: Workspace, *, lang: str | None = None) -> str:
             rendered.append(
                 {"id": section.name, "title": t(section.title_key, language), "body": body}
             )
-    skipped = {a: r["message"] for a, r in runs.items() if r["status"] != "ok"}
+    skipped = {
+        a: in_language(str(r["message"]), language) for a, r in runs.items() if r["status"] != "ok"
+    }
     as_of = next((r["as_of"] for r in runs.values()), None)
     env = jinja2.Environment(autoescape=jinja2.select_autoescape(["html", "j2"]))
     template = env.from_string(
