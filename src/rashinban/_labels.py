@@ -15,6 +15,7 @@ __all__ = [
     "VALUE_LABELS",
     "code_label",
     "column_label",
+    "count_en",
     "hypothesis_text",
     "in_language",
     "value_label",
@@ -365,6 +366,17 @@ def value_label(value: object, lang: str = "ja") -> object:
     if english is None:
         return value
     return head + sep + tail[: len(tail) - len(tail.lstrip())] + english
+
+
+def count_en(n: int, noun: str) -> str:
+    """An English count with its noun, grouped by thousands: 1 target, 2,478 accounts.
+
+    Examples
+    --------
+    >>> count_en(1, "customer"), count_en(2478, "account"), count_en(0, "KPI shift")
+    ('1 customer', '2,478 accounts', '0 KPI shifts')
+    """
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")

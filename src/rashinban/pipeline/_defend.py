@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from rashinban._errors import NotEnoughDataError
+from rashinban._labels import count_en
 from rashinban.pipeline._registry import AnalysisResult, Context
 
 __all__ = ["run_churn", "run_crosssell", "run_motions"]
@@ -79,7 +80,7 @@ def run_churn(ctx: Context) -> AnalysisResult:
         f"解約警戒 {summary['alerts']:,}社、年間売上 {_yen(summary['revenue_at_risk'])} がリスク"
     )
     summary["headline_en"] = (
-        f"{summary['alerts']:,} customer{'' if summary['alerts'] == 1 else 's'} on churn alert, "
+        f"{count_en(summary['alerts'], 'customer')} on churn alert, "
         f"¥{summary['revenue_at_risk']:,.0f} a year at risk"
     )
     if isinstance(summary.get("validation"), dict):
@@ -138,7 +139,8 @@ def run_crosssell(ctx: Context) -> AnalysisResult:
             f"{top['antecedent']}→{top['consequent']}（リフト{top['lift']:.1f}）"
         )
         summary["headline_en"] = (
-            f"Cross-sell offers for {recs['account_id'].nunique():,} customers; strongest pair "
+            f"Cross-sell offers for {count_en(recs['account_id'].nunique(), 'customer')}; "
+            "strongest pair "
             f"{top['antecedent']}->{top['consequent']} (lift {top['lift']:.1f})"
         )
     return AnalysisResult(tables, summary)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from rashinban._labels import value_label
+from rashinban._labels import count_en, value_label
 from rashinban.engine import account_facts
 from rashinban.icp import deal_features
 from rashinban.icp._runs import icp_rules, score_workspace
@@ -82,7 +82,8 @@ def run_icp(ctx: Context) -> AnalysisResult:
             f"ICP: {top.description_ja}(該当{top.support:,}社、リフト{top.lift:.1f}倍)"
         )
         summary["headline_en"] = (
-            f"ICP: {top.description_en} ({top.support:,} accounts, lift {top.lift:.1f}×)"
+            f"ICP: {top.description_en} ({count_en(int(top.support), 'account')}, "
+            f"lift {top.lift:.1f}×)"
         )
     return AnalysisResult({"rules": _json_cells(rules, "conditions")}, summary)
 

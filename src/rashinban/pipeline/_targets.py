@@ -11,13 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from rashinban._labels import count_en
 from rashinban.pipeline._registry import AnalysisResult, Context
-
-
-def _count(n: int, noun: str) -> str:
-    """``1 target``, ``3 targets``: an English count with its noun."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
 
 _TARGET_COLS = ["target", "version", "version_id", "active", "include", "include_en", "positioning"]
 _VERDICT_COLS = [
@@ -141,7 +136,7 @@ def run_triggers(ctx: Context) -> AnalysisResult:
             "triggers": len(trig),
             "headline_ja": f"ターゲット {len(targets)}件: 見直しのきっかけ {len(trig)}件 "
             f"(うちKPI変化 {n_shift}件)",
-            "headline_en": f"{_count(len(targets), 'target')}: "
-            f"{_count(len(trig), 'review trigger')} ({_count(n_shift, 'KPI shift')})",
+            "headline_en": f"{count_en(len(targets), 'target')}: "
+            f"{count_en(len(trig), 'review trigger')} ({count_en(n_shift, 'KPI shift')})",
         },
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from rashinban._labels import count_en
 from rashinban.pipeline._registry import AnalysisResult, Context
 
 
@@ -20,7 +21,7 @@ def run_rfm(ctx: Context) -> AnalysisResult:
             f"売上の{top['revenue_share']:.0%}を占める"
         )
         headline_en = (
-            f"RFM: {int(top['customers']):,} champions ({top['share']:.0%} of customers) "
+            f"RFM: {count_en(int(top['customers']), 'champion')} ({top['share']:.0%} of customers) "
             f"bring {top['revenue_share']:.0%} of revenue"
         )
     return AnalysisResult(

@@ -9,7 +9,7 @@ import json
 
 import pandas as pd
 
-from rashinban._labels import value_label
+from rashinban._labels import count_en, value_label
 from rashinban.pipeline._registry import AnalysisResult, Context
 
 
@@ -107,7 +107,7 @@ def run_personas(ctx: Context) -> AnalysisResult:
         {
             "cards": len(cards),
             "headline_ja": f"ペルソナ {len(cards)}件 — {names}",
-            "headline_en": f"{len(cards)} personas — "
+            "headline_en": f"{count_en(len(cards), 'persona')} — "
             + " / ".join(f"{c.name_en} ({segment_text(c.segment, 'en')})" for c in cards),
         },
     )
