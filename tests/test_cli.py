@@ -181,6 +181,8 @@ def test_tables_show_percentages_flags_and_named_codes_csv_keeps_the_values(
     assert "contractual" not in table.stdout and "True" not in table.stdout
     english = run(*w, "--lang", "en")
     assert "contractual" in english.stdout and "yes" in english.stdout
+    assert english.stdout.lstrip().startswith("churn risk (as of")  # the title, in English
+    assert table.stdout.lstrip().startswith("解約リスク / churn risk")
 
 
 def test_english_tables_show_the_values_the_analyses_write_in_english(

@@ -98,7 +98,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "RFM": ("RFM", "RFM"),
     "R_value": ("最終購買からの日数", "days since last purchase"),
     "segment_ja": ("セグメント名", "segment (ja)"),
-    "segment_en": ("セグメント名 (英)", "segment"),
+    "segment_en": ("セグメント名 (英)", "segment name"),
     "revenue": ("売上", "revenue"),
     "active_version": ("有効な版", "active version"),
     "active_version_id": ("有効な版ID", "active version id"),
@@ -380,6 +380,7 @@ def count_en(n: int, noun: str) -> str:
 
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def in_language(message: str, lang: str = "ja") -> str:
@@ -396,13 +397,16 @@ def in_language(message: str, lang: str = "ja") -> str:
     'too little data — fix: import more'
     >>> in_language(text) == text, in_language("plain English", "en")
     (True, 'plain English')
+    >>> in_language("中堅製造 / 情報通信", "en")  # a name, not a message in two languages
+    '中堅製造 / 情報通信'
     """
     if lang != "en":
         return message
     parts = []
     for part in message.split(" — fix: "):
         ja, sep, en = part.partition(" / ")
-        parts.append(en if sep and en.strip() and _JAPANESE.search(ja) else part)
+        english = sep and _LATIN.search(en) and _JAPANESE.search(ja)
+        parts.append(en if english else part)
     return " — fix: ".join(parts)
 
 

@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 from rich.console import Console
 from rich.table import Table
 
-from rashinban._labels import code_label, column_label, value_label
+from rashinban._labels import code_label, column_label, in_language, value_label
 
 #: The language of ``--format table`` headers: the command's ``--lang`` if given, else
 #: the workspace's (set when the workspace is opened), else Japanese.
@@ -192,11 +192,13 @@ def render(
             _write(CSV_BOM + _csv_text(rows, columns))
         return
     con = console or OutputConsole()
+    lang = display_language()
+    if title:
+        title = in_language(title, lang)  # "解約リスク / churn risk" reads "churn risk" in English
     if not rows:
         con.print(f"{title}: {no_rows_text()}" if title else no_rows_text(), highlight=False)
         return
     table = Table(title=title, show_lines=False)
-    lang = display_language()
     for c in columns:
         table.add_column(column_label(c, lang), overflow="fold")
     shown = rows if limit is None else rows[:limit]
