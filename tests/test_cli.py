@@ -166,6 +166,9 @@ def test_table_headers_follow_the_language_csv_keeps_the_keys(demo_ws: Workspace
     assert en.returncode == 0 and "account id" in en.stdout and "取引先ID" not in en.stdout
     as_csv = run("clv", *w, "--top", "3", "--format", "csv")
     assert as_csv.stdout.splitlines()[0].startswith("\ufeffaccount_id,")
+    plain = run("clv", *w, "--top", "3", "--format", "csv", env={"RASHINBAN_CSV_BOM": "0"})
+    assert plain.stdout.splitlines()[0].startswith("account_id,")
+    assert plain.stdout.lstrip("\ufeff") == as_csv.stdout.lstrip("\ufeff")
 
 
 def test_tables_show_percentages_flags_and_named_codes_csv_keeps_the_values(

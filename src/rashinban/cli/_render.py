@@ -42,6 +42,13 @@ def display_language() -> str:
 CSV_BOM = "\ufeff"
 
 
+def csv_bom() -> str:
+    """The BOM, unless ``RASHINBAN_CSV_BOM`` is ``0`` / ``no`` / ``false`` (for tools that
+    read plain UTF-8 and would take the mark for part of the first header)."""
+    off = os.environ.get("RASHINBAN_CSV_BOM", "").strip().lower() in {"0", "no", "false", "off"}
+    return "" if off else CSV_BOM
+
+
 def reader_left() -> NoReturn:
     """End quietly (exit 0) when the reader of standard output has gone (``| head``).
 
@@ -189,7 +196,7 @@ def render(
                 columns.append(k)
     if fmt is Format.csv:
         if columns:
-            _write(CSV_BOM + _csv_text(rows, columns))
+            _write(csv_bom() + _csv_text(rows, columns))
         return
     con = console or OutputConsole()
     lang = display_language()
