@@ -139,3 +139,25 @@ def test_messages_in_english_keep_the_english_halves() -> None:
     assert (
         in_language("optimiser stopped / gradient 3.2", "en") == "optimiser stopped / gradient 3.2"
     )
+
+
+def test_kpi_table_shows_rates_with_intervals_and_shares_as_percentages() -> None:
+    from rashinban.cli._targets import _compact_kpi
+
+    row = {
+        "scope": "company",
+        "period": "2025-01",
+        "period_start": "2025-01-01",
+        "win_rate": 0.21,
+        "win_rate_low": 0.18,
+        "win_rate_high": 0.24,
+        "nrr": 1,
+        "churn_rate": float("nan"),
+        "leads": 1200,
+    }
+    (shown,) = _compact_kpi([row])
+    assert list(shown) == ["scope", "period", "win_rate", "nrr", "churn_rate", "leads"]
+    assert (shown["win_rate"], shown["nrr"]) == ("21% (18%–24%)", "100%")
+    assert shown["churn_rate"] != shown["churn_rate"]  # no value: left for the cell to blank
+    assert table_cell("scope", shown["scope"]) == "全社"
+    assert table_cell("leads", shown["leads"]) == "1,200"

@@ -257,6 +257,7 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "seat_growth": ("利用者数の増加", "seat growth"),
         "below_median": ("契約額が同業同規模の中央値の半分未満", "spend under half the median"),
     },
+    "scope": {"company": ("全社", "company")},
     "model": {
         "fit": ("適合スコア", "fit score"),
         "naive_bayes": ("ナイーブベイズ", "naive Bayes"),

@@ -491,7 +491,11 @@ def kpi(
 
 def _compact_kpi(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The KPI rows as a terminal shows them: a rate with its interval in one cell
-    (21% (18%–24%)), no period start date. CSV and JSON keep every column."""
+    (21% (18%–24%)), shares such as NRR as percentages (100%), no period start date.
+    CSV and JSON keep every column."""
+    from rashinban.kpi import KPIS
+
+    shares = {k for k, kpi in KPIS.items() if kpi.unit == "share"}
     out = []
     for row in rows:
         shown: dict[str, Any] = {}
@@ -499,7 +503,13 @@ def _compact_kpi(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if key == "period_start" or key.endswith(("_low", "_high")):
                 continue
             low, high = row.get(f"{key}_low"), row.get(f"{key}_high")
-            if key.endswith("_rate") and isinstance(value, float) and value == value:
+            if isinstance(value, int | float) and key in shares and value == value:
+                value = float(value)
+            if (
+                (key.endswith("_rate") or key in shares)
+                and isinstance(value, float)
+                and value == value
+            ):
                 interval = (
                     f" ({low:.0%}–{high:.0%})"
                     if isinstance(low, float) and isinstance(high, float) and low == low
