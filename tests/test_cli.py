@@ -87,6 +87,11 @@ def test_user_error_is_one_line_exit_1(tmp_path: Path) -> None:
         (["rfm", "extra"], "余分な引数があります (extra) / Got unexpected extra"),
         (["rfm", "-w"], "オプション -w には値が必要です / Option '-w' requires an argument"),
         (["init", "--lang", "fr"], "'--lang' の値が正しくありません: 'fr' は 'ja', 'en'"),
+        (["churn", "--top", "x"], "'--top' の値が正しくありません: 整数で指定してください"),
+        (["target", "create", "X"], "環境変数 RASHINBAN_USER でも指定できます"),
+        (["targets"], "コマンド 'targets' はありません ('target', 'triggers' のことですか?)"),
+        (["解約"], "コマンド '解約' はありません / No such command '解約'."),
+        (["churn", "-f", "表"], "'表' は 'table', 'csv', 'json' のいずれでもありません"),
     ],
 )
 def test_wrong_usage_exits_2_japanese_first(args: list[str], said: str) -> None:
@@ -95,6 +100,15 @@ def test_wrong_usage_exits_2_japanese_first(args: list[str], said: str) -> None:
     # The panel may fold a long message: compare with the line breaks and borders removed.
     flat = "".join(line.strip(" │╭╮╰╯─") for line in proc.stderr.splitlines())
     assert said.replace(" ", "") in flat.replace(" ", ""), proc.stderr
+
+
+def test_wrong_usage_under_debug_is_still_exit_2_without_a_traceback() -> None:
+    for proc in (
+        run("--debug", "rfm", "--bogus"),
+        run("rfm", "--top", env={"RASHINBAN_DEBUG": "1"}),
+    ):
+        assert proc.returncode == 2 and no_traceback(proc), proc.stderr
+        assert "はありません" in proc.stderr
 
 
 def test_help_and_bare_groups_keep_their_exit_codes() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from rashinban._labels import code_label, in_language, value_label
@@ -79,12 +82,23 @@ def test_every_name_the_segment_builders_write_reads_in_english() -> None:
         ("source", "seat_limit", "ja", "利用者数がプラン上限に接近"),
         ("kind", "製造業", "ja", "製造業"),  # not a code of the column: as written
         ("name", "deal", "ja", "deal"),  # a code only in its own column
-        ("model_id", "988f72d69cef" + "0" * 52, "ja", "988f72d69cef…"),
+        ("model_id", "988f72d69cef" + "0" * 52, "ja", "988f72d69cef"),
         ("account_id", "0015g00000ABCDEFGH", "ja", "0015g00000ABCDEFGH"),  # 18-char SF id
         ("lift", 4.876, "ja", "4.876"),
         ("clv", 12758935.47, "ja", "12,758,935"),
         ("segment", "全体", "en", "all"),
         ("reasons", np.array(["a", "b"]), "ja", "a; b"),
+        ("rate", 1, "ja", "100.0%"),  # a whole proportion stored as an integer
+        ("rate", float("inf"), "ja", "inf"),
+        ("win_low", 0.25, "ja", "25.0%"),
+        ("share_customers", 0.566, "en", "56.6%"),
+        ("fiscal_year", 2025, "ja", "2025"),
+        ("account_id", 100234, "ja", "100234"),
+        ("amount", Decimal("1234567.5"), "ja", "1,234,568"),
+        ("amount", pd.NA, "ja", ""),
+        ("at", pd.NaT, "ja", ""),
+        ("kind", "canvas_swot", "ja", "SWOTキャンバス"),
+        ("kind", "target", "en", "target"),
         ("win_rate_interval", np.array([0.25, 0.5]), "ja", "25.0%–50.0%"),
     ],
 )
@@ -110,6 +124,8 @@ def test_recorded_moments_show_in_local_time_to_the_minute() -> None:
     assert table_cell("at", dt.datetime(2023, 1, 2, 9, 0, 30)) == "2023-01-02 09:00"
     assert table_cell("note", "2023-01-02T09:00 に電話") == "2023-01-02T09:00 に電話"
     assert table_cell("detected_at", "2024-10-01") == "2024-10-01"
+    aware = pd.Timestamp("2023-01-02 09:00", tz="UTC")  # a pandas moment with its zone
+    assert table_cell("at", aware) == aware.to_pydatetime().astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 @pytest.mark.parametrize(

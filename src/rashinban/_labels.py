@@ -249,6 +249,9 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "icp": ("ICP", "ICP"),
         "grid": ("業種×規模", "industry × size"),
         "cluster": ("クラスタ", "cluster"),
+        "target": ("ターゲット", "target"),
+        "canvas_3c": ("3Cキャンバス", "3C canvas"),
+        "canvas_swot": ("SWOTキャンバス", "SWOT canvas"),
     },
     "source": {
         "rule": ("併売ルール", "association rule"),
@@ -400,15 +403,29 @@ def in_language(message: str, lang: str = "ja") -> str:
     (True, 'plain English')
     >>> in_language("中堅製造 / 情報通信", "en")  # a name, not a message in two languages
     '中堅製造 / 情報通信'
+    >>> in_language("ターゲット '製造 / IT' はありません / no target named '製造 / IT'", "en")
+    "no target named '製造 / IT'"
     """
     if lang != "en":
         return message
-    parts = []
-    for part in message.split(" — fix: "):
-        ja, sep, en = part.partition(" / ")
-        english = sep and _LATIN.search(en) and _JAPANESE.search(ja)
-        parts.append(en if english else part)
-    return " — fix: ".join(parts)
+    return " — fix: ".join(_english_half(part) for part in message.split(" — fix: "))
+
+
+def _english_half(part: str) -> str:
+    """The English after the " / " that closes the Japanese, or ``part`` whole.
+
+    That " / " has Japanese before it and English after it, is not inside a quoted
+    name (ターゲット '製造 / IT' はありません) and the English starts with an ASCII
+    character.
+    """
+    start = 0
+    while (at := part.find(" / ", start)) >= 0:
+        ja, en = part[:at], part[at + 3 :]
+        closed = ja.count("'") % 2 == 0 and ja.count('"') % 2 == 0  # not inside a quote
+        if closed and en[:1].isascii() and _LATIN.search(en) and _JAPANESE.search(ja):
+            return en
+        start = at + 3
+    return part
 
 
 def hypothesis_text(kpi: str, op: str, value: float, lang: str = "ja") -> str:

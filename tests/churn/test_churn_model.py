@@ -49,6 +49,8 @@ def test_model_beats_the_rule_on_the_time_split(churn_validation: ChurnValidatio
         f"vs churn rate {v.base_rate_test:.4f}"
     )
     assert v.n_test_churned >= 30
+    assert 20 <= v.n_test_churners < v.n_test_churned  # accounts, each in several snapshots
+    print(f"  churned accounts in the test window: {v.n_test_churners}")
     assert v.auc > v.auc_rule
     # The interval is the model's AUC ± 1.96 SE: narrow here, with hundreds of churners.
     assert v.auc_low < v.auc < v.auc_high and v.auc_high - v.auc_low < 0.1

@@ -117,11 +117,11 @@ def test_on_a_small_history_the_headline_says_the_baselines_win(tmp_path) -> Non
     churn = run.results["churn"].summary
     val = churn["validation"]
     print(f"200 accounts: {churn['headline_ja']}")
-    assert val["n_test_churned"] < 20
-    assert (
-        f"検証期間の解約は{val['n_test_churned']}件のみで、AUCは参考値です" in churn["headline_ja"]
-    )
-    assert f"only {val['n_test_churned']} churn(s) to test on" in churn["headline_en"]
+    # Each churner is seen in several snapshots: the headline counts the accounts.
+    assert val["n_test_churners"] < 20 and val["n_test_churners"] <= val["n_test_churned"]
+    n = val["n_test_churners"]
+    assert f"検証期間に解約した顧客は{n}社のみで、AUCは参考値です" in churn["headline_ja"]
+    assert f"only {n} churned customer" in churn["headline_en"]
 
 
 def test_reasons_follow_the_contributions(demo_ws) -> None:

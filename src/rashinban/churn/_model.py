@@ -171,6 +171,8 @@ class ChurnValidation:
     n_train_churned: int
     n_test: int
     n_test_churned: int
+    #: Accounts behind the churned test snapshots (each churner is seen in several).
+    n_test_churners: int
     auc: float
     auc_rule: float
     #: 95% interval of ``auc`` (Hanley & McNeil 1982). Snapshots of one account are
@@ -250,6 +252,7 @@ def validate_churn(
         n_train_churned=int(train["churned"].sum()),
         n_test=len(test),
         n_test_churned=int(y.sum()),
+        n_test_churners=int(test.loc[test["churned"].astype(bool), "account_id"].nunique()),
         auc=model_auc,
         auc_rule=auc(y, test["rule"]),
         auc_low=low,

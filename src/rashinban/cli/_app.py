@@ -129,9 +129,9 @@ def main() -> None:
         if type(exc).__name__ == "Abort":  # Ctrl-C or end of input at a prompt
             err_console.print("中断しました / aborted", highlight=False)
             sys.exit(1)
-        if _state["debug"] or not is_usage_error(exc):
+        if not is_usage_error(exc):
             raise
-        show_usage_error(exc)
+        show_usage_error(exc)  # wrong usage is exit 2 with or without --debug
     if isinstance(code, int) and code:
         sys.exit(code)
 

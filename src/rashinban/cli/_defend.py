@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, out_console
-from rashinban.cli._render import Format, render
+from rashinban.cli._render import Format, heading, render
 from rashinban.cli._run import AsOfOpt, open_at, require_id
 
 TopOpt = Annotated[
@@ -60,7 +60,7 @@ def churn(
         {"as_of": day, "horizon_days": horizon, "accounts": rows},
         "accounts",
         fmt,
-        title=f"解約リスク / churn risk (as of {day})",
+        title=heading("解約リスク", "churn risk") + f" (as of {day})",
         console=out_console,
         limit=50 if top is None else None,
     )
@@ -120,7 +120,7 @@ def crosssell(
         {"as_of": day, "recommendations": rows},
         "recommendations",
         fmt,
-        title=f"クロスセル・アップセル / cross-sell and up-sell (as of {day})",
+        title=heading("クロスセル・アップセル", "cross-sell and up-sell") + f" (as of {day})",
         console=out_console,
         limit=50 if top is None else None,
     )
@@ -193,6 +193,6 @@ def motions(
         {"as_of": day, "segment": rule if rule is not None else seg, "motions": rows},
         "motions",
         fmt,
-        title=f"新規・深耕・防衛 / new, expand, defend (as of {day})",
+        title=heading("新規・深耕・防衛", "new, expand, defend") + f" (as of {day})",
         console=out_console,
     )

@@ -14,13 +14,14 @@ import math
 import os
 import re
 import sys
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NoReturn
 
 from rich.console import Console
 from rich.table import Table
 
-from rashinban._labels import code_label, column_label, in_language, value_label
+from rashinban._labels import code_label, column_label, value_label
 
 #: The language of ``--format table`` headers: the command's ``--lang`` if given, else
 #: the workspace's (set when the workspace is opened), else Japanese.
@@ -67,6 +68,11 @@ class OutputConsole(Console):
         reader_left()
 
 
+def heading(ja: str, en: str) -> str:
+    """A fixed heading in the display language: "日本語 / English", or the English alone."""
+    return en if display_language() == "en" else f"{ja} / {en}"
+
+
 def no_rows_text() -> str:
     """What a table says when there is nothing to show, in the display language."""
     return "no rows" if display_language() == "en" else "該当する行はありません"
@@ -96,10 +102,22 @@ def to_json(payload: Any) -> str:
 #: columns ending in ``_rate`` or ``_share``, and their ``_low`` / ``_high`` /
 #: ``_interval`` companions).
 PROPORTIONS = frozenset(
-    {"share", "coverage", "rate", "p_alive", "risk", "similarity", "win_low", "win_high"}
+    {
+        "share",
+        "share_customers",
+        "coverage",
+        "rate",
+        "p_alive",
+        "risk",
+        "similarity",
+        "win_low",
+        "win_high",
+    }
 )
-#: Integer columns that number things rather than count them: no thousands separators.
-ORDINALS = frozenset({"version", "seq", "rank", "R", "F", "M", "RFM", "year"})
+#: Integer columns that number things rather than count them: no thousands separators
+#: (and any column ending in ``id``, ``year``, ``version`` or ``number``).
+ORDINALS = frozenset({"seq", "rank", "R", "F", "M", "RFM"})
+_ORDINAL_ENDS = ("id", "year", "version", "number")
 
 
 #: A moment as the history and the audit log store it (ISO 8601 with a UTC offset).
@@ -109,6 +127,8 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def _is_proportion(column: str) -> bool:
+    if column in PROPORTIONS:
+        return True
     for suffix in ("_low", "_high", "_interval"):
         if column.endswith(suffix) and column != suffix:
             column = column.removesuffix(suffix)
@@ -132,33 +152,50 @@ def table_cell(column: str, value: Any, lang: str = "ja") -> str:
     >>> table_cell("alert", True), table_cell("alert", False, "en"), table_cell("kind", "up-sell")
     ('はい', 'no', 'アップセル')
     """
-    ndim = getattr(value, "ndim", None)  # numpy scalars and arrays, without importing numpy
-    if ndim == 0:
-        value = value.item()
-    elif ndim == 1:
-        value = value.tolist()  # a list column read through Arrow
+    value = _plain(value)
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("はい" if value else "いいえ")
     if isinstance(value, str) and _MOMENT.fullmatch(value):
         value = dt.datetime.fromisoformat(value)
     if isinstance(value, dt.datetime):
         # A recorded moment (history, audit log) in this computer's time zone, to the minute.
-        moment = value.astimezone() if value.tzinfo is not None else value
+        moment = dt.datetime.astimezone(value) if value.tzinfo is not None else value
         return moment.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, str) and _HASH.fullmatch(value):
-        return value[:12] + "…"  # a content hash (model id): its head tells them apart
-    if isinstance(value, int) and column not in ORDINALS:
-        return f"{value:,}"
+        return value[:12]  # a content hash (model id): a unique prefix names it
     if _is_proportion(column):
-        if isinstance(value, float) and not math.isnan(value):
+        if isinstance(value, int | float) and math.isfinite(value):
             return f"{value:.1%}"
         if (
             isinstance(value, list | tuple)
             and len(value) == 2
-            and all(isinstance(v, float) and not math.isnan(v) for v in value)
+            and all(isinstance(v, int | float) and math.isfinite(v) for v in value)
         ):
             return f"{value[0]:.1%}–{value[1]:.1%}"
+    if isinstance(value, int) and column not in ORDINALS and not column.endswith(_ORDINAL_ENDS):
+        return f"{value:,}"
     return _cell(value_label(code_label(column, value, lang), lang))
+
+
+def _plain(value: Any) -> Any:
+    """A value as Python holds it: numpy and pandas scalars, arrays, NA and NaT unwrapped.
+
+    None stands for a missing value (pandas' NA and NaT, a NaN float stays a float).
+    """
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    ndim = getattr(value, "ndim", None)  # numpy scalars and arrays, without importing numpy
+    if ndim == 0:
+        return value.item()
+    if ndim is not None and ndim >= 1:
+        return value.tolist()  # a list column read through Arrow
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime()  # a pandas Timestamp
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
 
 
 def _cell(value: Any) -> str:
@@ -200,8 +237,6 @@ def render(
         return
     con = console or OutputConsole()
     lang = display_language()
-    if title:
-        title = in_language(title, lang)  # "解約リスク / churn risk" reads "churn risk" in English
     if not rows:
         con.print(f"{title}: {no_rows_text()}" if title else no_rows_text(), highlight=False)
         return

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
-from rashinban.cli._render import Format, render
+from rashinban.cli._render import Format, heading, render
 from rashinban.cli._run import AsOfOpt, parse_as_of
 
 
@@ -30,7 +30,7 @@ def segments(
                 "adjacent",
                 fmt,
                 console=out_console,
-                title="隣接機会 / adjacent opportunities",
+                title=heading("隣接機会", "adjacent opportunities"),
             )
         return
     render(payload, "segments", fmt)
@@ -91,7 +91,13 @@ def lookalike(
         ws, account_ids, as_of=parse_as_of(as_of), top=top, lang=lang or ws.lang
     )
     if fmt is Format.table:
-        render(payload, "shared", fmt, console=out_console, title="共通点 / shared")
-        render(payload, "lookalikes", fmt, console=out_console, title="類似見込み先 / lookalikes")
+        render(payload, "shared", fmt, console=out_console, title=heading("共通点", "shared"))
+        render(
+            payload,
+            "lookalikes",
+            fmt,
+            console=out_console,
+            title=heading("類似見込み先", "lookalikes"),
+        )
         return
     render(payload, "lookalikes", fmt)

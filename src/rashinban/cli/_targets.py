@@ -10,7 +10,7 @@ import typer
 
 from rashinban._labels import column_label
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
-from rashinban.cli._render import Format, render
+from rashinban.cli._render import Format, heading, render
 from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of, require_id
 
 target_app = typer.Typer(
@@ -317,7 +317,7 @@ def target_audit(
         }
         for e in store.audit_log(obj=name, actor=actor, action=action, since=start)
     ]
-    render({"entries": rows}, "entries", fmt, title=name or "監査ログ / audit log")
+    render({"entries": rows}, "entries", fmt, title=name or heading("監査ログ", "audit log"))
 
 
 @target_app.command("approve")

@@ -21,8 +21,17 @@ _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 #: Click's messages (click 8.x, as vendored by Typer) and how Japanese says them.
 _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Missing argument '(?P<x>[^']+)'\.?"), "引数 {x} が指定されていません"),
-    (re.compile(r"Missing option '(?P<x>[^']+)'\.?"), "オプション {x} が指定されていません"),
-    (re.compile(r"No such command '(?P<x>[^']+)'\.?"), "コマンド '{x}' はありません"),
+    (
+        re.compile(
+            r"Missing option (?P<x>'[^']+'(?: / '[^']+')*)"
+            r"(?: \(env var: '(?P<env>[^']+)'\))?\.?"
+        ),
+        "オプション {x} が指定されていません",
+    ),
+    (
+        re.compile(r"No such command '(?P<x>[^']+)'\.?(?: Did you mean (?P<y>.+?)\?)?"),
+        "コマンド '{x}' はありません",
+    ),
     (
         re.compile(
             r"No such option: (?P<x>\S+?)"
@@ -53,6 +62,11 @@ _WHY: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?P<v>'[^']*') is not a valid float(?: range)?\.?"), "{v} は数値ではありません"),
     (re.compile(r"(?:Path|File|Directory) (?P<v>'[^']*') does not exist\.?"), "{v} がありません"),
+    (
+        re.compile(r"(?:Value error, )?Input should be a valid integer\b.*"),
+        "整数で指定してください",
+    ),
+    (re.compile(r"(?:Value error, )?Input should be a valid number\b.*"), "数値で指定してください"),
 )
 
 
@@ -70,13 +84,13 @@ def japanese_first(message: str) -> str:
     'オプション --top はありません (--to のことですか?) / No such option: --top Did you mean --to?'
     >>> japanese_first("Invalid value: 期間の単位が違います / wrong period")
     '期間の単位が違います / wrong period'
+    >>> japanese_first("No such command '解約'.")  # a user's word does not make it ours
+    "コマンド '解約' はありません / No such command '解約'."
     """
-    if _JAPANESE.search(message):
-        # rashinban's own wording, bilingual already; Click may have put its English
-        # "Invalid value:" before it, which the English half says anyway.
-        own = _OWN.fullmatch(message.strip())
-        if own is None:
-            return message
+    own = _OWN.fullmatch(message.strip())
+    if own is not None and _bilingual(own["rest"]):
+        # rashinban's own wording (a BadParameter), bilingual already: Click's English
+        # "Invalid value:" before it says nothing the English half does not.
         return f"{own['x']}: {own['rest']}" if own["x"] else own["rest"]
     for pattern, form in _FORMS:
         match = pattern.fullmatch(message.strip())
@@ -88,11 +102,21 @@ def japanese_first(message: str) -> str:
             ja += f" ({parts['y']} のことですか?)"
         if parts.get("z"):
             ja += f" (候補: {parts['z']})"
+        if parts.get("env"):
+            ja += f" (環境変数 {parts['env']} でも指定できます)"
         why = parts.get("why")
         if why:
             ja += _why(why)
         return f"{ja} / {message}"
+    if _bilingual(message):
+        return message
     return f"コマンドの使い方に誤りがあります / {message}"
+
+
+def _bilingual(text: str) -> bool:
+    """Whether ``text`` is written as rashinban writes messages: Japanese, " / ", English."""
+    ja, sep, _en = text.partition(" / ")
+    return bool(sep) and _JAPANESE.search(ja) is not None
 
 
 def _why(text: str) -> str:

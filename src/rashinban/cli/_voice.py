@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
-from rashinban.cli._render import Format, display_language, render
+from rashinban.cli._render import Format, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of
 
 
@@ -134,7 +134,7 @@ def personas(
             for c in cards
         ]
     }
-    render(slim, "personas", fmt, title="ペルソナ / personas")
+    render(slim, "personas", fmt, title=heading("ペルソナ", "personas"))
 
 
 @app.command()
@@ -157,7 +157,7 @@ def themes(
     day = as_of_date(ws, as_of)
     table, quotes = voice_themes(ws.backend(), day, by=by, top_n=top)
     payload = {"as_of": day, "by": by, "themes": _rows(table), "quotes": _rows(quotes)}
-    render(payload, "themes", fmt, title="テーマ / themes")
+    render(payload, "themes", fmt, title=heading("テーマ", "themes"))
 
 
 @app.command()
@@ -183,7 +183,7 @@ def winloss(
     tables = voice_winloss(ws.backend(), day, by=by, split_date=split)
     payload: dict[str, Any] = {"as_of": day, "by": by}
     payload.update({k: _rows(v) for k, v in tables.items()})
-    render(payload, "loss_reasons", fmt, title="失注理由 / loss reasons")
+    render(payload, "loss_reasons", fmt, title=heading("失注理由", "loss reasons"))
 
 
 @app.command()
@@ -221,7 +221,7 @@ def workshop(
         {"account_id": common, "heading": common, "text": c["text"], "evidence": c["evidence"]}
         for c in sheet["common"]
     ]
-    render({"rows": rows}, "rows", fmt, title="ワークシート / workshop")
+    render({"rows": rows}, "rows", fmt, title=heading("ワークシート", "workshop"))
 
 
 @app.command("win-story")

@@ -20,7 +20,8 @@ __all__ = ["run_churn", "run_crosssell", "run_motions"]
 SEP = " / "
 #: Validation looks back one year from the as-of date.
 VALIDATION_DAYS = 365
-#: Fewer churners than this in the validation window: the headline gives the AUC's interval.
+#: Fewer churned accounts than this in the validation window: the headline calls the AUC
+#: indicative.
 SMALL_TEST_CHURNERS = 20
 
 
@@ -87,12 +88,16 @@ def run_churn(ctx: Context) -> AnalysisResult:
         val = summary["validation"]
         summary["headline_ja"] += f"（AUC {val['auc']:.2f}、ルール {val['auc_rule']:.2f}）"
         summary["headline_en"] += f" (AUC {val['auc']:.2f} vs rule {val['auc_rule']:.2f})"
-        if val["n_test_churned"] < SMALL_TEST_CHURNERS:
+        if val["n_test_churners"] < SMALL_TEST_CHURNERS:
             # A handful of churners cannot pin an AUC down (and near 1 its interval reads
             # narrower than it is): say how few, and that the AUC is only indicative.
-            n = val["n_test_churned"]
-            summary["headline_ja"] += f"。ただし検証期間の解約は{n}件のみで、AUCは参考値です"
-            summary["headline_en"] += f"; only {n} churn(s) to test on, so the AUC is indicative"
+            n = val["n_test_churners"]
+            summary["headline_ja"] += (
+                f"。ただし検証期間に解約した顧客は{n}社のみで、AUCは参考値です"
+            )
+            summary["headline_en"] += (
+                f"; only {count_en(n, 'churned customer')} to test on, so the AUC is indicative"
+            )
     return AnalysisResult(tables, summary)
 
 

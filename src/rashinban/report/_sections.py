@@ -94,7 +94,7 @@ def _profile(ctx: ReportContext) -> str | None:
     with ctx.ws.connect(read_only=True) as con:
         imports = con.execute(
             f"""SELECT table_name, file_name, rows_read, rows_inserted, rows_updated, rows_rejected
-                FROM {META_SCHEMA}.imports ORDER BY imported_at"""
+                FROM {META_SCHEMA}.imports ORDER BY imported_at, rowid"""
         ).df()
     if len(imports):
         imports.columns = [
