@@ -220,3 +220,19 @@ def test_feedback_commands(ws_path: Path) -> None:
     summary = json.loads(r.invoke(app, ["feedback", "summary", "-f", "json", *w]).output)
     assert summary["feedback"][0]["not_fit"] == 1
     assert summary["feedback"][0]["top_reason"] == "wrong_size"
+
+
+def test_a_target_named_with_a_slash_keeps_its_name_in_english_titles(tmp_path: Path) -> None:
+    r = CliRunner()
+    w = ["-w", str(init_workspace(tmp_path / "ws").path)]
+    user = ["target", "user", "mkt", "--name", "mkt", "--department", "marketing", *w]
+    assert r.invoke(app, user).exit_code == 0
+    name = "製造業 / IT"
+    made = r.invoke(app, ["target", "create", name, "-u", "mkt", "--include", "業種 = 製造業", *w])
+    assert made.exit_code == 0, made.output
+    for args in (["history", name], ["audit", name]):
+        out = r.invoke(app, ["target", *args, "--lang", "en", *w], env={"COLUMNS": "200"})
+        assert out.exit_code == 0, out.output
+        assert out.output.lstrip().startswith(name), out.output
+    audit = r.invoke(app, ["target", "audit", "--lang", "en", *w], env={"COLUMNS": "200"})
+    assert audit.output.lstrip().startswith("audit log"), audit.output
