@@ -62,9 +62,17 @@ def test_import_names_the_report_footer_it_left_out(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "読込 1 行" in proc.stdout
     assert (
-        "report footer left out: Confidential Information - Do Not Distribute | "
-        "生成日時: 2024/04/02 10:00" in proc.stdout
+        "  表の下の注記は読み飛ばし / report footer left out: Confidential Information - Do Not "
+        "Distribute | 生成日時: 2024/04/02 10:00" in proc.stdout
     )
+    # In an English workspace the summary is English.
+    english = tmp_path / "acme_en"
+    assert run("init", str(english), "--lang", "en").returncode == 0
+    proc = run("import", "accounts", str(export), "-w", str(english))
+    assert proc.returncode == 0, proc.stderr
+    assert "read 1 row / inserted 1 /" in proc.stdout and "読込" not in proc.stdout
+    assert "\n  report footer left out: Confidential" in proc.stdout
+    assert "表の下" not in proc.stdout
 
 
 def test_user_error_is_one_line_exit_1(tmp_path: Path) -> None:

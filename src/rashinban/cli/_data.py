@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from rashinban._labels import count_en
 from rashinban.cli._app import Lang, WorkspaceOpt, app, err_console, open_ws, out_console
 
 
@@ -67,39 +68,42 @@ def import_(
             strict=strict,
             progress=lambda msg: bar.update(task, description=msg),
         )
+    en = ws.lang == "en"
+
+    def say(ja: str, english: str, indent: str = "  ") -> None:
+        # Japanese first with the English alongside; an English workspace reads English.
+        text = english if en else f"{ja} / {english}"
+        out_console.print(indent + text, highlight=False)
+
     for f in result.files:
+        counts = (
+            f"read {count_en(f.rows_read, 'row')} / inserted {f.inserted:,} / "
+            f"updated {f.updated:,} / "
+            f"unchanged {f.unchanged:,} / rejected {f.rejected:,} / "
+            f"merged duplicates {f.merged_duplicates:,}"
+            if en
+            else f"読込 {f.rows_read:,} 行 / 追加 {f.inserted:,} / 更新 {f.updated:,} / "
+            f"変更なし {f.unchanged:,} / 除外 {f.rejected:,} / 重複統合 {f.merged_duplicates:,}"
+        )
         out_console.print(
-            f"{f.file}: 読込 {f.rows_read:,} 行 / 追加 {f.inserted:,} / 更新 {f.updated:,} / "
-            f"変更なし {f.unchanged:,} / 除外 {f.rejected:,} / 重複統合 {f.merged_duplicates:,} "
-            f"(mapping: {f.mapping}, encoding: {f.encoding or '-'})",
+            f"{f.file}: {counts} (mapping: {f.mapping}, encoding: {f.encoding or '-'})",
             highlight=False,
         )
         if f.sheet is not None:
-            out_console.print(f"  シート「{f.sheet}」/ sheet {f.sheet!r}", highlight=False)
+            say(f"シート「{f.sheet}」", f"sheet {f.sheet!r}")
         if f.header_row > 1:
-            out_console.print(
-                f"  見出しは{f.header_row}行目 (上の行は表題として読み飛ばし) / "
+            say(
+                f"見出しは{f.header_row}行目 (上の行は表題として読み飛ばし)",
                 f"headers on row {f.header_row}, the rows above skipped as a title",
-                highlight=False,
             )
         if f.extra_columns:
-            out_console.print(
-                f"  対応する列がない見出しは追加の列として保存 / kept as extra columns: "
-                f"{', '.join(f.extra_columns)}",
-                highlight=False,
+            say(
+                "対応する列がない見出しは追加の列として保存",
+                f"kept as extra columns: {', '.join(f.extra_columns)}",
             )
         if f.units:
-            out_console.print(
-                f"  見出しの単位で換算 / converted by the unit in the header: {'; '.join(f.units)}",
-                highlight=False,
-            )
+            say("見出しの単位で換算", f"converted by the unit in the header: {'; '.join(f.units)}")
         if f.footer:
-            out_console.print(
-                f"  表の下の注記は読み飛ばし / report footer left out: {' | '.join(f.footer)}",
-                highlight=False,
-            )
+            say("表の下の注記は読み飛ばし", f"report footer left out: {' | '.join(f.footer)}")
     if result.rejects_file:
-        out_console.print(
-            f"除外・統合した行の一覧 / rejected and merged rows: {result.rejects_file}",
-            highlight=False,
-        )
+        say("除外・統合した行の一覧", f"rejected and merged rows: {result.rejects_file}", "")
