@@ -67,7 +67,8 @@ def test_import_names_the_report_footer_it_left_out(tmp_path: Path) -> None:
     )
     # In an English workspace the summary is English.
     english = tmp_path / "acme_en"
-    assert run("init", str(english), "--lang", "en").returncode == 0
+    made = run("init", str(english), "--lang", "en")
+    assert made.returncode == 0 and made.stdout.startswith("workspace ready: "), made.stdout
     proc = run("import", "accounts", str(export), "-w", str(english))
     assert proc.returncode == 0, proc.stderr
     assert "read 1 row / inserted 1 /" in proc.stdout and "読込" not in proc.stdout

@@ -22,7 +22,10 @@ def init(
     from rashinban.workspace import init_workspace
 
     ws = init_workspace(directory or workspace, lang=lang.value)
-    out_console.print(f"ワークスペースを作成しました / workspace ready: {ws.path}")
+    ready = (
+        "workspace ready" if ws.lang == "en" else "ワークスペースを作成しました / workspace ready"
+    )
+    out_console.print(f"{ready}: {ws.path}", highlight=False)
 
 
 @app.command("import")
