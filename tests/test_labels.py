@@ -99,6 +99,8 @@ def test_every_name_the_segment_builders_write_reads_in_english() -> None:
         ("at", pd.NaT, "ja", ""),
         ("kind", "canvas_swot", "ja", "SWOTキャンバス"),
         ("kind", "target", "en", "target"),
+        ("feature", "revenue_band", "ja", "売上規模"),
+        ("feature", "decision_maker", "en", "decision-maker contact"),
         ("win_rate_interval", np.array([0.25, 0.5]), "ja", "25.0%–50.0%"),
     ],
 )

@@ -11,6 +11,7 @@ import re
 __all__ = [
     "CODE_LABELS",
     "COLUMN_LABELS",
+    "FEATURE_LABELS",
     "TRIGGER_KINDS",
     "VALUE_LABELS",
     "code_label",
@@ -234,6 +235,18 @@ TRIGGER_KINDS: dict[str, tuple[str, str]] = {
     "feedback": ("営業フィードバック", "sales feedback"),
 }
 
+#: The account features the fit score, lookalikes and best-N commonality name (ja, en).
+FEATURE_LABELS: dict[str, tuple[str, str]] = {
+    "industry": ("業種", "industry"),
+    "size_band": ("従業員規模", "company size"),
+    "industry_size": ("業種×規模", "industry × size"),
+    "region": ("地域", "region"),
+    "revenue_band": ("売上規模", "revenue band"),
+    "channel": ("流入経路", "channel"),
+    "decision_maker": ("決裁者との接点", "decision-maker contact"),
+    "competitor": ("競合", "competitor"),
+}
+
 #: Codes the analyses write into a column, as a table shows them (ja, en), by column.
 #: CSV and JSON keep the codes (they are part of what scripts read).
 CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
@@ -261,6 +274,7 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "below_median": ("契約額が同業同規模の中央値の半分未満", "spend under half the median"),
     },
     "scope": {"company": ("全社", "company")},
+    "feature": FEATURE_LABELS,
     "model": {
         "fit": ("適合スコア", "fit score"),
         "naive_bayes": ("ナイーブベイズ", "naive Bayes"),

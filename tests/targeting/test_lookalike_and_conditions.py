@@ -44,6 +44,11 @@ def test_lookalikes_are_prospects_with_the_shared_values(facts_before) -> None:
     assert (status.loc[look["account_id"]] == "prospect").all()
     assert look["similarity"].is_monotonic_decreasing
     assert all(len(r) > 0 for r in look["reasons"]) and all(len(r) > 0 for r in look["reasons_en"])
+    # English names the bands in English (the industry is the company's data).
+    english = " ".join(" ".join(r) for r in look["reasons_en"])
+    common = best_n_commonality(facts_before, ids)
+    english += " ".join(common["sentence_en"])
+    assert "名" not in english and "億円" not in english and "あり" not in english, english
 
 
 def test_unknown_ids_are_a_user_error(facts_before) -> None:

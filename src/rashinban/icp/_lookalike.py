@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from rashinban._errors import NotEnoughDataError, UnknownIdError
+from rashinban._labels import FEATURE_LABELS, value_label
 from rashinban.icp._features import add_bands
-from rashinban.icp._score import FEATURE_LABELS
 
 __all__ = ["COMMON_FEATURES", "best_n_commonality", "lookalikes"]
 
@@ -100,7 +100,8 @@ def best_n_commonality(
                     "lift": lift,
                     "sentence_ja": f"{n}社中{count}社が{ja}「{value}」(全顧客では{share_c:.0%})",
                     "sentence_en": (
-                        f"{count} of {n} share {en} '{value}' (all customers: {share_c:.0%})"
+                        f"{count} of {n} share {en} '{value_label(value, 'en')}' "
+                        f"(all customers: {share_c:.0%})"
                     ),
                 }
             )
@@ -154,7 +155,7 @@ def lookalikes(facts: pd.DataFrame, account_ids: Sequence[str], *, top: int = 20
         )
         reasons_en.append(
             [
-                f"same {FEATURE_LABELS[f][1]}: {v}"
+                f"same {FEATURE_LABELS[f][1]}: {value_label(v, 'en')}"
                 for f, v in zip(hit["feature"], hit["value"], strict=True)
             ]
         )

@@ -29,22 +29,11 @@ from sklearn.naive_bayes import CategoricalNB
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 
 from rashinban._errors import InvalidValueError, NotFittedError
-from rashinban._labels import value_label
+from rashinban._labels import FEATURE_LABELS, value_label
 from rashinban.icp._features import FEATURES
 from rashinban.targeting._shrinkage import fit_beta_prior, shrink
 
 __all__ = ["FEATURE_LABELS", "FitModel", "NaiveBayesBaseline", "RuleBaseline"]
-
-FEATURE_LABELS: dict[str, tuple[str, str]] = {
-    "industry": ("業種", "industry"),
-    "size_band": ("従業員規模", "company size"),
-    "industry_size": ("業種×規模", "industry × size"),
-    "region": ("地域", "region"),
-    "revenue_band": ("売上規模", "revenue band"),
-    "channel": ("流入経路", "channel"),
-    "decision_maker": ("決裁者との接点", "decision-maker contact"),
-    "competitor": ("競合", "competitor"),
-}
 
 
 def _hash_frame(frame: pd.DataFrame) -> str:
