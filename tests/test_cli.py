@@ -337,6 +337,10 @@ def test_workshop_and_review_columns_are_headed_in_the_language(demo_ws: Workspa
     assert ja.returncode == 0 and "観点" in ja.stdout and "heading" not in ja.stdout
     en = run("workshop", *accounts, *w, "--lang", "en")
     assert en.returncode == 0 and "Business and organisation" in en.stdout
+    # The lines the worksheet writes read in English too (notes and names are data).
+    assert "従業員" in ja.stdout and "employees" in en.stdout
+    for written in ("従業員", "件、", "最初の接点", "成約", "満足度"):
+        assert written not in en.stdout, written
 
 
 @pytest.mark.parametrize(

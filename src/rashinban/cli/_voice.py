@@ -210,7 +210,7 @@ def workshop(
         {
             "account_id": a["account_id"],
             "heading": sheet["headings"][key][1 if en else 0],
-            "text": line["text"],
+            "text": line["text_en" if en else "text"],
             "evidence": line["evidence"][:5],
         }
         for a in sheet["accounts"]
@@ -218,7 +218,12 @@ def workshop(
         for line in lines
     ]
     rows += [
-        {"account_id": common, "heading": common, "text": c["text"], "evidence": c["evidence"]}
+        {
+            "account_id": common,
+            "heading": common,
+            "text": c["text_en" if en else "text"],
+            "evidence": c["evidence"],
+        }
         for c in sheet["common"]
     ]
     render({"rows": rows}, "rows", fmt, title=heading("ワークシート", "workshop"))

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from rashinban._errors import InvalidValueError, UnknownIdError
+from rashinban._labels import count_en, value_label
 from rashinban.text._tokenize import sentences
 from rashinban.workspace import Workspace
 
@@ -136,7 +137,7 @@ def _sheet(tables: dict[str, pd.DataFrame], aid: str) -> dict[str, list[dict[str
         r.append(
             _line(
                 f"問い合わせ {len(tickets)}件、満足度平均 {sat:.1f}",
-                f"{len(tickets)} tickets, mean satisfaction {sat:.1f}",
+                f"{count_en(len(tickets), 'ticket')}, mean satisfaction {sat:.1f}",
                 tickets["ticket_id"],
             )
         )
@@ -146,7 +147,7 @@ def _sheet(tables: dict[str, pd.DataFrame], aid: str) -> dict[str, list[dict[str
             r.append(
                 _line(
                     f"定例・面談の記録 {len(meetings)}件",
-                    f"{len(meetings)} meeting notes",
+                    count_en(len(meetings), "meeting note"),
                     meetings["note_id"],
                 )
             )
@@ -210,7 +211,7 @@ def workshop(tables: dict[str, pd.DataFrame], best_account_ids: Sequence[str]) -
                 common.append(
                     _line(
                         f"{label_ja}が{value}（{n}/{len(ids)}社）",
-                        f"{n}/{len(ids)} share {label_en} {value}",
+                        f"{n}/{len(ids)} share {label_en} {value_label(value, 'en')}",
                         who,
                     )
                 )
