@@ -14,6 +14,7 @@ __all__ = [
     "FEATURE_LABELS",
     "TRIGGER_KINDS",
     "VALUE_LABELS",
+    "bilingual",
     "code_label",
     "column_label",
     "count_en",
@@ -399,6 +400,17 @@ def count_en(n: int, noun: str) -> str:
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+
+
+def bilingual(ja: str, en: str, lang: str = "ja") -> str:
+    """A fixed text in ``lang``: "日本語 / English" (Japanese first), or the English alone.
+
+    Examples
+    --------
+    >>> bilingual("基準日", "as of"), bilingual("基準日", "as of", "en")
+    ('基準日 / as of', 'as of')
+    """
+    return en if lang == "en" else f"{ja} / {en}"
 
 
 def in_language(message: str, lang: str = "ja") -> str:

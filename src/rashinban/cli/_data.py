@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from rashinban._labels import count_en
+from rashinban._labels import bilingual, count_en
 from rashinban.cli._app import Lang, WorkspaceOpt, app, err_console, open_ws, out_console
 
 
@@ -22,9 +22,7 @@ def init(
     from rashinban.workspace import init_workspace
 
     ws = init_workspace(directory or workspace, lang=lang.value)
-    ready = (
-        "workspace ready" if ws.lang == "en" else "ワークスペースを作成しました / workspace ready"
-    )
+    ready = bilingual("ワークスペースを作成しました", "workspace ready", ws.lang)
     out_console.print(f"{ready}: {ws.path}", highlight=False)
 
 
@@ -75,8 +73,7 @@ def import_(
 
     def say(ja: str, english: str, indent: str = "  ") -> None:
         # Japanese first with the English alongside; an English workspace reads English.
-        text = english if en else f"{ja} / {english}"
-        out_console.print(indent + text, highlight=False)
+        out_console.print(indent + bilingual(ja, english, ws.lang), highlight=False)
 
     for f in result.files:
         counts = (

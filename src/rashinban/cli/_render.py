@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 from rich.console import Console
 from rich.table import Table
 
-from rashinban._labels import code_label, column_label, value_label
+from rashinban._labels import bilingual, code_label, column_label, value_label
 
 #: The language of ``--format table`` headers: the command's ``--lang`` if given, else
 #: the workspace's (set when the workspace is opened), else Japanese.
@@ -70,7 +70,7 @@ class OutputConsole(Console):
 
 def heading(ja: str, en: str) -> str:
     """A fixed heading in the display language: "日本語 / English", or the English alone."""
-    return en if display_language() == "en" else f"{ja} / {en}"
+    return bilingual(ja, en, display_language())
 
 
 def no_rows_text() -> str:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from rashinban._labels import in_language
+from rashinban._labels import bilingual, in_language
 from rashinban.cli._app import LangOpt, WorkspaceOpt, app, err_console, open_ws, out_console
 from rashinban.workspace import Workspace
 
@@ -85,8 +85,7 @@ def analyze(workspace: WorkspaceOpt = None, as_of: AsOfOpt = None) -> None:
         report = run(
             ws, as_of=parse_as_of(as_of), progress=lambda m: bar.update(task, description=m)
         )
-    en = ws.lang == "en"
-    out_console.print(f"{'as of' if en else '基準日 / as of'}: {report.as_of}")
+    out_console.print(f"{bilingual('基準日', 'as of', ws.lang)}: {report.as_of}")
     for name, secs in report.seconds.items():
         out_console.print(f"  ✓ {name} ({secs:.1f}s)")
     for name, why in report.failures.items():

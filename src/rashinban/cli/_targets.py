@@ -503,13 +503,8 @@ def _compact_kpi(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if key == "period_start" or key.endswith(("_low", "_high")):
                 continue
             low, high = row.get(f"{key}_low"), row.get(f"{key}_high")
-            if isinstance(value, int | float) and key in shares and value == value:
-                value = float(value)
-            if (
-                (key.endswith("_rate") or key in shares)
-                and isinstance(value, float)
-                and value == value
-            ):
+            # Every rate is a share in the KPI registry (its unit says how to show it).
+            if key in shares and isinstance(value, int | float) and value == value:
                 interval = (
                     f" ({low:.0%}–{high:.0%})"
                     if isinstance(low, float) and isinstance(high, float) and low == low

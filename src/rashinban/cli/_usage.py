@@ -14,9 +14,9 @@ import re
 import sys
 from typing import Any, NoReturn
 
-__all__ = ["is_usage_error", "japanese_first", "show_usage_error"]
+from rashinban._labels import in_language
 
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+__all__ = ["is_usage_error", "japanese_first", "show_usage_error"]
 
 #: Click's messages (click 8.x, as vendored by Typer) and how Japanese says them.
 _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -115,8 +115,7 @@ def japanese_first(message: str) -> str:
 
 def _bilingual(text: str) -> bool:
     """Whether ``text`` is written as rashinban writes messages: Japanese, " / ", English."""
-    ja, sep, _en = text.partition(" / ")
-    return bool(sep) and _JAPANESE.search(ja) is not None
+    return in_language(text, "en") != text
 
 
 def _why(text: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rashinban._errors import WorkspaceError
-from rashinban._labels import in_language
+from rashinban._labels import bilingual, in_language
 from rashinban.importing import import_files
 from rashinban.pipeline._analyze import analyze
 from rashinban.workspace import Workspace, init_workspace
@@ -134,10 +134,10 @@ def run_demo(
     report = write_report(ws, lang=language)
     en = language == "en"
     lines = [
-        f"{'demo workspace' if en else 'デモワークスペース / demo workspace'}: {directory}",
-        "imported:" if en else "取り込み / imported:",
+        f"{bilingual('デモワークスペース', 'demo workspace', language)}: {directory}",
+        f"{bilingual('取り込み', 'imported', language)}:",
         *summary_lines,
-        f"{'as of' if en else '基準日 / as of'}: {run.as_of}",
+        f"{bilingual('基準日', 'as of', language)}: {run.as_of}",
     ]
     for outcome in run.results.values():
         text = outcome.summary.get("headline_en" if en else "headline_ja")
@@ -145,5 +145,5 @@ def run_demo(
             lines.append(f"  ・{text}")
     for name, why in run.failures.items():
         lines.append(f"  – {name}: {in_language(why, language)}")
-    lines.append(f"{'report' if en else 'レポート / report'}: {report}")
+    lines.append(f"{bilingual('レポート', 'report', language)}: {report}")
     return DemoSummary(directory, report, lines)

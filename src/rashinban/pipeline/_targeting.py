@@ -183,9 +183,11 @@ def run_score(ctx: Context) -> AnalysisResult:
             f"single rule {rule.auc:.3f}), top-decile lift {fit.top_decile_lift:.2f}×"
         ),
     }
-    if fit.auc < max(nb.auc, rule.auc):
-        # Say it where people read it: on a small or shifting history the baselines can
-        # win the time split, and the interval shows how much the test can tell.
+    # The baselines can win the time split on a small or shifting history: the scores
+    # are then indicative (``rashinban score`` shows the headline as its note).
+    summary["indicative"] = bool(fit.auc < max(nb.auc, rule.auc))
+    if summary["indicative"]:
+        # Say it where people read it, with the interval that shows how much the test tells.
         n, low, high = int(fit.n), fit.auc_low, fit.auc_high
         summary["headline_ja"] += (
             f"。検証({n:,}件、AUCの95%区間 {low:.2f}〜{high:.2f})では比較モデルを上回って"

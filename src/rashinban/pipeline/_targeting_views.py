@@ -158,10 +158,7 @@ def score_view(
     ]
     summary = latest_results(ws).get("score", {}).get("summary", {})
     payload: dict[str, Any] = {"records": records, "validation": summary.get("metrics", [])}
-    auc = {m.get("model"): m.get("auc") for m in payload["validation"]}
-    baselines = [a for k, a in auc.items() if k != "fit" and a is not None]
-    if auc.get("fit") is not None and baselines and auc["fit"] < max(baselines):
-        # The baselines won the time split: the scores are indicative, and say so.
+    if summary.get("indicative"):  # the baselines won the time split (see run_score)
         payload["note"] = summary.get("headline_en" if lang == "en" else "headline_ja", "")
     return payload
 

@@ -128,7 +128,8 @@ def _score(ctx: ReportContext) -> str | None:
     chart = charts.lines(list(range(1, 11)), series, title=t("score_lift", lang), ylabel=ylabel)
     shown = metrics.assign(model=metrics["model"].map(model_name))
     # The headline says when the baselines win the time split: the scores are then indicative.
-    headline = f"<p>{html.escape(ctx.headline('score'))}</p>" if ctx.headline("score") else ""
+    text = ctx.headline("score")
+    headline = f"<p>{html.escape(text)}</p>" if text else ""
     return headline + chart + table_html(shown, lang=lang)
 
 
