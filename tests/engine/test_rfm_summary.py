@@ -358,6 +358,26 @@ def test_duckdb_list_plan_equals_portable_sql(con, unit, monetary, include_first
     _assert_same(b, a)
 
 
+def test_distinct_periods_whatever_the_stored_order(con) -> None:
+    # Days repeat at the start, middle and end of a history, rows are stored newest
+    # first or shuffled: the sorted-and-zipped count must not depend on either.
+    days = ["2024-01-03", "2024-01-03", "2024-02-01", "2024-03-05", "2024-03-05", "2024-03-05"]
+    days += ["2024-04-10", "2024-04-10"]
+    rows = [("a", d, 10.0 + i) for i, d in enumerate(days)]
+    rows += [("b", "2024-02-02", 5.0), ("c", "2024-02-02", 1.0), ("c", "2024-02-02", 2.0)]
+    rows += [("d", "2024-03-01", 4.0), ("d", "2024-01-01", 6.0)]
+    df = pd.DataFrame(rows, columns=["account_id", "ordered_at", "amount"])
+    df["ordered_at"] = pd.to_datetime(df["ordered_at"])
+    expected = {"a": (3, 12 + 42 + 33), "b": (0, 0), "c": (0, 0), "d": (1, 4)}
+    for order in (df.iloc[::-1], df.sample(frac=1.0, random_state=3), df):
+        got = _ours(to_table(con, order.reset_index(drop=True)), observation_period_end=AS_OF)
+        for cid, (frequency, repeat_total) in expected.items():
+            assert got.loc[cid, "frequency"] == frequency, cid
+            mean = repeat_total / frequency if frequency else 0.0
+            assert got.loc[cid, "monetary_value"] == pytest.approx(mean), cid
+        assert got.loc["a", "recency"] == 98.0  # 2024-01-03 to 2024-04-10
+
+
 def test_missing_amounts_count_as_zero_like_lifetimes(con) -> None:
     df = synthetic_transactions(17, n_customers=100)
     df.loc[df.index % 7 == 0, "amount"] = np.nan
