@@ -86,9 +86,19 @@ def run_churn(ctx: Context) -> AnalysisResult:
     )
     if isinstance(summary.get("validation"), dict):
         val = summary["validation"]
-        summary["headline_ja"] += f"（AUC {val['auc']:.2f}、ルール {val['auc_rule']:.2f}）"
-        summary["headline_en"] += f" (AUC {val['auc']:.2f} vs rule {val['auc_rule']:.2f})"
-        if val["n_test_churners"] < SMALL_TEST_CHURNERS:
+        few = val["n_test_churners"] < SMALL_TEST_CHURNERS
+        # The interval counts accounts, not snapshots (clustered by account); with a
+        # handful of churned accounts it means little, and the caveat below says so.
+        span_ja = span_en = ""
+        if not few:
+            low, high = val["auc_low"], val["auc_high"]
+            span_ja, span_en = (
+                f"、95%区間 {low:.2f}〜{high:.2f}",
+                f", 95% interval {low:.2f}–{high:.2f}",
+            )
+        summary["headline_ja"] += f"（AUC {val['auc']:.2f}{span_ja}、ルール {val['auc_rule']:.2f}）"
+        summary["headline_en"] += f" (AUC {val['auc']:.2f}{span_en} vs rule {val['auc_rule']:.2f})"
+        if few:
             # A handful of churners cannot pin an AUC down (and near 1 its interval reads
             # narrower than it is): say how few, and that the AUC is only indicative.
             n = val["n_test_churners"]
