@@ -211,6 +211,61 @@ def test_tables_show_percentages_flags_and_named_codes_csv_keeps_the_values(
     assert table.stdout.lstrip().startswith("解約リスク / churn risk")
 
 
+def test_tables_show_every_section_by_name_not_code(demo_ws: Workspace) -> None:
+    w = ("-w", str(demo_ws.path), "--as-of", "2025-12-31")
+    rfm = run("rfm", *w, env={"COLUMNS": "220"})
+    assert rfm.returncode == 0, rfm.stderr
+    # the transition matrix as well as the segments, by name; codes stay in CSV/JSON
+    assert "セグメントの遷移 / segment transitions (2025-10-02 → 2025-12-31)" in rfm.stdout
+    assert "前 \\ 今" in rfm.stdout and "優良顧客" in rfm.stdout
+    assert "champions" not in rfm.stdout and "need_attention" not in rfm.stdout
+    moves = json.loads(run("rfm", *w, "-f", "json").stdout)["transitions"]["rows"]
+    stay = sum(m["customers"] for m in moves if m["segment_a"] == m["segment_b"] == "champions")
+    matrix = rfm.stdout.split("segment transitions", 1)[1].splitlines()
+    header = next(line for line in matrix if "前 \\ 今" in line)
+    names = [c.strip() for c in header.split("┃")[1:-1]]
+    row = next(line for line in matrix if line.startswith("│ 優良顧客"))
+    cells = [c.strip() for c in row.split("│")[1:-1]]
+    assert cells[names.index("優良顧客")] == f"{stay:,}"  # 優良顧客 → 優良顧客
+    winloss = run("winloss", *w, env={"COLUMNS": "220"})
+    for title in ("失注理由", "受注率 / win rates", "商談メモの受注・失注テーマ", "失注理由の変化"):
+        assert title in winloss.stdout, title
+    assert "受注" in winloss.stdout and "│ won " not in winloss.stdout
+    motions = run("motions", *w, env={"COLUMNS": "220"})
+    assert "深耕" in motions.stdout and "expand" not in motions.stdout.split("\n", 1)[1]
+    as_csv = run("motions", *w, "--format", "csv")
+    assert "expand" in as_csv.stdout
+
+
+def test_english_score_reasons_name_regions_in_english(demo_ws: Workspace, tmp_path: Path) -> None:
+    from rashinban._labels import REGION_LABELS
+
+    shutil.copytree(demo_ws.path, tmp_path / "ws")
+    report = analyze(open_workspace(tmp_path / "ws"), only=["score"])
+    assert not report.failures, report.failures
+    out = run("score", "-w", str(tmp_path / "ws"), "--lang", "en", "-f", "json")
+    reasons = [r for rec in json.loads(out.stdout)["records"] for r in rec["reasons"]]
+    regional = [r for r in reasons if "region = " in r]
+    assert regional and all(
+        any(f"region = {en} " in r for en in REGION_LABELS.values()) for r in regional
+    ), regional[:3]
+
+
+def test_numbers_line_up_on_the_right() -> None:
+    from rich.console import Console
+
+    from rashinban.cli._render import Format, render
+
+    rows = [{"name": "甲社", "revenue": 1_234_567, "share": 0.5}, {"name": "乙", "revenue": 8}]
+    out = io.StringIO()
+    render({"rows": rows}, "rows", Format.table, console=Console(file=out, width=80))
+    lines = [line for line in out.getvalue().splitlines() if line.startswith("│")]
+    revenue = [line.split("│")[2] for line in lines]
+    assert revenue[0].rstrip() == revenue[0].rstrip(" ") and revenue[1].endswith("8 ")
+    assert revenue[0].endswith("1,234,567 ") and len(revenue[0]) == len(revenue[1])
+    assert lines[0].split("│")[1].startswith(" 甲社")  # text stays on the left
+
+
 def test_english_tables_show_the_values_the_analyses_write_in_english(
     demo_ws: Workspace, tmp_path: Path
 ) -> None:

@@ -28,6 +28,24 @@ def test_empty_workspace_has_no_as_of(tmp_path: Path) -> None:
         resolve_as_of(ws, None)
 
 
+def test_default_as_of_covers_deals_won_or_lost_but_not_forecasts(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path)
+    accounts = pd.DataFrame({"account_id": ["A1", "A2"], "name": ["甲社", "乙社"]})
+    deals = pd.DataFrame(
+        {
+            "deal_id": ["D1", "D2", "D3"],
+            "account_id": ["A1", "A2", "A2"],
+            "created_at": [dt.date(2024, 3, 1), dt.date(2024, 4, 5), dt.date(2024, 4, 1)],
+            # won in May; D3 is still open with a close forecast in December
+            "closed_at": [dt.date(2024, 5, 20), dt.date(2024, 5, 2), dt.date(2024, 12, 1)],
+            "outcome": ["won", "lost", "open"],
+        }
+    )
+    load_frames(ws, {"accounts": accounts, "deals": deals})
+    # The latest created_at is 2024-04-05; the deals closed later count, the forecast not.
+    assert resolve_as_of(ws, None) == dt.date(2024, 5, 20)
+
+
 def test_demo_refuses_a_folder_in_use_in_japanese_and_english(tmp_path: Path) -> None:
     (tmp_path / "mine.txt").write_text("keep me", "utf-8")
     with pytest.raises(WorkspaceError) as err:

@@ -12,6 +12,7 @@ __all__ = [
     "CODE_LABELS",
     "COLUMN_LABELS",
     "FEATURE_LABELS",
+    "REGION_LABELS",
     "TRIGGER_KINDS",
     "VALUE_LABELS",
     "bilingual",
@@ -226,6 +227,19 @@ VALUE_LABELS: dict[str, str] = {
     "あり": "yes",
 }
 
+#: The eight regions the product derives from prefectures (地方区分), in English. Kept
+#: apart from VALUE_LABELS: 中国 is a region here but may be a country in user data.
+REGION_LABELS: dict[str, str] = {
+    "北海道": "Hokkaido",
+    "東北": "Tohoku",
+    "関東": "Kanto",
+    "中部": "Chubu",
+    "近畿": "Kinki",
+    "中国": "Chugoku",
+    "四国": "Shikoku",
+    "九州・沖縄": "Kyushu–Okinawa",
+}
+
 #: Trigger kinds with their Japanese and English names.
 TRIGGER_KINDS: dict[str, tuple[str, str]] = {
     "schedule": ("定期見直し", "scheduled review"),
@@ -275,6 +289,7 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "below_median": ("契約額が同業同規模の中央値の半分未満", "spend under half the median"),
     },
     "scope": {"company": ("全社", "company")},
+    "outcome": {"won": ("受注", "won"), "lost": ("失注", "lost"), "open": ("進行中", "open")},
     "feature": FEATURE_LABELS,
     "model": {
         "fit": ("適合スコア", "fit score"),

@@ -116,6 +116,11 @@ def test_target_lifecycle_kpi_and_triggers(ws_path: Path) -> None:
     cell = f"{first['win_rate']:.0%} ({first['win_rate_low']:.0%}–{first['win_rate_high']:.0%})"
     assert cell in table.output
     assert "受注率 (下限)" not in table.output and "期間の開始" not in table.output
+    assert "KPI (四半期 / quarterly)" in table.output
+    # A segment's scope reads as the user wrote the rule, not in the canonical English form.
+    seg_args = ["kpi", "--segment", "業種  =  製造業", "--as-of", "2025-12-31", "-f", "json"]
+    seg = json.loads(r.invoke(app, [*seg_args, *w]).output)
+    assert {row["scope"] for row in seg["rows"]} == {"company", "業種 = 製造業"}
 
     trig = json.loads(r.invoke(app, ["triggers", "--as-of", "2025-12-31", "-f", "json", *w]).output)
     assert trig["triggers"]

@@ -189,10 +189,12 @@ def motions(
         }
         for r in frame.to_dict("records")
     ]
+    if fmt is Format.table:  # the name says it; scripts read the code from CSV/JSON
+        rows = [{k: v for k, v in r.items() if k != "motion"} for r in rows]
     render(
         {"as_of": day, "segment": rule if rule is not None else seg, "motions": rows},
         "motions",
         fmt,
-        title=heading("新規・深耕・防衛", "new, expand, defend") + f" (as of {day})",
+        title=f"{heading('新規・深耕・防衛', 'new, expand, defend')} ({day})",
         console=out_console,
     )

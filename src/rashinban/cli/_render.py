@@ -14,6 +14,7 @@ import math
 import os
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NoReturn
@@ -241,11 +242,16 @@ def render(
         con.print(f"{title}: {no_rows_text()}" if title else no_rows_text(), highlight=False)
         return
     table = Table(title=title, show_lines=False)
-    for c in columns:
-        table.add_column(column_label(c, lang), overflow="fold")
     shown = rows if limit is None else rows[:limit]
-    for r in shown:
-        table.add_row(*[table_cell(c, r.get(c), lang) for c in columns])
+    cells = [[table_cell(c, r.get(c), lang) for c in columns] for r in shown]
+    for i, c in enumerate(columns):
+        # Numbers right-aligned, so that digits line up down a column.
+        numeric = _numeric_column(row[i] for row in cells)
+        table.add_column(
+            column_label(c, lang), overflow="fold", justify="right" if numeric else "left"
+        )
+    for row in cells:
+        table.add_row(*row)
     con.print(table)
     if limit is not None and len(rows) > limit:
         more = len(rows) - limit
@@ -255,6 +261,33 @@ def render(
             else f"… ほか {more:,} 行 (すべて見るには --format csv か json)",
             highlight=False,
         )
+
+
+_NUMBER_CELL = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?(?:%|倍|×)?")
+
+
+def _numeric_column(cells: Iterable[str]) -> bool:
+    """Whether every non-empty cell of a column is one number (1,234 / 64.8% / -0.25)."""
+    seen = False
+    for cell in cells:
+        if cell:
+            if not _NUMBER_CELL.fullmatch(cell):
+                return False
+            seen = True
+    return seen
+
+
+def render_sections(
+    payload: dict[str, Any], sections: Sequence[tuple[str, str]], fmt: Format
+) -> None:
+    """Print a payload with several tables: JSON whole, CSV the first table (one CSV
+    holds one table), a terminal every non-empty table under its title."""
+    if fmt is not Format.table:
+        render(payload, sections[0][0], fmt, title=sections[0][1])
+        return
+    for i, (key, title) in enumerate(sections):
+        if i == 0 or payload.get(key):
+            render(payload, key, fmt, title=title)
 
 
 def _csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:

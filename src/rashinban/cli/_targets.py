@@ -483,10 +483,16 @@ def kpi(
         targets=target or (),
         segments=segment or (),
     )
+    names = {
+        "week": ("週次", "weekly"),
+        "month": ("月次", "monthly"),
+        "quarter": ("四半期", "quarterly"),
+    }
+    title = f"KPI ({heading(*names.get(period, (period, period)))})"
     if fmt is Format.table:
-        render({"rows": _compact_kpi(rows)}, "rows", fmt, title=f"KPI ({period})")
+        render({"rows": _compact_kpi(rows)}, "rows", fmt, title=title)
     else:
-        render({"rows": rows}, "rows", fmt, title=f"KPI ({period})")
+        render({"rows": rows}, "rows", fmt, title=title)
 
 
 def _compact_kpi(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

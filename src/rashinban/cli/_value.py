@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app
-from rashinban.cli._render import Format, display_language, render
+from rashinban.cli._render import Format, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, open_at
 
 
@@ -34,11 +34,53 @@ def rfm(
     result = rfm_report(backend, day, compare_days=compare_days)
     payload = result.payload()
     key = "customers" if customers else "segments"
-    if fmt is Format.table:
-        # One segment name column, in the display language (CSV/JSON keep both).
-        other = "segment_ja" if display_language() == "en" else "segment_en"
-        payload = {key: [{k: v for k, v in r.items() if k != other} for r in payload[key]]}
-    render(payload, key, fmt, title=f"RFM ({day})")
+    if fmt is not Format.table:
+        render(payload, key, fmt, title=f"RFM ({day})")
+        return
+    # One segment name column, in the display language; the codes and the other
+    # language stay in CSV/JSON. Mean scores to two decimals.
+    shown = display_language()
+    drop = {"segment", "segment_ja" if shown == "en" else "segment_en"}
+    rows = [
+        {
+            k: round(v, 2) if k.startswith("mean_") and isinstance(v, float) else v
+            for k, v in r.items()
+            if k not in drop
+        }
+        for r in payload[key]
+    ]
+    render({key: rows}, key, fmt, title=f"RFM ({day})")
+    if not customers:
+        moves = payload["transitions"]
+        title = heading("セグメントの遷移", "segment transitions")
+        render(
+            {"rows": _transition_matrix(payload["segments"], moves["rows"], shown)},
+            "rows",
+            fmt,
+            title=f"{title} ({moves['from']} → {moves['to']})",
+        )
+
+
+def _transition_matrix(
+    segments: list[dict[str, Any]], moves: list[dict[str, Any]], lang: str
+) -> list[dict[str, Any]]:
+    """Customers moving from each segment (rows) to each segment (columns), by name."""
+    suffix = "_en" if lang == "en" else "_ja"
+    names = [s["segment" + suffix] for s in segments]
+    counts = {(m["segment_a" + suffix], m["segment_b" + suffix]): m["customers"] for m in moves}
+    for a, b in counts:  # a segment empty today can still have been left
+        for name in (a, b):
+            if name not in names:
+                names.append(name)
+    corner = "before \\ now" if lang == "en" else "前 \\ 今"
+    targets = [b for b in names if any(counts.get((a, b)) for a in names)]
+    rows = []
+    for a in names:
+        row: dict[str, Any] = {corner: a}
+        row.update({b: int(counts.get((a, b), 0)) for b in targets})
+        if any(row[b] for b in targets):
+            rows.append(row)
+    return rows
 
 
 @app.command()

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
-from rashinban.cli._render import Format, display_language, heading, render
+from rashinban.cli._render import Format, display_language, heading, render, render_sections
 from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of
 
 
@@ -183,7 +183,16 @@ def winloss(
     tables = voice_winloss(ws.backend(), day, by=by, split_date=split)
     payload: dict[str, Any] = {"as_of": day, "by": by}
     payload.update({k: _rows(v) for k, v in tables.items()})
-    render(payload, "loss_reasons", fmt, title=heading("失注理由", "loss reasons"))
+    render_sections(
+        payload,
+        [
+            ("loss_reasons", heading("失注理由", "loss reasons")),
+            ("win_rates", heading("受注率", "win rates")),
+            ("note_reasons", heading("商談メモの受注・失注テーマ", "win/loss themes in notes")),
+            ("change", heading("失注理由の変化 (期間比較)", "loss reasons before and after")),
+        ],
+        fmt,
+    )
 
 
 @app.command()

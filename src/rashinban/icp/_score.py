@@ -29,7 +29,7 @@ from sklearn.naive_bayes import CategoricalNB
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 
 from rashinban._errors import InvalidValueError, NotFittedError
-from rashinban._labels import FEATURE_LABELS, value_label
+from rashinban._labels import FEATURE_LABELS, REGION_LABELS, value_label
 from rashinban.icp._features import FEATURES
 from rashinban.targeting._shrinkage import fit_beta_prior, shrink
 
@@ -193,9 +193,9 @@ class FitModel:
                 f = self.features[j]
                 if lang == "en":
                     side = "for" if c > 0 else "against"
-                    row.append(
-                        f"{side}: {labels[j]} = {value_label(values[f][i], 'en')} ({c:+.2f})"
-                    )
+                    shown = values[f][i]
+                    shown = REGION_LABELS.get(shown, shown) if f == "region" else shown
+                    row.append(f"{side}: {labels[j]} = {value_label(shown, 'en')} ({c:+.2f})")
                 else:
                     side = "プラス" if c > 0 else "マイナス"
                     row.append(f"{side}: {labels[j]}が{values[f][i]} ({c:+.2f})")

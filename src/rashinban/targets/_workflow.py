@@ -327,8 +327,8 @@ def kpi_rows(
         rev = store.active(name) or store.revision(name)
         scopes[name] = TargetDefinition.from_content(rev.content).rule()
     for text in segments:
-        rule = parse_rule(text)
-        scopes[rule.to_text()] = rule
+        # The scope reads as the user wrote the rule (業種 = 製造業), checked by parsing.
+        scopes[" ".join(text.split())] = parse_rule(text)
     frame = funnel(backend, as_of=as_of, period=period, scopes=scopes)
     keys = ["scope", "period", "period_start"]
     for k in KPIS:
