@@ -241,3 +241,11 @@ def test_a_target_named_with_a_slash_keeps_its_name_in_english_titles(tmp_path: 
         assert out.output.lstrip().startswith(name), out.output
     audit = r.invoke(app, ["target", "audit", "--lang", "en", *w], env={"COLUMNS": "200"})
     assert audit.output.lstrip().startswith("audit log"), audit.output
+
+
+def test_owners_read_by_role_in_the_language() -> None:
+    from rashinban.cli._targets import _field_text
+
+    owners = {"marketing": ("mkt",), "sales": ("sls", "sls2")}
+    assert _field_text("owners", owners, "ja") == "マーケティング: mkt; 営業: sls, sls2"
+    assert _field_text("owners", owners, "en") == "marketing: mkt; sales: sls, sls2"

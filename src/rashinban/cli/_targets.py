@@ -233,7 +233,11 @@ def _field_text(field: str, value: Any, lang: str) -> Any:
             for h in value
         )
     if field == "owners" and isinstance(value, dict):
-        return "; ".join(f"{role}: {', '.join(map(str, who))}" for role, who in value.items())
+        roles = {"marketing": ("マーケティング", "marketing"), "sales": ("営業", "sales")}
+        return "; ".join(
+            f"{roles.get(role, (role, role))[1 if en else 0]}: {', '.join(map(str, who))}"
+            for role, who in value.items()
+        )
     return value
 
 

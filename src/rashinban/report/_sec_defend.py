@@ -6,6 +6,7 @@ import html
 
 import pandas as pd
 
+from rashinban._labels import code_label
 from rashinban.report import _charts as charts
 from rashinban.report._i18n import LABELS, t
 from rashinban.report._sections import ReportContext, table_html
@@ -71,7 +72,13 @@ def render_churn(ctx: ReportContext) -> str | None:
             "defend_evidence",
         )
     ]
-    parts += ["<h3>", t("defend_churn_watchlist", lang), "</h3>", table_html(top, lang=lang)]
+    risk = t("defend_risk", lang)
+    parts += [
+        "<h3>",
+        t("defend_churn_watchlist", lang),
+        "</h3>",
+        table_html(top, lang=lang, percent=(risk,)),
+    ]
     parts.append(
         charts.histogram(
             watch["risk"].astype(float).tolist(),
@@ -136,6 +143,7 @@ def render_crosssell(ctx: ReportContext) -> str | None:
     up = ctx.load("crosssell", "upsell")
     if up is not None and len(up):
         u = up.head(15)[["account_id", "signal", "score", reason]].copy()
+        u["signal"] = [code_label("source", v, lang) for v in u["signal"]]  # seat_limit → 名前
         u.columns = [
             t(k, lang) for k in ("defend_account", "defend_signal", "defend_score", "defend_reason")
         ]

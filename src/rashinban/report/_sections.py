@@ -41,20 +41,26 @@ def table_html(
     max_rows: int = 50,
     floatfmt: str = "{:,.3g}",
     lang: str | None = None,
+    percent: tuple[str, ...] = (),
 ) -> str:
     """A plain HTML table (escaped), for small result frames.
 
     With ``lang``, result columns are headed in that language (:func:`column_label`) and
     the values the analyses wrote read in it too (:func:`rashinban._labels.value_label`).
+    Proportions in the ``percent`` columns show as percentages (0.648 → 64.8%), as the
+    command line shows them.
     """
     head = "".join(
         f"<th>{html.escape(column_label(c, lang) if lang else str(c))}</th>" for c in frame.columns
     )
     body = []
+    shares = [c in percent for c in frame.columns]
     for _, row in frame.head(max_rows).iterrows():
         cells = []
-        for v in row:
-            if isinstance(v, float):
+        for v, share in zip(row, shares, strict=True):
+            if share and isinstance(v, float) and v == v:
+                cells.append(f'<td class="num">{v:.1%}</td>')
+            elif isinstance(v, float):
                 # Large amounts (yen) in full with separators, not 2.34e+06.
                 big = v == v and abs(v) >= 1e4
                 text = "" if v != v else f"{v:,.0f}" if big else floatfmt.format(v)
