@@ -202,3 +202,19 @@ def test_no_churn_history_leaves_defend_empty(parts) -> None:  # type: ignore[no
     ).set_index("motion")
     assert got.loc["defend", "accounts"] == 0 and got.loc["defend", "revenue"] == 0
     assert got.loc["expand", "accounts"] > 0
+
+
+def test_motions_without_churn_history_still_count_new_and_expand(
+    tmp_path: Path, demo_tables: dict[str, pd.DataFrame]
+) -> None:
+    from rashinban import init_workspace
+    from rashinban.importing import load_frames
+
+    ws = init_workspace(tmp_path / "ws")
+    load_frames(ws, {k: demo_tables[k] for k in ("products", "accounts", "leads", "deals")})
+    out = CliRunner().invoke(
+        app, ["motions", "-w", str(ws.path), "--as-of", str(AS_OF), "-f", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    rows = {r["motion"]: r for r in json.loads(out.output)["motions"]}
+    assert rows["defend"]["accounts"] == 0 and rows["new"]["accounts"] > 0

@@ -27,7 +27,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from rashinban._errors import InvalidValueError
+from rashinban._errors import InvalidValueError, NotEnoughDataError
 
 __all__ = ["MOTIONS", "Condition", "segment_filter", "three_motions"]
 
@@ -212,9 +212,13 @@ def three_motions(
     members = _segment_accounts(backend, segment)
     ids = set(members.execute()["account_id"])
     if watchlist is None:
-        from rashinban.churn import churn_watchlist
+        from rashinban.churn import WATCHLIST_COLUMNS, churn_watchlist
 
-        watchlist = churn_watchlist(backend, day)
+        try:
+            watchlist = churn_watchlist(backend, day)
+        except NotEnoughDataError:
+            # Too little churn history for a watchlist: the other two motions still stand.
+            watchlist = pd.DataFrame(columns=list(WATCHLIST_COLUMNS))
     if recommendations is None:
         from rashinban.crosssell import recommend
 
