@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -162,6 +163,13 @@ def test_csv_format(demo_ws: Workspace) -> None:
 def test_bad_as_of_is_a_user_error(demo_ws: Workspace) -> None:
     proc = run("clv", "-w", str(demo_ws.path), "--as-of", "31/12/2025")
     assert proc.returncode == 1 and "YYYY-MM-DD" in proc.stderr
+
+
+@pytest.mark.parametrize("written", ["2025/12/31", "2025年12月31日", "令和7年12月31日", "R7.12.31"])
+def test_as_of_reads_the_dates_imports_read(written: str) -> None:
+    from rashinban.cli._run import parse_as_of
+
+    assert parse_as_of(written) == dt.date(2025, 12, 31)
 
 
 @pytest.mark.parametrize(

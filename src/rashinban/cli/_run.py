@@ -23,14 +23,20 @@ def parse_as_of(value: str | None, option: str = "--as-of") -> dt.date | None:
     """The date given to ``option`` (``None`` when not given); a clear error when it is not one."""
     if value is None:
         return None
-    from rashinban._errors import UserError
+    from rashinban._errors import InvalidValueError, UserError
+    from rashinban.normalize import parse_date
 
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
+        pass
+    try:  # the forms imports read: 2025/4/1, 2025年4月1日, 令和7年4月1日, R7.4.1 …
+        return parse_date(value)
+    except InvalidValueError:
         raise UserError(
             f"{option} {value!r} は日付ではありません / {option} {value!r} is not a date",
-            fix="YYYY-MM-DD で書いてください / write it as YYYY-MM-DD, e.g. 2025-03-31",
+            fix="YYYY-MM-DD (2025-03-31)、2025/3/31 や 令和7年3月31日 の形で書いてください / "
+            "write it as YYYY-MM-DD, e.g. 2025-03-31 (2025/3/31 and 令和7年3月31日 work too)",
         ) from None
 
 
