@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from import_helpers import rows
 
 from rashinban import ImportFileError, MappingError, RejectedRowsError, init_workspace
 from rashinban.importing import import_files
@@ -25,11 +26,6 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]], encoding:
         w.writerow(header)
         w.writerows(rows)
     return path
-
-
-def rows(ws: Workspace, sql: str) -> list[tuple[object, ...]]:
-    with ws.connect(read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def read_rejects(path: Path) -> list[dict[str, str]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from import_helpers import read_rejects, rows
 
 from rashinban import EncodingError, ImportFileError, MappingError, init_workspace
 from rashinban.importing import import_files
@@ -40,17 +41,6 @@ def csv_text(rows: list[list[str]]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(rows)
     return buf.getvalue()
-
-
-def rows(ws: Workspace, sql: str) -> list[tuple[object, ...]]:
-    with ws.connect(read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
-def read_rejects(path: Path | None) -> list[dict[str, str]]:
-    assert path is not None
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 # ------------------------------------------------------------------ Salesforce report exports
@@ -409,7 +399,7 @@ def test_a_unit_that_does_not_fit_its_column_is_refused(ws: Workspace, tmp_path:
     assert rows(ws, "select count(*) from accounts") == [(0,)]
 
 
-@pytest.mark.parametrize("name", ["_mapping", "_convert"])
+@pytest.mark.parametrize("name", ["_mapping", "_convert", "_tablefit", "_repeats"])
 def test_docstring_examples(name: str) -> None:
     import doctest
     import importlib

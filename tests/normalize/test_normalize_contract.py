@@ -20,6 +20,7 @@ from rashinban.normalize import (
     parse_money,
     parse_prefecture,
     parse_prefecture_from_address,
+    parse_year,
     region_prefectures,
     split_legal_form,
 )
@@ -35,6 +36,7 @@ PARSERS: list[Callable[[str], Any]] = [
     parse_int,
     parse_float,
     parse_email,
+    parse_year,
 ]
 NORMALISERS: list[Callable[[str], Any]] = [normalize_text, split_legal_form, company_key]
 
@@ -65,6 +67,7 @@ def test_public_surface_is_pinned() -> None:
         "parse_money",
         "parse_prefecture",
         "parse_prefecture_from_address",
+        "parse_year",
         "region_prefectures",
         "split_legal_form",
     ]

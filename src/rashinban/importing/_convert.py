@@ -215,6 +215,14 @@ def conversion(column: Column, value_map: dict[str, str]) -> Conversion:
             _date,
             "DATE",
         )
+    if kind == "int" and column.name.endswith("_year"):
+        # A year column (設立年) is a count in the schema but is written as a year:
+        # 1985年, 昭和60年, 令和元年.
+        return Conversion(
+            "CASE WHEN regexp_full_match({v}, '[0-9]{4}') THEN try_cast({v} AS BIGINT) END",
+            nz.parse_year,
+            "BIGINT",
+        )
     if kind == "int":
         return Conversion(
             "CASE WHEN regexp_full_match({v}, '-?[0-9]{1,17}') THEN try_cast({v} AS BIGINT) END",

@@ -40,6 +40,8 @@ from rashinban.importing._readers import (
     keep_original,
     read_raw,
 )
+from rashinban.importing._repeats import repeated_header_rows
+from rashinban.importing._tablefit import check_table_fit
 from rashinban.importing._upsert import ensure_extra_columns, upsert
 from rashinban.schema import TABLES, Column, Table, get_table
 from rashinban.workspace import META_SCHEMA, Workspace
@@ -177,6 +179,15 @@ def import_files(
                     path, con, encoding=encoding, is_header=_header_test(spec, mapping, preset)
                 )
                 m = _choose_mapping(spec, raw.headers, mapping, preset)
+                if mapping is None:  # a mapping file says which table it is for
+                    check_table_fit(
+                        spec,
+                        raw.headers,
+                        m,
+                        file_name=path.name,
+                        file_arg=str(raw_path),
+                        preset=preset,
+                    )
                 fr = FileResult(
                     path.name,
                     raw.rows,
@@ -351,6 +362,9 @@ def _load_one(
             "rename the header or map it with --mapping",
         )
     label_cols = [src_of[k] for k in spec.key if k in src_of] or [src_of.get("name", headers[0])]
+    fr.rejected += _drop_repeated_headers(
+        con, headers, [*label_cols, headers[0]], file_name, rejects
+    )
     fr.rejected += _drop_totals_rows(con, [*label_cols, headers[0]], file_name, rejects)
 
     # 1. trimmed text and the SQL fast path, computed once per value
@@ -467,20 +481,53 @@ def _drop_totals_rows(
     if not found:
         return 0
     cond = " OR ".join(f"{q(c)} IN ({', '.join(lit(v) for v in vs)})" for c, vs in found.items())
-    rows = con.execute(f"SELECT _row FROM _raw WHERE {cond} ORDER BY _row").fetchall()
-    con.execute(f"DELETE FROM _raw WHERE {cond}")
-    for (row,) in rows:
-        rejects.append(
-            _Reject(
-                file_name,
-                row,
-                "",
-                None,
-                "合計・小計の行です (取り込みません) / a totals row, not a record — "
-                "不要なら削除してください / nothing to do, or delete it from the file",
-            )
-        )
+    rows = [
+        r for (r,) in con.execute(f"SELECT _row FROM _raw WHERE {cond} ORDER BY _row").fetchall()
+    ]
+    return _drop_rows(
+        con,
+        rows,
+        file_name,
+        rejects,
+        "合計・小計の行です (取り込みません) / a totals row, not a record",
+    )
+
+
+def _drop_rows(
+    con: duckdb.DuckDBPyConnection,
+    rows: list[int],
+    file_name: str,
+    rejects: list[_Reject],
+    what: str,
+) -> int:
+    """Take ``rows`` out of ``_raw``, each listed once in the rejects file as ``what``."""
+    if rows:
+        con.execute(f"DELETE FROM _raw WHERE _row IN ({', '.join(map(str, rows))})")
+    for row in rows:
+        reason = f"{what} — 不要なら削除してください / nothing to do, or delete it from the file"
+        rejects.append(_Reject(file_name, row, "", None, reason))
     return len(rows)
+
+
+def _drop_repeated_headers(
+    con: duckdb.DuckDBPyConnection,
+    headers: tuple[str, ...],
+    columns: list[str],
+    file_name: str,
+    rejects: list[_Reject],
+) -> int:
+    """Take rows that repeat the header (two exports pasted together) out of ``_raw``.
+
+    Each is listed once in the rejects file, instead of one reject per cell.
+    """
+    return _drop_rows(
+        con,
+        repeated_header_rows(con, "_raw", headers, columns),
+        file_name,
+        rejects,
+        "見出し行の繰り返しです (2つの書き出しを貼り合わせた行など。取り込みません) / "
+        "the row repeats the header row (e.g. two exports pasted together), not a record",
+    )
 
 
 def _blank_unnamed(con: duckdb.DuckDBPyConnection, header: str) -> bool:

@@ -127,6 +127,61 @@ ENUM_SYNONYMS: dict[str, dict[str, str]] = {
 }
 
 
+#: Headers Japanese spreadsheets commonly use for a canonical column, beyond its name
+#: and labels, read without a mapping. ``"*"`` applies to every table with the column
+#: (an account reference means the same in deals as in accounts); a table's own entry
+#: holds the synonyms whose meaning depends on the table (会社名 is the account's name,
+#: not a contact's). A synonym is weaker than a column's name, its labels and a
+#: mapping: it maps only when no such header in the file claims the column, so adding
+#: one never makes two headers collide.
+HEADER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "*": {
+        "account_id": (
+            "会社コード",
+            "会社ID",
+            "取引先コード",
+            "取引先番号",
+            "顧客コード",
+            "顧客ID",
+            "顧客番号",
+            "企業コード",
+            "企業ID",
+        ),
+        "contact_id": ("担当者ID", "担当者コード", "取引先担当者ID"),
+        "product_id": ("製品コード", "商品コード", "商品ID", "品番"),
+        "campaign_id": ("キャンペーンコード",),
+    },
+    "accounts": {
+        "name": ("会社名", "企業名", "顧客名", "法人名", "社名", "取引先", "取引先名称"),
+        "employees": ("社員数", "従業員", "従業者数", "職員数", "人員数"),
+        "annual_revenue": ("売上高", "年商", "年間売上高", "売上"),
+        "founded_year": ("設立", "設立年度", "創業年", "創業", "設立年月"),
+        "corporate_number": ("法人番号(13桁)", "会社法人番号"),
+        "prefecture": ("所在地都道府県", "本社都道府県", "都道府県名"),
+        "industry": ("業界", "業種名"),
+        "owner": ("営業担当", "営業担当者", "担当営業"),
+    },
+    "contacts": {
+        "name": ("担当者名", "名前", "氏名(フルネーム)"),
+        "department": ("部署名", "所属部署"),
+        "email": ("メールアドレス", "Eメール", "e-mail"),
+    },
+    "deals": {
+        "deal_id": ("案件ID", "案件番号", "案件コード", "商談番号", "商談コード"),
+        "amount": ("受注金額", "見込金額", "見込み金額", "商談金額"),
+        "closed_at": ("完了日", "受注日", "クローズ日"),
+        "stage": ("商談フェーズ", "進捗"),
+    },
+    "orders": {
+        "order_id": ("注文番号", "受注番号", "伝票番号", "注文コード"),
+        "ordered_at": ("受注日", "注文日付", "売上日"),
+    },
+    "products": {
+        "name": ("商品名", "品名"),
+    },
+}
+
+
 def header_key(header: str) -> str:
     """The form headers are compared in: NFKC, case-folded, no spaces or separators."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", header)).casefold()
@@ -216,7 +271,9 @@ class Mapping:
 
         A header with a unit in brackets (``年間売上(千円)``, ``従業員数（名）``,
         ``金額【単位：百万円】``) maps as the header without it; :meth:`scales` says
-        what the unit multiplies by.
+        what the unit multiplies by. A synonym of :data:`HEADER_SYNONYMS`
+        (``社員数``, ``会社コード``) maps only to a column no other header claims;
+        of two synonyms for one column the first is used, the other kept as an extra.
 
         Raises :class:`MappingError` if two headers map to the same column or a
         mapping targets a column the table does not have.
@@ -224,14 +281,14 @@ class Mapping:
         by_key = self._by_key(table)
         out: dict[str, str] = {}
         taken: dict[str, str] = {}
+        weak: list[tuple[str, str]] = []
+        synonyms = header_synonyms(table)
         for h in headers:
-            found = by_key.get(header_key(h))
+            found = _lookup(by_key, h)
             if found is None:
-                noted = header_unit(h)
-                if noted is None or unit_scale(noted[1]) is None:
-                    continue
-                found = by_key.get(header_key(noted[0]))
-            if found is None:
+                syn = _lookup(synonyms, h)
+                if syn is not None:
+                    weak.append((h, syn))
                 continue
             dst = found
             if dst in taken:
@@ -245,7 +302,15 @@ class Mapping:
                 )
             taken[dst] = h
             out[h] = dst
-        return out
+        for h, dst in weak:
+            if dst not in taken:
+                taken[dst] = h
+                out[h] = dst
+        return {h: out[h] for h in headers if h in out}
+
+    def _plain_keys(self, table: Table) -> set[str]:
+        """Header keys that map as written (no unit to read off)."""
+        return set(self._by_key(table)) | set(header_synonyms(table))
 
     def scales(self, table: Table, resolved: dict[str, str]) -> dict[str, tuple[float, str]]:
         """``{column: (factor, unit)}`` for money columns whose header names a unit.
@@ -259,11 +324,11 @@ class Mapping:
         MappingError
             A money unit on a column that is not money, or a count unit on money.
         """
-        by_key = self._by_key(table)
+        plain = self._plain_keys(table)
         out: dict[str, tuple[float, str]] = {}
         for header, column in resolved.items():
             noted = header_unit(header)
-            if noted is None or header_key(header) in by_key:
+            if noted is None or header_key(header) in plain:
                 continue
             kind, factor = unit_scale(noted[1]) or ("", 1.0)
             col = table.column(column)
@@ -285,6 +350,32 @@ class Mapping:
         """Source value → canonical value for ``column`` (keys NFKC-normalised, case-folded)."""
         merged = {**ENUM_SYNONYMS.get(column, {}), **self.values.get(column, {})}
         return {_value_key(k): v for k, v in merged.items()}
+
+
+def header_synonyms(table: Table) -> dict[str, str]:
+    """``{header key: column}`` of the :data:`HEADER_SYNONYMS` that apply to ``table``."""
+    return _synonyms_of(table.name, table.column_names)
+
+
+@cache
+def _synonyms_of(name: str, columns: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for scope in ("*", name):
+        for column, headers in HEADER_SYNONYMS.get(scope, {}).items():
+            if column in columns:
+                out.update({header_key(h): column for h in headers})
+    return out
+
+
+def _lookup(by_key: dict[str, str], header: str) -> str | None:
+    """The column ``header`` names in ``by_key``, as written or without a unit note."""
+    found = by_key.get(header_key(header))
+    if found is not None:
+        return found
+    noted = header_unit(header)
+    if noted is None or unit_scale(noted[1]) is None:
+        return None
+    return by_key.get(header_key(noted[0]))
 
 
 def _value_key(value: Any) -> str:

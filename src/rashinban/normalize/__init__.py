@@ -9,7 +9,7 @@ they suit being run once per distinct value of a column.
 
 from rashinban.normalize._company import LEGAL_FORM_ALIASES, company_key, split_legal_form
 from rashinban.normalize._corpnum import parse_corporate_number
-from rashinban.normalize._dates import ERAS, format_wareki, parse_date
+from rashinban.normalize._dates import ERAS, format_wareki, parse_date, parse_year
 from rashinban.normalize._email import parse_email
 from rashinban.normalize._numbers import parse_float, parse_int, parse_money
 from rashinban.normalize._prefecture import (
@@ -37,6 +37,7 @@ __all__ = [
     "parse_money",
     "parse_prefecture",
     "parse_prefecture_from_address",
+    "parse_year",
     "region_prefectures",
     "split_legal_form",
 ]

@@ -9,9 +9,10 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+from rashinban._errors import InvalidValueError
 from rashinban.normalize._text import invalid, normalize_text
 
-__all__ = ["ERAS", "format_wareki", "parse_date"]
+__all__ = ["ERAS", "format_wareki", "parse_date", "parse_year"]
 
 
 class Era(NamedTuple):
@@ -440,3 +441,108 @@ def format_wareki(date: dt.date) -> str:
     era = next(e for e in ERAS if date >= e.first)
     year = date.year - era.offset
     return f"{era.name}{'元' if year == 1 else year}年{date.month}月{date.day}日"
+
+
+# A year alone, as a founded-year column holds it: 1985, 1985年, 1985年4月, 1985/4,
+# 昭和60年, 令和元年, R2, H30.
+_YEAR = re.compile(
+    r"(?P<y>[0-9]{1,4})(?:\.0+)?(?:\s*年(?:\s*(?P<m>[0-9]{1,2})\s*月)?"
+    r"|[-/.](?P<m2>[0-9]{1,2}))?"
+)
+_ERA_YEAR = re.compile(
+    r"(?P<era>令和|平成|昭和|大正|明治|[rhstm])\.?\s*(?P<n>[0-9]{1,3}|元)"
+    r"(?:\s*年(?:\s*(?P<m>[0-9]{1,2})\s*月)?)?"
+)
+_FIX_YEAR = (
+    "西暦か和暦の年で書いてください(例: 1985, 1985年, 昭和60年, 令和元年)",
+    "write the year, e.g. 1985, 1985年, 昭和60年 or 令和元年",
+)
+
+
+@lru_cache(maxsize=65536)
+def parse_year(value: str) -> int:
+    """Read a year: Gregorian or 和暦, with or without 年, or the year of a date.
+
+    Accepted (full-width digits too): ``1985``, ``1985.0`` (a numeric cell),
+    ``1985年``, ``1985年4月``, ``1985/4``; 和暦 ``昭和60年``, ``昭和６０年``,
+    ``令和元年``, ``R2``, ``H30年``; any date :func:`parse_date` reads
+    (``1985-04-01``, ``令和2年4月1日``), as its year.
+
+    Parameters
+    ----------
+    value
+        The year as written.
+
+    Returns
+    -------
+    int
+        The Gregorian year.
+
+    Raises
+    ------
+    InvalidValueError
+        Not a year; a two-digit year; year 0 of an era, or a year after the era
+        ended (昭和70年); a month that does not exist.
+
+    Examples
+    --------
+    >>> parse_year("令和元年"), parse_year("昭和６０年"), parse_year("2020年")
+    (2019, 1985, 2020)
+    """
+    text = normalize_text(value).casefold()
+    m = _YEAR.fullmatch(text)
+    if m is not None:
+        if len(m["y"]) != 4:
+            reason = (
+                ("2桁の年は世紀が分かりません", "a two-digit year does not say the century")
+                if len(m["y"]) == 2
+                else ("年は4桁で書いてください", "a year has four digits")
+            )
+            raise invalid(value, reason, _FIX_YEAR)
+        return _year_with_month(value, int(m["y"]), m["m"] or m["m2"])
+    m = _ERA_YEAR.fullmatch(text)
+    if m is not None:
+        era = _ERA_BY_NAME[m["era"]]
+        n = 1 if m["n"] == "元" else int(m["n"])
+        if n == 0:
+            raise invalid(
+                value,
+                (f"{era.name}0年はありません", f"there is no year 0 of {era.name}"),
+                (
+                    f"最初の年は{era.name}元年(1年)です",
+                    f"the first year is {era.name}元年 (year 1)",
+                ),
+            )
+        year = era.offset + n
+        if era.last is not None and year > era.last.year:
+            last = era.last.year - era.offset
+            later = next(e for e in ERAS if year >= e.first.year)
+            k = year - later.offset
+            right = f"{later.name}{'元' if k == 1 else k}年"
+            raise invalid(
+                value,
+                (
+                    f"{era.name}は{last}年({era.last.year}年)までです",
+                    f"the {era.name} era ended in its year {last} ({era.last.year})",
+                ),
+                (
+                    f"{year}年のことなら{year}年か{right}と書いてください",
+                    f"if {year} is meant, write {year} or {right}",
+                ),
+            )
+        return _year_with_month(value, year, m["m"])
+    try:
+        return parse_date(value).year
+    except InvalidValueError:
+        pass
+    raise invalid(value, ("年として読めません", "not a year"), _FIX_YEAR)
+
+
+def _year_with_month(value: str, year: int, month: str | None) -> int:
+    if month is not None and not 1 <= int(month) <= 12:
+        raise invalid(
+            value,
+            (f"{int(month)}月はありません", f"there is no month {int(month)}"),
+            _FIX_YEAR,
+        )
+    return year
