@@ -274,6 +274,20 @@ def test_numbers_line_up_on_the_right() -> None:
     assert lines[0].split("│")[1].startswith(" 甲社")  # text stays on the left
 
 
+def test_churn_evidence_is_in_the_display_language(demo_ws: Workspace) -> None:
+    w = ("churn", "-w", str(demo_ws.path), "--as-of", "2025-12-31", "--top", "40", "-f", "json")
+    ja = [e for a in json.loads(run(*w).stdout)["accounts"] for e in a["evidence"]]
+    en = [e for a in json.loads(run(*w, "--lang", "en").stdout)["accounts"] for e in a["evidence"]]
+    assert ja and en and len(ja) == len(en)
+    labels = ("survey:", "contacts:", "orders:", "usage:", "tickets:")
+    assert not [e for e in ja if e.startswith(labels)], ja[:5]
+    assert any(e.startswith(labels) for e in en), en[:5]
+    assert all(
+        len(a["evidence"]) == len(set(a["evidence"]))
+        for a in json.loads(run(*w).stdout)["accounts"]
+    )
+
+
 def test_english_tables_show_the_values_the_analyses_write_in_english(
     demo_ws: Workspace, tmp_path: Path
 ) -> None:

@@ -82,7 +82,7 @@ def test_japanese_report_names_models_and_metrics_in_japanese(demo_dir: Path) ->
     page = build_report(open_workspace(demo_dir), lang="ja")
     for shown in ("ナイーブベイズ (比較)", "警告から解約までの日数 (中央値)", "全社"):
         assert shown in page, shown
-    for raw in ("naive_bayes", "median lead time (days)", ">company<", ">seat_limit<"):
+    for raw in ("naive_bayes", "median lead time (days)", ">company<", ">seat_limit<", "survey: R"):
         assert raw not in page, raw
     # churn risk as the command line shows it: a percentage, not 0.648
     watch = page.split("ウォッチリスト（リスク金額順）", 1)[1].split("</table>", 1)[0]

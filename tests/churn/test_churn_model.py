@@ -110,7 +110,7 @@ def test_watchlist_contract(demo_backend, demo_tables: dict[str, pd.DataFrame]) 
     tickets = demo_tables["tickets"].set_index("ticket_id")
     cited = [
         tid.strip()
-        for ev in watch["evidence"]
+        for ev in watch["evidence_en"]
         for line in ev
         if line.startswith("tickets: T")
         for tid in line.removeprefix("tickets: ").split(",")

@@ -202,3 +202,24 @@ def test_an_english_card_reads_its_segment_rule_in_english(cards: list[PersonaCa
     )
     named = replace(cards[0], segment="中堅製造")  # a name, not a rule: shown as written
     assert "中堅製造 — " in card_html(named, lang="en")
+
+
+def test_no_story_says_the_same_sentence_twice(cards: list[PersonaCard]) -> None:
+    # QA: the goal [8] and the closing quote [9] were the same sentence
+    for card in cards:
+        facts = [ja for ja, _, ref in card.story if ref is not None]
+        assert len(facts) == len(set(facts)), card.story_text("ja")
+
+
+def test_theme_terms_are_whole_words_of_their_quotes(cards: list[PersonaCard]) -> None:
+    # QA: 「情報」が課題: 次回は情報システム部の方も同席予定。 (情報 cut out of a compound)
+    from rashinban.personas._build import _whole
+
+    seen = 0
+    for card in cards:
+        for s in card.statements:
+            if s.field in {"goal", "pain", "trigger", "objection"} and s.evidence.kind == "texts":
+                quote = s.text_ja.split(": ", 1)[-1]
+                assert s.evidence.value in _whole(quote, keywords(quote)), s.text_ja
+                seen += 1
+    assert seen >= 10

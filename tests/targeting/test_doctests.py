@@ -15,6 +15,7 @@ MODULES = [
     "rashinban.icp._selectors",
     "rashinban.icp._discovery",
     "rashinban.icp._outcome",
+    "rashinban.icp._lookalike",
 ]
 
 

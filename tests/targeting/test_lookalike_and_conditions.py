@@ -112,3 +112,37 @@ def test_revenue_bounds_read_in_each_language() -> None:
     small = [{"column": "annual_revenue", "op": "between", "low": 3e8, "high": None}]
     assert conditions_text(small) == "売上高3億円以上"
     assert conditions_text(small, "en") == "annual revenue ≥ ¥300m"
+
+
+def _rare_facts(customers: int, rare: int) -> pd.DataFrame:
+    """``customers`` customers, ``rare`` of them in manufacturing, two best that are."""
+    n = customers
+    return pd.DataFrame(
+        {
+            "account_id": [f"A{i:06d}" for i in range(n)],
+            "industry": ["製造業" if i < rare else "卸売業・小売業" for i in range(n)],
+            "employees": [50] * n,
+            "prefecture": ["東京都"] * n,
+            "annual_revenue": [1e9] * n,
+            "channel": ["Web"] * n,
+            "has_decision_maker": [True] * n,
+            "is_customer": [True] * n,
+            "status_asof": ["customer"] * n,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("customers", "rare", "ja", "en"),
+    [
+        (1000, 4, "(全顧客では0.4%)", "(all customers: 0.4%)"),
+        (10000, 2, "(全顧客では0.1%未満)", "(all customers: under 0.1%)"),
+    ],
+)
+def test_small_shares_read_as_the_table_shows_them(customers, rare, ja, en) -> None:
+    # QA: 顧客の割合 0.4% in the table and (全顧客では0%) in the same row's sentence
+    common = best_n_commonality(_rare_facts(customers, rare), ["A000000", "A000001"])
+    row = common.set_index("feature").loc["industry"]
+    assert row["sentence_ja"].endswith(ja), row["sentence_ja"]
+    assert row["sentence_en"].endswith(en), row["sentence_en"]
+    assert f"{row['share_customers']:.1%}" in ja or "未満" in ja

@@ -20,7 +20,7 @@ from rashinban._errors import ConvergenceError, NotEnoughDataError
 from rashinban.churn._features import churn_features
 from rashinban.churn._labels import _date
 from rashinban.churn._model import ChurnModel, labelled_snapshots, snapshot_dates
-from rashinban.churn._reasons import explain_row
+from rashinban.churn._reasons import dedupe_evidence, explain_row
 
 __all__ = ["WATCHLIST_COLUMNS", "churn_watchlist", "fit_churn_model", "noncontractual_risk"]
 
@@ -35,6 +35,8 @@ WATCHLIST_COLUMNS = (
     "reasons_en",
     "evidence",
     "reason_features",
+    "evidence_ja",
+    "evidence_en",
 )
 
 #: Fewest buyers a BG/NBD fit is attempted on.
@@ -116,10 +118,16 @@ def _noncontractual(
         [f"{w} weeks since the last of {b} purchases: P(alive) {100 * p:.0f}%"]
         for w, b, p in zip(weeks, buys, pa, strict=True)
     ]
-    out["evidence"] = [
-        [f"orders: frequency {f:.0f}, recency {r:.0f}w, T {t:.0f}w"]
+    ev = [
+        (
+            f"注文: 購入{f + 1:.0f}回、最終購入まで{r:.0f}週、観測{t:.0f}週",
+            f"orders: frequency {f:.0f}, recency {r:.0f}w, T {t:.0f}w",
+        )
         for f, r, t in zip(summary["frequency"], summary["recency"], summary["T"], strict=True)
     ]
+    out["evidence_ja"] = [[ja] for ja, _ in ev]
+    out["evidence_en"] = [[en] for _, en in ev]
+    out["evidence"] = [[bilingual_evidence(ja, en)] for ja, en in ev]
     out["reason_features"] = [["p_alive"]] * len(out)
     return out[list(WATCHLIST_COLUMNS)], None
 
@@ -153,8 +161,10 @@ def churn_watchlist(
     -------
     pandas.DataFrame
         Columns :data:`WATCHLIST_COLUMNS`: ``risk`` in [0, 1], ``revenue_at_risk``
-        in JPY, ``reasons_ja``/``reasons_en``/``evidence`` as lists of strings
-        (the evidence names the ticket ids, survey ids and usage numbers).
+        in JPY, ``reasons_ja``/``reasons_en`` and ``evidence_ja``/``evidence_en``
+        as lists of strings (the evidence names the ticket ids, survey ids and
+        usage numbers, each row once); ``evidence`` holds each piece in both
+        languages, Japanese first. Every alerted account has at least one reason.
 
     Examples
     --------
@@ -209,7 +219,10 @@ def _contractual_rows(
     contrib = model.contributions(feats) if len(feats) else pd.DataFrame()
     rows = []
     for i, rec in enumerate(feats.to_dict("records")):
-        reasons = explain_row(rec, contrib.iloc[i].to_dict(), top_reasons)
+        alert = bool(risk[i] >= model.threshold_)
+        # an alert always says why: explain_row falls back to the model's largest pushes
+        reasons = explain_row(rec, contrib.iloc[i].to_dict(), top_reasons, fallback=alert)
+        evidence = dedupe_evidence([(r.evidence_ja, r.evidence) for r in reasons])
         annual = float(rec["mrr"] or 0.0) * 12
         rows.append(
             {
@@ -218,11 +231,25 @@ def _contractual_rows(
                 "risk": float(risk[i]),
                 "annual_revenue": annual,
                 "revenue_at_risk": float(risk[i]) * annual,
-                "alert": bool(risk[i] >= model.threshold_),
-                "reasons_ja": [r[1] for r in reasons],
-                "reasons_en": [r[2] for r in reasons],
-                "evidence": [r[3] for r in reasons],
-                "reason_features": [r[0] for r in reasons],
+                "alert": alert,
+                "reasons_ja": [r.ja for r in reasons],
+                "reasons_en": [r.en for r in reasons],
+                "evidence": [bilingual_evidence(ja, en) for ja, en in evidence],
+                "reason_features": [r.feature for r in reasons],
+                "evidence_ja": [ja for ja, _ in evidence],
+                "evidence_en": [en for _, en in evidence],
             }
         )
     return rows
+
+
+def bilingual_evidence(ja: str, en: str) -> str:
+    """One piece of evidence for output that does not pick a language: Japanese first,
+    the English form alongside (no " / ", which joins the pieces in stored tables).
+
+    Examples
+    --------
+    >>> bilingual_evidence("連絡先: 決裁者なし", "contacts: no decision_maker")
+    '連絡先: 決裁者なし（contacts: no decision_maker）'
+    """
+    return f"{ja}（{en}）" if en and en != ja else ja

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, out_console
-from rashinban.cli._render import Format, heading, render
+from rashinban.cli._render import Format, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, open_at, require_id
 
 TopOpt = Annotated[
@@ -43,16 +43,16 @@ def churn(
         watch = watch.sort_values(["risk", "account_id"], ascending=[False, True])
     if top is not None:
         watch = watch.head(top)
-    key = "reasons_en" if _lang(ws, lang) == "en" else "reasons_ja"
+    side = "en" if _lang(ws, lang) == "en" else "ja"
     rows = [
         {
             "account_id": r["account_id"],
             "risk": round(float(r["risk"]), 4),
-            "reasons": list(r[key]),
+            "reasons": list(r[f"reasons_{side}"]),
             "revenue_at_risk": round(float(r["revenue_at_risk"])),
             "kind": r["kind"],
             "alert": bool(r["alert"]),
-            "evidence": list(r["evidence"]),
+            "evidence": list(r[f"evidence_{side}"]),
         }
         for r in watch.to_dict("records")
     ]
@@ -60,7 +60,8 @@ def churn(
         {"as_of": day, "horizon_days": horizon, "accounts": rows},
         "accounts",
         fmt,
-        title=heading("解約リスク", "churn risk") + f" (as of {day})",
+        title=heading("解約リスク", "churn risk")
+        + f" ({'as of' if display_language() == 'en' else '基準日'} {day})",
         console=out_console,
         limit=50 if top is None else None,
     )

@@ -148,6 +148,8 @@ def table_cell(column: str, value: Any, lang: str = "ja") -> str:
     --------
     >>> table_cell("win_rate", 0.5684), table_cell("win_rate_interval", [0.4997, 0.6359])
     ('56.8%', '50.0%–63.6%')
+    >>> table_cell("share", 0.0002), table_cell("share", 0.0002, "en"), table_cell("share", 0.0)
+    ('0.1%未満', '<0.1%', '0.0%')
     >>> table_cell("revenue_at_risk", 486466), table_cell("version", 12345)
     ('486,466', '12345')
     >>> table_cell("alert", True), table_cell("alert", False, "en"), table_cell("kind", "up-sell")
@@ -168,6 +170,8 @@ def table_cell(column: str, value: Any, lang: str = "ja") -> str:
         return value[:12]  # a content hash (model id): a unique prefix names it
     if _is_proportion(column):
         if isinstance(value, int | float) and math.isfinite(value):
+            if 0 < value < 0.0005:  # not zero, though 0.0% would say so
+                return "<0.1%" if lang == "en" else "0.1%未満"
             return f"{value:.1%}"
         if (
             isinstance(value, list | tuple)

@@ -32,6 +32,22 @@ COMMON_FEATURES: tuple[str, ...] = (
 )
 
 
+def _share_text(share: float, lang: str = "ja") -> str:
+    """A share in 0.1% steps, as the tables show it; a share that rounds to 0.0% but is
+    not 0 reads "0.1%未満" / "under 0.1%" (a rare value must not read as absent).
+
+    Examples
+    --------
+    >>> _share_text(0.5963), _share_text(0.0042), _share_text(0.0004), _share_text(0.0004, "en")
+    ('59.6%', '0.4%', '0.1%未満', 'under 0.1%')
+    >>> _share_text(0.0)
+    '0.0%'
+    """
+    if 0 < share < 0.0005:
+        return "under 0.1%" if lang == "en" else "0.1%未満"
+    return f"{share:.1%}"
+
+
 def _prepared(facts: pd.DataFrame) -> pd.DataFrame:
     frame = facts.copy()
     if "decision_maker" not in frame:
@@ -98,10 +114,12 @@ def best_n_commonality(
                     "share_customers": share_c,
                     "share_all": share_a,
                     "lift": lift,
-                    "sentence_ja": f"{n}社中{count}社が{ja}「{value}」(全顧客では{share_c:.0%})",
+                    "sentence_ja": (
+                        f"{n}社中{count}社が{ja}「{value}」(全顧客では{_share_text(share_c)})"
+                    ),
                     "sentence_en": (
                         f"{count} of {n} share {en} '{value_label(value, 'en')}' "
-                        f"(all customers: {share_c:.0%})"
+                        f"(all customers: {_share_text(share_c, 'en')})"
                     ),
                 }
             )

@@ -19,7 +19,7 @@ from rashinban.personas._card import Evidence, PersonaCard, Statement
 from rashinban.personas._story import story
 from rashinban.text._stats import wilson
 from rashinban.text._themes import ctfidf
-from rashinban.text._tokenize import batch_keywords
+from rashinban.text._tokenize import batch_keywords, keywords, normalize_for_mining
 from rashinban.text._winloss import quote_for
 
 ROLE_JA = {
@@ -86,6 +86,60 @@ def _fact(field: str, ja: str, en: str, ev: Evidence | None) -> list[Statement]:
     )
 
 
+def _whole(text: str | None, tokens: list[str]) -> list[str]:
+    """The keywords of ``text`` that stand as whole words, repeats kept.
+
+    :func:`~rashinban.text.keywords` gives a noun compound and its parts
+    (情報システム部, 情報, システム, 部); a part is a term of its own only where it also
+    occurs outside every longer keyword of the text, so 「情報」 is not read out of
+    「次回は情報システム部の方も同席予定」.
+
+    Examples
+    --------
+    >>> text = "次回は情報システム部の方も同席予定。"
+    >>> _whole(text, keywords(text))
+    ['情報システム部', '同席予定']
+    >>> text = "情報が足りない。情報システム部に確認する。"
+    >>> _whole(text, keywords(text))
+    ['情報', '情報システム部']
+    """
+    norm = normalize_for_mining(text)
+    distinct = sorted(set(tokens), key=len, reverse=True)
+    # how often a part of a compound stands alone (a term in no compound keeps every repeat)
+    alone: dict[str, int] = {}
+    for term in distinct:
+        masked, inside = norm, False
+        for longer in distinct:
+            if len(longer) <= len(term):
+                break
+            if term in longer:
+                masked, inside = masked.replace(longer, "\0" * len(longer)), True
+        if inside:
+            alone[term] = masked.count(term)
+    out = []
+    for t in tokens:
+        if t in alone:
+            if alone[t] <= 0:
+                continue
+            alone[t] -= 1
+        out.append(t)
+    return out
+
+
+def _quote(docs: pd.DataFrame, term: str) -> tuple[str, str] | None:
+    """The most often written sentence with ``term`` as a whole word: ``(doc id, sentence)``.
+
+    As :func:`rashinban.text.quote_for`, but a sentence where the term is only part
+    of a longer compound does not quote it.
+    """
+    return quote_for(
+        docs,
+        term,
+        id_col="doc_id",
+        accept=lambda sentence: term in _whole(sentence, keywords(sentence)),
+    )
+
+
 def _text_themes(
     docs: pd.DataFrame,
     in_segment: pd.Series,
@@ -93,7 +147,8 @@ def _text_themes(
     top_n: int,
     min_docs: int,
 ) -> tuple[pd.DataFrame, list[list[str]]]:
-    tokens = batch_keywords(docs["text"].tolist())
+    texts = docs["text"].tolist()
+    tokens = [_whole(t, k) for t, k in zip(texts, batch_keywords(texts), strict=True)]
     classes = ["in" if m else "out" for m in in_segment]
     if "out" not in classes:
         classes[-1] = "out"  # one class alone has no contrast; c-TF-IDF needs two
@@ -108,9 +163,9 @@ def _texts_evidence(
     table: str,
 ) -> tuple[Evidence, tuple[str, str] | None]:
     ids = tuple(d for d, toks in zip(docs["doc_id"], tokens, strict=True) if term in toks)
-    quote = quote_for(docs.rename(columns={"doc_id": "note_id"}), term)
-    if quote and quote[0] not in ids:
-        ids = (quote[0], *ids)
+    quote = _quote(docs, term)
+    if quote:  # the quoted text first, so the kept ids always hold it
+        ids = (quote[0], *(i for i in ids if i != quote[0]))
     ev = Evidence("texts", table, "text", term, len(ids), len(docs), ids=ids[:20])
     return ev, quote
 
@@ -299,9 +354,10 @@ def build_persona(
             names = (
                 set(closed["competitor"].dropna().astype(str)) if "competitor" in closed else set()
             )
+            texts = wl["text"].tolist()
             tokens = [
-                [t for t in doc if not any(t in n for n in names)]
-                for doc in batch_keywords(wl["text"].tolist())
+                [t for t in _whole(text, doc) if not any(t in n for n in names)]
+                for text, doc in zip(texts, batch_keywords(texts), strict=True)
             ]
             table = ctfidf(tokens, wl["outcome"].tolist(), top_n=6, min_docs=min_docs)
             for outcome_name, fname in (("won", "trigger"), ("lost", "objection")):

@@ -104,7 +104,13 @@ def story(name_ja: str, name_en: str, statements: list[Statement]) -> list[Piece
         out.append((piece, piece, obj[0]))
         if s.evidence.kind != "texts":
             link("という点。", ".")
-    quote = fact("quote")
+    # A quote adds a voice only if the story has not said that sentence already (each
+    # goal and pain quotes its sentence, and the card lists it again as a quote).
+    said = {ja for ja, _, i in out if i is not None}
+    quote = next(
+        ((i, s) for i, s in enumerate(statements) if s.field == "quote" and s.text_ja not in said),
+        None,
+    )
     if quote:
         link("ある日の商談メモにはこうある——", "A note from one meeting says:")
         out.append((quote[1].text_ja, quote[1].text_en, quote[0]))

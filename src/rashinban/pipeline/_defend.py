@@ -43,7 +43,15 @@ def run_churn(ctx: Context) -> AnalysisResult:
     watch = churn_watchlist(ctx.backend, ctx.as_of)
     tables: dict[str, pd.DataFrame] = {
         "watchlist": _flat(
-            watch, ("reasons_ja", "reasons_en", "evidence", "reason_features")
+            watch,
+            (
+                "reasons_ja",
+                "reasons_en",
+                "evidence",
+                "evidence_ja",
+                "evidence_en",
+                "reason_features",
+            ),
         ).assign(rank=range(1, len(watch) + 1))
     }
     summary: dict[str, Any] = {

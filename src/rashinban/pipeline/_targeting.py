@@ -151,14 +151,17 @@ def run_segments(ctx: Context) -> AnalysisResult:
     best = table.iloc[0]
     flagged_names = summary.get("adjacent_flagged", [])[:3]
     adjacent = {lang: [str(value_label(a, lang)) for a in flagged_names] for lang in ("ja", "en")}
+    known = best.win_rate == best.win_rate  # NaN where no deal of the segment has closed
+    rate_ja = f"受注率{best.win_rate:.0%}" if known else "受注率はデータ不足"
+    rate_en = f"win rate {best.win_rate:.0%}" if known else "win rate: not enough data"
     summary["headline_ja"] = (
         f"最も魅力的なセグメント: {best['name']}"
-        f"(受注率{best.win_rate:.0%}、魅力度{best.attractiveness:.2f})"
+        f"({rate_ja}、魅力度{best.attractiveness:.2f})"
         + (f" / 隣接機会: {', '.join(adjacent['ja'])}" if flagged_names else "")
     )
     summary["headline_en"] = (
         f"Most attractive segment: {value_label(best['name'], 'en')} "
-        f"(win rate {best.win_rate:.0%}, index {best.attractiveness:.2f})"
+        f"({rate_en}, index {best.attractiveness:.2f})"
         + (f" / adjacent: {', '.join(adjacent['en'])}" if flagged_names else "")
     )
     return AnalysisResult(tables, summary)

@@ -58,6 +58,11 @@ def _num(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v
 
 
+def _interval(low: Any, high: Any) -> list[Any] | None:
+    ends = [_num(round(float(low), 4)), _num(round(float(high), 4))]
+    return None if ends == [None, None] else ends
+
+
 def segments_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
     """Segments with attractiveness (most attractive first), weights and adjacent flags."""
     frame = _need(ws, "segments", "attractiveness")
@@ -76,10 +81,8 @@ def segments_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
                 "kind": r.kind,
                 "customers": int(r.customers),
                 "win_rate": _num(round(float(r.win_rate), 4)),
-                "win_rate_interval": [
-                    _num(round(float(r.win_rate_low), 4)),
-                    _num(round(float(r.win_rate_high), 4)),
-                ],
+                # no closed deal, no interval: null rather than [null, null]
+                "win_rate_interval": _interval(r.win_rate_low, r.win_rate_high),
                 "clv": _num(float(r.clv)),
                 "churn_rate": _num(round(float(r.churn_rate), 4)),
                 "ltv_cac": _num(float(r.ltv_cac)),

@@ -61,7 +61,10 @@ def render_churn(ctx: ReportContext) -> str | None:
     # push the real warnings off the page.
     alerted = watch["alert"].astype(str).str.lower().isin(["true", "1"])
     ordered = pd.concat([watch[alerted], watch[~alerted]])
-    top = ordered.head(20)[["account_id", "risk", "revenue_at_risk", reasons, "evidence"]].copy()
+    # Evidence in the report's language (results stored before it had both: as stored).
+    evidence = f"evidence_{'en' if lang == 'en' else 'ja'}"
+    evidence = evidence if evidence in ordered.columns else "evidence"
+    top = ordered.head(20)[["account_id", "risk", "revenue_at_risk", reasons, evidence]].copy()
     top.columns = [
         t(k, lang)
         for k in (

@@ -63,6 +63,13 @@ def one_condition_away(
     return out
 
 
+def _pct(rate: float, lang: str) -> str:
+    """A rate in words; a missing one (no closed deal) says so instead of 'nan%'."""
+    if np.isfinite(rate):
+        return f"{rate:.0%}"
+    return "not enough data" if lang == "en" else "データ不足"
+
+
 def adjacent_opportunities(
     facts: pd.DataFrame,
     target: Sequence[Cond],
@@ -109,13 +116,21 @@ def adjacent_opportunities(
         & (table["win_rate_n"] >= min_deals)
     )
     table["evidence_ja"] = [
-        f"受注率{r.win_rate:.0%}(95%区間{r.win_rate_low:.0%}〜{r.win_rate_high:.0%}, "
-        f"{r.win_rate_n}件)／ターゲット{t.win_rate:.0%}／全体{overall:.0%}"
+        (
+            f"受注率{r.win_rate:.0%}(95%区間{r.win_rate_low:.0%}〜{r.win_rate_high:.0%}, "
+            if r.win_rate_n
+            else "受注率 データ不足(成約・失注 "
+        )
+        + f"{r.win_rate_n}件)／ターゲット{_pct(t.win_rate, 'ja')}／全体{overall:.0%}"
         for r in table.itertuples()
     ]
     table["evidence_en"] = [
-        f"win rate {r.win_rate:.0%} (95% {r.win_rate_low:.0%}–{r.win_rate_high:.0%}, "
-        f"{r.win_rate_n} deals) vs target {t.win_rate:.0%}, all {overall:.0%}"
+        (
+            f"win rate {r.win_rate:.0%} (95% {r.win_rate_low:.0%}–{r.win_rate_high:.0%}, "
+            if r.win_rate_n
+            else "win rate: not enough data ("
+        )
+        + f"{r.win_rate_n} deals) vs target {_pct(t.win_rate, 'en')}, all {overall:.0%}"
         for r in table.itertuples()
     ]
     table["_t"] = np.where(table["name"] == TARGET_NAME, 0, 1)

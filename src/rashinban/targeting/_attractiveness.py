@@ -10,7 +10,9 @@ posterior interval; value per customer is shrunk toward the overall mean with
 is a weighted mean of indices (cautious metric ÷ whole-company metric, so about
 1.0 is average), ranking on the 10th percentile of each rate's posterior (90th
 for churn) so that a segment must be good *and* well measured to top the list;
-the weights are returned with the table.
+the weights are returned with the table. A rate with no observations (a segment
+without customers has no churn rate) is missing, not the prior, and adds
+nothing to the index.
 """
 
 from __future__ import annotations
@@ -49,13 +51,43 @@ def _rate(prefix: str, k: np.ndarray, n: np.ndarray, out: dict[str, np.ndarray])
     prior = fit_beta_prior(k, n)
     res = shrink(k, n, prior)
     cautious = shrink(k, n, prior, level=1 - 2 * CAUTIOUS_QUANTILE)
-    out[f"_{prefix}_p10"] = cautious["low"]
-    out[f"_{prefix}_p90"] = cautious["high"]
+    # With n = 0 the posterior is the prior alone (Beta(1, 1) = "50% (2.5%–97.5%)" when no
+    # segment has any): not a measurement of the segment, so it is missing, not a rate.
+    none = np.asarray(n, dtype=float) <= 0
+
+    def seen(values: np.ndarray) -> np.ndarray:
+        return np.where(none, np.nan, values)
+
+    out[f"_{prefix}_p10"] = seen(cautious["low"])
+    out[f"_{prefix}_p90"] = seen(cautious["high"])
     out[f"{prefix}_n"] = n
     out[f"{prefix}_raw"] = res["raw"]
-    out[prefix] = res["rate"]
-    out[f"{prefix}_low"] = res["low"]
-    out[f"{prefix}_high"] = res["high"]
+    out[prefix] = seen(res["rate"])
+    out[f"{prefix}_low"] = seen(res["low"])
+    out[f"{prefix}_high"] = seen(res["high"])
+
+
+def _index(
+    index: Mapping[str, np.ndarray], overall: Mapping[str, float], w: Mapping[str, float]
+) -> np.ndarray:
+    """Weighted mean of the metric indices (cautious metric ÷ the whole's).
+
+    A metric a segment has no evidence for (NaN: no closed deal, no customer, no
+    MQL) adds nothing to its index rather than counting as average, so a segment
+    with no customers and no closed deals cannot rank as if it had been measured.
+    Metrics no segment has evidence for, or whose whole-company value is 0, are
+    left out of the weights.
+    """
+    score = np.zeros(len(next(iter(index.values()))))
+    total = 0.0
+    for key, weight in w.items():
+        base = overall[key]
+        ratio = np.asarray(index[key], dtype=float) / base if base else None
+        if weight <= 0 or ratio is None or np.isnan(ratio).all():
+            continue
+        score += weight * np.nan_to_num(ratio, nan=0.0)
+        total += weight
+    return score / total if total else score
 
 
 def _segment_mask(facts: pd.DataFrame, segment: Any) -> np.ndarray:
@@ -163,8 +195,12 @@ def segment_attractiveness(
         overall_value = value[cust].mean() if cust.any() else 0.0
         v_sum = seg_sum(np.where(cust, value, 0.0))
         out["clv_raw"] = v_sum / out["customers"]
-        out["clv"] = (v_sum + VALUE_PSEUDO_CUSTOMERS * overall_value) / (
-            out["customers"] + VALUE_PSEUDO_CUSTOMERS
+        # shrunk toward the overall mean, and missing (not the overall mean) with no customer
+        out["clv"] = np.where(
+            out["customers"] > 0,
+            (v_sum + VALUE_PSEUDO_CUSTOMERS * overall_value)
+            / (out["customers"] + VALUE_PSEUDO_CUSTOMERS),
+            np.nan,
         )
         cost = seg_sum(facts["acquisition_cost"])
         out["cac"] = np.where(out["customers"] > 0, cost / np.maximum(out["customers"], 1), np.nan)
@@ -189,14 +225,7 @@ def segment_attractiveness(
     }
     for key in [k for k in out if k.startswith("_")]:
         del out[key]
-    total_w = sum(v for v in w.values() if v > 0)
-    score = np.zeros(len(segments))
-    for key, weight in w.items():
-        base = overall[key]
-        if weight <= 0 or not base:
-            continue
-        score += weight * np.nan_to_num(index[key] / base, nan=1.0)
-    out["attractiveness"] = score / total_w
+    out["attractiveness"] = _index(index, overall, w)
 
     frame = pd.DataFrame(out)
     frame.insert(0, "name", list(segments))

@@ -9,6 +9,8 @@ notes do not. Groups are competitors, segments or any deal column.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -23,9 +25,17 @@ _OUTCOME_WORDS = frozenset({"受注", "失注", "見送り", "連絡", "正式",
 
 
 def quote_for(
-    frame: pd.DataFrame, term: str, *, id_col: str = "note_id", text_col: str = "text"
+    frame: pd.DataFrame,
+    term: str,
+    *,
+    id_col: str = "note_id",
+    text_col: str = "text",
+    accept: Callable[[str], bool] | None = None,
 ) -> tuple[str, str] | None:
     """The most often written real sentence containing ``term``: ``(note id, sentence)``.
+
+    ``accept`` can turn a sentence down (e.g. one where the term is only part of a
+    longer compound).
 
     Examples
     --------
@@ -37,7 +47,7 @@ def quote_for(
     seen: dict[str, tuple[int, str]] = {}
     for doc_id, text in zip(frame[id_col].astype(str), frame[text_col].astype(str), strict=True):
         for sentence in sentences(text):
-            if term in normalize_for_mining(sentence):
+            if term in normalize_for_mining(sentence) and (accept is None or accept(sentence)):
                 count, first = seen.get(sentence, (0, doc_id))
                 seen[sentence] = (count + 1, first)
     if not seen:
