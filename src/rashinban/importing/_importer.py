@@ -19,7 +19,6 @@ With ``strict=True`` nothing is loaded if any row is rejected.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 import unicodedata
@@ -29,17 +28,19 @@ from pathlib import Path
 
 import duckdb
 
-from rashinban._errors import ImportFileError, RashinbanError, RejectedRowsError
+from rashinban._errors import ImportFileError, RashinbanError
 from rashinban.importing._accounts import refresh_account_keys, resolve_accounts, translate_aliases
 from rashinban.importing._convert import blank_to_null, conversion, lit, q, scaled, slow_path
 from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
 from rashinban.importing._readers import (
     UNNAMED,
+    RawFile,
     check_file,
     file_sha256,
     keep_original,
     read_raw,
 )
+from rashinban.importing._rejects import Reject, by_row, strict_error, write_rejects
 from rashinban.importing._repeats import repeated_header_rows
 from rashinban.importing._tablefit import check_table_fit
 from rashinban.importing._upsert import ensure_extra_columns, upsert
@@ -96,16 +97,6 @@ class ImportResult:
         return sum(f.inserted + f.updated + f.unchanged for f in self.files)
 
 
-@dataclass
-class _Reject:
-    file: str
-    row: int | None
-    column: str
-    value: str | None
-    reason: str
-    kind: str = "rejected"
-
-
 def import_files(
     ws: Workspace,
     table: str,
@@ -158,7 +149,7 @@ def import_files(
         check_file(Path(raw_path))  # every file before any is read: nothing half-done
     say = progress or (lambda _msg: None)
     result = ImportResult(table)
-    rejects: list[_Reject] = []
+    rejects: list[Reject] = []
     started = dt.datetime.now()
     stamp = started.strftime("%Y%m%d-%H%M%S")
     rejects_path = ws.path / "rejects" / f"{stamp}_{table}.csv"
@@ -169,39 +160,53 @@ def import_files(
         con.execute("SET preserve_insertion_order = true")
         for stmt in _META_EXTRA:
             con.execute(stmt)
+        # Every file is read before the transaction begins: a file DuckDB fails on is
+        # then read again the careful way (an error inside the transaction would abort
+        # it), and a file that cannot be imported stops the command before any write.
+        read: list[tuple[Path, str, RawFile, Mapping]] = []
+        for i, raw_path in enumerate(files):
+            path = Path(raw_path)
+            say(f"{path.name}: 読み込み中 / reading")
+            raw = read_raw(
+                path,
+                con,
+                name=f"_raw_{i}",
+                encoding=encoding,
+                is_header=_header_test(spec, mapping, preset),
+            )
+            m = _choose_mapping(spec, raw.headers, mapping, preset)
+            if mapping is None:  # a mapping file says which table it is for
+                check_table_fit(
+                    spec,
+                    raw.headers,
+                    m,
+                    file_name=path.name,
+                    file_arg=str(raw_path),
+                    preset=preset,
+                )
+            read.append((path, file_sha256(path), raw, m))
         con.execute("BEGIN TRANSACTION")
         try:
-            for raw_path in files:
-                path = Path(raw_path)
-                say(f"{path.name}: 読み込み中 / reading")
-                sha = file_sha256(path) if path.is_file() else ""
-                raw = read_raw(
-                    path, con, encoding=encoding, is_header=_header_test(spec, mapping, preset)
-                )
-                m = _choose_mapping(spec, raw.headers, mapping, preset)
-                if mapping is None:  # a mapping file says which table it is for
-                    check_table_fit(
-                        spec,
-                        raw.headers,
-                        m,
-                        file_name=path.name,
-                        file_arg=str(raw_path),
-                        preset=preset,
-                    )
+            for path, sha, raw, m in read:
+                con.execute("DROP TABLE IF EXISTS _raw")
+                con.execute(f'ALTER TABLE "{raw.table}" RENAME TO _raw')
                 fr = FileResult(
                     path.name,
-                    raw.rows,
+                    raw.rows + len(raw.parse_errors),  # read, whether loaded or rejected
                     mapping=m.source,
                     encoding=raw.encoding,
                     header_row=raw.header_row,
                     sheet=raw.sheet,
                     footer=raw.footer,
                 )
-                for line, reason in raw.parse_errors:
-                    rejects.append(_Reject(path.name, line, "", None, reason, "parse_error"))
+                found: list[Reject] = [
+                    Reject(path.name, line, "", text, reason, "parse_error")
+                    for line, reason, text in raw.parse_errors
+                ]
                 fr.rejected += len(raw.parse_errors)
                 say(f"{path.name}: 変換中 / converting {raw.rows:,} rows")
-                _load_one(con, ws, spec, path.name, raw.headers, m, fr, rejects)
+                _load_one(con, ws, spec, path.name, raw.headers, m, fr, found)
+                rejects += by_row(found)  # in the order people work through them
                 stored, created = keep_original(path, ws.path / "imports", sha)
                 if created:
                     copies.append(stored)
@@ -226,18 +231,12 @@ def import_files(
             hard = [r for r in rejects if r.kind != "merged"]
             if rejects:
                 rejects_path = _unused(rejects_path)
-                _write_rejects(rejects, rejects_path.with_suffix(".csv.part"))
+                write_rejects(rejects, rejects_path.with_suffix(".csv.part"))
                 result.rejects_file = rejects_path
             if strict and hard:
                 con.execute("ROLLBACK")
                 _finish_rejects(rejects_path)
-                raise RejectedRowsError(
-                    f"{len(hard)} 件の値を読めなかったため何も取り込んでいません / "
-                    f"{len(hard)} rejected values; nothing was loaded (--strict)",
-                    file=", ".join(Path(f).name for f in files),
-                    fix=f"{rejects_path} の行を直すか --strict なしで取り込んでください / "
-                    f"correct the rows listed in {rejects_path} or import without --strict",
-                )
+                raise strict_error(hard, rejects_path)
             for rec in records:
                 con.execute(
                     f"INSERT INTO {META_SCHEMA}.imports VALUES "
@@ -342,7 +341,7 @@ def _load_one(
     headers: tuple[str, ...],
     m: Mapping,
     fr: FileResult,
-    rejects: list[_Reject],
+    rejects: list[Reject],
 ) -> None:
     resolved = m.resolve(spec, headers)
     present = list(dict.fromkeys(resolved.values()))
@@ -460,7 +459,7 @@ TOTALS_LABELS = ("合計", "小計", "総計", "計", "total", "totals", "subtot
 
 
 def _drop_totals_rows(
-    con: duckdb.DuckDBPyConnection, columns: list[str], file_name: str, rejects: list[_Reject]
+    con: duckdb.DuckDBPyConnection, columns: list[str], file_name: str, rejects: list[Reject]
 ) -> int:
     """Take the totals rows (合計, 小計, Total …) out of ``_raw`` and list them as rejects.
 
@@ -497,7 +496,7 @@ def _drop_rows(
     con: duckdb.DuckDBPyConnection,
     rows: list[int],
     file_name: str,
-    rejects: list[_Reject],
+    rejects: list[Reject],
     what: str,
 ) -> int:
     """Take ``rows`` out of ``_raw``, each listed once in the rejects file as ``what``."""
@@ -505,7 +504,7 @@ def _drop_rows(
         con.execute(f"DELETE FROM _raw WHERE _row IN ({', '.join(map(str, rows))})")
     for row in rows:
         reason = f"{what} — 不要なら削除してください / nothing to do, or delete it from the file"
-        rejects.append(_Reject(file_name, row, "", None, reason))
+        rejects.append(Reject(file_name, row, "", None, reason))
     return len(rows)
 
 
@@ -514,7 +513,7 @@ def _drop_repeated_headers(
     headers: tuple[str, ...],
     columns: list[str],
     file_name: str,
-    rejects: list[_Reject],
+    rejects: list[Reject],
 ) -> int:
     """Take rows that repeat the header (two exports pasted together) out of ``_raw``.
 
@@ -598,14 +597,14 @@ def _collect_value_rejects(
     file_name: str,
     spec: Table,
     present: list[str],
-    rejects: list[_Reject],
+    rejects: list[Reject],
 ) -> None:
     for c in present:
         for row, value, reason in con.execute(
             f"SELECT _row, {q('_s_' + c)}, {q('_e_' + c)} FROM _typed "
             f"WHERE {q('_e_' + c)} IS NOT NULL ORDER BY _row"
         ).fetchall():
-            rejects.append(_Reject(file_name, row, spec.column(c).ja, value, reason))
+            rejects.append(Reject(file_name, row, spec.column(c).ja, value, reason))
     for k in spec.key:
         if k not in present:
             continue
@@ -613,7 +612,7 @@ def _collect_value_rejects(
             f"SELECT _row FROM _typed WHERE {q(k)} IS NULL AND {q('_e_' + k)} IS NULL ORDER BY _row"
         ).fetchall():
             rejects.append(
-                _Reject(
+                Reject(
                     file_name,
                     row,
                     spec.column(k).ja,
@@ -629,7 +628,7 @@ def _check_references(
     spec: Table,
     present: list[str],
     file_name: str,
-    rejects: list[_Reject],
+    rejects: list[Reject],
 ) -> None:
     """Reject rows whose account does not exist; other references only when their table has rows."""
     for c in present:
@@ -656,7 +655,7 @@ def _check_references(
         if not bad:
             continue
         for row, v in bad:
-            rejects.append(_Reject(file_name, row, label, v, msg.replace("{v}", str(v))))
+            rejects.append(Reject(file_name, row, label, v, msg.replace("{v}", str(v))))
         con.execute(
             f"""UPDATE _typed SET _rejected = true
                 WHERE NOT _rejected AND {q(c)} IS NOT NULL
@@ -670,7 +669,7 @@ def _merge_duplicates(
     cols: list[str],
     extra_cols: list[str],
     file_name: str,
-    rejects: list[_Reject],
+    rejects: list[Reject],
 ) -> int:
     keys = ", ".join(q(k) for k in spec.key)
     all_cols = cols + extra_cols
@@ -692,7 +691,7 @@ def _merge_duplicates(
             ORDER BY _row"""
     ).fetchall():
         rejects.append(
-            _Reject(
+            Reject(
                 file_name,
                 row,
                 "/".join(spec.column(k).ja for k in spec.key),
@@ -713,21 +712,3 @@ def _merge_duplicates(
         f"WHERE NOT _rejected GROUP BY {keys}"
     )
     return n_dup
-
-
-def _write_rejects(rejects: list[_Reject], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["ファイル/file", "行/row", "列/column", "値/value", "理由/reason", "種別/kind"])
-        for r in rejects:
-            w.writerow(
-                [
-                    r.file,
-                    r.row if r.row is not None else "",
-                    r.column,
-                    r.value or "",
-                    r.reason,
-                    r.kind,
-                ]
-            )

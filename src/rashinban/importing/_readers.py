@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rashinban._errors import EncodingError, ImportFileError
+from rashinban.importing._csvrows import ParseError, load_rows, shown, too_many_fields
 from rashinban.importing._csvtext import prepare, read_top, sniff_delimiter
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class RawFile:
     headers: tuple[str, ...]
     rows: int
     encoding: str | None
-    parse_errors: tuple[tuple[int, str], ...]  # (row, reason) for lines CSV parsing rejected
+    parse_errors: tuple[ParseError, ...]  # (row, reason, line) for lines CSV parsing rejected
     header_row: int = 1  # the row the headers were read from (a title may stand above)
     sheet: str | None = None  # the workbook sheet read
     footer: tuple[str, ...] = ()  # a report footer below the table, left out
@@ -201,8 +202,9 @@ def detect_encoding(path: Path) -> str:
     """
     with path.open("rb") as fh:
         sample = fh.read(_SAMPLE)
-        text_sample = sample
+        text_sample, lines_before = sample, 0
         while text_sample.isascii() and len(text_sample) == _SAMPLE:
+            lines_before += text_sample.count(b"\n")
             text_sample = fh.read(_SAMPLE)  # starts on a character boundary: all before is ASCII
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -222,39 +224,80 @@ def detect_encoding(path: Path) -> str:
             fix="取り込むCSVかExcelファイルを指定してください / "
             "check that this is the CSV or Excel file you meant to import",
         )
+    failed: dict[str, UnicodeDecodeError] = {}
     for enc in ("utf-8", "cp932"):
         try:
             decoder = codecs.getincrementaldecoder(enc)()
             decoder.decode(text_sample, final=len(text_sample) < _SAMPLE)
             return enc
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            failed[enc] = exc
+    # Neither: name the bad bytes of the likelier one. Text that is valid UTF-8 with
+    # non-ASCII characters before its first bad byte is UTF-8; otherwise CP932.
+    utf8 = failed["utf-8"]
+    enc = "utf-8" if not text_sample[: utf8.start].isascii() else "cp932"
+    at, end = failed[enc].start, failed[enc].end
+    row, column = bad_byte_position(sample, text_sample[:at], lines_before)
+    name = "UTF-8" if enc == "utf-8" else "CP932"
+    bad = text_sample[at:end]
     raise EncodingError(
-        "文字コードがUTF-8でもCP932 (Shift_JIS) でもありません / "
-        "the file is neither UTF-8 nor CP932 (Shift_JIS) text",
+        "文字コードがUTF-8でもCP932 (Shift_JIS) でもありません "
+        f"({row}行目・{column}列目に{name}として読めないバイト {bad!r} があります) / "
+        f"the file is neither UTF-8 nor CP932 (Shift_JIS) text (bytes {bad!r} at row {row}, "
+        f"column {column} are not valid {name})",
         file=path.name,
-        fix="Excelで「CSV UTF-8」形式で保存し直すか --encoding を指定してください / "
-        "save it from Excel as 'CSV UTF-8' or pass --encoding",
+        row=row,
+        column=str(column),
+        fix="その値を入力し直すか、Excelで「CSV UTF-8」形式で保存し直すか --encoding を"
+        "指定してください / retype that value, save the file from Excel as 'CSV UTF-8', "
+        "or pass --encoding",
     )
+
+
+def bad_byte_position(head: bytes, before: bytes, lines_before: int = 0) -> tuple[int, int]:
+    """The row and column (1-based, as the file's lines and cells run) of a bad byte.
+
+    ``before`` is the text up to the bad byte (from a line start, ``lines_before``
+    lines into the file); ``head`` the file's first bytes, whose first line tells the
+    separator. Quotes are followed within the line, so a quoted separator is no
+    column break.
+    """
+    row = lines_before + before.count(b"\n") + 1
+    first = head.split(b"\n", 1)[0]
+    delim = max((b",", b"\t", b";"), key=first.count)[0]
+    column, quoted = 1, False
+    for byte in before[before.rfind(b"\n") + 1 :]:
+        if byte == 0x22:  # '"'
+            quoted = not quoted
+        elif byte == delim and not quoted:
+            column += 1
+    return row, column
 
 
 def _transcode(src: Path, dst: Path, encoding: str) -> None:
     """Stream ``src`` in ``encoding`` to UTF-8 ``dst``; name the row of the first bad byte."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     lines_before = 0
+    head, tail = b"", b""  # the file's first chunk; the last line of the previous one
     with src.open("rb") as fin, dst.open("w", encoding="utf-8", newline="") as fout:
         while True:
             chunk = fin.read(_CHUNK)
+            head = head or chunk
             final = not chunk
             try:
                 text = decoder.decode(chunk, final=final)
             except UnicodeDecodeError as exc:
-                row = lines_before + chunk[: exc.start].count(b"\n") + 1
+                # exc.object begins with the bytes the decoder held back from the last chunk
+                held = len(exc.object) - len(chunk)
+                before = tail[: len(tail) - held] + exc.object[: exc.start]
+                row, column = bad_byte_position(head, before, lines_before)
+                wide = encoding.startswith("utf-16")  # its separators are two bytes
                 raise EncodingError(
-                    f"{encoding} として読めないバイトがあります / "
-                    f"bytes {chunk[exc.start : exc.start + 4]!r} are not valid {encoding}",
+                    f"{encoding} として読めないバイトがあります ({row}行目) / "
+                    f"bytes {exc.object[exc.start : exc.start + 4]!r} are not valid {encoding}",
                     file=src.name,
                     row=row,
+                    column=None if wide else str(column),
                     fix="文字コードを確かめて --encoding utf-8 か cp932 を指定するか、"
                     "Excelで保存し直してください / check the file's encoding "
                     "(pass --encoding utf-8 or cp932) or re-save it from Excel",
@@ -263,6 +306,7 @@ def _transcode(src: Path, dst: Path, encoding: str) -> None:
             if final:
                 break
             lines_before += chunk.count(b"\n")
+            tail = chunk[chunk.rfind(b"\n") + 1 :]
 
 
 def header_names(headers: list[Any], file_name: str) -> list[str]:
@@ -358,12 +402,44 @@ def _read_csv(
     enc: str,
     is_header: Callable[[tuple[str, ...]], bool] | None = None,
 ) -> RawFile:
-    import duckdb
-
     top = read_top(text_path, delim, HEADER_SEARCH_ROWS)
     skip = find_header_row([[c or None for c in row] for row in top.records], is_header)
     headers = header_names(list(top.records[skip]) if top.records else [], file_name)
     text = prepare(text_path, tmp, delim, top, skip, owned)
+    fast = _duckdb_read(con, text.path, name, headers, delim, skip)
+    if fast is None:  # a line DuckDB cannot read past: the careful reader
+        errors = load_rows(con, text.path, name, headers, delim, skip, file_name)
+    else:
+        errors = tuple(fast)
+        n_row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+        n = int(n_row[0]) if n_row else 0
+        bad = {row for row, _, _ in errors}
+        skipped = sorted(bad | {r for r in text.blank_rows if r > skip + 1})
+        if skipped:
+            _renumber(con, name, n, skipped, skip + 2)
+    # A row of empty cells (",,,," where Excel saw a formatted but empty row) is no record.
+    cells = ", ".join(f"nullif(trim({_quote(h)}), '')" for h in headers)
+    con.execute(f'DELETE FROM "{name}" WHERE coalesce({cells}, NULL) IS NULL')
+    n_row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+    n = int(n_row[0]) if n_row else 0
+    return RawFile(name, tuple(headers), n, enc, errors, skip + 1, footer=text.footer)
+
+
+def _duckdb_read(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    name: str,
+    headers: list[str],
+    delim: str,
+    skip: int,
+) -> list[ParseError] | None:
+    """Read the CSV body with DuckDB, short rows padded; the rows with too many fields.
+
+    None when DuckDB met a line it reports no usable row for (a broken quote loses
+    every row below it) or could not read the file: :func:`load_rows` reads it then.
+    """
+    import duckdb
+
     columns = (
         "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in headers) + "}"
     )
@@ -373,34 +449,27 @@ def _read_csv(
             SELECT *, CAST(row_number() OVER () + {skip + 1} AS BIGINT) AS _row
             FROM read_csv(?, delim = ?, header = true, columns = {columns}, quote = '"',
                           escape = '"', store_rejects = true, auto_detect = false,
-                          null_padding = false, strict_mode = true, parallel = true,
+                          null_padding = true, strict_mode = true, parallel = true,
                           skip = {skip})""",
-            [str(text.path), delim],
+            [str(path), delim],
         )
-        rejects = con.execute(
-            "SELECT line, min(error_message) FROM reject_errors GROUP BY line ORDER BY line"
+        # One line per extra field: the highest column index is the row's field count.
+        found = con.execute(
+            "SELECT line, max(column_idx), bool_and(error_type = 'TOO MANY COLUMNS'), "
+            "any_value(csv_line) FROM reject_errors GROUP BY line ORDER BY line"
         ).fetchall()
+    except duckdb.Error:
+        return None
+    finally:
         con.execute("DROP TABLE IF EXISTS reject_errors")
         con.execute("DROP TABLE IF EXISTS reject_scans")
-    except duckdb.Error as exc:
-        raise ImportFileError(
-            "CSVとして読めません / cannot parse the CSV: " + str(exc).splitlines()[0],
-            file=file_name,
-            fix="引用符と区切り文字を確かめるか、Excelで保存し直してください / "
-            "check quotes and separators, or save it again from Excel",
-        ) from None
-    n_row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
-    n = int(n_row[0]) if n_row else 0
-    errors = tuple((int(line), str(msg).splitlines()[0]) for line, msg in rejects)
-    skipped = sorted({line for line, _ in errors} | {r for r in text.blank_rows if r > skip + 1})
-    if skipped:
-        _renumber(con, name, n, skipped, skip + 2)
-    # A row of empty cells (",,,," where Excel saw a formatted but empty row) is no record.
-    cells = ", ".join(f"nullif(trim({_quote(h)}), '')" for h in headers)
-    con.execute(f'DELETE FROM "{name}" WHERE coalesce({cells}, NULL) IS NULL')
-    n_row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
-    n = int(n_row[0]) if n_row else 0
-    return RawFile(name, tuple(headers), n, enc, errors, skip + 1, footer=text.footer)
+    if not all(too_many for _, _, too_many, _ in found):
+        return None
+    width = len(headers)
+    return [
+        (int(line), too_many_fields(width, int(fields), delim), shown(str(text)))
+        for line, fields, _, text in found
+    ]
 
 
 def _quote(name: str) -> str:
