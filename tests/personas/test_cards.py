@@ -119,7 +119,7 @@ def test_story_is_evidence_joined_by_connecting_words(
                 # A verbatim sentence of one of the statement's own texts.
                 assert any(ja in str(texts[i]) for i in ev.ids), ja
             elif card.statements[ref].field == "role":
-                assert ja in {"決裁者", "推進役", "利用者", "購買担当", "関係者"}
+                assert ja in {"決裁者", "影響者", "利用者", "購買担当", "その他"}
             else:
                 assert str(ev.value) in ja.replace(",", ""), (ja, ev.value)
 

@@ -88,7 +88,8 @@ def test_personas_json_and_files(ws: Workspace, tmp_path: Path) -> None:
         [{"column": "industry", "op": "in", "values": ["製造業"]}], ensure_ascii=False
     )
     one = json.loads(_run("personas", "-w", str(ws.path), "-f", "json", "--rule", rule))
-    assert one["personas"][0]["segment"] == "industry ∈ {製造業}"
+    # A rule text with Japanese column names, as the default cards' 業種 = 製造業
+    assert one["personas"][0]["segment"] == "業種 = 製造業"
     text = json.loads(
         _run("personas", "-w", str(ws.path), "-f", "json", "--rule", "industry = 製造業")
     )

@@ -291,3 +291,24 @@ def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_money_bounds_read_in_oku_and_billions() -> None:
+    # QA: amounts in definitions read as the ICP rules write them (20億円 / ¥2bn).
+    rule = parse_rule("annual_revenue between 2000000000 and 20000000000")
+    assert rule.describe() == "年間売上が20億〜200億円"
+    assert rule.describe("en") == "annual revenue ¥2bn–¥20bn"
+    assert parse_rule("annual_revenue >= 50000000").describe() == "年間売上が5,000万円以上"
+    # A bound those units would round is written in full: the rule's own number.
+    odd = parse_rule("annual_revenue >= 1234567")
+    assert odd.describe() == "年間売上が1,234,567円以上"
+    assert odd.describe("en") == "annual revenue at least ¥1,234,567"
+
+
+def test_yen_text_examples() -> None:
+    import doctest
+
+    from rashinban.segments import _describe
+
+    result = doctest.testmod(_describe)
+    assert result.attempted > 0 and result.failed == 0

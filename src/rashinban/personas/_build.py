@@ -16,26 +16,13 @@ import pandas as pd
 from rashinban._errors import NotEnoughDataError
 from rashinban.personas._avatar import avatar_svg, persona_name
 from rashinban.personas._card import Evidence, PersonaCard, Statement
+from rashinban.personas._roles import role_name
 from rashinban.personas._story import story
 from rashinban.text._stats import wilson
 from rashinban.text._themes import ctfidf
 from rashinban.text._tokenize import batch_keywords, keywords, normalize_for_mining
 from rashinban.text._winloss import quote_for
 
-ROLE_JA = {
-    "decision_maker": "決裁者",
-    "influencer": "推進者（影響者）",
-    "user": "利用者",
-    "purchaser": "購買担当",
-    "other": "その他",
-}
-ROLE_EN = {
-    "decision_maker": "decision maker",
-    "influencer": "influencer",
-    "user": "user",
-    "purchaser": "purchaser",
-    "other": "other",
-}
 _GOAL = re.compile(r"たい|要望|重視|目指|ほしい|欲しい|実現|want|need|goal", re.IGNORECASE)
 _SIZE_BANDS = (
     (1, 29, "〜29名"),
@@ -221,17 +208,17 @@ def build_persona(
         st.append(
             Statement(
                 "role",
-                f"購買での役割は{ROLE_JA.get(role.value, role.value)}が最多（{role.share:.0%}）",
-                f"Most common buying role: {ROLE_EN.get(role.value, role.value)}"
-                f" ({role.share:.0%})",
+                f"購買での役割は{role_name(role.value)}が最多（{role.share:.0%}）",
+                f"Most common buying role: {role_name(role.value, 'en')} ({role.share:.0%})",
                 role,
             )
         )
-        rj, re_ = ROLE_JA.get(role.value, role.value), ROLE_EN.get(role.value, role.value)
+        rj, re_ = role_name(role.value), role_name(role.value, "en")
         st += _fact(
             "title",
             "役職は「{v}」が最多（" + rj + "のうち{p:.0%}）",
-            "Most common title: {v} ({p:.0%} of " + re_ + "s)",
+            # "of purchasing contacts": the English names are not all nouns to pluralise
+            "Most common title: {v} ({p:.0%} of " + re_ + " contacts)",
             _mode(contacts, "contacts", "title", {"role": role.value}),
         )
         st += _fact(

@@ -83,7 +83,8 @@ def card_markdown(card: PersonaCard, *, lang: str = "ja") -> str:
     """One card as Markdown: statements numbered, evidence under each."""
     name = card.name_en if lang == "en" else card.name_ja
     unit = "accounts" if lang == "en" else "社"
-    lines = [f"## {name}", "", f"*{card.segment}* — {card.n_accounts:,} {unit}", ""]
+    segment = segment_text(card.segment, lang)
+    lines = [f"## {name}", "", f"*{segment}* — {card.n_accounts:,} {unit}", ""]
     for field, (ja, en) in FIELDS.items():
         rows = [(i, s) for i, s in enumerate(card.statements) if s.field == field]
         if not rows:

@@ -52,14 +52,48 @@ def cond_filter(accounts: ibis.Table, conds: Sequence[Mapping[str, Any]]) -> ibi
 
 
 def describe_conds(conds: Sequence[Mapping[str, Any]]) -> str:
-    """CONDs in words.
+    """CONDs as a rule text of the segment rule language, written in Japanese.
+
+    The card shows the text as written in Japanese; in English it is parsed back and
+    read out in English (:func:`rashinban.personas._render.segment_text`), so neither
+    language shows the other's column names.
 
     Examples
     --------
     >>> describe_conds([{"column": "industry", "op": "in", "values": ["製造業", "建設業"]},
     ...                 {"column": "employees", "op": "between", "low": 100, "high": None}])
-    'industry ∈ {製造業, 建設業} × employees ≥ 100'
+    '業種 in [製造業, 建設業] かつ 従業員数 >= 100'
+    >>> describe_conds([{"column": "employees", "op": "between", "low": 100, "high": 999}])
+    '従業員数 >= 100 かつ 従業員数 <= 999'
     """
+    from rashinban._errors import RashinbanError
+    from rashinban.schema import TABLES
+    from rashinban.segments import Rule
+    from rashinban.segments._values import format_value
+
+    try:
+        rule = Rule.from_conditions(conds)
+    except RashinbanError:  # a column the rule language does not know: written plainly
+        return _plain(conds)
+    labels = {c.name: c.ja for c in TABLES[rule.table].columns}
+    parts = []
+    for c in rule.conditions:
+        label = labels[c["column"]]
+        if c["op"] == "in":
+            values = [format_value(v) for v in c["values"]]
+            one = len(values) == 1
+            parts.append(f"{label} = {values[0]}" if one else f"{label} in [{', '.join(values)}]")
+            continue
+        # Two bounds as two conditions: "between 100 and 999" would put "and" in the Japanese.
+        if c["low"] is not None:
+            parts.append(f"{label} >= {format_value(c['low'])}")
+        if c["high"] is not None:
+            parts.append(f"{label} <= {format_value(c['high'])}")
+    return " かつ ".join(parts)
+
+
+def _plain(conds: Sequence[Mapping[str, Any]]) -> str:
+    """CONDs in symbols, columns as named: ``extra ∈ {a, b} × score ≥ 3``."""
     parts = []
     for c in conds:
         if c.get("op") == "in":

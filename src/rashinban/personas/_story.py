@@ -8,23 +8,9 @@ connecting words, which carry no data (no numbers, no values, no quotes).
 from __future__ import annotations
 
 from rashinban.personas._card import Statement
+from rashinban.personas._roles import role_name
 
 Piece = tuple[str, str, int | None]
-
-_ROLE_JA = {
-    "decision_maker": "決裁者",
-    "influencer": "推進役",
-    "user": "利用者",
-    "purchaser": "購買担当",
-    "other": "関係者",
-}
-_ROLE_EN = {
-    "decision_maker": "decision maker",
-    "influencer": "influencer",
-    "user": "user",
-    "purchaser": "purchaser",
-    "other": "stakeholder",
-}
 
 
 def _first(statements: list[Statement], field: str) -> tuple[int, Statement] | None:
@@ -76,8 +62,8 @@ def story(name_ja: str, name_en: str, statements: list[Statement]) -> list[Piece
         link("。", ".")
     if role:
         v = str(role[1].evidence.value)
-        link("購買では", "In a purchase they are the")
-        out.append((_ROLE_JA.get(v, v), _ROLE_EN.get(v, v), role[0]))
+        link("購買では", "Buying role:")
+        out.append((role_name(v), role_name(v, "en"), role[0]))
         link("の立場にある。", ".")
     for field, before_ja, before_en in (
         ("pain", "朝、いつもの課題が頭をよぎる——", "In the morning the usual problem comes back:"),

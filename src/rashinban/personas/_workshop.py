@@ -19,6 +19,8 @@ import pandas as pd
 
 from rashinban._errors import InvalidValueError, UnknownIdError
 from rashinban._labels import count_en, value_label
+from rashinban.normalize import PREFECTURES
+from rashinban.personas._roles import role_name
 from rashinban.text._tokenize import sentences
 from rashinban.workspace import Workspace
 
@@ -29,6 +31,26 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "relationship": ("関係性の質", "Quality of the relationship"),
 }
 _DECISIVE = re.compile(r"決め手|評価|選ばれ|勝った|上回|即決|効いた")
+_PREFECTURE_EN = {ja: en for _, ja, en in PREFECTURES}
+
+
+def _text(value: object) -> str:
+    """A field as written, or "" when it is empty (None, NaN, blanks)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _prefecture(value: object, lang: str) -> str:
+    """A prefecture as the language names it: 北海道 reads Hokkaido in English."""
+    text = _text(value)
+    return _PREFECTURE_EN.get(text, text) if lang == "en" else text
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its English indefinite article: a user, an influencer.
+
+    By the first letter, u excepted: the role names starting with u sound "you" (user).
+    """
+    return f"{'an' if noun[:1].lower() in 'aeio' else 'a'} {noun}"
 
 
 def _line(text_ja: str, text_en: str, ids: Sequence[str]) -> dict[str, Any]:
@@ -51,7 +73,7 @@ def _sheet(tables: dict[str, pd.DataFrame], aid: str) -> dict[str, list[dict[str
             f"{acc['name']}（{acc['industry']}、従業員{int(acc['employees']):,}名、"
             f"{acc['prefecture']}）",
             f"{acc['name']} ({acc['industry']}, {int(acc['employees']):,} employees, "
-            f"{acc['prefecture']})",
+            f"{_prefecture(acc['prefecture'], 'en')})",
             [aid],
         )
     )
@@ -62,16 +84,19 @@ def _sheet(tables: dict[str, pd.DataFrame], aid: str) -> dict[str, list[dict[str
         b.append(
             _line(
                 f"契約中の製品: {prods}（月額合計 {live['mrr'].sum():,.0f}円）",
-                f"Active products: {prods} (MRR {live['mrr'].sum():,.0f})",
+                f"Active products: {prods} (MRR ¥{live['mrr'].sum():,.0f})",
                 live["subscription_id"],
             )
         )
     p = out["person"]
     for c in _rows(tables, "contacts", aid).itertuples():
+        # The role is a code (decision_maker …): named in the sheet's language.
+        where_ja = " ".join(t for t in (_text(c.department), _text(c.title)) if t)
+        where_en = ", ".join(t for t in (_text(c.title), _text(c.department)) if t)
         p.append(
             _line(
-                f"{c.name}: {c.department} {c.title}（{c.role}）",
-                f"{c.name}: {c.title}, {c.department} ({c.role})",
+                f"{c.name}: {where_ja}（{role_name(c.role)}）",
+                f"{c.name}: {where_en} ({role_name(c.role, 'en')})",
                 [c.contact_id],
             )
         )
@@ -80,12 +105,13 @@ def _sheet(tables: dict[str, pd.DataFrame], aid: str) -> dict[str, list[dict[str
     won = deals[deals["outcome"] == "won"] if len(deals) else deals
     for x in won.itertuples():
         days = (pd.Timestamp(x.closed_at) - pd.Timestamp(x.created_at)).days
-        comp = x.competitor if isinstance(x.competitor, str) else "なし"
+        comp = _text(x.competitor)
         d.append(
             _line(
-                f"受注 {x.deal_id}: {x.product_id}、{x.amount:,.0f}円、{days}日で成約、競合 {comp}",
-                f"Won {x.deal_id}: {x.product_id}, {x.amount:,.0f}, closed in {days} days, "
-                f"competitor {comp}",
+                f"受注 {x.deal_id}: {x.product_id}、{x.amount:,.0f}円、{days}日で成約、"
+                + (f"競合 {comp}" if comp else "競合なし"),
+                f"Won {x.deal_id}: {x.product_id}, ¥{x.amount:,.0f}, closed in {days} days, "
+                + (f"competitor {comp}" if comp else "no competitor"),
                 [x.deal_id],
             )
         )
@@ -175,7 +201,7 @@ def workshop(tables: dict[str, pd.DataFrame], best_account_ids: Sequence[str]) -
     --------
     >>> sheet = workshop(tables, ["A000012", "A000034", "A000056"])  # doctest: +SKIP
     >>> sheet["accounts"][0]["sheet"]["decision"][0]["text"]  # doctest: +SKIP
-    '受注 D0000101: P01、1,200,000円、35日で成約、競合 なし'
+    '受注 D0000101: P01、1,200,000円、35日で成約、競合なし'
     """
     ids = [str(a) for a in best_account_ids]
     if not ids:
@@ -208,10 +234,11 @@ def workshop(tables: dict[str, pd.DataFrame], best_account_ids: Sequence[str]) -
         for value, n in Counter(values.astype(str)).most_common():
             if n >= 2:
                 who = list(values[values.astype(str) == value].index)
+                en = _prefecture(value, "en") if label_en == "prefecture" else value
                 common.append(
                     _line(
                         f"{label_ja}が{value}（{n}/{len(ids)}社）",
-                        f"{n}/{len(ids)} share {label_en} {value_label(value, 'en')}",
+                        f"{n}/{len(ids)} share {label_en} {value_label(en, 'en')}",
                         who,
                     )
                 )
@@ -220,8 +247,8 @@ def workshop(tables: dict[str, pd.DataFrame], best_account_ids: Sequence[str]) -
         if n >= 2:
             common.append(
                 _line(
-                    f"{n}/{len(ids)}社に役割「{role}」の担当者がいる",
-                    f"{n}/{len(ids)} have a {role} contact",
+                    f"{n}/{len(ids)}社に役割「{role_name(role)}」の担当者がいる",
+                    f"{n}/{len(ids)} have {_a(role_name(role, 'en'))} contact",
                     contacts[contacts["role"] == role]["contact_id"],
                 )
             )

@@ -5,16 +5,48 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from rashinban._labels import yen_en
 from rashinban.normalize import PREFECTURES, REGIONS
 from rashinban.schema import TABLES
 
 if TYPE_CHECKING:
     from rashinban.segments._rules import Node, Value
 
-__all__ = ["describe"]
+__all__ = ["describe", "yen_text"]
 
 _UNITS_JA = {"employees": "名", "quantity": "個"}
 _EN_PREF = {ja: en for _, ja, en in PREFECTURES}
+
+
+def yen_text(yen: float, lang: str = "ja", *, exact: bool = False) -> str:
+    """An amount of yen as people write it: 20億円 / ¥2bn, 5,000万円 / ¥50m.
+
+    Japanese counts large amounts in 億 (10^8) and 万 (10^4), English in billions
+    and millions (:func:`rashinban._labels.yen_en`), to 4 significant digits. With
+    ``exact``, an amount those digits would round (a bound someone typed, 1,234,567)
+    is written in full instead.
+
+    Examples
+    --------
+    >>> yen_text(2e9), yen_text(2e9, "en"), yen_text(5e7), yen_text(5e7, "en")
+    ('20億円', '¥2bn', '5,000万円', '¥50m')
+    >>> yen_text(5_253_746_500), yen_text(5_253_746_500, "en"), yen_text(8_000, "en")
+    ('52.54億円', '¥5.254bn', '¥8,000')
+    >>> yen_text(1_234_567, exact=True), yen_text(1_234_567, "en", exact=True)
+    ('1,234,567円', '¥1,234,567')
+    """
+    v = float(yen)
+    shown = float(f"{v:.4g}")
+    if exact and shown != v:
+        whole = f"{v:,.0f}" if v.is_integer() else f"{v:,}"
+        return f"¥{whole}" if lang == "en" else f"{whole}円"
+    if lang == "en":
+        return yen_en(shown) if abs(shown) >= 1e6 else f"¥{shown:,.0f}"
+    if abs(shown) >= 1e8:
+        return f"{shown / 1e8:,.4g}億円"
+    if abs(shown) >= 1e4:
+        return f"{shown / 1e4:,.4g}万円"
+    return f"{shown:,.0f}円"
 
 
 def _num(value: Value, column: str, lang: str, kind: str) -> str:
@@ -22,13 +54,12 @@ def _num(value: Value, column: str, lang: str, kind: str) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if kind == "money" and isinstance(value, int | float):
+        # A bound the user wrote: 20億円 / ¥2bn when exact, the full amount otherwise.
+        return yen_text(value, lang, exact=True)
     text = f"{value:,}" if isinstance(value, int | float) and abs(value) >= 10_000 else str(value)
     if lang == "ja":
-        if kind == "money":
-            return text + "円"
         return text + _UNITS_JA.get(column, "")
-    if kind == "money":
-        return "¥" + text
     return text
 
 

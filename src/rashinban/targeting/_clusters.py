@@ -18,8 +18,9 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
 from rashinban._errors import NotEnoughDataError
+from rashinban._labels import REGION_LABELS
 from rashinban.icp._features import add_bands
-from rashinban.targeting._conditions import COLUMN_LABELS
+from rashinban.targeting._conditions import COLUMN_LABELS, amount_text
 
 __all__ = ["ClusterResult", "cluster_accounts"]
 
@@ -71,8 +72,10 @@ def _describe(frame: pd.DataFrame, labels: np.ndarray, lang: str) -> list[str]:
             if len(lift):
                 v = lift.idxmax()
                 ja, en = COLUMN_LABELS.get(col, (col, col))
+                # Regions are the product's own words (関東), named in English too.
+                v_en = REGION_LABELS.get(v, v) if col == "region" else v
                 bits.append(
-                    f"{en} {v} ({share_in[v]:.0%})"
+                    f"{en} {v_en} ({share_in[v]:.0%})"
                     if lang == "en"
                     else f"{ja}{v}が{share_in[v]:.0%}"
                 )
@@ -83,10 +86,12 @@ def _describe(frame: pd.DataFrame, labels: np.ndarray, lang: str) -> list[str]:
                 med_all == 0 and med_in > 0
             ):
                 ja, en = {**COLUMN_LABELS, **_EXTRA_LABELS}[col]
+                # Amounts as the ICP rules write them (52.5億円 / ¥5.25bn), not raw yen.
+                inside_s, all_s = (amount_text(m, col, lang) for m in (med_in, med_all))
                 bits.append(
-                    f"median {en} {med_in:,.0f} (all {med_all:,.0f})"
+                    f"median {en} {inside_s} (all {all_s})"
                     if lang == "en"
-                    else f"{ja}の中央値{med_in:,.0f}(全体{med_all:,.0f})"
+                    else f"{ja}の中央値{inside_s}(全体{all_s})"
                 )
         out.append(
             ("; " if lang == "en" else "、").join(bits) or ("typical" if lang == "en" else "平均的")

@@ -16,9 +16,16 @@ import numpy as np
 import pandas as pd
 
 from rashinban._errors import InvalidValueError
-from rashinban._labels import yen_en
+from rashinban.segments._describe import yen_text
 
-__all__ = ["COLUMN_LABELS", "Cond", "conditions_mask", "conditions_text", "conditions_to_ibis"]
+__all__ = [
+    "COLUMN_LABELS",
+    "Cond",
+    "amount_text",
+    "conditions_mask",
+    "conditions_text",
+    "conditions_to_ibis",
+]
 
 Cond = Mapping[str, Any]
 
@@ -107,11 +114,24 @@ def _num(v: float, column: str = "", lang: str = "ja") -> str:
     if abs(v) >= 10_000:
         # inclusive upper ends are stored as cut - 1 (29,999,999,999); print the cut
         v = float(f"{v:.3g}")
-    if column == "annual_revenue" and abs(v) >= 1e8:
-        if lang != "en":
-            return f"{v / 1e8:,.4g}億円"
-        return yen_en(v)  # 20億円 reads ¥2bn, 3億円 ¥300m
+    if column == "annual_revenue":
+        return yen_text(v, lang)  # 20億円 reads ¥2bn, 3億円 ¥300m, 5,000万円 ¥50m
     return f"{int(v):,}" if v.is_integer() else f"{v:,.3g}"
+
+
+def amount_text(value: float, column: str, lang: str = "ja") -> str:
+    """A number of ``column`` as rule sentences write it: 売上高 in 億円 / ¥bn, counts grouped.
+
+    Examples
+    --------
+    >>> amount_text(5_253_746_500, "annual_revenue")
+    '52.5億円'
+    >>> amount_text(5_253_746_500, "annual_revenue", "en")
+    '¥5.25bn'
+    >>> amount_text(1234, "employees")
+    '1,234'
+    """
+    return _num(value, column, lang)
 
 
 def _value_text(value: object, lang: str) -> str:
