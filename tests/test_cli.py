@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -239,6 +240,8 @@ def test_tables_show_every_section_by_name_not_code(demo_ws: Workspace) -> None:
     for title in ("失注理由", "受注率 / win rates", "商談メモの受注・失注テーマ", "失注理由の変化"):
         assert title in winloss.stdout, title
     assert "受注" in winloss.stdout and "│ won " not in winloss.stdout
+    change = winloss.stdout.split("失注理由の変化", 1)[1]
+    assert re.search(r"│ +[0-9.]+% │", change) and re.search(r"[-+][0-9]+\.[0-9]pt", change)
     motions = run("motions", *w, env={"COLUMNS": "220"})
     assert "深耕" in motions.stdout and "expand" not in motions.stdout.split("\n", 1)[1]
     as_csv = run("motions", *w, "--format", "csv")
@@ -282,6 +285,7 @@ def test_churn_evidence_is_in_the_display_language(demo_ws: Workspace) -> None:
     labels = ("survey:", "contacts:", "orders:", "usage:", "tickets:")
     assert not [e for e in ja if e.startswith(labels)], ja[:5]
     assert any(e.startswith(labels) for e in en), en[:5]
+    assert not [e for e in en if "_" in e], [e for e in en if "_" in e][:3]  # no codes
     assert all(
         len(a["evidence"]) == len(set(a["evidence"]))
         for a in json.loads(run(*w).stdout)["accounts"]

@@ -64,7 +64,7 @@ def test_an_alert_without_a_shown_reason_falls_back_to_the_largest_contributions
     assert reasons[0].ja == "モデル上のリスク要因: アクティブユーザー数は直近6週で以前の90%"
     assert reasons[0].en.startswith("Model risk factor: Active users at 90%")
     assert reasons[0].evidence_ja == "利用状況 アクティブユーザー数: 週24.0 → 21.5"
-    assert reasons[0].evidence == "usage active_users: 24.0 -> 21.5 /week"
+    assert reasons[0].evidence == "usage, active users: 24.0 -> 21.5 a week"
 
 
 def test_an_alert_with_no_positive_contribution_still_has_a_reason() -> None:

@@ -57,3 +57,14 @@ def test_revenue_under_one_oku_reads_in_man_and_millions() -> None:
     assert conditions_text(small) == "売上高5,000万円以上"
     assert conditions_text(small, "en") == "annual revenue ≥ ¥50m"
     assert amount_text(1234, "employees") == "1,234"
+
+
+def test_a_column_nobody_recorded_is_left_out_without_warnings() -> None:
+    import warnings
+
+    frame, labels = _frame()
+    frame["annual_revenue"] = np.nan  # no account has 年間売上
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "Mean of empty slice" used to fire here
+        ja = _describe(frame, labels, "ja")
+    assert not any("売上高" in text for text in ja)

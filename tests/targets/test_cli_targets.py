@@ -249,3 +249,5 @@ def test_owners_read_by_role_in_the_language() -> None:
     owners = {"marketing": ("mkt",), "sales": ("sls", "sls2")}
     assert _field_text("owners", owners, "ja") == "マーケティング: mkt; 営業: sls, sls2"
     assert _field_text("owners", owners, "en") == "marketing: mkt; sales: sls, sls2"
+    assert _field_text("kind", "target", "ja") == "ターゲット"
+    assert _field_text("kind", "target", "en") == "target"

@@ -53,8 +53,8 @@ class Reason:
 def _usage(metric: str, ja_name: str, en_name: str) -> Reason:
     def ev(r: dict[str, Any]) -> str:
         return (
-            f"usage {metric}: {_num(r.get(f'{metric}_before')):.1f} -> "
-            f"{_num(r.get(f'{metric}_recent')):.1f} /week"
+            f"usage, {en_name.lower()}: {_num(r.get(f'{metric}_before')):.1f} -> "
+            f"{_num(r.get(f'{metric}_recent')):.1f} a week"
         )
 
     def ev_ja(r: dict[str, Any]) -> str:
@@ -189,7 +189,7 @@ REASONS: dict[str, Reason] = {
             lambda r: r["no_decision_maker"] >= 1,
             lambda r: "決裁者との接点（連絡先）がない",
             lambda r: "No decision-maker contact on file",
-            lambda r: "contacts: no decision_maker",
+            lambda r: "contacts: no decision-maker",
             lambda r: "連絡先: 決裁者なし",
             lambda r: (
                 "決裁者との接点（連絡先）がない"

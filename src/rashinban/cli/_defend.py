@@ -121,7 +121,8 @@ def crosssell(
         {"as_of": day, "recommendations": rows},
         "recommendations",
         fmt,
-        title=heading("クロスセル・アップセル", "cross-sell and up-sell") + f" (as of {day})",
+        title=heading("クロスセル・アップセル", "cross-sell and up-sell")
+        + f" ({'as of' if display_language() == 'en' else '基準日'} {day})",
         console=out_console,
         limit=50 if top is None else None,
     )

@@ -267,7 +267,7 @@ def render(
         )
 
 
-_NUMBER_CELL = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?(?:%|倍|×)?")
+_NUMBER_CELL = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?(?:%|pt|倍|×)?")
 
 
 def _numeric_column(cells: Iterable[str]) -> bool:

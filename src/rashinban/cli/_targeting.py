@@ -46,7 +46,8 @@ def icp(
     ws = open_ws(workspace)
     payload = icp_view(ws, lang or ws.lang)
     if fmt is Format.table:
-        out_console.print(f"成果指標 / outcome: {payload['outcome']}", highlight=False)
+        label = heading("成果指標", "outcome")
+        out_console.print(f"{label}: {payload['outcome']}", highlight=False)
         keep = ("description", "support", "lift", "coverage", "rate", "win_rate", "churn_rate")
         rows = [{k: r[k] for k in keep} for r in payload["rules"]]
         render({"rules": rows}, "rules", fmt, console=out_console)

@@ -232,6 +232,10 @@ def _field_text(field: str, value: Any, lang: str) -> Any:
             + (f" ({h['note']})" if h.get("note") else "")
             for h in value
         )
+    if field == "kind":
+        from rashinban._labels import code_label
+
+        return code_label("kind", value, lang)  # target → ターゲット, canvas_3c → 3Cキャンバス
     if field == "owners" and isinstance(value, dict):
         roles = {"marketing": ("マーケティング", "marketing"), "sales": ("営業", "sales")}
         return "; ".join(

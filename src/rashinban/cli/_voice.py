@@ -183,6 +183,8 @@ def winloss(
     tables = voice_winloss(ws.backend(), day, by=by, split_date=split)
     payload: dict[str, Any] = {"as_of": day, "by": by}
     payload.update({k: _rows(v) for k, v in tables.items()})
+    if fmt is Format.table:  # shares as percentages, the change in points (CSV/JSON: values)
+        payload["change"] = [_change_cells(r) for r in payload.get("change") or []]
     render_sections(
         payload,
         [
@@ -193,6 +195,19 @@ def winloss(
         ],
         fmt,
     )
+
+
+def _change_cells(row: dict[str, Any]) -> dict[str, Any]:
+    """A before/after row for people: 33.8% → 29.5%, -4.2pt, z to two decimals."""
+    out = dict(row)
+    for key in ("before", "after"):
+        if isinstance(row.get(key), float):
+            out[key] = f"{row[key]:.1%}"
+    if isinstance(row.get("change"), float):
+        out["change"] = f"{row['change'] * 100:+.1f}pt"
+    if isinstance(row.get("z"), float):
+        out["z"] = f"{row['z']:.2f}"
+    return out
 
 
 @app.command()

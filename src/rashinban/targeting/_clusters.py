@@ -80,8 +80,11 @@ def _describe(frame: pd.DataFrame, labels: np.ndarray, lang: str) -> list[str]:
                     else f"{ja}{v}が{share_in[v]:.0%}"
                 )
         for col in ("employees", "annual_revenue", "leads"):
-            med_in = float(pd.to_numeric(inside[col], errors="coerce").median())
-            med_all = float(pd.to_numeric(frame[col], errors="coerce").median())
+            known_in = pd.to_numeric(inside[col], errors="coerce").dropna()
+            known_all = pd.to_numeric(frame[col], errors="coerce").dropna()
+            if known_in.empty or known_all.empty:  # nobody recorded it: nothing to say
+                continue
+            med_in, med_all = float(known_in.median()), float(known_all.median())
             if (med_all > 0 and (med_in >= 2 * med_all or med_in <= med_all / 2)) or (
                 med_all == 0 and med_in > 0
             ):
