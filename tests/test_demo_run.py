@@ -82,13 +82,18 @@ def test_japanese_report_names_models_and_metrics_in_japanese(demo_dir: Path) ->
     page = build_report(open_workspace(demo_dir), lang="ja")
     for shown in ("ナイーブベイズ (比較)", "警告から解約までの日数 (中央値)", "全社"):
         assert shown in page, shown
-    for raw in ("naive_bayes", "median lead time (days)", ">company<", ">seat_limit<", "survey: R"):
+    raw_values = (">seat_limit<", "survey: R", "<td>lost</td>", "<td>icp</td>")
+    for raw in ("naive_bayes", "median lead time (days)", ">company<", *raw_values):
         assert raw not in page, raw
     # churn risk as the command line shows it: a percentage, not 0.648
     watch = page.split("ウォッチリスト（リスク金額順）", 1)[1].split("</table>", 1)[0]
     rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", watch)]
     risks = [cells[1] for cells in rows if cells]
     assert risks and all(re.fullmatch(r"[0-9]+\.[0-9]%", r) for r in risks), risks[:4]
+    # segment rates as percentages too (受注率 56.8%, not 0.568)
+    head = page.index("受注率 (下限)")
+    segments = page[head : page.index("</table>", head)]
+    assert re.search(r'<td class="num">[0-9]+\.[0-9]%</td>', segments)
 
 
 def test_demo_refuses_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ __all__ = [
     "CODE_LABELS",
     "COLUMN_LABELS",
     "FEATURE_LABELS",
+    "PROPORTIONS",
     "REGION_LABELS",
     "TRIGGER_KINDS",
     "VALUE_LABELS",
@@ -21,9 +22,45 @@ __all__ = [
     "count_en",
     "hypothesis_text",
     "in_language",
+    "is_proportion",
     "value_label",
     "yen_en",
 ]
+
+#: Columns that hold a proportion in [0, 1]; a table shows them as percentages (so do
+#: columns ending in ``_rate`` or ``_share``, and their ``_low`` / ``_high`` /
+#: ``_interval`` companions).
+PROPORTIONS = frozenset(
+    {
+        "share",
+        "share_customers",
+        "coverage",
+        "rate",
+        "p_alive",
+        "risk",
+        "similarity",
+        "win_low",
+        "win_high",
+    }
+)
+
+
+def is_proportion(column: str) -> bool:
+    """Whether ``column`` holds a proportion that tables show as a percentage.
+
+    Examples
+    --------
+    >>> is_proportion("win_rate"), is_proportion("win_rate_low"), is_proportion("revenue")
+    (True, True, False)
+    """
+    if column in PROPORTIONS:
+        return True
+    for suffix in ("_low", "_high", "_interval"):
+        if column.endswith(suffix) and column != suffix:
+            column = column.removesuffix(suffix)
+            break
+    return column in PROPORTIONS or column.endswith(("_rate", "_share"))
+
 
 #: Table headers: result columns as the report shows them (ja, en). KPI columns take
 #: their names from the KPI registry (rashinban.kpi.KPIS) in :func:`column_label`.

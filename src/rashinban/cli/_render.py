@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 from rich.console import Console
 from rich.table import Table
 
-from rashinban._labels import bilingual, code_label, column_label, value_label
+from rashinban._labels import bilingual, code_label, column_label, is_proportion, value_label
 
 #: The language of ``--format table`` headers: the command's ``--lang`` if given, else
 #: the workspace's (set when the workspace is opened), else Japanese.
@@ -99,22 +99,6 @@ def to_json(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2, default=_jsonable)
 
 
-#: Columns that hold a proportion in [0, 1]; a table shows them as percentages (so do
-#: columns ending in ``_rate`` or ``_share``, and their ``_low`` / ``_high`` /
-#: ``_interval`` companions).
-PROPORTIONS = frozenset(
-    {
-        "share",
-        "share_customers",
-        "coverage",
-        "rate",
-        "p_alive",
-        "risk",
-        "similarity",
-        "win_low",
-        "win_high",
-    }
-)
 #: Integer columns that number things rather than count them: no thousands separators
 #: (and any column ending in ``id``, ``year``, ``version`` or ``number``).
 ORDINALS = frozenset({"seq", "rank", "R", "F", "M", "RFM"})
@@ -125,16 +109,6 @@ _ORDINAL_ENDS = ("id", "year", "version", "number")
 _MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)")
 #: A SHA-256 content hash, as model ids are: a table shows its first 12 digits.
 _HASH = re.compile(r"[0-9a-f]{64}")
-
-
-def _is_proportion(column: str) -> bool:
-    if column in PROPORTIONS:
-        return True
-    for suffix in ("_low", "_high", "_interval"):
-        if column.endswith(suffix) and column != suffix:
-            column = column.removesuffix(suffix)
-            break
-    return column in PROPORTIONS or column.endswith(("_rate", "_share"))
 
 
 def table_cell(column: str, value: Any, lang: str = "ja") -> str:
@@ -168,7 +142,7 @@ def table_cell(column: str, value: Any, lang: str = "ja") -> str:
         return moment.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, str) and _HASH.fullmatch(value):
         return value[:12]  # a content hash (model id): a unique prefix names it
-    if _is_proportion(column):
+    if is_proportion(column):
         if isinstance(value, int | float) and math.isfinite(value):
             if 0 < value < 0.0005:  # not zero, though 0.0% would say so
                 return "<0.1%" if lang == "en" else "0.1%未満"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 
-from rashinban._labels import value_label
+from rashinban._labels import code_label, value_label
 from rashinban.report._i18n import LABELS, column_label, t
 from rashinban.report._sections import ReportContext, table_html
 
@@ -128,7 +128,8 @@ def render_winloss(ctx: ReportContext) -> str | None:
         parts.append(table_html(s1, lang=lang))
     notes = ctx.load("winloss", "note_reasons")
     if notes is not None and len(notes):
-        n = notes[notes["rank"] <= 2][["group", "outcome", "term", "quote", "quote_note_id"]]
+        n = notes[notes["rank"] <= 2][["group", "outcome", "term", "quote", "quote_note_id"]].copy()
+        n["outcome"] = [code_label("outcome", v, lang) for v in n["outcome"]]  # lost → 失注
         n.columns = [t(k, lang) for k in ("group", "reason", "theme", "quote", "source_id")]
         parts.append(table_html(n, max_rows=40, lang=lang))
     return "".join(parts)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from rashinban._labels import value_label
+from rashinban._labels import code_label, is_proportion, value_label
 from rashinban.report import _charts as charts
 from rashinban.report._i18n import column_label, t
 from rashinban.workspace import META_SCHEMA, Workspace
@@ -54,21 +54,24 @@ def table_html(
         f"<th>{html.escape(column_label(c, lang) if lang else str(c))}</th>" for c in frame.columns
     )
     body = []
-    shares = [c in percent for c in frame.columns]
+    # Proportions as percentages, as the command line shows them: the columns named in
+    # ``percent``, and with ``lang`` the result columns the CLI shows so (win_rate, risk …).
+    shares = [c in percent or (lang is not None and is_proportion(str(c))) for c in frame.columns]
     for _, row in frame.head(max_rows).iterrows():
         cells = []
-        for v, share in zip(row, shares, strict=True):
+        for column, v, share in zip(frame.columns, row, shares, strict=True):
             if share and isinstance(v, float) and v == v:
                 cells.append(f'<td class="num">{v:.1%}</td>')
             elif isinstance(v, float):
-                # Large amounts (yen) in full with separators, not 2.34e+06.
-                big = v == v and abs(v) >= 1e4
+                # Amounts (yen) in full with separators, not 2.34e+06 or 8.94e+03.
+                big = v == v and abs(v) >= 1e3
                 text = "" if v != v else f"{v:,.0f}" if big else floatfmt.format(v)
                 cells.append(f'<td class="num">{text}</td>')
             elif isinstance(v, int):
                 cells.append(f'<td class="num">{v:,}</td>')
             else:
-                text = "" if v is None else str(value_label(v, lang) if lang else v)
+                shown = code_label(str(column), v, lang) if lang else v  # icp → ICP, lost → 失注
+                text = "" if v is None else str(value_label(shown, lang) if lang else v)
                 cells.append(f"<td>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
