@@ -126,3 +126,29 @@ def test_winloss_without_closed_deals_says_to_import_them_or_move_the_date(
         f"--as-of を後にしてください (その後に{len(closed)}件が完了しています) / "
         f"choose a later --as-of ({len(closed)} deals closed after it)"
     )
+
+
+def test_winloss_without_notes_still_gives_the_deal_based_sections(
+    demo_tables: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from rashinban.cli import app
+    from rashinban.pipeline import analyze
+
+    ws = init_workspace(tmp_path / "no-notes")
+    load_frames(ws, {k: demo_tables[k] for k in ("products", "accounts", "deals")})
+    out = voice_winloss(ws.backend(), dt.date(2025, 12, 31))
+    assert len(out["loss_reasons"]) and len(out["win_rates"]) and len(out["change"])
+    assert out["note_reasons"].empty
+    assert "win_loss" in out["note_reasons"].attrs["skipped"]
+    shown = CliRunner().invoke(app, ["winloss", "-w", str(ws.path), "--as-of", "2025-12-31"])
+    assert shown.exit_code == 0, shown.output
+    assert "受注率 / win rates" in shown.output
+    assert "受注・失注メモがありません" in shown.output  # the missing section says why
+    as_json = CliRunner().invoke(
+        app, ["winloss", "-w", str(ws.path), "--as-of", "2025-12-31", "-f", "json"]
+    )
+    assert "note_reasons_skipped" in as_json.output
+    report = analyze(ws, as_of=dt.date(2025, 12, 31), only=["winloss"])
+    assert not report.failures and "winloss" in report.results

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from rashinban._labels import in_language
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
 from rashinban.cli._render import Format, display_language, heading, render, render_sections
 from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of
@@ -183,6 +184,9 @@ def winloss(
     tables = voice_winloss(ws.backend(), day, by=by, split_date=split)
     payload: dict[str, Any] = {"as_of": day, "by": by}
     payload.update({k: _rows(v) for k, v in tables.items()})
+    skipped = tables["note_reasons"].attrs.get("skipped")
+    if skipped:
+        payload["note_reasons_skipped"] = skipped
     if fmt is Format.table:  # shares as percentages, the change in points (CSV/JSON: values)
         payload["change"] = [_change_cells(r) for r in payload.get("change") or []]
     render_sections(
@@ -195,6 +199,9 @@ def winloss(
         ],
         fmt,
     )
+    if skipped and fmt is Format.table:
+        title = heading("商談メモの受注・失注テーマ", "win/loss themes in notes")
+        out_console.print(f"{title}: {in_language(skipped, display_language())}", highlight=False)
 
 
 def _change_cells(row: dict[str, Any]) -> dict[str, Any]:

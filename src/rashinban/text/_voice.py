@@ -16,7 +16,13 @@ from rashinban._errors import InvalidValueError, NotEnoughDataError
 from rashinban.text._sentiment import SentimentModel, nps_label, sentiment_frame, validate_sentiment
 from rashinban.text._sources import documents, voice_tables
 from rashinban.text._themes import quotes, themes
-from rashinban.text._winloss import loss_reasons, note_reasons, reason_change, win_rates
+from rashinban.text._winloss import (
+    NOTE_REASON_COLUMNS,
+    loss_reasons,
+    note_reasons,
+    reason_change,
+    win_rates,
+)
 
 #: Text sources mined for themes (structured loss reasons are win/loss's, not themes).
 THEME_KINDS = ("interview", "meeting", "win_loss", "other", "tickets", "surveys")
@@ -100,10 +106,17 @@ def voice_winloss(
     split = (
         pd.Timestamp(split_date) if split_date else closed.min() + (closed.max() - closed.min()) / 2
     )
+    try:
+        themes = note_reasons(deals, tables["notes"], by=by)
+    except NotEnoughDataError as exc:
+        # Loss reasons, win rates and the change come from the deals alone: without
+        # win_loss notes only the themes are missing, and the frame says why.
+        themes = pd.DataFrame(columns=list(NOTE_REASON_COLUMNS))
+        themes.attrs["skipped"] = exc.message
     return {
         "loss_reasons": loss_reasons(deals, by=by),
         "win_rates": win_rates(deals, by=by),
-        "note_reasons": note_reasons(deals, tables["notes"], by=by),
+        "note_reasons": themes,
         "change": reason_change(deals, split.normalize(), by=by).assign(
             split_date=split.normalize().date()
         ),

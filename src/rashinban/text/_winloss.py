@@ -120,6 +120,23 @@ def loss_reasons(deals: pd.DataFrame, *, by: str | None = "competitor") -> pd.Da
     return counts.reset_index(drop=True)
 
 
+#: The columns of :func:`note_reasons`.
+NOTE_REASON_COLUMNS = (
+    "group",
+    "outcome",
+    "rank",
+    "term",
+    "score",
+    "docs",
+    "group_docs",
+    "doc_share",
+    "share_low",
+    "share_high",
+    "quote",
+    "quote_note_id",
+)
+
+
 def note_reasons(
     deals: pd.DataFrame,
     notes: pd.DataFrame,
