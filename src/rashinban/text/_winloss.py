@@ -187,21 +187,7 @@ def note_reasons(
     table["group"], table["outcome"] = split[0], split[1]
     lo, hi = wilson(table["docs"].to_numpy(), table["group_docs"].to_numpy())
     table["share_low"], table["share_high"] = lo, hi
-    cols = [
-        "group",
-        "outcome",
-        "rank",
-        "term",
-        "score",
-        "docs",
-        "group_docs",
-        "doc_share",
-        "share_low",
-        "share_high",
-        "quote",
-        "quote_note_id",
-    ]
-    return table[cols]
+    return table[list(NOTE_REASON_COLUMNS)]
 
 
 def win_rates(deals: pd.DataFrame, *, by: str | None = "competitor") -> pd.DataFrame:
