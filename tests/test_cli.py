@@ -302,6 +302,8 @@ def test_english_tables_show_the_values_the_analyses_write_in_english(
     w = ("segments", "-w", str(ws))
     ja, en = run(*w), run(*w, "--lang", "en")
     assert ja.returncode == 0 and en.returncode == 0, en.stderr
+    assert "魅力度の重み / weights of the index: 受注率 0.4、" in ja.stdout
+    assert "weights of the index: win rate 0.4, " in en.stdout
     assert " × 100〜299名" in ja.stdout
     assert " × 100–299 employees" in en.stdout and "〜299名" not in en.stdout
     as_json = json.loads(run(*w, "--lang", "en", "--format", "json").stdout)
