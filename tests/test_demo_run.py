@@ -80,9 +80,9 @@ def test_no_table_heads_two_columns_alike(demo_dir: Path) -> None:
 
 def test_japanese_report_names_models_and_metrics_in_japanese(demo_dir: Path) -> None:
     page = build_report(open_workspace(demo_dir), lang="ja")
-    for shown in ("ナイーブベイズ (比較)", "警告から解約までの日数 (中央値)", "全社"):
+    for shown in ("ナイーブベイズ (比較)", "警告から解約までの日数 (中央値)", "全社", "定着率 0.2"):
         assert shown in page, shown
-    raw_values = (">seat_limit<", "survey: R", "<td>lost</td>", "<td>icp</td>")
+    raw_values = (">seat_limit<", "survey: R", "<td>lost</td>", "<td>icp</td>", "retention=")
     for raw in ("naive_bayes", "median lead time (days)", ">company<", *raw_values):
         assert raw not in page, raw
     # churn risk as the command line shows it: a percentage, not 0.648

@@ -16,6 +16,7 @@ __all__ = [
     "REGION_LABELS",
     "TRIGGER_KINDS",
     "VALUE_LABELS",
+    "WEIGHT_LABELS",
     "bilingual",
     "code_label",
     "column_label",
@@ -275,6 +276,15 @@ REGION_LABELS: dict[str, str] = {
     "中国": "Chugoku",
     "四国": "Shikoku",
     "九州・沖縄": "Kyushu–Okinawa",
+}
+
+#: The attractiveness index's metrics (rashinban.targeting weights), as people name them.
+WEIGHT_LABELS: dict[str, tuple[str, str]] = {
+    "win_rate": ("受注率", "win rate"),
+    "clv": ("顧客価値", "value per customer"),
+    "retention": ("定着率", "retention"),
+    "growth": ("新規顧客の増加", "growth"),
+    "mql_sql": ("商談化率", "MQL→SQL"),
 }
 
 #: Trigger kinds with their Japanese and English names.

@@ -6,18 +6,10 @@ from typing import Annotated
 
 import typer
 
+from rashinban._labels import WEIGHT_LABELS
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
 from rashinban.cli._render import Format, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, parse_as_of
-
-#: The attractiveness index's metrics as the weights line names them.
-_WEIGHT_NAMES = {
-    "win_rate": ("受注率", "win rate"),
-    "clv": ("顧客価値", "value per customer"),
-    "retention": ("定着率", "retention"),
-    "growth": ("新規顧客の増加", "growth"),
-    "mql_sql": ("商談化率", "MQL→SQL"),
-}
 
 
 @app.command()
@@ -35,7 +27,7 @@ def segments(
         en = display_language() == "en"
         weights = ", " if en else "、"
         weights = weights.join(
-            f"{_WEIGHT_NAMES.get(k, (k, k))[1 if en else 0]} {v:g}"
+            f"{WEIGHT_LABELS.get(k, (k, k))[1 if en else 0]} {v:g}"
             for k, v in payload["weights"].items()
         )
         label = heading("魅力度の重み", "weights of the index")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from rashinban._labels import value_label
+from rashinban._labels import WEIGHT_LABELS, value_label
 from rashinban.report import _charts as charts
 from rashinban.report._i18n import LABELS, column_label, t
 from rashinban.report._sections import ReportContext, Section, table_html
@@ -51,8 +51,9 @@ def _segments(ctx: ReportContext) -> str | None:
         ylabel=t("win_rate", lang),
     )
     summary = ctx.runs.get("segments", {}).get("summary", {})
-    weights = ", ".join(
-        f"{column_label(k, lang)}={v}" for k, v in summary.get("weights", {}).items()
+    side = 1 if lang == "en" else 0
+    weights = ("、" if side == 0 else ", ").join(
+        f"{WEIGHT_LABELS.get(k, (k, k))[side]} {v:g}" for k, v in summary.get("weights", {}).items()
     )
     cols = [
         "name",
