@@ -50,6 +50,19 @@ def test_init_and_import_with_rejects(tmp_path: Path) -> None:
     assert "除外 1" in proc.stdout and "rejects" in proc.stdout
 
 
+def test_import_says_which_new_accounts_have_no_name(tmp_path: Path) -> None:
+    ws = tmp_path / "acme"
+    assert run("init", str(ws), "--lang", "en").returncode == 0
+    ids = tmp_path / "ids.csv"
+    ids.write_text("account_id,employees\nA1,10\nA2,20\n", encoding="utf-8")
+    proc = run("import", "accounts", str(ids), "-w", str(ws))
+    assert proc.returncode == 0, proc.stderr
+    assert "  2 accounts added without a company name (rows 2, 3): " in proc.stdout
+    # Importing the same ids again adds nothing, so nothing is said.
+    again = run("import", "accounts", str(ids), "-w", str(ws))
+    assert again.returncode == 0 and "without a company name" not in again.stdout
+
+
 def test_import_names_the_report_footer_it_left_out(tmp_path: Path) -> None:
     ws = tmp_path / "acme"
     assert run("init", str(ws)).returncode == 0

@@ -543,3 +543,26 @@ def test_a_damaged_xls_is_a_clear_error(ws: Workspace, tmp_path: Path) -> None:
     path.write_bytes(b"not an excel file at all")
     with pytest.raises(ImportFileError, match=r"cannot open the \.xls workbook"):
         import_files(ws, "accounts", [path])
+
+
+def test_accounts_added_without_a_name_are_counted_with_their_rows(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    ids_only = write_csv(tmp_path / "ids.csv", ["account_id", "employees"], [["A1", 10]], "utf-8")
+    first = import_files(ws, "accounts", [ids_only]).files[0]
+    assert (first.inserted, first.nameless, first.nameless_rows) == (1, 1, (2,))
+    # Blank names count, named rows and accounts already stored do not.
+    mixed = write_csv(
+        tmp_path / "mixed.csv",
+        ["取引先ID", "取引先名", "従業員数"],
+        [["A1", "", 12], ["A2", "株式会社二号", 5], ["A3", "", 7], ["A4", "", 9]],
+        "utf-8",
+    )
+    second = import_files(ws, "accounts", [mixed]).files[0]
+    assert (second.inserted, second.updated) == (3, 1)
+    assert (second.nameless, second.nameless_rows) == (2, (4, 5))
+    assert rows(ws, "SELECT account_id FROM accounts WHERE name IS NULL ORDER BY 1") == [
+        ("A1",),
+        ("A3",),
+        ("A4",),
+    ]

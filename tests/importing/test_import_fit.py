@@ -106,6 +106,42 @@ def test_a_deals_workbook_into_accounts_is_refused(ws: Workspace, tmp_path: Path
     assert rows(ws, "SELECT count(*) FROM accounts") == [(0,)]
 
 
+def test_a_wrong_table_report_below_its_title_is_named_too(ws: Workspace, tmp_path: Path) -> None:
+    # Deals' key (商談ID) is on no row of an orders report: the header is still found
+    # below the title, and the refusal names orders instead of the title's headers.
+    report = tmp_path / "受注明細.csv"
+    report.write_text(
+        "受注明細レポート\n出力日: 2024/04/01\n\n注文ID,取引先ID,注文日,数量,金額\n"
+        "O1,A1,2024/01/05,1,100000\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFileError) as err:
+        import_files(ws, "deals", [report])
+    assert "orders" in str(err.value) and "受注明細レポート" not in str(err.value)
+    assert f"rashinban import orders {report}" in (err.value.fix or "")
+    # A workbook whose first sheet is a cover page and whose second holds the report.
+    wb = openpyxl.Workbook()
+    cover = wb.active
+    assert cover is not None
+    cover.title = "表紙"
+    cover.append(["受注明細"])
+    cover.append(["作成: 営業企画部"])
+    data = wb.create_sheet("明細")
+    data.append(["受注明細レポート"])
+    data.append(["注文ID", "取引先ID", "注文日", "数量", "金額"])
+    data.append(["O1", "A1", "2024/01/05", 1, 100000])
+    book = tmp_path / "受注明細.xlsx"
+    wb.save(book)
+    with pytest.raises(ImportFileError, match="rashinban import orders"):
+        import_files(ws, "deals", [book])
+    # A title with nothing below that fits any table keeps the usual message.
+    lone = tmp_path / "lone.csv"
+    lone.write_text("一覧\n\nメモ,備考\nx,y\n", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="deal_id"):
+        import_files(ws, "deals", [lone])
+    assert rows(ws, "SELECT count(*) FROM deals") == [(0,)]
+
+
 def test_a_second_file_of_the_wrong_table_undoes_the_first(ws: Workspace, tmp_path: Path) -> None:
     good = write_csv(tmp_path / "a.csv", ["取引先ID", "取引先名"], [["A1", "一社"]])
     wrong = write_csv(tmp_path / "商談.csv", SF_DEALS, DEAL_ROWS)

@@ -105,5 +105,15 @@ def import_(
             say("見出しの単位で換算", f"converted by the unit in the header: {'; '.join(f.units)}")
         if f.footer:
             say("表の下の注記は読み飛ばし", f"report footer left out: {' | '.join(f.footer)}")
+        if f.nameless:
+            rows = ", ".join(map(str, f.nameless_rows)) + (" …" if f.nameless > 5 else "")
+            say(
+                f"会社名のない取引先を {f.nameless:,} 件追加 (行 {rows}): 表やレポートでは ID で"
+                "表示されます。会社名の列を含むファイルを取り込むと名前が入ります",
+                f"{count_en(f.nameless, 'account')} added without a company name "
+                f"({'row' if f.nameless == 1 else 'rows'} {rows}): "
+                "tables and the report show their ids; import a file with a company-name "
+                "column to name them",
+            )
     if result.rejects_file:
         say("除外・統合した行の一覧", f"rejected and merged rows: {result.rejects_file}", "")

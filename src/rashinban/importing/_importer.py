@@ -33,7 +33,11 @@ from rashinban.importing._accounts import refresh_account_keys, resolve_accounts
 from rashinban.importing._convert import blank_to_null, conversion, lit, q, scaled, slow_path
 from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
 from rashinban.importing._readers import (
+    HEADER,
+    NOT_HEADER,
+    OTHER_TABLE_HEADER,
     UNNAMED,
+    HeaderTest,
     RawFile,
     check_file,
     file_sha256,
@@ -42,7 +46,7 @@ from rashinban.importing._readers import (
 )
 from rashinban.importing._rejects import Reject, by_row, strict_error, write_rejects
 from rashinban.importing._repeats import repeated_header_rows
-from rashinban.importing._tablefit import check_table_fit
+from rashinban.importing._tablefit import check_table_fit, fits_another_table
 from rashinban.importing._upsert import ensure_extra_columns, upsert
 from rashinban.schema import TABLES, Column, Table, get_table
 from rashinban.workspace import META_SCHEMA, Workspace
@@ -78,6 +82,10 @@ class FileResult:
     footer: tuple[str, ...] = ()
     #: Money columns whose header gave a unit: ``年間売上(千円) → annual_revenue ×1,000``.
     units: tuple[str, ...] = ()
+    #: Accounts this file added without a company name (shown by id until one is imported),
+    #: and the file rows of the first few.
+    nameless: int = 0
+    nameless_rows: tuple[int, ...] = ()
 
 
 @dataclass
@@ -301,21 +309,32 @@ def _finish_rejects(path: Path) -> None:
 
 def _header_test(
     spec: Table, mapping: str | os.PathLike[str] | None, preset: str | None
-) -> Callable[[tuple[str, ...]], bool]:
-    """Whether a row of cells is this table's header row: its key columns map."""
+) -> HeaderTest:
+    """Rank a row of cells as a header (see :func:`rashinban.importing._readers.header_match`).
+
+    :data:`HEADER` when the table's key columns map (accounts: the company name will
+    do). Without a mapping file or preset, a row where two or more headers of another
+    table map, its key or name among them, is :data:`OTHER_TABLE_HEADER`: a report of
+    orders given as deals is then found below its title and named by the table check,
+    instead of being refused for the title's lack of a 商談ID.
+    """
     fixed = None
     if mapping is not None or preset is not None:
         fixed = _choose_mapping(spec, (), mapping, preset)
 
-    def is_header(cells: tuple[str, ...]) -> bool:
+    def is_header(cells: tuple[str, ...]) -> int:
         try:
             m = fixed or _choose_mapping(spec, cells, mapping, preset)
             present = set(m.resolve(spec, cells).values())
         except RashinbanError:
-            return False
+            present = set()
         if spec.name == "accounts" and "name" in present:
-            return True  # account ids can be resolved from 法人番号 / name + prefecture
-        return all(k in present for k in spec.key)
+            return HEADER  # account ids can be resolved from 法人番号 / name + prefecture
+        if present and all(k in present for k in spec.key):
+            return HEADER
+        if fixed is None and fits_another_table(spec, cells):
+            return OTHER_TABLE_HEADER
+        return NOT_HEADER
 
     return is_header
 
@@ -446,11 +465,31 @@ def _load_one(
     fr.merged_duplicates = _merge_duplicates(con, spec, cols, extra_cols, file_name, rejects)
 
     # 5. upsert
+    if spec.name == "accounts":
+        fr.nameless, fr.nameless_rows = _new_nameless_accounts(con, present)
     ensure_extra_columns(con, spec, extras)
     ins, upd, same = upsert(con, spec, cols, extras)
     fr.inserted, fr.updated, fr.unchanged = ins, upd, same
     if spec.name == "accounts":
         refresh_account_keys(con)
+
+
+def _new_nameless_accounts(
+    con: duckdb.DuckDBPyConnection, present: list[str]
+) -> tuple[int, tuple[int, ...]]:
+    """How many accounts about to be added have no company name, and their first rows.
+
+    Such accounts are kept (their id identifies them) but every table and the report
+    can only show them by id, so the import says so.
+    """
+    blank = "t.name IS NULL" if "name" in present else "true"
+    rows = con.execute(
+        f"""SELECT t._row FROM _typed t
+            WHERE NOT t._rejected AND {blank}
+              AND t.account_id NOT IN (SELECT account_id FROM accounts)
+            ORDER BY t._row"""
+    ).fetchall()
+    return len(rows), tuple(int(r[0]) for r in rows[:5])
 
 
 #: What a totals row of a spreadsheet says where a record has its id (spaces removed,

@@ -57,27 +57,46 @@ UNNAMED = re.compile(r"column_[0-9]+")
 HEADER_SEARCH_ROWS = 20
 
 
-def header_index(
-    rows: list[list[str | None]], is_header: Callable[[tuple[str, ...]], bool] | None
-) -> int | None:
+#: What a header test says of a row of cells: not a header; the header of another
+#: table (a file given for the wrong table, which the table check then names); the
+#: header of the table being imported.
+NOT_HEADER, OTHER_TABLE_HEADER, HEADER = 0, 1, 2
+HeaderTest = Callable[[tuple[str, ...]], int]
+
+
+def header_match(rows: list[list[str | None]], is_header: HeaderTest) -> tuple[int, int] | None:
+    """``(0-based index, rank)`` of the header row among the first rows, or None.
+
+    The first row ``is_header`` ranks :data:`HEADER`; failing that, the first it ranks
+    :data:`OTHER_TABLE_HEADER`.
+    """
+    found: tuple[int, int] | None = None
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cells = tuple(str(c).strip() for c in row if c is not None and str(c).strip())
+        if not cells:
+            continue
+        rank = is_header(tuple(str(c).strip() for c in row if c is not None))
+        if rank >= HEADER:
+            return i, rank
+        if rank > NOT_HEADER and found is None:
+            found = (i, rank)
+    return found
+
+
+def header_index(rows: list[list[str | None]], is_header: HeaderTest | None) -> int | None:
     """The 0-based index of the header row among the first rows of a file, or None.
 
     Exports made for people often put a title, an output date or a blank line above
     the table ("取引先一覧（2025年3月末）"). Without a test the first row is the
-    header; with one, the first row that ``is_header`` accepts (None when none does).
+    header; with one, the row :func:`header_match` finds (None when no row is a header).
     """
     if is_header is None:
         return 0
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        cells = tuple(str(c).strip() for c in row if c is not None and str(c).strip())
-        if cells and is_header(tuple(str(c).strip() for c in row if c is not None)):
-            return i
-    return None
+    match = header_match(rows, is_header)
+    return None if match is None else match[0]
 
 
-def find_header_row(
-    rows: list[list[str | None]], is_header: Callable[[tuple[str, ...]], bool] | None
-) -> int:
+def find_header_row(rows: list[list[str | None]], is_header: HeaderTest | None) -> int:
     """:func:`header_index`, or the first row when no row is a header (so that the usual
     error names the headers it found)."""
     at = header_index(rows, is_header)
@@ -340,7 +359,7 @@ def read_raw(
     *,
     name: str = "_raw",
     encoding: str = "auto",
-    is_header: Callable[[tuple[str, ...]], bool] | None = None,
+    is_header: HeaderTest | None = None,
 ) -> RawFile:
     """Load ``path`` into temp table ``name`` as VARCHAR columns plus ``_row``.
 
@@ -400,7 +419,7 @@ def _read_csv(
     name: str,
     delim: str,
     enc: str,
-    is_header: Callable[[tuple[str, ...]], bool] | None = None,
+    is_header: HeaderTest | None = None,
 ) -> RawFile:
     top = read_top(text_path, delim, HEADER_SEARCH_ROWS)
     skip = find_header_row([[c or None for c in row] for row in top.records], is_header)

@@ -106,6 +106,22 @@ def _clearly_better(other: TableFit, target: TableFit) -> bool:
     return other.count >= max(2 * target.count, target.count + 2)
 
 
+def fits_another_table(target: Table, headers: tuple[str, ...]) -> bool:
+    """Whether ``headers`` read as another table's header row: two or more of them map
+    onto one other table, that table's key (or company name) among them.
+
+    Used to find the header row of a file given for the wrong table below its title,
+    so that :func:`check_table_fit` can name the table it belongs to.
+    """
+    for table in TABLES.values():
+        if table.name == target.name:
+            continue
+        fit = table_fit(table, headers, _auto_mapping(table, headers, None))
+        if fit.identified and fit.count >= 2:
+            return True
+    return False
+
+
 def better_table(
     target: Table,
     headers: tuple[str, ...],

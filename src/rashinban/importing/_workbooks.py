@@ -24,6 +24,8 @@ from rashinban._errors import ImportFileError
 if TYPE_CHECKING:
     import duckdb
 
+    from rashinban.importing._readers import HeaderTest
+
 Rows = Callable[[], Iterator[Sequence[Any]]]
 
 
@@ -172,7 +174,7 @@ def read_workbook(
     con: duckdb.DuckDBPyConnection,
     name: str,
     fmt: str,
-    is_header: Callable[[tuple[str, ...]], bool] | None,
+    is_header: HeaderTest | None,
 ) -> tuple[list[str], int, int, str, tuple[str, ...]]:
     """Load the data sheet into temp table ``name``.
 
@@ -181,22 +183,31 @@ def read_workbook(
     """
     import pyarrow as pa
 
-    from rashinban.importing._readers import HEADER_SEARCH_ROWS, header_index, header_names
+    from rashinban.importing._readers import (
+        HEADER,
+        HEADER_SEARCH_ROWS,
+        NOT_HEADER,
+        header_match,
+        header_names,
+    )
 
     opener = _open_xls if fmt == "xls" else _open_xlsx
     with opener(path) as sheets:
+        # The first sheet with this table's header; failing that, the first with another
+        # table's header (the table check names it), else the first sheet with data.
         chosen: tuple[str, Rows, int] | None = None
+        chosen_rank = NOT_HEADER - 1
         for title, rows_of in sheets:
             first = itertools.islice(rows_of(), HEADER_SEARCH_ROWS)
             top = [[cell_text(v) for v in r] for r in first]
             if not any(any(r) for r in top):
                 continue
-            at = header_index(top, is_header)
-            if at is not None:
-                chosen = (title, rows_of, at)
+            match = (0, HEADER) if is_header is None else header_match(top, is_header)
+            at, rank = match if match is not None else (0, NOT_HEADER)
+            if rank > chosen_rank:
+                chosen, chosen_rank = (title, rows_of, at), rank
+            if rank >= HEADER:
                 break
-            if chosen is None:
-                chosen = (title, rows_of, 0)  # no header found: the first sheet with data
         if chosen is None:
             raise ImportFileError(
                 "ブックのどのシートにもデータがありません / the workbook has no data",
