@@ -164,6 +164,20 @@ def _card(segment: str) -> PersonaCard:
     )
 
 
+def test_evidence_keeps_the_stored_code_and_names_it() -> None:
+    # The stored value stays queryable as written; its name follows in the reader's language.
+    role = Evidence("statistic", "contacts", "role", "influencer", 3, 10)
+    assert role.describe("ja") == "contacts.role = influencer（影響者）: 3/10 (30%)"
+    assert role.describe("en") == "contacts.role = influencer: 3/10 (30%)"
+    buyer = Evidence("statistic", "contacts", "role", "decision_maker", 1, 4)
+    assert buyer.describe("en") == "contacts.role = decision_maker (decision-maker): 1/4 (25%)"
+    won = Evidence("statistic", "deals", "outcome", "won", 2, 8)
+    assert won.describe("ja") == "deals.outcome = won（受注）: 2/8 (25%)"
+    # A value that is not a code is shown once.
+    plain = Evidence("statistic", "accounts", "industry", "製造業", 5, 10)
+    assert plain.describe("ja") == "accounts.industry = 製造業: 5/10 (50%)"
+
+
 def test_story_names_the_role_in_each_language() -> None:
     card = _card("業種 = 製造業")
     assert "購買担当[1]の立場にある。" in card.story_text("ja")

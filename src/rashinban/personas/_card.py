@@ -6,6 +6,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from rashinban._labels import code_label
+from rashinban.personas._roles import role_name
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -33,7 +36,7 @@ class Evidence:
         return self.count / self.n if self.n else 0.0
 
     def describe(self, lang: str = "ja") -> str:
-        """The evidence in words, e.g. ``contacts.role = decision_maker: 120/400 (30%)``."""
+        """The evidence in words, e.g. ``contacts.role = user（利用者）: 120/400 (30%)``."""
         if self.agg == "median":
             head = (
                 f"{self.table}.{self.column} 中央値 {self.value}"
@@ -42,12 +45,28 @@ class Evidence:
             )
             return f"{head} (n={self.n})"
         head = (
-            f"{self.table}.{self.column} = {self.value}: {self.count}/{self.n} ({self.share:.0%})"
+            f"{self.table}.{self.column} = {self.value}{self._named(lang)}: "
+            f"{self.count}/{self.n} ({self.share:.0%})"
         )
         if self.ids:
             shown = ", ".join(self.ids[:5]) + (" …" if len(self.ids) > 5 else "")
             head += f" [{shown}]"
         return head
+
+    def _named(self, lang: str) -> str:
+        """The name of a stored code beside it (``influencer（影響者）``), else nothing.
+
+        The evidence keeps the stored value, so that it can be queried as written; the
+        name says what it means.
+        """
+        name = (
+            role_name(self.value, lang)
+            if self.column == "role"
+            else code_label(self.column, self.value, lang)
+        )
+        if not isinstance(self.value, str) or name == self.value:
+            return ""
+        return f"（{name}）" if lang == "ja" else f" ({name})"
 
 
 @dataclass(frozen=True)
