@@ -132,7 +132,13 @@ def test_recorded_moments_show_in_local_time_to_the_minute() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["rashinban._labels", "rashinban._stats", "rashinban.cli._render", "rashinban.cli._usage"],
+    [
+        "rashinban._labels",
+        "rashinban._stats",
+        "rashinban.cli._layout",
+        "rashinban.cli._render",
+        "rashinban.cli._usage",
+    ],
 )
 def test_docstring_examples_run(name: str) -> None:
     import doctest

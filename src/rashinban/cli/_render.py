@@ -20,9 +20,9 @@ from enum import StrEnum
 from typing import Any, NoReturn
 
 from rich.console import Console
-from rich.table import Table
 
 from rashinban._labels import bilingual, code_label, column_label, is_proportion, value_label
+from rashinban.cli._layout import layout
 
 #: The language of ``--format table`` headers: the command's ``--lang`` if given, else
 #: the workspace's (set when the workspace is opened), else Japanese.
@@ -111,7 +111,35 @@ _MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 
-def table_cell(column: str, value: Any, lang: str = "ja") -> str:
+def column_decimals(values: Iterable[Any]) -> int | None:
+    """How many decimals a table gives a column of floats, so that they line up.
+
+    Three significant digits for the column's largest value under 1,000 (at least one
+    decimal, at most four); none when every value is whole. None for a column without
+    floats (each cell is then shown as it is). Values of 1,000 and more are shown whole
+    in any case.
+
+    Examples
+    --------
+    >>> column_decimals([0.875, 0.87, 0.8625]), column_decimals([5.2, 0.013])
+    (3, 2)
+    >>> column_decimals([12.0, 3.0]), column_decimals(["a", 1]), column_decimals([0.00012])
+    (0, None, 4)
+    """
+    floats = [
+        abs(v)
+        for v in map(_plain, values)
+        if isinstance(v, float) and math.isfinite(v) and abs(v) < 1000
+    ]
+    if not floats:
+        return None
+    top = max(floats)
+    if top == 0 or all(v.is_integer() for v in floats):
+        return 0
+    return min(max(2 - math.floor(math.log10(top)), 1), 4)
+
+
+def table_cell(column: str, value: Any, lang: str = "ja", decimals: int | None = None) -> str:
     """How ``value`` of ``column`` reads in a table: percentages for proportions,
     thousands separators for counts and amounts, はい/いいえ for flags, codes named,
     recorded moments in local time to the minute.
@@ -155,7 +183,7 @@ def table_cell(column: str, value: Any, lang: str = "ja") -> str:
             return f"{value[0]:.1%}–{value[1]:.1%}"
     if isinstance(value, int) and column not in ORDINALS and not column.endswith(_ORDINAL_ENDS):
         return f"{value:,}"
-    return _cell(value_label(code_label(column, value, lang), lang))
+    return _cell(value_label(code_label(column, value, lang), lang), decimals)
 
 
 def _plain(value: Any) -> Any:
@@ -177,13 +205,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, decimals: int | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:,.4g}" if decimals is None else f"{value:,.{decimals}f}"
     if isinstance(value, list | tuple):
         return "; ".join(_cell(v) for v in value)
     if isinstance(value, dict):
@@ -219,18 +249,14 @@ def render(
     if not rows:
         con.print(f"{title}: {no_rows_text()}" if title else no_rows_text(), highlight=False)
         return
-    table = Table(title=title, show_lines=False)
     shown = rows if limit is None else rows[:limit]
-    cells = [[table_cell(c, r.get(c), lang) for c in columns] for r in shown]
-    for i, c in enumerate(columns):
-        # Numbers right-aligned, so that digits line up down a column.
-        numeric = _numeric_column(row[i] for row in cells)
-        table.add_column(
-            column_label(c, lang), overflow="fold", justify="right" if numeric else "left"
-        )
-    for row in cells:
-        table.add_row(*row)
-    con.print(table)
+    places = {c: column_decimals(r.get(c) for r in shown) for c in columns}
+    cells = [[table_cell(c, r.get(c), lang, places[c]) for c in columns] for r in shown]
+    # Numbers right-aligned, so that digits line up down a column, and never folded.
+    numeric = [_numeric_column(row[i] for row in cells) for i in range(len(columns))]
+    labels = [column_label(c, lang) for c in columns]
+    numbered = "── {n} / {total} ──" if lang == "en" else "── {n} 件目 / {total} ──"
+    con.print(layout(title, labels, cells, numeric, con.width, numbered))
     if limit is not None and len(rows) > limit:
         more = len(rows) - limit
         con.print(
