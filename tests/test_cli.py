@@ -481,3 +481,8 @@ def test_user_errors_read_japanese_first_with_english_alongside(tmp_path: Path) 
         "新しいターゲットには --include が必要です / --include is required for a new target"
         in proc.stderr
     )
+
+
+def test_clv_horizon_is_bounded_to_ten_years(tmp_path: Path) -> None:
+    proc = run("clv", "--horizon", "121", "-w", str(tmp_path))
+    assert proc.returncode == 2 and "120" in proc.stderr

@@ -138,6 +138,7 @@ def test_recorded_moments_show_in_local_time_to_the_minute() -> None:
         "rashinban.cli._layout",
         "rashinban.cli._render",
         "rashinban.cli._usage",
+        "rashinban.state._words",
     ],
 )
 def test_docstring_examples_run(name: str) -> None:

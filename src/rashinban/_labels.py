@@ -327,6 +327,11 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "target": ("ターゲット", "target"),
         "canvas_3c": ("3Cキャンバス", "3C canvas"),
         "canvas_swot": ("SWOTキャンバス", "SWOT canvas"),
+        # what a target review lists: verdicts on hypotheses and proposals
+        "verdict": ("仮説の判定", "verdict"),
+        "widen": ("拡大の提案", "widen"),
+        "exclude": ("除外の提案", "exclude"),
+        "persona": ("ペルソナの提案", "persona"),
     },
     "source": {
         "rule": ("併売ルール", "association rule"),

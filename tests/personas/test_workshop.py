@@ -123,3 +123,23 @@ def test_record_win_story_appends_one_note(
     with ws.connect(read_only=True) as con:
         after = con.execute("SELECT count(*) FROM notes").fetchone()
     assert after is not None and after[0] == before + 1  # failed calls left nothing behind
+
+
+def test_blank_facts_are_left_out_of_the_business_line() -> None:
+    from rashinban.personas._workshop import _business
+
+    full = pd.Series(
+        {"name": "アルファ", "industry": "製造業", "employees": 120.0, "prefecture": "東京都"}
+    )
+    assert _business(full, "T1") == (
+        "アルファ（製造業、従業員120名、東京都）",
+        "アルファ (製造業, 120 employees, Tokyo)",
+    )
+    blank = pd.Series(
+        {"name": "ゼータ", "industry": None, "employees": float("nan"), "prefecture": None}
+    )
+    assert _business(blank, "T6") == ("ゼータ", "ゼータ")
+    nameless = pd.Series(
+        {"name": None, "industry": "建設業", "employees": None, "prefecture": None}
+    )
+    assert _business(nameless, "T9") == ("T9（建設業）", "T9 (建設業)")

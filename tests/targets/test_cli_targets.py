@@ -76,7 +76,7 @@ def test_target_lifecycle_kpi_and_triggers(ws_path: Path) -> None:
             app, ["target", "diff", "ideal@1", "ideal@2", "-f", "json", "--lang", "en", *w]
         ).output
     )
-    assert diff == {"changes": [{"change": "hypothesis added: cac <= 300000"}]}
+    assert diff == {"changes": [{"change": "hypothesis added: CAC ≤ ¥300,000"}]}
     same = json.loads(
         r.invoke(app, ["target", "diff", "ideal@2", "ideal@2", "-f", "json", *w]).output
     )

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from rashinban._labels import column_label
+from rashinban._errors import InvalidValueError
+from rashinban._labels import code_label, column_label
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
 from rashinban.cli._render import Format, heading, render
 from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of, require_id
@@ -41,6 +42,32 @@ HypOpt = Annotated[
     typer.Option("--hypothesis", help="仮説 e.g. 'win_rate >= 0.25' (複数可) / hypothesis"),
 ]
 
+PositioningOpt = Annotated[
+    str | None, typer.Option("--positioning", help="ポジショニング / positioning")
+]
+PersonaOpt = Annotated[
+    list[str] | None, typer.Option("--persona", help="ペルソナ (複数可) / persona")
+]
+CadenceOpt = Annotated[
+    int | None, typer.Option("--cadence", min=1, help="見直し周期 (日) / review cadence (days)")
+]
+MarketingOpt = Annotated[
+    list[str] | None,
+    typer.Option("--marketing", help="マーケ担当 (登録済みユーザー) / marketing owner (user id)"),
+]
+SalesOpt = Annotated[
+    list[str] | None,
+    typer.Option("--sales", help="営業担当 (登録済みユーザー) / sales owner (user id)"),
+]
+
+
+class Department(StrEnum):
+    """The departments ``target user --department`` takes."""
+
+    marketing = "marketing"
+    sales = "sales"
+    other = "other"
+
 
 class CanvasKind(StrEnum):
     """The canvases ``target canvas --kind`` saves."""
@@ -65,13 +92,17 @@ def _lang(ws: Any, lang: str | None) -> str:
 def target_user(
     user_id: Annotated[str, typer.Argument(help="ユーザーID / user id")],
     name: Annotated[str, typer.Option("--name", help="氏名 / name")],
-    department: Annotated[str, typer.Option("--department", help="marketing | sales | other")],
+    department: Annotated[
+        Department,
+        typer.Option("--department", help="部署: マーケティング・営業・その他 / department"),
+    ],
     workspace: WorkspaceOpt = None,
 ) -> None:
     """ユーザーを登録する / register a user of a department."""
     _, store = _store(workspace)
-    store.add_user(user_id, name, department)
-    out_console.print(f"登録しました / added: {user_id} ({department})")
+    store.add_user(user_id, name, department.value)
+    added = store.user(user_id)["user_id"]
+    out_console.print(f"登録しました / added: {added} ({department.value})")
 
 
 def _definition(
@@ -117,31 +148,22 @@ def target_create(
     user: UserOpt,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
-    positioning: Annotated[
-        str | None, typer.Option("--positioning", help="ポジショニング / positioning")
-    ] = None,
-    persona: Annotated[
-        list[str] | None, typer.Option("--persona", help="ペルソナ (複数可) / persona")
-    ] = None,
+    positioning: PositioningOpt = None,
+    persona: PersonaOpt = None,
     hypothesis: HypOpt = None,
-    cadence: Annotated[
-        int | None, typer.Option("--cadence", min=1, help="見直し周期 (日) / review cadence (days)")
-    ] = None,
-    marketing: Annotated[
-        list[str] | None, typer.Option("--marketing", help="マーケ担当 / marketing owner")
-    ] = None,
-    sales: Annotated[
-        list[str] | None, typer.Option("--sales", help="営業担当 / sales owner")
-    ] = None,
+    cadence: CadenceOpt = None,
+    marketing: MarketingOpt = None,
+    sales: SalesOpt = None,
     note: NoteOpt = "初版 / first version",
     workspace: WorkspaceOpt = None,
 ) -> None:
     """ターゲットを作成する (版1) / create a target (version 1)."""
     _, store = _store(workspace)
+    store.check_owners({"marketing": marketing or (), "sales": sales or ()})
     d = _definition(
         None, include, exclude, positioning, persona, hypothesis, cadence, marketing, sales
     )
-    rev = store.save(name, d, author=user, note=note)
+    rev = store.save(name, d, author=user, note=note, new=True)
     out_console.print(f"{name}@{rev.number} {rev.short_id}")
 
 
@@ -152,25 +174,35 @@ def target_edit(
     note: NoteOpt,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
-    positioning: Annotated[str | None, typer.Option("--positioning", help="positioning")] = None,
-    persona: Annotated[list[str] | None, typer.Option("--persona", help="persona")] = None,
+    positioning: PositioningOpt = None,
+    persona: PersonaOpt = None,
     hypothesis: HypOpt = None,
-    cadence: Annotated[
-        int | None, typer.Option("--cadence", min=1, help="review cadence (days)")
-    ] = None,
-    marketing: Annotated[list[str] | None, typer.Option("--marketing", help="owner")] = None,
-    sales: Annotated[list[str] | None, typer.Option("--sales", help="owner")] = None,
+    cadence: CadenceOpt = None,
+    marketing: MarketingOpt = None,
+    sales: SalesOpt = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """変更して新しい版を作る (上書きしない) / save a changed copy as a new version."""
     from rashinban.state import TargetDefinition
 
     _, store = _store(workspace)
-    base = TargetDefinition.from_content(store.revision(name).content)
+    latest = store.revision(name)
+    if latest.kind != "target":
+        raise InvalidValueError(
+            f"{name!r} はターゲットではなく{code_label('kind', latest.kind)}です / "
+            f"{name!r} is a {code_label('kind', latest.kind, 'en')}, not a target",
+            value=name,
+            fix=f"キャンバスは 'rashinban target canvas {name} --kind "
+            f"{latest.kind.removeprefix('canvas_')} --item 項目=内容' で新しい版にしてください / "
+            f"save a new canvas version with 'rashinban target canvas {name} --kind "
+            f"{latest.kind.removeprefix('canvas_')} --item FIELD=TEXT'",
+        )
+    store.check_owners({"marketing": marketing or (), "sales": sales or ()})
+    base = TargetDefinition.from_content(latest.content)
     d = _definition(
         base, include, exclude, positioning, persona, hypothesis, cadence, marketing, sales
     )
-    rev = store.save(name, d, author=user, note=note)
+    rev = store.save(name, d, author=user, note=note, parent=latest.version_id)
     out_console.print(f"{name}@{rev.number} {rev.short_id}")
 
 
@@ -210,8 +242,13 @@ def target_show(
     if rev.kind == "target":
         payload["description"] = parse_rule(rev.content["include"]).describe(shown)
     if fmt is Format.table:  # for people: labelled fields, hypotheses as they are written
+        from rashinban.state._words import FIELD_LABELS, field_label
+
         rows = [
-            {"field": column_label(k, shown), "value": _field_text(k, v, shown)}
+            {
+                "field": field_label(k, shown) if k in FIELD_LABELS else column_label(k, shown),
+                "value": _field_text(k, v, shown),
+            }
             for k, v in payload.items()
         ]
     else:  # CSV and JSON keep the stored keys and values
@@ -236,12 +273,12 @@ def _field_text(field: str, value: Any, lang: str) -> Any:
         from rashinban._labels import code_label
 
         return code_label("kind", value, lang)  # target → ターゲット, canvas_3c → 3Cキャンバス
+    from rashinban.state._words import owners_text, rationale_text
+
     if field == "owners" and isinstance(value, dict):
-        roles = {"marketing": ("マーケティング", "marketing"), "sales": ("営業", "sales")}
-        return "; ".join(
-            f"{roles.get(role, (role, role))[1 if en else 0]}: {', '.join(map(str, who))}"
-            for role, who in value.items()
-        )
+        return owners_text(value, lang)
+    if field == "rationale" and isinstance(value, list):
+        return "; ".join(rationale_text(item, lang) for item in value)
     return value
 
 
@@ -253,20 +290,32 @@ def target_history(
     lang: LangOpt = None,
 ) -> None:
     """版の履歴 / versions (oldest first) with author, time, note and approvals."""
-    _, store = _store(workspace)
+    ws, store = _store(workspace)
     active = store.active(name)
     rows = [
         {
             "version": r.number,
-            "version_id": r.short_id,
+            "version_id": r.version_id,  # a table shows the first 12 digits
             "author": r.author,
             "at": r.at.isoformat(timespec="seconds"),
             "note": r.note,
-            "approvals": ", ".join(a["user_id"] for a in store.approvals(r.version_id)),
-            "active": active is not None and active.number == r.number,
+            "approvals": [
+                {"user_id": a["user_id"], "department": a["department"]}
+                for a in store.approvals(r.version_id)
+            ],
+            # As `show` says it: the version whose content is active.
+            "active": active is not None and active.version_id == r.version_id,
         }
         for r in store.history(name)
     ]
+    if fmt is Format.table:  # approvals read as people write them: mkt (マーケティング)
+        en = _lang(ws, lang) == "en"
+        depts = {"marketing": ("マーケ", "marketing"), "sales": ("営業", "sales")}
+        for row in rows:
+            row["approvals"] = ", ".join(
+                f"{a['user_id']} ({depts.get(a['department'], (a['department'],) * 2)[en]})"
+                for a in row["approvals"]
+            )
     render({"versions": rows}, "versions", fmt, title=name)
 
 
@@ -366,6 +415,15 @@ def target_diff(
 
     ws, store = _store(workspace)
     ra, rb = store.resolve(a), store.resolve(b)
+    if ra.kind != rb.kind:
+        raise InvalidValueError(
+            f"{ra.name}@{ra.number} ({code_label('kind', ra.kind)}) と {rb.name}@{rb.number} "
+            f"({code_label('kind', rb.kind)}) は種類が違うので比べられません / "
+            f"{ra.name}@{ra.number} is a {code_label('kind', ra.kind, 'en')} and "
+            f"{rb.name}@{rb.number} a {code_label('kind', rb.kind, 'en')}: they cannot be compared",
+            fix="同じ種類の2つの版を指定してください (例: 名前@1 名前@2) / "
+            "compare two versions of the same kind (e.g. NAME@1 NAME@2)",
+        )
     changes = diff_contents(ra.content, rb.content, _lang(ws, lang))
     render(
         {"changes": [{"change": c} for c in changes]},
@@ -385,16 +443,19 @@ def target_review(
     lang: LangOpt = None,
 ) -> None:
     """仮説を実績で判定し改善案を出す (保存) / judge hypotheses, propose actions, store it."""
+    from rashinban._labels import hypothesis_text
+    from rashinban.segments import parse_rule
     from rashinban.targets import VERDICTS, run_review
 
     ws, store = _store(workspace)
     backend = ws.backend()
     review = run_review(store, backend, name, as_of=as_of_date(ws, as_of, backend), author=user)
     en = _lang(ws, lang) == "en"
+    shown = "en" if en else "ja"
     rows = [
         {
             "kind": "verdict",
-            "item": f"{v['kpi']} {v['op']} {v['value']:g}",
+            "item": hypothesis_text(v["kpi"], v["op"], float(v["value"]), shown),
             "result": VERDICTS[v["verdict"]][1 if en else 0],
             "reason": v["reason_en" if en else "reason_ja"],
         }
@@ -402,7 +463,7 @@ def target_review(
     ] + [
         {
             "kind": p["kind"],
-            "item": p.get("rule") or "",
+            "item": parse_rule(p["rule"]).describe(shown) if p.get("rule") else "",
             "result": f"#{i}",
             "reason": p["reason_en" if en else "reason_ja"],
         }

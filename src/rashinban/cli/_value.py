@@ -89,7 +89,8 @@ def clv(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     horizon: Annotated[
-        int, typer.Option("--horizon", min=1, help="期間 (月) / horizon in months")
+        int,
+        typer.Option("--horizon", min=1, max=120, help="期間 (月, 1〜120) / horizon in months"),
     ] = 12,
     discount: Annotated[
         float, typer.Option("--discount", help="月次割引率 / monthly discount rate")

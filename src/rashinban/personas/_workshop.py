@@ -10,6 +10,7 @@ notes it comes from.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -64,19 +65,37 @@ def _rows(tables: dict[str, pd.DataFrame], name: str, account_id: str) -> pd.Dat
     return frame[frame["account_id"].astype(str) == account_id]
 
 
+def _business(acc: pd.Series, aid: str) -> tuple[str, str]:
+    """The account in one line (name, industry, employees, prefecture), each language.
+
+    A fact the import left blank is left out rather than shown as None or NaN.
+    """
+    name = _text(acc.get("name")) or aid
+    employees = pd.to_numeric(pd.Series([acc.get("employees")]), errors="coerce").iloc[0]
+    known = pd.notna(employees) and math.isfinite(float(employees))
+    industry = _text(acc.get("industry"))
+    ja = [
+        industry,
+        f"従業員{int(employees):,}名" if known else "",
+        _prefecture(acc.get("prefecture"), "ja"),
+    ]
+    en = [
+        industry,
+        f"{int(employees):,} employees" if known else "",
+        _prefecture(acc.get("prefecture"), "en"),
+    ]
+    ja_facts, en_facts = "、".join(p for p in ja if p), ", ".join(p for p in en if p)
+    return (
+        f"{name}（{ja_facts}）" if ja_facts else name,
+        f"{name} ({en_facts})" if en_facts else name,
+    )
+
+
 def _sheet(tables: dict[str, pd.DataFrame], aid: str) -> dict[str, list[dict[str, Any]]]:
     acc = _rows(tables, "accounts", aid).iloc[0]
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in HEADINGS}
     b = out["business"]
-    b.append(
-        _line(
-            f"{acc['name']}（{acc['industry']}、従業員{int(acc['employees']):,}名、"
-            f"{acc['prefecture']}）",
-            f"{acc['name']} ({acc['industry']}, {int(acc['employees']):,} employees, "
-            f"{_prefecture(acc['prefecture'], 'en')})",
-            [aid],
-        )
-    )
+    b.append(_line(*_business(acc, aid), [aid]))
     subs = _rows(tables, "subscriptions", aid)
     if len(subs):
         live = subs[subs["ended_at"].isna()]

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from rashinban._labels import code_label, hypothesis_text
 from rashinban.segments import parse_rule
+from rashinban.state._words import FIELD_LABELS, field_label, owners_text, rationale_text
 
 __all__ = ["diff_contents"]
 
-_FIELD = {
-    "include": ("対象", "included segment"),
-    "exclude": ("除外", "exclusions"),
-    "positioning": ("ポジショニング", "positioning"),
-    "personas": ("ペルソナ", "personas"),
-    "hypotheses": ("仮説", "hypotheses"),
-    "cadence_days": ("見直し周期 (日)", "review cadence (days)"),
-    "owners": ("担当", "owners"),
-    "rationale": ("根拠", "rationale"),
-}
-
 
 def _label(key: str, lang: str) -> str:
-    ja, en = _FIELD.get(key, (key, key))
-    return ja if lang == "ja" else en
+    return field_label(key, lang)
+
+
+def _value(key: str, value: Any, lang: str) -> str:
+    """A field's value in words: owners by department, codes named, nothing as なし."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "none" if lang == "en" else "なし"
+    if key == "owners" and isinstance(value, Mapping):
+        return owners_text(value, lang)
+    if key == "kind":
+        return str(code_label("kind", value, lang))
+    return str(value)
 
 
 def _rule_words(text: str, lang: str) -> str:
@@ -33,8 +34,9 @@ def _rule_words(text: str, lang: str) -> str:
         return text
 
 
-def _hyp(h: Mapping[str, Any]) -> str:
-    return f"{h['kpi']} {h['op']} {h['value']:g}"
+def _hyp(h: Mapping[str, Any], lang: str = "ja") -> str:
+    """A hypothesis as ``target show`` writes it (受注率 ≥ 30%)."""
+    return hypothesis_text(h["kpi"], h["op"], float(h["value"]), lang)
 
 
 def diff_contents(a: Mapping[str, Any], b: Mapping[str, Any], lang: str = "ja") -> list[str]:
@@ -49,7 +51,7 @@ def diff_contents(a: Mapping[str, Any], b: Mapping[str, Any], lang: str = "ja") 
     ja = lang == "ja"
     out: list[str] = []
     for key in sorted(
-        set(a) | set(b), key=lambda k: (list(_FIELD).index(k) if k in _FIELD else 99, k)
+        set(a) | set(b), key=lambda k: (list(FIELD_LABELS).index(k) if k in FIELD_LABELS else 99, k)
     ):
         old, new = a.get(key), b.get(key)
         if old == new:
@@ -68,22 +70,26 @@ def diff_contents(a: Mapping[str, Any], b: Mapping[str, Any], lang: str = "ja") 
                 if ho == hn:
                     continue
                 if ho is None:
-                    out.append(f"仮説を追加: {_hyp(hn)}" if ja else f"hypothesis added: {_hyp(hn)}")  # type: ignore[arg-type]
+                    added = _hyp(hn, lang)  # type: ignore[arg-type]
+                    out.append(f"仮説を追加: {added}" if ja else f"hypothesis added: {added}")
                 elif hn is None:
-                    out.append(
-                        f"仮説を削除: {_hyp(ho)}" if ja else f"hypothesis removed: {_hyp(ho)}"
-                    )
+                    gone = _hyp(ho, lang)
+                    out.append(f"仮説を削除: {gone}" if ja else f"hypothesis removed: {gone}")
                 else:
                     out.append(
-                        f"仮説を変更: {_hyp(ho)} → {_hyp(hn)}"
+                        f"仮説を変更: {_hyp(ho, lang)} → {_hyp(hn, lang)}"
                         if ja
-                        else f"hypothesis changed: {_hyp(ho)} → {_hyp(hn)}"
+                        else f"hypothesis changed: {_hyp(ho, lang)} → {_hyp(hn, lang)}"
                     )
             if olds == news and list(olds) != list(news):
                 out.append("仮説の並びを変更" if ja else "hypotheses: order changed")
         elif isinstance(old, list) or isinstance(new, list):
             olds_l, news_l = list(old or []), list(new or [])
-            render = (lambda x: _rule_words(x, lang)) if key == "exclude" else str
+            render: Callable[[Any], str] = str
+            if key == "exclude":
+                render = lambda x: _rule_words(x, lang)  # noqa: E731
+            elif key == "rationale":
+                render = lambda x: rationale_text(x, lang)  # noqa: E731
             for item in news_l:
                 if item not in olds_l:
                     w = render(item)
@@ -97,9 +103,8 @@ def diff_contents(a: Mapping[str, Any], b: Mapping[str, Any], lang: str = "ja") 
                 # The same items in another order (or one repeated): still another version.
                 out.append(f"{name}の並びを変更" if ja else f"{name}: order changed")
         else:
+            o, n = _value(key, old, lang), _value(key, new, lang)
             out.append(
-                f"{name}を「{old}」から「{new}」に変更"
-                if ja
-                else f"{name} changed from {old} to {new}"
+                f"{name}を「{o}」から「{n}」に変更" if ja else f"{name} changed from {o} to {n}"
             )
     return out

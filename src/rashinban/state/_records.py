@@ -56,7 +56,11 @@ class RecordsMixin:
         author: str,
         at: dt.datetime | None = None,
     ) -> str:
-        """Store a review; returns its id (content hash of version, date and findings)."""
+        """Store a review; returns its id (content hash of version, date and findings).
+
+        ``author`` must be a registered user, as for every other change.
+        """
+        author = self.user(author)["user_id"]
         at = utc(at)
         body = canonical_json(dict(content))
         rid = content_id({"version_id": version_id, "as_of": as_of.isoformat(), "review": body})
@@ -110,7 +114,7 @@ class RecordsMixin:
         from rashinban.state._feedback import check_feedback
 
         check_feedback(fits=fits, reason=reason, lead_id=lead_id, account_id=account_id)
-        self.user(author)
+        author = self.user(author)["user_id"]
         version_id = None
         if target is not None:
             active = self.active(target) or self.revision(target)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from rashinban._errors import ConfigError, InvalidValueError, UnknownIdError
+from rashinban._errors import ConfigError, InvalidValueError, UnknownIdError, WorkspaceError
 from rashinban.state import _schema as s
 from rashinban.state._content import Canvas, TargetDefinition, canonical_json, content_id
 from rashinban.state._records import RecordsMixin, utc
@@ -79,8 +81,11 @@ class StateStore(RecordsMixin):
     # ------------------------------------------------------------------ plumbing
     @contextmanager
     def _tx(self) -> Iterator[sa.Connection]:
-        with self.engine.begin() as con:
-            yield con
+        try:
+            with self.engine.begin() as con:
+                yield con
+        except (sa.exc.OperationalError, sa.exc.IntegrityError) as exc:
+            raise _write_error(self.engine, exc) from None
 
     def _audit(
         self, con: sa.Connection, actor: str, action: str, obj: str, at: dt.datetime, **detail: Any
@@ -98,7 +103,14 @@ class StateStore(RecordsMixin):
     def add_user(
         self, user_id: str, name: str, department: str, *, at: dt.datetime | None = None
     ) -> None:
-        """Register a user of a department (marketing / sales / other)."""
+        """Register a user of a department (marketing / sales / other).
+
+        The id is read as NFKC (full-width ``ｓａｔｏ`` is ``sato``), as every lookup
+        reads it; a blank id or name is refused.
+        """
+        user_id = _user_key(user_id)
+        _require_text(user_id, "ユーザーID", "user id")
+        _require_text(name, "氏名", "name")
         if department not in DEPARTMENTS:
             raise InvalidValueError(
                 f"部署 {department!r} はありません / department {department!r} is not known",
@@ -122,6 +134,8 @@ class StateStore(RecordsMixin):
             self._audit(con, user_id, "add_user", user_id, at, department=department)
 
     def user(self, user_id: str) -> dict[str, Any]:
+        """The registered user ``user_id`` (read as NFKC), or :class:`UnknownIdError`."""
+        user_id = _user_key(user_id)
         with self.engine.connect() as con:
             row = con.execute(sa.select(s.users).where(s.users.c.user_id == user_id)).first()
         if row is None:
@@ -146,27 +160,43 @@ class StateStore(RecordsMixin):
         author: str,
         note: str,
         at: dt.datetime | None = None,
+        new: bool = False,
+        parent: str | None = None,
     ) -> Revision:
         """Record a new version of ``name`` (creating the definition on first save).
 
         The content is stored once under its content id; the history gets a new
         revision even when the content equals an earlier version (a revert).
+        ``new=True`` refuses a name that exists (``target create``); ``parent`` is the
+        version id the change was made from, and the save is refused when another
+        version has been saved since (two people editing at once, or a draft from a
+        review of an older version), so that nobody's change is silently undone.
 
         Raises
         ------
         InvalidValueError
             The content is invalid, or equals the current version (nothing changed),
-            or a name is reused for another kind.
+            a name is reused for another kind, a new name exists, the name is blank or
+            reads as a version reference, or ``parent`` is no longer the latest version.
         """
         content = dict(definition) if isinstance(definition, Mapping) else definition.to_content()
         kind = str(content.get("kind", ""))
+        check_name(name)
         vid = content_id(content)
         at = utc(at)
-        self.user(author)
+        author = self.user(author)["user_id"]
         with self._tx() as con:
             existing = con.execute(
                 sa.select(s.definitions.c.kind).where(s.definitions.c.name == name)
             ).first()
+            if existing is not None and new:
+                raise InvalidValueError(
+                    f"{name!r} はすでにあります / {name!r} already exists",
+                    value=name,
+                    fix=f"変更は 'rashinban target edit {name}' で新しい版にしてください"
+                    "（別のターゲットなら別の名前を） / "
+                    f"change it with 'rashinban target edit {name}' (or pick another name)",
+                )
             if existing is None:
                 con.execute(
                     s.definitions.insert().values(
@@ -180,11 +210,13 @@ class StateStore(RecordsMixin):
                     fix="別の名前を使ってください / use another name",
                 )
             last = con.execute(
-                sa.select(s.revisions.c.number, s.revisions.c.version_id)
+                sa.select(s.revisions.c.number, s.revisions.c.version_id, s.revisions.c.author)
                 .where(s.revisions.c.name == name)
                 .order_by(s.revisions.c.number.desc())
                 .limit(1)
             ).first()
+            if parent is not None and last is not None and last.version_id != parent:
+                _refuse_stale(name, parent, last.number, last.author)
             if last is not None and last.version_id == vid:
                 raise InvalidValueError(
                     f"{name!r}: 内容が現在の版 {vid[:12]} と同じです / "
@@ -222,6 +254,27 @@ class StateStore(RecordsMixin):
             )
             self._audit(con, author, "save", name, at, version_id=vid, number=number, note=note)
         return self.revision(name, number)
+
+    def check_owners(self, owners: Mapping[str, Any]) -> None:
+        """Every owner is a registered user of the department they own the target for.
+
+        Raises
+        ------
+        UnknownIdError, InvalidValueError
+            An owner is not registered, or belongs to another department.
+        """
+        for department, who in owners.items():
+            for user_id in who:
+                user = self.user(str(user_id))
+                if department in _DEPT_JA and user["department"] != department:
+                    raise InvalidValueError(
+                        f"{user_id} は{_DEPT_JA[user['department']]}のユーザーで、"
+                        f"{_DEPT_JA[department]}の担当にはできません / "
+                        f"{user_id} is a {user['department']} user, not {department}",
+                        value=str(user_id),
+                        fix=f"{_DEPT_JA[department]}のユーザーを指定してください / "
+                        f"name a {department} user as the {department} owner",
+                    )
 
     def _revisions(self, where: Any) -> list[Revision]:
         q = (
@@ -325,6 +378,7 @@ class StateStore(RecordsMixin):
         """Approve a version as ``user_id`` (one approval per user and version)."""
         rev = self.resolve(ref)
         user = self.user(user_id)
+        user_id = user["user_id"]
         at = utc(at)
         with self._tx() as con:
             done = con.execute(
@@ -365,7 +419,7 @@ class StateStore(RecordsMixin):
             An approval from marketing or from sales is missing.
         """
         rev = self.resolve(ref)
-        self.user(by)
+        by = self.user(by)["user_id"]
         depts = {a["department"] for a in self.approvals(rev.version_id)}
         missing = [d for d in ("marketing", "sales") if d not in depts]
         if missing:
@@ -411,6 +465,81 @@ class StateStore(RecordsMixin):
                 .limit(1)
             ).first()
         return None if row is None else utc(row.at)
+
+
+def _refuse_stale(name: str, parent: str, number: int, author: str) -> None:
+    """Refuse a save made from ``parent`` when version ``number`` by ``author`` is newer."""
+    raise InvalidValueError(
+        f"{name}: 元にした版 {parent[:12]} の後に @{number} ({author}) が"
+        "保存されています。このまま保存するとその変更が消えます / "
+        f"{name}: @{number} by {author} was saved after the version this "
+        f"change starts from ({parent[:12]}); saving would undo it",
+        value=parent[:12],
+        fix=f"'rashinban target show {name}' で最新版を確かめてから、もう一度実行してください"
+        "（見直しからの下書きなら最新版を見直し直してください） / "
+        f"check the latest with 'rashinban target show {name}' and run the command again "
+        "(for a draft from a review, review the latest version first)",
+    )
+
+
+def _user_key(user_id: str) -> str:
+    """A user id as stored and looked up: NFKC, without surrounding spaces."""
+    return unicodedata.normalize("NFKC", str(user_id)).strip()
+
+
+def _require_text(value: str, ja: str, en: str) -> None:
+    if not str(value).strip():
+        raise InvalidValueError(
+            f"{ja}が空です / the {en} is empty",
+            fix=f"{ja}を指定してください / give a {en}",
+        )
+
+
+_VERSION_LIKE = re.compile(r"[0-9a-f]{6,64}")
+
+
+def check_name(name: str) -> None:
+    """Refuse a target or canvas name that commands could not tell from a reference.
+
+    A name is read where ``NAME@N`` and version ids are accepted: a blank name, one
+    with ``@`` or one of 6 or more hex digits (a version-id prefix) would be misread.
+    """
+    _require_text(name, "名前", "name")
+    if "@" in name or _VERSION_LIKE.fullmatch(name) or name != name.strip():
+        raise InvalidValueError(
+            f"名前 {name!r} は使えません: '@'、前後の空白、版IDと紛らわしい英数字は"
+            f"使えません / the name {name!r} cannot be used: no '@', no surrounding "
+            "spaces, and not a run of hex digits that reads as a version id",
+            value=name,
+            fix="別の名前を選んでください (例: 中堅製造業) / choose another name (e.g. 中堅製造業)",
+        )
+
+
+def _write_error(engine: sa.Engine, exc: Exception) -> Exception:
+    """A database error on a write, as the user error that says what to do."""
+    text = str(getattr(exc, "orig", exc))
+    lowered = text.lower()
+    where = (
+        engine.url.database if engine.dialect.name == "sqlite" else engine.url.render_as_string()
+    )
+    if isinstance(exc, sa.exc.IntegrityError):
+        return InvalidValueError(
+            f"{where}: 同時に別の変更が保存されました / another change was saved at the same time",
+            fix="少し待ってからもう一度実行してください / run the command again",
+        )
+    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        why = "書き込みが許可されていません / it cannot be written here"
+        fix = (
+            "ファイルとフォルダの書き込み権限を確かめてください / "
+            "make the file and its folder writable, or work on a copy"
+        )
+    elif "locked" in lowered:
+        why = "別のプログラムが書き込み中です / another program is writing to it"
+        fix = "少し待ってからもう一度実行してください / wait a moment and run it again"
+    else:
+        why = "書き込めません / it cannot be written"
+        fix = "メッセージの原因を取り除いてください / remove the cause named in the message"
+    return WorkspaceError(f"{where}: {why} ({text})", fix=fix)
 
 
 #: The newest migration's revision id (a test keeps it equal to Alembic's head).

@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from rashinban._errors import NotEnoughDataError
+from rashinban._labels import hypothesis_text
 from rashinban.kpi import KPIS, funnel
 from rashinban.state import Hypothesis, TargetDefinition
 from rashinban.targets._adjacent import adjacent_segments, weak_subsegments
@@ -83,7 +84,21 @@ def more_to_decide(
 def judge_rate(
     k: float, n: float, op: str, value: float, confidence: float = 0.9
 ) -> dict[str, Any]:
-    """Verdict, posterior probability, 90 % interval and data still needed for a rate."""
+    """Verdict, posterior probability, 90 % interval and data still needed for a rate.
+
+    With no observations at all there is nothing to judge: the probability and the
+    data still needed would come from the prior alone, so both are None.
+    """
+    if n <= 0:
+        return {
+            "observed": None,
+            "low": float("nan"),
+            "high": float("nan"),
+            "n": 0,
+            "probability": None,
+            "verdict": "not_enough_data",
+            "more_needed": None,
+        }
     prob = _prob(k, n, op, value)
     lo, hi = stats.beta.ppf([0.05, 0.95], k + 0.5, n - k + 0.5) if n > 0 else (np.nan, np.nan)
     verdict = _verdict(prob, confidence)
@@ -138,13 +153,21 @@ def _reason(h: Hypothesis, j: Mapping[str, Any]) -> tuple[str, str]:
         return f"{x:.1%}" if unit_share else f"{x:,.0f}" if abs(x) >= 100 else f"{x:.2f}"
 
     ja_v, en_v = VERDICTS[j["verdict"]]
-    bar = fmt(h.value)
     obs = f"{fmt(j['observed'])} (90%区間 {fmt(j['low'])}〜{fmt(j['high'])}, n={j['n']})"
     obs_en = f"{fmt(j['observed'])} (90% interval {fmt(j['low'])}–{fmt(j['high'])}, n={j['n']})"
     p = j["probability"]
     ptxt = "—" if p is None else f"{p:.0%}"
-    ja = f"{kpi.ja} {h.op} {bar}: 実績 {obs}、仮説が成り立つ確率 {ptxt} → {ja_v}"
-    en = f"{kpi.en} {h.op} {bar}: observed {obs_en}, P(hypothesis) {ptxt} → {en_v}"
+    head_ja = hypothesis_text(h.kpi, h.op, h.value, "ja")
+    head_en = hypothesis_text(h.kpi, h.op, h.value, "en")
+    if not j["n"]:
+        return (
+            f"{head_ja}: この時点でターゲットに該当する実績がありません (n=0) → {ja_v}。"
+            "ルールが取引先に当たっているか、基準日がデータの範囲内かを確かめてください",
+            f"{head_en}: the target has no observations as of this date (n=0) → {en_v}; "
+            "check that its rule matches accounts and that the date is within the data",
+        )
+    ja = f"{head_ja}: 実績 {obs}、仮説が成り立つ確率 {ptxt} → {ja_v}"
+    en = f"{head_en}: observed {obs_en}, P(hypothesis) {ptxt} → {en_v}"
     if j["verdict"] == "not_enough_data":
         more = j["more_needed"]
         if more is None:

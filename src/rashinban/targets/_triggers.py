@@ -234,13 +234,18 @@ def target_triggers(
     anchor = last_review or monitor_from
     due = anchor + dt.timedelta(days=definition.cadence_days)
     if due <= as_of:
+        since_ja, since_en = (
+            ("前回の見直し", "the last review")
+            if last_review is not None
+            else ("監視開始", "monitoring began")  # no review yet: never claim one
+        )
         rows.append(
             _row(
                 name,
                 "schedule",
                 due,
-                f"前回の見直し ({anchor}) から{definition.cadence_days}日が経過",
-                f"{definition.cadence_days} days since the last review ({anchor})",
+                f"{since_ja} ({anchor}) から{definition.cadence_days}日が経過",
+                f"{definition.cadence_days} days since {since_en} ({anchor})",
             )
         )
     accounts = backend.table("accounts").execute()

@@ -53,6 +53,8 @@ def run_review(
     Returns the review (see :func:`review_target`) with ``name``, ``version``,
     ``version_id`` and ``review_id`` added.
     """
+    if save:
+        store.user(author)  # an unknown user is refused before the review is computed
     rev = store.resolve(ref)
     if "@" not in ref and len(ref) < 40:
         rev = store.active(rev.name) or rev
@@ -77,6 +79,8 @@ def draft_from_review(
 ) -> Any:
     """Start a new draft version that applies proposals of a stored review.
 
+    The proposals are applied to the target's latest version (which may have been
+    saved after the reviewed one), so that no later change is undone.
     ``accept`` lists proposal indexes (default: every widen/exclude proposal).
     Widening adds ``or (proposal)`` to the included segment; excluding adds the
     proposal to the exclusions. The draft still needs approval to become active.
@@ -90,7 +94,11 @@ def draft_from_review(
             "copy the review id from 'rashinban target review'",
         )
     review = found[0]
-    rev, definition = _definition(store, review["version_id"])
+    reviewed, _ = _definition(store, review["version_id"])
+    # The proposals are applied to the latest version, so that a version saved after
+    # the review (an edit not yet approved) keeps its changes.
+    rev = store.revision(reviewed.name)
+    definition = TargetDefinition.from_content(rev.content)
     proposals = review["content"]["proposals"]
     chosen = range(len(proposals)) if accept is None else accept
     include = parse_rule(definition.include)
@@ -134,11 +142,13 @@ def draft_from_review(
             ],
         ),
     )
+    on = "" if rev.version_id == reviewed.version_id else f" (@{rev.number} に適用)"
     return store.save(
         rev.name,
         new,
         author=author,
-        note=note or f"見直し {review['review_id'][:12]} の提案から作成",
+        note=note or f"見直し {review['review_id'][:12]} の提案から作成{on}",
+        parent=rev.version_id,  # refused if another version is saved meanwhile
     )
 
 

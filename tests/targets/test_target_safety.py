@@ -1,0 +1,266 @@
+"""Target commands refuse what would lose or misstate work: duplicate names, edits of a
+canvas, stale drafts, unknown users and owners, names that read as references, a store
+that cannot be written; a schedule trigger never claims a review that did not happen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rashinban import InvalidValueError, UnknownIdError, WorkspaceError, init_workspace
+from rashinban.cli import app
+from rashinban.state import Hypothesis, TargetDefinition, open_store
+from rashinban.targets import target_triggers
+
+IDEAL = "業種 in [製造業, 情報通信業] and 従業員数 between 100 and 999"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> list[str]:
+    path = tmp_path / "ws"
+    init_workspace(path)
+    w = ["-w", str(path)]
+    for uid, dept in (("mkt", "marketing"), ("sls", "sales")):
+        assert (
+            CliRunner()
+            .invoke(app, ["target", "user", uid, "--name", uid, "--department", dept, *w])
+            .exit_code
+            == 0
+        )
+    return w
+
+
+def _run(*args: str) -> tuple[int, str]:
+    out = CliRunner().invoke(app, list(args))
+    return out.exit_code, str(out.exception) if out.exit_code == 1 else out.output
+
+
+def test_create_refuses_an_existing_name_and_keeps_the_target(ws: list[str]) -> None:
+    assert (
+        _run(
+            "target",
+            "create",
+            "ideal",
+            "-u",
+            "mkt",
+            "--include",
+            IDEAL,
+            "--hypothesis",
+            "win_rate >= 0.3",
+            *ws,
+        )[0]
+        == 0
+    )
+    code, msg = _run("target", "create", "ideal", "-u", "mkt", "--include", "業種 = 建設業", *ws)
+    assert code == 1 and "already exists" in msg and "rashinban target edit ideal" in msg
+    store = open_store(url=f"sqlite:///{Path(ws[1]) / 'state.sqlite'}")
+    assert [r.number for r in store.history("ideal")] == [1]
+    assert store.revision("ideal").content["include"] != "業種 = 建設業"
+
+
+def test_edit_of_a_canvas_is_refused_with_the_canvas_command(ws: list[str]) -> None:
+    assert (
+        _run(
+            "target",
+            "canvas",
+            "自社SWOT",
+            "--kind",
+            "swot",
+            "-u",
+            "mkt",
+            "--item",
+            "strengths=導入実績",
+            *ws,
+        )[0]
+        == 0
+    )
+    code, msg = _run("target", "edit", "自社SWOT", "-u", "mkt", "-m", "x", *ws)
+    assert code == 1 and "SWOT canvas, not a target" in msg
+    assert "rashinban target canvas 自社SWOT --kind swot" in msg
+
+
+def test_unknown_users_and_owners_of_the_wrong_department_are_refused(ws: list[str]) -> None:
+    code, msg = _run(
+        "target", "create", "z", "-u", "mkt", "--include", IDEAL, "--marketing", "nobody", *ws
+    )
+    assert code == 1 and "'nobody' is not registered" in msg
+    code, msg = _run(
+        "target", "create", "z", "-u", "mkt", "--include", IDEAL, "--sales", "mkt", *ws
+    )
+    assert code == 1 and "mkt is a marketing user, not sales" in msg
+    # A full-width id is the same user, as everywhere else.
+    assert (
+        _run("target", "create", "z", "-u", "ｍｋｔ", "--include", IDEAL, "--sales", "sls", *ws)[0]
+        == 0
+    )
+    code, msg = _run("target", "user", " ", "--name", "X", "--department", "sales", *ws)
+    assert code == 1 and "user id is empty" in msg
+    code, _ = _run("target", "user", "u1", "--name", "X", "--department", "営業", *ws)
+    assert code == 2  # not one of marketing | sales | other
+
+
+@pytest.mark.parametrize("name", ["", "名前@2", "e3105c", " 空白"])
+def test_names_that_read_as_references_are_refused(ws: list[str], name: str) -> None:
+    code, msg = _run("target", "create", name, "-u", "mkt", "--include", IDEAL, *ws)
+    assert code == 1 and ("cannot be used" in msg or "is empty" in msg), msg
+
+
+def test_a_draft_keeps_a_version_saved_after_the_review(tmp_path: Path, demo_ws) -> None:
+    from rashinban.targets import draft_from_review, run_review
+
+    store = open_store(url=f"sqlite:///{tmp_path / 's.sqlite'}")
+    store.add_user("mkt", "m", "marketing")
+    store.add_user("sls", "s", "sales")
+    base = TargetDefinition(include=IDEAL, hypotheses=(Hypothesis("win_rate", ">=", 0.3),))
+    first = store.save("ideal", base, author="mkt", note="v1")
+    for uid in ("mkt", "sls"):
+        store.approve(first.version_id, uid)
+    store.activate(first.version_id, "sls")
+    review = run_review(store, demo_ws.backend(), "ideal", as_of=dt.date(2025, 8, 3), author="mkt")
+    assert review["version"] == 1 and any(p["kind"] == "widen" for p in review["proposals"])
+    later = TargetDefinition.from_content(store.revision("ideal").content)
+    store.save(
+        "ideal",
+        TargetDefinition(**{**later.__dict__, "cadence_days": 30}),
+        author="sls",
+        note="30日",
+    )
+    draft = draft_from_review(store, review["review_id"], author="mkt")
+    assert draft.number == 3 and draft.content["cadence_days"] == 30  # the edit survives
+    assert " or " in draft.content["include"] and "@2 に適用" in draft.note
+    # An edit made from a version that is no longer the latest is refused.
+    with pytest.raises(InvalidValueError, match="was saved after the version"):
+        store.save("ideal", base, author="mkt", note="stale", parent=first.version_id)
+
+
+def test_review_by_an_unknown_user_stores_nothing(tmp_path: Path, demo_ws) -> None:
+    from rashinban.targets import run_review
+
+    store = open_store(url=f"sqlite:///{tmp_path / 's.sqlite'}")
+    store.add_user("mkt", "m", "marketing")
+    store.save("ideal", TargetDefinition(include=IDEAL), author="mkt", note="v1")
+    with pytest.raises(UnknownIdError, match="ghost"):
+        run_review(store, demo_ws.backend(), "ideal", as_of=dt.date(2025, 8, 3), author="ghost")
+    assert store.reviews() == [] and store.audit_log(actor="ghost") == []
+
+
+def test_a_store_that_cannot_be_written_is_a_user_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    open_store(url=f"sqlite:///{path}").add_user("mkt", "m", "marketing")
+    read_only = open_store(url=f"sqlite:///file:{path}?mode=ro&uri=true")
+    with pytest.raises(WorkspaceError) as err:
+        read_only.add_user("sls", "s", "sales")
+    assert "cannot be written here" in str(err.value) and "writable" in (err.value.fix or "")
+
+
+def test_the_schedule_trigger_names_its_anchor_truthfully(demo_ws) -> None:
+    target = TargetDefinition(include=IDEAL, cadence_days=90)
+    as_of = dt.date(2025, 12, 31)
+    never = target_triggers(demo_ws.backend(), "t", target, as_of=as_of)
+    first = never[never["kind"] == "schedule"].iloc[0]
+    assert (
+        first["reason"].startswith("監視開始 (") and "since monitoring began" in first["reason_en"]
+    )
+    reviewed = target_triggers(
+        demo_ws.backend(), "t", target, as_of=as_of, last_review=dt.date(2025, 6, 1)
+    )
+    row = reviewed[reviewed["kind"] == "schedule"].iloc[0]
+    assert row["reason"] == "前回の見直し (2025-06-01) から90日が経過"
+    assert row["detected_at"] == dt.date(2025, 8, 30)
+
+
+def test_canvas_fields_owners_and_hypotheses_read_in_words(ws: list[str]) -> None:
+    import json
+
+    assert (
+        _run(
+            "target",
+            "canvas",
+            "S",
+            "--kind",
+            "swot",
+            "-u",
+            "mkt",
+            "--item",
+            "opportunities=インボイス制度",
+            *ws,
+        )[0]
+        == 0
+    )
+    shown = CliRunner().invoke(app, ["target", "show", "S", *ws], env={"COLUMNS": "200"}).output
+    assert "機会" in shown and "商談数" not in shown and "インボイス制度" in shown
+    assert (
+        _run(
+            "target",
+            "canvas",
+            "S",
+            "--kind",
+            "swot",
+            "-u",
+            "mkt",
+            "--item",
+            "opportunities=インボイス制度",
+            "--item",
+            "weaknesses=価格",
+            *ws,
+        )[0]
+        == 0
+    )
+    out = CliRunner().invoke(app, ["target", "diff", "S@1", "S@2", "-f", "json", *ws]).output
+    assert json.loads(out) == {"changes": [{"change": "弱みに追加: 価格"}]}
+    assert (
+        _run(
+            "target", "create", "ideal", "-u", "mkt", "--include", IDEAL, "--marketing", "mkt", *ws
+        )[0]
+        == 0
+    )
+    assert (
+        _run(
+            "target",
+            "edit",
+            "ideal",
+            "-u",
+            "sls",
+            "-m",
+            "x",
+            "--hypothesis",
+            "win_rate >= 0.3",
+            "--sales",
+            "sls",
+            *ws,
+        )[0]
+        == 0
+    )
+    out = (
+        CliRunner().invoke(app, ["target", "diff", "ideal@1", "ideal@2", "-f", "json", *ws]).output
+    )
+    changes = [c["change"] for c in json.loads(out)["changes"]]
+    assert "仮説を追加: 受注率 ≥ 30%" in changes
+    assert "担当を「マーケティング: mkt」から「マーケティング: mkt; 営業: sls」に変更" in changes
+    code, msg = _run("target", "diff", "S@1", "ideal@1", *ws)
+    assert code == 1 and "cannot be compared" in msg
+    history = json.loads(
+        CliRunner().invoke(app, ["target", "history", "ideal", "-f", "json", *ws]).output
+    )
+    first = history["versions"][0]
+    assert len(first["version_id"]) == 64 and first["approvals"] == [] and first["active"] is False
+
+
+def test_a_review_with_no_observation_says_so(demo_ws, tmp_path: Path) -> None:
+    from rashinban.targets import review_target
+
+    typo = TargetDefinition(
+        include="業種 = 製造行", hypotheses=(Hypothesis("win_rate", ">=", 0.3),)
+    )
+    review = review_target(demo_ws.backend(), typo, as_of=dt.date(2025, 12, 31))
+    verdict = review["verdicts"][0]
+    assert verdict["n"] == 0 and verdict["probability"] is None and verdict["more_needed"] is None
+    assert "(n=0)" in verdict["reason_ja"] and "no observations" in verdict["reason_en"]
+    # The figures docs/targets.md quotes for the day before the planted event.
+    ideal = TargetDefinition(include=IDEAL, hypotheses=(Hypothesis("win_rate", ">=", 0.3),))
+    before = review_target(demo_ws.backend(), ideal, as_of=dt.date(2024, 9, 30))["verdicts"][0]
+    assert (before["n"], round(before["observed"], 3)) == (84, 0.464)
+    assert (round(before["low"], 3), round(before["high"], 3)) == (0.377, 0.554)
