@@ -309,11 +309,12 @@ def target_history(
         for r in store.history(name)
     ]
     if fmt is Format.table:  # approvals read as people write them: mkt (マーケティング)
-        en = _lang(ws, lang) == "en"
-        depts = {"marketing": ("マーケ", "marketing"), "sales": ("営業", "sales")}
+        from rashinban.state._words import department_label
+
+        shown = _lang(ws, lang)
         for row in rows:
             row["approvals"] = ", ".join(
-                f"{a['user_id']} ({depts.get(a['department'], (a['department'],) * 2)[en]})"
+                f"{a['user_id']} ({department_label(a['department'], shown)})"
                 for a in row["approvals"]
             )
     render({"versions": rows}, "versions", fmt, title=name)

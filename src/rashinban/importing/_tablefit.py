@@ -22,6 +22,7 @@ refused with the headers it found).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rashinban._errors import ImportFileError, MappingError
@@ -113,13 +114,14 @@ def fits_another_table(target: Table, headers: tuple[str, ...]) -> bool:
     Used to find the header row of a file given for the wrong table below its title,
     so that :func:`check_table_fit` can name the table it belongs to.
     """
+    return any(fit.identified and fit.count >= 2 for fit in _other_fits(target, headers, None))
+
+
+def _other_fits(target: Table, headers: tuple[str, ...], preset: str | None) -> Iterator[TableFit]:
+    """How ``headers`` map onto every canonical table but ``target``, as an import would."""
     for table in TABLES.values():
-        if table.name == target.name:
-            continue
-        fit = table_fit(table, headers, _auto_mapping(table, headers, None))
-        if fit.identified and fit.count >= 2:
-            return True
-    return False
+        if table.name != target.name:
+            yield table_fit(table, headers, _auto_mapping(table, headers, preset))
 
 
 def better_table(
@@ -141,10 +143,7 @@ def better_table(
     """
     mine = table_fit(target, headers, mapping)
     best: TableFit | None = None
-    for table in TABLES.values():
-        if table.name == target.name:
-            continue
-        fit = table_fit(table, headers, _auto_mapping(table, headers, preset))
+    for fit in _other_fits(target, headers, preset):
         if _clearly_better(fit, mine) and (best is None or fit.count > best.count):
             best = fit
     return None if best is None else (mine, best)

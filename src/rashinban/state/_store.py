@@ -20,10 +20,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from rashinban._errors import ConfigError, InvalidValueError, UnknownIdError, WorkspaceError
+from rashinban._errors import ConfigError, InvalidValueError, UnknownIdError
 from rashinban.state import _schema as s
 from rashinban.state._content import Canvas, TargetDefinition, canonical_json, content_id
 from rashinban.state._records import RecordsMixin, utc
+from rashinban.state._words import department_label
+from rashinban.workspace._workspace import database_error
 
 __all__ = [
     "DEPARTMENTS",
@@ -36,7 +38,7 @@ __all__ = [
 
 STATE_FILE = "state.sqlite"
 DEPARTMENTS = ("marketing", "sales", "other")
-_DEPT_JA = {"marketing": "マーケティング", "sales": "営業", "other": "その他"}
+_DEPT_JA = {d: department_label(d) for d in DEPARTMENTS}
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -517,8 +519,6 @@ def check_name(name: str) -> None:
 
 def _write_error(engine: sa.Engine, exc: Exception) -> Exception:
     """A database error on a write, as the user error that says what to do."""
-    text = str(getattr(exc, "orig", exc))
-    lowered = text.lower()
     where = (
         engine.url.database if engine.dialect.name == "sqlite" else engine.url.render_as_string()
     )
@@ -527,19 +527,7 @@ def _write_error(engine: sa.Engine, exc: Exception) -> Exception:
             f"{where}: 同時に別の変更が保存されました / another change was saved at the same time",
             fix="少し待ってからもう一度実行してください / run the command again",
         )
-    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
-        why = "書き込みが許可されていません / it cannot be written here"
-        fix = (
-            "ファイルとフォルダの書き込み権限を確かめてください / "
-            "make the file and its folder writable, or work on a copy"
-        )
-    elif "locked" in lowered:
-        why = "別のプログラムが書き込み中です / another program is writing to it"
-        fix = "少し待ってからもう一度実行してください / wait a moment and run it again"
-    else:
-        why = "書き込めません / it cannot be written"
-        fix = "メッセージの原因を取り除いてください / remove the cause named in the message"
-    return WorkspaceError(f"{where}: {why} ({text})", fix=fix)
+    return database_error(str(where), exc)
 
 
 #: The newest migration's revision id (a test keeps it equal to Alembic's head).

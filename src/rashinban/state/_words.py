@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["FIELD_LABELS", "field_label", "owners_text", "rationale_text"]
+__all__ = [
+    "DEPARTMENT_LABELS",
+    "FIELD_LABELS",
+    "department_label",
+    "field_label",
+    "owners_text",
+    "rationale_text",
+]
 
 #: Content key → (Japanese, English): a target's fields and the canvases' fields.
 FIELD_LABELS: dict[str, tuple[str, str]] = {
@@ -33,7 +40,24 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "company": ("自社", "company"),
 }
 
-_DEPARTMENTS = {"marketing": ("マーケティング", "marketing"), "sales": ("営業", "sales")}
+#: Department code → (Japanese, English).
+DEPARTMENT_LABELS: dict[str, tuple[str, str]] = {
+    "marketing": ("マーケティング", "marketing"),
+    "sales": ("営業", "sales"),
+    "other": ("その他", "other"),
+}
+
+
+def department_label(department: str, lang: str = "ja") -> str:
+    """A department code in words; an unknown one is returned as it is.
+
+    Examples
+    --------
+    >>> department_label("sales"), department_label("marketing", "en")
+    ('営業', 'marketing')
+    """
+    pair = DEPARTMENT_LABELS.get(department)
+    return department if pair is None else pair[1 if lang == "en" else 0]
 
 
 def field_label(key: str, lang: str = "ja") -> str:
@@ -59,7 +83,7 @@ def owners_text(owners: Mapping[str, Sequence[Any]], lang: str = "ja") -> str:
     'none'
     """
     parts = [
-        f"{_DEPARTMENTS.get(d, (d, d))[1 if lang == 'en' else 0]}: {', '.join(map(str, who))}"
+        f"{department_label(d, lang)}: {', '.join(map(str, who))}"
         for d, who in owners.items()
         if who
     ]

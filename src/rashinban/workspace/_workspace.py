@@ -90,7 +90,7 @@ class Workspace:
         try:
             con = duckdb.connect(str(self.data_path), read_only=read_only)
         except duckdb.Error as exc:
-            raise _open_error(self.data_path, exc) from None
+            raise database_error(self.data_path, exc) from None
         try:
             yield con
         finally:
@@ -111,7 +111,7 @@ class Workspace:
         try:
             return ibis.duckdb.connect(str(self.data_path), read_only=read_only)
         except duckdb.Error as exc:
-            raise _open_error(self.data_path, exc) from None
+            raise database_error(self.data_path, exc) from None
 
     def table(self, name: str, backend: Any = None) -> ibis.Table:
         """The canonical table ``name`` as an Ibis expression."""
@@ -122,9 +122,10 @@ class Workspace:
         write_config(self.path / CONFIG_FILE, self.config)
 
 
-def _open_error(path: Path, exc: Exception) -> WorkspaceError:
-    """Why ``data.duckdb`` cannot be opened, with the fix that matches the cause."""
-    text = str(exc)
+def database_error(path: Path | str, exc: Exception) -> WorkspaceError:
+    """Why a database (``data.duckdb``, the state store) cannot be opened or written,
+    with the fix that matches the cause."""
+    text = str(getattr(exc, "orig", None) or exc)  # SQLAlchemy wraps the driver's error
     lowered = text.lower()
     if "lock" in lowered:
         why = "別のプログラムが使用中です / another program holds it open"
@@ -132,7 +133,7 @@ def _open_error(path: Path, exc: Exception) -> WorkspaceError:
             "そのプログラム (DuckDB, Python, 別の rashinban) を閉じてから再実行してください / "
             "close that program (DuckDB, Python, another rashinban) and try again"
         )
-    elif "permission" in lowered or "not permitted" in lowered or "read-only" in lowered:
+    elif any(w in lowered for w in ("permission", "not permitted", "read-only", "readonly")):
         why = "書き込みが許可されていません / it cannot be written here"
         fix = (
             "ファイルとフォルダの書き込み権限を確かめてください / "
