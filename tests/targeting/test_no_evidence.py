@@ -84,3 +84,20 @@ def test_adjacent_evidence_says_not_enough_data_instead_of_nan() -> None:
     assert not row["flagged"]
     assert "nan" not in row["evidence_ja"] and "データ不足" in row["evidence_ja"]
     assert "nan" not in row["evidence_en"] and "not enough data" in row["evidence_en"]
+
+
+def test_adjacent_evidence_names_its_window_and_its_own_counts() -> None:
+    """The adjacent rate is a recent-window rate: the evidence says since when, and the
+    won/closed it shows are the segment's own (B: 20 won, 60 lost → 20 of 80)."""
+    f = _facts([("A", 100, 30, 40), ("B", 100, 20, 60)])
+    target = [{"column": "seg", "op": "in", "values": ["A"]}]
+    since = dt.date(2025, 1, 1)
+    adj = adjacent_opportunities(f, target, AS_OF, candidates=_segs(["B"]), since=since)
+    row = adj.set_index("name").loc["B"]
+    assert "2025-01-01以降に完了した80件中20件受注" in row["evidence_ja"]
+    assert "縮約後" in row["evidence_ja"] and "同期間のターゲット" in row["evidence_ja"]
+    assert "20 won of 80 deals closed since 2025-01-01" in row["evidence_en"]
+    assert row["evidence_en"].endswith("over the same period")
+    assert f"{row['win_rate']:.0%}" in row["evidence_ja"]
+    plain = adjacent_opportunities(f, target, AS_OF, candidates=_segs(["B"]))
+    assert "以降" not in plain.set_index("name").loc["B", "evidence_ja"]

@@ -95,6 +95,13 @@ def test_after_the_event_a_kpi_shift_fires_and_the_review_proposes_the_new_segme
     overlap = jaccard(parse_rule(widen[0]["rule"]).mask(accounts), planted)
     print(f"proposal: {widen[0]['reason_en']} (Jaccard with the planted segment {overlap:.2f})")
     assert overlap >= 0.8
+    # The bar is named for what it is (halfway between the rest and the hypothesis), with
+    # both ends, so it is not read as the company's overall win rate.
+    w = widen[0]
+    assert f"{w['k']}/{w['n']}" in w["reason_ja"] and "直近365日" in w["reason_ja"]
+    assert "ターゲット外" in w["reason_ja"] and "受注率仮説" in w["reason_ja"]
+    assert "の中間）を上回る確率" in w["reason_ja"]
+    assert "halfway between outside the target" in w["reason_en"]
 
     draft = draft_from_review(store, review["review_id"], author="mkt", accept=[0])
     assert draft.number == 2

@@ -14,6 +14,7 @@ MODULES = [
     "rashinban.text._stats",
     "rashinban.text._winloss",
     "rashinban.text._sources",
+    "rashinban.text._voice",
     "rashinban.personas._avatar",
     "rashinban.personas._card",
     "rashinban.personas._select",
@@ -34,6 +35,7 @@ def test_public_surfaces_are_pinned() -> None:
     import rashinban.text as text
 
     assert text.__all__ == [
+        "DEAL_KINDS",
         "STOP_WORDS_EN",
         "STOP_WORDS_JA",
         "SentimentModel",
@@ -43,6 +45,7 @@ def test_public_surfaces_are_pinned() -> None:
         "detect_language",
         "documents",
         "keywords",
+        "kinds_text",
         "loss_reasons",
         "normalize_for_mining",
         "note_reasons",

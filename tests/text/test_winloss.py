@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from rashinban import NotEnoughDataError, init_workspace
+from rashinban import InvalidValueError, NotEnoughDataError, Workspace, init_workspace
 from rashinban.demo import PLANTED
 from rashinban.importing import load_frames
 from rashinban.text import loss_reasons, note_reasons, reason_change, voice_winloss, win_rates
@@ -152,3 +153,65 @@ def test_winloss_without_notes_still_gives_the_deal_based_sections(
     assert "note_reasons_skipped" in as_json.output
     report = analyze(ws, as_of=dt.date(2025, 12, 31), only=["winloss"])
     assert not report.failures and "winloss" in report.results
+
+
+def test_winloss_counts_new_deals_like_the_competitor_table(
+    demo_ws: Workspace, demo_tables: dict[str, pd.DataFrame]
+) -> None:
+    """Competitors are recorded on new deals only: the no-competitor row must not count
+    renewals and expansions, or it looks three times better than any competitor."""
+    from rashinban.text import kinds_text
+
+    day = dt.date(2025, 12, 31)
+    out = voice_winloss(demo_ws.backend(), day)
+    deals = demo_tables["deals"]
+    closed = deals[deals["outcome"].isin(["won", "lost"]) & (deals["kind"] == "new")]
+    bare = closed[closed["competitor"].isna()]
+    row = out["win_rates"].set_index("group").loc["(競合なし)"]
+    assert (row["won"], row["closed"]) == ((bare["outcome"] == "won").sum(), len(bare))
+    assert row["win_rate"] == pytest.approx((bare["outcome"] == "won").mean())
+    assert out["win_rates"]["closed"].sum() == len(closed)
+    assert out["win_rates"].attrs["kinds"] == ["new"]
+    assert kinds_text(out["win_rates"].attrs["kinds"]) == "新規商談"
+    every = voice_winloss(demo_ws.backend(), day, kinds=None)
+    all_closed = deals[deals["outcome"].isin(["won", "lost"])]
+    assert every["win_rates"]["closed"].sum() == len(all_closed) > len(closed)
+    assert every["win_rates"].attrs["kinds"] is None
+    with pytest.raises(InvalidValueError, match="upsell"):
+        voice_winloss(demo_ws.backend(), day, kinds=["upsell"])
+
+
+def test_winloss_cli_names_the_deals_it_counts(demo_ws: Workspace) -> None:
+    from typer.testing import CliRunner
+
+    from rashinban.cli import app
+
+    path = str(demo_ws.path)
+    shown = CliRunner().invoke(app, ["winloss", "-w", path])
+    assert shown.exit_code == 0, shown.output
+    assert "受注率 / win rates (新規商談)" in shown.output
+    as_json = CliRunner().invoke(app, ["winloss", "-w", path, "--kind", "all", "-f", "json"])
+    payload = json.loads(as_json.output)
+    assert payload["kinds"] == ["new", "expansion", "renewal"]
+    renewals = CliRunner().invoke(app, ["winloss", "-w", path, "--kind", "renewal", "-f", "json"])
+    rates = json.loads(renewals.output)["win_rates"]
+    assert [r["group"] for r in rates] == ["(競合なし)"]  # renewals carry no competitor
+
+
+def test_default_split_without_losses_on_one_side_keeps_the_other_sections(
+    demo_tables: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    """The midpoint split is a default: when one side has no reasoned loss, only the
+    comparison is missing (and says why); a split the user chose still fails loudly."""
+    deals = demo_tables["deals"]
+    when = pd.to_datetime(deals["closed_at"])
+    mid = when.min() + (when.max() - when.min()) / 2
+    # Keep every deal, but give reasons only to losses after the midpoint.
+    deals = deals.assign(loss_reason=deals["loss_reason"].where(when >= mid))
+    ws = init_workspace(tmp_path / "late-reasons")
+    load_frames(ws, {**{k: demo_tables[k] for k in ("products", "accounts")}, "deals": deals})
+    out = voice_winloss(ws.backend(), dt.date(2025, 12, 31))
+    assert out["change"].empty and "より前" in out["change"].attrs["skipped"]
+    assert len(out["loss_reasons"]) and len(out["win_rates"])
+    with pytest.raises(NotEnoughDataError, match="split date"):
+        voice_winloss(ws.backend(), dt.date(2025, 12, 31), split_date=mid.date())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -161,6 +162,15 @@ def themes(
     render(payload, "themes", fmt, title=heading("テーマ", "themes"))
 
 
+class DealKind(StrEnum):
+    """Which deals ``winloss`` counts (``deals.kind``, or all of them)."""
+
+    new = "new"
+    expansion = "expansion"
+    renewal = "renewal"
+    all = "all"
+
+
 @app.command()
 def winloss(
     workspace: WorkspaceOpt = None,
@@ -174,34 +184,50 @@ def winloss(
         typer.Option("--split-date", help="期間比較の境目 / compare before/after (YYYY-MM-DD)"),
     ] = None,
     lang: LangOpt = None,
+    kind: Annotated[
+        DealKind,
+        typer.Option(
+            "--kind",
+            help="数える商談の種類 (既定は新規。all で全商談) / deal kind counted "
+            "(new by default; all for every deal)",
+        ),
+    ] = DealKind.new,
 ) -> None:
     """受注・失注の理由 (区分別・期間比較) / win and loss reasons by group and period."""
-    from rashinban.text import voice_winloss
+    from rashinban.text import DEAL_KINDS, kinds_text, voice_winloss
 
     ws = open_ws(workspace)
     day = as_of_date(ws, as_of)
     split = parse_as_of(split_date, "--split-date")
-    tables = voice_winloss(ws.backend(), day, by=by, split_date=split)
-    payload: dict[str, Any] = {"as_of": day, "by": by}
+    kinds = None if kind is DealKind.all else (kind.value,)
+    tables = voice_winloss(ws.backend(), day, by=by, split_date=split, kinds=kinds)
+    payload: dict[str, Any] = {"as_of": day, "by": by, "kinds": list(kinds or DEAL_KINDS)}
     payload.update({k: _rows(v) for k, v in tables.items()})
-    skipped = tables["note_reasons"].attrs.get("skipped")
-    if skipped:
-        payload["note_reasons_skipped"] = skipped
+    skipped = {
+        key: tables[key].attrs["skipped"]
+        for key in ("note_reasons", "change")
+        if tables[key].attrs.get("skipped")
+    }
+    for key, why in skipped.items():
+        payload[f"{key}_skipped"] = why
     if fmt is Format.table:  # shares as percentages, the change in points (CSV/JSON: values)
         payload["change"] = [_change_cells(r) for r in payload.get("change") or []]
+    lang_now = display_language()
+    counted = kinds_text(kinds, lang_now)
+    titles = {
+        "loss_reasons": heading("失注理由", "loss reasons"),
+        "win_rates": heading("受注率", "win rates"),
+        "note_reasons": heading("商談メモの受注・失注テーマ", "win/loss themes in notes"),
+        "change": heading("失注理由の変化 (期間比較)", "loss reasons before and after"),
+    }
     render_sections(
         payload,
-        [
-            ("loss_reasons", heading("失注理由", "loss reasons")),
-            ("win_rates", heading("受注率", "win rates")),
-            ("note_reasons", heading("商談メモの受注・失注テーマ", "win/loss themes in notes")),
-            ("change", heading("失注理由の変化 (期間比較)", "loss reasons before and after")),
-        ],
+        [(key, f"{title} ({counted})") for key, title in titles.items()],
         fmt,
     )
-    if skipped and fmt is Format.table:
-        title = heading("商談メモの受注・失注テーマ", "win/loss themes in notes")
-        out_console.print(f"{title}: {in_language(skipped, display_language())}", highlight=False)
+    if fmt is Format.table:
+        for key, why in skipped.items():
+            out_console.print(f"{titles[key]}: {in_language(why, lang_now)}", highlight=False)
 
 
 def _change_cells(row: dict[str, Any]) -> dict[str, Any]:

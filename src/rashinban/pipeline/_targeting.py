@@ -143,7 +143,7 @@ def run_segments(ctx: Context) -> AnalysisResult:
     if target:
         since = ctx.as_of - dt.timedelta(days=RECENT_DAYS)
         recent = account_facts(ctx.backend, ctx.as_of, since=since).execute()
-        adj = adjacent_opportunities(recent, target, ctx.as_of)
+        adj = adjacent_opportunities(recent, target, ctx.as_of, since=since)
         tables["adjacent"] = _json_cells(adj, "conditions")
         flagged = adj[adj["flagged"]]
         summary["adjacent_since"] = since.isoformat()

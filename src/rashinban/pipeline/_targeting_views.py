@@ -83,6 +83,8 @@ def segments_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
                 "win_rate": _num(round(float(r.win_rate), 4)),
                 # no closed deal, no interval: null rather than [null, null]
                 "win_rate_interval": _interval(r.win_rate_low, r.win_rate_high),
+                # closed new deals of all time behind the (shrunk) rate
+                "win_rate_n": int(r.win_rate_n),
                 "clv": _num(float(r.clv)),
                 "churn_rate": _num(round(float(r.churn_rate), 4)),
                 "ltv_cac": _num(float(r.ltv_cac)),
@@ -105,6 +107,8 @@ def segments_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
         "weights": summary.get("weights", {}),
         "adjacent": adj_rows,
         "adjacent_flagged": sorted(flagged),
+        # adjacent opportunities are judged on deals closed since this day
+        "adjacent_since": summary.get("adjacent_since"),
     }
 
 

@@ -81,6 +81,7 @@ def run_winloss(ctx: Context) -> AnalysisResult:
         {
             "by": by,
             "segment_by": segment_by,
+            "kinds": tables["win_rates"].attrs.get("kinds"),
             "headline_ja": "競合別の最多失注理由 — " + " / ".join(pairs[:4]),
             "headline_en": "Top loss reason by competitor — " + " / ".join(pairs_en[:4]),
         },

@@ -8,6 +8,7 @@ import json
 from rashinban._labels import code_label, value_label
 from rashinban.report._i18n import LABELS, column_label, t
 from rashinban.report._sections import ReportContext, table_html
+from rashinban.text import DEAL_KINDS, kinds_text
 
 LABELS.update(
     {
@@ -26,6 +27,12 @@ LABELS.update(
         "share": ("割合", "share"),
         "interval": ("95%区間", "95% interval"),
         "win_rate": ("受注率", "win rate"),
+        "won_closed": ("受注/完了", "won/closed"),
+        "shrunk_rate": ("縮約後", "shrunk"),
+        "shrunk_note": (
+            "縮約後: 件数の少ない区分を全体の受注率へ寄せた値（20件分の事前分布）。",
+            "Shrunk: a small group's rate pulled toward the overall rate (a prior worth 20 deals).",
+        ),
         "group": ("区分", "group"),
         "sentiment_acc": ("感情判定の正解率", "Sentiment accuracy"),
         "themes_method": (
@@ -81,24 +88,42 @@ def render_winloss(ctx: ReportContext) -> str | None:
     lang = ctx.lang
     parts = []
     rates = ctx.load("winloss", "win_rates")
+    summary = ctx.runs.get("winloss", {}).get("summary") or {}
+    counted = kinds_text(summary.get("kinds", list(DEAL_KINDS)), lang)
     if rates is not None and len(rates):
         # An HTML bar, not a matplotlib chart: group names are Japanese and the
-        # report must not depend on a CJK font being installed.
+        # report must not depend on a CJK font being installed. The bar and the
+        # percentage are the group's own won/closed; the shrunk rate has its own column.
+        head = "".join(
+            f"<th>{html.escape(h)}</th>"
+            for h in (
+                t("group", lang),
+                t("won_closed", lang),
+                f"{t('win_rate', lang)} ({t('interval', lang)})",
+                t("shrunk_rate", lang),
+            )
+        )
         rows = "".join(
-            f"<tr><td>{html.escape(str(value_label(g, lang)))}</td><td>{w}/{n}</td>"
+            f"<tr><td>{html.escape(str(value_label(g, lang)))}</td><td>{w:,}/{n:,}</td>"
             f'<td><span style="display:inline-block;background:#2563eb;height:10px;'
-            f'width:{200 * r:.0f}px"></span> {_pct(r)} ({_pct(lo)}–{_pct(hi)})</td></tr>'
-            for g, w, n, r, lo, hi in zip(
+            f'width:{200 * r:.0f}px"></span> {r:.1%} ({lo:.1%}–{hi:.1%})</td>'
+            f"<td>{s:.1%}</td></tr>"
+            for g, w, n, r, lo, hi, s in zip(
                 rates["group"],
                 rates["won"],
                 rates["closed"],
-                rates["shrunk_win_rate"],
+                rates["win_rate"],
                 rates["win_low"],
                 rates["win_high"],
+                rates["shrunk_win_rate"],
                 strict=True,
             )
         )
-        parts.append(f"<h3>{t('win_rate', lang)}</h3><table><tbody>{rows}</tbody></table>")
+        parts.append(
+            f"<h3>{t('win_rate', lang)} ({html.escape(counted)})</h3>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            f'<p class="note">{html.escape(t("shrunk_note", lang))}</p>'
+        )
     top = reasons[reasons["rank"] <= 2].copy()
     top["interval"] = [
         f"{_pct(lo)}–{_pct(hi)}" for lo, hi in zip(top["share_low"], top["share_high"], strict=True)

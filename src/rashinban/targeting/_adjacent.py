@@ -80,8 +80,12 @@ def adjacent_opportunities(
     min_lift_vs_all: float = 1.25,
     min_ratio_vs_target: float = 0.7,
     min_deals: int = 20,
+    since: dt.date | None = None,
 ) -> pd.DataFrame:
     """Segments outside ``target`` performing close to or above it, with the evidence.
+
+    ``since`` is the first day of the deals ``facts`` counts (its ``since=``), named in
+    the evidence so that a recent-window rate is not read as the all-time one.
 
     Returns the attractiveness table of the target and every candidate with
     ``overlap`` (share of the candidate's accounts inside the target),
@@ -115,22 +119,29 @@ def adjacent_opportunities(
         & (table["win_rate_high"] >= t["win_rate_low"])
         & (table["win_rate_n"] >= min_deals)
     )
+    window_ja = f"{since.isoformat()}以降に完了した" if since else ""
+    window_en = f" closed since {since.isoformat()}" if since else ""
+    same_ja = "同期間の" if since else ""
+    same_en = " over the same period" if since else ""
     table["evidence_ja"] = [
         (
-            f"受注率{r.win_rate:.0%}(95%区間{r.win_rate_low:.0%}〜{r.win_rate_high:.0%}, "
+            f"受注率{r.win_rate:.0%}(縮約後、95%区間{r.win_rate_low:.0%}〜"
+            f"{r.win_rate_high:.0%}、{window_ja}{r.win_rate_n}件中"
+            f"{r.win_rate_raw * r.win_rate_n:.0f}件受注)"
             if r.win_rate_n
-            else "受注率 データ不足(成約・失注 "
+            else f"受注率 データ不足({window_ja}成約・失注 {r.win_rate_n}件)"
         )
-        + f"{r.win_rate_n}件)／ターゲット{_pct(t.win_rate, 'ja')}／全体{overall:.0%}"
+        + f"／{same_ja}ターゲット{_pct(t.win_rate, 'ja')}・全体{overall:.0%}"
         for r in table.itertuples()
     ]
     table["evidence_en"] = [
         (
-            f"win rate {r.win_rate:.0%} (95% {r.win_rate_low:.0%}–{r.win_rate_high:.0%}, "
+            f"win rate {r.win_rate:.0%} (shrunk; 95% {r.win_rate_low:.0%}–{r.win_rate_high:.0%}; "
+            f"{r.win_rate_raw * r.win_rate_n:.0f} won of {r.win_rate_n} deals{window_en})"
             if r.win_rate_n
-            else "win rate: not enough data ("
+            else f"win rate: not enough data ({r.win_rate_n} deals{window_en})"
         )
-        + f"{r.win_rate_n} deals) vs target {_pct(t.win_rate, 'en')}, all {overall:.0%}"
+        + f" vs target {_pct(t.win_rate, 'en')}, all {overall:.0%}{same_en}"
         for r in table.itertuples()
     ]
     table["_t"] = np.where(table["name"] == TARGET_NAME, 0, 1)

@@ -256,6 +256,12 @@ def review_target(
     inside = deals[rule.mask(deals)] if len(deals) else deals
     own = float(inside["won"].mean()) if len(inside) else float("nan")
     bar = bars[0] if bars else own
+    # Which bar the proposals are held to, in words: the hypothesis, or the target's own rate.
+    bar_ja, bar_en = (
+        ("受注率仮説", "the win-rate hypothesis")
+        if bars
+        else ("ターゲットの受注率", "the target's rate")
+    )
     outside = deals[~rule.mask(deals)] if len(deals) else deals
     pool = float(outside["won"].mean()) if len(outside) else float("nan")
     # A segment worth adding wins clearly above the rest of the market, though not
@@ -274,13 +280,15 @@ def review_target(
                     "reason_ja": (
                         f"隣接セグメント「{r.describe('ja')}」を追加: "
                         f"直近{proposal_window_days}日の受注率 {c['k']}/{c['n']} "
-                        f"(縮約後 {c['rate']:.1%}) が基準 {widen_bar:.1%} を"
+                        f"(縮約後 {c['rate']:.1%}) が追加の基準 {widen_bar:.1%}"
+                        f"（ターゲット外 {pool:.1%} と{bar_ja} {bar:.1%} の中間）を"
                         f"上回る確率 {c['probability']:.0%}"
                     ),
                     "reason_en": (
                         f"widen with '{r.describe('en')}': last {proposal_window_days} days "
                         f"won {c['k']}/{c['n']} (shrunk {c['rate']:.1%}), "
-                        f"P(rate ≥ {widen_bar:.1%}) = {c['probability']:.0%}"
+                        f"P(rate ≥ {widen_bar:.1%}, halfway between outside the target "
+                        f"{pool:.1%} and {bar_en} {bar:.1%}) = {c['probability']:.0%}"
                     ),
                 }
             )
@@ -293,13 +301,15 @@ def review_target(
                     "kind": "exclude",
                     **c,
                     "reason_ja": (
-                        f"サブセグメント「{r.describe('ja')}」を除外: 受注率 {c['k']}/{c['n']} "
-                        f"(縮約後 {c['rate']:.1%}) が基準 {bar:.1%} を下回る確率 "
-                        f"{c['probability']:.0%}"
+                        f"サブセグメント「{r.describe('ja')}」を除外: "
+                        f"直近{proposal_window_days}日の受注率 {c['k']}/{c['n']} "
+                        f"(縮約後 {c['rate']:.1%}) が{bar_ja} "
+                        f"{bar:.1%} を下回る確率 {c['probability']:.0%}"
                     ),
                     "reason_en": (
-                        f"exclude '{r.describe('en')}': won {c['k']}/{c['n']} (shrunk "
-                        f"{c['rate']:.1%}), P(rate < {bar:.1%}) = {c['probability']:.0%}"
+                        f"exclude '{r.describe('en')}': last {proposal_window_days} days won "
+                        f"{c['k']}/{c['n']} (shrunk {c['rate']:.1%}), P(rate < {bar_en} "
+                        f"{bar:.1%}) = {c['probability']:.0%}"
                     ),
                 }
             )

@@ -23,7 +23,13 @@ from rashinban.text._tokenize import (
     normalize_for_mining,
     sentences,
 )
-from rashinban.text._voice import voice_sentiment, voice_themes, voice_winloss
+from rashinban.text._voice import (
+    DEAL_KINDS,
+    kinds_text,
+    voice_sentiment,
+    voice_themes,
+    voice_winloss,
+)
 from rashinban.text._winloss import (
     loss_reasons,
     note_reasons,
@@ -33,6 +39,7 @@ from rashinban.text._winloss import (
 )
 
 __all__ = [
+    "DEAL_KINDS",
     "STOP_WORDS_EN",
     "STOP_WORDS_JA",
     "SentimentModel",
@@ -42,6 +49,7 @@ __all__ = [
     "detect_language",
     "documents",
     "keywords",
+    "kinds_text",
     "loss_reasons",
     "normalize_for_mining",
     "note_reasons",

@@ -7,6 +7,7 @@ These are what ``rashinban analyze`` (analyses ``themes``, ``sentiment``,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ from rashinban.text._sentiment import SentimentModel, nps_label, sentiment_frame
 from rashinban.text._sources import documents, voice_tables
 from rashinban.text._themes import quotes, themes
 from rashinban.text._winloss import (
+    CHANGE_COLUMNS,
     NOTE_REASON_COLUMNS,
     loss_reasons,
     note_reasons,
@@ -26,6 +28,37 @@ from rashinban.text._winloss import (
 
 #: Text sources mined for themes (structured loss reasons are win/loss's, not themes).
 THEME_KINDS = ("interview", "meeting", "win_loss", "other", "tickets", "surveys")
+#: The kinds of deal (``deals.kind``); win/loss reads new business unless told otherwise.
+DEAL_KINDS = ("new", "expansion", "renewal")
+_KIND_JA = {"new": "新規", "expansion": "拡大", "renewal": "更新"}
+
+
+def _of_kinds(deals: pd.DataFrame, kinds: Sequence[str] | None) -> pd.DataFrame:
+    """The deals of ``kinds`` (all deals for ``None`` or a frame without ``kind``)."""
+    if kinds is None or "kind" not in deals.columns:
+        return deals
+    unknown = sorted(set(kinds) - set(DEAL_KINDS))
+    if unknown or not kinds:
+        raise InvalidValueError(
+            f"商談の種類 {unknown or list(kinds)} は使えません / unknown deal kind "
+            f"{unknown or list(kinds)}",
+            fix=f"次のいずれかを使ってください / use one of {list(DEAL_KINDS)}",
+        )
+    return deals[deals["kind"].isin(list(kinds))]
+
+
+def kinds_text(kinds: Sequence[str] | None, lang: str = "ja") -> str:
+    """Which deals a win/loss table counts, in words: 新規商談 / new deals, or all deals.
+
+    >>> kinds_text(["new"]), kinds_text(["new", "renewal"], "en"), kinds_text(None)
+    ('新規商談', 'new and renewal deals', '全商談')
+    """
+    if kinds is None or set(kinds) >= set(DEAL_KINDS):
+        return "all deals" if lang == "en" else "全商談"
+    ordered = [k for k in DEAL_KINDS if k in kinds]
+    if lang == "en":
+        return " and ".join(ordered) + " deals"
+    return "・".join(_KIND_JA[k] for k in ordered) + "商談"
 
 
 def voice_themes(
@@ -72,15 +105,20 @@ def voice_winloss(
     *,
     by: str = "competitor",
     split_date: dt.date | None = None,
+    kinds: Sequence[str] | None = ("new",),
     tables: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Loss reasons, win rates, note themes and the change between two periods.
 
     ``by`` is a deals column (``competitor``) or an accounts column (``industry``).
-    ``split_date`` defaults to the midpoint of the closed deals' dates.
+    ``split_date`` defaults to the midpoint of the closed deals' dates. ``kinds`` are
+    the kinds of deal counted (``deals.kind``): new business by default, because
+    competitors are recorded on new deals and a renewal's win rate is retention, not
+    selling; ``None`` counts every deal. Each frame's ``attrs["kinds"]`` says which.
     """
     tables = tables if tables is not None else voice_tables(backend, as_of)
-    deals = tables["deals"]
+    every = tables["deals"]
+    deals = _of_kinds(every, kinds)
     if by not in deals.columns:
         acc = tables["accounts"]
         if by not in acc.columns:
@@ -90,6 +128,14 @@ def voice_winloss(
             )
         deals = deals.merge(acc[["account_id", by]], on="account_id", how="left")
     closed = pd.to_datetime(deals.loc[deals["outcome"].isin(["won", "lost"]), "closed_at"])
+    if closed.empty and len(deals) < len(every):
+        other = int(every["outcome"].isin(["won", "lost"]).sum())
+        if other:
+            raise NotEnoughDataError(
+                f"{kinds_text(kinds)}に完了したものがありません (他の種類は{other}件) / "
+                f"no closed {kinds_text(kinds, 'en')} ({other} closed deals of other kinds)",
+                fix="--kind all で全商談を数えてください / count every deal with --kind all",
+            )
     if closed.empty:
         later = _closed_after(backend, as_of)
         if later:
@@ -113,14 +159,27 @@ def voice_winloss(
         # win_loss notes only the themes are missing, and the frame says why.
         themes = pd.DataFrame(columns=list(NOTE_REASON_COLUMNS))
         themes.attrs["skipped"] = exc.message
-    return {
+    try:
+        change = reason_change(deals, split.normalize(), by=by).assign(
+            split_date=split.normalize().date()
+        )
+    except NotEnoughDataError as exc:
+        if split_date is not None:
+            raise
+        # The default split is only a suggestion: with too few losses on one side
+        # the comparison is missing, not the reasons and rates.
+        change = pd.DataFrame(columns=[*CHANGE_COLUMNS, "split_date"])
+        change.attrs["skipped"] = exc.message
+    out = {
         "loss_reasons": loss_reasons(deals, by=by),
         "win_rates": win_rates(deals, by=by),
         "note_reasons": themes,
-        "change": reason_change(deals, split.normalize(), by=by).assign(
-            split_date=split.normalize().date()
-        ),
+        "change": change,
     }
+    counted = None if kinds is None else [k for k in DEAL_KINDS if k in kinds]
+    for frame in out.values():
+        frame.attrs["kinds"] = counted
+    return out
 
 
 def voice_sentiment(

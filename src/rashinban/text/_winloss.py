@@ -212,6 +212,10 @@ def win_rates(deals: pd.DataFrame, *, by: str | None = "competitor") -> pd.DataF
     return agg.sort_values("shrunk_win_rate", ascending=False).reset_index(drop=True)
 
 
+#: The columns of :func:`reason_change`.
+CHANGE_COLUMNS = ("group", "reason", "before", "before_n", "after", "after_n", "change", "z")
+
+
 def reason_change(
     deals: pd.DataFrame,
     split_date: str | pd.Timestamp,
@@ -253,5 +257,4 @@ def reason_change(
     out["change"] = out["after"] - out["before"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["z"] = np.where(se > 0, out["change"] / se, 0.0)
-    cols = ["group", "reason", "before", "before_n", "after", "after_n", "change", "z"]
-    return out[cols].sort_values(["group", "change"]).reset_index(drop=True)
+    return out[list(CHANGE_COLUMNS)].sort_values(["group", "change"]).reset_index(drop=True)
