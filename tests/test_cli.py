@@ -474,7 +474,10 @@ def test_user_errors_read_japanese_first_with_english_alongside(tmp_path: Path) 
     proc = run("target", "audit", "--action", "nope", "-w", str(ws.path))
     assert proc.returncode == 1 and no_traceback(proc), proc.stderr
     assert "操作 'nope' はありません / unknown action 'nope'" in proc.stderr
-    assert "次のいずれかを指定してください / use one of add_user, save" in proc.stderr
+    assert (
+        "次のいずれかを指定してください / use one of add_user (ユーザー登録), save (版の保存)"
+        in proc.stderr
+    )
     proc = run("target", "create", "ideal", "--user", "mkt", "-w", str(ws.path))
     assert proc.returncode == 2 and no_traceback(proc), proc.stderr
     assert (
@@ -486,3 +489,208 @@ def test_user_errors_read_japanese_first_with_english_alongside(tmp_path: Path) 
 def test_clv_horizon_is_bounded_to_ten_years(tmp_path: Path) -> None:
     proc = run("clv", "--horizon", "121", "-w", str(tmp_path))
     assert proc.returncode == 2 and "120" in proc.stderr
+
+
+def test_churn_prints_the_time_split_analyze_stores(demo_ws: Workspace, tmp_path: Path) -> None:
+    shutil.copytree(demo_ws.path, tmp_path / "ws")
+    ws = tmp_path / "ws"
+    report = analyze(open_workspace(ws), as_of=dt.date(2025, 12, 31), only=["churn"])
+    assert not report.failures, report.failures
+    stored = report.results["churn"].summary["validation"]
+    w = ("churn", "-w", str(ws), "--as-of", "2025-12-31", "--top", "3")
+    payload = json.loads(run(*w, "-f", "json").stdout)
+    assert {"as_of", "horizon_days", "accounts", "validation"} <= set(payload)
+    assert payload["validation"] == stored  # the numbers analyze (and the report) show
+    v = payload["validation"]
+    assert v["cut"] == "2024-12-31" and v["horizon_days"] == 90 and v["n_test_churners"] >= 20
+    table = run(*w)
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.rstrip("\n").splitlines()[-1] == (
+        f"時系列分割での検証（2024-12-31 までで学習し、その後の解約{v['n_test_churners']}社で"
+        f"検証）: AUC {v['auc']:.2f}、95%区間 {v['auc_low']:.2f}〜{v['auc_high']:.2f}、"
+        f"比較ルール「利用が半減」 {v['auc_rule']:.2f}"
+    )
+    english = run(*w, "--lang", "en")
+    assert english.stdout.rstrip("\n").splitlines()[-1] == (
+        f"Time-split validation (trained up to 2024-12-31, tested on {v['n_test_churners']} "
+        f"churned customers after it): AUC {v['auc']:.2f}, 95% interval {v['auc_low']:.2f}–"
+        f'{v["auc_high"]:.2f} vs the "usage halved" rule {v["auc_rule"]:.2f}'
+    )
+    # CSV stays one table on standard output; the line goes to standard error.
+    as_csv = run(*w, "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout.removeprefix("\ufeff"))))
+    assert [r["account_id"] for r in rows] == [a["account_id"] for a in payload["accounts"]]
+    assert as_csv.stderr.strip() == table.stdout.rstrip("\n").splitlines()[-1]
+    # Another horizon is validated at that horizon, not shown with the 90-day numbers.
+    short = json.loads(run(*w, "--horizon", "30", "-f", "json").stdout)["validation"]
+    assert short["horizon_days"] == 30 and short["n_test"] != v["n_test"]
+
+
+def test_churn_says_when_there_is_no_churn_to_validate_on(demo_ws: Workspace) -> None:
+    w = ("churn", "-w", str(demo_ws.path), "--as-of", "2024-06-30", "--top", "2")
+    payload = json.loads(run(*w, "-f", "json").stdout)
+    assert payload["validation"] is None and payload["accounts"]
+    assert "churn model needs at least 5 churned" in payload["validation_skipped"]
+    ja, en = run(*w), run(*w, "--lang", "en")
+    assert (
+        ja.stdout.rstrip("\n")
+        .splitlines()[-1]
+        .startswith(
+            "時系列分割での検証: データ不足（解約予測モデルには解約と継続がそれぞれ5件以上必要です"
+        )
+    )
+    assert (
+        en.stdout.rstrip("\n")
+        .splitlines()[-1]
+        .startswith("Time-split validation: not enough data (churn model needs at least 5 churned")
+    )
+    assert "AUC" not in ja.stdout and "AUC" not in en.stdout
+
+
+@pytest.mark.parametrize(
+    ("rule", "said"),
+    [
+        (
+            "業種 = 存在しない業種",
+            "業種 '存在しない業種' に該当する取引先が0社です（候補: 製造業, ",
+        ),
+        (
+            "従業員数 > 10000000",
+            "ルール '従業員数 > 10000000' に該当する取引先が0社です（従業員数の範囲: ",
+        ),
+    ],
+)
+def test_kpi_refuses_a_segment_no_account_is_in(demo_ws: Workspace, rule: str, said: str) -> None:
+    proc = run("kpi", "-w", str(demo_ws.path), "--segment", rule, "-f", "csv")
+    assert proc.returncode == 1 and no_traceback(proc), proc.stderr
+    assert proc.stdout == ""  # no funnel of zeros
+    assert said in proc.stderr
+    assert " / no account has industry '存在しない業種' (candidates: 製造業, " in proc.stderr or (
+        " / rule '従業員数 > 10000000' matches no account (their employees run from " in proc.stderr
+    )
+    ok = run("kpi", "-w", str(demo_ws.path), "--segment", "業種 = 製造業", "-f", "csv")
+    assert ok.returncode == 0 and "業種 = 製造業," in ok.stdout
+
+
+def test_csv_names_follow_the_language_codes_and_numbers_do_not(demo_ws: Workspace) -> None:
+    w = ("winloss", "-w", str(demo_ws.path), "--as-of", "2025-12-31", "-f", "csv")
+    ja, en = run(*w), run(*w, "--lang", "en")
+    assert ja.returncode == 0 and en.returncode == 0, en.stderr
+    ja_rows = list(csv.DictReader(io.StringIO(ja.stdout.removeprefix("\ufeff"))))
+    en_rows = list(csv.DictReader(io.StringIO(en.stdout.removeprefix("\ufeff"))))
+    assert ja.stdout.splitlines()[0] == en.stdout.splitlines()[0]  # headers are the keys
+    assert "(競合なし)" in {r["group"] for r in ja_rows}
+    assert "(no competitor)" in {r["group"] for r in en_rows}
+    assert "(競合なし)" not in en.stdout
+    for ja_row, en_row in zip(ja_rows, en_rows, strict=True):
+        # the company's own loss reasons and every number stay as they are
+        assert {k: v for k, v in ja_row.items() if k != "group"} == {
+            k: v for k, v in en_row.items() if k != "group"
+        }
+    # JSON is the machine contract: the stored value in either language.
+    as_json = json.loads(run(*w[:-2], "-f", "json", "--lang", "en").stdout)
+    assert "(競合なし)" in {r["group"] for r in as_json["loss_reasons"]}
+
+
+def test_clv_headers_name_the_time_unit(demo_ws: Workspace) -> None:
+    w = ("clv", "-w", str(demo_ws.path), "--as-of", "2025-12-31", "--top", "3")
+    ja, en = run(*w), run(*w, "--lang", "en")
+    assert ja.returncode == 0 and en.returncode == 0, en.stderr
+    for header in ("リピート購買 (週数)", "初回〜最終購買 (週)", "初回購買から (週)"):
+        assert header in ja.stdout, header
+    for header in ("repeat purchase weeks", "first to last purchase (weeks)", "weeks since first"):
+        assert header in en.stdout, header
+    assert "monetary value" not in en.stdout and "│ T " not in en.stdout
+    assert json.loads(run(*w, "-f", "json").stdout)["model"]["time_unit"] == "week"
+
+
+def _commands_taking(option: str) -> dict[str, list[str]]:
+    """Every command (``target review`` …) that takes ``option``, with its arguments filled in."""
+    import typer.main
+
+    from rashinban.cli import app
+
+    args = {"account_ids": ["A000001"], "name": ["ideal"]}
+    found: dict[str, list[str]] = {}
+
+    def walk(command: object, path: list[str]) -> None:
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            walk(sub, [*path, name])
+        params = getattr(command, "params", [])
+        if any(option in getattr(p, "opts", []) for p in params):
+            filled = [v for p in params if p.param_type_name == "argument" for v in args[p.name]]
+            found[" ".join(path)] = [*path, *filled]
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+def test_every_as_of_outside_the_data_is_refused_naming_its_end_or_start(
+    demo_ws: Workspace, tmp_path: Path
+) -> None:
+    # Data end 2025-12-31: a later as-of would bill subscriptions on and show empty months
+    # as 0% churn and 100% NRR. Every command refuses it, naming the date the default
+    # as-of is, and a date before the first activity alike.
+    from typer.testing import CliRunner
+
+    from rashinban import NotEnoughDataError
+    from rashinban.cli import app
+    from rashinban.engine import data_span
+    from rashinban.pipeline import resolve_as_of
+
+    shutil.copytree(demo_ws.path, tmp_path / "ws")
+    ws = open_workspace(tmp_path / "ws")
+    start, end = data_span(ws.backend(read_only=True)) or (None, None)
+    assert end == resolve_as_of(ws, None)
+    commands = _commands_taking("--as-of")
+    assert {"analyze", "rfm", "clv", "kpi", "churn", "triggers", "target review"} <= set(commands)
+    assert len(commands) >= 14
+    runner = CliRunner()
+    env = {"RASHINBAN_USER": "analyst"}
+    for name, argv in commands.items():
+        for day, said in (
+            (end + dt.timedelta(days=1), f"データの最終日 {end} より後です"),
+            (dt.date(2020, 1, 1), f"データの開始日 {start} より前です"),
+        ):
+            result = runner.invoke(app, [*argv, "-w", str(ws.path), "--as-of", str(day)], env=env)
+            assert isinstance(result.exception, NotEnoughDataError), (name, result.output)
+            assert said in str(result.exception), (name, str(result.exception))
+
+
+def test_a_future_as_of_is_one_line_exit_1(demo_ws: Workspace) -> None:
+    proc = run("kpi", "-w", str(demo_ws.path), "--as-of", "2030-01-01", "-f", "csv")
+    assert proc.returncode == 1 and no_traceback(proc), proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr.strip().count("\n") == 0
+    assert (
+        "基準日 2030-01-01 はデータの最終日 2025-12-31 より後です / the as-of date 2030-01-01 "
+        "is after the last date of the data, 2025-12-31 — fix: --as-of を 2025-12-31 以前にするか、"
+        "新しいデータを取り込んでください / set --as-of to 2025-12-31 or earlier, or import newer "
+        "data"
+    ) in proc.stderr
+
+
+def test_churn_horizon_is_bounded_to_a_year() -> None:
+    # Beyond the model's 720-day history the horizon left nothing to learn from, and the
+    # message blamed missing subscriptions.
+    proc = run("churn", "--horizon", "730")
+    assert proc.returncode == 2 and no_traceback(proc) and "365" in proc.stderr
+    assert "1〜365" in run("churn", "--help").stdout
+
+
+def test_icp_and_score_fixes_name_only_what_the_command_takes(tmp_path: Path) -> None:
+    from rashinban.demo import generate
+
+    ws = init_workspace(tmp_path / "ws")
+    load_frames(ws, generate(5, seed=7))
+    report = analyze(ws, only=["icp", "score"])
+    assert {"icp", "score"} <= set(report.failures)
+    icp, score = run("icp", "-w", str(ws.path)), run("score", "-w", str(ws.path))
+    assert icp.returncode == 1 and score.returncode == 1, icp.stderr + score.stderr
+    assert "import more accounts (Python API: lower min_support)" in icp.stderr
+    assert "(Python API: an earlier cut, or a longer validation_days)" in score.stderr
+    for command, proc in (("icp", icp), ("score", score)):
+        named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", proc.stderr))
+        assert named <= {"--as-of"}, (command, named)  # analyze --as-of is the only one
+        assert "lower min_support or add columns" not in proc.stderr
+        assert "choose an earlier cut date" not in proc.stderr

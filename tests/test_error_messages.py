@@ -10,13 +10,17 @@ is checked where it is written.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import inspect
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import rashinban._errors as errors
+from rashinban import Workspace, init_workspace
+from rashinban.importing import load_frames
 
 SRC = Path(errors.__file__).parent
 #: User errors, and the convergence error that reaches users through the CLI.
@@ -121,3 +125,133 @@ def test_every_user_error_reads_japanese_first_with_english_alongside() -> None:
         problems += found
     assert total > 150  # the scan sees the messages (it is not vacuous)
     assert not problems, "\n".join(problems)
+
+
+# Messages that name the real cause, and a fix the user can carry out.
+
+
+def _first(tables: dict[str, pd.DataFrame], *columns: tuple[str, str]) -> dt.date:
+    return min(pd.to_datetime(tables[t][c]).min().date() for t, c in columns)
+
+
+def test_rfm_and_clv_before_the_first_sale_name_that_date(
+    demo_ws: Workspace, demo_tables: dict[str, pd.DataFrame]
+) -> None:
+    # Orders and subscriptions are imported; they start after the as-of date (which is
+    # inside the data: leads and deals start earlier), so "import orders" would be wrong.
+    from rashinban.value import clv_report, rfm_report
+
+    start = _first(demo_tables, ("orders", "ordered_at"), ("subscriptions", "started_at"))
+    day = start - dt.timedelta(days=1)
+    assert _first(demo_tables, ("leads", "created_at")) <= day
+    for report in (rfm_report, clv_report):
+        with pytest.raises(errors.NotEnoughDataError) as err:
+            report(demo_ws.backend(read_only=True), day)
+        assert err.value.message == (
+            f"基準日 {day} は注文・契約の開始日 {start} より前です / "
+            f"the as-of date {day} is before the first date of orders and subscriptions, {start}"
+        )
+        assert (
+            err.value.fix
+            == f"--as-of を {start} 以後にしてください / set --as-of to {start} or later"
+        )
+
+
+def test_themes_before_the_first_text_name_that_date(
+    demo_ws: Workspace, demo_tables: dict[str, pd.DataFrame]
+) -> None:
+    from rashinban.text import voice_themes
+
+    start = _first(
+        demo_tables, ("notes", "written_at"), ("tickets", "opened_at"), ("surveys", "answered_at")
+    )
+    day = start - dt.timedelta(days=1)
+    with pytest.raises(errors.NotEnoughDataError) as err:
+        voice_themes(demo_ws.backend(read_only=True), day)
+    assert err.value.message == (
+        f"基準日 {day} は文章 (メモ・問い合わせ・アンケート)の開始日 {start} より前です / "
+        f"the as-of date {day} is before the first date of the texts (notes, tickets, "
+        f"surveys), {start}"
+    )
+
+
+def test_kpi_before_the_first_lead_names_that_date(tmp_path: Path) -> None:
+    from rashinban.kpi import funnel
+
+    ws = init_workspace(tmp_path / "ws")
+    deals = pd.DataFrame(
+        {"deal_id": ["D1"], "account_id": ["A1"], "created_at": [dt.date(2024, 1, 5)]}
+    )
+    leads = pd.DataFrame(
+        {"lead_id": ["L1"], "account_id": ["A1"], "created_at": [dt.date(2024, 6, 1)]}
+    )
+    load_frames(ws, {"deals": deals, "leads": leads})
+    with pytest.raises(errors.NotEnoughDataError) as err:
+        funnel(ws.backend(), as_of=dt.date(2024, 3, 1))
+    assert err.value.message == (
+        "基準日 2024-03-01 はリードの開始日 2024-06-01 より前です / "
+        "the as-of date 2024-03-01 is before the first date of leads, 2024-06-01"
+    )
+
+
+def test_a_churn_horizon_longer_than_the_history_says_so(demo_ws: Workspace) -> None:
+    # Not "no customer was active … import subscriptions": they are there.
+    from rashinban.churn import churn_watchlist, fit_churn_model
+
+    backend = demo_ws.backend(read_only=True)
+    with pytest.raises(errors.InvalidValueError) as err:
+        fit_churn_model(backend, dt.date(2025, 12, 31), horizon_days=400, history_days=365)
+    assert err.value.message == (
+        "予測期間 400日が学習に使う履歴 365日より長く、学習できる時点がありません / the "
+        "horizon of 400 days is longer than the 365-day history the model learns from: there "
+        "is no snapshot to train on"
+    )
+    assert err.value.fix == (
+        "horizon_days を365日以下にするか history_days を長くしてください / "
+        "use a horizon_days of 365 or less, or a longer history_days"
+    )
+    with pytest.raises(errors.InvalidValueError, match="730 days is longer than the 720-day"):
+        churn_watchlist(backend, dt.date(2025, 12, 31), horizon_days=730)
+
+
+def test_icp_fixes_name_what_the_user_can_do() -> None:
+    from rashinban.icp import discover_subgroups
+
+    five = pd.DataFrame({"industry": ["製造業"] * 5, "won": [True, False, True, False, True]})
+    with pytest.raises(errors.NotEnoughDataError) as err:
+        discover_subgroups(five, "won", columns=["industry"])
+    assert str(err.value) == (
+        "取引先が5社で、1つのルールに必要な10社に足りません / 5 accounts: a rule must cover "
+        "at least 10 — fix: 取引先をもっと取り込んでください (Python API: min_support を下げる) "
+        "/ import more accounts (Python API: lower min_support)"
+    )
+    # Enough accounts, but every one in its own industry: no condition covers ten.
+    many = pd.DataFrame({"industry": [f"業種{i}" for i in range(40)], "won": [True, False] * 20})
+    with pytest.raises(errors.NotEnoughDataError) as err:
+        discover_subgroups(many, "won", columns=["industry"])
+    assert err.value.message.endswith("no condition covers at least 10 accounts")
+    assert err.value.fix is not None and err.value.fix.endswith(
+        "fill in the accounts' industry, employees, prefecture and other columns, or import "
+        "more accounts (Python API: lower min_support)"
+    )
+
+
+def test_score_validation_names_the_deals_it_lacks(tmp_path: Path) -> None:
+    # 5 accounts and a few deals: the time split has nothing to test on. The command has
+    # no cut option, so the fix asks for deals (the cut is named for the Python API).
+    from rashinban.demo import generate
+    from rashinban.icp._runs import score_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    load_frames(ws, generate(5, seed=7))
+    day = dt.date(2025, 12, 31)
+    cut = day - dt.timedelta(days=270)
+    with pytest.raises(errors.NotEnoughDataError) as err:
+        score_workspace(ws.backend(), day)
+    assert f"deals created after the cut {cut} and closed by {day}" in err.value.message
+    assert "(20 or more, both won and lost, are needed)" in err.value.message
+    assert err.value.fix == (
+        f"{cut} より後の商談 (受注・失注と完了日入り) をもっと取り込んでください (Python API: "
+        "cut を前に、または validation_days を長く) / import more deals won or lost after "
+        f"{cut}, with their close dates (Python API: an earlier cut, or a longer validation_days)"
+    )

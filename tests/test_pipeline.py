@@ -8,7 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rashinban import ConvergenceError, NotEnoughDataError, WorkspaceError, init_workspace
+from rashinban import (
+    ConvergenceError,
+    NotEnoughDataError,
+    Workspace,
+    WorkspaceError,
+    init_workspace,
+)
 from rashinban.importing import load_frames
 from rashinban.pipeline import (
     ANALYSES,
@@ -44,6 +50,92 @@ def test_default_as_of_covers_deals_won_or_lost_but_not_forecasts(tmp_path: Path
     load_frames(ws, {"accounts": accounts, "deals": deals})
     # The latest created_at is 2024-04-05; the deals closed later count, the forecast not.
     assert resolve_as_of(ws, None) == dt.date(2024, 5, 20)
+
+
+def _small_company(tmp_path: Path) -> Workspace:
+    """Leads from 2024-01-10, orders to 2024-06-30, an open deal forecast for December."""
+    ws = init_workspace(tmp_path / "ws")
+    accounts = pd.DataFrame({"account_id": ["A1", "A2"], "name": ["甲社", "乙社"]})
+    leads = pd.DataFrame(
+        {"lead_id": ["L1"], "account_id": ["A1"], "created_at": [dt.date(2024, 1, 10)]}
+    )
+    orders = pd.DataFrame(
+        {
+            "order_id": ["O1", "O2"],
+            "account_id": ["A1", "A2"],
+            "ordered_at": [dt.date(2024, 2, 1), dt.date(2024, 6, 30)],
+            "amount": [1000, 2000],
+        }
+    )
+    deals = pd.DataFrame(
+        {
+            "deal_id": ["D1"],
+            "account_id": ["A2"],
+            "created_at": [dt.date(2024, 3, 1)],
+            "closed_at": [dt.date(2024, 12, 1)],
+            "outcome": ["open"],
+        }
+    )
+    load_frames(ws, {"accounts": accounts, "leads": leads, "orders": orders, "deals": deals})
+    return ws
+
+
+@pytest.mark.parametrize(
+    ("day", "message", "fix"),
+    [
+        (
+            dt.date(2024, 7, 1),
+            "基準日 2024-07-01 はデータの最終日 2024-06-30 より後です / "
+            "the as-of date 2024-07-01 is after the last date of the data, 2024-06-30",
+            "--as-of を 2024-06-30 以前にするか、新しいデータを取り込んでください / "
+            "set --as-of to 2024-06-30 or earlier, or import newer data",
+        ),
+        (
+            dt.date(2020, 1, 1),
+            "基準日 2020-01-01 はデータの開始日 2024-01-10 より前です / "
+            "the as-of date 2020-01-01 is before the first date of the data, 2024-01-10",
+            "--as-of を 2024-01-10 以後にしてください / set --as-of to 2024-01-10 or later",
+        ),
+    ],
+)
+def test_an_as_of_outside_the_data_is_refused_naming_its_end_or_start(
+    tmp_path: Path, day: dt.date, message: str, fix: str
+) -> None:
+    # After the end an analysis would bill subscriptions on and count empty months as
+    # no churn; before the start it has nothing to read. The end named is the one the
+    # default as-of uses.
+    ws = _small_company(tmp_path)
+    end = resolve_as_of(ws, None)
+    assert end == dt.date(2024, 6, 30)  # the open deal's forecast does not count
+    assert resolve_as_of(ws, end) == end
+    assert resolve_as_of(ws, dt.date(2024, 1, 10)) == dt.date(2024, 1, 10)
+    with pytest.raises(NotEnoughDataError) as err:
+        resolve_as_of(ws, day)
+    assert (err.value.message, err.value.fix) == (message, fix)
+
+
+def test_an_as_of_setting_outside_the_data_names_the_setting(tmp_path: Path) -> None:
+    ws = _small_company(tmp_path)
+    ws.config["analysis"]["as_of"] = "2030-01-01"
+    with pytest.raises(NotEnoughDataError) as err:
+        resolve_as_of(ws, None)
+    assert err.value.fix is not None
+    assert err.value.fix.startswith("[analysis] as_of (rashinban.toml) を 2024-06-30 以前にするか")
+    ws.config["analysis"]["as_of"] = "2024-03-31"
+    assert resolve_as_of(ws, None) == dt.date(2024, 3, 31)
+
+
+def test_analyze_refuses_a_future_as_of_and_stores_nothing(tmp_path: Path) -> None:
+    # The Python API goes through the same check as the command line.
+    ws = _small_company(tmp_path)
+    with pytest.raises(NotEnoughDataError, match="2024-06-30"):
+        analyze(ws, as_of=dt.date(2030, 1, 1))
+    assert latest_results(ws) == {}
+
+
+def test_an_as_of_is_kept_when_there_is_no_data_to_check_it_against(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    assert resolve_as_of(ws, dt.date(2030, 1, 1)) == dt.date(2030, 1, 1)
 
 
 def test_demo_refuses_a_folder_in_use_in_japanese_and_english(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -67,16 +68,24 @@ def test_recommendation_contract(demo_backend, demo_tables: dict[str, pd.DataFra
     assert recs.groupby("account_id").size().max() <= 3
     assert recs["score"].between(0, 1).all()
     assert (recs.groupby("account_id")["score"].diff().dropna() <= 1e-12).all()
+    names = dict(
+        zip(demo_tables["products"]["product_id"], demo_tables["products"]["name"], strict=True)
+    )
     for r in recs.head(200).itertuples():
+        # Both languages name the products by name, never by id.
+        assert names[r.product_id] in r.reason_ja and names[r.product_id] in r.reason_en
+        assert not re.search(r"\bP\d\d\b", r.reason_en), r.reason_en
         if r.source == "rule":
             assert f"{_half_up(r.rule_confidence)}%" in r.reason_ja
-            assert r.antecedent in r.reason_en
+            assert f"customers with {names[r.antecedent]} also use " in r.reason_en
         else:
             assert r.reason_ja.startswith(r.segment)
             assert f"{_half_up(r.segment_rate)}%" in r.reason_ja
             # The English reason names the same segment in English words.
             industry, band = r.segment.removesuffix("名").split("・従業員")
-            assert f"customers in {industry}, {band} employees (" in r.reason_en
+            size = "size unknown" if band == "数不明" else f"{band} employees"
+            industry = "industry unknown" if industry == "業種不明" else industry
+            assert f"customers in {industry}, {size} (" in r.reason_en
             assert "従業員" not in r.reason_en
     products = set(demo_tables["products"]["product_id"])
     assert set(recs["product_id"]) <= products

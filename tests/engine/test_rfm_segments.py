@@ -303,7 +303,7 @@ def test_subscription_summary_equals_naive(con, unit) -> None:
         assert got.loc["a", "frequency"] == 20 and got.loc["e", "frequency"] == 0
 
 
-MODULES = ["_periods", "_rfm", "_scores", "_segments", "_subscriptions", "_transitions"]
+MODULES = ["_asof", "_periods", "_rfm", "_scores", "_segments", "_subscriptions", "_transitions"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -317,7 +317,10 @@ def test_public_surface_is_pinned() -> None:
     assert engine.__all__ == sorted(engine.__all__, key=lambda n: (not n.isupper(), n))
     assert {n for n in engine.__all__ if not n[0].isupper()} == {
         "account_facts",
+        "check_as_of",
         "data_end_date",
+        "data_span",
+        "first_date",
         "profile",
         "profile_table",
         "rfm_analysis",

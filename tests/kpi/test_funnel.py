@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from rashinban._errors import InvalidValueError
+from rashinban._errors import InvalidValueError, NotEnoughDataError
 from rashinban.demo import PLANTED
 from rashinban.kpi import KPIS, beta_interval, funnel, period_label
 
@@ -217,8 +217,10 @@ def _tables(draw) -> dict[str, pd.DataFrame]:
 )
 def test_funnel_invariants(tables, period: str, as_of: dt.date) -> None:
     con = _backend(tables)
-    if min(tables["leads"].created_at) > pd.Timestamp(as_of):
-        with pytest.raises(InvalidValueError):
+    first = min(tables["leads"].created_at)
+    if first > pd.Timestamp(as_of):
+        # The leads are there, only later: the message names their first date.
+        with pytest.raises(NotEnoughDataError, match=f"リードの開始日 {first.date()} より前"):
             funnel(con, as_of=as_of, period=period)
         return
     f = funnel(con, as_of=as_of, period=period, scopes={"company": None, "mfg": "業種 = 製造業"})

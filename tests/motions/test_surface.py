@@ -32,6 +32,8 @@ SURFACE = {
         "validate_churn",
     ],
     "rashinban.crosssell": [
+        "BUYER_DAYS",
+        "MIN_EVIDENCE",
         "RECOMMENDATION_COLUMNS",
         "SEAT_SHARE",
         "SIZE_BANDS",
@@ -40,12 +42,16 @@ SURFACE = {
         "association_rules",
         "baskets",
         "beta_prior_strength",
+        "customer_standing",
         "customers",
         "hit_rate_at_k",
         "item_similarity",
+        "no_offer_error",
         "popular_products",
+        "prospects",
         "recommend",
         "recommend_expr",
+        "require_customer",
         "seat_usage",
         "segment_adoption",
         "segment_label",
@@ -56,7 +62,14 @@ SURFACE = {
         "validate_crosssell",
         "wilson_interval",
     ],
-    "rashinban.motions": ["MOTIONS", "Condition", "segment_filter", "three_motions"],
+    "rashinban.motions": [
+        "EXPAND_MIN_SCORE",
+        "MOTIONS",
+        "MOTION_COLUMNS",
+        "Condition",
+        "segment_filter",
+        "three_motions",
+    ],
 }
 
 

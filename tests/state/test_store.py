@@ -237,6 +237,52 @@ def test_impossible_hypotheses_are_refused(kpi: str, op: str, value: float, need
     assert Hypothesis.parse("受注率 >= 25%") == Hypothesis("win_rate", ">=", 0.25)
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("op", [">=", "<="])
+def test_a_hypothesis_reads_back_as_show_prints_it(lang: str, op: str) -> None:
+    """What ``target show`` prints (受注率 ≥ 30%, CAC ≤ ¥300,000) can be typed back."""
+    from rashinban._labels import hypothesis_text
+    from rashinban.kpi import KPIS
+
+    for kpi, spec in KPIS.items():
+        value = {"share": 0.3, "yen": 300_000.0, "days": 45.0}.get(spec.unit, 3.0)
+        shown = hypothesis_text(kpi, op, value, lang)
+        assert Hypothesis.parse(shown) == Hypothesis(kpi, op, value), shown  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("商談化率 >= 40%", ("mql_to_sql_rate", ">=", 0.4)),
+        ("顧客獲得単価 <= 30万円", ("cac", "<=", 300_000.0)),
+        ("CAC ≦ 300,000円", ("cac", "<=", 300_000.0)),
+        ("受注率３０％以上", ("win_rate", ">=", 0.3)),
+        ("解約率: 5%以下", ("churn_rate", "<=", 0.05)),
+        ("sales cycle <= 90", ("sales_cycle_days", "<=", 90.0)),
+        ("NRR ≥ 110%", ("nrr", ">=", 1.1)),
+        ("Win Rate >= 0.25", ("win_rate", ">=", 0.25)),
+    ],
+)
+def test_hypotheses_read_as_people_type_them(text: str, expected: tuple) -> None:
+    assert Hypothesis.parse(text) == Hypothesis(*expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("CAC >= 30%", "not measured in percent"),
+        ("受注率 >= ¥30", "not measured in yen"),
+        ("LTV/CAC >= 3円", "not measured in yen"),
+        ("受注率 >= 1.2.3%", "not a number"),
+        ("受注率が高い", "cannot be read"),
+    ],
+)
+def test_hypotheses_with_the_wrong_unit_are_refused(text: str, needle: str) -> None:
+    with pytest.raises(InvalidValueError, match=needle) as err:
+        Hypothesis.parse(text)
+    assert err.value.fix
+
+
 _defs = st.builds(
     TargetDefinition,
     include=st.sampled_from([IDEAL, "業種 = 製造業", "都道府県 in 関東 and 従業員数 >= 50"]),

@@ -25,13 +25,15 @@ def test_commonality_counts_and_rarity_match_naive(facts_before) -> None:
     banded = add_bands(facts_before.copy())
     banded["decision_maker"] = banded["has_decision_maker"].map({True: "あり", False: "なし"})
     best = banded[banded["account_id"].isin(ids)]
-    customers = banded[banded["is_customer"]]
+    # The base rate is the *other* customers': the three are not compared with themselves.
+    customers = banded[banded["is_customer"] & ~banded["account_id"].isin(ids)]
     assert not common.empty
     for r in common.itertuples():
         assert (best[r.feature].astype(str) == r.value).sum() == r.count >= 2
-        assert r.share_customers == pytest.approx(
-            (customers[r.feature].astype(str) == r.value).mean()
-        )
+        held = int((customers[r.feature].astype(str) == r.value).sum())
+        assert (r.customers_with_value, r.customers_compared) == (held, len(customers))
+        assert r.share_customers == pytest.approx(held / len(customers))
+        assert r.value not in {"不明", "なし"}
     # the three come from the planted ideal segment, so they share its size band or industry
     assert {"industry", "size_band"} & set(common["feature"])
 
@@ -135,12 +137,22 @@ def _rare_facts(customers: int, rare: int) -> pd.DataFrame:
 @pytest.mark.parametrize(
     ("customers", "rare", "ja", "en"),
     [
-        (1000, 4, "(全顧客では0.4%)", "(all customers: 0.4%)"),
-        (10000, 2, "(全顧客では0.1%未満)", "(all customers: under 0.1%)"),
+        (
+            1000,
+            6,
+            "(他の顧客では0.4%、998社中4社。件数が少ないため参考値)",
+            "(other customers: 0.4%, 4 of 998; few accounts, indicative only)",
+        ),
+        (
+            12002,
+            7,
+            "(他の顧客では0.1%未満、12,000社中5社)",
+            "(other customers: under 0.1%, 5 of 12,000)",
+        ),
     ],
 )
 def test_small_shares_read_as_the_table_shows_them(customers, rare, ja, en) -> None:
-    # QA: 顧客の割合 0.4% in the table and (全顧客では0%) in the same row's sentence
+    # 顧客の割合 0.4% in the table and (全顧客では0%) in the same row's sentence
     common = best_n_commonality(_rare_facts(customers, rare), ["A000000", "A000001"])
     row = common.set_index("feature").loc["industry"]
     assert row["sentence_ja"].endswith(ja), row["sentence_ja"]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import json
 
 import pytest
 from typer.testing import CliRunner
 
 from rashinban import init_workspace
+from rashinban._labels import value_label
 from rashinban.cli import app
 from rashinban.importing import load_frames
 from rashinban.pipeline import analyze
@@ -102,3 +106,52 @@ def test_competitor_table_is_stored_per_icp_segment(analysed) -> None:
     comp = load_result_table(analysed, "segments", "competitors")
     assert {"全体", "ICP1"} <= set(comp["segment"])
     assert (comp["win_rate_low"] <= comp["win_rate_high"]).all()
+
+
+def test_score_prints_its_time_split_validation_below_the_table(analysed) -> None:
+    out = _json(analysed, "score", "--top", "3")
+    m = {r["model"]: r for r in out["validation"]}
+    fit, nb, rule = m["fit"], m["naive_bayes"], m["best_rule"]
+    cut = out["validation_cut"]
+    assert cut == str(END - dt.timedelta(days=270))  # the cut score_workspace validates at
+    runner = CliRunner()
+    table = runner.invoke(app, ["score", "-w", str(analysed.path), "--top", "3"])
+    assert table.exit_code == 0, table.output
+    last = table.stdout.rstrip("\n").splitlines()[-1]
+    assert last == (
+        f"時系列分割での検証（{cut} までに完了した商談で学習し、その後の商談{int(fit['n']):,}件で"
+        f"検証）: AUC {fit['auc']:.3f}、95%区間 {fit['auc_low']:.3f}〜{fit['auc_high']:.3f}、"
+        f"比較: ナイーブベイズ {nb['auc']:.3f}、単一ルール {rule['auc']:.3f}"
+    )
+    english = runner.invoke(app, ["score", "-w", str(analysed.path), "--top", "3", "--lang", "en"])
+    assert english.stdout.rstrip("\n").splitlines()[-1] == (
+        f"Time-split validation (trained on deals closed by {cut}, tested on "
+        f"{int(fit['n']):,} deals after it): AUC {fit['auc']:.3f}, 95% interval "
+        f"{fit['auc_low']:.3f}–{fit['auc_high']:.3f} vs naive Bayes {nb['auc']:.3f}, "
+        f"single best rule {rule['auc']:.3f}"
+    )
+    # CSV keeps standard output one table: the line goes to standard error.
+    as_csv = runner.invoke(app, ["score", "-w", str(analysed.path), "--top", "3", "-f", "csv"])
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout.removeprefix("\ufeff"))))
+    assert [r["id"] for r in rows] == [r["id"] for r in out["records"]]
+    assert as_csv.stderr.strip() == last and "AUC" not in as_csv.stdout
+
+
+def test_english_segment_names_read_alike_in_table_and_csv_json_keeps_the_name(analysed) -> None:
+    out = _json(analysed, "segments", "--lang", "en")
+    banded = [s["name"] for s in out["segments"] if s["name"].endswith("名")]
+    assert banded, "the demo has industry × size segments"
+    runner = CliRunner()
+    as_csv = runner.invoke(app, ["segments", "-w", str(analysed.path), "-f", "csv", "--lang", "en"])
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout.removeprefix("\ufeff"))))
+    # The CSV names read as the English table shows them: 製造業 × 300–999 employees.
+    shown = [str(value_label(s["name"], "en")) for s in out["segments"]]
+    assert [r["name"] for r in rows] == shown
+    assert not [n for n in shown if n.endswith("名")]
+    assert any(n.endswith("–999 employees") for n in shown)
+    # Codes and numbers are the same in either language.
+    ja = runner.invoke(app, ["segments", "-w", str(analysed.path), "-f", "csv", "--lang", "ja"])
+    ja_rows = list(csv.DictReader(io.StringIO(ja.stdout.removeprefix("\ufeff"))))
+    assert [r["name"] for r in ja_rows] == [s["name"] for s in out["segments"]]
+    for key in ("size", "attractiveness", "kind", "win_rate", "conditions"):
+        assert [r[key] for r in rows] == [r[key] for r in ja_rows], key

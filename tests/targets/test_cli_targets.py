@@ -165,6 +165,18 @@ def test_target_lifecycle_kpi_and_triggers(ws_path: Path) -> None:
     )["entries"]
     assert [e["detail"]["number"] for e in saves] == [1, 2, 3]
     assert {e["action_label"] for e in saves} == {"version saved"}
+    # An action by its name in either language; the table reads the detail in words.
+    by_name = json.loads(
+        r.invoke(app, ["target", "audit", "ideal", "--action", "版の保存", "-f", "json", *w]).output
+    )["entries"]
+    assert [e["seq"] for e in by_name] == [e["seq"] for e in saves]
+    table = r.invoke(
+        app, ["target", "audit", "ideal", "--action", "Version Saved", *w], env={"COLUMNS": "300"}
+    )
+    assert table.exit_code == 0, table.output
+    vid = saves[0]["detail"]["version_id"]
+    assert f"第1版 ({vid[:12]})" in table.output and vid not in table.output
+    assert '{"' not in table.output and "メモ: " in table.output
     future = r.invoke(app, ["target", "audit", "--since", "2999-01-01", "-f", "json", *w])
     assert json.loads(future.output)["entries"] == []
     # target show: for people, labelled fields and hypotheses as written; JSON keeps the keys

@@ -7,7 +7,16 @@ import importlib
 import pytest
 
 PINNED = {
-    "rashinban.segments": ["And", "Cond", "Not", "Or", "Rule", "Value", "parse_rule"],
+    "rashinban.segments": [
+        "And",
+        "Cond",
+        "Not",
+        "Or",
+        "Rule",
+        "Value",
+        "parse_rule",
+        "require_accounts",
+    ],
     "rashinban.kpi": ["KPIS", "PERIODS", "Kpi", "beta_interval", "funnel", "period_label"],
     "rashinban.state": [
         "CANVAS_FIELDS",

@@ -264,3 +264,99 @@ def test_a_review_with_no_observation_says_so(demo_ws, tmp_path: Path) -> None:
     before = review_target(demo_ws.backend(), ideal, as_of=dt.date(2024, 9, 30))["verdicts"][0]
     assert (before["n"], round(before["observed"], 3)) == (84, 0.464)
     assert (round(before["low"], 3), round(before["high"], 3)) == (0.377, 0.554)
+
+
+def test_what_show_prints_can_be_typed_back_and_cadence_reads_full_width(ws: list[str]) -> None:
+    """`target show` writes 受注率 ≥ 30% and CAC ≤ ¥300,000: the same text creates a target;
+    a cadence of ９０ (full-width) or 90日 is 90 days, 0 is refused before anything is saved."""
+    hyps = ["--hypothesis", "受注率 ≥ 30%", "--hypothesis", "顧客獲得単価 (CAC) ≤ ¥300,000"]
+    code, out = _run("target", "create", "t", "-u", "mkt", "--include", IDEAL, *hyps,
+                     "--cadence", "９０", *ws)  # fmt: skip
+    assert code == 0, out
+    store = open_store(url=f"sqlite:///{Path(ws[1]) / 'state.sqlite'}")
+    saved = store.revision("t").content
+    assert saved["cadence_days"] == 90
+    assert [(h["kpi"], h["op"], h["value"]) for h in saved["hypotheses"]] == [
+        ("win_rate", ">=", 0.3),
+        ("cac", "<=", 300000.0),
+    ]
+    code, out = _run("target", "edit", "t", "-u", "mkt", "--cadence", "0", "-m", "x", *ws)
+    assert code == 2 and "1以上の日数" in out
+    code, _ = _run("target", "edit", "t", "-u", "mkt", "--cadence", "30日", "-m", "月次", *ws)
+    assert code == 0 and store.revision("t").content["cadence_days"] == 30
+    code, msg = _run("target", "edit", "t", "-u", "mkt", "--hypothesis", "CAC >= 30%", "-m", "x",
+                     *ws)  # fmt: skip
+    assert code == 1 and "not measured in percent" in msg
+    assert [r.number for r in store.history("t")] == [1, 2]
+
+
+def test_approvals_say_what_is_missing_and_a_second_activation_changes_nothing(
+    ws: list[str],
+) -> None:
+    """An approval by 'other' is recorded but not counted, and the command says so; activating
+    the active version again neither logs nor moves the activation the schedule counts from."""
+    assert _run("target", "user", "ops", "--name", "ops", "--department", "other", *ws)[0] == 0
+    assert _run("target", "create", "t", "-u", "mkt", "--include", IDEAL, *ws)[0] == 0
+    code, out = _run("target", "approve", "t", "-u", "ops", *ws)
+    assert code == 0 and "数えません" in out
+    assert "あとマーケティングと営業の承認が必要です" in out
+    code, msg = _run("target", "activate", "t", "-u", "ops", *ws)
+    assert code == 1 and "lacks an approval from marketing and sales" in msg
+    code, out = _run("target", "approve", "t", "-u", "mkt", *ws)
+    assert code == 0 and "あと営業の承認が必要です" in out and "数えません" not in out
+    code, out = _run("target", "approve", "t", "-u", "sls", *ws)
+    assert code == 0 and "有効化できます: rashinban target activate t@1" in out
+    assert _run("target", "activate", "t", "-u", "sls", *ws)[0] == 0
+    store = open_store(url=f"sqlite:///{Path(ws[1]) / 'state.sqlite'}")
+    first = store.activated_at("t")
+    code, out = _run("target", "activate", "t", "-u", "mkt", *ws)
+    assert code == 0 and "すでに有効です" in out
+    assert store.activated_at("t") == first
+    assert len(store.audit_log(obj="t", action="activate")) == 1
+    store.activate("t", "mkt")  # the library call is as quiet
+    assert len(store.audit_log(obj="t", action="activate")) == 1
+    code, msg = _run("target", "activate", "t", "-u", "ghost", *ws)
+    assert code == 1 and "ghost" in msg
+
+
+def test_a_rule_that_selects_no_account_is_saved_with_a_note(
+    tmp_path: Path, demo_tables: dict
+) -> None:
+    """業種 = 製造 (for 製造業) selects nothing: the target is saved (a new market may not be in
+    the CRM yet) but the command says so and names the values there are; a workspace without
+    accounts is not checked."""
+    from rashinban.importing import load_frames
+
+    path = tmp_path / "ws"
+    load_frames(init_workspace(path), {k: demo_tables[k] for k in ("products", "accounts")})
+    w = ["-w", str(path)]
+    assert _run("target", "user", "mkt", "--name", "m", "--department", "marketing", *w)[0] == 0
+    typo = CliRunner().invoke(
+        app, ["target", "create", "t", "-u", "mkt", "--include", "業種 = 製造", *w]
+    )
+    assert typo.exit_code == 0 and "t@1" in typo.stdout
+    assert "注意 / note: 業種 '製造' に該当する取引先が0社です（候補: 製造業" in typo.stderr
+    fixed = CliRunner().invoke(
+        app, ["target", "edit", "t", "-u", "mkt", "--include", "業種 = 製造業", "-m", "修正", *w]
+    )
+    assert fixed.exit_code == 0 and fixed.stderr == ""
+    empty = tmp_path / "empty"
+    init_workspace(empty)
+    e = ["-w", str(empty)]
+    assert _run("target", "user", "mkt", "--name", "m", "--department", "marketing", *e)[0] == 0
+    quiet = CliRunner().invoke(
+        app, ["target", "create", "t", "-u", "mkt", "--include", "業種 = 製造", *e]
+    )
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_control_characters_in_a_note_are_shown_not_obeyed(ws: list[str]) -> None:
+    """A note pasted with ESC [31m must not recolour the terminal of whoever reads the
+    history; the stored note keeps what was written."""
+    note = "赤\x1b[31m字\x07"
+    assert _run("target", "create", "t", "-u", "mkt", "--include", IDEAL, "-m", note, *ws)[0] == 0
+    table = CliRunner().invoke(app, ["target", "history", "t", *ws], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "\x1b" not in table.output and "\x07" not in table.output
+    assert "赤␛[31m字␇" in table.output
+    store = open_store(url=f"sqlite:///{Path(ws[1]) / 'state.sqlite'}")
+    assert store.history("t")[0].note == note

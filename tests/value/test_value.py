@@ -123,6 +123,26 @@ def test_rfm_report_segments_and_transitions(backend) -> None:  # type: ignore[n
     assert {"segment_ja", "segment_en"} <= set(result.customers.columns)
 
 
+def test_rfm_churned_are_the_planted_churners_and_subscribers_are_never_lapsed(
+    demo, backend
+) -> None:  # type: ignore[no-untyped-def]
+    result = rfm_report(backend, AS_OF)
+    frame = result.customers.set_index("account_id")
+    churned = set(frame.index[frame["segment"] == "churned"])
+    planted = set(demo.truth["churners"].query("churned_at <= @AS_OF")["account_id"])
+    assert churned == planted and len(planted) >= 20
+    # Every other customer has a running subscription: R (the billing day of the month
+    # among monthly subscribers) names none of them lapsed.
+    others = frame.drop(index=list(churned))
+    assert (others["basis"] == "subscribed").all()
+    lapsed = {"lost", "hibernating", "at_risk", "cant_lose", "need_attention"}
+    assert not others["segment"].isin(lapsed).any()
+    # Nobody won inside the 90-day window is shown going from 未獲得 to a lapsed name.
+    moves = result.transitions
+    fresh = moves[moves["segment_a"] == "not_yet"]
+    assert not fresh["segment_b"].isin(lapsed).any()
+
+
 def test_empty_workspace_is_not_enough_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
     ws = init_workspace(tmp_path / "empty")
     with pytest.raises(NotEnoughDataError):

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rashinban._errors import ConvergenceError, NotEnoughDataError
+from rashinban._errors import ConvergenceError, InvalidValueError, NotEnoughDataError
 from rashinban.churn._features import churn_features
 from rashinban.churn._labels import _date
 from rashinban.churn._model import ChurnModel, labelled_snapshots, snapshot_dates
@@ -52,8 +52,28 @@ def fit_churn_model(
     step_days: int = 14,
     C: float = 1.0,
 ) -> ChurnModel:
-    """Fit the model on snapshots whose horizon ended by ``as_of`` (no label from the future)."""
+    """Fit the model on snapshots whose horizon ended by ``as_of`` (no label from the future).
+
+    The snapshots run from ``history_days`` before ``as_of`` to ``horizon_days`` before
+    it, so the horizon must be shorter than the history.
+
+    Raises
+    ------
+    InvalidValueError
+        ``horizon_days`` longer than ``history_days``: no snapshot to learn from.
+    NotEnoughDataError
+        No customer with a running subscription on any snapshot.
+    """
     day = _date(as_of)
+    if horizon_days > history_days:
+        raise InvalidValueError(
+            f"予測期間 {horizon_days}日が学習に使う履歴 {history_days}日より長く、"
+            "学習できる時点がありません / "
+            f"the horizon of {horizon_days} days is longer than the {history_days}-day "
+            "history the model learns from: there is no snapshot to train on",
+            fix=f"horizon_days を{history_days}日以下にするか history_days を長くしてください / "
+            f"use a horizon_days of {history_days} or less, or a longer history_days",
+        )
     last = day - dt.timedelta(days=horizon_days)
     dates = snapshot_dates(day - dt.timedelta(days=history_days), last, step_days)
     frame = labelled_snapshots(backend, dates, horizon_days, known_on=day)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 import typer
 
+from rashinban._labels import in_language
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, out_console
-from rashinban.cli._render import Format, display_language, heading, render
+from rashinban.cli._render import Format, caption, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, open_at, require_id
 
 TopOpt = Annotated[
@@ -24,7 +26,10 @@ def churn(
     workspace: WorkspaceOpt = None,
     as_of: AsOfOpt = None,
     horizon: Annotated[
-        int, typer.Option("--horizon", min=1, help="予測期間（日） / horizon in days")
+        int,
+        typer.Option(
+            "--horizon", min=1, max=365, help="予測期間（日, 1〜365） / horizon in days (1-365)"
+        ),
     ] = 90,
     by_revenue: Annotated[
         bool,
@@ -36,9 +41,12 @@ def churn(
 ) -> None:
     """解約リスクと理由（守りのターゲット） / churn risk of every customer, with reasons."""
     from rashinban.churn import churn_watchlist
+    from rashinban.pipeline._defend import churn_validation, churn_validation_caption
 
     ws, backend, day = open_at(workspace, as_of)
     watch = churn_watchlist(backend, day, horizon_days=horizon)
+    # The same time split as 'analyze' stores, for this date and horizon.
+    _, validation = churn_validation(backend, day, horizon_days=horizon)
     if not by_revenue:
         watch = watch.sort_values(["risk", "account_id"], ascending=[False, True])
     if top is not None:
@@ -56,8 +64,17 @@ def churn(
         }
         for r in watch.to_dict("records")
     ]
+    payload: dict[str, Any] = {"as_of": day, "horizon_days": horizon, "accounts": rows}
+    if isinstance(validation, dict):  # JSON has no NaN: an interval a few churners leave open
+        payload["validation"] = {
+            k: None if isinstance(v, float) and not math.isfinite(v) else v
+            for k, v in validation.items()
+        }
+    else:  # too little churn to test on: null, and why
+        payload["validation"] = None
+        payload["validation_skipped"] = in_language(validation.removeprefix("skipped: "), side)
     render(
-        {"as_of": day, "horizon_days": horizon, "accounts": rows},
+        payload,
         "accounts",
         fmt,
         title=heading("解約リスク", "churn risk")
@@ -65,6 +82,7 @@ def churn(
         console=out_console,
         limit=50 if top is None else None,
     )
+    caption(churn_validation_caption(validation, display_language()), fmt, console=out_console)
 
 
 @app.command()
@@ -82,10 +100,12 @@ def crosssell(
     lang: LangOpt = None,
 ) -> None:
     """クロスセル・アップセルの提案と理由 / products to offer each customer next, with reasons."""
-    from rashinban.crosssell import recommend, upsell_signals
+    from rashinban.crosssell import no_offer_error, recommend, require_customer, upsell_signals
 
     ws, backend, day = open_at(workspace, as_of)
     require_id(backend, "accounts", "account_id", account, "--account")
+    if account is not None:
+        require_customer(backend, day, account)  # churned, lapsed or a prospect: say so
     en = _lang(ws, lang) == "en"
     recs = recommend(backend, day, k=k).assign(kind="cross-sell")
     up = upsell_signals(backend, day).assign(kind="up-sell", source=lambda f: f["signal"])
@@ -103,6 +123,12 @@ def crosssell(
     ]
     if account is not None:
         both = [b for b in both if b[0] == account]
+    note: str | None = None
+    if not both:  # too little evidence for any offer: say so rather than print nothing
+        error = no_offer_error(backend, day, account_id=account)
+        if error is not None:
+            raise error
+        note = heading("全商品を保有（提案できる商品なし）", "owns every product, nothing to offer")
     both.sort(key=lambda b: (-b[2], b[0], b[1]))
     if top is not None:
         both = both[:top]
@@ -117,12 +143,16 @@ def crosssell(
         }
         for a, p, s, reason, kind, src in both
     ]
+    payload: dict[str, Any] = {"as_of": day, "recommendations": rows}
+    if note is not None:
+        payload["note"] = note
     render(
-        {"as_of": day, "recommendations": rows},
+        payload,
         "recommendations",
         fmt,
         title=heading("クロスセル・アップセル", "cross-sell and up-sell")
-        + f" ({'as of' if display_language() == 'en' else '基準日'} {day})",
+        + f" ({'as of' if display_language() == 'en' else '基準日'} {day})"
+        + (f" — {note}" if note else ""),
         console=out_console,
         limit=50 if top is None else None,
     )
@@ -181,18 +211,33 @@ def motions(
             "write the whole segment as one rule, e.g. '業種 = 製造業 and 従業員数 >= 100'",
         )
     frame = three_motions(backend, day, segment=rule if rule is not None else (seg or None))
-    label = "label_en" if _lang(ws, lang) == "en" else "label_ja"
+    side = "en" if _lang(ws, lang) == "en" else "ja"
     rows = [
         {
             "motion": r["motion"],
-            "label": r[label],
-            "accounts": int(r["accounts"]),
-            "revenue": round(float(r["revenue"])),
+            "label": r[f"label_{side}"],
+            # Not computed: no number rather than a 0 that reads as a finding.
+            "accounts": int(r["accounts"]) if r["computed"] else None,
+            "revenue": round(float(r["revenue"])) if r["computed"] else None,
+            "revenue_label": r[f"revenue_label_{side}"],
+            "definition": r[f"definition_{side}"],
+            "computed": bool(r["computed"]),
+            "reason": None if r["computed"] else r[f"reason_{side}"],
         }
         for r in frame.to_dict("records")
     ]
     if fmt is Format.table:  # the name says it; scripts read the code from CSV/JSON
-        rows = [{k: v for k, v in r.items() if k != "motion"} for r in rows]
+        na = "n/a" if side == "en" else "算出できません"
+        rows = [
+            {
+                "label": r["label"],
+                "accounts": r["accounts"],
+                "amount": r["revenue"],
+                "revenue_label": r["revenue_label"],
+                "definition": r["definition"] if r["computed"] else f"{na}: {r['reason']}",
+            }
+            for r in rows
+        ]
     render(
         {"as_of": day, "segment": rule if rule is not None else seg, "motions": rows},
         "motions",

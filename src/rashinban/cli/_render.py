@@ -14,6 +14,7 @@ import math
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
@@ -183,7 +184,32 @@ def table_cell(column: str, value: Any, lang: str = "ja", decimals: int | None =
             return f"{value[0]:.1%}–{value[1]:.1%}"
     if isinstance(value, int) and column not in ORDINALS and not column.endswith(_ORDINAL_ENDS):
         return f"{value:,}"
-    return _cell(value_label(code_label(column, value, lang), lang), decimals)
+    return visible(_cell(value_label(code_label(column, value, lang), lang), decimals))
+
+
+def visible(text: str) -> str:
+    r"""``text`` with control characters shown, not obeyed: a note holding ESC [31m must not
+    colour the terminal or move its cursor. Line breaks and tabs stay.
+
+    >>> visible("赤\x1b[31m字\x07"), visible("a\tb\nc")
+    ('赤␛[31m字␇', 'a\tb\nc')
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in "\n\t" or ch.isprintable():
+            out.append(ch)
+        elif code < 0x20:
+            out.append(chr(0x2400 + code))  # the Control Pictures block: ␛ for ESC
+        elif code == 0x7F:
+            out.append("␡")
+        elif unicodedata.category(ch) == "Cc":
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(ch)  # format characters (zero-width joiners …) are text
+    return "".join(out)
 
 
 def _plain(value: Any) -> Any:
@@ -242,7 +268,7 @@ def render(
                 columns.append(k)
     if fmt is Format.csv:
         if columns:
-            _write(csv_bom() + _csv_text(rows, columns))
+            _write(csv_bom() + _csv_text(rows, columns, display_language()))
         return
     con = console or OutputConsole()
     lang = display_language()
@@ -265,6 +291,20 @@ def render(
             else f"… ほか {more:,} 行 (すべて見るには --format csv か json)",
             highlight=False,
         )
+
+
+def caption(text: str, fmt: Format, *, console: Console | None = None) -> None:
+    """A line about a whole table (how its model was validated) printed below it.
+
+    A table prints it under the rows; CSV writes it to standard error, so that the file
+    on standard output stays one table; JSON carries the numbers in its own keys.
+    """
+    if fmt is Format.json or not text:
+        return
+    if fmt is Format.csv:
+        Console(stderr=True, soft_wrap=True).print(text, highlight=False, markup=False)
+        return
+    (console or OutputConsole()).print(text, highlight=False, markup=False)
 
 
 _NUMBER_CELL = re.compile(r"[-+]?[0-9][0-9,]*(?:\.[0-9]+)?(?:%|pt|倍|×)?")
@@ -294,19 +334,36 @@ def render_sections(
             render(payload, key, fmt, title=title)
 
 
-def _csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
+def csv_cell(value: Any, lang: str = "ja") -> Any:
+    """How a value is written to CSV: the value itself, except text the analyses write
+    for people, which reads in ``lang`` as the table shows it.
+
+    Headers stay the column keys, and codes (``contractual``), ids and numbers never
+    change, so that scripts read the same CSV in either language; names the analyses
+    give (``(競合なし)``, size bands closing a segment name) follow ``--lang``.
+
+    Examples
+    --------
+    >>> csv_cell("(競合なし)", "en"), csv_cell("製造業 × 300〜999名", "en")
+    ('(no competitor)', '製造業 × 300–999 employees')
+    >>> csv_cell("(競合なし)"), csv_cell("contractual", "en"), csv_cell(0.25, "en"), csv_cell(None)
+    ('(競合なし)', 'contractual', 0.25, '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=_jsonable)
+    if isinstance(value, str):
+        return value_label(value, lang)
+    return value
+
+
+def _csv_text(rows: list[dict[str, Any]], columns: list[str], lang: str = "ja") -> str:
     buffer = io.StringIO()
     w = csv.writer(buffer, lineterminator="\n")
     w.writerow(columns)
     for r in rows:
-        w.writerow(
-            [
-                json.dumps(r.get(c), ensure_ascii=False, default=_jsonable)
-                if isinstance(r.get(c), list | dict)
-                else ("" if r.get(c) is None else r.get(c))
-                for c in columns
-            ]
-        )
+        w.writerow([csv_cell(r.get(c), lang) for c in columns])
     return buffer.getvalue()
 
 

@@ -8,7 +8,7 @@ import typer
 
 from rashinban._labels import WEIGHT_LABELS
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
-from rashinban.cli._render import Format, display_language, heading, render
+from rashinban.cli._render import Format, caption, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, parse_as_of
 
 
@@ -75,13 +75,17 @@ def score(
     top: Annotated[int | None, typer.Option("--top", min=1, help="上位N件 / top N records")] = None,
 ) -> None:
     """リード・商談・見込み先の適合スコアと理由を表示する / fit scores with reasons."""
-    from rashinban.pipeline._targeting_views import score_view
+    from rashinban.pipeline._targeting_views import score_validation_caption, score_view
 
     ws = open_ws(workspace)
     payload = score_view(ws, kind=kind, top=top, lang=lang or ws.lang)
     if fmt is Format.table and payload.get("note"):
         out_console.print(payload["note"], highlight=False)
     render(payload, "records", fmt, console=out_console, limit=50)
+    validated = score_validation_caption(
+        payload["validation"], payload["validation_cut"], display_language()
+    )
+    caption(validated, fmt, console=out_console)
 
 
 @app.command()
@@ -101,7 +105,13 @@ def lookalike(
         ws, account_ids, as_of=parse_as_of(as_of), top=top, lang=lang or ws.lang
     )
     if fmt is Format.table:
-        render(payload, "shared", fmt, console=out_console, title=heading("共通点", "shared"))
+        # The sentence carries the counts and the 参考値 flag; JSON keeps them as keys.
+        hidden = ("customers_with_value", "customers_compared", "indicative")
+        shared = [{k: v for k, v in r.items() if k not in hidden} for r in payload["shared"]]
+        title = heading("共通点", "shared")
+        render({"shared": shared}, "shared", fmt, console=out_console, title=title)
+        if payload.get("note"):
+            out_console.print(payload["note"], highlight=False)
         render(
             payload,
             "lookalikes",

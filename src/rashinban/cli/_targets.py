@@ -10,7 +10,15 @@ import typer
 
 from rashinban._errors import InvalidValueError
 from rashinban._labels import code_label, column_label
-from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
+from rashinban.cli._app import (
+    FormatOpt,
+    LangOpt,
+    WorkspaceOpt,
+    app,
+    err_console,
+    open_ws,
+    out_console,
+)
 from rashinban.cli._render import Format, heading, render
 from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of, require_id
 
@@ -48,8 +56,26 @@ PositioningOpt = Annotated[
 PersonaOpt = Annotated[
     list[str] | None, typer.Option("--persona", help="ペルソナ (複数可) / persona")
 ]
+
+
+def _days(value: str) -> int:
+    """A whole number of days of 1 or more, full-width digits too (９０ is 90)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("日").strip()
+    if not text.isdigit() or int(text) < 1:
+        raise typer.BadParameter(
+            f"{value!r} は1以上の日数ではありません (例: 90) / {value!r} is not a number of days "
+            "of 1 or more (e.g. 90)"
+        )
+    return int(text)
+
+
 CadenceOpt = Annotated[
-    int | None, typer.Option("--cadence", min=1, help="見直し周期 (日) / review cadence (days)")
+    int | None,
+    typer.Option(
+        "--cadence", parser=_days, metavar="DAYS", help="見直し周期 (日) / review cadence (days)"
+    ),
 ]
 MarketingOpt = Annotated[
     list[str] | None,
@@ -85,6 +111,24 @@ def _store(workspace: Any) -> Any:
 
 def _lang(ws: Any, lang: str | None) -> str:
     return lang or ws.lang
+
+
+def _warn_if_empty(ws: Any, definition: Any) -> None:
+    """Say so when a target selects no account of a workspace that has accounts.
+
+    Saved all the same: a target may name a market the CRM has not reached yet. An
+    empty workspace (the data not imported yet) is not checked.
+    """
+    from rashinban._errors import UserError
+    from rashinban.segments import require_accounts
+
+    backend = ws.backend()
+    if int(backend.table("accounts").count().execute()) == 0:
+        return
+    try:
+        require_accounts(backend, definition.rule(), text=definition.include)
+    except UserError as exc:
+        err_console.print(f"注意 / note: {exc.message}", highlight=False, soft_wrap=True)
 
 
 # ---------------------------------------------------------------------------- target
@@ -158,13 +202,14 @@ def target_create(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """ターゲットを作成する (版1) / create a target (version 1)."""
-    _, store = _store(workspace)
+    ws, store = _store(workspace)
     store.check_owners({"marketing": marketing or (), "sales": sales or ()})
     d = _definition(
         None, include, exclude, positioning, persona, hypothesis, cadence, marketing, sales
     )
     rev = store.save(name, d, author=user, note=note, new=True)
     out_console.print(f"{name}@{rev.number} {rev.short_id}")
+    _warn_if_empty(ws, d)
 
 
 @target_app.command("edit")
@@ -185,7 +230,7 @@ def target_edit(
     """変更して新しい版を作る (上書きしない) / save a changed copy as a new version."""
     from rashinban.state import TargetDefinition
 
-    _, store = _store(workspace)
+    ws, store = _store(workspace)
     latest = store.revision(name)
     if latest.kind != "target":
         raise InvalidValueError(
@@ -204,6 +249,8 @@ def target_edit(
     )
     rev = store.save(name, d, author=user, note=note, parent=latest.version_id)
     out_console.print(f"{name}@{rev.number} {rev.short_id}")
+    if include is not None or exclude is not None:
+        _warn_if_empty(ws, d)
 
 
 @target_app.command("list")
@@ -320,17 +367,6 @@ def target_history(
     render({"versions": rows}, "versions", fmt, title=name)
 
 
-#: What each audit action is called in the output (ja, en).
-AUDIT_ACTIONS = {
-    "add_user": ("ユーザー登録", "user added"),
-    "save": ("版の保存", "version saved"),
-    "approve": ("承認", "approved"),
-    "activate": ("有効化", "activated"),
-    "review": ("見直し", "review"),
-    "feedback": ("営業フィードバック", "sales feedback"),
-}
-
-
 @target_app.command("audit")
 def target_audit(
     name: Annotated[
@@ -341,7 +377,12 @@ def target_audit(
     ] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="操作したユーザー / by user")] = None,
     action: Annotated[
-        str | None, typer.Option("--action", help=f"操作 / action: {', '.join(AUDIT_ACTIONS)}")
+        str | None,
+        typer.Option(
+            "--action",
+            help="操作 (コードか名前: save, 承認 …) / action, by code or name: add_user, save, "
+            "approve, activate, review, feedback",
+        ),
     ] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="この日以降 (YYYY-MM-DD, UTC) / from this day")
@@ -352,17 +393,22 @@ def target_audit(
 ) -> None:
     """監査ログ: 誰がいつ何をしたか / the audit log: who did what, when (oldest first)."""
     from rashinban._errors import InvalidValueError
+    from rashinban.state._words import AUDIT_ACTIONS, audit_action, audit_detail_text
 
-    if action is not None and action not in AUDIT_ACTIONS:
+    code = None if action is None else audit_action(action)
+    if action is not None and code is None:
+        names = ", ".join(f"{c} ({ja})" for c, (ja, _) in AUDIT_ACTIONS.items())
         raise InvalidValueError(
             f"操作 {action!r} はありません / unknown action {action!r}",
             value=action,
-            fix=f"次のいずれかを指定してください / use one of {', '.join(AUDIT_ACTIONS)}",
+            fix=f"次のいずれかを指定してください / use one of {names}",
         )
     day = parse_as_of(since, "--since")
     start = None if day is None else dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     ws, store = _store(workspace)
-    en = _lang(ws, lang) == "en"
+    shown = _lang(ws, lang)
+    en = shown == "en"
+    # The table reads the detail in words; CSV and JSON keep the stored keys and values.
     rows = [
         {
             "seq": e["seq"],
@@ -371,9 +417,13 @@ def target_audit(
             "action": e["action"],
             "action_label": AUDIT_ACTIONS.get(e["action"], (e["action"], e["action"]))[en],
             "object": e["object"],
-            "detail": e["detail"],
+            "detail": (
+                audit_detail_text(e["action"], e["detail"], shown)
+                if fmt is Format.table
+                else e["detail"]
+            ),
         }
-        for e in store.audit_log(obj=name, actor=actor, action=action, since=start)
+        for e in store.audit_log(obj=name, actor=actor, action=code, since=start)
     ]
     render({"entries": rows}, "entries", fmt, title=name or heading("監査ログ", "audit log"))
 
@@ -385,10 +435,32 @@ def target_approve(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """版を承認する (マーケと営業の両方が必要) / approve a version."""
+    from rashinban.state._words import department_label
+
     _, store = _store(workspace)
     rev = store.resolve(ref)
     store.approve(rev.version_id, user)
     out_console.print(f"承認しました / approved: {rev.name}@{rev.number} by {user}")
+    if store.user(user)["department"] not in ("marketing", "sales"):
+        out_console.print(
+            "この承認は記録しましたが、有効化の条件 (マーケティングと営業の承認) には数えません / "
+            "recorded, but only marketing and sales approvals count toward activation",
+            highlight=False,
+        )
+    missing = store.missing_approvals(rev.version_id)
+    if missing:
+        ja = "と".join(department_label(d) for d in missing)
+        en = " and ".join(department_label(d, "en") for d in missing)
+        out_console.print(
+            f"有効化にはあと{ja}の承認が必要です / activation still needs {en} approval",
+            highlight=False,
+        )
+    else:
+        out_console.print(
+            f"有効化できます: rashinban target activate {rev.name}@{rev.number} / "
+            "ready to activate",
+            highlight=False,
+        )
 
 
 @target_app.command("activate")
@@ -399,7 +471,16 @@ def target_activate(
 ) -> None:
     """承認済みの版を有効にする / make an approved version the active one."""
     _, store = _store(workspace)
-    rev = store.activate(store.resolve(ref).version_id, user)
+    rev = store.resolve(ref)
+    current = store.active(rev.name)
+    if current is not None and current.version_id == rev.version_id:
+        store.user(user)  # an unknown user is refused all the same
+        out_console.print(
+            f"すでに有効です (変更なし) / already active, nothing changed: "
+            f"{current.name}@{current.number}"
+        )
+        return
+    rev = store.activate(rev.version_id, user)
     out_console.print(f"有効化しました / active: {rev.name}@{rev.number}")
 
 

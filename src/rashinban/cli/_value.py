@@ -7,8 +7,17 @@ from typing import Annotated, Any
 import typer
 
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app
-from rashinban.cli._render import Format, display_language, heading, render
+from rashinban.cli._render import Format, caption, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, open_at
+
+# The RFM summary of `rfm` counts days and includes the first purchase; the same keys in
+# `clv` count repeat weeks. The table heads them for what they hold here.
+_RFM_HEADINGS = {
+    "frequency": "purchase_days",
+    "recency": "first_to_last_days",
+    "T": "days_since_first",
+    "monetary_value": "spend_per_day",
+}
 
 
 @app.command()
@@ -34,31 +43,34 @@ def rfm(
     result = rfm_report(backend, day, compare_days=compare_days)
     payload = result.payload()
     key = "customers" if customers else "segments"
+    shown = display_language()
     if fmt is not Format.table:
         render(payload, key, fmt, title=f"RFM ({day})")
+        caption(result.naming_text(shown), fmt)
         return
-    # One segment name column, in the display language; the codes and the other
-    # language stay in CSV/JSON. Mean scores to two decimals.
-    shown = display_language()
-    drop = {"segment", "segment_ja" if shown == "en" else "segment_en"}
+    # One segment name column (and one naming basis), in the display language; the
+    # codes and the other language stay in CSV/JSON. Mean scores to two decimals.
+    other = "_ja" if shown == "en" else "_en"
+    drop = {"segment", "basis", "segment" + other, "basis" + other}
     rows = [
         {
-            k: round(v, 2) if k.startswith("mean_") and isinstance(v, float) else v
+            _RFM_HEADINGS.get(k, k): round(v, 2)
+            if k.startswith("mean_") and isinstance(v, float)
+            else v
             for k, v in r.items()
             if k not in drop
         }
         for r in payload[key]
     ]
     render({key: rows}, key, fmt, title=f"RFM ({day})")
+    caption(result.naming_text(shown), fmt)
     if not customers:
         moves = payload["transitions"]
         title = heading("セグメントの遷移", "segment transitions")
-        render(
-            {"rows": _transition_matrix(payload["segments"], moves["rows"], shown)},
-            "rows",
-            fmt,
-            title=f"{title} ({moves['from']} → {moves['to']})",
-        )
+        # A line of its own: a matrix of few segments is narrower than its title, and a
+        # table title folds at the table's width.
+        caption(f"{title} ({moves['from']} → {moves['to']})", fmt)
+        render({"rows": _transition_matrix(payload["segments"], moves["rows"], shown)}, "rows", fmt)
 
 
 def _transition_matrix(

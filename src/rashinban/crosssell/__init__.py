@@ -3,13 +3,26 @@
 Association rules and item-to-item cosine similarity over account x product
 baskets (:func:`association_rules`, :func:`item_similarity`), segment-aware
 adoption shrunk by empirical Bayes (:func:`segment_adoption`),
-recommendations with reasons (:func:`recommend`), up-sell signals
+recommendations with reasons for current customers (:func:`customers`,
+:func:`recommend`; :func:`require_customer` and :func:`no_offer_error` say why
+there is none), up-sell signals
 (:func:`upsell_signals`) and time-split validation against popularity
 (:func:`validate_crosssell`).
 """
 
-from rashinban.crosssell._baskets import SIZE_BANDS, baskets, customers, segment_label, size_band
+from rashinban.crosssell._baskets import (
+    BUYER_DAYS,
+    SIZE_BANDS,
+    baskets,
+    customer_standing,
+    customers,
+    prospects,
+    segment_label,
+    size_band,
+)
+from rashinban.crosssell._explain import no_offer_error, require_customer
 from rashinban.crosssell._recommend import (
+    MIN_EVIDENCE,
     RECOMMENDATION_COLUMNS,
     popular_products,
     recommend,
@@ -28,6 +41,8 @@ from rashinban.crosssell._upsell import (
 from rashinban.crosssell._validate import CrossSellValidation, hit_rate_at_k, validate_crosssell
 
 __all__ = [
+    "BUYER_DAYS",
+    "MIN_EVIDENCE",
     "RECOMMENDATION_COLUMNS",
     "SEAT_SHARE",
     "SIZE_BANDS",
@@ -36,12 +51,16 @@ __all__ = [
     "association_rules",
     "baskets",
     "beta_prior_strength",
+    "customer_standing",
     "customers",
     "hit_rate_at_k",
     "item_similarity",
+    "no_offer_error",
     "popular_products",
+    "prospects",
     "recommend",
     "recommend_expr",
+    "require_customer",
     "seat_usage",
     "segment_adoption",
     "segment_label",

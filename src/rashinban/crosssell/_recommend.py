@@ -10,7 +10,14 @@ strongest of three pieces of evidence, each an estimate of "would own it":
 * similarity (tie-breaker and part of the output): mean item-to-item cosine of
   the candidate with what the customer owns.
 
-The reason names the evidence that set the score, in Japanese and English.
+Evidence must rest on enough accounts (``min_count``, :data:`MIN_EVIDENCE` by
+default): a rule on that many accounts owning both products, a segment rate on a
+segment of that many current customers of whom at least one owns the product. A
+product with no such evidence is not offered, so small data gives fewer offers
+(or none) rather than confident ones resting on one customer or on 0 % adoption.
+
+The reason names the evidence that set the score, in Japanese and English, with
+product names in both.
 All scoring is one Ibis query; only the segment rates (one row per segment and
 product) pass through pandas for the empirical-Bayes step.
 """
@@ -28,7 +35,17 @@ from rashinban.crosssell._baskets import _date, baskets, customers, segment_labe
 from rashinban.crosssell._rules import association_rules, item_similarity
 from rashinban.crosssell._segments import segment_adoption
 
-__all__ = ["RECOMMENDATION_COLUMNS", "popular_products", "recommend", "segment_rates"]
+__all__ = [
+    "MIN_EVIDENCE",
+    "RECOMMENDATION_COLUMNS",
+    "popular_products",
+    "recommend",
+    "segment_rates",
+]
+
+#: Fewest accounts a piece of evidence rests on: accounts owning both products of a rule,
+#: current customers in a segment whose adoption rate is quoted.
+MIN_EVIDENCE = 5
 
 RECOMMENDATION_COLUMNS = (
     "account_id",
@@ -79,7 +96,7 @@ def recommend(
     as_of: dt.date | str,
     *,
     k: int = 3,
-    min_count: int = 5,
+    min_count: int = MIN_EVIDENCE,
     method: str = "blend",
 ) -> pd.DataFrame:
     """The ``k`` best products to offer each customer on ``as_of``, with reasons.
@@ -93,7 +110,10 @@ def recommend(
     k
         Recommendations per customer.
     min_count
-        Fewest accounts a rule must rest on.
+        Fewest accounts a rule must rest on (accounts owning both products), and
+        fewest current customers a segment must hold for its adoption rate to be
+        evidence (at least one of them must own the product). Customers without
+        such evidence get fewer than ``k`` offers, or none.
     method
         ``"blend"`` (the strongest of rule and segment evidence), ``"rules"``,
         ``"segment"``, ``"similarity"`` or ``"popularity"`` (the baseline).
@@ -101,7 +121,8 @@ def recommend(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`RECOMMENDATION_COLUMNS`, best first within each account.
+        Columns :data:`RECOMMENDATION_COLUMNS`, best first within each account; only
+        current customers (:func:`rashinban.crosssell.customers`).
 
     Examples
     --------
@@ -117,7 +138,7 @@ def recommend_expr(
     as_of: dt.date | str,
     *,
     k: int = 3,
-    min_count: int = 5,
+    min_count: int = MIN_EVIDENCE,
     method: str = "blend",
 ) -> ir.Table:
     """:func:`recommend` as an Ibis expression (for large data: write it, don't pull it)."""
@@ -188,7 +209,9 @@ def recommend_expr(
         .drop("antecedent_right")
     )
     rule_score = j.rule_score.fill_null(0.0)
-    seg_score = j.rate_shrunk.fill_null(0.0)
+    # A segment rate is evidence only from enough customers, at least one owning the product.
+    enough = (j.n_segment.fill_null(0) >= min_count) & (j.n_segment_owners.fill_null(0) >= 1)
+    seg_score = ibis.ifelse(enough, j.rate_shrunk.fill_null(0.0), 0.0)
     similarity = (j.sim_sum.fill_null(0.0) / j.n_owned.fill_null(1).cast("float64")).fill_null(0.0)
     if method == "blend":
         score = ibis.greatest(rule_score, seg_score)
@@ -202,6 +225,7 @@ def recommend_expr(
     else:
         score, use_rule = j.n_owners.fill_null(0).cast("float64"), ibis.literal(False)
     j = j.mutate(score=score, similarity=similarity, _use_rule=use_rule & j.antecedent.notnull())
+    j = j.filter(j.score > 0)  # no evidence, no offer
     w = ibis.window(
         group_by="account_id",
         order_by=[ibis.desc("score"), ibis.desc("similarity"), "product_id"],
@@ -234,9 +258,9 @@ def recommend_expr(
         ibis.literal("").concat(
             pct_rule,
             "% of customers with ",
-            top.antecedent,
+            top.antecedent_name,
             " also use ",
-            top.product_id,
+            top.product_name,
             " (lift ",
             lift,
             ")",
@@ -250,7 +274,7 @@ def recommend_expr(
             " of ",
             top.n_segment.cast("string"),
             ") use ",
-            top.product_id,
+            top.product_name,
         ),
     )
     return top.select(

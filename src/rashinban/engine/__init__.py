@@ -8,7 +8,13 @@ result, and then it runs on the backend (DuckDB by default).
 """
 
 from rashinban.engine._accounts import ACCOUNT_FACT_COLUMNS, account_facts
-from rashinban.engine._asof import ACTIVITY_DATES, data_end_date
+from rashinban.engine._asof import (
+    ACTIVITY_DATES,
+    check_as_of,
+    data_end_date,
+    data_span,
+    first_date,
+)
 from rashinban.engine._frames import to_frame
 from rashinban.engine._periods import TIME_UNITS, TimeUnit
 from rashinban.engine._profile import profile, profile_table
@@ -22,20 +28,33 @@ from rashinban.engine._segments import (
     segment_summary,
 )
 from rashinban.engine._subscriptions import rfm_summary_from_subscriptions, subscription_billings
-from rashinban.engine._transitions import NOT_YET_SEGMENT, rfm_analysis, rfm_transitions
+from rashinban.engine._transitions import (
+    CHURNED_SEGMENT,
+    NOT_YET_SEGMENT,
+    SEGMENT_BASES,
+    Lifecycle,
+    rfm_analysis,
+    rfm_transitions,
+)
 
 __all__ = [
     "ACCOUNT_FACT_COLUMNS",
     "ACTIVITY_DATES",
+    "CHURNED_SEGMENT",
     "DEFAULT_SEGMENTS",
     "NOT_YET_SEGMENT",
     "OTHER_SEGMENT",
+    "SEGMENT_BASES",
     "TIME_UNITS",
+    "Lifecycle",
     "ScoreMethod",
     "SegmentRule",
     "TimeUnit",
     "account_facts",
+    "check_as_of",
     "data_end_date",
+    "data_span",
+    "first_date",
     "profile",
     "profile_table",
     "rfm_analysis",

@@ -8,7 +8,13 @@ from rashinban.icp._features import (
     lead_features,
     prospect_features,
 )
-from rashinban.icp._lookalike import COMMON_FEATURES, best_n_commonality, lookalikes
+from rashinban.icp._lookalike import (
+    COMMON_FEATURES,
+    MIN_BASE_SUPPORT,
+    MISSING_VALUES,
+    best_n_commonality,
+    lookalikes,
+)
 from rashinban.icp._outcome import OUTCOMES, outcome_vector, rule_metrics
 from rashinban.icp._score import FEATURE_LABELS, FitModel, NaiveBayesBaseline, RuleBaseline
 from rashinban.icp._selectors import Selector, build_selectors, nice_cuts
@@ -19,6 +25,8 @@ __all__ = [
     "DEFAULT_ICP_COLUMNS",
     "FEATURES",
     "FEATURE_LABELS",
+    "MIN_BASE_SUPPORT",
+    "MISSING_VALUES",
     "OUTCOMES",
     "FitModel",
     "IcpRules",

@@ -151,8 +151,8 @@ def discover_subgroups(
         raise NotEnoughDataError(
             f"成果指標 '{outcome}' に当てはまる取引先が{n}社中{positives}社です / "
             f"the outcome '{outcome}' has {positives} positives among {n} accounts",
-            fix="データを増やすか別の成果指標を使ってください / "
-            "use more data, an earlier-defined outcome, or another outcome",
+            fix="取引先と商談をもっと取り込んでください (Python API: 別の outcome を指定) / "
+            "import more accounts and deals (Python API: choose another outcome)",
         )
     p0 = positives / n
     support = min_support if min_support is not None else max(10, n // 100)
@@ -162,11 +162,21 @@ def discover_subgroups(
     selectors, matrix = build_selectors(
         frame, cols, min_support=support, value_pairs=value_pairs, intervals=intervals
     )
+    if not selectors and n < support:
+        raise NotEnoughDataError(
+            f"取引先が{n}社で、1つのルールに必要な{support}社に足りません / "
+            f"{n} accounts: a rule must cover at least {support}",
+            fix="取引先をもっと取り込んでください (Python API: min_support を下げる) / "
+            "import more accounts (Python API: lower min_support)",
+        )
     if not selectors:
         raise NotEnoughDataError(
             f"{support}社以上に当てはまる条件がありません / "
             f"no condition covers at least {support} accounts",
-            fix="min_support を下げるか列を増やしてください / lower min_support or add columns",
+            fix="取引先の業種・従業員数・都道府県などの列を埋めるか、取引先をもっと取り込んで"
+            "ください (Python API: min_support を下げる) / fill in the accounts' industry, "
+            "employees, prefecture and other columns, or import more accounts "
+            "(Python API: lower min_support)",
         )
     sel_col = np.array([s.column for s in selectors])
 

@@ -124,11 +124,16 @@ def validate_fit(
     y_train = (train["outcome"] == "won").to_numpy()
     y_test = (test["outcome"] == "won").to_numpy()
     if len(test) < 20 or y_test.sum() == 0 or y_test.all():
+        won = int(y_test.sum())
         raise NotEnoughDataError(
-            f"{cut} 以降に完了した商談が{len(test)}件で、検証には足りません / "
-            f"{len(test)} deals closed after the cut {cut}: too few to validate",
-            fix="区切りの日を前にするか商談を取り込んでください / "
-            "choose an earlier cut date or import more deals",
+            f"{cut} より後に作成され {as_of} までに完了した商談が{len(test)}件 (受注{won}件) "
+            "で、検証には足りません (20件以上、受注と失注の両方が必要) / "
+            f"{len(test)} deals created after the cut {cut} and closed by {as_of} ({won} won): "
+            "too few to validate (20 or more, both won and lost, are needed)",
+            fix=f"{cut} より後の商談 (受注・失注と完了日入り) をもっと取り込んでください "
+            "(Python API: cut を前に、または validation_days を長く) / import more deals won or "
+            f"lost after {cut}, with their close dates (Python API: an earlier cut, or a "
+            "longer validation_days)",
         )
     model = FitModel(features).fit(train, y_train, window=("", cut.isoformat()))
     nb_feats = [f for f in features if f != "industry_size"]

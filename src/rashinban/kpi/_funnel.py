@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from rashinban._errors import InvalidValueError
+from rashinban.engine import check_as_of, first_date
 from rashinban.kpi._defs import KPIS
 from rashinban.segments import Rule, parse_rule
 
@@ -248,6 +249,10 @@ def funnel(
         leads = backend.table("leads")
         first = leads.filter(leads.created_at <= as_of).created_at.min().execute()
         if first is None or pd.isna(first):
+            # Leads created only after the as-of date: name that date, not a missing import.
+            check_as_of(
+                as_of, first_date(backend, [("leads", "created_at")]), what=("リード", "leads")
+            )
             raise InvalidValueError(
                 f"{as_of} までのリードがありません / there are no leads on or before {as_of}",
                 fix="リードを取り込むか --as-of を変えてください / import leads or move --as-of",

@@ -8,14 +8,17 @@ connecting words are made up.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from rashinban._errors import NotEnoughDataError
 from rashinban.personas._avatar import avatar_svg, persona_name
 from rashinban.personas._card import Evidence, PersonaCard, Statement
+from rashinban.personas._cues import GENERIC_TERMS, Kind, cue_clauses, cue_sentences
 from rashinban.personas._roles import role_name
 from rashinban.personas._story import story
 from rashinban.text._stats import wilson
@@ -24,6 +27,9 @@ from rashinban.text._tokenize import batch_keywords, keywords, normalize_for_min
 from rashinban.text._winloss import quote_for
 
 _GOAL = re.compile(r"たい|要望|重視|目指|ほしい|欲しい|実現|want|need|goal", re.IGNORECASE)
+# Words that name an outcome (受注, 見送り) or a kind of complaint (課題, 懸念), not a reason.
+_OUTCOME = frozenset({"受注", "失注", "見送り"})
+_NOT_ABOUT = GENERIC_TERMS | _OUTCOME
 _SIZE_BANDS = (
     (1, 29, "〜29名"),
     (30, 99, "30〜99名"),
@@ -113,34 +119,93 @@ def _whole(text: str | None, tokens: list[str]) -> list[str]:
     return out
 
 
-def _quote(docs: pd.DataFrame, term: str) -> tuple[str, str] | None:
+def _quote(docs: pd.DataFrame, term: str, kind: Kind | None = None) -> tuple[str, str] | None:
     """The most often written sentence with ``term`` as a whole word: ``(doc id, sentence)``.
 
     As :func:`rashinban.text.quote_for`, but a sentence where the term is only part
-    of a longer compound does not quote it.
+    of a longer compound does not quote it; with ``kind``, nor one where the term is
+    not in a clause that states the pain or objection (see :func:`_about`).
     """
-    return quote_for(
-        docs,
-        term,
-        id_col="doc_id",
-        accept=lambda sentence: term in _whole(sentence, keywords(sentence)),
+
+    def accept(sentence: str) -> bool:
+        if kind is not None:
+            return term in _about(sentence, kind)
+        return term in _whole(sentence, keywords(sentence))
+
+    return quote_for(docs, term, id_col="doc_id", accept=accept)
+
+
+@functools.lru_cache(maxsize=65536)
+def _about(sentence: str, kind: Kind) -> tuple[str, ...]:
+    """What a ``kind`` sentence is about: the whole words of its clauses that state it.
+
+    Not a word for the complaint itself (課題, 懸念) nor for the outcome (失注, 見送り).
+
+    Examples
+    --------
+    >>> _about("機能は評価されたが、価格が予算に合わなかった。", "objection")
+    ('価格', '予算')
+    >>> _about("現状の課題を伺った。", "pain")
+    ()
+    """
+    return tuple(
+        w
+        for clause in cue_clauses(sentence, kind)
+        for w in _whole(clause, keywords(clause))
+        if w not in _NOT_ABOUT
     )
+
+
+def _contrast(
+    tokens: Sequence[Sequence[str]],
+    inside: Sequence[bool] | np.ndarray,
+    *,
+    top_n: int,
+    min_docs: int,
+) -> list[str]:
+    """The terms of the ``inside`` documents by c-TF-IDF against the others, best first.
+
+    Empty when the documents hold no terms at all (e.g. no sentence states a pain).
+    """
+    classes = ["in" if m else "out" for m in inside]
+    if "out" not in classes:
+        classes[-1] = "out"  # one class alone has no contrast; c-TF-IDF needs two
+    try:
+        table = ctfidf(tokens, classes, top_n=top_n, min_docs=min_docs)
+    except NotEnoughDataError:
+        return []
+    return table.loc[table["group"] == "in", "term"].tolist()
 
 
 def _text_themes(
     docs: pd.DataFrame,
-    in_segment: pd.Series,
+    in_segment: Sequence[bool] | np.ndarray,
     *,
     top_n: int,
     min_docs: int,
-) -> tuple[pd.DataFrame, list[list[str]]]:
+) -> tuple[list[str], list[list[str]]]:
     texts = docs["text"].tolist()
     tokens = [_whole(t, k) for t, k in zip(texts, batch_keywords(texts), strict=True)]
-    classes = ["in" if m else "out" for m in in_segment]
-    if "out" not in classes:
-        classes[-1] = "out"  # one class alone has no contrast; c-TF-IDF needs two
-    table = ctfidf(tokens, classes, top_n=top_n, min_docs=min_docs)
-    return table[table["group"] == "in"], tokens
+    return _contrast(tokens, in_segment, top_n=top_n, min_docs=min_docs), tokens
+
+
+def _cue_docs(docs: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, list[list[str]]]:
+    """``docs`` with each text cut down to its sentences that state a ``kind``, and their terms.
+
+    The sentences stay verbatim, one a line (see :func:`cue_sentences`); the terms are
+    what they are about (:func:`_about`).
+
+    Examples
+    --------
+    >>> text = "次回は経理部も同席。紙の請求書の処理に手間がかかる。"
+    >>> docs = pd.DataFrame({"doc_id": ["N1"], "text": [text]})
+    >>> cut, terms = _cue_docs(docs, "pain")
+    >>> cut["text"].tolist(), terms
+    (['紙の請求書の処理に手間がかかる。'], [['請求書', '処理', '手間']])
+    """
+    said = [cue_sentences(t, kind) for t in docs["text"]]
+    tokens = [[w for s in sents for w in _about(s, kind)] for sents in said]
+    return docs.assign(text=["\n".join(sents) for sents in said]), tokens
 
 
 def _texts_evidence(
@@ -148,13 +213,83 @@ def _texts_evidence(
     tokens: list[list[str]],
     term: str,
     table: str,
+    kind: Kind | None = None,
 ) -> tuple[Evidence, tuple[str, str] | None]:
     ids = tuple(d for d, toks in zip(docs["doc_id"], tokens, strict=True) if term in toks)
-    quote = _quote(docs, term)
+    quote = _quote(docs, term, kind)
     if quote:  # the quoted text first, so the kept ids always hold it
         ids = (quote[0], *(i for i in ids if i != quote[0]))
     ev = Evidence("texts", table, "text", term, len(ids), len(docs), ids=ids[:20])
     return ev, quote
+
+
+def _quoted(
+    docs: pd.DataFrame,
+    tokens: list[list[str]],
+    terms: Sequence[str],
+    *,
+    table: str,
+    used: set[str],
+    limit: int,
+    kind: Kind | None = None,
+) -> list[tuple[str, Evidence, str]]:
+    """Up to ``limit`` of ``terms`` with their evidence and a sentence no other line quotes.
+
+    ``used`` holds the sentences already quoted on the card and gains the new ones;
+    ``kind`` quotes only sentences whose ``kind`` clauses hold the term.
+    """
+    out: list[tuple[str, Evidence, str]] = []
+    for term in terms:
+        if len(out) >= limit:
+            break
+        ev, quote = _texts_evidence(docs, tokens, term, table, kind)
+        if quote is None or quote[1] in used:
+            continue
+        used.add(quote[1])
+        out.append((term, ev, quote[1]))
+    return out
+
+
+#: Per kind of line: terms ranked, lines kept, evidence table, and the line in ja / en.
+_STATED: dict[str, tuple[int, int, str, str, str]] = {
+    "pain": (12, 3, "texts", "「{t}」が課題: {q}", "Struggles with '{t}': {q}"),
+    "objection": (6, 2, "notes", "懸念「{t}」: {q}", "Objection '{t}': {q}"),
+}
+
+
+def _stated(
+    kind: Kind,
+    docs: pd.DataFrame,
+    rows: np.ndarray,
+    *,
+    used: set[str],
+    min_docs: int,
+    others: list[list[str]] | None = None,
+    keep: Callable[[list[str]], list[str]] = list,
+) -> list[Statement]:
+    """The card's ``kind`` lines (pains, objections) for the ``rows`` of ``docs``.
+
+    Only the sentences that state a ``kind`` count: their terms (filtered by ``keep``)
+    are ranked by c-TF-IDF against the other rows' ``kind`` sentences, or against
+    ``others`` (the terms of everything the other rows say) when given.
+    """
+    top_n, limit, table, ja, en = _STATED[kind]
+    cut, tokens = _cue_docs(docs, kind)
+    tokens = [keep(t) for t in tokens]
+    if others is not None:
+        tokens_or_others = [t if m else o for t, o, m in zip(tokens, others, rows, strict=True)]
+    else:
+        tokens_or_others = tokens
+    found = _quoted(
+        cut[rows],
+        [t for t, m in zip(tokens, rows, strict=True) if m],
+        _contrast(tokens_or_others, rows, top_n=top_n, min_docs=min_docs),
+        table=table,
+        used=used,
+        limit=limit,
+        kind=kind,
+    )
+    return [Statement(kind, ja.format(t=t, q=q), en.format(t=t, q=q), ev) for t, ev, q in found]
 
 
 def build_persona(
@@ -292,23 +427,26 @@ def build_persona(
                 ev,
             )
         )
-    # Goals and pains from interview/meeting notes, tickets and comments.
+    # Goals and quotes from the themes of interview/meeting notes, tickets and comments;
+    # pains only from their sentences that state a pain.
     docs = _documents(tables)
     used_quotes: set[str] = set()
     voice = docs[docs["kind"].isin(["interview", "meeting", "other", "tickets", "surveys"])]
+    pains: list[Statement] = []
     if len(voice) and voice["account_id"].isin(ids).any():
-        inside = voice["account_id"].isin(ids)
+        inside = voice["account_id"].isin(ids).to_numpy()
         top, tokens = _text_themes(voice, inside, top_n=12, min_docs=min_docs)
-        seg_docs = voice[inside.to_numpy()]
+        seg_docs = voice[inside]
         seg_tokens = [t for t, m in zip(tokens, inside, strict=True) if m]
-        goals = pains = 0
-        for term in top["term"]:
+        goals, quotes, seen = 0, list[Statement](), set()
+        for term in top:
             ev, quote = _texts_evidence(seg_docs, seg_tokens, term, "texts")
-            if quote is None or quote[1] in used_quotes:
+            if quote is None or quote[1] in seen:
                 continue
-            used_quotes.add(quote[1])
+            seen.add(quote[1])
             if _GOAL.search(quote[1]) and goals < 3:
                 goals += 1
+                used_quotes.add(quote[1])
                 st.append(
                     Statement(
                         "goal",
@@ -317,20 +455,20 @@ def build_persona(
                         ev,
                     )
                 )
-            elif not _GOAL.search(quote[1]) and pains < 3:
-                pains += 1
-                st.append(
-                    Statement(
-                        "pain",
-                        f"「{term}」が課題: {quote[1]}",
-                        f"Struggles with '{term}': {quote[1]}",
-                        ev,
-                    )
-                )
-            if len([s for s in st if s.field == "quote"]) < 3:
+            if len(quotes) < 3:
                 qev = Evidence("texts", "texts", "text", term, 1, 1, ids=(quote[0],))
-                st.append(Statement("quote", quote[1], quote[1], qev))
-    # Triggers and objections from win/loss notes and structured loss reasons.
+                quotes.append(Statement("quote", quote[1], quote[1], qev))
+        pains = _stated("pain", voice, inside, used=used_quotes, min_docs=min_docs)
+        st += pains
+        st += quotes
+    if not pains:
+        notes_ja.append(
+            "課題: データなし（この区分の文章に課題を述べた文が見つかりません） / "
+            "pains: no data (no sentence in this segment's texts states a pain)"
+        )
+    # Triggers from won win/loss notes; objections only from the sentences of lost ones
+    # that state an objection, and from the structured loss reasons.
+    objections: list[Statement] = []
     wl = docs[(docs["kind"] == "win_loss") & docs["account_id"].isin(ids)]
     if len(wl) and len(closed):
         outcome = wl["deal_id"].map(closed.set_index("deal_id")["outcome"])
@@ -341,45 +479,39 @@ def build_persona(
             names = (
                 set(closed["competitor"].dropna().astype(str)) if "competitor" in closed else set()
             )
+
+            def why(words: list[str]) -> list[str]:
+                return [t for t in words if not any(t in n for n in names)]
+
             texts = wl["text"].tolist()
             tokens = [
-                [t for t in _whole(text, doc) if not any(t in n for n in names)]
+                why(_whole(text, doc))
                 for text, doc in zip(texts, batch_keywords(texts), strict=True)
             ]
+            won = (wl["outcome"] == "won").to_numpy()
             table = ctfidf(tokens, wl["outcome"].tolist(), top_n=6, min_docs=min_docs)
-            for outcome_name, fname in (("won", "trigger"), ("lost", "objection")):
-                sub_mask = (wl["outcome"] == outcome_name).to_numpy()
-                sub = wl[sub_mask]
-                sub_tokens = [t for t, m in zip(tokens, sub_mask, strict=True) if m]
-                count = 0
-                for term in table[table["group"] == outcome_name]["term"]:
-                    if term in {"受注", "失注", "見送り"}:
-                        continue
-                    ev, quote = _texts_evidence(sub, sub_tokens, term, "notes")
-                    if quote is None or quote[1] in used_quotes:
-                        continue
-                    used_quotes.add(quote[1])
-                    if fname == "trigger":
-                        st.append(
-                            Statement(
-                                fname,
-                                f"決め手になりやすい「{term}」: {quote[1]}",
-                                f"Often decisive: '{term}': {quote[1]}",
-                                ev,
-                            )
-                        )
-                    else:
-                        st.append(
-                            Statement(
-                                fname,
-                                f"懸念「{term}」: {quote[1]}",
-                                f"Objection '{term}': {quote[1]}",
-                                ev,
-                            )
-                        )
-                    count += 1
-                    if count >= 2:
-                        break
+            terms = [t for t in table.loc[table["group"] == "won", "term"] if t not in _OUTCOME]
+            for t, ev, q in _quoted(
+                wl[won],
+                [t for t, m in zip(tokens, won, strict=True) if m],
+                terms,
+                table="notes",
+                used=used_quotes,
+                limit=2,
+            ):
+                st.append(
+                    Statement(
+                        "trigger",
+                        f"決め手になりやすい「{t}」: {q}",
+                        f"Often decisive: '{t}': {q}",
+                        ev,
+                    )
+                )
+            # A lost deal's objection sentences, against everything the won deals' notes say.
+            objections = _stated(
+                "objection", wl, ~won, used=used_quotes, min_docs=min_docs, others=tokens, keep=why
+            )
+            st += objections
     lost = closed[closed["outcome"] == "lost"] if len(closed) else closed
     reasons = _mode(lost, "deals", "loss_reason", {"outcome": "lost"}) if len(lost) else None
     if reasons is not None:
@@ -392,6 +524,12 @@ def build_persona(
                 f" ({reasons.count}/{reasons.n}, {reasons.share:.0%})",
                 reasons,
             )
+        )
+    elif not objections:
+        notes_ja.append(
+            "懸念・失注理由: データなし（失注メモに懸念を述べた文がなく、失注理由も記録されて"
+            "いません） / objections: no data (no lost-deal note states an objection and no "
+            "loss reason is recorded)"
         )
     # Channels: where this segment's converted leads came from.
     leads = own.get("leads", pd.DataFrame())

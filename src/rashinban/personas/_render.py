@@ -7,6 +7,14 @@ import re
 
 from rashinban.personas._card import FIELDS, PersonaCard
 
+#: Slots a card always shows: with no sentence that states one, they say so.
+ALWAYS_SHOWN = ("pain", "objection")
+
+
+def _no_data(lang: str) -> str:
+    return "no data" if lang == "en" else "データなし"
+
+
 #: Print-friendly styles for persona cards (used by cards_html and the report).
 CARD_CSS = """
 .persona{border:1px solid #cbd5e1;border-radius:12px;padding:16px;margin:12px 0;
@@ -45,9 +53,11 @@ def card_html(card: PersonaCard, *, lang: str = "ja") -> str:
     ]
     for field, (ja, en) in FIELDS.items():
         rows = [(i, s) for i, s in enumerate(card.statements) if s.field == field]
-        if not rows:
+        if not rows and field not in ALWAYS_SHOWN:
             continue
         parts.append(f"<dt>{e(en if lang == 'en' else ja)}</dt>")
+        if not rows:
+            parts.append(f'<dd class="none">{_no_data(lang)}</dd>')
         for i, s in rows:
             parts.append(
                 f"<dd><sup>[{i + 1}]</sup> {e(s.text(lang))}"
@@ -87,9 +97,11 @@ def card_markdown(card: PersonaCard, *, lang: str = "ja") -> str:
     lines = [f"## {name}", "", f"*{segment}* — {card.n_accounts:,} {unit}", ""]
     for field, (ja, en) in FIELDS.items():
         rows = [(i, s) for i, s in enumerate(card.statements) if s.field == field]
-        if not rows:
+        if not rows and field not in ALWAYS_SHOWN:
             continue
         lines.append(f"### {en if lang == 'en' else ja}")
+        if not rows:
+            lines.append(f"- {_no_data(lang)}")
         for i, s in rows:
             lines.append(f"- [{i + 1}] {s.text(lang)}")
             lines.append(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rashinban._errors import NotEnoughDataError, RashinbanError
-from rashinban.engine import data_end_date
+from rashinban.engine import check_as_of, data_span
 from rashinban.pipeline._registry import ANALYSES, AnalysisResult, Context
 from rashinban.workspace import META_SCHEMA, RESULTS_SCHEMA, Workspace
 
@@ -30,20 +30,35 @@ class RunReport:
 
 
 def resolve_as_of(ws: Workspace, as_of: dt.date | None, backend: Any = None) -> dt.date:
-    """The given date, else ``[analysis] as_of`` from settings, else the end of the data."""
-    if as_of is not None:
-        return as_of
+    """The given date, else ``[analysis] as_of`` from settings, else the end of the data.
+
+    A date after the end of the data (:func:`rashinban.engine.data_span`, the date the
+    default is) or before its start is refused: the analyses would bill subscriptions
+    on and count empty months past the end, and find nothing before the start.
+
+    Raises
+    ------
+    NotEnoughDataError
+        No activity data and no date given, or the date lies outside the data.
+    """
     configured = str(ws.config.get("analysis", {}).get("as_of") or "")
-    if configured:
-        return dt.date.fromisoformat(configured)
-    end = data_end_date(backend if backend is not None else ws.backend())
-    if end is None:
+    day = as_of
+    if day is None and configured:
+        day = dt.date.fromisoformat(configured)
+    span = data_span(backend if backend is not None else ws.backend())
+    if span is None:
+        if day is not None:  # nothing to check it against
+            return day
         raise NotEnoughDataError(
             "分析できる活動データがありません / the workspace holds no activity data to analyse",
             fix="注文・契約・商談・リード・利用状況のいずれかを取り込んでください / "
             "import orders, subscriptions, deals, leads or usage first (rashinban import …)",
         )
-    return end
+    if day is None:
+        return span[1]
+    option = "--as-of" if as_of is not None else "[analysis] as_of (rashinban.toml)"
+    check_as_of(day, *span, option=option)
+    return day
 
 
 def analyze(

@@ -7,15 +7,24 @@ report and a summary with one-line headlines in Japanese and English.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from rashinban._errors import NotEnoughDataError
-from rashinban._labels import count_en
+from rashinban._labels import count_en, in_language
 from rashinban.pipeline._registry import AnalysisResult, Context
 
-__all__ = ["run_churn", "run_crosssell", "run_motions"]
+if TYPE_CHECKING:
+    from rashinban.churn import ChurnValidation
+
+__all__ = [
+    "churn_validation",
+    "churn_validation_caption",
+    "run_churn",
+    "run_crosssell",
+    "run_motions",
+]
 
 SEP = " / "
 #: Validation looks back one year from the as-of date.
@@ -38,7 +47,7 @@ def _yen(x: float) -> str:
 
 def run_churn(ctx: Context) -> AnalysisResult:
     """Watchlist as of the date; time-split validation over the year before it."""
-    from rashinban.churn import churn_watchlist, validate_churn
+    from rashinban.churn import churn_watchlist
 
     watch = churn_watchlist(ctx.backend, ctx.as_of)
     tables: dict[str, pd.DataFrame] = {
@@ -59,19 +68,8 @@ def run_churn(ctx: Context) -> AnalysisResult:
         "alerts": int(watch["alert"].sum()),
         "revenue_at_risk": float(watch.loc[watch["alert"], "revenue_at_risk"].sum()),
     }
-    try:
-        v = validate_churn(
-            ctx.backend,
-            cut=ctx.as_of - dt.timedelta(days=VALIDATION_DAYS),
-            end=ctx.as_of,
-        )
-    except NotEnoughDataError as exc:
-        summary["validation"] = f"skipped: {exc}"
-    else:
-        numbers = v.as_dict()
-        summary["validation"] = {
-            k: (str(x) if isinstance(x, dt.date) else x) for k, x in numbers.items()
-        }
+    v, summary["validation"] = churn_validation(ctx.backend, ctx.as_of)
+    if v is not None:
         tables["validation"] = pd.DataFrame(
             [
                 ("AUC", v.auc, v.auc_rule),
@@ -94,29 +92,97 @@ def run_churn(ctx: Context) -> AnalysisResult:
     )
     if isinstance(summary.get("validation"), dict):
         val = summary["validation"]
-        few = val["n_test_churners"] < SMALL_TEST_CHURNERS
-        # The interval counts accounts, not snapshots (clustered by account); with a
-        # handful of churned accounts it means little, and the caveat below says so.
-        span_ja = span_en = ""
-        if not few:
-            low, high = val["auc_low"], val["auc_high"]
-            span_ja, span_en = (
-                f"、95%区間 {low:.2f}〜{high:.2f}",
-                f", 95% interval {low:.2f}–{high:.2f}",
-            )
+        (span_ja, span_en), (few_ja, few_en) = _auc_span(val), _few_churners(val)
         summary["headline_ja"] += f"（AUC {val['auc']:.2f}{span_ja}、ルール {val['auc_rule']:.2f}）"
         summary["headline_en"] += f" (AUC {val['auc']:.2f}{span_en} vs rule {val['auc_rule']:.2f})"
-        if few:
-            # A handful of churners cannot pin an AUC down (and near 1 its interval reads
-            # narrower than it is): say how few, and that the AUC is only indicative.
-            n = val["n_test_churners"]
-            summary["headline_ja"] += (
-                f"。ただし検証期間に解約した顧客は{n}社のみで、AUCは参考値です"
-            )
-            summary["headline_en"] += (
-                f"; only {count_en(n, 'churned customer')} to test on, so the AUC is indicative"
-            )
+        summary["headline_ja"] += few_ja and f"。ただし{few_ja}"
+        summary["headline_en"] += few_en and f"; {few_en}"
     return AnalysisResult(tables, summary)
+
+
+def churn_validation(
+    backend: Any, as_of: dt.date, *, horizon_days: int = 90
+) -> tuple[ChurnValidation | None, dict[str, Any] | str]:
+    """The churn model's time split over the year before ``as_of``, and its numbers.
+
+    The numbers are what ``analyze`` stores (``summary["validation"]``) and what
+    ``rashinban churn`` shows: a dict of :meth:`ChurnValidation.as_dict` with dates as
+    text, or ``"skipped: why"`` when the year holds no churn to test on.
+    """
+    from rashinban.churn import validate_churn
+
+    try:
+        v = validate_churn(
+            backend,
+            cut=as_of - dt.timedelta(days=VALIDATION_DAYS),
+            end=as_of,
+            horizon_days=horizon_days,
+        )
+    except NotEnoughDataError as exc:
+        return None, f"skipped: {exc}"
+    numbers = {k: (str(x) if isinstance(x, dt.date) else x) for k, x in v.as_dict().items()}
+    return v, numbers
+
+
+def churn_validation_caption(validation: dict[str, Any] | str, lang: str = "ja") -> str:
+    """One line that says how the churn model did on its time split, against the rule.
+
+    ``validation`` is the second value of :func:`churn_validation`. With too little churn
+    to test on the line says so (データ不足 / not enough data) and why.
+
+    Examples
+    --------
+    >>> val = {"cut": "2024-12-31", "n_test_churners": 59, "auc": 0.9538, "auc_low": 0.925,
+    ...        "auc_high": 0.982, "auc_rule": 0.818}
+    >>> churn_validation_caption(val).split("）: ")[1]
+    'AUC 0.95、95%区間 0.93〜0.98、比較ルール「利用が半減」 0.82'
+    >>> churn_validation_caption(val, "en").split("): ")[1]
+    'AUC 0.95, 95% interval 0.93–0.98 vs the "usage halved" rule 0.82'
+    """
+    en = lang == "en"
+    if not isinstance(validation, dict):
+        why = in_language(validation.removeprefix("skipped: "), lang).partition(" — fix: ")[0]
+        if en:
+            return f"Time-split validation: not enough data ({why})"
+        return f"時系列分割での検証: データ不足（{why}）"
+    val = validation
+    (span_ja, span_en), (few_ja, few_en) = _auc_span(val), _few_churners(val)
+    n, cut = int(val["n_test_churners"]), val["cut"]
+    if en:
+        return (
+            f"Time-split validation (trained up to {cut}, tested on "
+            f"{count_en(n, 'churned customer')} after it): AUC {val['auc']:.2f}{span_en} "
+            f'vs the "usage halved" rule {val["auc_rule"]:.2f}' + (few_en and f"; {few_en}")
+        )
+    return (
+        f"時系列分割での検証（{cut} までで学習し、その後の解約{n}社で検証）: "
+        f"AUC {val['auc']:.2f}{span_ja}、比較ルール「利用が半減」 {val['auc_rule']:.2f}"
+        + (few_ja and f"。{few_ja}")
+    )
+
+
+def _auc_span(val: dict[str, Any]) -> tuple[str, str]:
+    """The AUC's 95% interval as the headline and caption add it ("" with few churners).
+
+    The interval counts accounts, not snapshots (clustered by account); with a handful
+    of churned accounts it means little, and :func:`_few_churners` says so instead.
+    """
+    if val["n_test_churners"] < SMALL_TEST_CHURNERS:
+        return "", ""
+    low, high = val["auc_low"], val["auc_high"]
+    return f"、95%区間 {low:.2f}〜{high:.2f}", f", 95% interval {low:.2f}–{high:.2f}"
+
+
+def _few_churners(val: dict[str, Any]) -> tuple[str, str]:
+    """A handful of churners cannot pin an AUC down (and near 1 its interval reads
+    narrower than it is): say how few, and that the AUC is only indicative."""
+    n = val["n_test_churners"]
+    if n >= SMALL_TEST_CHURNERS:
+        return "", ""
+    return (
+        f"検証期間に解約した顧客は{n}社のみで、AUCは参考値です",
+        f"only {count_en(n, 'churned customer')} to test on, so the AUC is indicative",
+    )
 
 
 def run_crosssell(ctx: Context) -> AnalysisResult:
@@ -124,6 +190,8 @@ def run_crosssell(ctx: Context) -> AnalysisResult:
     from rashinban.crosssell import (
         association_rules,
         baskets,
+        customers,
+        no_offer_error,
         recommend,
         upsell_signals,
         validate_crosssell,
@@ -131,14 +199,18 @@ def run_crosssell(ctx: Context) -> AnalysisResult:
 
     recs = recommend(ctx.backend, ctx.as_of)
     if recs.empty:
-        raise NotEnoughDataError(
-            f"{ctx.as_of} に製品を持つ顧客がいません / no customer with products on {ctx.as_of}",
-            fix="注文か契約を取り込んでください / import orders or subscriptions",
-        )
+        raise no_offer_error(ctx.backend, ctx.as_of)
     rules = association_rules(baskets(ctx.backend, ctx.as_of)).execute()
     up = upsell_signals(ctx.backend, ctx.as_of)
     tables = {"recommendations": recs, "rules": rules.head(50), "upsell": up}
-    summary: dict[str, Any] = {"recommendations": len(recs), "upsell_signals": len(up)}
+    n_customers = int(customers(ctx.backend, ctx.as_of).count().execute())
+    n_offered = int(recs["account_id"].nunique())
+    summary: dict[str, Any] = {
+        "recommendations": len(recs),
+        "upsell_signals": len(up),
+        "customers": n_customers,
+        "accounts": n_offered,
+    }
     try:
         v = validate_crosssell(
             ctx.backend, cut=ctx.as_of - dt.timedelta(days=VALIDATION_DAYS), end=ctx.as_of
@@ -155,23 +227,30 @@ def run_crosssell(ctx: Context) -> AnalysisResult:
             "precision_at_3": v.get("blend", "precision"),
             "precision_at_3_popularity": v.get("popularity", "precision"),
         }
+    # Who the count is: current customers with at least one offer backed by evidence.
+    summary["headline_ja"] = (
+        f"クロスセル提案 {n_offered:,}社"
+        f"（現在の顧客{n_customers:,}社のうち根拠のある提案がある顧客）"
+    )
+    summary["headline_en"] = (
+        f"Cross-sell offers for {n_offered:,} of {count_en(n_customers, 'current customer')}"
+    )
     top = rules.iloc[0] if len(rules) else None
     if top is not None:
-        summary["headline_ja"] = (
-            f"クロスセル提案 {recs['account_id'].nunique():,}社、最強の併売: "
-            f"{top['antecedent']}→{top['consequent']}（リフト{top['lift']:.1f}）"
+        p = ctx.backend.table("products").execute()
+        names = dict(zip(p["product_id"], p["name"].fillna(p["product_id"]), strict=True))
+        a, c = (
+            names.get(top["antecedent"], top["antecedent"]),
+            names.get(top["consequent"], top["consequent"]),
         )
-        summary["headline_en"] = (
-            f"Cross-sell offers for {count_en(recs['account_id'].nunique(), 'customer')}; "
-            "strongest pair "
-            f"{top['antecedent']}->{top['consequent']} (lift {top['lift']:.1f})"
-        )
+        summary["headline_ja"] += f"、最強の併売: {a}→{c}（リフト{top['lift']:.1f}）"
+        summary["headline_en"] += f"; strongest pair {a} -> {c} (lift {top['lift']:.1f})"
     return AnalysisResult(tables, summary)
 
 
 def run_motions(ctx: Context) -> AnalysisResult:
     """New / expand / defend for the whole company and each of the largest industries."""
-    from rashinban.motions import three_motions
+    from rashinban.motions import EXPAND_MIN_SCORE, three_motions
 
     kw: dict[str, Any] = {}
     churn = ctx.results.get("churn")
@@ -182,13 +261,14 @@ def run_motions(ctx: Context) -> AnalysisResult:
         kw["recommendations"] = cross.tables["recommendations"]
         kw["upsell"] = cross.tables["upsell"]
     if "watchlist" not in kw:
-        from rashinban.churn import WATCHLIST_COLUMNS, churn_watchlist
+        from rashinban.churn import churn_watchlist
 
         try:
             kw["watchlist"] = churn_watchlist(ctx.backend, ctx.as_of)
-        except NotEnoughDataError:
-            # Too little churn history: the other two motions still stand.
-            kw["watchlist"] = pd.DataFrame(columns=list(WATCHLIST_COLUMNS))
+        except NotEnoughDataError as exc:
+            # Too little churn history: the other two motions still stand, and the
+            # defend row says why it has no number.
+            kw["watchlist_error"] = exc
     if "recommendations" not in kw:
         from rashinban.crosssell import recommend, upsell_signals
 
@@ -203,17 +283,31 @@ def run_motions(ctx: Context) -> AnalysisResult:
         frames.append(three_motions(ctx.backend, ctx.as_of, segment=seg, **kw).assign(scope=ind))
     table = pd.concat(frames, ignore_index=True)
     whole = table[table["scope"] == "全体"].set_index("motion")
-    summary = {
-        m: {"accounts": int(whole.loc[m, "accounts"]), "revenue": float(whole.loc[m, "revenue"])}
-        for m in whole.index
-    }
-    summary_out: dict[str, Any] = dict(summary)
-    summary_out["headline_ja"] = (
-        f"新規 {summary['new']['accounts']:,}社 / 深耕 {summary['expand']['accounts']:,}社 / "
-        f"防衛 {summary['defend']['accounts']:,}社"
-    )
-    summary_out["headline_en"] = (
-        f"new {summary['new']['accounts']:,} / expand {summary['expand']['accounts']:,} / "
-        f"defend {summary['defend']['accounts']:,} accounts"
-    )
-    return AnalysisResult({"motions": table}, summary_out)
+    summary: dict[str, Any] = {}
+    for m in whole.index:
+        row = whole.loc[m]
+        done = bool(row["computed"])
+        summary[m] = {
+            "accounts": int(row["accounts"]) if done else None,
+            "revenue": float(row["revenue"]) if done else None,
+            "revenue_label": str(row["revenue_label_ja"]),
+            "computed": done,
+            "reason": None if done else str(row["reason_ja"]),
+        }
+    ja, en = [], []
+    for m, short_ja, short_en in _MOTION_NAMES:
+        n = summary[m]["accounts"]
+        ja.append(f"{short_ja} {n:,}社" if n is not None else f"{short_ja} 算出できません")
+        en.append(f"{short_en} {count_en(n, 'account')}" if n is not None else f"{short_en} n/a")
+    # Expand counts a subset of the cross-sell customers: say which, where the count is.
+    score = f"{EXPAND_MIN_SCORE:g}"
+    if summary["expand"]["computed"]:
+        ja[1] += f"（提案スコア{score}以上かアップセルのシグナル）"
+        en[1] += f" (offer score {score}+ or up-sell signal)"
+    summary["headline_ja"] = " / ".join(ja)
+    summary["headline_en"] = " / ".join(en)
+    return AnalysisResult({"motions": table}, summary)
+
+
+#: The three motions as headlines name them (motion, ja, en).
+_MOTION_NAMES = (("new", "新規", "new"), ("expand", "深耕", "expand"), ("defend", "防衛", "defend"))

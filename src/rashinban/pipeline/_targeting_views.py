@@ -20,7 +20,13 @@ from rashinban._errors import NotEnoughDataError, UserError
 from rashinban.pipeline._analyze import latest_results, load_result_table, resolve_as_of
 from rashinban.workspace import Workspace
 
-__all__ = ["icp_view", "lookalike_view", "score_view", "segments_view"]
+__all__ = [
+    "icp_view",
+    "lookalike_view",
+    "score_validation_caption",
+    "score_view",
+    "segments_view",
+]
 
 
 def _need(ws: Workspace, analysis: str, key: str) -> pd.DataFrame:
@@ -164,10 +170,57 @@ def score_view(
         for r in frame.itertuples()
     ]
     summary = latest_results(ws).get("score", {}).get("summary", {})
-    payload: dict[str, Any] = {"records": records, "validation": summary.get("metrics", [])}
+    payload: dict[str, Any] = {
+        "records": records,
+        "validation": summary.get("metrics", []),
+        # deals closed by this day trained the validated model; later deals tested it
+        "validation_cut": summary.get("cut"),
+    }
     if summary.get("indicative"):  # the baselines won the time split (see run_score)
         payload["note"] = summary.get("headline_en" if lang == "en" else "headline_ja", "")
     return payload
+
+
+def score_validation_caption(
+    validation: Sequence[dict[str, Any]], cut: str | None, lang: str = "ja"
+) -> str:
+    """One line that says how the fit score did on its time split, against the baselines.
+
+    ``validation`` and ``cut`` are the ``validation`` and ``validation_cut`` of
+    :func:`score_view` (the metrics ``analyze`` stored).
+
+    Examples
+    --------
+    >>> rows = [{"model": "fit", "auc": 0.8504, "auc_low": 0.8157, "auc_high": 0.8851,
+    ...          "n": 906.0}, {"model": "naive_bayes", "auc": 0.8194},
+    ...         {"model": "best_rule", "auc": 0.712}]
+    >>> score_validation_caption(rows, "2025-04-05").split("）: ")[1]
+    'AUC 0.850、95%区間 0.816〜0.885、比較: ナイーブベイズ 0.819、単一ルール 0.712'
+    >>> score_validation_caption(rows, "2025-04-05", "en").split("): ")[1]
+    'AUC 0.850, 95% interval 0.816–0.885 vs naive Bayes 0.819, single best rule 0.712'
+    """
+    from rashinban._labels import code_label
+
+    en = lang == "en"
+    by_model = {str(m["model"]): m for m in validation}
+    fit = by_model.pop("fit", None)
+    if fit is None:
+        if en:
+            return "Time-split validation: not stored (run 'rashinban analyze' again)"
+        return "時系列分割での検証: 保存されていません ('rashinban analyze' を再実行してください)"
+    n, low, high = int(fit["n"]), fit["auc_low"], fit["auc_high"]
+    others = [(code_label("model", name, lang), m["auc"]) for name, m in by_model.items()]
+    if en:
+        versus = ", ".join(f"{name} {auc:.3f}" for name, auc in others)
+        return (
+            f"Time-split validation (trained on deals closed by {cut}, tested on {n:,} deals "
+            f"after it): AUC {fit['auc']:.3f}, 95% interval {low:.3f}–{high:.3f} vs {versus}"
+        )
+    versus = "、".join(f"{name} {auc:.3f}" for name, auc in others)
+    return (
+        f"時系列分割での検証（{cut} までに完了した商談で学習し、その後の商談{n:,}件で検証）: "
+        f"AUC {fit['auc']:.3f}、95%区間 {low:.3f}〜{high:.3f}、比較: {versus}"
+    )
 
 
 def lookalike_view(
@@ -178,7 +231,12 @@ def lookalike_view(
     top: int = 20,
     lang: str = "ja",
 ) -> dict[str, Any]:
-    """What the given accounts share, and the closest prospects (computed live)."""
+    """What the given accounts share, and the closest prospects (computed live).
+
+    ``lift`` is null where it is withheld (``indicative``: fewer than
+    ``MIN_BASE_SUPPORT`` other customers hold the value); ``note`` says why nothing
+    is shared when nothing is.
+    """
     from rashinban.engine import account_facts
     from rashinban.icp import best_n_commonality, lookalikes
 
@@ -188,7 +246,7 @@ def lookalike_view(
     common = best_n_commonality(facts, account_ids)
     look = lookalikes(facts, account_ids, top=top)
     en = lang == "en"
-    return {
+    payload: dict[str, Any] = {
         "as_of": day.isoformat(),
         "accounts": list(account_ids),
         "shared": [
@@ -196,9 +254,12 @@ def lookalike_view(
                 "feature": r.feature,
                 "value": r.value,
                 "count": int(r.count),
-                "share_customers": round(float(r.share_customers), 4),
-                "lift": round(float(r.lift), 3),
+                "share_customers": _num(round(float(r.share_customers), 4)),
+                "lift": _num(round(float(r.lift), 3)),
                 "sentence": r.sentence_en if en else r.sentence_ja,
+                "customers_with_value": int(r.customers_with_value),
+                "customers_compared": int(r.customers_compared),
+                "indicative": bool(r.indicative),
             }
             for r in common.itertuples()
         ],
@@ -211,3 +272,12 @@ def lookalike_view(
             for r in look.itertuples()
         ],
     }
+    if common.empty:
+        payload["note"] = (
+            "No value counts as shared ('unknown' and 'none' mean nothing is on record, "
+            "so they never do)."
+            if en
+            else "共通点に数えられる値がありません (「不明」「なし」は記録がないことを示すため、"
+            "共通点に数えません)。"
+        )
+    return payload

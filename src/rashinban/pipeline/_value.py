@@ -33,6 +33,9 @@ def run_rfm(ctx: Context) -> AnalysisResult:
         {
             "date_a": result.date_a.isoformat(),
             "customers": len(result.customers),
+            "naming": result.naming(),
+            "naming_ja": result.naming_text("ja"),
+            "naming_en": result.naming_text("en"),
             "headline_ja": headline_ja,
             "headline_en": headline_en,
         },

@@ -46,6 +46,10 @@ LABELS.update(
         "defend_precision": ("適合率@3", "precision@3"),
         "defend_signal": ("シグナル", "signal"),
         "defend_never_alerted": ("警告なし", "never alerted"),
+        "defend_not_computed": ("算出できません", "n/a"),
+        "defend_motion_new": ("新規", "New"),
+        "defend_motion_expand": ("深耕", "Expand"),
+        "defend_motion_defend": ("防衛", "Defend"),
     }
 )
 
@@ -154,6 +158,10 @@ def render_crosssell(ctx: ReportContext) -> str | None:
     val = ctx.load("crosssell", "validation")
     if val is not None and len(val):
         val = val[["method", "hit_rate", "precision"]].copy()
+        side = 1 if lang == "en" else 0
+        val["method"] = [
+            _CROSSSELL_METHODS.get(str(m), (str(m), str(m)))[side] for m in val["method"]
+        ]
         val.columns = [t(f"defend_{k}", lang) for k in ("method", "hit_rate", "precision")]
         parts += ["<h3>", t("defend_validation", lang), "</h3>", table_html(val, lang=lang)]
     return "".join(parts)
@@ -164,15 +172,63 @@ def render_motions(ctx: ReportContext) -> str | None:
     if frame is None or frame.empty:
         return None
     lang = ctx.lang
-    label = "label_en" if lang == "en" else "label_ja"
-    wide = frame.pivot_table(index="scope", columns=label, values="accounts", sort=False)
-    money = frame.pivot_table(index="scope", columns=label, values="revenue", sort=False)
-    money.columns = [f"{c} {t('defend_revenue', lang)}" for c in money.columns]
-    table = wide.join(money).reset_index()
-    table.columns = [t("defend_scope", lang), *table.columns[1:]]
-    return f"<p>{html.escape(ctx.headline('motions'))}</p>" + table_html(
-        table, floatfmt="{:,.0f}", lang=lang
+    side = "en" if lang == "en" else "ja"
+    na = t("defend_not_computed", lang)
+    frame = frame.copy()
+    if "computed" not in frame.columns:  # stored before motions said what they could not compute
+        frame["computed"] = True
+    motions = list(dict.fromkeys(frame["motion"]))
+    # One row per scope; per motion its accounts and its amount, each named for what it is
+    # (expected revenue, expansion potential, revenue at risk), "n/a" where not computed.
+    rows: list[dict[str, object]] = []
+    for scope, part in frame.groupby("scope", sort=False):
+        row: dict[str, object] = {t("defend_scope", lang): scope}
+        for r in part.to_dict("records"):
+            name = t(f"defend_motion_{r['motion']}", lang)
+            done = _truthy(r["computed"])
+            row[f"{name} {t('defend_accounts', lang)}"] = int(r["accounts"]) if done else na
+            row[f"{name} {_amount_label(r, side, lang)}"] = float(r["revenue"]) if done else na
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    notes = []
+    whole = frame.drop_duplicates("motion").set_index("motion")
+    for m in motions:
+        r = whole.loc[m]
+        name = t(f"defend_motion_{m}", lang)
+        text = str(r[f"definition_{side}"]) if f"definition_{side}" in r else ""
+        if not _truthy(r["computed"]):
+            text = f"{na}: {r[f'reason_{side}']}"
+        if text:
+            notes.append(f"<li>{html.escape(name)}: {html.escape(text)}</li>")
+    listing = f'<ul class="note">{"".join(notes)}</ul>' if notes else ""
+    return (
+        f"<p>{html.escape(ctx.headline('motions'))}</p>"
+        + table_html(table, floatfmt="{:,.0f}", lang=lang)
+        + listing
     )
+
+
+def _truthy(value: object) -> bool:
+    """A stored flag (bool, or its text after a round trip through storage)."""
+    return str(value).lower() in {"true", "1"}
+
+
+def _amount_label(row: dict[str, object], side: str, lang: str) -> str:
+    """What a motion's amount is (期待売上 …), with the yearly unit; older results: 金額（年）."""
+    label = row.get(f"revenue_label_{side}")
+    if label is None or label != label:
+        return t("defend_revenue", lang)
+    return f"{label}（年）" if side == "ja" else f"{label} / yr"
+
+
+#: The cross-sell validation's methods as the report names them (ja, en).
+_CROSSSELL_METHODS = {
+    "blend": ("併売ルールとセグメントの組み合わせ（採用）", "rules and segment blended (shipped)"),
+    "rules": ("併売ルールのみ", "association rules only"),
+    "segment": ("同じセグメントの利用率のみ", "segment adoption only"),
+    "similarity": ("商品の類似度のみ", "item similarity only"),
+    "popularity": ("人気順（比較の基準）", "most popular (baseline)"),
+}
 
 
 #: The churn validation's metrics as the report names them (ja, en).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 
@@ -78,9 +80,12 @@ def render_rfm(ctx: ReportContext) -> str | None:
         }
     )
     parts.append(table_html(view, lang=lang))
+    rfm_run = ctx.runs.get("rfm", {})
+    run = rfm_run.get("summary", {})
+    naming = run.get("naming_en" if lang == "en" else "naming_ja")
+    if naming:  # the segment names are not all the scores' doing: say which rule named whom
+        parts.append(f'<p class="note">{html.escape(naming)}</p>')
     if moves is not None and len(moves):
-        rfm_run = ctx.runs.get("rfm", {})
-        run = rfm_run.get("summary", {})
         a_lab, b_lab = _label(moves, "segment_a", lang), _label(moves, "segment_b", lang)
         matrix = pd.crosstab(a_lab, b_lab, values=moves["customers"], aggfunc="sum").fillna(0)
         parts.append(

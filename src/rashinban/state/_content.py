@@ -104,32 +104,110 @@ class Hypothesis:
 
     @classmethod
     def parse(cls, text: str) -> Hypothesis:
-        """Read ``"win_rate >= 0.25"`` (or ``受注率>=25%``, ``cac <= 300000``).
+        """Read a hypothesis as people write it, and as ``target show`` prints it.
+
+        The KPI by code, Japanese or English name (with or without its bracketed
+        abbreviation: 商談化率, CAC, 顧客獲得単価); ``>=``/``<=``, ``≥``/``≤``, ``≧``/``≦``
+        or a trailing 以上/以下; the value with ``%`` for shares and ``¥``, 円 or 万円
+        for money, digits full-width or half-width.
 
         Examples
         --------
         >>> Hypothesis.parse("受注率 >= 25%")
         Hypothesis(kpi='win_rate', op='>=', value=0.25, note='')
+        >>> Hypothesis.parse("CAC ≤ ¥300,000").value, Hypothesis.parse("商談化率 40%以上").op
+        (300000.0, '>=')
+        >>> Hypothesis.parse("顧客獲得単価 <= 30万円").value
+        300000.0
         """
         import re
         import unicodedata
 
-        from rashinban.kpi import KPIS
-
         norm = unicodedata.normalize("NFKC", text).strip()
-        m = re.fullmatch(r"(.+?)\s*(>=|<=)\s*([-+]?[\d.,]+)\s*(%?)", norm)
+        for sign, op in _OP_SIGNS:
+            norm = norm.replace(sign, op)
+        m = re.fullmatch(
+            r"(.+?)\s*(>=|<=)\s*(¥|\\)?\s*([-+]?[\d.,]+)\s*(%|万円|円)?", norm
+        ) or re.fullmatch(
+            r"(.+?)\s*(?:[:：]|が|は)?\s*(¥|\\)?\s*([-+]?[\d.,]+)\s*(%|万円|円)?\s*(以上|以下)",
+            norm,
+        )
         if m is None:
             raise InvalidValueError(
                 f"仮説 {text!r} を読み取れません / hypothesis {text!r} cannot be read",
-                fix="「受注率 >= 25%」のように KPI >= 値 か KPI <= 値 で書いてください / "
-                "write KPI >= VALUE or KPI <= VALUE, e.g. win_rate >= 0.25",
+                fix="「受注率 >= 25%」「CAC ≤ ¥300,000」のように KPI >= 値 か KPI <= 値 で"
+                "書いてください / write KPI >= VALUE or KPI <= VALUE, e.g. win_rate >= 0.25",
             )
-        name, op, num, pct = m.groups()
-        key = name.strip()
-        by_label = {k.ja: k.name for k in KPIS.values()} | {k.en: k.name for k in KPIS.values()}
-        kpi = key if key in KPIS else by_label.get(key, key)
-        value = float(num.replace(",", "")) / (100 if pct else 1)
+        if m.re.pattern.endswith("(以上|以下)"):
+            name, yen, num, unit, word = m.groups()
+            op = ">=" if word == "以上" else "<="
+        else:
+            name, op, yen, num, unit = m.groups()
+        try:
+            value = float(num.replace(",", ""))
+        except ValueError:
+            raise InvalidValueError(
+                f"仮説 {text!r} の値 {num!r} は数ではありません / "
+                f"the value {num!r} of hypothesis {text!r} is not a number",
+                fix="「受注率 >= 25%」のように書いてください / write e.g. win_rate >= 0.25",
+            ) from None
+        value *= {"%": 0.01, "万円": 10_000.0}.get(unit or "", 1.0)
+        kpi = _kpi_named(name.strip())
+        _check_unit(text, kpi, "%" if unit == "%" else "yen" if unit or yen else None)
         return cls(kpi, op, value)  # type: ignore[arg-type]
+
+
+#: Comparison signs people type, as the two the parser reads (after NFKC).
+_OP_SIGNS = (("≥", ">="), ("≧", ">="), ("⩾", ">="), ("≤", "<="), ("≦", "<="), ("⩽", "<="))
+
+
+def _check_unit(text: str, kpi: str, mark: str | None) -> None:
+    """Refuse a % on a KPI that is not a share, or yen on one that is not money."""
+    from rashinban.kpi import KPIS
+
+    spec = KPIS.get(kpi)
+    if spec is None or mark is None:
+        return
+    if spec.unit != {"%": "share", "yen": "yen"}[mark]:
+        unit_ja = {"share": "割合 (%)", "yen": "金額 (円)"}.get(spec.unit, "数")
+        raise InvalidValueError(
+            f"仮説 {text!r}: {spec.ja}は{unit_ja}で書くKPIです / "
+            f"{spec.en} is not measured in {'percent' if mark == '%' else 'yen'}",
+            fix=f"単位を外すか合わせてください (例: {_example(kpi)}) / "
+            f"drop or fix the unit (e.g. {_example(kpi)})",
+        )
+
+
+def _example(kpi: str) -> str:
+    from rashinban._labels import hypothesis_text
+    from rashinban.kpi import KPIS
+
+    unit = KPIS[kpi].unit
+    return hypothesis_text(kpi, ">=", {"share": 0.25, "yen": 300_000.0}.get(unit, 3.0))
+
+
+def _kpi_named(name: str) -> str:
+    """The KPI code for a code or a name, ja or en, with or without its bracketed part.
+
+    >>> _kpi_named("商談化率"), _kpi_named("cac"), _kpi_named("売上継続率 (NRR)")
+    ('mql_to_sql_rate', 'cac', 'nrr')
+    """
+    import re
+
+    from rashinban.kpi import KPIS
+
+    if name in KPIS:
+        return name
+    names: dict[str, str] = {}
+    for spec in KPIS.values():
+        for label in (spec.name, spec.ja, spec.en):
+            names.setdefault(label.casefold(), spec.name)
+            inner = re.fullmatch(r"(.+?)\s*\((.+)\)", label)
+            if inner:
+                for part in inner.groups():
+                    names.setdefault(part.strip().casefold(), spec.name)
+    key = re.sub(r"\s+", " ", name).casefold()
+    return names.get(key, name)
 
 
 @dataclass(frozen=True)

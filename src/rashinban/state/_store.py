@@ -412,8 +412,19 @@ class StateStore(RecordsMixin):
             ).all()
         return [dict(r._mapping) for r in rows]
 
+    def missing_approvals(self, version_id: str) -> list[str]:
+        """The departments (marketing, sales) whose approval the version still needs.
+
+        An approval by a member of ``other`` is recorded but counts for neither.
+        """
+        depts = {a["department"] for a in self.approvals(version_id)}
+        return [d for d in ("marketing", "sales") if d not in depts]
+
     def activate(self, ref: str, by: str, *, at: dt.datetime | None = None) -> Revision:
         """Make a version the active one (needs one marketing and one sales approval).
+
+        Activating the version that is already active changes nothing and logs nothing
+        (the schedule trigger counts from the activation, which must not move).
 
         Raises
         ------
@@ -422,8 +433,10 @@ class StateStore(RecordsMixin):
         """
         rev = self.resolve(ref)
         by = self.user(by)["user_id"]
-        depts = {a["department"] for a in self.approvals(rev.version_id)}
-        missing = [d for d in ("marketing", "sales") if d not in depts]
+        current = self.active(rev.name)
+        if current is not None and current.version_id == rev.version_id:
+            return current
+        missing = self.missing_approvals(rev.version_id)
         if missing:
             raise InvalidValueError(
                 f"{rev.name}@{rev.number} には{'と'.join(_DEPT_JA[d] for d in missing)}の"

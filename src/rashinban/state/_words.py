@@ -10,8 +10,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
+    "AUDIT_ACTIONS",
     "DEPARTMENT_LABELS",
     "FIELD_LABELS",
+    "audit_action",
+    "audit_detail_text",
     "department_label",
     "field_label",
     "owners_text",
@@ -112,3 +115,77 @@ def rationale_text(item: Any, lang: str = "ja") -> str:
     ref = str(item.get("ref", ""))[:12]
     head = " ".join(p for p in (name, ref) if p)
     return f"{head}: {item.get('text', '')}" if head else str(item.get("text", ""))
+
+
+#: Audit-log action code → (Japanese, English).
+AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
+    "add_user": ("ユーザー登録", "user added"),
+    "save": ("版の保存", "version saved"),
+    "approve": ("承認", "approved"),
+    "activate": ("有効化", "activated"),
+    "review": ("見直し", "review"),
+    "feedback": ("営業フィードバック", "sales feedback"),
+}
+
+
+def audit_action(text: str) -> str | None:
+    """The action code for a code or its name in either language (NFKC, any case).
+
+    Examples
+    --------
+    >>> audit_action("承認"), audit_action("Version Saved"), audit_action("ｓａｖｅ")
+    ('approve', 'save', 'save')
+    >>> audit_action("x") is None
+    True
+    """
+    import unicodedata
+
+    key = unicodedata.normalize("NFKC", text).strip().casefold()
+    for code, (ja, en) in AUDIT_ACTIONS.items():
+        if key in (code, ja.casefold(), en.casefold()):
+            return code
+    return None
+
+
+def audit_detail_text(action: str, detail: Mapping[str, Any], lang: str = "ja") -> str:
+    """An audit entry's detail in words: 第2版 (3f2a9c01d4e5)・メモ: 価格改定 …
+
+    Version ids are cut to the 12 digits every command takes as a reference; keys
+    not known here are listed as ``key=value`` so that nothing is hidden.
+
+    Examples
+    --------
+    >>> audit_detail_text("save", {"number": 2, "version_id": "3f2a9c01d4e5ff", "note": "改定"})
+    '第2版 (3f2a9c01d4e5)・メモ: 改定'
+    >>> audit_detail_text("add_user", {"department": "sales"}, "en")
+    'department: sales'
+    """
+    en = lang == "en"
+    left = dict(detail)
+    parts: list[str] = []
+    vid = str(left.pop("version_id", "") or "")[:12]
+    number = left.pop("number", None)
+    if number is not None:
+        parts.append(
+            f"version {number}" + (f" ({vid})" if vid else "")
+            if en
+            else f"第{number}版" + (f" ({vid})" if vid else "")
+        )
+    elif vid:
+        parts.append(f"version {vid}" if en else f"版 {vid}")
+    if "department" in left:
+        dept = department_label(str(left.pop("department")), lang)
+        parts.append(f"department: {dept}" if en else f"部署: {dept}")
+    if "review_id" in left:
+        rid = str(left.pop("review_id"))[:12]
+        parts.append(f"review {rid}" if en else f"見直し {rid}")
+    if "as_of" in left:
+        day = left.pop("as_of")
+        parts.append(f"as of {day}" if en else f"基準日 {day}")
+    if "seq" in left:
+        parts.append(f"feedback #{left.pop('seq')}" if en else f"フィードバック #{left.pop('seq')}")
+    note = left.pop("note", None)
+    if note:
+        parts.append(f"note: {note}" if en else f"メモ: {note}")
+    parts.extend(f"{k}={v}" for k, v in left.items())
+    return ("; " if en else "・").join(parts)

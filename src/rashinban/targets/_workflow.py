@@ -11,7 +11,7 @@ import pandas as pd
 
 from rashinban._errors import InvalidValueError, UnknownIdError
 from rashinban.kpi import beta_interval
-from rashinban.segments import Rule, parse_rule
+from rashinban.segments import Rule, parse_rule, require_accounts
 from rashinban.state import StateStore, TargetDefinition
 from rashinban.targets._data import SIZE_BANDS, band_of
 from rashinban.targets._review import review_target
@@ -326,7 +326,8 @@ def kpi_rows(
 
     Every row has ``scope``, ``period``, ``period_start``, one key per KPI of
     :data:`rashinban.kpi.KPIS` and ``<kpi>_low``/``<kpi>_high`` for rates; NaN
-    (no data) becomes ``None``.
+    (no data) becomes ``None``. A segment rule that selects no account is a user error
+    naming the values the accounts have (:func:`rashinban.segments.require_accounts`).
     """
     import math
 
@@ -337,8 +338,11 @@ def kpi_rows(
         rev = store.active(name) or store.revision(name)
         scopes[name] = TargetDefinition.from_content(rev.content).rule()
     for text in segments:
-        # The scope reads as the user wrote the rule (業種 = 製造業), checked by parsing.
-        scopes[" ".join(text.split())] = parse_rule(text)
+        # The scope reads as the user wrote the rule (業種 = 製造業), checked by parsing;
+        # a rule that selects no account is refused, not reported as rows of zeros.
+        rule = parse_rule(text)
+        require_accounts(backend, rule, text=text)
+        scopes[" ".join(text.split())] = rule
     frame = funnel(backend, as_of=as_of, period=period, scopes=scopes)
     keys = ["scope", "period", "period_start"]
     for k in KPIS:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
+from rashinban.engine import check_as_of, first_date
 from rashinban.text._sentiment import SentimentModel, nps_label, sentiment_frame, validate_sentiment
 from rashinban.text._sources import documents, voice_tables
 from rashinban.text._themes import quotes, themes
@@ -28,6 +29,8 @@ from rashinban.text._winloss import (
 
 #: Text sources mined for themes (structured loss reasons are win/loss's, not themes).
 THEME_KINDS = ("interview", "meeting", "win_loss", "other", "tickets", "surveys")
+#: Where those texts start: the first note, ticket and survey answer.
+TEXT_DATES = (("notes", "written_at"), ("tickets", "opened_at"), ("surveys", "answered_at"))
 #: The kinds of deal (``deals.kind``); win/loss reads new business unless told otherwise.
 DEAL_KINDS = ("new", "expansion", "renewal")
 _KIND_JA = {"new": "新規", "expansion": "拡大", "renewal": "更新"}
@@ -86,6 +89,14 @@ def voice_themes(
     docs = docs[docs["kind"].isin(THEME_KINDS)]
     seg = acc.set_index(acc["account_id"].astype(str))[by].astype(str)
     docs = docs.assign(segment=docs["account_id"].map(seg)).dropna(subset=["segment"])
+    if docs.empty and backend is not None:
+        # Texts written only after the as-of date: say so rather than ask for them.
+        first = first_date(backend, TEXT_DATES)
+        check_as_of(
+            as_of,
+            first,
+            what=("文章 (メモ・問い合わせ・アンケート)", "the texts (notes, tickets, surveys)"),
+        )
     table = themes(docs, top_n=top_n)
     return table, quotes(docs, table, id_col="doc_id", per_group=3)
 

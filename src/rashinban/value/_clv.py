@@ -20,7 +20,7 @@ import pandas as pd
 from rashinban._errors import ConvergenceError, InvalidValueError, NotEnoughDataError
 from rashinban.clv import BetaGeoModel, GammaGammaModel, customer_lifetime_value
 from rashinban.engine import rfm_summary, to_frame
-from rashinban.value._transactions import revenue_events
+from rashinban.value._transactions import check_revenue_start, revenue_events
 
 WEEKS_PER_MONTH = 4.345
 
@@ -169,7 +169,8 @@ def clv_report(
         A horizon below one month, a discount rate outside [0, 1) or a holdout
         below one week.
     NotEnoughDataError
-        Fewer than 30 customers, or fewer than 10 repeat buyers.
+        Fewer than 30 customers, or fewer than 10 repeat buyers; or ``as_of``
+        before the first order or subscription.
     """
     if horizon_months < 1:
         raise InvalidValueError(
@@ -192,6 +193,7 @@ def clv_report(
     data = weekly_summary(tx, as_of)
     repeat = data["frequency"] > 0
     if len(data) < 30 or int(repeat.sum()) < 10:
+        check_revenue_start(backend, as_of)
         raise NotEnoughDataError(
             f"CLVモデルには顧客30社以上・リピート顧客10社以上が必要です(現在{len(data)}社・"
             f"{int(repeat.sum())}社) / CLV models need at least 30 customers and 10 repeat "

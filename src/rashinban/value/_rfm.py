@@ -9,24 +9,91 @@ from typing import Any
 import pandas as pd
 
 from rashinban._errors import NotEnoughDataError
-from rashinban.engine import rfm_analysis, rfm_transitions, segment_summary, to_frame
-from rashinban.value._transactions import revenue_events
+from rashinban.engine import (
+    CHURNED_SEGMENT,
+    DEFAULT_SEGMENTS,
+    SEGMENT_BASES,
+    Lifecycle,
+    rfm_analysis,
+    rfm_transitions,
+    segment_summary,
+    to_frame,
+)
+from rashinban.value._transactions import check_revenue_start, revenue_events
 
 
 @dataclass
 class RFMResult:
-    """Per-customer segments, the segment summary and transitions from ``date_a``."""
+    """Per-customer segments, the segment summary and transitions from ``date_a``.
+
+    ``grace_days`` and ``interval_days`` are the naming thresholds at ``as_of``
+    (see :func:`rashinban.engine.rfm_analysis`); ``interval_days`` is ``None``
+    when no customer has bought twice.
+    """
 
     as_of: dt.date
     date_a: dt.date
     customers: pd.DataFrame
     segments: pd.DataFrame
     transitions: pd.DataFrame
+    grace_days: int = 90
+    interval_days: int | None = None
+
+    def naming(self) -> dict[str, Any]:
+        """How the names were decided: thresholds and customers per basis."""
+        counts = self.customers["basis"].value_counts()
+        return {
+            "grace_days": self.grace_days,
+            "interval_days": self.interval_days,
+            "bases": [
+                {
+                    "basis": code,
+                    "basis_ja": ja,
+                    "basis_en": en,
+                    "customers": int(counts.get(code, 0)),
+                }
+                for code, (ja, en) in SEGMENT_BASES.items()
+            ],
+        }
+
+    def naming_text(self, lang: str = "ja") -> str:
+        """One line under the segments: how many customers each basis named, and the rules.
+
+        Examples
+        --------
+        >>> r = RFMResult(dt.date(2025, 12, 31), dt.date(2025, 10, 2),
+        ...     pd.DataFrame({"basis": ["subscribed", "ended", "subscribed"]}),
+        ...     pd.DataFrame(), pd.DataFrame(), 90, 23)
+        >>> r.naming_text().split("。")[0]
+        '命名の根拠: 契約がすべて終了 1社、契約継続中 (購入中とみなす) 2社'
+        >>> r.naming_text("en").split(". ")[0]
+        'Named by: every subscription ended 1, subscription running (counted as buying) 2'
+        """
+        en = lang == "en"
+        parts = [
+            f"{b['basis_en']} {b['customers']:,}" if en else f"{b['basis_ja']} {b['customers']:,}社"
+            for b in self.naming()["bases"]
+            if b["customers"]
+        ]
+        gap = self.interval_days
+        if en:
+            recent = f" or a last purchase within {gap} days (the usual interval)" if gap else ""
+            return (
+                f"Named by: {', '.join(parts)}. A running subscription, a first purchase "
+                f"within {self.grace_days} days{recent} is never named lost, hibernating, "
+                "at risk, can't lose or need attention."
+            )
+        recent = f"・最終購入から{gap}日以内 (通常の購買間隔)" if gap else ""
+        return (
+            f"命名の根拠: {'、'.join(parts)}。契約継続中・初回購入から{self.grace_days}日以内"
+            f"{recent}の顧客は、離反・休眠・離反予備軍・失いたくない・要注意と呼びません。"
+        )
 
     def payload(self) -> dict[str, Any]:
         """The JSON shape of ``rashinban rfm``."""
         return {
             "as_of": self.as_of.isoformat(),
+            "naming": self.naming(),
             "segments": self.segments.to_dict("records"),
             "transitions": {
                 "from": self.date_a.isoformat(),
@@ -37,28 +104,50 @@ class RFMResult:
         }
 
 
-def rfm_report(backend: Any, as_of: dt.date, *, compare_days: int = 90, bins: int = 5) -> RFMResult:
+def rfm_report(
+    backend: Any,
+    as_of: dt.date,
+    *,
+    compare_days: int = 90,
+    bins: int = 5,
+    grace_days: int = 90,
+) -> RFMResult:
     """RFM scores and named segments of every customer as of ``as_of``.
 
+    Names follow the lifecycle rules of :func:`rashinban.engine.rfm_analysis`
+    with the workspace's ``subscriptions``: a running subscription, a first
+    purchase within ``grace_days`` (or the usual interval between purchases, if
+    longer) or a last purchase within that interval is never named as lapsed,
+    and customers whose subscriptions have all ended are 解約済み / Churned.
     ``compare_days`` sets the earlier date of the transition matrix (default:
     one quarter back), so the dynamic view — who moved from 優良顧客 to
-    離反予備軍 — comes with every run.
+    離反予備軍 — comes with every run; both dates are named by the same rules.
 
     Raises
     ------
     NotEnoughDataError
-        Fewer than 10 customers with revenue before ``as_of``.
+        Fewer than 10 customers with revenue before ``as_of``, or ``as_of`` before
+        the first order or subscription.
     """
     tx = revenue_events(backend, as_of)
-    seg = rfm_analysis(tx, observation_period_end=as_of, bins=bins)
+    lifecycle = Lifecycle(backend.table("subscriptions"), grace_days=grace_days)
+    seg = rfm_analysis(tx, observation_period_end=as_of, bins=bins, lifecycle=lifecycle)
     customers = to_frame(seg.order_by("account_id"))
     if len(customers) < 10:
+        check_revenue_start(backend, as_of)
         raise NotEnoughDataError(
             f"RFMには売上のある顧客が10社以上必要です(現在{len(customers)}社) / "
             f"RFM needs at least 10 customers with revenue; found {len(customers)}",
             fix="注文か契約を取り込んでください / import orders or subscriptions",
         )
+    order = {r.key: i for i, r in enumerate((*DEFAULT_SEGMENTS, CHURNED_SEGMENT))}
     summary = segment_summary(seg).to_pandas()
+    summary = summary.sort_values("segment", key=lambda k: k.map(order).fillna(len(order)))
+    summary = summary.reset_index(drop=True)
     date_a = as_of - dt.timedelta(days=compare_days)
-    moves = rfm_transitions(tx, date_a, as_of, bins=bins).to_pandas()
-    return RFMResult(as_of, date_a, customers, summary, moves)
+    moves = rfm_transitions(tx, date_a, as_of, bins=bins, lifecycle=lifecycle).to_pandas()
+    # The thresholds are the same on every row: they go to the payload, not the rows.
+    grace = int(customers.pop("grace_days").iloc[0])
+    interval = int(customers.pop("interval_days").iloc[0])
+    repeat = bool((customers["frequency"] >= 2).any())
+    return RFMResult(as_of, date_a, customers, summary, moves, grace, interval if repeat else None)

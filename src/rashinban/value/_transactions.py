@@ -15,7 +15,10 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from rashinban.engine import subscription_billings
+from rashinban.engine import check_as_of, first_date, subscription_billings
+
+#: Where revenue events start: the first order and the first subscription.
+REVENUE_DATES = (("orders", "ordered_at"), ("subscriptions", "started_at"))
 
 
 def revenue_events(backend: Any, as_of: dt.date) -> ir.Table:
@@ -38,3 +41,14 @@ def revenue_events(backend: Any, as_of: dt.date) -> ir.Table:
         amount=bills.amount.fill_null(0.0).cast("float64"),
     )
     return ibis.union(orders, bills)
+
+
+def check_revenue_start(backend: Any, as_of: dt.date) -> None:
+    """Refuse an ``as_of`` before the first order or subscription: there is nothing to read.
+
+    Called when too few customers have revenue by ``as_of``, so that the message names
+    the real cause (the date) rather than asking for data the workspace already holds.
+    """
+    check_as_of(
+        as_of, first_date(backend, REVENUE_DATES), what=("注文・契約", "orders and subscriptions")
+    )
