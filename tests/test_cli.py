@@ -694,3 +694,20 @@ def test_icp_and_score_fixes_name_only_what_the_command_takes(tmp_path: Path) ->
         assert named <= {"--as-of"}, (command, named)  # analyze --as-of is the only one
         assert "lower min_support or add columns" not in proc.stderr
         assert "choose an earlier cut date" not in proc.stderr
+
+
+def test_an_import_of_a_header_only_file_says_it_read_no_rows(tmp_path: Path) -> None:
+    """An export whose filter matched nothing has the header alone: nothing changes and the
+    command says so (exit 0, so that a scheduled import of an empty delta does not fail)."""
+    ws = tmp_path / "acme"
+    assert run("init", str(ws)).returncode == 0
+    header = tmp_path / "取引先.csv"
+    header.write_text("account_id,name,industry,employees\n", encoding="utf-8")
+    proc = run("import", "accounts", str(header), "-w", str(ws))
+    assert proc.returncode == 0 and no_traceback(proc), proc.stderr
+    assert "読込 0 行" in proc.stdout
+    assert "データ行がありません (見出し行のみ)" in proc.stdout
+    full = tmp_path / "full.csv"
+    full.write_text("account_id,name\nA1,アクメ\n", encoding="utf-8")
+    proc = run("import", "accounts", str(full), "-w", str(ws))
+    assert proc.returncode == 0 and "データ行がありません" not in proc.stdout

@@ -89,6 +89,14 @@ def import_(
             f"{f.file}: {counts} (mapping: {f.mapping}, encoding: {f.encoding or '-'})",
             highlight=False,
         )
+        if f.rows_read == 0:
+            # Nothing was read, and nothing changed: most often an export whose filter
+            # matched no record. Said, not an error, so a scheduled import of an empty
+            # delta does not fail.
+            say(
+                "データ行がありません (見出し行のみ)。抽出条件を確かめて出力し直してください",
+                "no data rows (only the header): check the export's filter and export again",
+            )
         if f.sheet is not None:
             say(f"シート「{f.sheet}」", f"sheet {f.sheet!r}")
         if f.header_row > 1:
