@@ -101,11 +101,9 @@ def test_every_statement_of_every_card_resolves_to_evidence(
 
 
 def test_story_is_evidence_joined_by_connecting_words(
-    cards: list[PersonaCard], voice: dict[str, pd.DataFrame]
+    cards: list[PersonaCard], voice_texts: dict[str, str]
 ) -> None:
-    texts = dict(zip(voice["notes"]["note_id"], voice["notes"]["text"], strict=True))
-    texts.update(zip(voice["tickets"]["ticket_id"], voice["tickets"]["text"], strict=True))
-    texts.update(zip(voice["surveys"]["response_id"], voice["surveys"]["comment"], strict=True))
+    texts = voice_texts
     for card in cards:
         refs = [r for _, _, r in card.story if r is not None]
         assert len(refs) >= 6

@@ -23,12 +23,9 @@ from rashinban.personas import (
     card_html,
     card_markdown,
     personas_for,
-    segment_personas,
 )
 from rashinban.personas._build import _about
 from rashinban.personas._cues import cue, cue_clauses, cue_sentences
-
-from .conftest import AS_OF
 
 
 @pytest.mark.parametrize("module", [_cues, _build])
@@ -99,17 +96,10 @@ def test_the_keyword_comes_from_the_clause_that_states_it() -> None:
     assert _about("Support is great, but exports are slow.", "pain") == ("exports", "slow")
 
 
-@pytest.fixture(scope="module")
-def demo_cards(demo_ws: Workspace, voice: dict[str, pd.DataFrame]) -> list[PersonaCard]:
-    return segment_personas(demo_ws.backend(), AS_OF, tables=voice)
-
-
 def test_demo_pains_and_objections_are_stated_in_their_evidence(
-    demo_cards: list[PersonaCard], voice: dict[str, pd.DataFrame]
+    demo_cards: list[PersonaCard], voice_texts: dict[str, str]
 ) -> None:
-    texts = dict(zip(voice["notes"]["note_id"], voice["notes"]["text"], strict=True))
-    texts.update(zip(voice["tickets"]["ticket_id"], voice["tickets"]["text"], strict=True))
-    texts.update(zip(voice["surveys"]["response_id"], voice["surveys"]["comment"], strict=True))
+    texts = voice_texts
     checked = {"pain": 0, "objection": 0}
     for card in demo_cards:
         for s in card.statements:
@@ -219,4 +209,7 @@ def test_english_notes_give_english_pains_and_objections(small_ws: Workspace) ->
     assert texts[1] == "Top loss reason: 価格が高い (3/3, 100%)"
     assert len(texts) == 2  # "We will propose again next quarter." is no objection
     assert f"In the morning the usual problem comes back: {pain}[" in card.story_text("en")
-    assert not card.notes("en")[1:]  # age band only: pains and objections have data
+    # age band, and goals (no note states one): pains and objections have data
+    assert card.notes("en")[1:] == [
+        "goals: no data (no sentence in this segment's texts states a goal or wish)"
+    ]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
-from rashinban import init_workspace
+from rashinban import Workspace, init_workspace
 from rashinban._errors import InvalidValueError, UnknownIdError
+from rashinban.cli import app
 from rashinban.importing import load_frames
 from rashinban.personas import HEADINGS, record_win_story, workshop
 
@@ -143,3 +146,31 @@ def test_blank_facts_are_left_out_of_the_business_line() -> None:
         {"name": None, "industry": "建設業", "employees": None, "prefecture": None}
     )
     assert _business(nameless, "T9") == ("T9（建設業）", "T9 (建設業)")
+
+
+def test_worksheet_deals_name_their_product_and_keep_the_deal_id(tiny_ws: Workspace) -> None:
+    # The command reads the products table: 受注 D1: 基本プラン, not 受注 D1: P1.
+    runner = CliRunner()
+    args = ["workshop", "T1", "-w", str(tiny_ws.path)]
+    sheet = json.loads(runner.invoke(app, [*args, "-f", "json"]).output)
+    decision = {line["evidence"][0]: line for line in sheet["accounts"][0]["sheet"]["decision"]}
+    assert decision["D1"]["text"] == "受注 D1: 基本プラン、1,000,000円、36日で成約、競合なし"
+    assert decision["D1"]["text_en"] == (
+        "Won D1: 基本プラン, ¥1,000,000, closed in 36 days, no competitor"
+    )
+    assert decision["D6"]["text"].startswith("受注 D6: 追加オプション、300,000円")
+    wide = {"COLUMNS": "300"}
+    ja = runner.invoke(app, args, env=wide).output
+    en = runner.invoke(app, [*args, "--lang", "en"], env=wide).output
+    assert "受注 D1: 基本プラン、" in ja and "Won D1: 基本プラン," in en
+    assert ": P1" not in ja + en and ": P2" not in ja + en
+
+
+def test_worksheet_products_read_by_name_from_the_tables() -> None:
+    from rashinban.personas._workshop import _product, _product_names
+
+    products = pd.DataFrame({"product_id": ["P1", "P2"], "name": ["基本プラン", None]})
+    names = _product_names({"products": products})
+    assert names == {"P1": "基本プラン", "P2": "P2"}  # no name: the id, as written
+    assert [_product(names, p) for p in ("P1", "P2", "P9", None)] == ["基本プラン", "P2", "P9", "―"]
+    assert _product_names({}) == {}

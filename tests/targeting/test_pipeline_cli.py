@@ -6,11 +6,12 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 
 import pytest
 from typer.testing import CliRunner
 
-from rashinban import init_workspace
+from rashinban import init_workspace, open_workspace
 from rashinban._labels import value_label
 from rashinban.cli import app
 from rashinban.importing import load_frames
@@ -155,3 +156,85 @@ def test_english_segment_names_read_alike_in_table_and_csv_json_keeps_the_name(a
     assert [r["name"] for r in ja_rows] == [s["name"] for s in out["segments"]]
     for key in ("size", "attractiveness", "kind", "win_rate", "conditions"):
         assert [r[key] for r in rows] == [r[key] for r in ja_rows], key
+
+
+#: An earlier as-of than the end of the data, for an ``analyze --as-of`` run.
+EARLY = dt.date(2024, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def icp_earlier(analysed, tmp_path_factory):
+    """A copy of ``analysed`` whose latest run is icp alone, as of :data:`EARLY`."""
+    path = tmp_path_factory.mktemp("earlier") / "ws"
+    shutil.copytree(analysed.path, path)
+    ws = open_workspace(path)
+    report = analyze(ws, as_of=EARLY, only=["icp"])
+    assert not report.failures, report.failures
+    return ws
+
+
+def _invoke(ws, *args: str):
+    result = CliRunner().invoke(app, [*args, "-w", str(ws.path)])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_stored_results_name_their_as_of_and_say_when_it_is_not_the_data_end(
+    icp_earlier,
+) -> None:
+    note_ja = (
+        f"保存済みの分析は {EARLY} 時点です（データの最終日 {END}）。"
+        "最新にするには rashinban analyze を実行してください"
+    )
+    note_en = (
+        f"The stored analysis is as of {EARLY} (the data ends {END}). "
+        "Run rashinban analyze to bring it up to date"
+    )
+    out = _json(icp_earlier, "icp")
+    assert (out["as_of"], out["current_as_of"], out["stale_note"]) == (
+        str(EARLY),
+        str(END),
+        note_ja,
+    )
+    assert _json(icp_earlier, "icp", "--lang", "en")["stale_note"] == note_en
+    table = _invoke(icp_earlier, "icp").stdout.splitlines()
+    assert f"ICPルール / ICP rules (基準日 {EARLY})" in table
+    assert table[-1] == note_ja
+    english = _invoke(icp_earlier, "icp", "--lang", "en").stdout.splitlines()
+    assert f"ICP rules (as of {EARLY})" in english and english[-1] == note_en
+    # CSV keeps standard output one table: the note goes to standard error.
+    as_csv = _invoke(icp_earlier, "icp", "-f", "csv")
+    assert as_csv.stderr.strip() == note_ja and "保存済み" not in as_csv.stdout
+    # segments and score were left as of the data end by that icp-only run: no note.
+    for command, heading in (
+        ("segments", "セグメント / segments"),
+        ("score", "適合スコア / fit scores"),
+    ):
+        out = _json(icp_earlier, command)
+        assert (out["as_of"], out["current_as_of"], out["stale_note"]) == (str(END), str(END), None)
+        text = _invoke(icp_earlier, command, *(("--top", "3") if command == "score" else ()))
+        assert f"{heading} (基準日 {END})" in text.stdout and "保存済み" not in text.stdout
+    assert _invoke(icp_earlier, "score", "--top", "3", "-f", "csv").stderr.count("\n") == 1
+
+
+def test_a_pinned_as_of_setting_is_the_date_stored_results_are_compared_with(
+    icp_earlier, tmp_path
+) -> None:
+    shutil.copytree(icp_earlier.path, tmp_path / "ws")
+    ws = open_workspace(tmp_path / "ws")
+    ws.config["analysis"]["as_of"] = str(EARLY)
+    ws.save_config()
+    out = _json(ws, "icp")
+    assert (out["as_of"], out["current_as_of"], out["stale_note"]) == (str(EARLY), str(EARLY), None)
+    assert "保存済み" not in _invoke(ws, "icp").stdout
+    # segments was stored as of the data end, which the setting no longer is
+    out = _json(ws, "segments", "--lang", "en")
+    assert (out["as_of"], out["current_as_of"]) == (str(END), str(EARLY))
+    assert out["stale_note"] == (
+        f"The stored analysis is as of {END} (rashinban.toml sets [analysis] as_of = {EARLY}). "
+        "Run rashinban analyze to analyse as of that date"
+    )
+    assert _invoke(ws, "segments").stdout.splitlines()[-1] == (
+        f"保存済みの分析は {END} 時点です（rashinban.toml の [analysis] as_of = {EARLY}）。"
+        "その基準日にするには rashinban analyze を実行してください"
+    )

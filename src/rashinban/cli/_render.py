@@ -75,6 +75,11 @@ def heading(ja: str, en: str) -> str:
     return bilingual(ja, en, display_language())
 
 
+def dated_heading(ja: str, en: str, day: object) -> str:
+    """A heading with the as-of date of what follows: "解約リスク (基準日 2025-12-31)"."""
+    return heading(ja, en) + f" ({'as of' if display_language() == 'en' else '基準日'} {day})"
+
+
 def no_rows_text() -> str:
     """What a table says when there is nothing to show, in the display language."""
     return "no rows" if display_language() == "en" else "該当する行はありません"

@@ -8,7 +8,14 @@ import typer
 
 from rashinban._labels import WEIGHT_LABELS
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
-from rashinban.cli._render import Format, caption, display_language, heading, render
+from rashinban.cli._render import (
+    Format,
+    caption,
+    dated_heading,
+    display_language,
+    heading,
+    render,
+)
 from rashinban.cli._run import AsOfOpt, parse_as_of
 
 
@@ -23,7 +30,8 @@ def segments(
     payload = segments_view(ws, lang or ws.lang)
     if fmt is Format.table:
         rows = [{k: v for k, v in r.items() if k != "conditions"} for r in payload["segments"]]
-        render({"segments": rows}, "segments", fmt, console=out_console, limit=40)
+        title = dated_heading("セグメント", "segments", payload["as_of"])
+        render({"segments": rows}, "segments", fmt, console=out_console, limit=40, title=title)
         en = display_language() == "en"
         weights = ", " if en else "、"
         weights = weights.join(
@@ -41,8 +49,9 @@ def segments(
                 console=out_console,
                 title=heading("隣接機会", "adjacent opportunities"),
             )
-        return
-    render(payload, "segments", fmt)
+    else:
+        render(payload, "segments", fmt)
+    caption(payload["stale_note"], fmt, console=out_console)
 
 
 @app.command()
@@ -59,9 +68,11 @@ def icp(
         out_console.print(f"{label}: {payload['outcome']}", highlight=False)
         keep = ("description", "support", "lift", "coverage", "rate", "win_rate", "churn_rate")
         rows = [{k: r[k] for k in keep} for r in payload["rules"]]
-        render({"rules": rows}, "rules", fmt, console=out_console)
-        return
-    render(payload, "rules", fmt)
+        title = dated_heading("ICPルール", "ICP rules", payload["as_of"])
+        render({"rules": rows}, "rules", fmt, console=out_console, title=title)
+    else:
+        render(payload, "rules", fmt)
+    caption(payload["stale_note"], fmt, console=out_console)
 
 
 @app.command()
@@ -81,11 +92,13 @@ def score(
     payload = score_view(ws, kind=kind, top=top, lang=lang or ws.lang)
     if fmt is Format.table and payload.get("note"):
         out_console.print(payload["note"], highlight=False)
-    render(payload, "records", fmt, console=out_console, limit=50)
+    title = dated_heading("適合スコア", "fit scores", payload["as_of"])
+    render(payload, "records", fmt, console=out_console, limit=50, title=title)
     validated = score_validation_caption(
         payload["validation"], payload["validation_cut"], display_language()
     )
     caption(validated, fmt, console=out_console)
+    caption(payload["stale_note"], fmt, console=out_console)
 
 
 @app.command()

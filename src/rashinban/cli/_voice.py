@@ -257,7 +257,9 @@ def workshop(
 
     ws = open_ws(workspace)
     day = as_of_date(ws, as_of)
-    sheet = build(voice_tables(ws.backend(), day), account_ids)
+    tables = voice_tables(ws.backend(), day)
+    tables["products"] = ws.backend().table("products").to_pandas()  # named, not P01
+    sheet = build(tables, account_ids)
     if fmt is Format.json:
         render({"as_of": day, **sheet}, "accounts", fmt)
         return

@@ -9,7 +9,6 @@ connecting words are made up.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -26,7 +25,6 @@ from rashinban.text._themes import ctfidf
 from rashinban.text._tokenize import batch_keywords, keywords, normalize_for_mining
 from rashinban.text._winloss import quote_for
 
-_GOAL = re.compile(r"たい|要望|重視|目指|ほしい|欲しい|実現|want|need|goal", re.IGNORECASE)
 # Words that name an outcome (受注, 見送り) or a kind of complaint (課題, 懸念), not a reason.
 _OUTCOME = frozenset({"受注", "失注", "見送り"})
 _NOT_ABOUT = GENERIC_TERMS | _OUTCOME
@@ -252,6 +250,7 @@ def _quoted(
 
 #: Per kind of line: terms ranked, lines kept, evidence table, and the line in ja / en.
 _STATED: dict[str, tuple[int, int, str, str, str]] = {
+    "goal": (12, 3, "texts", "「{t}」に取り組みたい: {q}", "Wants progress on '{t}': {q}"),
     "pain": (12, 3, "texts", "「{t}」が課題: {q}", "Struggles with '{t}': {q}"),
     "objection": (6, 2, "notes", "懸念「{t}」: {q}", "Objection '{t}': {q}"),
 }
@@ -267,7 +266,7 @@ def _stated(
     others: list[list[str]] | None = None,
     keep: Callable[[list[str]], list[str]] = list,
 ) -> list[Statement]:
-    """The card's ``kind`` lines (pains, objections) for the ``rows`` of ``docs``.
+    """The card's ``kind`` lines (goals, pains, objections) for the ``rows`` of ``docs``.
 
     Only the sentences that state a ``kind`` count: their terms (filtered by ``keep``)
     are ranked by c-TF-IDF against the other rows' ``kind`` sentences, or against
@@ -427,40 +426,38 @@ def build_persona(
                 ev,
             )
         )
-    # Goals and quotes from the themes of interview/meeting notes, tickets and comments;
-    # pains only from their sentences that state a pain.
+    # Goals and pains only from the sentences of interview/meeting notes, tickets and
+    # comments that state one; quotes from the themes of those texts.
     docs = _documents(tables)
     used_quotes: set[str] = set()
     voice = docs[docs["kind"].isin(["interview", "meeting", "other", "tickets", "surveys"])]
+    goals: list[Statement] = []
     pains: list[Statement] = []
     if len(voice) and voice["account_id"].isin(ids).any():
         inside = voice["account_id"].isin(ids).to_numpy()
         top, tokens = _text_themes(voice, inside, top_n=12, min_docs=min_docs)
         seg_docs = voice[inside]
         seg_tokens = [t for t, m in zip(tokens, inside, strict=True) if m]
-        goals, quotes, seen = 0, list[Statement](), set()
+        quotes, seen = list[Statement](), set()
         for term in top:
-            ev, quote = _texts_evidence(seg_docs, seg_tokens, term, "texts")
+            if len(quotes) >= 3:
+                break
+            _, quote = _texts_evidence(seg_docs, seg_tokens, term, "texts")
             if quote is None or quote[1] in seen:
                 continue
             seen.add(quote[1])
-            if _GOAL.search(quote[1]) and goals < 3:
-                goals += 1
-                used_quotes.add(quote[1])
-                st.append(
-                    Statement(
-                        "goal",
-                        f"「{term}」に取り組みたい: {quote[1]}",
-                        f"Wants progress on '{term}': {quote[1]}",
-                        ev,
-                    )
-                )
-            if len(quotes) < 3:
-                qev = Evidence("texts", "texts", "text", term, 1, 1, ids=(quote[0],))
-                quotes.append(Statement("quote", quote[1], quote[1], qev))
+            qev = Evidence("texts", "texts", "text", term, 1, 1, ids=(quote[0],))
+            quotes.append(Statement("quote", quote[1], quote[1], qev))
+        goals = _stated("goal", voice, inside, used=used_quotes, min_docs=min_docs)
         pains = _stated("pain", voice, inside, used=used_quotes, min_docs=min_docs)
+        st += goals
         st += pains
         st += quotes
+    if not goals:
+        notes_ja.append(
+            "目標: データなし（この区分の文章に目標や要望を述べた文が見つかりません） / "
+            "goals: no data (no sentence in this segment's texts states a goal or wish)"
+        )
     if not pains:
         notes_ja.append(
             "課題: データなし（この区分の文章に課題を述べた文が見つかりません） / "

@@ -18,6 +18,14 @@ expression of its kind, written for this project (no third-party list is shipped
   未対応). English: expensive, price too high, over budget, concern, not ready,
   postpone, competitor, lost to, missing …
 
+- **goal** (Japanese): a wish (〜たい: 削減したい, 可視化したい, 使いたい), an aim
+  (目指し, 実現し, 効率化, 脱却, 最優先, 第一, 必須, 目標は), a request or preference
+  (改善要望, 希望, 重視, 〜ようにしてほしい). Wanting only to learn, check,
+  consider or discuss something (知りたい, 確認したい, 検討したい, 相談したい) states
+  no goal, nor does a question (〜か。, ？) or a request whose content is not said
+  (追加の要望が出ている). English: want to, would like, aim to, goal,
+  objective, hope to, looking to, priority …
+
 A cue that is denied does not count: 「特に大きな不満はありません」, 「大きな問題は
 なさそう」 and "no issues so far" are not pains. The lists favour precision over
 recall: a sentence that states a pain without any of these words is missed, and the
@@ -36,6 +44,10 @@ True
 '高い'
 >>> cue("The reporting is slow and we export everything by hand.", "pain")
 'slow'
+>>> cue("複数のツールを統合してコストを削減したい。", "goal")
+'たい'
+>>> cue("価格が合えば前向きに検討したいとのこと。", "goal") is None
+True
 """
 
 from __future__ import annotations
@@ -45,7 +57,7 @@ from typing import Literal
 
 from rashinban.text._tokenize import detect_language, normalize_for_mining, sentences
 
-Kind = Literal["pain", "objection"]
+Kind = Literal["pain", "objection", "goal"]
 
 _PAIN_JA = (
     r"課題|問題|悩み|困って|困る|困り|手間|負担|不満|不便|不安|苦労|支障|急務|嘆|"
@@ -89,6 +101,39 @@ _OBJECTION_EN = (
     r"\bcompetitor\w*|\bwent with\b|\blost to\b|\bchose (?:another|a competitor)\b|"
     r"\black\w*|\bmissing\b|\bnot enough\b|\bdifficult\w*|\bhard to justify\b"
 )
+# 〜たい after a verb (削減したい, 使いたい), not the adjectives 重たい, 冷たい, ありがたい,
+# めでたい, nor a question (導入したいか).
+_GOAL_JA = (
+    r"(?<![重冷平眠])(?<!ありが)(?<!めで)たい(?![かへ])|"
+    r"目指|実現(?!し(?:た|まし|てい|ており))|効率化(?!(?:でき|され|し)(?:た|まし))|"
+    r"脱却|最優先|(?:が|は)第一|必須|目標(?:は|として)|"
+    r"要望|希望|重視|ニーズ|"
+    r"(?:ように|ようになって|ようにして)(?:ほしい|欲しい)|(?:が|も)(?:ほしい|欲しい)"
+)
+_GOAL_EN = (
+    r"\bwant(?:s|ed)? to\b|\bwould like\b|\b(?:i|we|they)'d like\b|\baim(?:s|ing)? (?:to|for)\b|"
+    r"\bgoals?\b|\bobjectives?\b|\bhop(?:e|es|ing) to\b|\blooking to\b|\bprioriti\w*|"
+    r"\btop priority\b|\bwish\w*|\bmust[- ]have\b|\bneeds? to\b"
+)
+# Wanting only to learn, check, consider or discuss is no goal (知りたい, 検討したい), and
+# asking about the goals is not stating one (要望を伺った); a denied wish says the opposite.
+_DENIED_GOAL_JA = re.compile(
+    r"(?:知り|確認し|聞き|伺い|検討し|相談し|提案し|連絡し|質問し|問い合わせ|教えてもらい)たい|"
+    r"たい(?:わけ|という訳)?(?:では|じゃ)(?:ない|ありません)|たいとは思(?:わ|っていな|いません)|"
+    r"(?:要望|希望|目標|ニーズ)(?:は|も|が)?(?:特に|とくに|何も)?(?:な[いくし]|ありません|無い|無し)|"
+    r"(?:要望|希望|目標|ニーズ|意向)(?:を|について|の)(?:伺|聞|ヒアリング|確認|共有|整理)|"
+    # that there is a request says nothing of what is wanted: 追加の要望が出ている
+    r"(?:追加|新た|別|他)の(?:要望|希望)|"
+    r"重視(?:して)?(?:いない|いません|しない|しません)"
+)
+_DENIED_GOAL_EN = re.compile(
+    r"\b(?:do not|don't|does not|doesn't|did not|didn't|no longer) (?:want|need|aim|plan|wish)\w*"
+    r"(?: to)?|\bno (?:goals?|plans?|need|wish) to\b|\bnot looking to\b|\bno particular goals?\b|"
+    r"\bwant(?:s|ed)? to (?:know|ask|check|confirm|discuss)\b"
+)
+# A question states nothing: 連携できますか。, Can we export?
+_QUESTION = re.compile(r"(?:[?？]|か[。.．]?|かな[。.．]?)\s*$")
+
 # A cue word followed by a denial says the opposite: 不満はありません, 問題なく, no issues.
 _DENIED_JA = re.compile(
     r"(?:課題|問題|悩み|不満|不便|不安|支障|懸念|心配|ストレス|手間|負担|不具合|エラー)"
@@ -113,13 +158,16 @@ _CUES: dict[tuple[str, str], re.Pattern[str]] = {
     ("pain", "en"): re.compile(_PAIN_EN),
     ("objection", "ja"): re.compile(_OBJECTION_JA),
     ("objection", "en"): re.compile(_OBJECTION_EN),
+    ("goal", "ja"): re.compile(_GOAL_JA),
+    ("goal", "en"): re.compile(_GOAL_EN),
 }
 
 #: Words that name the kind of complaint rather than what it is about; a pain or an
 #: objection is labelled by what it is about (「機能」, not 「懸念」 or 「課題」).
 GENERIC_TERMS = frozenset(
     "課題 問題 悩み 懸念 不満 心配 不安 理由 判断 評価 指摘 相談 要望 印象 検討 "
-    "issue issues problem problems concern concerns".split()
+    "改善要望 希望 目標 意向 ニーズ 最優先 第一 必須 重視 "
+    "issue issues problem problems concern concerns goal goals objective objectives".split()
 )
 
 
@@ -143,10 +191,12 @@ def cue(sentence: str | None, kind: Kind) -> str | None:
     if not norm:
         return None
     lang = detect_language(norm)
+    if kind == "goal" and _QUESTION.search(norm):
+        return None
     if lang == "en":
-        norm = _DENIED_EN.sub(" ", norm.lower())
+        norm = (_DENIED_GOAL_EN if kind == "goal" else _DENIED_EN).sub(" ", norm.lower())
     else:
-        norm = _DENIED_JA.sub("\0", norm)
+        norm = (_DENIED_GOAL_JA if kind == "goal" else _DENIED_JA).sub("\0", norm)
     found = _CUES[(kind, lang)].search(norm)
     return found.group(0) if found else None
 

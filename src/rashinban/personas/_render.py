@@ -8,7 +8,7 @@ import re
 from rashinban.personas._card import FIELDS, PersonaCard
 
 #: Slots a card always shows: with no sentence that states one, they say so.
-ALWAYS_SHOWN = ("pain", "objection")
+ALWAYS_SHOWN = ("goal", "pain", "objection")
 
 
 def _no_data(lang: str) -> str:

@@ -58,6 +58,23 @@ def _line(text_ja: str, text_en: str, ids: Sequence[str]) -> dict[str, Any]:
     return {"text": text_ja, "text_en": text_en, "evidence": [str(i) for i in ids]}
 
 
+def _product_names(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """``{product_id: name}`` from ``tables["products"]``; a product with no name keeps its id."""
+    products = tables.get("products")
+    if products is None or products.empty:
+        return {}
+    return {
+        str(pid): _text(name) or str(pid)
+        for pid, name in zip(products["product_id"], products["name"], strict=True)
+    }
+
+
+def _product(names: dict[str, str], product_id: object) -> str:
+    """A product as the rest of the output names it: its name, else its id, else ―."""
+    pid = _text(product_id)
+    return names.get(pid, pid) or "―"
+
+
 def _rows(tables: dict[str, pd.DataFrame], name: str, account_id: str) -> pd.DataFrame:
     frame = tables.get(name)
     if frame is None or frame.empty:
@@ -96,10 +113,12 @@ def _sheet(tables: dict[str, pd.DataFrame], aid: str) -> dict[str, list[dict[str
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in HEADINGS}
     b = out["business"]
     b.append(_line(*_business(acc, aid), [aid]))
+    names = _product_names(tables)
     subs = _rows(tables, "subscriptions", aid)
     if len(subs):
         live = subs[subs["ended_at"].isna()]
-        prods = ", ".join(sorted(live["product_id"].astype(str).unique())) or "―"
+        pids = sorted(live["product_id"].astype(str).unique())
+        prods = ", ".join(_product(names, pid) for pid in pids) or "―"
         b.append(
             _line(
                 f"契約中の製品: {prods}（月額合計 {live['mrr'].sum():,.0f}円）",
@@ -125,11 +144,12 @@ def _sheet(tables: dict[str, pd.DataFrame], aid: str) -> dict[str, list[dict[str
     for x in won.itertuples():
         days = (pd.Timestamp(x.closed_at) - pd.Timestamp(x.created_at)).days
         comp = _text(x.competitor)
+        product = _product(names, x.product_id)
         d.append(
             _line(
-                f"受注 {x.deal_id}: {x.product_id}、{x.amount:,.0f}円、{days}日で成約、"
+                f"受注 {x.deal_id}: {product}、{x.amount:,.0f}円、{days}日で成約、"
                 + (f"競合 {comp}" if comp else "競合なし"),
-                f"Won {x.deal_id}: {x.product_id}, ¥{x.amount:,.0f}, closed in {days} days, "
+                f"Won {x.deal_id}: {product}, ¥{x.amount:,.0f}, closed in {days} days, "
                 + (f"competitor {comp}" if comp else "no competitor"),
                 [x.deal_id],
             )
@@ -206,7 +226,8 @@ def workshop(tables: dict[str, pd.DataFrame], best_account_ids: Sequence[str]) -
     ----------
     tables
         Canonical tables as of the workshop's date (see :func:`rashinban.text.voice_tables`);
-        ``subscriptions`` is used when present.
+        ``subscriptions`` is used when present, and ``products`` names the products
+        (a deal reads 「受注 D0000101: コアプラットフォーム」, not its product id).
     best_account_ids
         The customers the team picked (3 is the classic start).
 
@@ -220,7 +241,7 @@ def workshop(tables: dict[str, pd.DataFrame], best_account_ids: Sequence[str]) -
     --------
     >>> sheet = workshop(tables, ["A000012", "A000034", "A000056"])  # doctest: +SKIP
     >>> sheet["accounts"][0]["sheet"]["decision"][0]["text"]  # doctest: +SKIP
-    '受注 D0000101: P01、1,200,000円、35日で成約、競合なし'
+    '受注 D0000101: コアプラットフォーム、1,200,000円、35日で成約、競合なし'
     """
     ids = [str(a) for a in best_account_ids]
     if not ids:

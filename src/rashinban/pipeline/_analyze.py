@@ -136,6 +136,26 @@ def _store(ws: Workspace, report: RunReport) -> None:
 
 def latest_results(ws: Workspace) -> dict[str, dict[str, Any]]:
     """The summaries of the latest stored run, by analysis name (empty before ``analyze``)."""
+    return _stored_runs(
+        ws, f"run_id = (SELECT run_id FROM {META_SCHEMA}.runs ORDER BY computed_at DESC LIMIT 1)"
+    )
+
+
+def latest_run(ws: Workspace, analysis: str) -> dict[str, Any] | None:
+    """The latest stored run of one analysis (None before ``analyze`` ran it).
+
+    Its ``as_of`` is the date the stored result tables are as of: ``analyze --only``
+    runs leave the other analyses' tables (and runs) as they were, so the latest run of
+    the workspace need not hold this analysis.
+    """
+    latest = f"""run_id = (SELECT run_id FROM {META_SCHEMA}.runs WHERE analysis = ?
+                           ORDER BY computed_at DESC LIMIT 1) AND analysis = ?"""
+    return _stored_runs(ws, latest, [analysis, analysis]).get(analysis)
+
+
+def _stored_runs(
+    ws: Workspace, where: str, params: list[Any] | None = None
+) -> dict[str, dict[str, Any]]:
     with ws.connect(read_only=True) as con:
         exists = con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'runs'",
@@ -145,8 +165,8 @@ def latest_results(ws: Workspace) -> dict[str, dict[str, Any]]:
             return {}
         rows = con.execute(
             f"""SELECT analysis, as_of, summary, status, message FROM {META_SCHEMA}.runs
-                WHERE run_id = (SELECT run_id FROM {META_SCHEMA}.runs
-                                ORDER BY computed_at DESC LIMIT 1)"""
+                WHERE {where}""",
+            params or [],
         ).fetchall()
     return {
         a: {

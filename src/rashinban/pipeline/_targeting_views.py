@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from rashinban._errors import NotEnoughDataError, UserError
-from rashinban.pipeline._analyze import latest_results, load_result_table, resolve_as_of
+from rashinban.pipeline._analyze import latest_run, load_result_table, resolve_as_of
 from rashinban.workspace import Workspace
 
 __all__ = [
@@ -26,11 +26,13 @@ __all__ = [
     "score_validation_caption",
     "score_view",
     "segments_view",
+    "stored_as_of",
 ]
 
 
-def _need(ws: Workspace, analysis: str, key: str) -> pd.DataFrame:
-    run = latest_results(ws).get(analysis)
+def _need(ws: Workspace, analysis: str, key: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The stored table ``key`` of ``analysis`` and the run that stored it."""
+    run = latest_run(ws, analysis)
     if run is not None and run["status"] != "ok":
         # The latest run could not compute it: say why instead of sending the user to
         # run the same analysis again, and never show an older run's results as current.
@@ -47,13 +49,59 @@ def _need(ws: Workspace, analysis: str, key: str) -> pd.DataFrame:
             ),
         )
     frame = load_result_table(ws, analysis, key)
-    if frame is None:
+    if frame is None or run is None:
         raise UserError(
             f"'{analysis}' の分析結果がまだありません / "
             f"no stored '{analysis}' results in this workspace",
             fix="先に 'rashinban analyze' を実行してください / run 'rashinban analyze' first",
         )
-    return frame
+    return frame, run
+
+
+def stored_as_of(ws: Workspace, run: dict[str, Any], lang: str = "ja") -> dict[str, Any]:
+    """The as-of of a stored run, the one the live commands use now, and a note if they differ.
+
+    ``as_of`` is the date ``analyze`` stored the run for; ``current_as_of`` is what
+    ``churn``, ``kpi`` … use without ``--as-of`` (:func:`resolve_as_of`: the
+    ``[analysis] as_of`` setting, else the end of the data; null when the setting lies
+    outside the data, which those commands refuse). ``stale_note`` says the two differ
+    and how to bring the stored results to that date (null when they agree).
+    """
+    stored: dt.date = run["as_of"]
+    backend = ws.backend(read_only=True)
+    try:
+        current: dt.date | None = resolve_as_of(ws, None, backend)
+    except UserError:
+        current = None
+    finally:
+        backend.disconnect()
+    note = None
+    if current is not None and current != stored:
+        pinned = bool(ws.config.get("analysis", {}).get("as_of"))
+        if lang == "en":
+            where = (
+                f"rashinban.toml sets [analysis] as_of = {current}"
+                if pinned
+                else f"the data ends {current}"
+            )
+            fix = "to analyse as of that date" if pinned else "to bring it up to date"
+            note = f"The stored analysis is as of {stored} ({where}). Run rashinban analyze {fix}"
+        else:
+            where = (
+                f"rashinban.toml の [analysis] as_of = {current}"
+                if pinned
+                else f"データの最終日 {current}"
+            )
+            fix = "その基準日にする" if pinned else "最新にする"
+            note = (
+                f"保存済みの分析は {stored} 時点です（{where}）。"
+                f"{fix}には rashinban analyze を実行してください"
+            )
+    return {
+        "as_of": stored.isoformat(),
+        "current_as_of": None if current is None else current.isoformat(),
+        "stale_note": note,
+    }
 
 
 def _num(v: Any) -> Any:
@@ -71,8 +119,8 @@ def _interval(low: Any, high: Any) -> list[Any] | None:
 
 def segments_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
     """Segments with attractiveness (most attractive first), weights and adjacent flags."""
-    frame = _need(ws, "segments", "attractiveness")
-    summary = latest_results(ws).get("segments", {}).get("summary", {})
+    frame, run = _need(ws, "segments", "attractiveness")
+    summary = run["summary"]
     adjacent = load_result_table(ws, "segments", "adjacent")
     flagged = set() if adjacent is None else set(adjacent.loc[adjacent["flagged"], "name"])
     en = lang == "en"
@@ -115,13 +163,14 @@ def segments_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
         "adjacent_flagged": sorted(flagged),
         # adjacent opportunities are judged on deals closed since this day
         "adjacent_since": summary.get("adjacent_since"),
+        **stored_as_of(ws, run, lang),
     }
 
 
 def icp_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
     """ICP rules best first, with the outcome they were discovered for."""
-    frame = _need(ws, "icp", "rules")
-    summary = latest_results(ws).get("icp", {}).get("summary", {})
+    frame, run = _need(ws, "icp", "rules")
+    summary = run["summary"]
     en = lang == "en"
     rules = []
     for r in frame.itertuples():
@@ -140,14 +189,19 @@ def icp_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
             }
         )
     outcome = summary.get("outcome_en" if en else "outcome_ja", summary.get("outcome", ""))
-    return {"rules": rules, "outcome": outcome, "base_rate": summary.get("base_rate")}
+    return {
+        "rules": rules,
+        "outcome": outcome,
+        "base_rate": summary.get("base_rate"),
+        **stored_as_of(ws, run, lang),
+    }
 
 
 def score_view(
     ws: Workspace, *, kind: str | None = None, top: int | None = None, lang: str = "ja"
 ) -> dict[str, Any]:
     """Scored records (highest first), optionally one kind and the top N."""
-    frame = _need(ws, "score", "records")
+    frame, run = _need(ws, "score", "records")
     if kind:
         if kind not in ("lead", "account", "deal"):
             raise UserError(
@@ -169,12 +223,13 @@ def score_view(
         }
         for r in frame.itertuples()
     ]
-    summary = latest_results(ws).get("score", {}).get("summary", {})
+    summary = run["summary"]
     payload: dict[str, Any] = {
         "records": records,
         "validation": summary.get("metrics", []),
         # deals closed by this day trained the validated model; later deals tested it
         "validation_cut": summary.get("cut"),
+        **stored_as_of(ws, run, lang),
     }
     if summary.get("indicative"):  # the baselines won the time split (see run_score)
         payload["note"] = summary.get("headline_en" if lang == "en" else "headline_ja", "")

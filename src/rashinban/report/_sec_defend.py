@@ -121,6 +121,15 @@ def render_churn(ctx: ReportContext) -> str | None:
     return "".join(parts)
 
 
+def _product_names(ctx: ReportContext) -> dict[str, str]:
+    """``{product_id: name}``; a product with no name keeps its id (as the CLI headline)."""
+    with ctx.ws.connect(read_only=True) as con:
+        rows = con.execute(
+            "SELECT product_id, coalesce(nullif(trim(name), ''), product_id) FROM products"
+        ).fetchall()
+    return {str(pid): str(name) for pid, name in rows}
+
+
 def render_crosssell(ctx: ReportContext) -> str | None:
     recs = ctx.load("crosssell", "recommendations")
     if recs is None or recs.empty:
@@ -138,9 +147,11 @@ def render_crosssell(ctx: ReportContext) -> str | None:
     rules = ctx.load("crosssell", "rules")
     if rules is not None and len(rules):
         r = rules.head(10)
+        names = _product_names(ctx)  # ワークフロー→API連携, not P03→P05
+        pairs = zip(r["antecedent"].astype(str), r["consequent"].astype(str), strict=True)
         parts.append(
             charts.bar(
-                [f"{a}→{c}" for a, c in zip(r["antecedent"], r["consequent"], strict=True)],
+                [f"{names.get(a, a)}→{names.get(c, c)}" for a, c in pairs],
                 r["lift"].astype(float).tolist(),
                 title=t("defend_top_rules", lang),
                 xlabel="lift",
