@@ -290,6 +290,29 @@ def test_numbers_line_up_on_the_right() -> None:
     assert lines[0].split("│")[1].startswith(" 甲社")  # text stays on the left
 
 
+def test_json_output_is_strict_json() -> None:
+    import numpy as np
+
+    from rashinban.cli._render import to_json
+
+    payload = {
+        "rows": [
+            {"a": float("nan"), "b": float("inf"), "c": -float("inf"), "d": 0.5},
+            {"a": np.float64("nan"), "b": np.int64(3), "c": pd.NA, "d": pd.NaT},
+        ],
+        "array": np.array([1.5, np.nan]),
+    }
+    text = to_json(payload)
+    assert "NaN" not in text and "Infinity" not in text
+    # Python's reader accepts NaN; a strict reader (JavaScript, Go) does not.
+    strict = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+    assert strict["rows"] == [
+        {"a": None, "b": None, "c": None, "d": 0.5},
+        {"a": None, "b": 3, "c": None, "d": None},
+    ]
+    assert strict["array"] == [1.5, None]
+
+
 def test_churn_evidence_is_in_the_display_language(demo_ws: Workspace) -> None:
     w = ("churn", "-w", str(demo_ws.path), "--as-of", "2025-12-31", "--top", "40", "-f", "json")
     ja = [e for a in json.loads(run(*w).stdout)["accounts"] for e in a["evidence"]]

@@ -12,8 +12,11 @@ __all__ = [
     "CODE_LABELS",
     "COLUMN_LABELS",
     "FEATURE_LABELS",
+    "FEEDBACK_REASONS",
+    "HYPOTHESIS_LABELS",
     "PROPORTIONS",
     "REGION_LABELS",
+    "TABLE_COLUMNS",
     "TRIGGER_KINDS",
     "VALUE_LABELS",
     "WEIGHT_LABELS",
@@ -42,6 +45,9 @@ PROPORTIONS = frozenset(
         "similarity",
         "win_low",
         "win_high",
+        # the interval of feedback summary's not_fit_share
+        "not_fit_low",
+        "not_fit_high",
     }
 )
 
@@ -206,6 +212,34 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "heading": ("観点", "heading"),
     "item": ("項目", "item"),
     "result": ("結果", "result"),
+    # rashinban segments / icp: what their columns measure (see TABLE_COLUMNS)
+    "shrunk_win_rate_interval": ("受注率 (縮小推定・区間)", "win rate (shrunk, interval)"),
+    "shrunk_churn_share": ("解約済みの割合 (縮小推定)", "churned share (shrunk)"),
+    "churned_share": ("解約済みの割合", "churned share"),
+    "value_per_customer": ("顧客価値 (1社あたり)", "value per customer"),
+    "value_to_cost": ("顧客価値 / 獲得コスト", "value / acquisition cost"),
+    # rashinban feedback summary
+    "fits": ("合う", "fits"),
+    "not_fit": ("合わない", "does not fit"),
+    "not_fit_share": ("合わない割合", "not-fit share"),
+    "not_fit_low": ("合わない割合 (下限)", "not-fit share (low)"),
+    "not_fit_high": ("合わない割合 (上限)", "not-fit share (high)"),
+    "top_reason": ("最も多い理由", "top reason"),
+}
+
+#: Columns a table heads under another name (table → JSON key → column label), because the
+#: key's own label is a ``kpi`` KPI measured differently there: ``segments`` shows shrunk
+#: rates, the share of its customers who have churned (ever, not per period) and value per
+#: customer over attributed acquisition cost; ``icp`` shows that churned share raw.
+TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    "segments": {
+        "win_rate": "shrunk_win_rate",
+        "win_rate_interval": "shrunk_win_rate_interval",
+        "churn_rate": "shrunk_churn_share",
+        "clv": "value_per_customer",
+        "ltv_cac": "value_to_cost",
+    },
+    "icp": {"churn_rate": "churned_share"},
 }
 
 #: Suffixes that qualify another column: win_rate_low is the lower end of win_rate.
@@ -320,6 +354,18 @@ FEATURE_LABELS: dict[str, tuple[str, str]] = {
     "competitor": ("競合", "competitor"),
 }
 
+#: The fixed reasons a rep can give that a lead or account does not fit (ja, en);
+#: rashinban.state checks feedback against them.
+FEEDBACK_REASONS: dict[str, tuple[str, str]] = {
+    "no_budget": ("予算がない", "no budget"),
+    "no_need": ("ニーズがない", "no need"),
+    "wrong_size": ("規模が合わない", "wrong size"),
+    "wrong_industry": ("業種が合わない", "wrong industry"),
+    "competitor_lock_in": ("競合に囲い込まれている", "locked in with a competitor"),
+    "bad_timing": ("時期が悪い", "bad timing"),
+    "other": ("その他", "other"),
+}
+
 #: Codes the analyses write into a column, as a table shows them (ja, en), by column.
 #: CSV and JSON keep the codes (they are part of what scripts read).
 CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
@@ -354,6 +400,7 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "scope": {"company": ("全社", "company")},
     "outcome": {"won": ("受注", "won"), "lost": ("失注", "lost"), "open": ("進行中", "open")},
     "feature": FEATURE_LABELS,
+    "top_reason": FEEDBACK_REASONS,
     "model": {
         "fit": ("適合スコア", "fit score"),
         "naive_bayes": ("ナイーブベイズ", "naive Bayes"),
@@ -411,6 +458,8 @@ def _oku_en(text: str) -> str:
 
 def _band_en(band: str) -> str | None:
     """A size or revenue band the analyses wrote, in English; None for anything else."""
+    if band == "規模不明":
+        return "size unknown"
     for pattern, english in _BAND_FORMS:
         if pattern.fullmatch(band):
             return pattern.sub(english, band)
@@ -442,6 +491,10 @@ def value_label(value: object, lang: str = "ja") -> object:
     ('製造業 × 100〜299名', '現場の5名以上が使う')
     >>> value_label("製造業×30〜99名", "en"), value_label("1〜10億円", "en")
     ('製造業×30–99 employees', '¥100m–¥1bn')
+    >>> value_label("製造業 / 1000名以上", "en"), value_label("(不明) / 規模不明", "en")
+    ('製造業 / 1000+ employees', '(unknown) / size unknown')
+    >>> value_label("中堅製造 / 情報通信", "en")  # a name, not a segment
+    '中堅製造 / 情報通信'
     >>> value_label("条件外し: industry"), value_label("条件外し: industry", "en")
     ('条件外し: 業種', 'without the industry condition')
     """
@@ -457,11 +510,16 @@ def value_label(value: object, lang: str = "ja") -> object:
         return value
     if value in VALUE_LABELS:
         return VALUE_LABELS[value]
-    # A band on its own, or closing a cell name: 製造業 × 100〜299名, 製造業×30〜99名.
+    # A band on its own, or closing a cell name: 製造業 × 100〜299名, 製造業×30〜99名,
+    # 製造業 / 100〜299名 (the segments feedback summary names).
     head, sep, tail = value.rpartition("×")
+    if not sep:
+        head, sep, tail = value.rpartition(" / ")
     english = _band_en(tail.strip())
     if english is None:
         return value
+    name = head.rstrip()  # 全体 × …, (不明) / … read in English too
+    head = VALUE_LABELS.get(name, name) + head[len(name) :]
     return head + sep + tail[: len(tail) - len(tail.lstrip())] + english
 
 
@@ -532,6 +590,14 @@ def _english_half(part: str) -> str:
     return part
 
 
+#: A hypothesis's KPI where it is judged on another basis than the KPI table's column
+#: (ja, en): a churn hypothesis is an annual share of customers (rashinban.targets),
+#: the ``kpi`` column is the per-period share of subscriptions.
+HYPOTHESIS_LABELS: dict[str, tuple[str, str]] = {
+    "churn_rate": ("年間解約率", "annual churn rate"),
+}
+
+
 def hypothesis_text(kpi: str, op: str, value: float, lang: str = "ja") -> str:
     """A hypothesis as people write it: 受注率 ≥ 30%, CAC ≤ ¥300,000.
 
@@ -539,11 +605,15 @@ def hypothesis_text(kpi: str, op: str, value: float, lang: str = "ja") -> str:
     --------
     >>> hypothesis_text("win_rate", ">=", 0.3), hypothesis_text("cac", "<=", 3e5, "en")
     ('受注率 ≥ 30%', 'CAC ≤ ¥300,000')
+    >>> hypothesis_text("churn_rate", "<=", 0.1), hypothesis_text("churn_rate", "<=", 0.1, "en")
+    ('年間解約率 ≤ 10%', 'annual churn rate ≤ 10%')
     """
     from rashinban.kpi import KPIS
 
     spec = KPIS.get(kpi)
     label = kpi if spec is None else (spec.en if lang == "en" else spec.ja)
+    if kpi in HYPOTHESIS_LABELS:
+        label = HYPOTHESIS_LABELS[kpi][1 if lang == "en" else 0]
     unit = None if spec is None else spec.unit
     if unit == "share":
         shown = f"{value * 100:g}%"

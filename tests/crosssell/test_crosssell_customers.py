@@ -196,3 +196,18 @@ def test_the_cli_reasons_name_products_in_either_language(demo_ws: Workspace, la
     assert cross
     for r in cross:
         assert not re.search(r"\bP\d\d\b", r["reason"]), r["reason"]
+
+
+def test_the_cli_offers_each_product_once_per_account(demo_ws: Workspace) -> None:
+    import json
+
+    res = _run(demo_ws, "--as-of", str(END), "-f", "json", "--lang", "en")
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)["recommendations"]
+    pairs = [(r["account_id"], r["product_id"]) for r in rows]
+    assert len(pairs) == len(set(pairs))
+    # An account near its seat limit and below its segment's median is offered the next
+    # plan once, for the stronger reason.
+    core = [r for r in rows if r["product_id"] == "P01" and r["kind"] == "up-sell"]
+    assert {r["source"] for r in core} >= {"seat_limit", "below_median"}
+    assert not any("Annual revenue" in r["reason"] for r in rows)

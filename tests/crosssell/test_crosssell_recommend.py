@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from rashinban import NotEnoughDataError, Workspace
 from rashinban.crosssell import (
+    OFFER_COLUMNS,
     baskets,
+    offers,
     recommend,
     segment_adoption,
     upgrade_uplift,
@@ -94,6 +96,44 @@ def test_recommendation_contract(demo_backend, demo_tables: dict[str, pd.DataFra
     assert sig["score"].between(0, 1).all()
     seat = sig[sig["signal"] == "seat_limit"]
     assert (seat["seat_share"] >= 0.8).all()
+
+
+def test_each_product_is_offered_once_per_account_for_its_strongest_reason(demo_backend) -> None:  # type: ignore[no-untyped-def]
+    recs = recommend(demo_backend, END)
+    sig = upsell_signals(demo_backend, END)
+    # The demo has accounts with two up-sell signals for the core plan.
+    twice = sig.groupby(["account_id", "product_id"]).size()
+    assert (twice > 1).sum() >= 3
+    merged = offers(recs, sig)
+    assert list(merged.columns) == list(OFFER_COLUMNS)
+    assert not merged.duplicated(["account_id", "product_id"]).any()
+    keys = pd.concat([recs, sig])[["account_id", "product_id"]].drop_duplicates()
+    assert len(merged) == len(keys)
+    for account, product in twice[twice > 1].index:
+        [row] = merged[
+            (merged["account_id"] == account) & (merged["product_id"] == product)
+        ].to_dict("records")
+        mine = sig[(sig["account_id"] == account) & (sig["product_id"] == product)]
+        best = mine.loc[mine["score"].idxmax()]
+        assert (row["score"], row["source"], row["kind"]) == (
+            best["score"],
+            best["signal"],
+            "up-sell",
+        )
+        assert row["reason_en"] == best["reason_en"] and row["reason_ja"] == best["reason_ja"]
+    assert merged["score"].is_monotonic_decreasing
+
+
+def test_below_median_reads_as_contract_value_in_both_languages(demo_backend) -> None:  # type: ignore[no-untyped-def]
+    sig = upsell_signals(demo_backend, END)
+    below = sig[sig["signal"] == "below_median"]
+    assert len(below) > 0
+    for r in below.itertuples():
+        pct = round(100 * r.annual_revenue / r.segment_median)
+        assert r.reason_ja == f"年間契約額が同業同規模の中央値の{pct}%にとどまる"
+        assert r.reason_en == (
+            f"Annual contract value is {pct}% of the median for the same industry and size"
+        )
 
 
 def test_recommendations_use_no_future_rows(demo_ws: Workspace, tmp_path: Path) -> None:

@@ -131,6 +131,63 @@ def test_rejects_are_ordered_by_file_then_row_then_column(ws: Workspace, tmp_pat
     ]
 
 
+def test_a_number_too_large_to_store_is_rejected_as_out_of_range(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "big.csv",
+        "account_id,name,employees,annual_revenue\n"
+        "E1,a,99999999999999999999,1\n"  # beyond 64-bit integers
+        "E2,b,１２３４５６７８９０１２３４５６７８９０１２３４５,2\n"  # full-width digits
+        "E3,c,10,1234567890123456789012345678901\n"  # more digits than a number holds
+        "E4,d,12,5\n",
+    )
+    result = import_files(ws, "accounts", [path])
+    got = [
+        (r["行/row"], r["列/column"], r["値/value"], r["理由/reason"])
+        for r in read_rejects(result.rejects_file)
+    ]
+    employees = (
+        "従業員数 は 0–1e+07 の範囲外です / employees out of range 0–1e+07"
+        " — 値を確認してください / check the value"
+    )
+    revenue = (
+        "年間売上 は扱える範囲を超えています / annual revenue out of range"
+        " — 値を確認してください / check the value"
+    )
+    assert got == [
+        ("2", "従業員数", "99999999999999999999", employees),
+        ("3", "従業員数", "１２３４５６７８９０１２３４５６７８９０１２３４５", employees),
+        ("4", "年間売上", "1234567890123456789012345678901", revenue),
+    ]
+    assert rows(ws, "select account_id, employees from accounts") == [("E4", 12)]
+
+
+def test_an_xlsx_number_too_large_is_out_of_range_not_unreadable(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.append(["account_id", "name", "annual_revenue", "employees"])
+    sheet.append(["X1", "a", 1e30, 10])
+    sheet.append(["X2", "b", 5e9, 10**20])
+    sheet.append(["X3", "c", 5e9, 20])
+    path = tmp_path / "big.xlsx"
+    wb.save(path)
+    result = import_files(ws, "accounts", [path])
+    got = {
+        (r["行/row"], r["列/column"]): r["理由/reason"] for r in read_rejects(result.rejects_file)
+    }
+    assert set(got) == {("2", "年間売上"), ("3", "従業員数")}
+    assert got["2", "年間売上"].startswith("年間売上 は扱える範囲を超えています / ")
+    assert got["3", "従業員数"].startswith("従業員数 は 0–1e+07 の範囲外です / ")
+    assert not any("数値として読めません" in reason for reason in got.values())
+    assert rows(ws, "select account_id, annual_revenue from accounts") == [("X3", 5e9)]
+
+
 # 3. encoding errors name the row ------------------------------------------------------
 
 

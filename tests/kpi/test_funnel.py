@@ -251,3 +251,64 @@ def test_unknown_period_reads_japanese_first_with_english_alongside(demo_ws) -> 
     assert err.value.fix == (
         "week、month、quarter のいずれかにしてください / use week, month or quarter"
     )
+
+
+def test_weeks_start_on_the_first_day_of_the_data() -> None:
+    # The first lead is on a Sunday (2023-01-01), the last day of ISO week 2022-W52: it
+    # joins the first full week, which starts on that Sunday, and no lead is left out.
+    leads = pd.DataFrame(
+        {
+            "lead_id": [f"L{i}" for i in range(5)],
+            "account_id": ["A1"] * 5,
+            "created_at": pd.to_datetime(
+                ["2023-01-01", "2023-01-01", "2023-01-02", "2023-01-08", "2023-01-09"]
+            ),
+            "mql_at": pd.NaT,
+            "sql_at": pd.NaT,
+            "campaign_id": None,
+        }
+    )
+    tables = {
+        "accounts": pd.DataFrame({"account_id": ["A1"], "industry": ["製造業"]}),
+        "leads": leads,
+        "deals": pd.DataFrame(
+            {
+                "deal_id": ["D1"],
+                "account_id": ["A1"],
+                "created_at": pd.to_datetime(["2023-01-01"]),
+                "closed_at": pd.to_datetime(["2023-01-05"]),
+                "outcome": ["won"],
+                "amount": [100.0],
+                "kind": ["new"],
+            }
+        ),
+        # A subscription and a campaign after the as-of date: read, never counted.
+        "subscriptions": pd.DataFrame(
+            {
+                "account_id": ["A1"],
+                "started_at": pd.to_datetime(["2023-02-01"]),
+                "ended_at": pd.NaT,
+                "mrr": [10.0],
+            }
+        ),
+        "campaigns": pd.DataFrame(
+            {
+                "campaign_id": ["C1"],
+                "started_at": pd.to_datetime(["2023-02-01"]),
+                "ended_at": pd.to_datetime(["2023-02-28"]),
+                "cost": [900.0],
+            }
+        ),
+    }
+    con = _backend(tables)
+    f = funnel(con, as_of=dt.date(2023, 1, 10), period="week")
+    assert f["period"].tolist() == ["2023-W01", "2023-W02"]
+    assert f["period_start"].tolist() == [dt.date(2023, 1, 1), dt.date(2023, 1, 9)]
+    assert f["leads"].tolist() == [4, 1] and f["won"].tolist() == [1, 0]
+    # With only the Sunday before the as-of date, that day is its own (ISO 2022-W52) week.
+    one = funnel(con, as_of=dt.date(2023, 1, 1), period="week")
+    assert one["period"].tolist() == ["2022-W52"]
+    assert one["period_start"].tolist() == [dt.date(2023, 1, 1)] and one["leads"].tolist() == [2]
+    # Months are calendar months as before.
+    month = funnel(con, as_of=dt.date(2023, 1, 10), period="month")
+    assert month["period_start"].tolist() == [dt.date(2023, 1, 1)]

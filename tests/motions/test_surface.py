@@ -34,6 +34,7 @@ SURFACE = {
     "rashinban.crosssell": [
         "BUYER_DAYS",
         "MIN_EVIDENCE",
+        "OFFER_COLUMNS",
         "RECOMMENDATION_COLUMNS",
         "SEAT_SHARE",
         "SIZE_BANDS",
@@ -47,6 +48,7 @@ SURFACE = {
         "hit_rate_at_k",
         "item_similarity",
         "no_offer_error",
+        "offers",
         "popular_products",
         "prospects",
         "recommend",

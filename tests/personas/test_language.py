@@ -122,6 +122,21 @@ def test_worksheet_common_roles_read_in_each_language() -> None:
         assert not _CODES.search(ja), ja
 
 
+def test_an_id_given_twice_is_one_customer_on_the_worksheet() -> None:
+    sheet = workshop(_tables(), ["A1", "A1"])
+    [account] = sheet["accounts"]
+    assert account["account_id"] == "A1"
+    assert account["sheet"]["business"][0]["text"] == "北海商事（製造業、従業員1,200名、北海道）"
+    # One customer shares nothing with itself: no "2/2" traits.
+    assert sheet["common"] == []
+    twice = workshop(_tables(), ["A1", "A2", "A1"])
+    assert [a["account_id"] for a in twice["accounts"]] == ["A1", "A2"]
+    assert [c["text_en"] for c in twice["common"]][:2] == [
+        "2/2 share industry 製造業",
+        "2/2 share size 1,000+ employees",
+    ]
+
+
 def test_worksheet_deals_without_a_competitor_say_so_in_each_language() -> None:
     # QA: "closed in 60 days, competitor なし" in English
     decision = {

@@ -238,3 +238,37 @@ def test_a_pinned_as_of_setting_is_the_date_stored_results_are_compared_with(
         f"保存済みの分析は {END} 時点です（rashinban.toml の [analysis] as_of = {EARLY}）。"
         "その基準日にするには rashinban analyze を実行してください"
     )
+
+
+def test_segments_table_heads_shrunk_rates_and_value_for_what_they_are(analysed) -> None:
+    runner = CliRunner()
+    w = ["-w", str(analysed.path)]
+    ja = runner.invoke(app, ["segments", *w]).stdout
+    en = runner.invoke(app, ["segments", *w, "--lang", "en"]).stdout
+    for label in (
+        "受注率 (縮小推定)",
+        "受注率 (縮小推定・区間)",
+        "解約済みの割合 (縮小推定)",
+        "顧客価値 (1社あたり)",
+        "顧客価値 / 獲得コスト",
+    ):
+        assert f" {label} " in ja, label
+    for label in (
+        "win rate (shrunk)",
+        "churned share (shrunk)",
+        "value per customer",
+        "value / acquisition cost",
+    ):
+        assert f" {label} " in en, label
+    # no column headed as the kpi command's KPIs (受注率, 解約率, CLV, LTV/CAC) alone
+    heads = {line.split("  ")[0].strip() for line in ja.splitlines() if line.startswith(" ")}
+    assert not heads & {"受注率", "解約率", "CLV", "LTV/CAC"}, heads
+    # The JSON keys stay; the shrunk rate differs from the raw one icp reports.
+    seg = _json(analysed, "segments")["segments"]
+    icp = _json(analysed, "icp")["rules"]
+    assert {"win_rate", "churn_rate", "clv", "ltv_cac"} <= set(seg[0])
+    icp1 = next(s for s in seg if s["name"] == "ICP1")
+    assert icp1["win_rate"] != pytest.approx(icp[0]["win_rate"], abs=1e-4)
+    wide = {"COLUMNS": "200"}
+    icp_table = runner.invoke(app, ["icp", *w, "--lang", "en"], env=wide).stdout
+    assert "churned" in icp_table and "churn rate" not in icp_table

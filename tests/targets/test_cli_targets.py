@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -237,6 +238,29 @@ def test_feedback_commands(ws_path: Path) -> None:
     summary = json.loads(r.invoke(app, ["feedback", "summary", "-f", "json", *w]).output)
     assert summary["feedback"][0]["not_fit"] == 1
     assert summary["feedback"][0]["top_reason"] == "wrong_size"
+
+
+def test_feedback_without_a_target_is_strict_json_with_whole_versions(tmp_path: Path) -> None:
+    r = CliRunner()
+    path = tmp_path / "ws"
+    one = pd.DataFrame({"account_id": ["A1"], "name": ["甲社"], "industry": ["製造業"]})
+    load_frames(init_workspace(path), {"accounts": one})
+    w = ["-w", str(path)]
+    r.invoke(app, ["target", "user", "rep", "--name", "rep", "--department", "sales", *w])
+    made = r.invoke(app, ["target", "create", "T1", "-u", "rep", "--include", "業種 = 製造業", *w])
+    assert made.exit_code == 0, made.output
+    edit = ["target", "edit", "T1", "-u", "rep", "-m", "v2", "--include", "業種 = 情報通信業", *w]
+    assert r.invoke(app, edit).exit_code == 0
+    add = ["feedback", "add", "-u", "rep", "--account", "A1", *w]
+    assert r.invoke(app, [*add, "--fits"]).exit_code == 0
+    assert r.invoke(app, [*add, "--no-fit", "--reason", "other", "--target", "T1"]).exit_code == 0
+    out = r.invoke(app, ["feedback", "summary", "-f", "json", *w]).output
+    assert "NaN" not in out and "2.0" not in out, out
+    rows = json.loads(out, parse_constant=lambda c: pytest.fail(c))["feedback"]
+    versions = {row["target"]: row["version"] for row in rows}
+    assert versions == {"T1": 2, "—": None}
+    csv_out = r.invoke(app, ["feedback", "summary", "-f", "csv", *w]).output
+    assert "T1,2," in csv_out and "—,," in csv_out and "nan" not in csv_out, csv_out
 
 
 def test_a_target_named_with_a_slash_keeps_its_name_in_english_titles(tmp_path: Path) -> None:

@@ -208,3 +208,23 @@ def test_the_report_uses_the_same_names_and_says_how(ws: Workspace, tmp_path: Pa
     en = write_report(copy, tmp_path / "en.html", lang="en").read_text(encoding="utf-8")
     section = en.split("RFM analysis", 1)[1]
     assert section.count("Churned") >= 2 and "Named by: every subscription ended 1" in section
+
+
+def test_the_comparison_window_cannot_reach_back_before_the_first_purchase(
+    ws: Workspace,
+) -> None:
+    # The first purchase (A01's subscription) is 2023-01-05, 1,091 days before the as-of date.
+    runner = CliRunner()
+    args = ["rfm", "-w", str(ws.path), "--as-of", "2025-12-31", "-f", "json"]
+    ok = runner.invoke(app, [*args, "--compare-days", "1091"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["transitions"]["from"] == "2023-01-05"
+    for days in ("1092", "100000"):
+        bad = runner.invoke(app, [*args, "--compare-days", days])
+        assert bad.exit_code == 1
+        message = str(bad.exception)
+        assert message.startswith(
+            f"--compare-days {days} は基準日 2025-12-31 から注文・契約の開始日 2023-01-05 より前に"
+        ), message
+        assert "before the first order or subscription, 2023-01-05" in message
+        assert "set --compare-days to 1091 or less" in message

@@ -100,15 +100,21 @@ def crosssell(
     lang: LangOpt = None,
 ) -> None:
     """クロスセル・アップセルの提案と理由 / products to offer each customer next, with reasons."""
-    from rashinban.crosssell import no_offer_error, recommend, require_customer, upsell_signals
+    from rashinban.crosssell import (
+        no_offer_error,
+        offers,
+        recommend,
+        require_customer,
+        upsell_signals,
+    )
 
     ws, backend, day = open_at(workspace, as_of)
     require_id(backend, "accounts", "account_id", account, "--account")
     if account is not None:
         require_customer(backend, day, account)  # churned, lapsed or a prospect: say so
     en = _lang(ws, lang) == "en"
-    recs = recommend(backend, day, k=k).assign(kind="cross-sell")
-    up = upsell_signals(backend, day).assign(kind="up-sell", source=lambda f: f["signal"])
+    # One offer per account and product (its strongest reason), best first.
+    merged = offers(recommend(backend, day, k=k), upsell_signals(backend, day))
     both = [
         (
             r["account_id"],
@@ -118,8 +124,7 @@ def crosssell(
             r["kind"],
             r["source"],
         )
-        for frame in (recs, up)
-        for r in frame.to_dict("records")
+        for r in merged.to_dict("records")
     ]
     if account is not None:
         both = [b for b in both if b[0] == account]
@@ -129,7 +134,6 @@ def crosssell(
         if error is not None:
             raise error
         note = heading("全商品を保有（提案できる商品なし）", "owns every product, nothing to offer")
-    both.sort(key=lambda b: (-b[2], b[0], b[1]))
     if top is not None:
         both = both[:top]
     rows = [

@@ -101,8 +101,31 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _strict(value: Any) -> Any:
+    """``value`` with every number JSON can carry as a number: numpy scalars and arrays
+    as Python numbers and lists; a missing or infinite number (NaN, inf, pandas' NA and
+    NaT) as ``None``."""
+    if isinstance(value, dict):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(v) for v in value]
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    if hasattr(value, "dtype") and hasattr(value, "tolist"):  # numpy scalars and arrays
+        value = value.tolist()
+        if isinstance(value, list):
+            return _strict(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def to_json(payload: Any) -> str:
-    return json.dumps(payload, ensure_ascii=False, indent=2, default=_jsonable)
+    """The payload as strict JSON: missing and infinite numbers are ``null``, never the
+    ``NaN`` or ``Infinity`` that JavaScript, Go and other strict parsers refuse."""
+    return json.dumps(
+        _strict(payload), ensure_ascii=False, indent=2, default=_jsonable, allow_nan=False
+    )
 
 
 #: Integer columns that number things rather than count them: no thousands separators
@@ -260,13 +283,17 @@ def render(
     title: str | None = None,
     console: Console | None = None,
     limit: int | None = None,
+    header: Sequence[str] = (),
 ) -> None:
-    """Print ``payload`` (JSON) or its ``rows_key`` list (table / CSV) to standard output."""
+    """Print ``payload`` (JSON) or its ``rows_key`` list (table / CSV) to standard output.
+
+    ``header`` names the columns a command always has: CSV heads an empty result with them.
+    """
     if fmt is Format.json:
         _write(to_json(payload) + "\n")
         return
     rows: list[dict[str, Any]] = list(payload.get(rows_key) or [])
-    columns: list[str] = []
+    columns: list[str] = list(header)
     for r in rows:
         for k in r:
             if k not in columns:

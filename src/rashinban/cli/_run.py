@@ -47,12 +47,14 @@ def require_id(backend: Any, table: str, column: str, value: str | None, option:
     from rashinban._errors import UnknownIdError
 
     t = backend.table(table)
+    article = "an" if column[:1].lower() in "aeiou" else "a"  # an account_id, a lead_id
     if not int(t.filter(t[column] == value).count().execute()):
         raise UnknownIdError(
             f"{option} {value!r} は {table} にありません / {option} {value!r}: no such {column} "
             f"in {table}",
             value=value,
-            fix=f"{table} の {column} を指定してください / use a {column} from the {table} table",
+            fix=f"{table} の {column} を指定してください / use {article} {column} from the "
+            f"{table} table",
         )
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rashinban._labels import WEIGHT_LABELS
+from rashinban._labels import TABLE_COLUMNS, WEIGHT_LABELS
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
 from rashinban.cli._render import (
     Format,
@@ -29,7 +29,11 @@ def segments(
     ws = open_ws(workspace)
     payload = segments_view(ws, lang or ws.lang)
     if fmt is Format.table:
-        rows = [{k: v for k, v in r.items() if k != "conditions"} for r in payload["segments"]]
+        shown = TABLE_COLUMNS["segments"]  # shrunk rates, per-customer value: not kpi's
+        rows = [
+            {shown.get(k, k): v for k, v in r.items() if k != "conditions"}
+            for r in payload["segments"]
+        ]
         title = dated_heading("セグメント", "segments", payload["as_of"])
         render({"segments": rows}, "segments", fmt, console=out_console, limit=40, title=title)
         en = display_language() == "en"
@@ -67,7 +71,8 @@ def icp(
         label = heading("成果指標", "outcome")
         out_console.print(f"{label}: {payload['outcome']}", highlight=False)
         keep = ("description", "support", "lift", "coverage", "rate", "win_rate", "churn_rate")
-        rows = [{k: r[k] for k in keep} for r in payload["rules"]]
+        shown = TABLE_COLUMNS["icp"]
+        rows = [{shown.get(k, k): r[k] for k in keep} for r in payload["rules"]]
         title = dated_heading("ICPルール", "ICP rules", payload["as_of"])
         render({"rules": rows}, "rules", fmt, console=out_console, title=title)
     else:

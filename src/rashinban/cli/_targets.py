@@ -19,7 +19,7 @@ from rashinban.cli._app import (
     open_ws,
     out_console,
 )
-from rashinban.cli._render import Format, heading, render
+from rashinban.cli._render import Format, caption, heading, render
 from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of, require_id
 
 target_app = typer.Typer(
@@ -558,6 +558,24 @@ def target_review(
         title=f"{review['name']}@{review['version']} {review['as_of']} "
         f"review {review['review_id'][:12]}",
     )
+    caption(_before_version(store, review, en), fmt)
+
+
+def _before_version(store: Any, review: dict[str, Any], en: bool) -> str:
+    """A line saying the review's as-of date precedes the day its version was saved (a
+    hypothesis checked on data from before it was written); empty otherwise."""
+    rev = store.resolve(f"{review['name']}@{review['version']}")
+    made = rev.at.astimezone().date()
+    day = dt.date.fromisoformat(str(review["as_of"])[:10])
+    if day >= made:
+        return ""
+    return (
+        f"The as-of date {day} is before version {rev.number} was saved ({made}): "
+        "its hypotheses are judged on data from before they were written."
+        if en
+        else f"基準日 {day} は版{rev.number}の保存日 ({made}) より前です: "
+        "仮説を書く前のデータで判定しています。"
+    )
 
 
 @target_app.command("draft")
@@ -585,10 +603,18 @@ def target_canvas(
     item: Annotated[
         list[str], typer.Option("--item", help="FIELD=TEXT, e.g. strengths=導入実績 (複数可)")
     ],
-    note: NoteOpt = "更新 / update",
+    note: Annotated[
+        str | None,
+        typer.Option(
+            "--note",
+            "-m",
+            help="変更メモ (省略で 初版 / 更新) / change note (default: first version / update)",
+        ),
+    ] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """3C・SWOTキャンバスを版として保存する / save a 3C or SWOT canvas version."""
+    from rashinban._errors import UnknownIdError
     from rashinban.state import Canvas
 
     _, store = _store(workspace)
@@ -600,8 +626,18 @@ def target_canvas(
                 f"{it!r}: FIELD=TEXT の形で書いてください / write it as FIELD=TEXT",
                 param_hint="--item",
             )
+        if not text.strip():
+            raise InvalidValueError(
+                f"--item {it!r} の内容が空です / --item {it!r} has no text",
+                fix=f"'{key.strip()}=内容' と書くか、その --item を外してください / "
+                f"write '{key.strip()}=TEXT', or leave that --item out",
+            )
         fields.setdefault(key.strip(), []).append(text.strip())
     canvas = Canvas(f"canvas_{kind.value}", {k: tuple(v) for k, v in fields.items()})  # type: ignore[arg-type]
+    try:
+        note = note or (store.history(name) and "更新 / update")
+    except UnknownIdError:
+        note = "初版 / first version"  # as target create notes version 1
     rev = store.save(name, canvas, author=user, note=note)
     out_console.print(f"{name}@{rev.number} {rev.short_id}")
 
@@ -707,7 +743,7 @@ def feedback_add(
     user: UserOpt,
     fits: Annotated[bool, typer.Option("--fits/--no-fit", help="合う / 合わない")],
     lead: Annotated[str | None, typer.Option("--lead", help="リードID / lead id")] = None,
-    account: Annotated[str | None, typer.Option("--account", help="取引先ID")] = None,
+    account: Annotated[str | None, typer.Option("--account", help="取引先ID / account id")] = None,
     reason: Annotated[
         str | None,
         typer.Option(
@@ -716,16 +752,26 @@ def feedback_add(
         ),
     ] = None,
     text: Annotated[str, typer.Option("--text", help="自由記述 / free text")] = "",
-    target: Annotated[str | None, typer.Option("--target", help="ターゲット名")] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", help="ターゲット名 / target name")
+    ] = None,
     on: Annotated[
-        str | None, typer.Option("--on", help="対象日 / business date (default: today)")
+        str | None,
+        typer.Option(
+            "--on",
+            help="対象日 (省略で今日。データの開始日〜今日) / business date (default: today; "
+            "from the first date of the data to today)",
+        ),
     ] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """リード・取引先が合う/合わないを記録する / record fits or does-not-fit with a reason."""
+    from rashinban.engine import data_span
+    from rashinban.state._feedback import check_feedback_day
+
     ws, store = _store(workspace)
-    day = parse_as_of(on, "--on") or dt.date.today()
-    backend = ws.backend()
+    day, backend = parse_as_of(on, "--on") or dt.date.today(), ws.backend()
+    check_feedback_day(day, today=dt.date.today(), first=(data_span(backend) or [None])[0])
     require_id(backend, "leads", "lead_id", lead, "--lead")
     require_id(backend, "accounts", "account_id", account, "--account")
     seq = store.add_feedback(
@@ -750,4 +796,4 @@ def feedback_summary_cmd(
 
     ws, store = _store(workspace)
     frame = feedback_summary(store, ws.backend())
-    render({"feedback": frame.to_dict("records")}, "feedback", fmt)
+    render({"feedback": frame.to_dict("records")}, "feedback", fmt, header=list(frame.columns))

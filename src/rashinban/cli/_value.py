@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 import typer
 
+from rashinban._errors import NotEnoughDataError
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app
 from rashinban.cli._render import Format, caption, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, open_at
@@ -40,6 +42,7 @@ def rfm(
     from rashinban.value import rfm_report
 
     _ws, backend, day = open_at(workspace, as_of)
+    _check_compare_days(backend, day, compare_days)
     result = rfm_report(backend, day, compare_days=compare_days)
     payload = result.payload()
     key = "customers" if customers else "segments"
@@ -71,6 +74,27 @@ def rfm(
         # table title folds at the table's width.
         caption(f"{title} ({moves['from']} → {moves['to']})", fmt)
         render({"rows": _transition_matrix(payload["segments"], moves["rows"], shown)}, "rows", fmt)
+
+
+def _check_compare_days(backend: Any, day: dt.date, compare_days: int) -> None:
+    """Refuse a transition window that reaches back before the first order or subscription:
+    every customer would then start as "not yet a customer" and the matrix would mean
+    nothing."""
+    from rashinban.engine import first_date
+    from rashinban.value._transactions import REVENUE_DATES
+
+    start = first_date(backend, REVENUE_DATES)
+    if start is None or compare_days <= (day - start).days:
+        return
+    most = (day - start).days
+    raise NotEnoughDataError(
+        f"--compare-days {compare_days} は基準日 {day} から注文・契約の開始日 {start} より前に"
+        f"さかのぼります / --compare-days {compare_days} reaches back from the as-of date "
+        f"{day} to before the first order or subscription, {start}",
+        fix=f"--compare-days を {most} 以下にしてください / set --compare-days to {most} or less"
+        if most >= 1
+        else f"--as-of を {start} より後にしてください / set --as-of to a date after {start}",
+    )
 
 
 def _transition_matrix(

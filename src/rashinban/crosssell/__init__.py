@@ -6,7 +6,8 @@ adoption shrunk by empirical Bayes (:func:`segment_adoption`),
 recommendations with reasons for current customers (:func:`customers`,
 :func:`recommend`; :func:`require_customer` and :func:`no_offer_error` say why
 there is none), up-sell signals
-(:func:`upsell_signals`) and time-split validation against popularity
+(:func:`upsell_signals`, merged with the recommendations one offer per product by
+:func:`offers`) and time-split validation against popularity
 (:func:`validate_crosssell`).
 """
 
@@ -32,8 +33,10 @@ from rashinban.crosssell._recommend import (
 from rashinban.crosssell._rules import association_rules, item_similarity, wilson_interval
 from rashinban.crosssell._segments import beta_prior_strength, segment_adoption
 from rashinban.crosssell._upsell import (
+    OFFER_COLUMNS,
     SEAT_SHARE,
     UPSELL_COLUMNS,
+    offers,
     seat_usage,
     upgrade_uplift,
     upsell_signals,
@@ -43,6 +46,7 @@ from rashinban.crosssell._validate import CrossSellValidation, hit_rate_at_k, va
 __all__ = [
     "BUYER_DAYS",
     "MIN_EVIDENCE",
+    "OFFER_COLUMNS",
     "RECOMMENDATION_COLUMNS",
     "SEAT_SHARE",
     "SIZE_BANDS",
@@ -56,6 +60,7 @@ __all__ = [
     "hit_rate_at_k",
     "item_similarity",
     "no_offer_error",
+    "offers",
     "popular_products",
     "prospects",
     "recommend",

@@ -7,8 +7,11 @@ Signals, each with a score in [0, 1] and a reason:
   of the limit (score = that share);
 * ``seat_growth``: active users of the last 8 weeks at least 20 % above the
   26 weeks before (score = growth, capped at 1);
-* ``below_median``: annual recurring revenue under half the median of customers
-  of the same industry and employee band (score = 1 - ratio).
+* ``below_median``: annual contract value (recurring revenue) under half the median
+  of customers of the same industry and employee band (score = 1 - ratio).
+
+:func:`offers` merges these with the cross-sell recommendations, one offer per account
+and product.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from rashinban.crosssell._baskets import _date, customers
 from rashinban.crosssell._rules import wilson_interval
 
 __all__ = [
+    "OFFER_COLUMNS",
     "SEAT_SHARE",
     "UPSELL_COLUMNS",
+    "offers",
     "seat_usage",
     "upgrade_uplift",
     "upsell_signals",
@@ -49,6 +54,9 @@ UPSELL_COLUMNS = (
     "annual_revenue",
     "segment_median",
 )
+
+#: One offer of :func:`offers`.
+OFFER_COLUMNS = ("account_id", "product_id", "score", "reason_ja", "reason_en", "kind", "source")
 
 
 def seat_usage(backend: Any, as_of: dt.date | str) -> ir.Table:
@@ -144,11 +152,39 @@ def upsell_signals(backend: Any, as_of: dt.date | str) -> pd.DataFrame:
                     "signal": "below_median",
                     "score": float(1.0 - ratio),
                     "reason_ja": f"年間契約額が同業同規模の中央値の{round(100 * ratio)}%にとどまる",
-                    "reason_en": f"Annual revenue is {round(100 * ratio)}% of the segment median",
+                    "reason_en": (
+                        f"Annual contract value is {round(100 * ratio)}% of the median"
+                        " for the same industry and size"
+                    ),
                 }
             )
     out = pd.DataFrame(rows, columns=list(UPSELL_COLUMNS))
     return out.sort_values(["score", "account_id"], ascending=[False, True], ignore_index=True)
+
+
+def offers(recommendations: pd.DataFrame, upsell: pd.DataFrame) -> pd.DataFrame:
+    """Cross-sell recommendations and up-sell signals as one list: one offer per account
+    and product, with its strongest reason.
+
+    An account near its seat limit and spending below its segment's median has two
+    signals for the same plan; it is offered that plan once, for the reason that scores
+    higher. Columns :data:`OFFER_COLUMNS` (``kind`` is ``cross-sell`` or ``up-sell``,
+    ``source`` the rule, segment or signal behind it), best first, then by account and
+    product.
+    """
+    cross = recommendations.assign(kind="cross-sell")
+    up = upsell.assign(kind="up-sell", source=upsell["signal"])
+    frames = [f[list(OFFER_COLUMNS)] for f in (cross, up) if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=list(OFFER_COLUMNS))
+    both = pd.concat(frames, ignore_index=True)
+    both["score"] = both["score"].astype(float)
+    # Strongest first; the stable sort keeps a cross-sell ahead of an up-sell on a tie.
+    both = both.sort_values("score", ascending=False, kind="stable")
+    both = both.drop_duplicates(["account_id", "product_id"], keep="first")
+    return both.sort_values(
+        ["score", "account_id", "product_id"], ascending=[False, True, True], ignore_index=True
+    )
 
 
 def upgrade_uplift(backend: Any, as_of: dt.date | str, *, horizon_days: int = 180) -> pd.DataFrame:

@@ -171,6 +171,40 @@ def _company(value: str) -> tuple[str, str | None, str]:
     return name, form, nz.company_key(value)
 
 
+def out_of_range(column: Column) -> tuple[str, str]:
+    """Why a value of ``column`` is out of range, and the fix: the import's reject reason
+    for a value outside the column's bounds, or too large for any number to hold."""
+    fix = "値を確認してください / check the value"
+    if column.low is None or column.high is None:
+        return f"{column.ja} は扱える範囲を超えています / {column.en} out of range", fix
+    rng = f"{column.low:g}–{column.high:g}"
+    return f"{column.ja} は {rng} の範囲外です / {column.en} out of range {rng}", fix
+
+
+# A number written in plain digits: a parser refuses one only for its length.
+_PLAIN_DIGITS = re.compile(r"[-−▲△]?[0-9]+(?:\.[0-9]+)?")
+_INT64 = 2**63
+
+
+def _bounded(column: Column, parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``parse`` that rejects a number too large to store (more digits than a parser
+    reads, or a count beyond 64-bit integers) as out of range, not as unreadable."""
+
+    def parse_bounded(value: str) -> Any:
+        try:
+            number = parse(value)
+        except InvalidValueError:
+            if not _PLAIN_DIGITS.fullmatch(unicodedata.normalize("NFKC", value).strip()):
+                raise
+            number = None
+        if number is None or (isinstance(number, int) and not -_INT64 <= number < _INT64):
+            reason, fix = out_of_range(column)
+            raise InvalidValueError(reason, value=value, fix=fix)
+        return number
+
+    return parse_bounded
+
+
 def conversion(column: Column, value_map: dict[str, str]) -> Conversion:
     """The :class:`Conversion` for ``column`` (value maps apply to enum columns)."""
     kind = column.kind
@@ -226,14 +260,14 @@ def conversion(column: Column, value_map: dict[str, str]) -> Conversion:
     if kind == "int":
         return Conversion(
             "CASE WHEN regexp_full_match({v}, '-?[0-9]{1,17}') THEN try_cast({v} AS BIGINT) END",
-            nz.parse_int,
+            _bounded(column, nz.parse_int),
             "BIGINT",
         )
     if kind in ("money", "float"):
         return Conversion(
             "CASE WHEN regexp_full_match({v}, '-?[0-9]{1,17}(\\.[0-9]+)?') "
             "THEN try_cast({v} AS DOUBLE) END",
-            nz.parse_money if kind == "money" else nz.parse_float,
+            _bounded(column, nz.parse_money if kind == "money" else nz.parse_float),
             "DOUBLE",
         )
     if kind == "enum":

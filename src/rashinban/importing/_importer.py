@@ -30,7 +30,15 @@ import duckdb
 
 from rashinban._errors import ImportFileError, RashinbanError
 from rashinban.importing._accounts import refresh_account_keys, resolve_accounts, translate_aliases
-from rashinban.importing._convert import blank_to_null, conversion, lit, q, scaled, slow_path
+from rashinban.importing._convert import (
+    blank_to_null,
+    conversion,
+    lit,
+    out_of_range,
+    q,
+    scaled,
+    slow_path,
+)
 from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
 from rashinban.importing._readers import (
     HEADER,
@@ -597,11 +605,8 @@ def _error_expr(col: Column, c: str) -> str:
             cond.append(f"{value} < {col.low}")
         if col.high is not None:
             cond.append(f"{value} > {col.high}")
-        rng = f"{col.low:g}–{col.high:g}" if col.low is not None and col.high is not None else ""
-        msg = lit(
-            f"{col.ja} は {rng} の範囲外です / {col.en} out of range {rng}"
-            " — 値を確認してください / check the value"
-        )
+        reason, fix = out_of_range(col)
+        msg = lit(f"{reason} — {fix}")
         cases.append(f"WHEN {' OR '.join(cond)} THEN {msg}")
     return "(CASE " + " ".join(cases) + " END)"
 

@@ -194,7 +194,24 @@ def _period_bounds(
         "quarter": pd.DateOffset(months=3),
     }[period]
     ends = [min(s + step, pd.Timestamp(as_of) + pd.Timedelta(days=1)) for s in starts]
+    if period == "week" and first < pd.Timestamp(start):
+        # Data that starts mid-week (a Sunday is the last day of the previous ISO week,
+        # 2022-W52 for 2023-01-01) joins the first full week, which then starts on the
+        # data's first day: no week begins before the data does.
+        merged = ends[1:] if len(starts) > 1 else ends
+        starts, ends = [pd.Timestamp(start), *starts[2:]], merged
     return [s.date() for s in starts], [e.date() for e in ends]
+
+
+def _to_periods(part: pd.DataFrame, starts: list[dt.date]) -> pd.DataFrame:
+    """Counts grouped by calendar period (``period_start``), summed into the reported
+    periods ``starts``: a part-week before the first one joins it."""
+    days = pd.to_datetime(part["period_start"])
+    bounds = pd.DatetimeIndex(pd.to_datetime(starts))
+    if len(part) == 0 or days.isin(bounds).all():
+        return part.assign(period_start=days)
+    at = np.clip(bounds.searchsorted(days, side="right") - 1, 0, None)
+    return part.assign(period_start=bounds[at]).groupby("period_start", as_index=False).sum()
 
 
 def _as_rules(scopes: Mapping[str, Rule | str | None] | None) -> dict[str, Rule | None]:
@@ -260,18 +277,15 @@ def funnel(
         start = pd.Timestamp(first).date()
     starts, ends = _period_bounds(start, as_of, period)
     cost = _campaign_cost(backend, as_of, starts, ends)
-    all_camp = (
-        _lead_measures(backend, _scope_accounts(backend, None), as_of, unit)
-        .execute()
-        .set_index("period_start")["campaign_leads"]
-    )
-    all_camp.index = pd.to_datetime(all_camp.index)
+    all_camp = _to_periods(
+        _lead_measures(backend, _scope_accounts(backend, None), as_of, unit).execute(), starts
+    ).set_index("period_start")["campaign_leads"]
     frames = []
     for name, rule in rules.items():
         accounts = _scope_accounts(backend, rule)
         grid = pd.DataFrame({"period_start": pd.to_datetime(starts)})
-        lm = _lead_measures(backend, accounts, as_of, unit).execute()
-        dm = _deal_measures(backend, accounts, as_of, unit).execute()
+        lm = _to_periods(_lead_measures(backend, accounts, as_of, unit).execute(), starts)
+        dm = _to_periods(_deal_measures(backend, accounts, as_of, unit).execute(), starts)
         sm, me = _subscription_measures(backend, accounts, as_of, starts, ends)
         sm, me = sm.execute(), me.execute()
         for part in (lm, dm, sm, me):
@@ -285,7 +299,12 @@ def funnel(
         frames.append(grid)
     out = pd.concat(frames, ignore_index=True)
     out = out[pd.to_datetime(out["period_start"]) >= pd.Timestamp(starts[0])]
-    out.insert(1, "period", [period_label(s, period) for s in out["period_start"]])
+    # A week is named by its last day: the first week may start on a Sunday (see above).
+    last = dict(
+        zip(pd.to_datetime(starts), pd.to_datetime(ends) - pd.Timedelta(days=1), strict=True)
+    )
+    named = [last[s] if period == "week" else s for s in pd.to_datetime(out["period_start"])]
+    out.insert(1, "period", [period_label(s, period) for s in named])
     out["period_start"] = pd.to_datetime(out["period_start"]).dt.date
     return _apply_kpis(out, period).reset_index(drop=True)
 

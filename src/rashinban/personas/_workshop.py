@@ -229,7 +229,8 @@ def workshop(tables: dict[str, pd.DataFrame], best_account_ids: Sequence[str]) -
         ``subscriptions`` is used when present, and ``products`` names the products
         (a deal reads 「受注 D0000101: コアプラットフォーム」, not its product id).
     best_account_ids
-        The customers the team picked (3 is the classic start).
+        The customers the team picked (3 is the classic start); an id given twice
+        counts once.
 
     Returns
     -------
@@ -243,7 +244,9 @@ def workshop(tables: dict[str, pd.DataFrame], best_account_ids: Sequence[str]) -
     >>> sheet["accounts"][0]["sheet"]["decision"][0]["text"]  # doctest: +SKIP
     '受注 D0000101: コアプラットフォーム、1,200,000円、35日で成約、競合なし'
     """
-    ids = [str(a) for a in best_account_ids]
+    # An id given twice is one customer, as lookalike counts it: it neither gets two
+    # sheets nor makes a trait "shared" by itself.
+    ids = list(dict.fromkeys(str(a) for a in best_account_ids))
     if not ids:
         raise InvalidValueError(
             "ワークショップには取引先IDが1つ以上必要です / workshop needs at least one account id",

@@ -191,16 +191,20 @@ def _kpi_named(name: str) -> str:
 
     >>> _kpi_named("商談化率"), _kpi_named("cac"), _kpi_named("売上継続率 (NRR)")
     ('mql_to_sql_rate', 'cac', 'nrr')
+    >>> _kpi_named("年間解約率"), _kpi_named("annual churn rate")
+    ('churn_rate', 'churn_rate')
     """
     import re
 
+    from rashinban._labels import HYPOTHESIS_LABELS
     from rashinban.kpi import KPIS
 
     if name in KPIS:
         return name
     names: dict[str, str] = {}
     for spec in KPIS.values():
-        for label in (spec.name, spec.ja, spec.en):
+        shown = HYPOTHESIS_LABELS.get(spec.name, ())  # 年間解約率, as hypotheses print it
+        for label in (spec.name, spec.ja, spec.en, *shown):
             names.setdefault(label.casefold(), spec.name)
             inner = re.fullmatch(r"(.+?)\s*\((.+)\)", label)
             if inner:

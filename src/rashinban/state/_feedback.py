@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rashinban._errors import InvalidValueError
+from rashinban._labels import FEEDBACK_REASONS
 
-__all__ = ["FEEDBACK_REASONS", "check_feedback"]
-
-#: The fixed reasons a rep can give that a lead or account does not fit (ja, en).
-FEEDBACK_REASONS: dict[str, tuple[str, str]] = {
-    "no_budget": ("予算がない", "no budget"),
-    "no_need": ("ニーズがない", "no need"),
-    "wrong_size": ("規模が合わない", "wrong size"),
-    "wrong_industry": ("業種が合わない", "wrong industry"),
-    "competitor_lock_in": ("競合に囲い込まれている", "locked in with a competitor"),
-    "bad_timing": ("時期が悪い", "bad timing"),
-    "other": ("その他", "other"),
-}
+__all__ = ["FEEDBACK_REASONS", "check_feedback", "check_feedback_day"]
 
 
 def check_feedback(
@@ -39,4 +31,32 @@ def check_feedback(
             "「合わない」には理由が必要です / a does-not-fit verdict needs a reason",
             fix="--reason で次のいずれかを指定してください / "
             f"pass --reason with one of: {', '.join(FEEDBACK_REASONS)}",
+        )
+
+
+def check_feedback_day(day: dt.date, *, today: dt.date, first: dt.date | None) -> None:
+    """Raise :class:`InvalidValueError` for a business date feedback cannot have: after
+    ``today`` (it has not happened yet) or before ``first``, the first date of the data
+    (None when the workspace holds no dated rows yet).
+
+    Examples
+    --------
+    >>> check_feedback_day(dt.date(2025, 6, 1), today=dt.date(2025, 6, 1), first=None)
+    >>> try:
+    ...     check_feedback_day(dt.date(2099, 1, 1), today=dt.date(2025, 6, 1), first=None)
+    ... except InvalidValueError as err:
+    ...     print(err.message.split(" / ")[1])
+    --on 2099-01-01 is after today, 2025-06-01
+    """
+    if day > today:
+        raise InvalidValueError(
+            f"--on {day} は今日 ({today}) より後です / --on {day} is after today, {today}",
+            fix="--on を今日以前の日付にするか、省略してください (省略すると今日) / "
+            "set --on to today or earlier, or leave it out for today",
+        )
+    if first is not None and day < first:
+        raise InvalidValueError(
+            f"--on {day} はデータの開始日 {first} より前です / "
+            f"--on {day} is before the first date of the data, {first}",
+            fix=f"--on を {first} 以後にしてください / set --on to {first} or later",
         )

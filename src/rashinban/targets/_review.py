@@ -4,8 +4,11 @@ A rate hypothesis ("win rate ≥ 25 %") is judged by the Jeffreys Beta posterior
 of the rate over the review window: *supported* when P(hypothesis) ≥
 ``confidence``, *refuted* when P(hypothesis) ≤ 1 − ``confidence``, otherwise
 *not enough data*, with the number of further observations that would decide
-it if the rate stayed where it is. Other KPIs (money, days, ratios) are judged
-from their monthly values with a Student-t posterior of the mean (at least
+it if the rate stayed where it is. A churn-rate hypothesis is judged on the
+annual churn of the target's customers (those active at the window start, the
+share of them with nothing running at the as-of date), not on the funnel's
+monthly rate: 「解約率 ≤ 10%」 is read as a yearly share. Other KPIs (money, days,
+ratios) are judged from their monthly values with a Student-t posterior of the mean (at least
 three months with data).
 """
 
@@ -22,6 +25,7 @@ from scipy import stats
 from rashinban._errors import NotEnoughDataError
 from rashinban._labels import hypothesis_text
 from rashinban.kpi import KPIS, funnel
+from rashinban.kpi._churn import customer_churn
 from rashinban.state import Hypothesis, TargetDefinition
 from rashinban.targets._adjacent import adjacent_segments, weak_subsegments
 from rashinban.targets._data import closed_deals
@@ -166,6 +170,10 @@ def _reason(h: Hypothesis, j: Mapping[str, Any]) -> tuple[str, str]:
             f"{head_en}: the target has no observations as of this date (n=0) → {en_v}; "
             "check that its rule matches accounts and that the date is within the data",
         )
+    if h.kpi == "churn_rate":  # say what was counted: customers, over a year
+        k, n = round(j["observed"] * j["n"]), j["n"]
+        obs += f"、期首の顧客{n:,}社のうち{k:,}社が1年以内に解約"
+        obs_en += f"; {k:,} of {n:,} customers at the window start churned within the year"
     ja = f"{head_ja}: 実績 {obs}、仮説が成り立つ確率 {ptxt} → {ja_v}"
     en = f"{head_en}: observed {obs_en}, P(hypothesis) {ptxt} → {en_v}"
     if j["verdict"] == "not_enough_data":
@@ -174,9 +182,14 @@ def _reason(h: Hypothesis, j: Mapping[str, Any]) -> tuple[str, str]:
             ja += "（今の水準が基準とほぼ同じで、データを増やしても決まりにくい）"
             en += " (the rate sits on the bar; more data is unlikely to decide)"
         else:
-            unit_ja = "か月" if kpi.formula not in ("rate",) else "件"
+            unit_ja, what = (
+                ("社", "customers")
+                if h.kpi == "churn_rate"
+                else ("件", "observations")
+                if kpi.formula == "rate"
+                else ("か月", "months")
+            )
             ja += f"（あと約{more:,}{unit_ja}分のデータで判定可能）"
-            what = "months" if unit_ja == "か月" else "observations"
             en += f" (about {more:,} more {what} would decide)"
     return ja, en
 
@@ -239,7 +252,10 @@ def review_target(
     verdicts = []
     for h in definition.hypotheses:
         kpi = KPIS[h.kpi]
-        if kpi.formula == "rate":
+        if h.kpi == "churn_rate":  # annual, per customer (see the module docstring)
+            k, n = map(float, customer_churn(backend, rule, start=start, as_of=as_of))
+            j = judge_rate(k, n, h.op, h.value, confidence)
+        elif kpi.formula == "rate":
             k, n = float(recent[kpi.num].sum()), float(recent[kpi.den].sum())
             j = judge_rate(k, n, h.op, h.value, confidence)
         else:

@@ -195,6 +195,8 @@ def all_triggers(
 
 
 def _segment_label(industry: Any, band: int) -> str:
+    if not isinstance(industry, str) or not industry:
+        industry = "(不明)"  # --lang en reads it "(unknown)", as other tables do
     if band < 0:
         return f"{industry} / 規模不明"
     lo, hi = SIZE_BANDS[band]
@@ -251,7 +253,8 @@ def feedback_summary(store: StateStore, backend: Any = None) -> pd.DataFrame:
         out.append(
             {
                 "target": t,
-                "version": v,
+                # A version is a whole number; feedback given without a target has none.
+                "version": None if pd.isna(v) else int(v),
                 "segment": s,
                 "n": n,
                 "fits": n - k,
@@ -262,7 +265,11 @@ def feedback_summary(store: StateStore, backend: Any = None) -> pd.DataFrame:
                 "top_reason": str(reasons.index[0]) if len(reasons) else None,
             }
         )
-    return pd.DataFrame(out, columns=cols)
+    # Built from Python ints and None, so that a missing version does not make the
+    # column float (2.0) and the numbers print as they are.
+    frame = pd.DataFrame(out, columns=cols)
+    frame["version"] = pd.Series([r["version"] for r in out], index=frame.index, dtype=object)
+    return frame
 
 
 def alignment(
