@@ -38,21 +38,25 @@ def _run(*args: str) -> tuple[int, str]:
     return out.exit_code, str(out.exception) if out.exit_code == 1 else out.output
 
 
+def _ok(*args: str) -> str:
+    """Run a command that must succeed; its output."""
+    code, out = _run(*args)
+    assert code == 0, out
+    return out
+
+
 def test_create_refuses_an_existing_name_and_keeps_the_target(ws: list[str]) -> None:
-    assert (
-        _run(
-            "target",
-            "create",
-            "ideal",
-            "-u",
-            "mkt",
-            "--include",
-            IDEAL,
-            "--hypothesis",
-            "win_rate >= 0.3",
-            *ws,
-        )[0]
-        == 0
+    _ok(
+        "target",
+        "create",
+        "ideal",
+        "-u",
+        "mkt",
+        "--include",
+        IDEAL,
+        "--hypothesis",
+        "win_rate >= 0.3",
+        *ws,
     )
     code, msg = _run("target", "create", "ideal", "-u", "mkt", "--include", "業種 = 建設業", *ws)
     assert code == 1 and "already exists" in msg and "rashinban target edit ideal" in msg
@@ -62,20 +66,17 @@ def test_create_refuses_an_existing_name_and_keeps_the_target(ws: list[str]) -> 
 
 
 def test_edit_of_a_canvas_is_refused_with_the_canvas_command(ws: list[str]) -> None:
-    assert (
-        _run(
-            "target",
-            "canvas",
-            "自社SWOT",
-            "--kind",
-            "swot",
-            "-u",
-            "mkt",
-            "--item",
-            "strengths=導入実績",
-            *ws,
-        )[0]
-        == 0
+    _ok(
+        "target",
+        "canvas",
+        "自社SWOT",
+        "--kind",
+        "swot",
+        "-u",
+        "mkt",
+        "--item",
+        "strengths=導入実績",
+        *ws,
     )
     code, msg = _run("target", "edit", "自社SWOT", "-u", "mkt", "-m", "x", *ws)
     assert code == 1 and "SWOT canvas, not a target" in msg
@@ -175,64 +176,50 @@ def test_the_schedule_trigger_names_its_anchor_truthfully(demo_ws) -> None:
 def test_canvas_fields_owners_and_hypotheses_read_in_words(ws: list[str]) -> None:
     import json
 
-    assert (
-        _run(
-            "target",
-            "canvas",
-            "S",
-            "--kind",
-            "swot",
-            "-u",
-            "mkt",
-            "--item",
-            "opportunities=インボイス制度",
-            *ws,
-        )[0]
-        == 0
+    _ok(
+        "target",
+        "canvas",
+        "S",
+        "--kind",
+        "swot",
+        "-u",
+        "mkt",
+        "--item",
+        "opportunities=インボイス制度",
+        *ws,
     )
     shown = CliRunner().invoke(app, ["target", "show", "S", *ws], env={"COLUMNS": "200"}).output
     assert "機会" in shown and "商談数" not in shown and "インボイス制度" in shown
-    assert (
-        _run(
-            "target",
-            "canvas",
-            "S",
-            "--kind",
-            "swot",
-            "-u",
-            "mkt",
-            "--item",
-            "opportunities=インボイス制度",
-            "--item",
-            "weaknesses=価格",
-            *ws,
-        )[0]
-        == 0
+    _ok(
+        "target",
+        "canvas",
+        "S",
+        "--kind",
+        "swot",
+        "-u",
+        "mkt",
+        "--item",
+        "opportunities=インボイス制度",
+        "--item",
+        "weaknesses=価格",
+        *ws,
     )
     out = CliRunner().invoke(app, ["target", "diff", "S@1", "S@2", "-f", "json", *ws]).output
     assert json.loads(out) == {"changes": [{"change": "弱みに追加: 価格"}]}
-    assert (
-        _run(
-            "target", "create", "ideal", "-u", "mkt", "--include", IDEAL, "--marketing", "mkt", *ws
-        )[0]
-        == 0
-    )
-    assert (
-        _run(
-            "target",
-            "edit",
-            "ideal",
-            "-u",
-            "sls",
-            "-m",
-            "x",
-            "--hypothesis",
-            "win_rate >= 0.3",
-            "--sales",
-            "sls",
-            *ws,
-        )[0]
-        == 0
+    _ok("target", "create", "ideal", "-u", "mkt", "--include", IDEAL, "--marketing", "mkt", *ws)
+    _ok(
+        "target",
+        "edit",
+        "ideal",
+        "-u",
+        "sls",
+        "-m",
+        "x",
+        "--hypothesis",
+        "win_rate >= 0.3",
+        "--sales",
+        "sls",
+        *ws,
     )
     out = (
         CliRunner().invoke(app, ["target", "diff", "ideal@1", "ideal@2", "-f", "json", *ws]).output
@@ -295,8 +282,8 @@ def test_approvals_say_what_is_missing_and_a_second_activation_changes_nothing(
 ) -> None:
     """An approval by 'other' is recorded but not counted, and the command says so; activating
     the active version again neither logs nor moves the activation the schedule counts from."""
-    assert _run("target", "user", "ops", "--name", "ops", "--department", "other", *ws)[0] == 0
-    assert _run("target", "create", "t", "-u", "mkt", "--include", IDEAL, *ws)[0] == 0
+    _ok("target", "user", "ops", "--name", "ops", "--department", "other", *ws)
+    _ok("target", "create", "t", "-u", "mkt", "--include", IDEAL, *ws)
     code, out = _run("target", "approve", "t", "-u", "ops", *ws)
     assert code == 0 and "数えません" in out
     assert "あとマーケティングと営業の承認が必要です" in out
@@ -306,7 +293,7 @@ def test_approvals_say_what_is_missing_and_a_second_activation_changes_nothing(
     assert code == 0 and "あと営業の承認が必要です" in out and "数えません" not in out
     code, out = _run("target", "approve", "t", "-u", "sls", *ws)
     assert code == 0 and "有効化できます: rashinban target activate t@1" in out
-    assert _run("target", "activate", "t", "-u", "sls", *ws)[0] == 0
+    _ok("target", "activate", "t", "-u", "sls", *ws)
     store = open_store(url=f"sqlite:///{Path(ws[1]) / 'state.sqlite'}")
     first = store.activated_at("t")
     code, out = _run("target", "activate", "t", "-u", "mkt", *ws)
@@ -330,7 +317,7 @@ def test_a_rule_that_selects_no_account_is_saved_with_a_note(
     path = tmp_path / "ws"
     load_frames(init_workspace(path), {k: demo_tables[k] for k in ("products", "accounts")})
     w = ["-w", str(path)]
-    assert _run("target", "user", "mkt", "--name", "m", "--department", "marketing", *w)[0] == 0
+    _ok("target", "user", "mkt", "--name", "m", "--department", "marketing", *w)
     typo = CliRunner().invoke(
         app, ["target", "create", "t", "-u", "mkt", "--include", "業種 = 製造", *w]
     )
@@ -343,7 +330,7 @@ def test_a_rule_that_selects_no_account_is_saved_with_a_note(
     empty = tmp_path / "empty"
     init_workspace(empty)
     e = ["-w", str(empty)]
-    assert _run("target", "user", "mkt", "--name", "m", "--department", "marketing", *e)[0] == 0
+    _ok("target", "user", "mkt", "--name", "m", "--department", "marketing", *e)
     quiet = CliRunner().invoke(
         app, ["target", "create", "t", "-u", "mkt", "--include", "業種 = 製造", *e]
     )
@@ -354,7 +341,7 @@ def test_control_characters_in_a_note_are_shown_not_obeyed(ws: list[str]) -> Non
     """A note pasted with ESC [31m must not recolour the terminal of whoever reads the
     history; the stored note keeps what was written."""
     note = "赤\x1b[31m字\x07"
-    assert _run("target", "create", "t", "-u", "mkt", "--include", IDEAL, "-m", note, *ws)[0] == 0
+    _ok("target", "create", "t", "-u", "mkt", "--include", IDEAL, "-m", note, *ws)
     table = CliRunner().invoke(app, ["target", "history", "t", *ws], env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "\x1b" not in table.output and "\x07" not in table.output
     assert "赤␛[31m字␇" in table.output
