@@ -50,6 +50,29 @@ def test_init_and_import_with_rejects(tmp_path: Path) -> None:
     assert "除外 1" in proc.stdout and "rejects" in proc.stdout
 
 
+def test_import_summary_says_which_duplicate_keys_were_merged(tmp_path: Path) -> None:
+    files = {
+        "dup.csv": "account_id,name,employees\nX001,㈱アルファ,120\nX002,ベータ,\n"
+        "X001,有限会社 重複,10\nX002,,30\n",
+        "fill.csv": "account_id,name,employees\nB1,Bee,\nB1,,30\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert run("init", str(tmp_path / "acme")).returncode == 0
+    dup, fill = (
+        run("import", "accounts", str(tmp_path / name), "-w", str(tmp_path / "acme"))
+        for name in files
+    )
+    assert dup.returncode == 0, dup.stderr
+    clash = "同じキーの行を前の行に 2 行統合 (X001, X002)。うち 1 件のキーは空でない値が食い違い、"
+    assert "  " + clash in dup.stdout
+    assert "(X001; 列: 取引先名, 法人格, 従業員数)" in dup.stdout
+    english = "1 key had different non-empty values, the later row's kept (X001; columns: "
+    assert english in dup.stdout
+    assert "同じキーの行を前の行に 1 行統合 (B1)。後の行は空欄を埋めただけです" in fill.stdout
+    assert "食い違い" not in fill.stdout
+
+
 def test_import_says_which_new_accounts_have_no_name(tmp_path: Path) -> None:
     ws = tmp_path / "acme"
     assert run("init", str(ws), "--lang", "en").returncode == 0
@@ -106,7 +129,7 @@ def test_user_error_is_one_line_exit_1(tmp_path: Path) -> None:
         (["no-such-command"], "コマンド 'no-such-command' はありません / No such command"),
         (["rfm", "--format", "xml"], "'xml' は 'table', 'csv', 'json' のいずれでもありません"),
         (["lookalike"], "引数 account_ids が指定されていません / Missing argument"),
-        (["rfm", "--top"], "オプション --top はありません / No such option: --top"),
+        (["rfm", "--qqq"], "オプション --qqq はありません / No such option: --qqq"),
         (["rfm", "--as-o", "2025-01-01"], "(候補: --as-of)"),
         (["rfm", "extra"], "余分な引数があります (extra) / Got unexpected extra"),
         (["rfm", "-w"], "オプション -w には値が必要です / Option '-w' requires an argument"),
@@ -129,7 +152,7 @@ def test_wrong_usage_exits_2_japanese_first(args: list[str], said: str) -> None:
 def test_wrong_usage_under_debug_is_still_exit_2_without_a_traceback() -> None:
     for proc in (
         run("--debug", "rfm", "--bogus"),
-        run("rfm", "--top", env={"RASHINBAN_DEBUG": "1"}),
+        run("rfm", "--qqq", env={"RASHINBAN_DEBUG": "1"}),
     ):
         assert proc.returncode == 2 and no_traceback(proc), proc.stderr
         assert "はありません" in proc.stderr
@@ -172,6 +195,29 @@ def test_csv_format(demo_ws: Workspace) -> None:
     rows = list(csv.DictReader(io.StringIO(proc.stdout.removeprefix("\ufeff"))))
     assert {"segment", "customers"} <= set(rows[0])
     assert {r["segment_ja"] for r in rows} >= {"優良顧客"}
+
+
+@pytest.mark.parametrize(
+    ("args", "header"),
+    [
+        (["target", "list"], "name,kind,version,version_id,active_version,active_version_id"),
+        (["target", "audit"], "seq,at,actor,action,action_label,object,detail"),
+        (["triggers"], "target,kind,detected_at,reason,version"),
+        (
+            ["feedback", "summary"],
+            "target,version,segment,n,fits,not_fit,not_fit_share,not_fit_low,not_fit_high,"
+            "top_reason",
+        ),
+    ],
+)
+def test_an_empty_csv_list_still_has_its_header(
+    tiny_ws: Workspace, args: list[str], header: str
+) -> None:
+    # A workspace without targets: the list is empty, the CSV is the header row alone
+    # (tests/targets/test_cli_targets.py checks the same columns head the lists with rows).
+    empty = run(*args, "-w", str(tiny_ws.path), "--format", "csv")
+    assert empty.returncode == 0, empty.stderr
+    assert empty.stdout == "\ufeff" + header + "\n"
 
 
 def test_bad_as_of_is_a_user_error(demo_ws: Workspace) -> None:
@@ -710,8 +756,18 @@ def test_icp_and_score_fixes_name_only_what_the_command_takes(tmp_path: Path) ->
     assert {"icp", "score"} <= set(report.failures)
     icp, score = run("icp", "-w", str(ws.path)), run("score", "-w", str(ws.path))
     assert icp.returncode == 1 and score.returncode == 1, icp.stderr + score.stderr
-    assert "import more accounts (Python API: lower min_support)" in icp.stderr
-    assert "(Python API: an earlier cut, or a longer validation_days)" in score.stderr
+    assert no_traceback(icp) and no_traceback(score)
+    # What the command line can do (import, analyze again), then the Python knob.
+    assert (
+        "import more accounts (rashinban import accounts; in Python, a min_support below 10); "
+        "その後 'rashinban analyze' を再実行してください / then run 'rashinban analyze' again"
+    ) in icp.stderr
+    assert "取引先をもっと取り込んでください (rashinban import accounts; Python では" in icp.stderr
+    assert (
+        "(rashinban import deals; in Python, a longer window: score_workspace(..., "
+        "validation_days=365)); その後 'rashinban analyze' を再実行してください"
+    ) in score.stderr
+    assert "Python API" not in icp.stderr + score.stderr
     for command, proc in (("icp", icp), ("score", score)):
         named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", proc.stderr))
         assert named <= {"--as-of"}, (command, named)  # analyze --as-of is the only one

@@ -87,8 +87,10 @@ def test_japanese_report_names_models_and_metrics_in_japanese(demo_dir: Path) ->
         assert raw not in page, raw
     # churn risk as the command line shows it: a percentage, not 0.648
     watch = page.split("ウォッチリスト（リスク金額順）", 1)[1].split("</table>", 1)[0]
+    heads = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<th[^>]*>(.*?)</th>", watch)]
+    at = heads.index("リスク")
     rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", watch)]
-    risks = [cells[1] for cells in rows if cells]
+    risks = [cells[at] for cells in rows if cells]
     assert risks and all(re.fullmatch(r"[0-9]+\.[0-9]%", r) for r in risks), risks[:4]
     # segment rates as percentages too (受注率 56.8%, not 0.568)
     head = page.index("受注率 (下限)")

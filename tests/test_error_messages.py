@@ -12,7 +12,10 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import inspect
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -62,6 +65,13 @@ def _problem(text: str) -> str | None:
         return "no Japanese before ' / '"
     if not re.search(r"[A-Za-z]", en):
         return "no English after ' / '"
+    # ``--lang`` shows one half: the split must fall where the text was written to
+    # split (values put in are stood in for by a plain id).
+    if errors._split_languages(text.replace(HOLE, "A1")) != (
+        ja.replace(HOLE, "A1").strip(),
+        en.replace(HOLE, "A1").strip(),
+    ):
+        return "--lang would not split it at its ' / '"
     return None
 
 
@@ -222,8 +232,9 @@ def test_icp_fixes_name_what_the_user_can_do() -> None:
         discover_subgroups(five, "won", columns=["industry"])
     assert str(err.value) == (
         "取引先が5社で、1つのルールに必要な10社に足りません / 5 accounts: a rule must cover "
-        "at least 10 — fix: 取引先をもっと取り込んでください (Python API: min_support を下げる) "
-        "/ import more accounts (Python API: lower min_support)"
+        "at least 10 — fix: 取引先をもっと取り込んでください (rashinban import accounts; "
+        "Python では min_support を10より小さくできます) / import more accounts (rashinban "
+        "import accounts; in Python, a min_support below 10)"
     )
     # Enough accounts, but every one in its own industry: no condition covers ten.
     many = pd.DataFrame({"industry": [f"業種{i}" for i in range(40)], "won": [True, False] * 20})
@@ -232,13 +243,28 @@ def test_icp_fixes_name_what_the_user_can_do() -> None:
     assert err.value.message.endswith("no condition covers at least 10 accounts")
     assert err.value.fix is not None and err.value.fix.endswith(
         "fill in the accounts' industry, employees, prefecture and other columns, or import "
-        "more accounts (Python API: lower min_support)"
+        "more accounts (rashinban import accounts; in Python, a min_support below 10)"
+    )
+    # No account reaches the outcome: what to import, and the Python knob for another one.
+    none = pd.DataFrame({"industry": ["製造業"] * 12, "won": [False] * 12})
+    with pytest.raises(errors.NotEnoughDataError) as err:
+        discover_subgroups(none, "won", columns=["industry"], outcome="ideal")
+    assert err.value.message == (
+        "成果指標 'ideal' に当てはまる取引先が12社中0社です / "
+        "the outcome 'ideal' has 0 positives among 12 accounts"
+    )
+    assert err.value.fix == (
+        "取引先と商談 (受注・失注)、注文か契約をもっと取り込んでください (rashinban import; "
+        'Python では icp_rules(..., outcome="won") などで別の成果指標を指定できます) / import '
+        "more accounts, deals won or lost and their orders or subscriptions (rashinban import; "
+        'in Python, icp_rules(..., outcome="won") or another outcome)'
     )
 
 
 def test_score_validation_names_the_deals_it_lacks(tmp_path: Path) -> None:
     # 5 accounts and a few deals: the time split has nothing to test on. The command has
-    # no cut option, so the fix asks for deals (the cut is named for the Python API).
+    # no window option, so the fix asks for deals with the command that imports them (the
+    # window is named for the Python API after it).
     from rashinban.demo import generate
     from rashinban.icp._runs import score_workspace
 
@@ -251,7 +277,113 @@ def test_score_validation_names_the_deals_it_lacks(tmp_path: Path) -> None:
     assert f"deals created after the cut {cut} and closed by {day}" in err.value.message
     assert "(20 or more, both won and lost, are needed)" in err.value.message
     assert err.value.fix == (
-        f"{cut} より後の商談 (受注・失注と完了日入り) をもっと取り込んでください (Python API: "
-        "cut を前に、または validation_days を長く) / import more deals won or lost after "
-        f"{cut}, with their close dates (Python API: an earlier cut, or a longer validation_days)"
+        f"{cut} より後の商談 (受注・失注と完了日入り) をもっと取り込んでください (rashinban "
+        "import deals; Python では score_workspace(..., validation_days=365) のように検証期間を"
+        f"長くできます) / import more deals won or lost after {cut}, with their close dates "
+        "(rashinban import deals; in Python, a longer window: score_workspace(..., "
+        "validation_days=365))"
     )
+
+
+# One language with --lang: the halves of "日本語 / English".
+
+
+@pytest.mark.parametrize(
+    ("text", "ja", "en"),
+    [
+        ("取引先がありません / no such account", "取引先がありません", "no such account"),
+        # A value with ' / ' in it, put into both halves.
+        (
+            "列 注文 / 契約 がありません / no column 注文 / 契約",
+            "列 注文 / 契約 がありません",
+            "no column 注文 / 契約",
+        ),
+        # The English half quotes a Japanese value (no hiragana in it).
+        (
+            "製造業の商談がありません / no deals in 製造業",
+            "製造業の商談がありません",
+            "no deals in 製造業",
+        ),
+    ],
+)
+def test_pick_language_splits_where_the_halves_meet(text: str, ja: str, en: str) -> None:
+    assert errors.pick_language(text, "ja") == ja
+    assert errors.pick_language(text, "en") == en
+    assert errors.pick_language(text, None) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "orders / subscriptions",  # no Japanese half
+        "注文 / 契約",  # no English half
+        # The English half holds a Japanese sentence (hiragana): no safe split.
+        "名前がありません / no name: さくらの会",
+    ],
+)
+def test_pick_language_leaves_a_text_it_cannot_split_whole(text: str) -> None:
+    assert errors.pick_language(text, "en") == text
+    assert errors.pick_language(text, "ja") == text
+
+
+def test_user_error_text_in_one_language_names_the_place_in_it() -> None:
+    err = errors.InvalidValueError(
+        "数値として読めません / not a number",
+        file="取引先.csv",
+        row=18,
+        column="従業員数",
+        fix="数字で書いてください / write a number",
+    )
+    assert (
+        err.text("ja")
+        == "取引先.csv, 18行目, 列 従業員数: 数値として読めません — 対処: 数字で書いてください"
+    )
+    assert (
+        err.text("en") == "取引先.csv, row 18, column 従業員数: not a number — fix: write a number"
+    )
+    assert (
+        err.text()
+        == str(err)
+        == (
+            "取引先.csv, row 18, column 従業員数: 数値として読めません / not a number — "
+            "fix: 数字で書いてください / write a number"
+        )
+    )
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "rashinban", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+        env={**os.environ, "COLUMNS": "300"},
+    )
+
+
+def test_cli_errors_follow_lang_and_show_both_without_it(tmp_path: Path) -> None:
+    nowhere = str(tmp_path / "nowhere")
+    en = _cli("rfm", "-w", nowhere, "--lang", "en")
+    assert en.returncode == 1 and "Traceback" not in en.stderr
+    assert en.stderr.startswith("error: no workspace at ")
+    assert not JAPANESE.search(en.stderr.replace(nowhere, ""))
+    ja = _cli("rfm", "-w", nowhere, "--lang", "ja")
+    assert ja.returncode == 1
+    assert ja.stderr.startswith("エラー: ")
+    assert "対処: " in ja.stderr and "no workspace" not in ja.stderr
+    both = _cli("rfm", "-w", nowhere)
+    assert both.stderr.startswith("エラー / error: ")
+    assert "no workspace" in both.stderr and JAPANESE.search(both.stderr.replace(nowhere, ""))
+
+
+def test_cli_errors_in_english_for_a_workspace_set_to_english(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    init_workspace(ws, lang="en")
+    proc = _cli("rfm", "-w", str(ws))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: ")
+    assert not JAPANESE.search(proc.stderr.replace(str(ws), ""))
+    # --lang still decides over the workspace's language.
+    assert _cli("rfm", "-w", str(ws), "--lang", "ja").stderr.startswith("エラー: ")

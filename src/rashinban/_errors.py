@@ -25,10 +25,15 @@ Each :class:`UserError` may carry where the problem is (``file``, ``row``,
 ``column``, ``value``) and how to fix it (``fix``); ``str(err)`` renders them in
 one line, e.g. ``取引先.csv row 18, column 従業員数: '約500名' is not an exact
 number — fix: write a whole number or map the column``.
+
+Messages and fixes are written ``"日本語 / English"``. ``str(err)`` keeps both;
+:meth:`UserError.text` picks one (the CLI does so when ``--lang`` is given), using
+:func:`pick_language`, which leaves a text it cannot split safely as it is.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = [
@@ -46,7 +51,56 @@ __all__ = [
     "UnknownIdError",
     "UserError",
     "WorkspaceError",
+    "pick_language",
 ]
+
+_JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+_HIRAGANA = re.compile("[\u3040-\u309f]")
+_LATIN = re.compile("[A-Za-z]")
+#: Quoted and bracketed values ('製造', 「…」, (…), （…）), which an English half may hold.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|「[^」]*」|\([^()]*\)|（[^（）]*）")
+
+
+def _split_languages(text: str) -> tuple[str, str] | None:
+    """``(ja, en)`` of a ``"日本語 / English"`` text, or None when there is no safe split.
+
+    The separator is the first `` / `` with Japanese before it and, after it, text
+    that does not start with a Japanese character and, outside quotes and brackets,
+    holds Latin letters and no hiragana (an English sentence may quote a Japanese
+    value, but is not a Japanese sentence). A `` / `` inside either half
+    (``注文 / 契約``, ``orders / subscriptions``) is therefore not taken for the
+    separator.
+    """
+    start = 0
+    while (i := text.find(" / ", start)) != -1:
+        left, right = text[:i], text[i + 3 :]
+        start = i + 1
+        if not _JAPANESE.search(left) or not right or _JAPANESE.match(right):
+            continue
+        bare = _QUOTED.sub("", right)
+        if _LATIN.search(bare) and not _HIRAGANA.search(bare):
+            return left.strip(), right.strip()
+    return None
+
+
+def pick_language(text: str, lang: str | None) -> str:
+    """The ``lang`` half (``"ja"`` / ``"en"``) of a ``"日本語 / English"`` text.
+
+    With ``lang=None``, or a text that is not in two halves, the text comes back whole.
+
+    >>> pick_language("取引先がありません / no such account", "en")
+    'no such account'
+    >>> pick_language("取引先がありません / no such account", "ja")
+    '取引先がありません'
+    >>> pick_language("orders / subscriptions", "ja")
+    'orders / subscriptions'
+    """
+    if lang not in ("ja", "en"):
+        return text
+    parts = _split_languages(text)
+    if parts is None:
+        return text
+    return parts[0] if lang == "ja" else parts[1]
 
 
 class RashinbanError(Exception):
@@ -85,19 +139,30 @@ class UserError(RashinbanError):
         self.fix = fix
         super().__init__(self._render())
 
-    def _render(self) -> str:
+    def _render(self, lang: str | None = None) -> str:
         where = []
         if self.file:
             where.append(str(self.file))
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{self.row}行目" if lang == "ja" else f"row {self.row}")
         if self.column:
-            where.append(f"column {self.column}")
+            where.append(f"列 {self.column}" if lang == "ja" else f"column {self.column}")
+        message = pick_language(self.message, lang)
         text = ", ".join(where)
-        text = f"{text}: {self.message}" if text else self.message
+        text = f"{text}: {message}" if text else message
         if self.fix:
-            text = f"{text} — fix: {self.fix}"
+            label = "対処" if lang == "ja" else "fix"
+            text = f"{text} — {label}: {pick_language(self.fix, lang)}"
         return text
+
+    def text(self, lang: str | None = None) -> str:
+        """The one-line message in ``lang`` (``"ja"`` / ``"en"``); both when ``None``.
+
+        >>> UnknownIdError("取引先 X がありません / no account X", fix="IDを確かめてください / "
+        ...                "check the id").text("en")
+        'no account X — fix: check the id'
+        """
+        return self._render(lang)
 
     # KeyError's str() quotes its argument; keep our one-line rendering everywhere.
     def __str__(self) -> str:

@@ -76,6 +76,9 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "customers": ("顧客数", "customers"),
     "deals": ("商談数", "deals"),
     "name": ("名前", "name"),
+    # the names listed next to the ids (rashinban.engine.name_rows)
+    "account_name": ("取引先名", "account name"),
+    "product_name": ("製品名", "product"),
     "segment": ("セグメント", "segment"),
     "scope": ("対象", "scope"),
     "period": ("期間", "period"),
@@ -215,6 +218,9 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     # rashinban segments / icp: what their columns measure (see TABLE_COLUMNS)
     "shrunk_win_rate_interval": ("受注率 (縮小推定・区間)", "win rate (shrunk, interval)"),
     "shrunk_churn_share": ("解約済みの割合 (縮小推定)", "churned share (shrunk)"),
+    # the raw counts behind those shrunk rates (won / closed deals, churned / customers)
+    "won_k_n": ("受注 k/n", "won k/n"),
+    "churned_k_n": ("解約済み k/n", "churned k/n"),
     "churned_share": ("解約済みの割合", "churned share"),
     "value_per_customer": ("顧客価値 (1社あたり)", "value per customer"),
     "value_to_cost": ("顧客価値 / 獲得コスト", "value / acquisition cost"),
@@ -592,9 +598,11 @@ def _english_half(part: str) -> str:
 
 #: A hypothesis's KPI where it is judged on another basis than the KPI table's column
 #: (ja, en): a churn hypothesis is an annual share of customers (rashinban.targets),
-#: the ``kpi`` column is the per-period share of subscriptions.
+#: the ``kpi`` column is the per-period share of subscriptions; an NRR hypothesis is the
+#: customers' MRR a year on, the ``kpi`` column a month's.
 HYPOTHESIS_LABELS: dict[str, tuple[str, str]] = {
     "churn_rate": ("年間解約率", "annual churn rate"),
+    "nrr": ("年間売上継続率 (NRR)", "annual net revenue retention (NRR)"),
 }
 
 

@@ -321,6 +321,9 @@ def test_public_surface_is_pinned() -> None:
         "data_end_date",
         "data_span",
         "first_date",
+        "name_column",
+        "name_rows",
+        "names_of",
         "profile",
         "profile_table",
         "rfm_analysis",
@@ -332,6 +335,7 @@ def test_public_surface_is_pinned() -> None:
         "segment_summary",
         "subscription_billings",
         "to_frame",
+        "values_of",
     }
     for name in engine.__all__:
         assert getattr(engine, name) is not None

@@ -204,6 +204,41 @@ def test_duplicates_in_one_file_are_merged_and_reported(ws: Workspace, tmp_path:
     assert result.rejects_file is not None
     merged = read_rejects(result.rejects_file)
     assert merged[0]["種別/kind"] == "merged" and merged[0]["行/row"] == "4"
+    f0 = result.files[0]
+    # A1's later row filled employees and replaced industry 製造業 with 建設業: a clash.
+    assert (f0.merged_keys, f0.conflicting_duplicates) == (("A1",), 1)
+    assert (f0.conflicting_keys, f0.conflicting_columns) == (("A1",), ("industry",))
+
+
+def test_merged_duplicates_name_their_keys_and_the_conflicting_ones(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    f = tmp_path / "dup.csv"
+    f.write_text(
+        "account_id,name,prefecture,employees\n"
+        "X001,㈱アルファ,東京都,120\n"
+        "X002,ベータ,大阪府,\n"
+        "X001,有限会社 重複,東京都,10\n"
+        "X002,,大阪府,30\n"
+        "X003,ガンマ,,\n"
+        "X003,ガンマ,,\n",
+        encoding="utf-8",
+    )
+    result = import_files(ws, "accounts", [f])
+    (fr,) = result.files
+    assert fr.merged_duplicates == 3
+    assert fr.merged_keys == ("X001", "X002", "X003")
+    # X002 only had a blank filled and X003 repeats itself: X001 alone clashed.
+    assert fr.conflicting_duplicates == 1 and fr.conflicting_keys == ("X001",)
+    assert fr.conflicting_columns == ("name", "legal_form", "employees")
+    # What is stored is unchanged: later non-empty values win.
+    assert rows(ws, "select account_id, name, legal_form, employees from accounts order by 1") == [
+        ("X001", "重複", "有限会社", 10),
+        ("X002", "ベータ", None, 30),
+        ("X003", "ガンマ", None, None),
+    ]
+    # X002's blank name on row 5 was filled by row 3: no account lacks a name.
+    assert fr.nameless == 0
 
 
 def test_unknown_account_is_rejected(ws: Workspace, tmp_path: Path) -> None:

@@ -188,6 +188,49 @@ def test_an_xlsx_number_too_large_is_out_of_range_not_unreadable(
     assert rows(ws, "select account_id, annual_revenue from accounts") == [("X3", 5e9)]
 
 
+def test_numbers_in_exponent_notation_import(ws: Workspace, tmp_path: Path) -> None:
+    import openpyxl
+    import pandas as pd
+
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.append(["account_id", "name", "annual_revenue", "employees"])
+    sheet.append(["X1", "a", 1.5e-07, 2.5e3])  # a tiny amount: openpyxl's repr is 1.5e-07
+    sheet.append(["X2", "b", 1234.5, 1e30])
+    xlsx = tmp_path / "exp.xlsx"
+    wb.save(xlsx)
+    csv = write(
+        tmp_path / "exp.csv",
+        "account_id,name,annual_revenue,employees\n"
+        "C1,c,1.5E+03,１．５Ｅ＋０３\nC2,d,▲1.2e3,1.5e-07\nC3,e,1.23457E+11,3\n",
+    )
+    parquet = tmp_path / "exp.parquet"
+    pd.DataFrame(
+        {"account_id": ["P1", "P2"], "name": ["p", "q"], "employees": [1.5e-07, 1e30]}
+    ).to_parquet(parquet)
+    result = import_files(ws, "accounts", [xlsx, csv, parquet])
+    assert rows(ws, "select account_id, annual_revenue, employees from accounts order by 1") == [
+        ("C1", 1500.0, 1500),
+        ("X1", 1.5e-07, 2500),
+    ]
+    got = {
+        (r["ファイル/file"], r["行/row"], r["列/column"]): r["理由/reason"].split(" — ")[0]
+        for r in read_rejects(result.rejects_file)
+    }
+    out_of_range = "従業員数 は 0–1e+07 の範囲外です / employees out of range 0–1e+07"
+    assert got == {
+        # A cell or a Parquet float holds the number: too large is out of range.
+        ("exp.xlsx", "3", "従業員数"): out_of_range,
+        ("exp.parquet", "3", "従業員数"): out_of_range,
+        ("exp.parquet", "2", "従業員数"): "整数ではありません / not a whole number",
+        ("exp.csv", "3", "従業員数"): "整数ではありません / not a whole number",
+        # Excel's 標準 writes 123,456,789,012 as 1.23457E+11: the digits are gone.
+        ("exp.csv", "4", "年間売上"): "指数表記では桁が失われている可能性があります / "
+        "exponent notation may have lost digits",
+    }
+
+
 # 3. encoding errors name the row ------------------------------------------------------
 
 
@@ -256,4 +299,12 @@ def test_strict_across_files_names_the_first_reject(ws: Workspace, tmp_path: Pat
         import_files(ws, "accounts", [one, two], strict=True)
     text = str(info.value)
     assert text.startswith("one.csv, two.csv: 2 件")
-    assert "one.csv 2行目 / row 2, 従業員数: '約1名'" in text
+    assert "最初の値: one.csv 2行目, 従業員数: '約1名': 概数は数値として読めません" in text
+    assert "first value: one.csv row 2, 従業員数: '約1名': an approximate figure" in text
+    # With --lang, each language reads whole: the reason's own halves are split too.
+    en = info.value.text("en")
+    assert en.startswith("one.csv, two.csv: 2 rejected values; nothing was loaded (--strict);")
+    assert "概数" not in en and "正確な数値" not in en and "write the exact number" in en
+    ja = info.value.text("ja")
+    assert "正確な数値を入力するか列をマッピングしてください" in ja
+    assert "approximate" not in ja and "rejected" not in ja

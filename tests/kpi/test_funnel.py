@@ -305,10 +305,16 @@ def test_weeks_start_on_the_first_day_of_the_data() -> None:
     assert f["period"].tolist() == ["2023-W01", "2023-W02"]
     assert f["period_start"].tolist() == [dt.date(2023, 1, 1), dt.date(2023, 1, 9)]
     assert f["leads"].tolist() == [4, 1] and f["won"].tolist() == [1, 0]
-    # With only the Sunday before the as-of date, that day is its own (ISO 2022-W52) week.
+    # With only the Sunday before the as-of date, that day is still the start of 2023-W01
+    # (so far), as a month is named before it ends: the week keeps its name, never 2022-W52
+    # (a week that began before the data).
     one = funnel(con, as_of=dt.date(2023, 1, 1), period="week")
-    assert one["period"].tolist() == ["2022-W52"]
+    assert one["period"].tolist() == ["2023-W01"]
     assert one["period_start"].tolist() == [dt.date(2023, 1, 1)] and one["leads"].tolist() == [2]
+    two = funnel(con, as_of=dt.date(2023, 1, 2), period="week")
+    assert two["period"].tolist() == ["2023-W01"] and two["leads"].tolist() == [3]
+    # A last week cut by the as-of date (Monday 9 January only) is named as the whole week.
+    assert f["period"].iloc[-1] == "2023-W02" and f["leads"].iloc[-1] == 1
     # Months are calendar months as before.
     month = funnel(con, as_of=dt.date(2023, 1, 10), period="month")
     assert month["period_start"].tolist() == [dt.date(2023, 1, 1)]

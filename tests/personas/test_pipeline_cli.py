@@ -118,3 +118,37 @@ def test_themes_winloss_workshop_commands(
         "2025-12-01",
     )
     assert "N" in out
+
+
+def test_too_few_customers_names_the_personas_option(
+    demo_tables: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    # Twelve manufacturers as customers: no industry reaches the 20 a default card needs.
+    acc = demo_tables["accounts"]
+    few = acc[(acc["industry"] == "製造業") & (acc["status"] == "customer")].head(12)
+    assert len(few) == 12
+    ids = set(few["account_id"])
+    w = init_workspace(tmp_path / "ws")
+    load_frames(
+        w,
+        {
+            name: t[t["account_id"].isin(ids)] if "account_id" in t else t
+            for name, t in demo_tables.items()
+        },
+    )
+    argv = [sys.executable, "-m", "rashinban", "personas", "-w", str(w.path)]
+    proc = subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr + proc.stdout
+    assert proc.stderr.strip().count("\n") == 0
+    assert proc.stderr.strip().endswith(
+        "no industry has 20 customers yet: too little data for a persona — fix: "
+        '取引先をもっと取り込むか、rashinban personas --rule "業種 = 製造業" のように対象を指定'
+        "してください (Python では personas_for) / import more accounts, or name the segment "
+        'with rashinban personas --rule "業種 = 製造業" (in Python, personas_for)'
+    ), proc.stderr
+    # The option it names is there and answers for the same twelve accounts.
+    named = json.loads(_run("personas", "-w", str(w.path), "-f", "json", "--rule", "業種 = 製造業"))
+    assert named["personas"][0]["accounts"] == 12

@@ -104,6 +104,11 @@ def test_canvases_are_versioned_the_same_way(store: StateStore) -> None:
     assert diff_contents(r1.content, r2.content, "en") == ["threats: removed 値下げ競争"]
     with pytest.raises(InvalidValueError):
         Canvas("canvas_3c", {"strengths": ("x",)}).to_content()
+    # An empty statement is refused, not saved as a blank line; no statement clears a field.
+    with pytest.raises(InvalidValueError, match=r"canvas fields \['strengths'\] hold an empty"):
+        blank = Canvas("canvas_swot", {"strengths": ("x", "　")})
+        store.save("swot-2025", blank, author="mkt", note="空")
+    assert store.revision("swot-2025").number == 2
     with pytest.raises(InvalidValueError, match="is a canvas_swot"):
         store.save("swot-2025", _target(), author="mkt", note="x")
 

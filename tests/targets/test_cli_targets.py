@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from rashinban import init_workspace
 from rashinban.cli import app
+from rashinban.cli._render import EMPTY_CSV_COLUMNS
 from rashinban.importing import load_frames
 
 IDEAL = "業種 in [製造業, 情報通信業] and 従業員数 between 100 and 999"
@@ -129,6 +130,14 @@ def test_target_lifecycle_kpi_and_triggers(ws_path: Path) -> None:
         assert {"target", "kind", "detected_at", "reason"} <= set(t)
         assert len(t["detected_at"]) == 10
     assert "kpi_shift" in {t["kind"] for t in trig["triggers"]}
+    # Lists with rows have the columns an empty list's CSV is headed with.
+    for key, args in (
+        ("triggers", ["triggers", "--as-of", "2025-12-31"]),
+        ("targets", ["target", "list"]),
+        ("entries", ["target", "audit"]),
+    ):
+        lines = r.invoke(app, [*args, "-f", "csv", *w]).output.removeprefix("\ufeff").splitlines()
+        assert len(lines) > 1 and lines[0] == ",".join(EMPTY_CSV_COLUMNS[key])
 
     review = json.loads(
         r.invoke(

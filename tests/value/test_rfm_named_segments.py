@@ -223,8 +223,75 @@ def test_the_comparison_window_cannot_reach_back_before_the_first_purchase(
         bad = runner.invoke(app, [*args, "--compare-days", days])
         assert bad.exit_code == 1
         message = str(bad.exception)
-        assert message.startswith(
-            f"--compare-days {days} は基準日 2025-12-31 から注文・契約の開始日 2023-01-05 より前に"
+        assert message == (
+            f"比較期間 {days}日は基準日 2025-12-31 から注文・契約の開始日 2023-01-05 より前に"
+            "さかのぼります (比較できるのは 2023-01-05 以降) / the comparison window of "
+            f"{days} days reaches back from the as-of date 2025-12-31 to before the first "
+            "order or subscription, 2023-01-05 (the earliest date to compare with) — fix: "
+            "--compare-days (Python: compare_days) を 1091 以下にしてください / "
+            "set --compare-days (compare_days in Python) to 1091 or less"
         ), message
-        assert "before the first order or subscription, 2023-01-05" in message
-        assert "set --compare-days to 1091 or less" in message
+
+
+def test_the_python_api_refuses_the_window_too(ws: Workspace) -> None:
+    from rashinban import InvalidValueError, NotEnoughDataError
+
+    backend = ws.backend()
+    assert rfm_report(backend, AS_OF, compare_days=1091).date_a == dt.date(2023, 1, 5)
+    with pytest.raises(NotEnoughDataError) as err:
+        rfm_report(backend, AS_OF, compare_days=1092)
+    assert "(the earliest date to compare with)" in err.value.message
+    assert "開始日 2023-01-05 より前にさかのぼります" in err.value.message
+    assert err.value.fix == (
+        "--compare-days (Python: compare_days) を 1091 以下にしてください / "
+        "set --compare-days (compare_days in Python) to 1091 or less"
+    )
+    # The first day of the data leaves no window at all: a later as-of date is the fix.
+    with pytest.raises(NotEnoughDataError) as first:
+        rfm_report(backend, dt.date(2023, 1, 5), compare_days=1)
+    assert first.value.fix == (
+        "--as-of (Python: as_of) を 2023-01-05 より後にしてください / "
+        "set --as-of (as_of in Python) to a date after 2023-01-05"
+    )
+    # A window of no days (or one ahead of the as-of date) would compare with the future.
+    for days in (0, -30):
+        with pytest.raises(InvalidValueError) as bad:
+            rfm_report(backend, AS_OF, compare_days=days)
+        assert bad.value.message == (
+            f"比較期間 {days}日は1日以上にしてください / "
+            f"the comparison window of {days} days must be 1 day or more"
+        )
+
+
+def test_top_lists_the_best_customers_first(ws: Workspace) -> None:
+    runner = CliRunner()
+    args = ["rfm", "-w", str(ws.path), "--as-of", "2025-12-31", "--customers", "-f", "json"]
+    every = json.loads(runner.invoke(app, args).stdout)["customers"]
+    top = runner.invoke(app, [*args, "--top", "3"])
+    assert top.exit_code == 0, top.output
+    best = json.loads(top.stdout)["customers"]
+
+    def rank(c: dict) -> tuple[int, float, str]:  # type: ignore[type-arg]
+        spend = c["frequency"] * c["monetary_value"]
+        return (-(c["R"] + c["F"] + c["M"]), -spend, c["account_id"])
+
+    assert len(every) == 10 and every == sorted(every, key=rank)
+    assert best == every[:3]
+    # A02 (R5 F5 M3, and an order on the as-of date), A07 (4-4-4), A03 (5-4-1); A01 spent
+    # the most (36 billings) but its last billing, 12-05, scores R3: 3-5-1 comes fourth.
+    assert [(c["account_id"], c["RFM"]) for c in every[:4]] == [
+        ("A02", "553"),
+        ("A07", "444"),
+        ("A03", "541"),
+        ("A01", "351"),
+    ]
+    csv_rows = runner.invoke(app, [*args[:-2], "--top", "2", "-f", "csv"]).stdout
+    assert len(csv_rows.strip().splitlines()) == 3  # header and two customers
+    # Without --customers there is no customer list to cut: say what to add.
+    alone = runner.invoke(app, ["rfm", "-w", str(ws.path), "--top", "3"])
+    assert alone.exit_code == 1
+    assert str(alone.exception) == (
+        "--top は顧客別の一覧に使います / --top limits the list of customers — fix: "
+        "--customers を付けてください (例: rashinban rfm --customers --top 20) / "
+        "add --customers, e.g. rashinban rfm --customers --top 20"
+    )

@@ -14,9 +14,10 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from rashinban._errors import RashinbanError
-from rashinban.cli._render import Format, OutputConsole, set_display_language
+from rashinban._errors import RashinbanError, UserError, pick_language
+from rashinban.cli._render import _DISPLAY, Format, OutputConsole, set_display_language
 from rashinban.workspace import Workspace
 
 app = typer.Typer(
@@ -107,7 +108,7 @@ def main() -> None:
     except RashinbanError as exc:
         if _state["debug"]:
             raise
-        _fail(str(exc))
+        _fail(exc.text(_error_language()) if isinstance(exc, UserError) else str(exc))
     except UnicodeEncodeError as exc:
         if _state["debug"] or not _is_terminal_encoding(exc.encoding):
             raise
@@ -121,10 +122,11 @@ def main() -> None:
         if _state["debug"] or exc.strerror is None:
             raise
         where = exc.filename if exc.filename is not None else ""
-        _fail(
-            f"{where}: {exc.strerror} — fix: パスと書き込み権限を確かめてください / "
-            "check the path and that you may write there"
+        fix = pick_language(
+            "パスと書き込み権限を確かめてください / check the path and that you may write there",
+            _error_language(),
         )
+        _fail(f"{where}: {exc.strerror} — {_FIX_LABEL[_error_language()]}: {fix}")
     except Exception as exc:
         if type(exc).__name__ == "Abort":  # Ctrl-C or end of input at a prompt
             err_console.print("中断しました / aborted", highlight=False)
@@ -136,8 +138,27 @@ def main() -> None:
         sys.exit(code)
 
 
+_ERROR_LABEL = {"ja": "エラー", "en": "error", None: "エラー / error"}
+_FIX_LABEL = {"ja": "対処", "en": "fix", None: "fix"}
+
+
+def _error_language() -> str | None:
+    """The one language errors are shown in, or None for both (Japanese first).
+
+    ``--lang`` chooses; without it a workspace set to English shows English, and
+    otherwise both halves of a message are shown, so that the message reads in
+    either language before a workspace (and its language) is known.
+    """
+    explicit, workspace = _DISPLAY["explicit"], _DISPLAY["workspace"]
+    if explicit in ("ja", "en"):
+        return explicit
+    return "en" if workspace == "en" else None
+
+
 def _fail(message: str) -> NoReturn:
-    err_console.print(f"[bold red]エラー / error:[/] {message}", highlight=False, soft_wrap=True)
+    label = _ERROR_LABEL[_error_language()]
+    # A message may quote "[analysis] …" from the settings: text, not console markup.
+    err_console.print(f"[bold red]{label}:[/] {escape(message)}", highlight=False, soft_wrap=True)
     sys.exit(1)
 
 

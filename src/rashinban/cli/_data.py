@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from rashinban._labels import bilingual, count_en
 from rashinban.cli._app import Lang, WorkspaceOpt, app, err_console, open_ws, out_console
+
+if TYPE_CHECKING:
+    from rashinban.importing import FileResult
 
 
 @app.command()
@@ -113,6 +116,8 @@ def import_(
             say("見出しの単位で換算", f"converted by the unit in the header: {'; '.join(f.units)}")
         if f.footer:
             say("表の下の注記は読み飛ばし", f"report footer left out: {' | '.join(f.footer)}")
+        if f.merged_duplicates:
+            say(*_merged_lines(result.table, f))
         if f.nameless:
             rows = ", ".join(map(str, f.nameless_rows)) + (" …" if f.nameless > 5 else "")
             say(
@@ -125,3 +130,48 @@ def import_(
             )
     if result.rejects_file:
         say("除外・統合した行の一覧", f"rejected and merged rows: {result.rejects_file}", "")
+
+
+def _merged_lines(table: str, f: FileResult) -> tuple[str, str]:
+    """What merging duplicate keys did, in Japanese and English: how many rows, the first
+    keys, and the keys where a later row replaced an earlier row's non-empty values."""
+    from rashinban.schema import get_table
+
+    spec = get_table(table)
+
+    def label(name: str, en: bool) -> str:
+        if name not in spec.column_names:
+            return name  # an extra column, by its header
+        col = spec.column(name)
+        return col.en if en else col.ja
+
+    def keys(shown: tuple[str, ...], total: int) -> str:
+        return ", ".join(shown) + (", …" if total > len(shown) else "")
+
+    merged = keys(f.merged_keys, f.merged_duplicates)
+    ja = f"同じキーの行を前の行に {f.merged_duplicates:,} 行統合 ({merged})"
+    en = (
+        f"{count_en(f.merged_duplicates, 'row')} merged into an earlier row with the same key "
+        f"({merged})"
+    )
+    if f.conflicting_duplicates:
+        clash = keys(f.conflicting_keys, f.conflicting_duplicates)
+        ja += (
+            f"。うち {f.conflicting_duplicates:,} 件のキーは空でない値が食い違い、後の行の値で"
+            f"上書き ({clash}; 列: {', '.join(label(c, False) for c in f.conflicting_columns)})。"
+            "取り込んだ値と除外・統合した行の一覧を確かめてください"
+        )
+        en += (
+            f"; {count_en(f.conflicting_duplicates, 'key')} had different non-empty values, "
+            f"the later row's kept ({clash}; columns: "
+            f"{', '.join(label(c, True) for c in f.conflicting_columns)}): check the stored "
+            "values and the list of rejected and merged rows"
+        )
+    else:
+        ja += "。後の行は空欄を埋めただけです"
+        en += (
+            "; the later row only filled blanks"
+            if f.merged_duplicates == 1
+            else ("; the later rows only filled blanks")
+        )
+    return ja, en

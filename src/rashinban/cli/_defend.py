@@ -11,6 +11,8 @@ from rashinban._labels import in_language
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, out_console
 from rashinban.cli._render import Format, caption, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, open_at, require_id
+from rashinban.engine import name_column, name_rows
+from rashinban.workspace._config import CHURN_HORIZON_RANGE
 
 TopOpt = Annotated[
     int | None, typer.Option("--top", min=1, help="表示件数 / rows to show (default: all)")
@@ -26,11 +28,15 @@ def churn(
     workspace: WorkspaceOpt = None,
     as_of: AsOfOpt = None,
     horizon: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--horizon", min=1, max=365, help="予測期間（日, 1〜365） / horizon in days (1-365)"
+            "--horizon",
+            min=CHURN_HORIZON_RANGE[0],
+            max=CHURN_HORIZON_RANGE[1],
+            help="予測期間（日, 1〜365; 既定は設定の churn_horizon_days） / "
+            "horizon in days (1-365; default: the churn_horizon_days setting)",
         ),
-    ] = 90,
+    ] = None,
     by_revenue: Annotated[
         bool,
         typer.Option("--by-revenue", help="リスク金額順に並べる / order by revenue at risk"),
@@ -44,6 +50,8 @@ def churn(
     from rashinban.pipeline._defend import churn_validation, churn_validation_caption
 
     ws, backend, day = open_at(workspace, as_of)
+    if horizon is None:
+        horizon = ws.churn_horizon_days
     watch = churn_watchlist(backend, day, horizon_days=horizon)
     # The same time split as 'analyze' stores, for this date and horizon.
     _, validation = churn_validation(backend, day, horizon_days=horizon)
@@ -55,6 +63,7 @@ def churn(
     rows = [
         {
             "account_id": r["account_id"],
+            "account_name": r["account_name"],
             "risk": round(float(r["risk"]), 4),
             "reasons": list(r[f"reasons_{side}"]),
             "revenue_at_risk": round(float(r["revenue_at_risk"])),
@@ -62,7 +71,7 @@ def churn(
             "alert": bool(r["alert"]),
             "evidence": list(r[f"evidence_{side}"]),
         }
-        for r in watch.to_dict("records")
+        for r in name_column(backend, watch).to_dict("records")
     ]
     payload: dict[str, Any] = {"as_of": day, "horizon_days": horizon, "accounts": rows}
     if isinstance(validation, dict):  # JSON has no NaN: an interval a few churners leave open
@@ -78,7 +87,11 @@ def churn(
         "accounts",
         fmt,
         title=heading("解約リスク", "churn risk")
-        + f" ({'as of' if display_language() == 'en' else '基準日'} {day})",
+        + (
+            f" (as of {day}, next {horizon} days)"
+            if display_language() == "en"
+            else f" (基準日 {day}, 今後{horizon}日)"
+        ),
         console=out_console,
         limit=50 if top is None else None,
     )
@@ -147,6 +160,7 @@ def crosssell(
         }
         for a, p, s, reason, kind, src in both
     ]
+    rows = name_rows(backend, name_rows(backend, rows), "products")
     payload: dict[str, Any] = {"as_of": day, "recommendations": rows}
     if note is not None:
         payload["note"] = note
@@ -214,7 +228,12 @@ def motions(
             "(例: '業種 = 製造業 and 従業員数 >= 100') / "
             "write the whole segment as one rule, e.g. '業種 = 製造業 and 従業員数 >= 100'",
         )
-    frame = three_motions(backend, day, segment=rule if rule is not None else (seg or None))
+    frame = three_motions(
+        backend,
+        day,
+        segment=rule if rule is not None else (seg or None),
+        horizon_days=ws.churn_horizon_days,
+    )
     side = "en" if _lang(ws, lang) == "en" else "ja"
     rows = [
         {

@@ -275,6 +275,16 @@ def _cell(value: Any, decimals: int | None = None) -> str:
     return str(value)
 
 
+#: The columns of the lists that can be empty without an error (no target yet, no audit
+#: entry, no trigger), keyed by the payload's list: a CSV reader expects a header row
+#: also when no row follows. A non-empty list has the same columns (tested).
+EMPTY_CSV_COLUMNS: dict[str, tuple[str, ...]] = {
+    "targets": ("name", "kind", "version", "version_id", "active_version", "active_version_id"),
+    "entries": ("seq", "at", "actor", "action", "action_label", "object", "detail"),
+    "triggers": ("target", "kind", "detected_at", "reason", "version"),
+}
+
+
 def render(
     payload: dict[str, Any],
     rows_key: str,
@@ -287,13 +297,14 @@ def render(
 ) -> None:
     """Print ``payload`` (JSON) or its ``rows_key`` list (table / CSV) to standard output.
 
-    ``header`` names the columns a command always has: CSV heads an empty result with them.
+    ``header`` names the columns a command always has: CSV heads an empty result with them
+    (by default the list's :data:`EMPTY_CSV_COLUMNS`).
     """
     if fmt is Format.json:
         _write(to_json(payload) + "\n")
         return
     rows: list[dict[str, Any]] = list(payload.get(rows_key) or [])
-    columns: list[str] = list(header)
+    columns: list[str] = list(header or (() if rows else EMPTY_CSV_COLUMNS.get(rows_key, ())))
     for r in rows:
         for k in r:
             if k not in columns:

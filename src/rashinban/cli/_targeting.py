@@ -24,14 +24,14 @@ def segments(
     workspace: WorkspaceOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = None
 ) -> None:
     """セグメントと魅力度(縮小推定・区間付き)を表示する / list segments with attractiveness."""
-    from rashinban.pipeline._targeting_views import segments_view
+    from rashinban.pipeline._targeting_views import segment_table_row, segments_view
 
     ws = open_ws(workspace)
     payload = segments_view(ws, lang or ws.lang)
     if fmt is Format.table:
         shown = TABLE_COLUMNS["segments"]  # shrunk rates, per-customer value: not kpi's
         rows = [
-            {shown.get(k, k): v for k, v in r.items() if k != "conditions"}
+            {shown.get(k, k): v for k, v in segment_table_row(r).items()}
             for r in payload["segments"]
         ]
         title = dated_heading("セグメント", "segments", payload["as_of"])

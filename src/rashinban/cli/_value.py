@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import typer
 
-from rashinban._errors import NotEnoughDataError
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app
 from rashinban.cli._render import Format, caption, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, open_at
+from rashinban.engine import name_rows
 
 # The RFM summary of `rfm` counts days and includes the first purchase; the same keys in
 # `clv` count repeat weeks. The table heads them for what they hold here.
@@ -36,16 +35,34 @@ def rfm(
     customers: Annotated[
         bool, typer.Option("--customers", help="顧客別の行を表示 / list customers, not segments")
     ] = False,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            min=1,
+            help="--customers の上位N社のみ (RFMスコア合計、購入額の順) / "
+            "with --customers, only the best N (by R+F+M, then spend)",
+        ),
+    ] = None,
     lang: LangOpt = None,
 ) -> None:
     """RFMスコア・セグメントと遷移 / RFM scores, named segments and transitions."""
     from rashinban.value import rfm_report
 
+    if top is not None and not customers:
+        from rashinban._errors import UserError
+
+        raise UserError(
+            "--top は顧客別の一覧に使います / --top limits the list of customers",
+            fix="--customers を付けてください (例: rashinban rfm --customers --top 20) / "
+            "add --customers, e.g. rashinban rfm --customers --top 20",
+        )
     _ws, backend, day = open_at(workspace, as_of)
-    _check_compare_days(backend, day, compare_days)
     result = rfm_report(backend, day, compare_days=compare_days)
-    payload = result.payload()
+    payload = result.payload(limit=top)
     key = "customers" if customers else "segments"
+    if customers:
+        payload["customers"] = name_rows(backend, payload["customers"])
     shown = display_language()
     if fmt is not Format.table:
         render(payload, key, fmt, title=f"RFM ({day})")
@@ -74,27 +91,6 @@ def rfm(
         # table title folds at the table's width.
         caption(f"{title} ({moves['from']} → {moves['to']})", fmt)
         render({"rows": _transition_matrix(payload["segments"], moves["rows"], shown)}, "rows", fmt)
-
-
-def _check_compare_days(backend: Any, day: dt.date, compare_days: int) -> None:
-    """Refuse a transition window that reaches back before the first order or subscription:
-    every customer would then start as "not yet a customer" and the matrix would mean
-    nothing."""
-    from rashinban.engine import first_date
-    from rashinban.value._transactions import REVENUE_DATES
-
-    start = first_date(backend, REVENUE_DATES)
-    if start is None or compare_days <= (day - start).days:
-        return
-    most = (day - start).days
-    raise NotEnoughDataError(
-        f"--compare-days {compare_days} は基準日 {day} から注文・契約の開始日 {start} より前に"
-        f"さかのぼります / --compare-days {compare_days} reaches back from the as-of date "
-        f"{day} to before the first order or subscription, {start}",
-        fix=f"--compare-days を {most} 以下にしてください / set --compare-days to {most} or less"
-        if most >= 1
-        else f"--as-of を {start} より後にしてください / set --as-of to a date after {start}",
-    )
 
 
 def _transition_matrix(
@@ -141,4 +137,6 @@ def clv(
 
     _ws, backend, day = open_at(workspace, as_of)
     result = clv_report(backend, day, horizon_months=horizon, discount_rate=discount)
-    render(result.payload(limit=top), "customers", fmt, title=f"CLV ({day})", limit=50)
+    payload = result.payload(limit=top)
+    payload["customers"] = name_rows(backend, payload["customers"])
+    render(payload, "customers", fmt, title=f"CLV ({day})", limit=50)

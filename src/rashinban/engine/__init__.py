@@ -2,9 +2,10 @@
 
 RFM summaries (the ``(frequency, recency, T, monetary_value)`` statistics that
 CLV models take), RFM scores, named RFM segments and segment transitions; the
-data profile and the as-of date. Every function takes Ibis tables and returns
-an Ibis table (or a small frame): nothing runs until the caller executes the
-result, and then it runs on the backend (DuckDB by default).
+data profile and the as-of date; the names of listed accounts and products. Every
+function takes Ibis tables and returns an Ibis table (or a small frame): nothing
+runs until the caller executes the result, and then it runs on the backend
+(DuckDB by default).
 """
 
 from rashinban.engine._accounts import ACCOUNT_FACT_COLUMNS, account_facts
@@ -16,6 +17,7 @@ from rashinban.engine._asof import (
     first_date,
 )
 from rashinban.engine._frames import to_frame
+from rashinban.engine._names import NAMED_TABLES, name_column, name_rows, names_of, values_of
 from rashinban.engine._periods import TIME_UNITS, TimeUnit
 from rashinban.engine._profile import profile, profile_table
 from rashinban.engine._rfm import rfm_summary
@@ -42,6 +44,7 @@ __all__ = [
     "ACTIVITY_DATES",
     "CHURNED_SEGMENT",
     "DEFAULT_SEGMENTS",
+    "NAMED_TABLES",
     "NOT_YET_SEGMENT",
     "OTHER_SEGMENT",
     "SEGMENT_BASES",
@@ -55,6 +58,9 @@ __all__ = [
     "data_end_date",
     "data_span",
     "first_date",
+    "name_column",
+    "name_rows",
+    "names_of",
     "profile",
     "profile_table",
     "rfm_analysis",
@@ -66,4 +72,5 @@ __all__ = [
     "segment_summary",
     "subscription_billings",
     "to_frame",
+    "values_of",
 ]

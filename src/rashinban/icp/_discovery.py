@@ -151,8 +151,11 @@ def discover_subgroups(
         raise NotEnoughDataError(
             f"成果指標 '{outcome}' に当てはまる取引先が{n}社中{positives}社です / "
             f"the outcome '{outcome}' has {positives} positives among {n} accounts",
-            fix="取引先と商談をもっと取り込んでください (Python API: 別の outcome を指定) / "
-            "import more accounts and deals (Python API: choose another outcome)",
+            fix="取引先と商談 (受注・失注)、注文か契約をもっと取り込んでください "
+            '(rashinban import; Python では icp_rules(..., outcome="won") などで別の成果指標を'
+            "指定できます) / import more accounts, deals won or lost and their orders or "
+            'subscriptions (rashinban import; in Python, icp_rules(..., outcome="won") or '
+            "another outcome)",
         )
     p0 = positives / n
     support = min_support if min_support is not None else max(10, n // 100)
@@ -166,17 +169,19 @@ def discover_subgroups(
         raise NotEnoughDataError(
             f"取引先が{n}社で、1つのルールに必要な{support}社に足りません / "
             f"{n} accounts: a rule must cover at least {support}",
-            fix="取引先をもっと取り込んでください (Python API: min_support を下げる) / "
-            "import more accounts (Python API: lower min_support)",
+            fix="取引先をもっと取り込んでください (rashinban import accounts; Python では "
+            f"min_support を{support}より小さくできます) / import more accounts (rashinban "
+            f"import accounts; in Python, a min_support below {support})",
         )
     if not selectors:
         raise NotEnoughDataError(
             f"{support}社以上に当てはまる条件がありません / "
             f"no condition covers at least {support} accounts",
             fix="取引先の業種・従業員数・都道府県などの列を埋めるか、取引先をもっと取り込んで"
-            "ください (Python API: min_support を下げる) / fill in the accounts' industry, "
-            "employees, prefecture and other columns, or import more accounts "
-            "(Python API: lower min_support)",
+            "ください (rashinban import accounts; Python では min_support を"
+            f"{support}より小さくできます) / fill in the accounts' industry, employees, "
+            "prefecture and other columns, or import more accounts (rashinban import "
+            f"accounts; in Python, a min_support below {support})",
         )
     sel_col = np.array([s.column for s in selectors])
 

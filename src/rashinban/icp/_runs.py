@@ -131,9 +131,10 @@ def validate_fit(
             f"{len(test)} deals created after the cut {cut} and closed by {as_of} ({won} won): "
             "too few to validate (20 or more, both won and lost, are needed)",
             fix=f"{cut} より後の商談 (受注・失注と完了日入り) をもっと取り込んでください "
-            "(Python API: cut を前に、または validation_days を長く) / import more deals won or "
-            f"lost after {cut}, with their close dates (Python API: an earlier cut, or a "
-            "longer validation_days)",
+            "(rashinban import deals; Python では score_workspace(..., validation_days=365) の"
+            "ように検証期間を長くできます) / import more deals won or lost after "
+            f"{cut}, with their close dates (rashinban import deals; in Python, a longer "
+            "window: score_workspace(..., validation_days=365))",
         )
     model = FitModel(features).fit(train, y_train, window=("", cut.isoformat()))
     nb_feats = [f for f in features if f != "industry_size"]

@@ -39,6 +39,7 @@ from rashinban.importing._convert import (
     scaled,
     slow_path,
 )
+from rashinban.importing._duplicates import merge_duplicates
 from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
 from rashinban.importing._readers import (
     HEADER,
@@ -80,6 +81,12 @@ class FileResult:
     unchanged: int = 0
     rejected: int = 0
     merged_duplicates: int = 0
+    #: The first keys merged, and the keys (and columns) where the merged rows held
+    #: different non-empty values: a later row replaced an earlier row's values.
+    merged_keys: tuple[str, ...] = ()
+    conflicting_duplicates: int = 0
+    conflicting_keys: tuple[str, ...] = ()
+    conflicting_columns: tuple[str, ...] = ()
     mapping: str = "canonical"
     encoding: str | None = None
     extra_columns: tuple[str, ...] = ()
@@ -381,8 +388,8 @@ def _load_one(
     if missing_keys:
         wanted = ", ".join(f"{k} ({spec.column(k).ja})" for k in missing_keys)
         raise ImportFileError(
-            f"キーの列がありません / no column for the key {wanted}; "
-            f"見出し / headers are: {', '.join(headers)}",
+            f"キー {wanted} の列がありません (見出し: {', '.join(headers)}) / "
+            f"no column for the key {wanted} (headers: {', '.join(headers)})",
             file=file_name,
             fix="見出しを直すか --mapping で対応付けてください / "
             "rename the header or map it with --mapping",
@@ -470,7 +477,13 @@ def _load_one(
     if spec.name == "accounts" and "account_id" not in cols:
         cols.insert(0, "account_id")
     extra_cols = [f"x:{h}" for h in extras]
-    fr.merged_duplicates = _merge_duplicates(con, spec, cols, extra_cols, file_name, rejects)
+    merged = merge_duplicates(con, spec, cols, extra_cols, file_name, rejects)
+    fr.merged_duplicates, fr.merged_keys = merged.rows, merged.keys
+    fr.conflicting_duplicates = merged.conflicting
+    fr.conflicting_keys, fr.conflicting_columns = (
+        merged.conflicting_keys,
+        merged.conflicting_columns,
+    )
 
     # 5. upsert
     if spec.name == "accounts":
@@ -490,12 +503,13 @@ def _new_nameless_accounts(
     Such accounts are kept (their id identifies them) but every table and the report
     can only show them by id, so the import says so.
     """
-    blank = "t.name IS NULL" if "name" in present else "true"
+    # After merging: a later row of the same id that names the company names it.
+    blank = "c.name IS NULL" if "name" in present else "true"
     rows = con.execute(
-        f"""SELECT t._row FROM _typed t
-            WHERE NOT t._rejected AND {blank}
-              AND t.account_id NOT IN (SELECT account_id FROM accounts)
-            ORDER BY t._row"""
+        f"""SELECT min(t._row) AS r FROM _clean c JOIN _typed t
+              ON t.account_id = c.account_id AND NOT t._rejected
+            WHERE {blank} AND c.account_id NOT IN (SELECT account_id FROM accounts)
+            GROUP BY c.account_id ORDER BY r"""
     ).fetchall()
     return len(rows), tuple(int(r[0]) for r in rows[:5])
 
@@ -705,54 +719,3 @@ def _check_references(
                 WHERE NOT _rejected AND {q(c)} IS NOT NULL
                   AND {q(c)} NOT IN (SELECT {q(key)} FROM {q(ref)} WHERE {q(key)} IS NOT NULL)"""
         )
-
-
-def _merge_duplicates(
-    con: duckdb.DuckDBPyConnection,
-    spec: Table,
-    cols: list[str],
-    extra_cols: list[str],
-    file_name: str,
-    rejects: list[Reject],
-) -> int:
-    keys = ", ".join(q(k) for k in spec.key)
-    all_cols = cols + extra_cols
-    dup = con.execute(
-        f"""SELECT count(*) - count(DISTINCT ({keys})) FROM _typed WHERE NOT _rejected"""
-    ).fetchone()
-    n_dup = int(dup[0]) if dup else 0
-    if n_dup == 0:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _clean AS SELECT {', '.join(q(c) for c in all_cols)} "
-            "FROM _typed WHERE NOT _rejected"
-        )
-        return 0
-    for row, key_text, first in con.execute(
-        f"""SELECT _row, concat_ws('/', {keys}), min(_row) OVER w FROM _typed
-            WHERE NOT _rejected
-            WINDOW w AS (PARTITION BY {keys})
-            QUALIFY count(*) OVER w > 1 AND _row <> min(_row) OVER w
-            ORDER BY _row"""
-    ).fetchall():
-        rejects.append(
-            Reject(
-                file_name,
-                row,
-                "/".join(spec.column(k).ja for k in spec.key),
-                key_text,
-                f"重複キー: {first}行目に統合しました (後の行の空でない値を優先) / "
-                f"duplicate key: merged with row {first} (later non-empty values win)",
-                "merged",
-            )
-        )
-    aggs = [
-        q(c)
-        if c in spec.key
-        else f"arg_max({q(c)}, _row) FILTER (WHERE {q(c)} IS NOT NULL) AS {q(c)}"
-        for c in all_cols
-    ]
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _clean AS SELECT {', '.join(aggs)} FROM _typed "
-        f"WHERE NOT _rejected GROUP BY {keys}"
-    )
-    return n_dup

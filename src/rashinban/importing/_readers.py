@@ -386,7 +386,9 @@ def read_raw(
                 fix="ファイルを書き出し直してください / re-export the file",
             ) from None
         headers = list(rel.columns)
-        select = ", ".join(f'CAST("{h}" AS VARCHAR) AS "{h}"' for h in headers)
+        select = ", ".join(
+            f'{_parquet_text(h, str(t))} AS "{h}"' for h, t in zip(headers, rel.types, strict=True)
+        )
         con.execute(
             f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT {select}, '
             f"CAST(row_number() OVER () + 1 AS BIGINT) AS _row FROM read_parquet(?)",
@@ -536,3 +538,16 @@ def keep_original(path: Path, store: Path, sha: str) -> tuple[Path, bool]:
     shutil.copyfile(path, tmp)
     tmp.replace(target)
     return target, True
+
+
+def _parquet_text(header: str, sql_type: str) -> str:
+    """A Parquet column as import text. A whole float is written in digits, as a
+    spreadsheet cell is (1e30 → 1000…): DuckDB would write ``1e+30``, which reads as
+    exponent notation that may have lost digits rather than as a number out of range."""
+    col = '"' + header.replace('"', '""') + '"'
+    if sql_type not in ("DOUBLE", "FLOAT"):
+        return f"CAST({col} AS VARCHAR)"
+    return (
+        f"CASE WHEN isfinite({col}) AND {col} = trunc({col}) AND abs({col}) >= 1e15 "
+        f"THEN format('{{:.0f}}', {col}) ELSE CAST({col} AS VARCHAR) END"
+    )

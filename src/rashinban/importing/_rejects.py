@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rashinban._errors import RejectedRowsError
+from rashinban._errors import RejectedRowsError, pick_language
 
 #: How many rejects a ``--strict`` failure still describes in its message.
 STRICT_DETAIL = 3
@@ -56,6 +56,14 @@ def write_rejects(rejects: Sequence[Reject], path: Path) -> None:
             )
 
 
+def _reason_halves(reason: str) -> tuple[str, str]:
+    """The Japanese and English of a reject reason ``"問題 / problem — 直し方 / fix"``."""
+    problem, sep, how = reason.partition(" — ")
+    ja = pick_language(problem, "ja") + (f" — {pick_language(how, 'ja')}" if sep else "")
+    en = pick_language(problem, "en") + (f" — {pick_language(how, 'en')}" if sep else "")
+    return ja, en
+
+
 def strict_error(hard: Sequence[Reject], rejects_path: Path) -> RejectedRowsError:
     """The error for a ``--strict`` import that found ``hard`` rejects (in file order).
 
@@ -79,30 +87,35 @@ def strict_error(hard: Sequence[Reject], rejects_path: Path) -> RejectedRowsErro
     first = hard[0]
     value = f"'{first.value}': " if first.value else ""
     if first.kind == "parse_error":  # a whole line, not one value
-        detail = "最初の行 / first line" if n > 1 else "行 / line"
+        detail = ("最初の行", "first line") if n > 1 else ("行", "line")
     else:
-        detail = "最初の値 / first value" if n > 1 else "値 / value"
+        detail = ("最初の値", "first value") if n > 1 else ("値", "value")
     fix = (
         f"その値を直すか --strict なしで取り込んでください (一覧: {rejects_path}) / "
         f"correct {'them' if n > 1 else 'it'} or import without --strict "
         f"(listed in {rejects_path})"
     )
+    ja, en = (pick_language(message, "ja"), pick_language(message, "en"))
+    reason_ja, reason_en = _reason_halves(first.reason)
     if len(files) == 1:  # where it is goes in front, as in every error
         return RejectedRowsError(
-            f"{message}; {detail}: {value}{first.reason}",
+            f"{ja}。{detail[0]}: {value}{reason_ja} / {en}; {detail[1]}: {value}{reason_en}",
             file=first.file,
             row=first.row,
             column=first.column or None,
             value=first.value,
             fix=fix,
         )
-    where = first.file
+    where_ja = where_en = first.file
     if first.row is not None:
-        where += f" {first.row}行目 / row {first.row}"
+        where_ja += f" {first.row}行目"
+        where_en += f" row {first.row}"
     if first.column:
-        where += f", {first.column}"
+        where_ja += f", {first.column}"
+        where_en += f", {first.column}"
     return RejectedRowsError(
-        f"{message}; {detail}: {where}: {value}{first.reason}",
+        f"{ja}。{detail[0]}: {where_ja}: {value}{reason_ja} / "
+        f"{en}; {detail[1]}: {where_en}: {value}{reason_en}",
         file=", ".join(files),
         fix=fix,
     )

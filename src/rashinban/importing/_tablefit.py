@@ -181,7 +181,8 @@ def check_table_fit(
         f"({', '.join(own_key(o))}), and {other.count} of {n} headers map to {o.name} but "
         f"only {mine.count} to {t.name}; nothing was imported",
         file=file_name,
-        fix=f"{o.ja}として取り込んでください / import it into {o.name}: "
-        f"rashinban import {o.name} {file_arg} (この表に取り込むなら --mapping で見出しを"
-        f"対応付けてください / to load it into {t.name} anyway, map its headers with --mapping)",
+        fix=f"{o.ja}として取り込んでください: rashinban import {o.name} {file_arg} "
+        f"(この表に取り込むなら --mapping で見出しを対応付けてください) / "
+        f"import it into {o.name}: rashinban import {o.name} {file_arg} "
+        f"(to load it into {t.name} anyway, map its headers with --mapping)",
     )

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import math
 import os
 import struct
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +32,8 @@ Rows = Callable[[], Iterator[Sequence[Any]]]
 
 
 def cell_text(value: Any) -> str | None:
-    """A cell as import text: dates in ISO form, whole floats without ``.0``, blanks as None."""
+    """A cell as import text: dates in ISO form, whole floats without ``.0``, other floats
+    without exponent notation, blanks as None."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -41,6 +44,10 @@ def cell_text(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float) and math.isfinite(value) and "e" in repr(value):
+        # A cell holds the number itself: written out (1.5e-07 → 0.00000015), not in the
+        # exponent notation a CSV uses when Excel has hidden digits.
+        return format(Decimal(repr(value)), "f")
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)

@@ -121,9 +121,12 @@ def _deal_measures(backend: Any, accounts: Any, as_of: dt.date, unit: str) -> An
     )
 
 
-def _subscription_measures(
+def _subscription_flags(
     backend: Any, accounts: Any, as_of: dt.date, starts: list[dt.date], ends: list[dt.date]
 ) -> Any:
+    """Subscriptions of ``accounts`` × periods, flagged ``a0`` (active at the period's
+    start), ``a1`` (active at its end) and ``ch`` (ended within it): the basis of the
+    churn and MRR measures, here and in :func:`rashinban.kpi._nrr.customer_mrr`."""
     periods = ibis.memtable(
         {"period_start": starts, "period_end": ends},
         schema={"period_start": "date", "period_end": "date"},
@@ -138,7 +141,13 @@ def _subscription_measures(
     end = x.period_end
     active_end = (x.started_at < end) & (~ended | (x.ended_at >= end))
     churned = active_start & ended & (x.ended_at < end)
-    x = x.mutate(a0=active_start, a1=active_end, ch=churned)
+    return x.mutate(a0=active_start, a1=active_end, ch=churned)
+
+
+def _subscription_measures(
+    backend: Any, accounts: Any, as_of: dt.date, starts: list[dt.date], ends: list[dt.date]
+) -> Any:
+    x = _subscription_flags(backend, accounts, as_of, starts, ends)
     base = x.group_by("period_start").aggregate(
         at_risk=x.a0.cast("int64").sum(),
         churned=x.ch.cast("int64").sum(),
@@ -299,11 +308,13 @@ def funnel(
         frames.append(grid)
     out = pd.concat(frames, ignore_index=True)
     out = out[pd.to_datetime(out["period_start"]) >= pd.Timestamp(starts[0])]
-    # A week is named by its last day: the first week may start on a Sunday (see above).
-    last = dict(
-        zip(pd.to_datetime(starts), pd.to_datetime(ends) - pd.Timedelta(days=1), strict=True)
-    )
-    named = [last[s] if period == "week" else s for s in pd.to_datetime(out["period_start"])]
+    # A week is named by its Monday: the first week may start on the data's first day, a
+    # Sunday say (see above), and is named by the Monday after it, also when the as-of
+    # date comes before that Monday, so that the week keeps its name as the data grows.
+    named = [
+        s + pd.Timedelta(days=-s.weekday() % 7) if period == "week" else s
+        for s in pd.to_datetime(out["period_start"])
+    ]
     out.insert(1, "period", [period_label(s, period) for s in named])
     out["period_start"] = pd.to_datetime(out["period_start"]).dt.date
     return _apply_kpis(out, period).reset_index(drop=True)

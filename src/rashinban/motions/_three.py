@@ -232,6 +232,7 @@ def three_motions(
     expand_min_score: float = EXPAND_MIN_SCORE,
     prior_strength: float = 20.0,
     watchlist_error: UserError | None = None,
+    horizon_days: int = 90,
 ) -> pd.DataFrame:
     """New, expand and defend for one segment: accounts and amounts side by side.
 
@@ -259,6 +260,9 @@ def three_motions(
         defend row is then not computed and gives this reason. The expand row is
         not computed either when no customer has any offer or up-sell signal
         (:func:`rashinban.crosssell.no_offer_error` says why).
+    horizon_days
+        How far ahead churn risk looks when the watchlist is computed here (the
+        workspace's ``[analysis] churn_horizon_days``; default 90).
 
     Returns
     -------
@@ -285,7 +289,7 @@ def three_motions(
         from rashinban.churn import churn_watchlist
 
         try:
-            watchlist = churn_watchlist(backend, day)
+            watchlist = churn_watchlist(backend, day, horizon_days=horizon_days)
         except NotEnoughDataError as exc:
             # Too little churn history for a watchlist: the other two motions still stand,
             # and the defend row says why it has no number.

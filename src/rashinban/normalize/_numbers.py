@@ -31,6 +31,10 @@ _UNIT_VALUE = {"兆": 10**12, "億": 10**8, "万": 10**4, "千": 10**3, "百": 1
 _UNIT = r"[千百十]?[兆億万]|千|百"
 _PART = re.compile(rf"({_NUM})\s*({_UNIT})?\s*")
 _EXPONENT = re.compile(r"[0-9]{1,24}(?:\.[0-9]{1,24})?e[+-]?[0-9]{1,3}")
+# Excel's 標準 (General) format shows a number of 12 or more digits as 1.23457E+11,
+# losing digits; below this it writes the digits out, so a smaller number in exponent
+# notation came from a tool that wrote it exactly.
+_EXCEL_IN_FULL = Decimal(10**11)
 _SEPARATED_DIGITS = re.compile(r"[0-9][0-9,.]*")
 
 _APPROX = re.compile(
@@ -111,7 +115,7 @@ def _reject(value: str, kind: _Kind, text: str) -> Exception:
                 "convert the amount to yen or set the workspace currency",
             ),
         )
-    if kind != "float" and _EXPONENT.fullmatch(text.lstrip("-+▲△")):
+    if kind != "float" and _EXPONENT.fullmatch(text.lstrip("-+▲△")):  # 10^11 and above
         return invalid(
             value,
             (
@@ -211,8 +215,13 @@ def _parse(value: str, kind: _Kind) -> Decimal | float:
                 percent = True
                 break
     number: Decimal | float | None = _amount(body)
-    if number is None and kind == "float" and _EXPONENT.fullmatch(body):
-        number = float(body)
+    if number is None and _EXPONENT.fullmatch(body):
+        if kind == "float":
+            number = float(body)
+        elif abs(Decimal(body)) < _EXCEL_IN_FULL:
+            # Excel's 標準 format writes numbers below 10^11 in full, so this exponent
+            # notation (1.5E+03, 1.5e-07) did not hide digits: it is the number.
+            number = Decimal(body)
     if number is None or not math.isfinite(number):
         raise _reject(value, kind, text)
     if percent:
@@ -248,8 +257,9 @@ def parse_money(value: str) -> float:
     ------
     InvalidValueError
         Approximate (約100万円), a range (100〜200万円), a bound (100万円以上),
-        a tax note (1,000円(税込)), another currency, exponent notation (Excel's
-        1.23E+12 has lost digits), misplaced separators, or not a number.
+        a tax note (1,000円(税込)), another currency, exponent notation of 10^11
+        or more (Excel's 1.23E+12 has lost digits; 1.5E+03 is 1,500), misplaced
+        separators, or not a number.
 
     Examples
     --------
@@ -289,7 +299,8 @@ def parse_int(value: str) -> int:
     ------
     InvalidValueError
         Approximate (約500名), a bound (500名以上), a range (100-499名), not a whole
-        number (1.5), exponent notation, or not a number.
+        number (1.5), exponent notation of 10^11 or more (1.5E+03 is 1,500), or
+        not a number.
 
     Examples
     --------
@@ -299,7 +310,7 @@ def parse_int(value: str) -> int:
     -3
     """
     number = _parse(value, "int")
-    assert isinstance(number, Decimal)  # noqa: S101 - ints never take the exponent path
+    assert isinstance(number, Decimal)  # noqa: S101 - ints never take the float path
     if number != number.to_integral_value():
         raise invalid(
             value,

@@ -64,8 +64,10 @@ def segment_personas(
             f"顧客が{min_customers}社以上ある業種がまだなく、"
             "ペルソナを作るにはデータが足りません / "
             f"no industry has {min_customers} customers yet: too little data for a persona",
-            fix="取引先をもっと取り込むか、セグメントを指定してください / "
-            "import more accounts or pass a segment explicitly",
+            fix='取引先をもっと取り込むか、rashinban personas --rule "業種 = 製造業" のように'
+            "対象を指定してください (Python では personas_for) / import more accounts, or name "
+            'the segment with rashinban personas --rule "業種 = 製造業" (in Python, '
+            "personas_for)",
         )
     segments = {
         f"industry:{ind}": (f"業種 = {ind}", [{"column": "industry", "op": "in", "values": [ind]}])

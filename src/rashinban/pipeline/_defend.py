@@ -49,7 +49,8 @@ def run_churn(ctx: Context) -> AnalysisResult:
     """Watchlist as of the date; time-split validation over the year before it."""
     from rashinban.churn import churn_watchlist
 
-    watch = churn_watchlist(ctx.backend, ctx.as_of)
+    horizon = ctx.ws.churn_horizon_days
+    watch = churn_watchlist(ctx.backend, ctx.as_of, horizon_days=horizon)
     tables: dict[str, pd.DataFrame] = {
         "watchlist": _flat(
             watch,
@@ -64,11 +65,12 @@ def run_churn(ctx: Context) -> AnalysisResult:
         ).assign(rank=range(1, len(watch) + 1))
     }
     summary: dict[str, Any] = {
+        "horizon_days": horizon,
         "customers": len(watch),
         "alerts": int(watch["alert"].sum()),
         "revenue_at_risk": float(watch.loc[watch["alert"], "revenue_at_risk"].sum()),
     }
-    v, summary["validation"] = churn_validation(ctx.backend, ctx.as_of)
+    v, summary["validation"] = churn_validation(ctx.backend, ctx.as_of, horizon_days=horizon)
     if v is not None:
         tables["validation"] = pd.DataFrame(
             [
@@ -84,10 +86,11 @@ def run_churn(ctx: Context) -> AnalysisResult:
             first_alert=lambda f: pd.to_datetime(f["first_alert"]).dt.date,
         )
     summary["headline_ja"] = (
-        f"解約警戒 {summary['alerts']:,}社、年間売上 {_yen(summary['revenue_at_risk'])} がリスク"
+        f"解約警戒 {summary['alerts']:,}社（今後{horizon}日）、"
+        f"年間売上 {_yen(summary['revenue_at_risk'])} がリスク"
     )
     summary["headline_en"] = (
-        f"{count_en(summary['alerts'], 'customer')} on churn alert, "
+        f"{count_en(summary['alerts'], 'customer')} on churn alert (next {horizon} days), "
         f"¥{summary['revenue_at_risk']:,.0f} a year at risk"
     )
     if isinstance(summary.get("validation"), dict):
@@ -264,7 +267,9 @@ def run_motions(ctx: Context) -> AnalysisResult:
         from rashinban.churn import churn_watchlist
 
         try:
-            kw["watchlist"] = churn_watchlist(ctx.backend, ctx.as_of)
+            kw["watchlist"] = churn_watchlist(
+                ctx.backend, ctx.as_of, horizon_days=ctx.ws.churn_horizon_days
+            )
         except NotEnoughDataError as exc:
             # Too little churn history: the other two motions still stand, and the
             # defend row says why it has no number.

@@ -25,6 +25,7 @@ __all__ = [
     "lookalike_view",
     "score_validation_caption",
     "score_view",
+    "segment_table_row",
     "segments_view",
     "stored_as_of",
 ]
@@ -117,6 +118,32 @@ def _interval(low: Any, high: Any) -> list[Any] | None:
     return None if ends == [None, None] else ends
 
 
+def _counts(r: Any, prefix: str) -> tuple[int, int]:
+    """Raw ``(k, n)`` behind the shrunk rate ``prefix`` of a stored segment row (a run
+    stored before the counts were kept has ``k / n`` as ``<prefix>_raw``)."""
+    n = int(getattr(r, f"{prefix}_n"))
+    k = getattr(r, f"{prefix}_k", None)
+    if k is None or pd.isna(k):
+        raw = float(getattr(r, f"{prefix}_raw"))
+        k = round(raw * n) if n and math.isfinite(raw) else 0
+    return int(k), n
+
+
+def segment_table_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A ``segments_view`` row as the table shows it: the raw counts as ``k/n`` beside
+    each shrunk rate (受注 k/n, 解約済み k/n), the conditions left out."""
+    out: dict[str, Any] = {}
+    hidden = ("conditions", "win_rate_k", "win_rate_n", "churn_rate_k", "churn_rate_n")
+    for key, value in row.items():
+        if key not in hidden:
+            out[key] = value
+        if key == "win_rate_interval":
+            out["won_k_n"] = f"{row['win_rate_k']:,}/{row['win_rate_n']:,}"
+        if key == "churn_rate":
+            out["churned_k_n"] = f"{row['churn_rate_k']:,}/{row['churn_rate_n']:,}"
+    return out
+
+
 def segments_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
     """Segments with attractiveness (most attractive first), weights and adjacent flags."""
     frame, run = _need(ws, "segments", "attractiveness")
@@ -126,6 +153,8 @@ def segments_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
     en = lang == "en"
     rows = []
     for r in frame.itertuples():
+        won, closed = _counts(r, "win_rate")
+        churned, customers = _counts(r, "churn_rate")
         rows.append(
             {
                 "name": r.name,
@@ -137,10 +166,14 @@ def segments_view(ws: Workspace, lang: str = "ja") -> dict[str, Any]:
                 "win_rate": _num(round(float(r.win_rate), 4)),
                 # no closed deal, no interval: null rather than [null, null]
                 "win_rate_interval": _interval(r.win_rate_low, r.win_rate_high),
-                # closed new deals of all time behind the (shrunk) rate
-                "win_rate_n": int(r.win_rate_n),
+                # won / closed new deals of all time behind the (shrunk) rate
+                "win_rate_k": won,
+                "win_rate_n": closed,
                 "clv": _num(float(r.clv)),
                 "churn_rate": _num(round(float(r.churn_rate), 4)),
+                # churned customers / customers behind the (shrunk) churned share
+                "churn_rate_k": churned,
+                "churn_rate_n": customers,
                 "ltv_cac": _num(float(r.ltv_cac)),
                 "conditions": json.loads(r.conditions),
             }
@@ -223,6 +256,11 @@ def score_view(
         }
         for r in frame.itertuples()
     ]
+    backend = ws.backend(read_only=True)
+    try:
+        records = _with_account_names(backend, records)
+    finally:
+        backend.disconnect()
     summary = run["summary"]
     payload: dict[str, Any] = {
         "records": records,
@@ -234,6 +272,29 @@ def score_view(
     if summary.get("indicative"):  # the baselines won the time split (see run_score)
         payload["note"] = summary.get("headline_en" if lang == "en" else "headline_ja", "")
     return payload
+
+
+#: The table of each scored kind other than accounts, and its key.
+_RECORD_TABLES = {"lead": ("leads", "lead_id"), "deal": ("deals", "deal_id")}
+
+
+def _with_account_names(backend: Any, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``records`` with ``account_name`` after ``id``: the account's name, or for a lead
+    or a deal the name of the account it belongs to (None when there is none)."""
+    from rashinban.engine import name_rows, values_of
+
+    owner: dict[tuple[str, str], Any] = {}
+    for kind, (table, key) in _RECORD_TABLES.items():
+        ids = [r["id"] for r in records if r["kind"] == kind]
+        if ids:
+            found = values_of(backend, ids, table, key, "account_id")
+            owner.update({(kind, i): a for i, a in found.items()})
+    keyed = [
+        r | {"account_id": r["id"] if r["kind"] == "account" else owner.get((r["kind"], r["id"]))}
+        for r in records
+    ]
+    named = name_rows(backend, keyed, after="id")
+    return [{k: v for k, v in r.items() if k != "account_id"} for r in named]
 
 
 def score_validation_caption(
@@ -292,7 +353,7 @@ def lookalike_view(
     ``MIN_BASE_SUPPORT`` other customers hold the value); ``note`` says why nothing
     is shared when nothing is.
     """
-    from rashinban.engine import account_facts
+    from rashinban.engine import account_facts, name_rows
     from rashinban.icp import best_n_commonality, lookalikes
 
     backend = ws.backend(read_only=True)
@@ -318,14 +379,17 @@ def lookalike_view(
             }
             for r in common.itertuples()
         ],
-        "lookalikes": [
-            {
-                "account_id": r.account_id,
-                "similarity": round(float(r.similarity), 4),
-                "reasons": list(r.reasons_en if en else r.reasons),
-            }
-            for r in look.itertuples()
-        ],
+        "lookalikes": name_rows(
+            backend,
+            [
+                {
+                    "account_id": r.account_id,
+                    "similarity": round(float(r.similarity), 4),
+                    "reasons": list(r.reasons_en if en else r.reasons),
+                }
+                for r in look.itertuples()
+            ],
+        ),
     }
     if common.empty:
         payload["note"] = (

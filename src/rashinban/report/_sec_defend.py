@@ -26,7 +26,8 @@ LABELS.update(
         "defend_model": ("モデル", "model"),
         "defend_rule": ("ルール（利用半減）", "rule (usage halved)"),
         "defend_metric": ("指標", "metric"),
-        "defend_account": ("取引先", "account"),
+        "defend_account": ("取引先ID", "account id"),
+        "defend_account_name": ("取引先名", "account name"),
         "defend_revenue_at_risk": ("リスク金額（年）", "revenue at risk / yr"),
         "defend_reasons": ("理由", "reasons"),
         "defend_evidence": ("根拠", "evidence"),
@@ -34,7 +35,8 @@ LABELS.update(
         "defend_top_recommendations": ("提案の上位", "Top recommendations"),
         "defend_top_rules": ("併売ルール（リフト順）", "Co-purchase rules (by lift)"),
         "defend_upsell": ("アップセルのシグナル", "Up-sell signals"),
-        "defend_product": ("製品", "product"),
+        "defend_product": ("製品ID", "product id"),
+        "defend_product_name": ("製品名", "product"),
         "defend_score": ("スコア", "score"),
         "defend_reason": ("理由", "reason"),
         "defend_motions": ("新規・深耕・防衛", "New, expand, defend"),
@@ -68,11 +70,13 @@ def render_churn(ctx: ReportContext) -> str | None:
     # Evidence in the report's language (results stored before it had both: as stored).
     evidence = f"evidence_{'en' if lang == 'en' else 'ja'}"
     evidence = evidence if evidence in ordered.columns else "evidence"
-    top = ordered.head(20)[["account_id", "risk", "revenue_at_risk", reasons, evidence]].copy()
+    top = ordered.head(20)[["account_id", "risk", "revenue_at_risk", reasons, evidence]]
+    top = ctx.named(top, "accounts")
     top.columns = [
         t(k, lang)
         for k in (
             "defend_account",
+            "defend_account_name",
             "defend_risk",
             "defend_revenue_at_risk",
             "defend_reasons",
@@ -97,7 +101,7 @@ def render_churn(ctx: ReportContext) -> str | None:
     leads = ctx.load("churn", "lead_times")
     if leads is not None and len(leads):
         days = leads["lead_days"].dropna().astype(float)
-        bins = [0, 15, 30, 45, 60, 75, 91]
+        bins = _lead_bins(_horizon(ctx))
         counts = pd.cut(days, bins, right=False).value_counts(sort=False)
         labels = [f"{int(i.left)}–{int(i.right) - 1}" for i in counts.index]
         labels.append(t("defend_never_alerted", lang))
@@ -121,13 +125,34 @@ def render_churn(ctx: ReportContext) -> str | None:
     return "".join(parts)
 
 
-def _product_names(ctx: ReportContext) -> dict[str, str]:
+def _horizon(ctx: ReportContext) -> int:
+    """The horizon the stored churn run used (runs stored before it was kept: 90 days)."""
+    summary = ctx.runs.get("churn", {}).get("summary", {}) or {}
+    return int(summary.get("horizon_days", 90))
+
+
+def _lead_bins(horizon: int) -> list[int]:
+    """Six bins of lead time covering 0 to ``horizon`` days.
+
+    >>> _lead_bins(90)
+    [0, 15, 30, 45, 60, 75, 91]
+    >>> _lead_bins(180)
+    [0, 30, 60, 90, 120, 150, 181]
+    """
+    step = max(1, horizon // 6)
+    return [*list(range(0, horizon + 1, step))[:6], horizon + 1]
+
+
+def _product_names(ctx: ReportContext, ids: list[str]) -> dict[str, str]:
     """``{product_id: name}``; a product with no name keeps its id (as the CLI headline)."""
-    with ctx.ws.connect(read_only=True) as con:
-        rows = con.execute(
-            "SELECT product_id, coalesce(nullif(trim(name), ''), product_id) FROM products"
-        ).fetchall()
-    return {str(pid): str(name) for pid, name in rows}
+    from rashinban.engine import names_of
+
+    backend = ctx.ws.backend(read_only=True)
+    try:
+        names = names_of(backend, ids, "products")
+    finally:
+        backend.disconnect()
+    return {pid: name or pid for pid, name in names.items()}
 
 
 def render_crosssell(ctx: ReportContext) -> str | None:
@@ -139,16 +164,18 @@ def render_crosssell(ctx: ReportContext) -> str | None:
     parts = [f"<p>{html.escape(ctx.headline('crosssell'))}</p>"]
     # The best three offers of each product, so one popular product does not fill the table.
     best = recs.sort_values("score", ascending=False).groupby("product_id").head(3)
-    best = best[["account_id", "product_id", "score", reason]].copy()
+    best = ctx.named(best[["account_id", "product_id", "score", reason]], "accounts", "products")
     best.columns = [
-        t(k, lang) for k in ("defend_account", "defend_product", "defend_score", "defend_reason")
+        t(f"defend_{k}", lang)
+        for k in ("account", "account_name", "product", "product_name", "score", "reason")
     ]
     parts += ["<h3>", t("defend_top_recommendations", lang), "</h3>", table_html(best, lang=lang)]
     rules = ctx.load("crosssell", "rules")
     if rules is not None and len(rules):
         r = rules.head(10)
-        names = _product_names(ctx)  # ワークフロー→API連携, not P03→P05
-        pairs = zip(r["antecedent"].astype(str), r["consequent"].astype(str), strict=True)
+        pairs = list(zip(r["antecedent"].astype(str), r["consequent"].astype(str), strict=True))
+        # ワークフロー→API連携, not P03→P05
+        names = _product_names(ctx, [p for pair in pairs for p in pair])
         parts.append(
             charts.bar(
                 [f"{names.get(a, a)}→{names.get(c, c)}" for a, c in pairs],
@@ -160,10 +187,10 @@ def render_crosssell(ctx: ReportContext) -> str | None:
         )
     up = ctx.load("crosssell", "upsell")
     if up is not None and len(up):
-        u = up.head(15)[["account_id", "signal", "score", reason]].copy()
+        u = ctx.named(up.head(15)[["account_id", "signal", "score", reason]], "accounts")
         u["signal"] = [code_label("source", v, lang) for v in u["signal"]]  # seat_limit → 名前
         u.columns = [
-            t(k, lang) for k in ("defend_account", "defend_signal", "defend_score", "defend_reason")
+            t(f"defend_{k}", lang) for k in ("account", "account_name", "signal", "score", "reason")
         ]
         parts += ["<h3>", t("defend_upsell", lang), "</h3>", table_html(u, lang=lang)]
     val = ctx.load("crosssell", "validation")

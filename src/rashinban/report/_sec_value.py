@@ -37,7 +37,8 @@ LABELS.update(
         ),
         "model_params": ("モデルとパラメータ", "Model and parameters"),
         "holdout": ("検証 (ホールドアウト)", "Validation (holdout)"),
-        "company": ("取引先名", "company"),
+        "clv_account": ("取引先ID", "account id"),
+        "company": ("取引先名", "account name"),
         "industry": ("業種", "industry"),
     }
 )
@@ -119,7 +120,7 @@ def render_clv(ctx: ReportContext) -> str | None:
     top = customers.sort_values("clv", ascending=False).head(15)
     view = pd.DataFrame(
         {
-            "ID": top["account_id"],
+            t("clv_account", lang): top["account_id"],
             t("company", lang): top.get("name"),
             t("industry", lang): top.get("industry"),
             "CLV (¥)": [f"¥{v:,.0f}" for v in top["clv"]],

@@ -22,6 +22,19 @@ class ReportContext:
     runs: dict[str, dict[str, Any]]
     load: Callable[[str, str], pd.DataFrame | None]
 
+    def named(self, frame: pd.DataFrame, *tables: str) -> pd.DataFrame:
+        """``frame`` with the names of its ``account_id`` / ``product_id`` (``tables``:
+        ``accounts``, ``products``) next to the ids, as they are in the workspace now."""
+        from rashinban.engine import name_column
+
+        backend = self.ws.backend(read_only=True)
+        try:
+            for table in tables:
+                frame = name_column(backend, frame, table)
+        finally:
+            backend.disconnect()
+        return frame
+
     def headline(self, analysis: str) -> str:
         """The analysis' one-line summary in the report's language ("" if it has none)."""
         summary = self.runs.get(analysis, {}).get("summary", {}) or {}

@@ -350,6 +350,16 @@ class Canvas:
                 f"canvas fields {sorted(unknown)} are not part of {self.kind}",
                 fix=f"次の項目を使ってください / use: {', '.join(allowed)}",
             )
+        blank = sorted(f for f, texts in self.fields.items() if any(not t.strip() for t in texts))
+        if blank:
+            # An empty statement would show as a blank line in the canvas and its diffs; a
+            # field is cleared by giving it no statement.
+            raise InvalidValueError(
+                f"項目 {blank} に空の記述があります / "
+                f"canvas fields {blank} hold an empty statement",
+                fix="記述を書くか、その記述を外してください (記述のない項目は空になります) / "
+                "write the statement or leave it out (a field with no statement is empty)",
+            )
         return {"kind": self.kind} | {f: list(self.fields.get(f, ())) for f in allowed}
 
 

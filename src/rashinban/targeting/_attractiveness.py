@@ -60,6 +60,7 @@ def _rate(prefix: str, k: np.ndarray, n: np.ndarray, out: dict[str, np.ndarray])
 
     out[f"_{prefix}_p10"] = seen(cautious["low"])
     out[f"_{prefix}_p90"] = seen(cautious["high"])
+    out[f"{prefix}_k"] = k  # the raw counts behind the shrunk rate
     out[f"{prefix}_n"] = n
     out[f"{prefix}_raw"] = res["raw"]
     out[prefix] = seen(res["rate"])
@@ -232,7 +233,8 @@ def segment_attractiveness(
     frame.insert(1, "definition", [_segment_text(c, "ja") for c in segments.values()])
     frame.insert(2, "definition_en", [_segment_text(c, "en") for c in segments.values()])
     frame["conditions"] = [_segment_conditions(c) for c in segments.values()]
-    for col in ("accounts", "customers", "open_prospects", "win_rate_n", "mql_sql_n"):
+    counts = [f"{p}_{kn}" for p in ("win_rate", "mql_sql", "churn_rate") for kn in "kn"]
+    for col in ("accounts", "customers", "open_prospects", *counts):
         frame[col] = frame[col].astype("int64")
     frame = frame.sort_values("attractiveness", ascending=False, kind="stable")
     frame = frame.reset_index(drop=True)

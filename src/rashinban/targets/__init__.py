@@ -9,7 +9,13 @@ again, sales feedback summaries and the marketing–sales alignment view.
 from rashinban.targets._adjacent import adjacent_segments, jaccard, weak_subsegments
 from rashinban.targets._data import SIZE_BANDS, closed_deals, eb_prior
 from rashinban.targets._detect import CusumResult, bernoulli_cusum, cusum_threshold, psi
-from rashinban.targets._review import VERDICTS, judge_rate, more_to_decide, review_target
+from rashinban.targets._review import (
+    VERDICTS,
+    judge_nrr,
+    judge_rate,
+    more_to_decide,
+    review_target,
+)
 from rashinban.targets._streams import kpi_shift_streams, neighbours
 from rashinban.targets._triggers import TRIGGER_KINDS, default_monitor_from, target_triggers
 from rashinban.targets._workflow import (
@@ -37,6 +43,7 @@ __all__ = [
     "eb_prior",
     "feedback_summary",
     "jaccard",
+    "judge_nrr",
     "judge_rate",
     "kpi_rows",
     "kpi_shift_streams",

@@ -7,9 +7,14 @@ of the rate over the review window: *supported* when P(hypothesis) ≥
 it if the rate stayed where it is. A churn-rate hypothesis is judged on the
 annual churn of the target's customers (those active at the window start, the
 share of them with nothing running at the as-of date), not on the funnel's
-monthly rate: 「解約率 ≤ 10%」 is read as a yearly share. Other KPIs (money, days,
-ratios) are judged from their monthly values with a Student-t posterior of the mean (at least
-three months with data).
+monthly rate: 「解約率 ≤ 10%」 is read as a yearly share. An NRR hypothesis is judged
+the same way, on the target's customers at the window start: their MRR at the as-of date
+over their MRR then (「NRR ≥ 110%」 is a yearly figure; the monthly funnel values sit
+near 100 %). Its interval and P(hypothesis) come from a percentile bootstrap over those
+customers (:func:`judge_nrr`): NRR is a ratio of two sums dominated by a few large
+accounts, with no closed-form posterior, and the customer is the unit that varies
+independently. Other KPIs (money, days, ratios) are judged from their monthly values
+with a Student-t posterior of the mean (at least three months with data).
 """
 
 from __future__ import annotations
@@ -26,11 +31,12 @@ from rashinban._errors import NotEnoughDataError
 from rashinban._labels import hypothesis_text
 from rashinban.kpi import KPIS, funnel
 from rashinban.kpi._churn import customer_churn
+from rashinban.kpi._nrr import customer_mrr
 from rashinban.state import Hypothesis, TargetDefinition
 from rashinban.targets._adjacent import adjacent_segments, weak_subsegments
 from rashinban.targets._data import closed_deals
 
-__all__ = ["VERDICTS", "judge_rate", "more_to_decide", "review_target"]
+__all__ = ["VERDICTS", "judge_nrr", "judge_rate", "more_to_decide", "review_target"]
 
 #: Verdict codes with their Japanese and English words.
 VERDICTS: dict[str, tuple[str, str]] = {
@@ -118,6 +124,83 @@ def judge_rate(
     }
 
 
+#: Fewest customers with MRR at the window start for an NRR verdict, and the
+#: bootstrap's draws and seed (fixed: the same data always gives the same verdict).
+NRR_MIN_CUSTOMERS = 5
+NRR_DRAWS = 4000
+NRR_SEED = 20251231
+
+
+def judge_nrr(
+    mrr_start: Sequence[float],
+    mrr_end: Sequence[float],
+    op: str,
+    value: float,
+    confidence: float = 0.9,
+) -> dict[str, Any]:
+    """Verdict, P(hypothesis) and 90 % interval of NRR = Σ ``mrr_end`` / Σ ``mrr_start``.
+
+    One entry per customer (see :func:`rashinban.kpi._nrr.customer_mrr`). The customers
+    are resampled with replacement ``NRR_DRAWS`` times (seeded); the 5 % and 95 %
+    quantiles of the resampled NRR are the interval and the share of resamples on the
+    hypothesis' side is P(hypothesis). With fewer than ``NRR_MIN_CUSTOMERS`` customers
+    paying at the start a bootstrap would understate the spread, so there is no verdict:
+    ``more_needed`` is the customers missing. Otherwise, when undecided, ``more_needed``
+    is the customers that would decide it if NRR and its per-customer spread stayed as
+    they are (normal approximation), None when NRR sits on the bar.
+
+    Examples
+    --------
+    >>> j = judge_nrr([100.0] * 20, [120.0] * 10 + [100.0] * 10, ">=", 1.0)
+    >>> round(j["observed"], 2), j["n"], j["verdict"]
+    (1.1, 20, 'supported')
+    >>> judge_nrr([100.0] * 3, [100.0] * 3, ">=", 1.0)["verdict"]
+    'not_enough_data'
+    """
+    s = np.asarray(mrr_start, dtype=float)
+    e = np.asarray(mrr_end, dtype=float)
+    n, paying, total = len(s), int((s > 0).sum()), float(s.sum())
+    out: dict[str, Any] = {
+        "observed": float(e.sum()) / total if total > 0 else None,
+        "low": None,
+        "high": None,
+        "n": n,
+        "probability": None,
+        "verdict": "not_enough_data",
+        "more_needed": (NRR_MIN_CUSTOMERS - paying)
+        if 0 < n and paying < NRR_MIN_CUSTOMERS
+        else None,
+        "mrr_start": total,
+        "mrr_end": float(e.sum()),
+    }
+    if paying < NRR_MIN_CUSTOMERS:
+        return out
+    rng = np.random.default_rng(NRR_SEED)
+    chunk = max(1, 2_000_000 // n)  # resample in blocks: memory stays bounded
+    ratios = []
+    for at in range(0, NRR_DRAWS, chunk):
+        idx = rng.integers(0, n, size=(min(chunk, NRR_DRAWS - at), n))
+        den = s[idx].sum(axis=1)
+        ratios.append(e[idx].sum(axis=1)[den > 0] / den[den > 0])
+    r = np.concatenate(ratios)
+    p_ge = float((r >= value).mean())
+    prob = p_ge if op == ">=" else float((r <= value).mean())
+    verdict = _verdict(prob, confidence)
+    more = None
+    gap, spread = abs(float(out["observed"]) - value), float(r.std(ddof=1))
+    if verdict == "not_enough_data" and gap > 1e-9:
+        need = n * (float(stats.norm.ppf(confidence)) * spread / gap) ** 2
+        more = max(int(np.ceil(need - n)), 1) if need - n < 100_000 else None
+    lo, hi = np.quantile(r, [0.05, 0.95])
+    return out | {
+        "low": float(lo),
+        "high": float(hi),
+        "probability": prob,
+        "verdict": verdict,
+        "more_needed": more,
+    }
+
+
 def _judge_mean(values: pd.Series, op: str, value: float, confidence: float) -> dict[str, Any]:
     v = values.dropna().astype(float)
     v = v[np.isfinite(v)]
@@ -147,7 +230,21 @@ def _judge_mean(values: pd.Series, op: str, value: float, confidence: float) -> 
     }
 
 
-def _reason(h: Hypothesis, j: Mapping[str, Any]) -> tuple[str, str]:
+def _nrr_basis(j: Mapping[str, Any], window_days: int) -> tuple[str, str]:
+    """What an NRR verdict was computed on, in words: customers, MRR then and now, window."""
+    n, a, b = j["n"], j["mrr_start"], j["mrr_end"]
+    if window_days == 365:
+        span_ja, span_en = "1年間の売上継続率", "annual NRR over the 365-day window"
+    else:  # not annualised: say how long the window is
+        span_ja = f"{window_days:,}日間の売上継続率、年率換算なし"
+        span_en = f"NRR over a {window_days:,}-day window, not annualised"
+    return (
+        f"、期首に契約のあった顧客{n:,}社の MRR ¥{a:,.0f} → ¥{b:,.0f} ({span_ja})",
+        f"; MRR of the {n:,} customers at the window start ¥{a:,.0f} → ¥{b:,.0f} ({span_en})",
+    )
+
+
+def _reason(h: Hypothesis, j: Mapping[str, Any], window_days: int = 365) -> tuple[str, str]:
     kpi = KPIS[h.kpi]
     unit_share = kpi.unit == "share"
 
@@ -174,6 +271,13 @@ def _reason(h: Hypothesis, j: Mapping[str, Any]) -> tuple[str, str]:
         k, n = round(j["observed"] * j["n"]), j["n"]
         obs += f"、期首の顧客{n:,}社のうち{k:,}社が1年以内に解約"
         obs_en += f"; {k:,} of {n:,} customers at the window start churned within the year"
+    if h.kpi == "nrr":  # annual, per customer: say over what and on how many
+        basis_ja, basis_en = _nrr_basis(j, window_days)
+        obs += basis_ja
+        obs_en += basis_en
+        if j["probability"] is None:
+            obs += f"（MRRのある顧客が{NRR_MIN_CUSTOMERS}社未満で、区間を出せません）"
+            obs_en += f" (fewer than {NRR_MIN_CUSTOMERS} paying customers: no interval)"
     ja = f"{head_ja}: 実績 {obs}、仮説が成り立つ確率 {ptxt} → {ja_v}"
     en = f"{head_en}: observed {obs_en}, P(hypothesis) {ptxt} → {en_v}"
     if j["verdict"] == "not_enough_data":
@@ -184,7 +288,7 @@ def _reason(h: Hypothesis, j: Mapping[str, Any]) -> tuple[str, str]:
         else:
             unit_ja, what = (
                 ("社", "customers")
-                if h.kpi == "churn_rate"
+                if h.kpi in ("churn_rate", "nrr")
                 else ("件", "observations")
                 if kpi.formula == "rate"
                 else ("か月", "months")
@@ -230,7 +334,9 @@ def review_target(
     dict
         ``as_of``, ``window_start``, ``verdicts`` (one per hypothesis: ``kpi``, ``op``,
         ``value``, ``observed``, ``low``, ``high``, ``n``, ``probability``, ``verdict``,
-        ``more_needed``, ``reason_ja``, ``reason_en``) and ``proposals`` (``kind``
+        ``more_needed``, ``reason_ja``, ``reason_en``; an ``nrr`` verdict also has
+        ``mrr_start`` and ``mrr_end``, the MRR of the customers it counts, and its ``n``
+        is those customers) and ``proposals`` (``kind``
         widen / exclude / persona, ``rule``, ``reason_ja``, ``reason_en`` and numbers).
 
     Raises
@@ -255,12 +361,15 @@ def review_target(
         if h.kpi == "churn_rate":  # annual, per customer (see the module docstring)
             k, n = map(float, customer_churn(backend, rule, start=start, as_of=as_of))
             j = judge_rate(k, n, h.op, h.value, confidence)
+        elif h.kpi == "nrr":  # annual, per customer, bootstrapped (see the module docstring)
+            per = customer_mrr(backend, rule, start=start, as_of=as_of)
+            j = judge_nrr(per["mrr_start"], per["mrr_end"], h.op, h.value, confidence)
         elif kpi.formula == "rate":
             k, n = float(recent[kpi.num].sum()), float(recent[kpi.den].sum())
             j = judge_rate(k, n, h.op, h.value, confidence)
         else:
             j = _judge_mean(recent[h.kpi], h.op, h.value, confidence)
-        ja, en = _reason(h, j)
+        ja, en = _reason(h, j, window_days)
         verdicts.append(
             {"kpi": h.kpi, "op": h.op, "value": h.value, **j, "reason_ja": ja, "reason_en": en}
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from rashinban._errors import NotEnoughDataError
+from rashinban._errors import InvalidValueError, NotEnoughDataError
 from rashinban.engine import (
     CHURNED_SEGMENT,
     DEFAULT_SEGMENTS,
@@ -19,7 +19,7 @@ from rashinban.engine import (
     segment_summary,
     to_frame,
 )
-from rashinban.value._transactions import check_revenue_start, revenue_events
+from rashinban.value._transactions import REVENUE_DATES, check_revenue_start, revenue_events
 
 
 @dataclass
@@ -89,8 +89,19 @@ class RFMResult:
             f"{recent}の顧客は、離反・休眠・離反予備軍・失いたくない・要注意と呼びません。"
         )
 
-    def payload(self) -> dict[str, Any]:
-        """The JSON shape of ``rashinban rfm``."""
+    def best_customers(self) -> pd.DataFrame:
+        """Customers best first: the highest R + F + M score, then the most spent
+        (purchase days x spend per day), then by account id."""
+        c = self.customers
+        order = c.assign(
+            _score=c["R"] + c["F"] + c["M"], _spend=c["frequency"] * c["monetary_value"]
+        ).sort_values(["_score", "_spend", "account_id"], ascending=[False, False, True])
+        return order.drop(columns=["_score", "_spend"]).reset_index(drop=True)
+
+    def payload(self, limit: int | None = None) -> dict[str, Any]:
+        """The JSON shape of ``rashinban rfm``: customers best first (:meth:`best_customers`),
+        only the first ``limit`` of them if given."""
+        best = self.best_customers()
         return {
             "as_of": self.as_of.isoformat(),
             "naming": self.naming(),
@@ -100,7 +111,7 @@ class RFMResult:
                 "to": self.as_of.isoformat(),
                 "rows": self.transitions.to_dict("records"),
             },
-            "customers": self.customers.to_dict("records"),
+            "customers": (best if limit is None else best.head(limit)).to_dict("records"),
         }
 
 
@@ -125,10 +136,14 @@ def rfm_report(
 
     Raises
     ------
+    InvalidValueError
+        ``compare_days`` below 1.
     NotEnoughDataError
-        Fewer than 10 customers with revenue before ``as_of``, or ``as_of`` before
-        the first order or subscription.
+        Fewer than 10 customers with revenue before ``as_of``, ``as_of`` before
+        the first order or subscription, or a ``compare_days`` that reaches back
+        before it (the message names the earliest date to compare with).
     """
+    check_compare_days(backend, as_of, compare_days)
     tx = revenue_events(backend, as_of)
     lifecycle = Lifecycle(backend.table("subscriptions"), grace_days=grace_days)
     seg = rfm_analysis(tx, observation_period_end=as_of, bins=bins, lifecycle=lifecycle)
@@ -151,3 +166,45 @@ def rfm_report(
     interval = int(customers.pop("interval_days").iloc[0])
     repeat = bool((customers["frequency"] >= 2).any())
     return RFMResult(as_of, date_a, customers, summary, moves, grace, interval if repeat else None)
+
+
+def check_compare_days(backend: Any, as_of: dt.date, compare_days: int) -> None:
+    """Refuse a transition window that is not a whole day back, or that reaches back before
+    the first order or subscription: every customer would then start as "not yet a
+    customer" and the matrix would mean nothing.
+
+    Raises
+    ------
+    InvalidValueError
+        ``compare_days`` below 1.
+    NotEnoughDataError
+        ``as_of - compare_days`` before the first order or subscription; the message
+        names that first date (the earliest date to compare with) and the most days
+        the window can be.
+    """
+    if compare_days < 1:
+        raise InvalidValueError(
+            f"比較期間 {compare_days}日は1日以上にしてください / "
+            f"the comparison window of {compare_days} days must be 1 day or more",
+            fix="--compare-days (Python: compare_days) を 1 以上にしてください (既定 90) / "
+            "set --compare-days (compare_days in Python) to 1 or more (default 90)",
+        )
+    from rashinban.engine import first_date
+
+    start = first_date(backend, REVENUE_DATES)
+    if start is None or compare_days <= (as_of - start).days:
+        return
+    if as_of < start:  # the as-of date itself is the cause: say that
+        check_revenue_start(backend, as_of)
+    most = (as_of - start).days
+    raise NotEnoughDataError(
+        f"比較期間 {compare_days}日は基準日 {as_of} から注文・契約の開始日 {start} より前に"
+        f"さかのぼります (比較できるのは {start} 以降) / the comparison window of "
+        f"{compare_days} days reaches back from the as-of date {as_of} to before the first "
+        f"order or subscription, {start} (the earliest date to compare with)",
+        fix=f"--compare-days (Python: compare_days) を {most} 以下にしてください / "
+        f"set --compare-days (compare_days in Python) to {most} or less"
+        if most >= 1
+        else f"--as-of (Python: as_of) を {start} より後にしてください / "
+        f"set --as-of (as_of in Python) to a date after {start}",
+    )

@@ -16,6 +16,9 @@ import tomli_w
 from rashinban._errors import ConfigError
 
 SCHEMA_VERSION = 1
+#: The churn horizon in days, lowest and highest: the churn model learns from the 720 days
+#: before the as-of date, and a longer horizon leaves it nothing to learn from.
+CHURN_HORIZON_RANGE = (1, 365)
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class Setting:
     help_ja: str
     help_en: str
     choices: tuple[Any, ...] = ()
+    #: Lowest and highest value of a whole-number setting.
+    bounds: tuple[int, int] | None = None
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -60,8 +65,9 @@ SETTINGS: tuple[Setting, ...] = (
         "analysis",
         "churn_horizon_days",
         90,
-        "離反予測の対象期間 (日)",
-        "churn prediction horizon (days)",
+        "離反予測の対象期間 (日, 1〜365)",
+        "churn prediction horizon (days, 1-365)",
+        bounds=CHURN_HORIZON_RANGE,
     ),
 )
 
@@ -99,13 +105,25 @@ def read_config(path: Path) -> dict[str, dict[str, Any]]:
                 file=str(path),
                 fix=f"次のいずれかにしてください / use one of {', '.join(map(repr, s.choices))}",
             )
-        if not isinstance(value, type(s.default)):
+        # A bool is an int to Python, not a number of days to the user.
+        if not isinstance(value, type(s.default)) or (
+            isinstance(value, bool) and not isinstance(s.default, bool)
+        ):
             raise ConfigError(
                 f"[{s.section}] {s.name} の値 {value!r} は "
                 f"{type(s.default).__name__} ではありません / "
                 f"[{s.section}] {s.name} should be a {type(s.default).__name__}, got {value!r}",
                 file=str(path),
                 fix=f"{s.default!r} のように書いてください / write it like {s.default!r}",
+            )
+        if s.bounds is not None and not s.bounds[0] <= value <= s.bounds[1]:
+            low, high = s.bounds
+            raise ConfigError(
+                f"[{s.section}] {s.name} = {value!r} は範囲外です ({low}〜{high}) / "
+                f"[{s.section}] {s.name} = {value!r} is out of range ({low}-{high})",
+                file=str(path),
+                fix=f"{s.name} を {low}〜{high} の整数にしてください (既定 {s.default!r}) / "
+                f"set {s.name} to a whole number from {low} to {high} (default {s.default!r})",
             )
     if cfg["workspace"]["schema_version"] > SCHEMA_VERSION:
         raise ConfigError(

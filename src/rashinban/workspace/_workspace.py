@@ -84,6 +84,11 @@ class Workspace:
     def currency(self) -> str:
         return str(self.config["workspace"]["currency"])
 
+    @property
+    def churn_horizon_days(self) -> int:
+        """``[analysis] churn_horizon_days``: how far ahead churn risk looks (default 90)."""
+        return int(self.config.get("analysis", {}).get("churn_horizon_days", 90))
+
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A DuckDB connection to ``data.duckdb``, closed on exit."""
