@@ -47,7 +47,22 @@ def test_init_and_import_with_rejects(tmp_path: Path) -> None:
     )
     proc = run("import", "accounts", str(csv), "-w", str(ws))
     assert proc.returncode == 0, proc.stderr
-    assert "除外 1" in proc.stdout and "rejects" in proc.stdout
+    # 約50名 is no exact number: A2 is kept with 従業員数 empty, and the summary says so.
+    assert "追加 2 / 更新 0 / 変更なし 0 / 除外 0" in proc.stdout and "rejects" in proc.stdout
+    assert (
+        "  読めない値 1 件を空欄にして取り込みました (列: 従業員数)。値と理由は除外・統合した行の"
+        "一覧にあります / 1 unreadable value stored as empty, the row kept (columns: employees)"
+    ) in proc.stdout
+    deals = tmp_path / "商談.csv"
+    deals.write_text(
+        "商談ID,取引先ID,作成日,完了予定日\n"
+        "D1,A1,2024-04-01,2024-03-01\nD2,A2,,\nD3,A2,2024-04-01,\n",
+        encoding="utf-8",
+    )
+    proc = run("import", "deals", str(deals), "-w", str(ws))
+    assert proc.returncode == 0, proc.stderr
+    assert "追加 1 / 更新 0 / 変更なし 0 / 除外 2" in proc.stdout
+    assert "読めない値" not in proc.stdout
 
 
 def test_import_summary_says_which_duplicate_keys_were_merged(tmp_path: Path) -> None:
@@ -535,7 +550,10 @@ def test_an_analysis_the_last_run_skipped_says_why(
     proc = run("icp", "-w", str(ws.path))
     assert proc.returncode == 1 and no_traceback(proc), proc.stderr
     assert "could not compute 'icp'" in proc.stderr
-    assert report.failures["icp"].partition(" — fix: ")[0] in proc.stderr
+    # Each half of the stored message in its own language.
+    ja, en = report.failures["icp"].partition(" — fix: ")[0].split(" / ")
+    assert f"を計算できませんでした: {ja} / the latest analysis" in proc.stderr
+    assert f"could not compute 'icp': {en} — fix: " in proc.stderr
 
 
 def test_user_errors_read_japanese_first_with_english_alongside(tmp_path: Path) -> None:
@@ -670,6 +688,9 @@ def test_clv_headers_name_the_time_unit(demo_ws: Workspace) -> None:
     for header in ("repeat purchase weeks", "first to last purchase (weeks)", "weeks since first"):
         assert header in en.stdout, header
     assert "monetary value" not in en.stdout and "│ T " not in en.stdout
+    # whether the customer has churned by contract, and whether every subscription ended
+    assert "解約済み" in ja.stdout and "契約がすべて終了" in ja.stdout
+    assert "churned" in en.stdout and "every subscription ended" in en.stdout
     assert json.loads(run(*w, "-f", "json").stdout)["model"]["time_unit"] == "week"
 
 
@@ -759,14 +780,27 @@ def test_icp_and_score_fixes_name_only_what_the_command_takes(tmp_path: Path) ->
     assert no_traceback(icp) and no_traceback(score)
     # What the command line can do (import, analyze again), then the Python knob.
     assert (
-        "import more accounts (rashinban import accounts; in Python, a min_support below 10); "
-        "その後 'rashinban analyze' を再実行してください / then run 'rashinban analyze' again"
+        "Python では min_support を10より小さくできます)。その後 'rashinban analyze' を再実行"
+        "してください / import more accounts (rashinban import accounts; in Python, a "
+        "min_support below 10), then run 'rashinban analyze' again"
     ) in icp.stderr
     assert "取引先をもっと取り込んでください (rashinban import accounts; Python では" in icp.stderr
     assert (
         "(rashinban import deals; in Python, a longer window: score_workspace(..., "
-        "validation_days=365)); その後 'rashinban analyze' を再実行してください"
+        "validation_days=365)), then run 'rashinban analyze' again"
     ) in score.stderr
+    # One language: the whole fix in it (what to import first), not "run analyze again"
+    # alone, which cannot help while the data is missing.
+    en = run("icp", "-w", str(ws.path), "--lang", "en").stderr
+    assert en.startswith("error: the latest analysis (as of "), en
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", en), en
+    assert en.rstrip().endswith(
+        "— fix: import more accounts (rashinban import accounts; in Python, a min_support "
+        "below 10), then run 'rashinban analyze' again"
+    ), en
+    ja = run("icp", "-w", str(ws.path), "--lang", "ja").stderr
+    assert "could not" not in ja and "import more" not in ja, ja
+    assert ja.rstrip().endswith("。その後 'rashinban analyze' を再実行してください"), ja
     assert "Python API" not in icp.stderr + score.stderr
     for command, proc in (("icp", icp), ("score", score)):
         named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", proc.stderr))

@@ -93,7 +93,7 @@ def test_japanese_report_names_models_and_metrics_in_japanese(demo_dir: Path) ->
     risks = [cells[at] for cells in rows if cells]
     assert risks and all(re.fullmatch(r"[0-9]+\.[0-9]%", r) for r in risks), risks[:4]
     # segment rates as percentages too (受注率 56.8%, not 0.568)
-    head = page.index("受注率 (下限)")
+    head = page.index("受注率 (縮小推定)")
     segments = page[head : page.index("</table>", head)]
     assert re.search(r'<td class="num">[0-9]+\.[0-9]%</td>', segments)
 
@@ -158,3 +158,131 @@ def test_english_demo_summary_is_english(tmp_path: Path) -> None:
         assert written not in text, written
     assert not re.search(r"\d〜\d[\d,]*名", text)
     assert "(no competitor)" in text and "industry is " in text
+
+
+def _table_after(page: str, marker: str) -> tuple[list[str], list[list[str]], list[str]]:
+    """Headers, cell texts and row tags of the first table after ``marker``."""
+    start = page.index(marker)
+    table = page[page.index("<table>", start) : page.index("</table>", start)]
+    heads = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+    body = table.split("<tbody>", 1)[1]
+    rows = re.findall(r"(<tr[^>]*>)(.*?)</tr>", body, flags=re.S)
+    cells = [
+        [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)] for _, r in rows
+    ]
+    return heads, cells, [tag for tag, _ in rows]
+
+
+def test_segment_and_icp_columns_are_headed_as_the_command_line_heads_them(
+    demo_dir: Path,
+) -> None:
+    from rashinban._labels import TABLE_COLUMNS, column_label
+
+    for lang in ("ja", "en"):
+        page = build_report(open_workspace(demo_dir), lang=lang)
+        segments, rows, _ = _table_after(page, 'id="segments"')
+        for key in ("win_rate", "win_rate_interval", "churn_rate", "clv", "ltv_cac"):
+            assert column_label(TABLE_COLUMNS["segments"][key], lang) in segments, (lang, key)
+        # not the kpi KPIs: no bare 受注率 / CLV / 解約率 / LTV/CAC heads
+        for kpi in ("win_rate", "clv", "churn_rate", "ltv_cac"):
+            assert column_label(kpi, lang) not in segments, (lang, kpi)
+        won = rows[0][segments.index(column_label("won_k_n", lang))]
+        assert re.fullmatch(r"[\d,]+/[\d,]+", won), won
+        icp, _, _ = _table_after(page, 'id="icp"')
+        assert column_label("value_per_customer", lang) in icp
+        assert column_label("churned_share", lang) in icp and "CLV" not in icp
+        # the segment chart's axes say the same
+        svg = re.findall(r"<text[^>]*>([^<]+)</text>", page)
+        assert (
+            column_label("value_per_customer", lang) + (" (10k JPY)" if lang == "en" else " (万円)")
+            in svg
+        )
+        assert "Customer lifetime value (CLV) (10k JPY)" not in svg
+    ja = build_report(open_workspace(demo_dir), lang="ja")
+    assert "縮約後" not in ja and "縮小推定: 件数の少ない区分" in ja
+
+
+def test_kpi_table_shows_intervals_and_marks_months_in_progress(demo_dir: Path) -> None:
+    ws = open_workspace(demo_dir)
+    from rashinban.pipeline import load_result_table
+
+    funnel = load_result_table(ws, "kpi", "funnel")
+    assert funnel is not None
+    company = funnel[funnel["scope"] == "company"]
+    open_months = set(company.loc[company["open"] > company["closed"], "period"])
+    assert open_months, "the demo's last months still have most deals open"
+    for lang, note in (
+        ("ja", "進行中: 商談の多くが未完了"),
+        ("en", "in progress: most deals still open"),
+    ):
+        page = build_report(ws, lang=lang)
+        heads, rows, tags = _table_after(page, 'id="kpi"')
+        period, rate = (
+            heads.index(column_label_of("period", lang)),
+            heads.index(column_label_of("win_rate", lang)),
+        )
+        scope = "全社" if lang == "ja" else "company"
+        for cells, tag in zip(rows, tags, strict=True):
+            if cells[0] != scope:
+                continue
+            marked = cells[period] in open_months
+            assert (note in cells) is marked and ('class="muted"' in tag) is marked, cells
+            # a rate with its interval, as rashinban kpi prints it
+            if cells[rate]:
+                assert re.fullmatch(r"\d+\.\d% \(\d+\.\d%–\d+\.\d%\)", cells[rate]), cells[rate]
+        assert heads.index(column_label_of("closed", lang)) and heads.index(
+            column_label_of("open", lang)
+        )
+        # the win-rate chart says so, in percent, and leaves those months out
+        assert ", ".join(sorted(open_months)) in page.split('id="kpi"', 1)[1]
+        svg = re.findall(r"<text[^>]*>([^<]+)</text>", page)
+        assert ("受注率 (%)" if lang == "ja" else "win rate (%)") in svg
+    doc = (Path(__file__).parents[1] / "docs" / "kpi.md").read_text("utf-8")
+    assert "most deals still open" in doc
+
+
+def column_label_of(column: str, lang: str) -> str:
+    from rashinban._labels import column_label
+
+    return column_label(column, lang)
+
+
+def test_win_loss_quotes_are_headed_by_outcome_and_competitor(demo_dir: Path) -> None:
+    for lang, outcome, values, group in (
+        ("ja", "結果", {"受注", "失注"}, "競合"),
+        ("en", "outcome", {"won", "lost"}, "competitor"),
+    ):
+        page = build_report(open_workspace(demo_dir), lang=lang)
+        section = page[page.index('id="winloss"') :]
+        quotes = section[
+            section.index("顧客の声（原文）" if lang == "ja" else "quote (verbatim)") - 400 :
+        ]
+        heads, rows, _ = _table_after(quotes, "<table>")
+        assert heads[:2] == [group, outcome], heads
+        assert {r[1] for r in rows} <= values and rows
+        assert ("理由" if lang == "ja" else "reason") not in heads
+
+
+def test_report_text_details_in_both_languages(demo_dir: Path) -> None:
+    ws = open_workspace(demo_dir)
+    ja, en = build_report(ws, lang="ja"), build_report(ws, lang="en")
+    # data profile: numbers with separators, no trailing .0
+    for page in (ja, en):
+        heads, rows, _ = _table_after(page, 'id="profile"')
+        lows = [r[heads.index(h)] for r in rows for h in heads[-2:]]
+        assert not [v for v in lows if re.fullmatch(r"-?\d+\.0", v)], lows
+        assert [v for v in lows if re.fullmatch(r"-?\d{1,3}(,\d{3})+", v)]
+    # persona story: a space after each citation in English
+    text = re.sub(r"<[^>]+>", "", en)
+    assert re.search(r"works at a \S+\[\d+\] company\.", text)
+    # cross-sell reasons and headline write bands and pairs as the rest of the report
+    assert " -> " not in en and not re.search(r"\d-\d+ employees", en)
+    assert not re.search(r"従業員\d+-\d+名", ja)
+    # count axes are named
+    for page, names in (
+        (ja, ("リード数 (件)", "顧客数", "解約した顧客数", "解約リスク (%)")),
+        (en, ("leads", "customers", "churned customers", "churn risk (%)")),
+    ):
+        svg = re.findall(r"<text[^>]*>([^<]+)</text>", page)
+        for name in names:
+            assert name in svg, name

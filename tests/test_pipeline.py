@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 
 from rashinban import (
     ConvergenceError,
+    InvalidValueError,
     NotEnoughDataError,
     Workspace,
     WorkspaceError,
@@ -133,6 +135,42 @@ def test_analyze_refuses_a_future_as_of_and_stores_nothing(tmp_path: Path) -> No
     assert latest_results(ws) == {}
 
 
+@pytest.mark.parametrize(
+    "given",
+    ["2024-03-31", dt.datetime(2024, 3, 31, 9, 30), pd.Timestamp("2024-03-31")],
+    ids=["text", "datetime", "timestamp"],
+)
+def test_the_as_of_date_is_read_in_any_usual_form(tmp_path: Path, given: object) -> None:
+    ws = _small_company(tmp_path)
+    day = resolve_as_of(ws, given)  # type: ignore[arg-type]
+    assert day == dt.date(2024, 3, 31) and type(day) is dt.date
+    assert analyze(ws, as_of=given, only=["profile"]).as_of == dt.date(2024, 3, 31)  # type: ignore[arg-type]
+
+
+def test_an_as_of_that_is_not_a_date_names_the_argument(tmp_path: Path) -> None:
+    ws = _small_company(tmp_path)
+    with pytest.raises(InvalidValueError) as err:
+        resolve_as_of(ws, "2024-02-30")
+    assert err.value.message == (
+        "as_of = '2024-02-30' は日付ではありません / as_of = '2024-02-30' is not a date"
+    )
+    with pytest.raises(InvalidValueError, match="is not a date"):
+        analyze(ws, as_of="next week")
+    assert latest_results(ws) == {}
+
+
+def test_analyze_opens_a_workspace_given_by_its_path(tmp_path: Path) -> None:
+    ws = _small_company(tmp_path)
+    report = analyze(str(ws.path), as_of="2024-06-30", only=["profile"])
+    assert report.as_of == dt.date(2024, 6, 30) and "profile" in report.results
+    assert set(latest_results(ws)) == {"profile"}
+    assert analyze(ws.path, only=["profile"]).as_of == dt.date(2024, 6, 30)
+    with pytest.raises(WorkspaceError):
+        analyze(tmp_path / "nowhere")
+    with pytest.raises(InvalidValueError, match="ws = int is not a workspace"):
+        analyze(42)  # type: ignore[arg-type]
+
+
 def test_an_as_of_is_kept_when_there_is_no_data_to_check_it_against(tmp_path: Path) -> None:
     ws = init_workspace(tmp_path / "ws")
     assert resolve_as_of(ws, dt.date(2030, 1, 1)) == dt.date(2030, 1, 1)
@@ -203,8 +241,18 @@ def test_a_tiny_company_gets_reasons_not_tracebacks(tmp_path: Path, size: int, s
     assert run.results, "some analyses run even on a tiny company"
     for name, reason in run.failures.items():
         assert reason and "Traceback" not in reason, name
-    for lang in ("ja", "en"):
-        assert "<html" in build_report(ws, lang=lang)
+    pages = {lang: build_report(ws, lang=lang) for lang in ("ja", "en")}
+    assert all("<html" in page for page in pages.values())
+    # The analyses not run, each in the report's language only (not "日本語 / English").
+    if run.failures:
+        skipped = {
+            lang: re.sub(r"<[^>]+>", "", page.split('id="skipped"', 1)[1].split("</section>")[0])
+            for lang, page in pages.items()
+        }
+        assert "対処:" in skipped["ja"] and "fix:" not in skipped["ja"]
+        assert "fix:" in skipped["en"] and "対処" not in skipped["en"]
+        english = re.compile(r" / [a-z]|\b(needs?|found|too few|import (more|orders|leads))\b")
+        assert not english.search(skipped["ja"]), skipped["ja"]
 
 
 @pytest.mark.parametrize(
@@ -245,3 +293,16 @@ def test_too_few_buyers_to_see_dropout_is_said_in_words(tmp_path: Path) -> None:
     run = analyze(ws, only=["clv", "churn"])
     assert "dropout probability runs to zero" in run.failures["clv"]
     assert "for buyers by order" in run.failures["churn"]
+
+
+def test_only_takes_a_name_or_names_and_refuses_unknown_ones(tmp_path: Path) -> None:
+    ws = _small_company(tmp_path)
+    assert set(analyze(ws, as_of="2024-06-30", only="profile").results) == {"profile"}
+    assert set(analyze(ws, as_of="2024-06-30", only=("profile",)).results) == {"profile"}
+    for wrong in (["bogus"], "c", ["profile", "rfms"]):
+        with pytest.raises(InvalidValueError) as info:
+            analyze(ws, as_of="2024-06-30", only=wrong)
+        assert info.value.message.startswith("分析名 ")
+        assert "choose from: profile, rfm, clv" in (info.value.fix or "")
+    with pytest.raises(InvalidValueError, match=r"unknown analysis name\(s\) 'rfms'"):
+        analyze(ws, only=["profile", "rfms"])

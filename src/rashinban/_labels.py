@@ -27,6 +27,7 @@ __all__ = [
     "hypothesis_text",
     "in_language",
     "is_proportion",
+    "table_column",
     "value_label",
     "yen_en",
 ]
@@ -116,6 +117,10 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "source": ("根拠の種類", "source"),
     "p_alive": ("継続確率", "P(alive)"),
     "expected_purchases": ("期待購買回数", "expected purchases"),
+    # clv: churned by contract (every subscription ended, nothing bought since), and
+    # every subscription ended (churned, or ordering since)
+    "churned": ("解約済み", "churned"),
+    "subscription_ended": ("契約がすべて終了", "every subscription ended"),
     # The CLV summary counts time in weeks (rashinban clv, JSON model.time_unit "week"):
     # frequency is the later weeks with a purchase, recency and T are weeks.
     "frequency": ("リピート購買 (週数)", "repeat purchase weeks"),
@@ -245,8 +250,23 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "clv": "value_per_customer",
         "ltv_cac": "value_to_cost",
     },
-    "icp": {"churn_rate": "churned_share"},
+    "icp": {"churn_rate": "churned_share", "clv": "value_per_customer"},
 }
+
+
+def table_column(table: str, column: str) -> str:
+    """The key whose label heads ``column`` in ``table`` (:data:`TABLE_COLUMNS`), so that
+    the command line and the report head a column alike.
+
+    Examples
+    --------
+    >>> table_column("segments", "churn_rate"), table_column("kpi", "churn_rate")
+    ('shrunk_churn_share', 'churn_rate')
+    >>> column_label(table_column("segments", "clv"), "en")
+    'value per customer'
+    """
+    return TABLE_COLUMNS.get(table, {}).get(column, column)
+
 
 #: Suffixes that qualify another column: win_rate_low is the lower end of win_rate.
 _SUFFIXES = {

@@ -106,20 +106,20 @@ def test_analyze_stores_and_names_the_configured_horizon(ws180: Path) -> None:
         ),
         (
             "90.5",
-            "[analysis] churn_horizon_days の値 90.5 は int ではありません / "
-            "[analysis] churn_horizon_days should be a int, got 90.5",
+            "[analysis] churn_horizon_days の値 90.5 は整数ではありません / "
+            "[analysis] churn_horizon_days should be a whole number, got 90.5",
             "90 のように書いてください / write it like 90",
         ),
         (
             '"180"',
-            "[analysis] churn_horizon_days の値 '180' は int ではありません / "
-            "[analysis] churn_horizon_days should be a int, got '180'",
+            "[analysis] churn_horizon_days の値 '180' は整数ではありません / "
+            "[analysis] churn_horizon_days should be a whole number, got '180'",
             "90 のように書いてください / write it like 90",
         ),
         (
             "true",
-            "[analysis] churn_horizon_days の値 True は int ではありません / "
-            "[analysis] churn_horizon_days should be a int, got True",
+            "[analysis] churn_horizon_days の値 True は整数ではありません / "
+            "[analysis] churn_horizon_days should be a whole number, got True",
             "90 のように書いてください / write it like 90",
         ),
     ],

@@ -98,17 +98,24 @@ def test_every_offer_rests_on_enough_accounts(demo_backend) -> None:  # type: ig
 
 def test_segment_names_read_right_when_industry_or_size_is_unknown() -> None:
     t = ibis.memtable(
-        pd.DataFrame({"industry": ["製造業", None, "製造業"], "employees": [None, 50, 120]}).astype(
-            {"employees": "Int64"}
-        )
+        pd.DataFrame(
+            {"industry": ["製造業", None, "製造業", "建設業"], "employees": [None, 50, 120, 1500]}
+        ).astype({"employees": "Int64"})
     )
     ja = t.select(s=segment_label(t.industry, t.employees)).execute()["s"].tolist()
-    assert ja == ["製造業・従業員数不明", "業種不明・従業員30-99名", "製造業・従業員100-999名"]
+    # bands as the other analyses write them: 100〜999名 / 1000名以上, 100–999 employees
+    assert ja == [
+        "製造業・従業員数不明",
+        "業種不明・従業員30〜99名",
+        "製造業・従業員100〜999名",
+        "建設業・従業員1000名以上",
+    ]
     en = t.select(s=segment_label_en(t.industry, size_band(t.employees))).execute()["s"]
     assert en.tolist() == [
         "製造業, size unknown",
-        "industry unknown, 30-99 employees",
-        "製造業, 100-999 employees",
+        "industry unknown, 30–99 employees",
+        "製造業, 100–999 employees",
+        "建設業, 1000+ employees",
     ]
 
 

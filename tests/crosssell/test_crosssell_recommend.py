@@ -85,6 +85,8 @@ def test_recommendation_contract(demo_backend, demo_tables: dict[str, pd.DataFra
             assert f"{_half_up(r.segment_rate)}%" in r.reason_ja
             # The English reason names the same segment in English words.
             industry, band = r.segment.removesuffix("名").split("・従業員")
+            # 100〜999名 → 100–999 employees, 1000名以上 → 1000+ employees
+            band = band.replace("〜", "–").replace("名以上", "+")
             size = "size unknown" if band == "数不明" else f"{band} employees"
             industry = "industry unknown" if industry == "業種不明" else industry
             assert f"customers in {industry}, {size} (" in r.reason_en
@@ -191,4 +193,27 @@ def test_nothing_to_validate_reads_japanese_first_with_english_alongside(demo_ba
     assert err.value.fix == (
         "区切りの日付を前にするか、より新しい注文・契約を取り込んでください / "
         "choose an earlier cut date or import later orders/subscriptions"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"k": 0}, "k=0 は1以上の整数ではありません"),
+        ({"k": -1}, "k=-1 is not a whole number >= 1"),
+        ({"k": 2.5}, "k=2.5 is not a whole number >= 1"),
+        ({"min_count": 0}, "min_count=0 is not a whole number >= 1"),
+        ({"method": "best"}, "unknown method 'best'"),
+    ],
+)
+def test_counts_below_one_are_refused_not_answered_with_nothing(
+    demo_backend, kwargs, expected: str
+) -> None:  # type: ignore[no-untyped-def]
+    from rashinban import InvalidValueError
+
+    with pytest.raises(InvalidValueError, match=expected) as info:
+        recommend(demo_backend, "2025-12-29", **kwargs)
+    assert info.value.fix is not None
+    assert (
+        len(recommend(demo_backend, "2025-12-29", k=1).groupby("account_id").size().unique()) == 1
     )

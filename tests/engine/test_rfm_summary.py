@@ -385,3 +385,33 @@ def test_missing_amounts_count_as_zero_like_lifetimes(con) -> None:
         df, "account_id", "ordered_at", "amount", observation_period_end=str(AS_OF)
     )
     _assert_same(ref, _ours(to_table(con, df), observation_period_end=AS_OF))
+
+
+def test_a_pandas_dataframe_is_summarised_like_its_memtable() -> None:
+    import ibis
+
+    df = pd.DataFrame(
+        {
+            "account_id": ["a", "a", "a", "b", "c", "c"],
+            "ordered_at": pd.to_datetime(
+                ["2024-01-01", "2024-01-01", "2024-01-11", "2024-01-05", "2024-01-02", "2024-01-20"]
+            ),
+            "amount": [100.0, 50.0, 300.0, 80.0, 10.0, 40.0],
+        }
+    )
+    end = dt.date(2024, 1, 31)
+    from_df = rfm_summary(df, observation_period_end=end).to_pandas()
+    from_table = rfm_summary(ibis.memtable(df), observation_period_end=end).to_pandas()
+    pd.testing.assert_frame_equal(
+        from_df.sort_values("account_id").reset_index(drop=True),
+        from_table.sort_values("account_id").reset_index(drop=True),
+    )
+    a = from_df.set_index("account_id").loc["a"]
+    assert (a["frequency"], a["recency"], a["T"], a["monetary_value"]) == (1, 10.0, 30.0, 300.0)
+
+
+def test_anything_else_is_refused_saying_how_to_make_a_table() -> None:
+    with pytest.raises(InvalidValueError) as info:
+        rfm_summary([("a", "2024-01-01", 1.0)], observation_period_end="2024-01-31")  # type: ignore[arg-type]
+    assert info.value.message.startswith("transactions が list です")
+    assert "ibis.memtable(df)" in (info.value.fix or "")

@@ -101,13 +101,15 @@ def test_cp932_japanese_headers_and_values(ws: Workspace, tmp_path: Path) -> Non
     assert got["A003"][0:2] == ("山田商店~本店", "有限会社")
     assert got["A003"][4:6] == (12, -1000.0)
     assert got["A003"][7] == dt.date(2024, 4, 3)
-    # 約500名 is not an exact number: the whole row is rejected, with the reason.
-    assert "A004" not in got
-    assert result.rejected == 1
+    # 約500名 is not an exact number: the row is kept with 従業員数 empty, and the
+    # value is listed with the reason.
+    assert got["A004"][4] is None
+    assert result.rejected == 0 and result.files[0].dropped == 1
+    assert result.files[0].dropped_columns == ("employees",)
     assert result.rejects_file is not None
     rej = read_rejects(result.rejects_file)
-    assert [(r["行/row"], r["列/column"], r["値/value"]) for r in rej] == [
-        ("5", "従業員数", "約500名")
+    assert [(r["行/row"], r["列/column"], r["値/value"], r["種別/kind"]) for r in rej] == [
+        ("5", "従業員数", "約500名", "value_dropped")
     ]
     assert result.files[0].encoding == "cp932"
 
@@ -126,9 +128,9 @@ def test_reimport_is_a_noop(ws: Workspace, tmp_path: Path) -> None:
     before = rows(ws, "select * from accounts order by account_id")
     again = import_files(ws, "accounts", [f])
     assert rows(ws, "select * from accounts order by account_id") == before
-    assert first.files[0].inserted == 3
+    assert first.files[0].inserted == 4
     assert (again.files[0].inserted, again.files[0].updated) == (0, 0)
-    assert again.files[0].unchanged == 3
+    assert again.files[0].unchanged == 4
 
 
 def test_empty_field_never_erases(ws: Workspace, tmp_path: Path) -> None:
@@ -164,7 +166,7 @@ def test_whitespace_only_values_are_empty(ws: Workspace, tmp_path: Path) -> None
 
 def test_english_locale_dates(ws: Workspace, tmp_path: Path) -> None:
     # An English-locale CRM export writes month names; a date without its year is
-    # rejected with the reason, the rest of the file loads.
+    # listed with the reason and left empty, the rest of the file loads.
     f = write_csv(
         tmp_path / "accounts_en.csv",
         ["account_id", "name", "created_at"],
@@ -181,10 +183,12 @@ def test_english_locale_dates(ws: Workspace, tmp_path: Path) -> None:
         ("A1", dt.date(2024, 4, 1)),
         ("A2", dt.date(2024, 4, 1)),
         ("A3", dt.date(2024, 4, 1)),
+        ("A4", None),
     ]
     assert result.rejects_file is not None
     (reject,) = read_rejects(result.rejects_file)
     assert (reject["行/row"], reject["値/value"]) == ("5", "Apr 1")
+    assert reject["種別/kind"] == "value_dropped"
     assert "年が書かれていません" in reject["理由/reason"]
 
 
@@ -249,8 +253,8 @@ def test_unknown_account_is_rejected(ws: Workspace, tmp_path: Path) -> None:
     )
     deals = write_csv(
         tmp_path / "d.csv",
-        ["deal_id", "account_id", "amount", "outcome"],
-        [["D1", "A1", "100", "受注"], ["D2", "A9", "200", "失注"]],
+        ["deal_id", "account_id", "created_at", "amount", "outcome"],
+        [["D1", "A1", "2024-04-01", "100", "受注"], ["D2", "A9", "2024-04-01", "200", "失注"]],
         "utf-8",
     )
     result = import_files(ws, "deals", [deals])
@@ -349,13 +353,14 @@ def test_mapping_file_with_value_map(ws: Workspace, tmp_path: Path) -> None:
     mapping = tmp_path / "m.yaml"
     mapping.write_text(
         "columns:\n  案件番号: deal_id\n  会社コード: account_id\n  結果区分: outcome\n"
+        "  起票日: created_at\n"
         "values:\n  outcome: {○: won, ×: lost}\n",
         encoding="utf-8",
     )
     deals = write_csv(
         tmp_path / "d.csv",
-        ["案件番号", "会社コード", "結果区分", "担当メモ"],
-        [["X1", "A1", "○", "良好"]],
+        ["案件番号", "会社コード", "結果区分", "起票日", "担当メモ"],
+        [["X1", "A1", "○", "2024/4/1", "良好"]],
         "cp932",
     )
     result = import_files(ws, "deals", [deals], mapping=mapping)
@@ -403,7 +408,12 @@ def test_accounts_matched_by_corporate_number_then_name(ws: Workspace, tmp_path:
         "utf-8",
     )
     import_files(ws, "accounts", [third])
-    deals = write_csv(tmp_path / "d.csv", ["deal_id", "account_id"], [["D1", "HS-77"]], "utf-8")
+    deals = write_csv(
+        tmp_path / "d.csv",
+        ["deal_id", "account_id", "created_at"],
+        [["D1", "HS-77", "2024-04-01"]],
+        "utf-8",
+    )
     import_files(ws, "deals", [deals])
     assert rows(ws, "select account_id from deals") == [("SF1",)]
     assert rows(ws, "select count(*) from accounts") == [(2,)]
@@ -466,7 +476,10 @@ def test_title_rows_above_the_header_are_skipped(ws: Workspace, tmp_path: Path) 
     )
     result = import_files(ws, "accounts", [path])
     assert result.files[0].header_row == 3
-    assert rows(ws, "select account_id, employees from accounts order by 1") == [("A1", 10)]
+    assert rows(ws, "select account_id, employees from accounts order by 1") == [
+        ("A1", 10),
+        ("A2", None),
+    ]
     assert result.rejects_file is not None
     (reject,) = read_rejects(result.rejects_file)
     assert (reject["行/row"], reject["値/value"]) == ("5", "約20名")
@@ -486,7 +499,10 @@ def test_title_rows_in_a_workbook(ws: Workspace, tmp_path: Path) -> None:
     wb.save(path)
     result = import_files(ws, "products", [path])
     assert result.files[0].header_row == 4
-    assert rows(ws, "select product_id, list_price from products") == [("P1", 50000.0)]
+    assert rows(ws, "select product_id, list_price from products order by 1") == [
+        ("P1", 50000.0),
+        ("P2", None),
+    ]
     assert result.rejects_file is not None
     assert read_rejects(result.rejects_file)[0]["行/row"] == "6"
 
@@ -550,10 +566,11 @@ def test_old_excel_xls_with_a_cover_sheet(ws: Workspace, tmp_path: Path) -> None
         ("O1", dt.date(2024, 4, 1), 120000.0),
         ("O2", dt.date(2024, 5, 15), 80000.5),
         ("O3", dt.date(2024, 6, 1), -5000.0),
+        ("O4", dt.date(2024, 6, 30), None),  # its amount abc is listed, the order kept
     ]
     assert result.rejects_file is not None
     listed = {r["行/row"]: r for r in read_rejects(result.rejects_file)}
-    assert listed["7"]["値/value"] == "abc"
+    assert (listed["7"]["値/value"], listed["7"]["種別/kind"]) == ("abc", "value_dropped")
     assert "合計・小計の行" in listed["8"]["理由/reason"]
 
 

@@ -147,12 +147,13 @@ def test_a_number_too_large_to_store_is_rejected_as_out_of_range(
         (r["行/row"], r["列/column"], r["値/value"], r["理由/reason"])
         for r in read_rejects(result.rejects_file)
     ]
+    kept = ("(空欄にして行を取り込みました)", "(the row was kept with this value empty)")
     employees = (
-        "従業員数 は 0–1e+07 の範囲外です / employees out of range 0–1e+07"
+        f"従業員数 は 0–1e+07 の範囲外です {kept[0]} / employees out of range 0–1e+07 {kept[1]}"
         " — 値を確認してください / check the value"
     )
     revenue = (
-        "年間売上 は扱える範囲を超えています / annual revenue out of range"
+        f"年間売上 は扱える範囲を超えています {kept[0]} / annual revenue out of range {kept[1]}"
         " — 値を確認してください / check the value"
     )
     assert got == [
@@ -160,7 +161,12 @@ def test_a_number_too_large_to_store_is_rejected_as_out_of_range(
         ("3", "従業員数", "１２３４５６７８９０１２３４５６７８９０１２３４５", employees),
         ("4", "年間売上", "1234567890123456789012345678901", revenue),
     ]
-    assert rows(ws, "select account_id, employees from accounts") == [("E4", 12)]
+    assert rows(ws, "select account_id, employees, annual_revenue from accounts order by 1") == [
+        ("E1", None, 1.0),
+        ("E2", None, 2.0),
+        ("E3", 10, None),
+        ("E4", 12, 5.0),
+    ]
 
 
 def test_an_xlsx_number_too_large_is_out_of_range_not_unreadable(
@@ -182,10 +188,14 @@ def test_an_xlsx_number_too_large_is_out_of_range_not_unreadable(
         (r["行/row"], r["列/column"]): r["理由/reason"] for r in read_rejects(result.rejects_file)
     }
     assert set(got) == {("2", "年間売上"), ("3", "従業員数")}
-    assert got["2", "年間売上"].startswith("年間売上 は扱える範囲を超えています / ")
-    assert got["3", "従業員数"].startswith("従業員数 は 0–1e+07 の範囲外です / ")
+    assert got["2", "年間売上"].startswith("年間売上 は扱える範囲を超えています (空欄に")
+    assert got["3", "従業員数"].startswith("従業員数 は 0–1e+07 の範囲外です (空欄に")
     assert not any("数値として読めません" in reason for reason in got.values())
-    assert rows(ws, "select account_id, annual_revenue from accounts") == [("X3", 5e9)]
+    assert rows(ws, "select account_id, annual_revenue from accounts order by 1") == [
+        ("X1", None),
+        ("X2", 5e9),
+        ("X3", 5e9),
+    ]
 
 
 def test_numbers_in_exponent_notation_import(ws: Workspace, tmp_path: Path) -> None:
@@ -210,13 +220,25 @@ def test_numbers_in_exponent_notation_import(ws: Workspace, tmp_path: Path) -> N
         {"account_id": ["P1", "P2"], "name": ["p", "q"], "employees": [1.5e-07, 1e30]}
     ).to_parquet(parquet)
     result = import_files(ws, "accounts", [xlsx, csv, parquet])
+    # A value that cannot be stored is left empty; its row is kept.
     assert rows(ws, "select account_id, annual_revenue, employees from accounts order by 1") == [
         ("C1", 1500.0, 1500),
+        ("C2", -1200.0, None),
+        ("C3", None, 3),
+        ("P1", None, None),
+        ("P2", None, None),
         ("X1", 1.5e-07, 2500),
+        ("X2", 1234.5, None),
     ]
+    listed = read_rejects(result.rejects_file)
+    assert {r["種別/kind"] for r in listed} == {"value_dropped"}
+    kept = (" (空欄にして行を取り込みました)", " (the row was kept with this value empty)")
     got = {
-        (r["ファイル/file"], r["行/row"], r["列/column"]): r["理由/reason"].split(" — ")[0]
-        for r in read_rejects(result.rejects_file)
+        (r["ファイル/file"], r["行/row"], r["列/column"]): r["理由/reason"]
+        .split(" — ")[0]
+        .replace(kept[0], "")
+        .replace(kept[1], "")
+        for r in listed
     }
     out_of_range = "従業員数 は 0–1e+07 の範囲外です / employees out of range 0–1e+07"
     assert got == {

@@ -219,6 +219,7 @@ def test_excel_serial_numbers_in_a_date_column(ws: Workspace, tmp_path: Path) ->
         ("A1", day),
         ("A2", day),
         ("A3", day),
+        ("A4", None),  # kept with its 作成日 empty; the value is listed
     ]
     [reject] = read_rejects(result.rejects_file)
     assert reject["行/row"] == "5" and "2173-10-13" in reject["理由/reason"]
@@ -364,6 +365,7 @@ def test_a_unit_in_the_header_converts_the_column(ws: Workspace, tmp_path: Path)
         ("A1", 1_200_000.0, 30),
         ("A2", 1_100.0, 12),
         ("A3", 300_000_000.0, 7),
+        ("A4", None, 7),
     ]
     [fr] = result.files
     assert fr.units == ("年間売上（千円） → annual_revenue ×1,000",)

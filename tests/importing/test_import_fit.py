@@ -241,7 +241,9 @@ def test_account_code_synonyms_in_accounts_and_in_deals(
         ws, "accounts", [write_csv(tmp_path / "a.csv", [header, "取引先名"], [["A1", "一社"]])]
     )
     assert rows(ws, "SELECT account_id FROM accounts") == [("A1",)]
-    deals = write_csv(tmp_path / "d.csv", ["商談ID", header, "金額"], [["D1", "A1", "1000"]])
+    deals = write_csv(
+        tmp_path / "d.csv", ["商談ID", header, "作成日", "金額"], [["D1", "A1", "2024/4/1", "1000"]]
+    )
     import_files(ws, "deals", [deals])
     assert rows(ws, "SELECT deal_id, account_id FROM deals") == [("D1", "A1")]
 
@@ -350,8 +352,9 @@ def test_founded_years_written_as_years_and_eras(ws: Workspace, tmp_path: Path) 
         ("A3", 1985),
         ("A4", 2019),
         ("A5", 1999),
+        ("A6", None),  # kept, its 設立年 left empty and listed
     ]
     [reject] = read_rejects(result.rejects_file)
-    assert reject["値/value"] == "創業100年"
+    assert (reject["値/value"], reject["種別/kind"]) == ("創業100年", "value_dropped")
     assert "年として読めません" in reject["理由/reason"]
     assert "昭和60年" in reject["理由/reason"] and "1,234,000" not in reject["理由/reason"]

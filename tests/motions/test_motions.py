@@ -358,3 +358,19 @@ def test_tiny_data_says_what_it_cannot_compute(tiny_ws: Workspace, tmp_path: Pat
     page = build_report(ws)
     assert "防衛: 算出できません: " in page and "深耕: 算出できません: 提案の根拠" in page
     assert "n/a: no customer was active" in build_report(ws, lang="en")
+
+
+def test_as_of_reads_a_timestamp_and_refuses_junk(demo_ws: Workspace) -> None:
+    # Every public as-of takes a date, datetime, Timestamp or ISO text alike; junk text is a
+    # clear error naming as_of, not a raw ValueError.
+    be = demo_ws.backend(read_only=True)
+    by_date = recommend(be, AS_OF)
+    by_stamp = recommend(be, pd.Timestamp(AS_OF))
+    pd.testing.assert_frame_equal(by_date, by_stamp)
+    seg = [{"column": "industry", "op": "in", "values": ["製造業"]}]
+    a = three_motions(be, AS_OF, segment=seg)
+    b = three_motions(be, dt.datetime(2025, 12, 29, 15, 0), segment=seg)
+    pd.testing.assert_frame_equal(a, b)
+    for call in (lambda: recommend(be, "junk"), lambda: three_motions(be, "2025-13-01")):
+        with pytest.raises(InvalidValueError, match=r"as_of = '.*' は日付ではありません"):
+            call()

@@ -73,3 +73,22 @@ def test_years_are_not_grouped_like_counts(demo_ws, accounts) -> None:
     assert caught.value.message.startswith(
         f"設立年 '1800' に該当する取引先が0社です（候補: {', '.join(top)}, …） / "
     )
+
+
+def test_a_range_on_a_column_no_account_fills_says_none_has_a_value(tmp_path) -> None:
+    from rashinban import init_workspace
+    from rashinban.importing import load_frames
+
+    ws = init_workspace(tmp_path / "ws")
+    accounts = pd.DataFrame(
+        {"account_id": ["A1", "A2"], "name": ["甲", "乙"], "employees": [None, None]}
+    )
+    load_frames(ws, {"accounts": accounts})
+    text = "従業員数 >= 100"
+    with pytest.raises(NotEnoughDataError) as caught:
+        require_accounts(ws.backend(), parse_rule(text), text=text)
+    assert caught.value.message == (
+        "ルール '従業員数 >= 100' に該当する取引先が0社です"
+        "（従業員数の値がある取引先はありません） / "
+        "rule '従業員数 >= 100' matches no account (none has a value for employees)"
+    )

@@ -95,7 +95,7 @@ def test_adjacent_evidence_names_its_window_and_its_own_counts() -> None:
     adj = adjacent_opportunities(f, target, AS_OF, candidates=_segs(["B"]), since=since)
     row = adj.set_index("name").loc["B"]
     assert "2025-01-01以降に完了した80件中20件受注" in row["evidence_ja"]
-    assert "縮約後" in row["evidence_ja"] and "同期間のターゲット" in row["evidence_ja"]
+    assert "縮小推定" in row["evidence_ja"] and "同期間のターゲット" in row["evidence_ja"]
     assert "20 won of 80 deals closed since 2025-01-01" in row["evidence_en"]
     assert row["evidence_en"].endswith("over the same period")
     assert f"{row['win_rate']:.0%}" in row["evidence_ja"]

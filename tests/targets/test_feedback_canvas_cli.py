@@ -132,9 +132,31 @@ def test_canvas_refuses_an_empty_field_and_notes_its_first_version(w: list[str])
     assert "write 'threats=TEXT', or leave that --item out" in str(empty.exception)
     assert r.invoke(app, [*canvas, "--item", "strengths=導入実績"]).exit_code == 0
     assert r.invoke(app, [*canvas, "--item", "strengths=導入実績 50社"]).exit_code == 0
+    # The note says what the save did: the fields whose statements changed.
+    more = [
+        "--item",
+        "strengths=導入実績 50社",
+        "--item",
+        "threats=値下げ",
+        "--item",
+        "weaknesses=x",
+    ]
+    assert r.invoke(app, [*canvas, *more]).exit_code == 0
+    assert r.invoke(app, [*canvas, *more, "-m", "手書き"]).exit_code == 1  # nothing changed
     history = json.loads(r.invoke(app, ["target", "history", "SW", "-f", "json", *w]).output)
     notes = [v["note"] for v in history["versions"]]
-    assert notes == ["初版 / first version", "更新 / update"]
+    assert notes == [
+        "初版 / first version",
+        "更新: 強み / updated: strengths",
+        "更新: 弱み・脅威 / updated: weaknesses, threats",
+    ]
+    # A target's name is no canvas's: refused, and no version is noted.
+    made = ["target", "create", "T", "-u", "rep", "--include", "業種 = 製造業", *w]
+    assert r.invoke(app, made).exit_code == 0
+    on_target = r.invoke(
+        app, ["target", "canvas", "T", "--kind", "3c", "-u", "rep", *w, "--item", "company=x"]
+    )
+    assert on_target.exit_code == 1 and "is a target" in str(on_target.exception)
 
 
 def test_a_review_before_its_version_was_saved_says_so(w: list[str]) -> None:
@@ -145,9 +167,41 @@ def test_a_review_before_its_version_was_saved_says_so(w: list[str]) -> None:
     review = ["target", "review", "T", "-u", "rep", "--as-of", "2024-06-28", *w]
     ja = r.invoke(app, review, env=WIDE)
     assert ja.exit_code == 0, ja.output
-    assert f"基準日 2024-06-28 は版1の保存日 ({saved}) より前です" in ja.output
+    assert (
+        f"基準日 2024-06-28 は版1の保存日 ({saved}) より前です: 仮説を書く前のデータで判定した"
+        "振り返り (バックテスト) として保存しました。"
+    ) in ja.output
     en = r.invoke(app, [*review, "--lang", "en"], env=WIDE).output
-    assert f"The as-of date 2024-06-28 is before version 1 was saved ({saved})" in en
-    # JSON stays one document; the review is stored with the as-of date it was asked for.
+    assert (
+        f"The as-of date 2024-06-28 is before version 1 was saved ({saved}): its hypotheses "
+        "are judged on data from before they were written, and the review is stored marked "
+        "as a back-test."
+    ) in en
+    # JSON stays one document and carries the mark; so does the stored review.
     payload = json.loads(r.invoke(app, [*review, "-f", "json"]).output)
     assert str(payload["as_of"])[:10] == "2024-06-28"
+    assert payload["back_test"] is True and payload["version_saved_on"] == str(saved)
+    stored = open_store(open_workspace(Path(w[1]))).reviews("T")
+    assert [x["content"]["back_test"] for x in stored] == [True]
+
+
+def test_a_review_after_its_version_was_saved_is_no_back_test(w: list[str]) -> None:
+    from rashinban.state import TargetDefinition
+    from rashinban.targets import run_review
+
+    ws = open_workspace(Path(w[1]))
+    store = open_store(ws)
+    saved = dt.datetime(2024, 3, 10, 12, tzinfo=dt.UTC)
+    store.save("T", TargetDefinition(include="業種 = 製造業"), author="rep", note="n", at=saved)
+    review = run_review(store, ws.backend(), "T", as_of=dt.date(2024, 6, 28), author="rep")
+    assert review["back_test"] is False
+    assert review["version_saved_on"] == saved.astimezone().date().isoformat()
+    assert review["back_test_ja"] == review["back_test_en"] == ""
+    # The day the version was saved is no back-test either; the day before is.
+    made = saved.astimezone().date()
+    assert run_review(store, ws.backend(), "T", as_of=made, author="rep")["back_test"] is False
+    before = run_review(
+        store, ws.backend(), "T", as_of=made - dt.timedelta(days=1), author="rep", save=False
+    )
+    assert before["back_test"] is True
+    assert before["back_test_en"].startswith(f"The as-of date {made - dt.timedelta(days=1)} ")

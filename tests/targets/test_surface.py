@@ -31,6 +31,7 @@ PINNED = {
         "StateStore",
         "TargetDefinition",
         "canonical_json",
+        "canvas_note",
         "check_feedback",
         "content_id",
         "diff_contents",

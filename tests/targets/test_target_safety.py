@@ -91,7 +91,12 @@ def test_unknown_users_and_owners_of_the_wrong_department_are_refused(ws: list[s
     code, msg = _run(
         "target", "create", "z", "-u", "mkt", "--include", IDEAL, "--sales", "mkt", *ws
     )
-    assert code == 1 and "mkt is a marketing user, not sales" in msg
+    assert code == 1 and "mkt is in the marketing department, not sales" in msg
+    assert _run("target", "user", "oth", "--name", "O", "--department", "other", *ws)[0] == 0
+    code, msg = _run(
+        "target", "create", "z", "-u", "mkt", "--include", IDEAL, "--marketing", "oth", *ws
+    )
+    assert code == 1 and "oth is in the other department, not marketing" in msg, msg
     # A full-width id is the same user, as everywhere else.
     assert (
         _run("target", "create", "z", "-u", "ｍｋｔ", "--include", IDEAL, "--sales", "sls", *ws)[0]

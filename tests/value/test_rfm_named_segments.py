@@ -23,13 +23,13 @@ from rashinban.pipeline import analyze
 from rashinban.report import write_report
 from rashinban.value import rfm_report
 
+from ._company import company_tables
+
 AS_OF = dt.date(2025, 12, 31)
 LAPSE_NAMES = {"lost", "hibernating", "at_risk", "cant_lose", "need_attention"}
 
 
 def _tables() -> dict[str, pd.DataFrame]:
-    day = pd.Timestamp
-    ids = [f"A{i:02d}" for i in range(1, 11)]
     subs = [  # (account, started_at, ended_at): ended_at is the first day without service
         ("A01", "2023-01-05", None),  # 36 billings, the last on 12-05
         ("A02", "2023-06-20", None),  # 31, last 12-20, and an order on the as-of date
@@ -49,31 +49,7 @@ def _tables() -> dict[str, pd.DataFrame]:
         ("A10", "2025-09-15"),
         ("A10", "2025-10-30"),
     ]
-    return {
-        "accounts": pd.DataFrame(
-            {"account_id": ids, "name": [f"会社{i}" for i in ids], "status": ["customer"] * 10}
-        ),
-        "subscriptions": pd.DataFrame(
-            {
-                "subscription_id": [f"S{i}" for i in range(len(subs))],
-                "account_id": [s[0] for s in subs],
-                "product_id": ["P1"] * len(subs),
-                "mrr": [10000.0] * len(subs),
-                "started_at": [day(s[1]) for s in subs],
-                "ended_at": [day(s[2]) if s[2] else pd.NaT for s in subs],
-            }
-        ),
-        "orders": pd.DataFrame(
-            {
-                "order_id": [f"O{i}" for i in range(len(orders))],
-                "account_id": [o[0] for o in orders],
-                "ordered_at": [day(o[1]) for o in orders],
-                "product_id": ["P2"] * len(orders),
-                "quantity": [1] * len(orders),
-                "amount": [50000.0] * len(orders),
-            }
-        ),
-    }
+    return company_tables(subs, [(a, d, 50000.0) for a, d in orders], mrr=10000.0)
 
 
 @pytest.fixture(scope="module")

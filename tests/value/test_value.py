@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
@@ -156,3 +157,67 @@ def test_clv_settings_errors_read_japanese_first_with_english_alongside(backend)
         clv_report(backend, AS_OF, horizon_months=0)
     assert err.value.message == "CLVの予測期間が0か月です / the CLV horizon is 0 months"
     assert err.value.fix == "1か月以上にしてください (例: 12) / use 1 month or more, e.g. 12"
+
+
+def test_no_churned_customer_keeps_a_value_and_the_total_leaves_them_out(demo, backend) -> None:  # type: ignore[no-untyped-def]
+    # A customer whose subscriptions have all ended, with nothing bought since, has no
+    # revenue to come: the model alone gave A000414 (every subscription ended on
+    # 2025-12-03) P(alive) 0.95 and the 83 churned customers ¥48.5M of the total.
+    result = clv_report(backend, AS_OF)
+    frame = result.customers
+    rfm = rfm_report(backend, AS_OF).customers
+    churned = set(rfm.loc[rfm["segment"] == "churned", "account_id"])
+    assert set(frame.loc[frame["churned"], "account_id"]) == churned and len(churned) >= 20
+    values = frame.loc[frame["churned"], ["p_alive", "expected_purchases", "clv"]]
+    assert (values == 0).all().all()
+    assert (frame.loc[~frame["churned"], "clv"] > 0).all()
+    # The planted churners are exactly these: P(alive) now ranks every one of them last.
+    planted = frame["account_id"].isin(
+        set(demo.truth["churners"].query("churned_at <= @AS_OF")["account_id"])
+    )
+    assert roc_auc_score(planted, -frame["p_alive"].to_numpy()) == 1.0
+    assert f"{len(churned):,} churned customers" in " ".join(result.notes)
+
+
+@pytest.mark.parametrize(
+    "day",
+    ["2025-12-31", dt.datetime(2025, 12, 31, 18, 30), pd.Timestamp("2025-12-31")],
+    ids=["text", "datetime", "timestamp"],
+)
+def test_rfm_and_clv_read_the_as_of_date_in_any_usual_form(backend, day) -> None:  # type: ignore[no-untyped-def]
+    rfm = rfm_report(backend, day)
+    assert rfm.as_of == AS_OF and type(rfm.as_of) is dt.date
+    assert rfm.customers.equals(rfm_report(backend, AS_OF).customers)
+    clv = clv_report(backend, day, holdout_weeks=None)
+    assert clv.as_of == AS_OF and type(clv.as_of) is dt.date
+    expected = clv_report(backend, AS_OF, holdout_weeks=None).customers
+    assert clv.customers["clv"].sum() == pytest.approx(expected["clv"].sum())
+
+
+@pytest.mark.parametrize("report", [rfm_report, clv_report])
+def test_an_as_of_that_is_not_a_date_names_the_argument(backend, report) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidValueError) as err:
+        report(backend, "2025-13-01")
+    assert err.value.message == (
+        "as_of = '2025-13-01' は日付ではありません / as_of = '2025-13-01' is not a date"
+    )
+    assert err.value.fix is not None and "'YYYY-MM-DD'" in err.value.fix
+
+
+@pytest.mark.parametrize(
+    ("report", "day"), [(rfm_report, dt.date(2030, 1, 1)), (clv_report, dt.date(2031, 12, 31))]
+)
+def test_an_as_of_after_the_data_is_refused_as_the_command_line_refuses_it(
+    backend, report, day
+) -> None:  # type: ignore[no-untyped-def]
+    # Past the end subscriptions would be billed on to 2030 (Champions 222, no one lost).
+    with pytest.raises(NotEnoughDataError) as err:
+        report(backend, day)
+    assert err.value.message == (
+        f"基準日 {day} はデータの最終日 2025-12-31 より後です / "
+        f"the as-of date {day} is after the last date of the data, 2025-12-31"
+    )
+    assert err.value.fix == (
+        "--as-of (Python: as_of) を 2025-12-31 以前にするか、新しいデータを取り込んでください / "
+        "set --as-of (Python: as_of) to 2025-12-31 or earlier, or import newer data"
+    )

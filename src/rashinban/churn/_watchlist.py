@@ -21,6 +21,7 @@ from rashinban.churn._features import churn_features
 from rashinban.churn._labels import _date
 from rashinban.churn._model import ChurnModel, labelled_snapshots, snapshot_dates
 from rashinban.churn._reasons import dedupe_evidence, explain_row
+from rashinban.engine._asof import as_of_in_data
 
 __all__ = ["WATCHLIST_COLUMNS", "churn_watchlist", "fit_churn_model", "noncontractual_risk"]
 
@@ -190,8 +191,12 @@ def churn_watchlist(
     --------
     >>> from rashinban.churn import churn_watchlist
     >>> churn_watchlist(ws.backend(), "2025-12-29").head()  # doctest: +SKIP
+
+    ``as_of`` may also be a ``datetime.datetime`` or ``pandas.Timestamp`` (its day). A
+    date after the end of the data is refused as ``rashinban churn --as-of`` refuses
+    it (NotEnoughDataError): the snapshots past the end would see no churn.
     """
-    day = _date(as_of)
+    day = as_of_in_data(backend, as_of)
     why_not: NotEnoughDataError | None = None
     if model is None:
         try:

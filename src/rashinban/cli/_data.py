@@ -34,7 +34,12 @@ def import_(
     table: Annotated[
         str, typer.Argument(help="取り込み先のテーブル / canonical table, e.g. accounts")
     ],
-    files: Annotated[list[Path], typer.Argument(help="CSV/TSV/XLSX/Parquet files")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="取り込むファイル (複数可) / files to import: CSV, TSV, XLSX or Parquet"
+        ),
+    ],
     workspace: WorkspaceOpt = None,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="列マッピングYAML / column mapping YAML")
@@ -128,8 +133,26 @@ def import_(
                 "tables and the report show their ids; import a file with a company-name "
                 "column to name them",
             )
+        if f.dropped:
+            say(*_dropped_lines(result.table, f))
     if result.rejects_file:
         say("除外・統合した行の一覧", f"rejected and merged rows: {result.rejects_file}", "")
+
+
+def _dropped_lines(table: str, f: FileResult) -> tuple[str, str]:
+    """Values left empty while their rows were kept, in Japanese and English."""
+    from rashinban.schema import get_table
+
+    spec = get_table(table)
+    ja = ", ".join(spec.column(c).ja for c in f.dropped_columns)
+    en = ", ".join(spec.column(c).en for c in f.dropped_columns)
+    return (
+        f"読めない値 {f.dropped:,} 件を空欄にして取り込みました (列: {ja})。"
+        "値と理由は除外・統合した行の一覧にあります",
+        f"{count_en(f.dropped, 'unreadable value')} stored as empty, "
+        f"the {'row' if f.dropped == 1 else 'rows'} kept "
+        f"(columns: {en}); the values and reasons are in the list of rejected rows",
+    )
 
 
 def _merged_lines(table: str, f: FileResult) -> tuple[str, str]:

@@ -39,6 +39,9 @@ UserOpt = Annotated[
     ),
 ]
 NoteOpt = Annotated[str, typer.Option("--note", "-m", help="変更メモ / change note")]
+RefArg = Annotated[
+    str, typer.Argument(help="ターゲット名・名前@版・版ID / NAME, NAME@N or a version id")
+]
 IncludeOpt = Annotated[
     str | None, typer.Option("--include", help="対象セグメントのルール / included segment rule")
 ]
@@ -264,7 +267,7 @@ def target_list(
 
 @target_app.command("show")
 def target_show(
-    ref: Annotated[str, typer.Argument(help="NAME, NAME@N or a version id")],
+    ref: RefArg,
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
@@ -430,7 +433,7 @@ def target_audit(
 
 @target_app.command("approve")
 def target_approve(
-    ref: Annotated[str, typer.Argument(help="NAME, NAME@N or a version id")],
+    ref: RefArg,
     user: UserOpt,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -465,7 +468,7 @@ def target_approve(
 
 @target_app.command("activate")
 def target_activate(
-    ref: Annotated[str, typer.Argument(help="NAME, NAME@N or a version id")],
+    ref: RefArg,
     user: UserOpt,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -558,24 +561,7 @@ def target_review(
         title=f"{review['name']}@{review['version']} {review['as_of']} "
         f"review {review['review_id'][:12]}",
     )
-    caption(_before_version(store, review, en), fmt)
-
-
-def _before_version(store: Any, review: dict[str, Any], en: bool) -> str:
-    """A line saying the review's as-of date precedes the day its version was saved (a
-    hypothesis checked on data from before it was written); empty otherwise."""
-    rev = store.resolve(f"{review['name']}@{review['version']}")
-    made = rev.at.astimezone().date()
-    day = dt.date.fromisoformat(str(review["as_of"])[:10])
-    if day >= made:
-        return ""
-    return (
-        f"The as-of date {day} is before version {rev.number} was saved ({made}): "
-        "its hypotheses are judged on data from before they were written."
-        if en
-        else f"基準日 {day} は版{rev.number}の保存日 ({made}) より前です: "
-        "仮説を書く前のデータで判定しています。"
-    )
+    caption(review["back_test_en" if en else "back_test_ja"], fmt)
 
 
 @target_app.command("draft")
@@ -598,24 +584,29 @@ def target_draft(
 @target_app.command("canvas")
 def target_canvas(
     name: Annotated[str, typer.Argument(help="キャンバス名 / canvas name")],
-    kind: Annotated[CanvasKind, typer.Option("--kind", help="3c | swot")],
+    kind: Annotated[CanvasKind, typer.Option("--kind", help="種類 / canvas kind: 3c|swot")],
     user: UserOpt,
     item: Annotated[
-        list[str], typer.Option("--item", help="FIELD=TEXT, e.g. strengths=導入実績 (複数可)")
+        list[str],
+        typer.Option(
+            "--item",
+            help="項目=内容 (複数可、例: strengths=導入実績) / FIELD=TEXT, repeatable "
+            "(e.g. strengths=導入実績)",
+        ),
     ],
     note: Annotated[
         str | None,
         typer.Option(
             "--note",
             "-m",
-            help="変更メモ (省略で 初版 / 更新) / change note (default: first version / update)",
+            help="変更メモ (省略で 初版、または変わった項目) / change note (default: first "
+            "version, or the fields changed)",
         ),
     ] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """3C・SWOTキャンバスを版として保存する / save a 3C or SWOT canvas version."""
-    from rashinban._errors import UnknownIdError
-    from rashinban.state import Canvas
+    from rashinban.state import Canvas, canvas_note
 
     _, store = _store(workspace)
     fields: dict[str, list[str]] = {}
@@ -634,10 +625,7 @@ def target_canvas(
             )
         fields.setdefault(key.strip(), []).append(text.strip())
     canvas = Canvas(f"canvas_{kind.value}", {k: tuple(v) for k, v in fields.items()})  # type: ignore[arg-type]
-    try:
-        note = note or (store.history(name) and "更新 / update")
-    except UnknownIdError:
-        note = "初版 / first version"  # as target create notes version 1
+    note = note or canvas_note(store, name, canvas)
     rev = store.save(name, canvas, author=user, note=note)
     out_console.print(f"{name}@{rev.number} {rev.short_id}")
 
@@ -648,7 +636,9 @@ def kpi(
     workspace: WorkspaceOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
-    period: Annotated[str, typer.Option("--period", help="week | month | quarter")] = "month",
+    period: Annotated[
+        str, typer.Option("--period", help="集計単位 / week|month|quarter")
+    ] = "month",
     target: Annotated[
         list[str] | None, typer.Option("--target", help="ターゲット名 (複数可) / target")
     ] = None,
@@ -741,14 +731,15 @@ def triggers(
 @feedback_app.command("add")
 def feedback_add(
     user: UserOpt,
-    fits: Annotated[bool, typer.Option("--fits/--no-fit", help="合う / 合わない")],
+    fits: Annotated[bool, typer.Option("--fits/--no-fit", help="合う・合わない / fits or not")],
     lead: Annotated[str | None, typer.Option("--lead", help="リードID / lead id")] = None,
     account: Annotated[str | None, typer.Option("--account", help="取引先ID / account id")] = None,
     reason: Annotated[
         str | None,
         typer.Option(
             "--reason",
-            help="no_budget|no_need|wrong_size|wrong_industry|competitor_lock_in|bad_timing|other",
+            help="合わない理由 / reason: no_budget|no_need|wrong_size|wrong_industry|"
+            "competitor_lock_in|bad_timing|other",
         ),
     ] = None,
     text: Annotated[str, typer.Option("--text", help="自由記述 / free text")] = "",

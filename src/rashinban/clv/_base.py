@@ -18,7 +18,7 @@ from scipy import optimize, stats
 
 from rashinban._errors import ConvergenceError, InvalidValueError, NotFittedError
 from rashinban.clv._compress import unique_rows
-from rashinban.clv._inputs import FloatArray, check_rft, check_weights
+from rashinban.clv._inputs import FloatArray, check_rft, check_weights, require_customers
 from rashinban.clv._newton import NewtonResult
 
 # Gradient norm (of the mean negative log-likelihood per customer) above which
@@ -106,6 +106,7 @@ class BaseModel:
     """
 
     _param_names: tuple[str, ...] = ()
+    raise_on_failure: bool
     # Parameter meanings (Japanese, English), shown by summary().
     _descriptions: dict[str, tuple[str, str]] = {}  # noqa: RUF012 - read-only per class
     params_: dict[str, float]
@@ -203,10 +204,7 @@ class BaseModel:
                 f"{type(self).__name__}.fit did not converge after {result.nit} iterations: "
                 f"{result.message} (largest gradient component {grad_norm:.3g} per customer, "
                 f"parameters {self._unpack(theta)})",
-                fix="maxiter を増やすか、frequency・recency・T が同じ時間単位かを確かめるか、"
-                "raise_on_failure=False で推定値を確認してください / "
-                "raise maxiter, check the data (frequency, recency and T in the same time "
-                "unit), or pass raise_on_failure=False to inspect the estimate",
+                fix=self._convergence_fix(),
             )
         self.converged_ = converged
         self.params_ = self._full_params(self._unpack(theta))
@@ -221,6 +219,77 @@ class BaseModel:
 
     def _full_params(self, free: dict[str, float]) -> dict[str, float]:
         return free
+
+    # What to check in the data when a fit does not converge (Japanese, English):
+    # each model names its own inputs.
+    _data_advice: tuple[str, str] = (
+        "frequency・recency・T が同じ時間単位かを確かめるか",
+        "check the data (frequency, recency and T in the same time unit)",
+    )
+    # Dimensionless shape parameters: a NaN standard error on one of them while it
+    # stays in the interior (between the bounds below) means the likelihood is flat.
+    _shape_names: tuple[str, ...] = ()
+    _INTERIOR = (1e-3, 1e3)
+
+    def _convergence_fix(self) -> str:
+        ja, en = self._data_advice
+        return (
+            f"maxiter を増やすか、{ja}、raise_on_failure=False で推定値を確認してください / "
+            f"raise maxiter, {en}, or pass raise_on_failure=False to inspect the estimate"
+        )
+
+    def _degenerate_reason(self) -> tuple[str, str, str, str] | None:
+        """Why a fit the optimiser calls converged is still not an answer, or None.
+
+        (message ja, message en, fix ja, fix en). Overridden by models with a
+        boundary that would read as a confident statement (nobody ever leaves).
+        """
+        return None
+
+    def _check_identified(self) -> None:
+        """Treat a degenerate or unidentified fit as not converged.
+
+        Raises :class:`ConvergenceError` (``raise_on_failure``) or sets
+        ``converged_ = False``. Unidentified: a shape parameter in the interior
+        whose standard error cannot be computed — the likelihood is flat there and
+        the estimate is wherever the optimiser stopped. Shape parameters that ran
+        off together (e.g. a, b → ∞ at a fixed a/(a+b)) are the model's limit without
+        heterogeneity and are kept; their standard errors are NaN.
+        """
+        reason = self._degenerate_reason()
+        if reason is None:
+            low, high = self._INTERIOR
+            # On the unconstrained scale: a parameter held at a bound the user set
+            # (q_min) has run off there, as intended.
+            free = dict(zip(self._free_names(), np.exp(self._theta_), strict=True))
+            flat = [
+                name
+                for name in self._shape_names
+                if name in free
+                and low < free[name] < high
+                and not np.isfinite(self.standard_errors_[name])
+            ]
+            if flat:
+                names = ", ".join(flat)
+                shown = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+                reason = (
+                    f"{names} の標準誤差が計算できません。尤度が平らで、データからパラメータが"
+                    f"決まりません ({shown})",
+                    f"the standard errors of {names} cannot be computed: the likelihood is "
+                    f"flat, so these data do not determine the parameters ({shown})",
+                    "より長い期間か多くの顧客のデータを使うか",
+                    "use a longer history or more customers",
+                )
+        if reason is None:
+            return
+        self.converged_ = False
+        if self.raise_on_failure:
+            name = type(self).__name__
+            raise ConvergenceError(
+                f"{name} の推定値は使えません: {reason[0]} / {name}.fit: {reason[1]}",
+                fix=f"{reason[2]}、raise_on_failure=False で推定値を確認してください / "
+                f"{reason[3]}, or pass raise_on_failure=False to inspect the estimate",
+            )
 
     def _set_standard_errors(
         self,
@@ -345,6 +414,13 @@ class BaseModel:
         return f"<{type(self).__name__} not fitted>"
 
 
+# Least data for BG/NBD and Pareto/NBD: as many customers as parameters (4), and two
+# repeat buyers (with none the dropout parameters do not enter the likelihood at all;
+# with one, two of them rest on a single customer).
+MIN_CUSTOMERS = 4
+MIN_REPEAT_BUYERS = 2
+
+
 class TransactionModel(BaseModel):
     """Shared set-up of the models that read (frequency, recency, T): BG/NBD, Pareto/NBD."""
 
@@ -364,6 +440,13 @@ class TransactionModel(BaseModel):
         """
         x, t_x, t_cal = check_rft(frequency, recency, T)
         w = check_weights(weights, x.size)
+        require_customers(
+            x,
+            w,
+            type(self).__name__,
+            customers=MIN_CUSTOMERS,
+            repeat_buyers=MIN_REPEAT_BUYERS,
+        )
         self.n_obs_ = round(float(w.sum()))
         if self.compress and weights is None:
             x, t_x, t_cal, w = unique_rows(x, t_x, t_cal)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1, polygamma
 
-from rashinban._errors import ConvergenceError, InvalidValueError
+from rashinban._errors import InvalidValueError
 from rashinban.clv._base import WARM_START_ROWS, TransactionModel
 from rashinban.clv._inputs import (
     ArrayLike,
     FloatArray,
     as_float_array,
     check_rft,
+    same_length,
     wsum,
 )
 from rashinban.clv._newton import newton_minimise
@@ -63,6 +64,7 @@ class BetaGeoModel(TransactionModel):
     """
 
     _param_names = ("r", "alpha", "a", "b")
+    _shape_names = ("r", "a", "b")
     _descriptions = {  # noqa: RUF012 - read-only class data
         "r": ("購買頻度のばらつき (ガンマ分布の形状)", "purchase-rate heterogeneity (Gamma shape)"),
         "alpha": ("購買頻度の尺度 (ガンマ分布のレート)", "purchase-rate scale (Gamma rate)"),
@@ -133,32 +135,41 @@ class BetaGeoModel(TransactionModel):
                 maxiter=self.maxiter,
                 raise_on_failure=self.raise_on_failure,
             )
-        if self.raise_on_failure:
-            self._check_dropout_identified()
+        self._check_identified()
         return self
 
-    def _check_dropout_identified(self) -> None:
-        """Refuse a fit whose dropout probability ran off to zero.
+    def _degenerate_reason(self) -> tuple[str, str, str, str] | None:
+        """A dropout probability run off to 0 or to 1.
 
         When the data hold no sign of customers leaving (few buyers, a short
-        history), the likelihood keeps rising as b → ∞: the "optimum" has a
-        dropout probability a / (a + b) of practically 0 and P(alive) = 1 for
-        everyone, which would read as "nobody is at risk".
+        history), the likelihood keeps rising as a/(a + b) → 0: P(alive) = 1 for
+        everyone, which would read as "nobody is at risk". The other end,
+        a/(a + b) → 1, has every customer leave right after each purchase
+        (P(alive) ≈ 0 for a customer who bought last week).
         """
         a, b = self.params_["a"], self.params_["b"]
         mean_dropout = a / (a + b)
-        if b > 1e6 and mean_dropout < 1e-6:
-            raise ConvergenceError(
-                f"BetaGeoModel: 離脱確率が0に張り付きました (a={a:.3g}, b={b:.3g}、"
-                f"平均 {mean_dropout:.2g})。データに顧客離脱の兆しがなく、全員の生存確率が1に"
-                "なってしまいます / "
-                f"BetaGeoModel.fit: the dropout probability runs to zero (a={a:.3g}, "
-                f"b={b:.3g}, mean {mean_dropout:.2g}): the data show no sign of customers "
-                "dropping out, so P(alive) would be 1 for everyone",
-                fix="より長い期間か多くの顧客のデータを使うか、raise_on_failure=False で"
-                "推定値を確認してください / use a longer history or more customers, or pass "
-                "raise_on_failure=False to inspect it",
+        if mean_dropout < 1e-6:
+            return (
+                f"離脱確率が0に張り付きました (a={a:.3g}, b={b:.3g}、平均 {mean_dropout:.2g})。"
+                "データに顧客離脱の兆しがなく、全員の生存確率が1になってしまいます",
+                f"the dropout probability runs to zero (a={a:.3g}, b={b:.3g}, mean "
+                f"{mean_dropout:.2g}): the data show no sign of customers dropping out, so "
+                "P(alive) would be 1 for everyone",
+                "より長い期間か多くの顧客のデータを使うか",
+                "use a longer history or more customers",
             )
+        if mean_dropout > 1 - 1e-6:
+            return (
+                f"離脱確率が1に張り付きました (a={a:.3g}, b={b:.3g})。全員が購入の直後に離脱する"
+                "ことになり、最近購入した顧客の生存確率も0になってしまいます",
+                f"the dropout probability runs to one (a={a:.3g}, b={b:.3g}): every customer "
+                "would leave right after each purchase, so even a recent buyer would get "
+                "P(alive) near 0",
+                "より多くの顧客 (リピート購入のある顧客) のデータを使うか",
+                "use more customers (with repeat purchases)",
+            )
+        return None
 
     # ------------------------------------------------------------------ predictions
     def p_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:
@@ -195,7 +206,9 @@ class BetaGeoModel(TransactionModel):
         """
         r, alpha, a, b = self._param_values(self._param_names)
         x, t_x, t_cal = check_rft(frequency, recency, T)
-        horizon = np.broadcast_to(as_float_array(t, "t"), x.shape)
+        x, t_x, t_cal, horizon = same_length(
+            ("frequency", x), ("recency", t_x), ("T", t_cal), ("t", as_float_array(t, "t"))
+        )
         _check_horizon(horizon)
         z = horizon / (alpha + t_cal + horizon)
         tail = np.exp((r + x) * (np.log(alpha + t_cal) - np.log(alpha + t_cal + horizon)))

@@ -16,15 +16,24 @@ from scipy.special import gammaln
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
 from rashinban.clv._base import BaseModel
-from rashinban.clv._inputs import ArrayLike, FloatArray, as_float_array, check_weights, wsum
+from rashinban.clv._inputs import (
+    ArrayLike,
+    FloatArray,
+    as_float_array,
+    as_number,
+    check_weights,
+    same_length,
+    wsum,
+)
 
 __all__ = ["GammaGammaModel"]
 
 
 def _check_fm(frequency: ArrayLike, monetary_value: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    x = as_float_array(frequency, "frequency")
-    m = as_float_array(monetary_value, "monetary_value")
-    x, m = np.broadcast_arrays(x, m)
+    x, m = same_length(
+        ("frequency", as_float_array(frequency, "frequency")),
+        ("monetary_value", as_float_array(monetary_value, "monetary_value")),
+    )
     if (x < 0).any():
         raise InvalidValueError(
             "frequency に負の値は使えません / frequency cannot be negative",
@@ -85,6 +94,13 @@ class GammaGammaModel(BaseModel):
     """
 
     _param_names = ("p", "q", "v")
+    _shape_names = ("p", "q")
+    _data_advice = (
+        "frequency (リピート購入の回数) と monetary_value (リピート購入1回あたりの平均金額、"
+        "1つの通貨で) を確かめるか",
+        "check frequency (repeat purchases) and monetary_value (mean value per repeat "
+        "purchase, in one currency)",
+    )
     _descriptions = {  # noqa: RUF012 - read-only class data
         "p": ("1回の購買金額の形状", "shape of the value of one transaction"),
         "q": (
@@ -152,6 +168,19 @@ class GammaGammaModel(BaseModel):
         GammaGammaModel
             ``self``, fitted.
         """
+        if self.q is not None:
+            self.q = as_number(
+                self.q,
+                "q",
+                "q=3.0 のような正の数か q=None を指定してください / "
+                "pass a positive number such as q=3.0, or q=None",
+            )
+        if self.q_min is not None:
+            self.q_min = as_number(
+                self.q_min,
+                "q_min",
+                "q_min=1.0 のような数を指定してください / pass a number such as q_min=1.0",
+            )
         if self.q is not None and self.q <= 0:
             raise InvalidValueError(
                 f"q={self.q} は正の値にしてください / q={self.q} must be positive",
@@ -192,6 +221,7 @@ class GammaGammaModel(BaseModel):
             maxiter=self.maxiter,
             raise_on_failure=self.raise_on_failure,
         )
+        self._check_identified()
         return self
 
     def _loglik_terms(self, theta: FloatArray, x: FloatArray, m: FloatArray) -> FloatArray:

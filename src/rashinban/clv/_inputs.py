@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from rashinban._errors import InvalidValueError
+from rashinban._errors import InvalidValueError, NotEnoughDataError
 
 FloatArray = npt.NDArray[np.float64]
 ArrayLike = Any  # numpy arrays, pandas Series, lists: anything np.asarray reads
@@ -69,10 +69,11 @@ def check_rft(
     frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Validate (frequency, recency, T) summary data as the BG/NBD and Pareto/NBD need it."""
-    x = as_float_array(frequency, "frequency")
-    t_x = as_float_array(recency, "recency")
-    t_cal = as_float_array(T, "T")
-    x, t_x, t_cal = np.broadcast_arrays(x, t_x, t_cal)
+    x, t_x, t_cal = same_length(
+        ("frequency", as_float_array(frequency, "frequency")),
+        ("recency", as_float_array(recency, "recency")),
+        ("T", as_float_array(T, "T")),
+    )
     _require(
         x >= 0,
         "frequency",
@@ -122,6 +123,69 @@ def check_rft(
         ),
     )
     return x, t_x, t_cal
+
+
+def same_length(*columns: tuple[str, FloatArray]) -> list[FloatArray]:
+    """The named 1-d arrays at one common length; a single value is repeated.
+
+    Arrays of different lengths (e.g. one column cut short) are refused naming
+    each column and its length, instead of numpy's shape-mismatch error.
+    """
+    lengths = {name: array.size for name, array in columns}
+    sizes = {size for size in lengths.values() if size != 1}
+    if len(sizes) > 1:
+        shown = ", ".join(f"{name}={size}" for name, size in lengths.items())
+        raise InvalidValueError(
+            f"配列の長さが揃っていません ({shown}) / the arrays differ in length ({shown})",
+            column=next(name for name, size in lengths.items() if size != max(sizes)),
+            fix="顧客ごとに1行の同じ長さの列を渡してください (同じ集計表の列) / "
+            "pass columns of the same length, one row per customer (columns of one summary "
+            "table)",
+        )
+    n = sizes.pop() if sizes else 1
+    return [np.broadcast_to(array, (n,)) for _, array in columns]
+
+
+def as_number(value: object, name: str, fix: str) -> float:
+    """A model setting (e.g. ``q=``) read as a finite number; ``fix`` says what to pass."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not np.isfinite(number):
+        raise InvalidValueError(
+            f"{name}={value!r} は数値ではありません / {name}={value!r} is not a number",
+            fix=fix,
+        )
+    return number
+
+
+def require_customers(
+    x: FloatArray, w: FloatArray, model: str, *, customers: int, repeat_buyers: int
+) -> None:
+    """Refuse too little data to identify a model's parameters (NotEnoughDataError).
+
+    ``x`` are repeat purchases and ``w`` the weights: at least ``customers`` rows
+    with a positive weight, ``repeat_buyers`` of them with a repeat purchase, are
+    needed (rows, not the weights' sum: weights may be shares). Below that the
+    likelihood has no interior maximum (with no repeat buyer the dropout
+    parameters do not enter it at all) and an optimiser would report its start
+    values or a run-away estimate as converged.
+    """
+    n = int(np.count_nonzero(w > 0))
+    n_repeat = int(np.count_nonzero((w > 0) & (x > 0)))
+    if n >= customers and n_repeat >= repeat_buyers:
+        return
+    raise NotEnoughDataError(
+        f"{model} の推定には{customers}社以上、うちリピート購入のある顧客が{repeat_buyers}社以上"
+        f"必要です (現在 {n}社、リピート購入 {n_repeat}社) / "
+        f"{model} needs at least {customers} customers, {repeat_buyers} of them with repeat "
+        f"purchases, to estimate its parameters ({n} given, {n_repeat} with repeat "
+        "purchases)",
+        column="frequency",
+        fix="学習期間を長くするか顧客を増やしてください (frequency はリピート購入の回数) / "
+        "fit on a longer history or more customers (frequency counts repeat purchases)",
+    )
 
 
 def check_weights(weights: ArrayLike | None, n: int) -> FloatArray:

@@ -21,6 +21,7 @@ from rashinban.clv._inputs import (
     FloatArray,
     as_float_array,
     check_rft,
+    same_length,
     wsum,
 )
 
@@ -99,6 +100,8 @@ class ParetoNBDModel(TransactionModel):
     """
 
     _param_names = ("r", "alpha", "s", "beta")
+    _shape_names = ("r", "s")
+    _span: float  # longest customer history T of the fit
     _descriptions = {  # noqa: RUF012 - read-only class data
         "r": ("購買頻度のばらつき (ガンマ分布の形状)", "purchase-rate heterogeneity (Gamma shape)"),
         "alpha": ("購買頻度の尺度 (ガンマ分布のレート)", "purchase-rate scale (Gamma rate)"),
@@ -143,7 +146,25 @@ class ParetoNBDModel(TransactionModel):
             maxiter=self.maxiter,
             raise_on_failure=self.raise_on_failure,
         )
+        self._span = float(t_cal.max())
+        self._check_identified()
         return self
+
+    def _degenerate_reason(self) -> tuple[str, str, str, str] | None:
+        """A dropout rate run off to zero: nobody would ever leave (P(alive) = 1)."""
+        s, beta = self.params_["s"], self.params_["beta"]
+        # Expected dropouts per customer over the longest history observed.
+        leaving = s / beta * self._span
+        if leaving < 1e-6:
+            return (
+                f"離脱率が0に張り付きました (s={s:.3g}, beta={beta:.3g})。データに顧客離脱の"
+                "兆しがなく、全員の生存確率が1になってしまいます",
+                f"the dropout rate runs to zero (s={s:.3g}, beta={beta:.3g}): the data show no "
+                "sign of customers dropping out, so P(alive) would be 1 for everyone",
+                "より長い期間か多くの顧客のデータを使うか",
+                "use a longer history or more customers",
+            )
+        return None
 
     # ------------------------------------------------------------------ predictions
     def p_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:
@@ -176,7 +197,9 @@ class ParetoNBDModel(TransactionModel):
         """
         r, alpha, s, beta = self._param_values(self._param_names)
         x, t_x, t_cal = check_rft(frequency, recency, T)
-        horizon = np.broadcast_to(as_float_array(t, "t"), x.shape)
+        x, t_x, t_cal, horizon = same_length(
+            ("frequency", x), ("recency", t_x), ("T", t_cal), ("t", as_float_array(t, "t"))
+        )
         _check_horizon(horizon)
         scale = (r + x) / (alpha + t_cal)
         survive = _integrated_survival(s, beta + t_cal, horizon)

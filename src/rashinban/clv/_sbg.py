@@ -48,6 +48,8 @@ class ShiftedBetaGeoModel(BaseModel):
     """
 
     _param_names = ("alpha", "beta")
+    _shape_names = ("alpha", "beta")
+    _cohort: tuple[str, str]  # what may be wrong with the cohort fitted (ja, en)
     _descriptions = {  # noqa: RUF012 - read-only class data
         "alpha": ("解約確率の分布 (ベータ分布 α)", "churn probability (Beta alpha)"),
         "beta": ("解約確率の分布 (ベータ分布 β)", "churn probability (Beta beta)"),
@@ -103,6 +105,7 @@ class ShiftedBetaGeoModel(BaseModel):
             log_st = betaln(alpha, beta + last) - betaln(alpha, beta)
             return -(wsum(lost, log_pt) + float(n[-1] * log_st))
 
+        self._cohort = _cohort_problems(n)
         self._maximise(
             negll,
             np.zeros(2),
@@ -110,7 +113,45 @@ class ShiftedBetaGeoModel(BaseModel):
             maxiter=self.maxiter,
             raise_on_failure=self.raise_on_failure,
         )
+        self._check_identified()
         return self
+
+    def _convergence_fix(self) -> str:
+        ja, en = self._cohort
+        return (
+            f"{ja}。または maxiter を増やすか、raise_on_failure=False で推定値を確認してください / "
+            f"{en}; or raise maxiter, or pass raise_on_failure=False to inspect the estimate"
+        )
+
+    def _degenerate_reason(self) -> tuple[str, str, str, str] | None:
+        """No churn at all, or α and β run off together (retention that does not rise).
+
+        α/(α+β) → 0 says nobody ever cancels. α, β → ∞ together is a churn
+        probability the same for every customer: retention flat or falling,
+        which the sBG (retention rising as the likeliest to cancel leave first)
+        reaches only in the limit; the optimiser then stops wherever the
+        likelihood is flat enough, so the projection is not an estimate.
+        """
+        alpha, beta = self.params_["alpha"], self.params_["beta"]
+        ja, en = self._cohort
+        if alpha / (alpha + beta) < 1e-6:
+            return (
+                f"解約確率が0に張り付きました (alpha={alpha:.3g}, beta={beta:.3g})。"
+                "コホートに解約がほとんどなく、全員が永久に継続することになってしまいます",
+                f"the churn probability runs to zero (alpha={alpha:.3g}, beta={beta:.3g}): the "
+                "cohort shows (almost) no cancellations, so everyone would stay forever",
+                "解約が起きるまでの長い期間の継続数を渡すか",
+                "pass survivors over a longer span, with cancellations in it",
+            )
+        if min(alpha, beta) > _RUNAWAY:
+            return (
+                f"alpha={alpha:.3g} と beta={beta:.3g} が際限なく大きくなりました。{ja}",
+                f"alpha={alpha:.3g} and beta={beta:.3g} run off together. {en}",
+                "sBGモデルではなく一定の解約率 (1 − 継続数/前期の継続数) で見るか",
+                "read a constant churn rate (1 − survivors / previous survivors) instead of "
+                "the sBG model",
+            )
+        return None
 
     def survival(self, t: ArrayLike) -> FloatArray:
         """Share of the cohort still active after ``t`` periods, S(t) (eq. 6).
@@ -202,6 +243,57 @@ class ShiftedBetaGeoModel(BaseModel):
         n = float(renewals) + 1.0
         lead = (beta + n - 1.0) / (alpha + beta + n - 1.0)
         return float(lead * hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + discount_rate)))
+
+
+# α and β both above this: the Beta distribution of the churn probability has
+# collapsed to a point (its sd is below 2%), the no-heterogeneity limit of the sBG.
+_RUNAWAY = 1e3
+
+
+def _cohort_problems(n: FloatArray) -> tuple[str, str]:
+    """What in a survivor series keeps the sBG from fitting it (Japanese, English)."""
+    problems: list[tuple[str, str]] = []
+    fractional = n != np.round(n)
+    if fractional.any():
+        first = int(np.flatnonzero(fractional)[0])
+        problems.append(
+            (
+                f"survivors に整数でない値があります (位置 {first}: {n[first]:g})。"
+                "割合や平均ではなく顧客数を渡してください",
+                f"survivors holds values that are not whole numbers (position {first}: "
+                f"{n[first]:g}); pass counts of customers, not shares or averages",
+            )
+        )
+    if (n == 0).any():
+        period = int(np.flatnonzero(n == 0)[0])
+        problems.append(
+            (
+                f"期{period}でコホート全員が解約しています (継続数0)。"
+                "0になる前の期までを渡してください",
+                f"the whole cohort has cancelled by period {period} (0 survivors); pass the "
+                "periods before it reached 0",
+            )
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kept = n[1:] / n[:-1]
+    kept = kept[np.isfinite(kept)]
+    if kept.size >= 2 and kept[-1] <= kept[0]:
+        problems.append(
+            (
+                f"継続率が上がっていません ({kept[0]:.0%} → {kept[-1]:.0%})。sBGモデルは"
+                "解約しやすい顧客から抜けて継続率が上がっていくことを前提にしています",
+                f"the retention rate does not rise ({kept[0]:.0%} → {kept[-1]:.0%}); the sBG "
+                "model assumes it rises as the customers likeliest to cancel leave first",
+            )
+        )
+    if not problems:
+        problems.append(
+            (
+                "survivors が1つのコホートの期0からの継続数か確かめてください",
+                "check that survivors are one cohort's counts, period 0 first",
+            )
+        )
+    return "。".join(p[0].rstrip("。") for p in problems), "; ".join(p[1] for p in problems)
 
 
 def _check_periods(t: ArrayLike) -> FloatArray:

@@ -7,7 +7,7 @@ from typing import Protocol
 import numpy as np
 
 from rashinban._errors import InvalidValueError
-from rashinban.clv._inputs import ArrayLike, FloatArray, as_float_array, check_rft
+from rashinban.clv._inputs import ArrayLike, FloatArray, as_float_array, check_rft, same_length
 
 __all__ = ["customer_lifetime_value"]
 
@@ -91,8 +91,16 @@ def customer_lifetime_value(
             f"discount_rate={discount_rate} must be above -1",
             fix="月1%なら 0.01 のように指定してください / pass e.g. 0.01 for 1% a month",
         )
+    _check_model(transaction_model, "transaction_model", "expected_purchases")
+    if value_model is not None:
+        _check_model(value_model, "value_model", "conditional_expected_value")
     x, t_x, t_cal = check_rft(frequency, recency, T)
-    m = np.broadcast_to(as_float_array(monetary_value, "monetary_value"), x.shape)
+    x, t_x, t_cal, m = same_length(
+        ("frequency", x),
+        ("recency", t_x),
+        ("T", t_cal),
+        ("monetary_value", as_float_array(monetary_value, "monetary_value")),
+    )
     if value_model is None:
         value = np.asarray(m, dtype=np.float64)
     else:
@@ -105,3 +113,20 @@ def customer_lifetime_value(
         clv += value * (cumulative - previous) / (1.0 + discount_rate) ** month
         previous = cumulative
     return clv
+
+
+def _check_model(model: object, name: str, method: str) -> None:
+    """Refuse a model without the prediction ``customer_lifetime_value`` needs."""
+    if not callable(getattr(model, method, None)):
+        kind = type(model).__name__
+        expected = (
+            "BetaGeoModel / ParetoNBDModel" if name == "transaction_model" else "GammaGammaModel"
+        )
+        raise InvalidValueError(
+            f"{name} に {kind} は使えません ({method} がありません) / "
+            f"{name} cannot be a {kind} (it has no {method})",
+            fix=f"{name} には学習済みの {expected} を渡してください"
+            "(ShiftedBetaGeoModel の契約価値は discounted_expected_residual_lifetime で求めます) / "
+            f"pass a fitted {expected} as {name} (for a ShiftedBetaGeoModel, value a "
+            "contract with discounted_expected_residual_lifetime)",
+        )

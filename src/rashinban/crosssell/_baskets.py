@@ -31,6 +31,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from rashinban.engine._periods import as_date
+
 __all__ = [
     "BUYER_DAYS",
     "SIZE_BANDS",
@@ -57,7 +59,7 @@ SIZE_BANDS: tuple[tuple[int, str], ...] = (
 
 
 def _date(value: dt.date | str) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return as_date(value, "as_of")  # a date, datetime, Timestamp or ISO text
 
 
 def size_band(employees: ir.IntegerValue) -> ir.StringValue:
@@ -71,23 +73,28 @@ def _industry_known(industry: ir.StringValue) -> ir.BooleanValue:
 
 
 def segment_label(industry: ir.StringValue, employees: ir.IntegerValue) -> ir.StringValue:
-    """``"製造業・従業員100-999名"``: industry x size band, as the reasons say it.
+    """``"製造業・従業員100〜999名"``: industry x size band, as the reasons say it.
 
-    Unknowns read ``"業種不明"`` and ``"従業員数不明"``.
+    Bands read as elsewhere in Japanese (``100〜999名``, ``1000名以上``); unknowns read
+    ``"業種不明"`` and ``"従業員数不明"``.
     """
     band = size_band(employees)
-    size = ibis.ifelse(band == "不明", "従業員数不明", ibis.literal("従業員").concat(band, "名"))
+    shown = ibis.ifelse(
+        band.endswith("+"), band.replace("+", "名以上"), band.replace("-", "〜").concat("名")
+    )
+    size = ibis.ifelse(band == "不明", "従業員数不明", ibis.literal("従業員").concat(shown))
     return ibis.ifelse(_industry_known(industry), industry, "業種不明").concat("・", size)
 
 
 def segment_label_en(industry: ir.StringValue, band: ir.StringValue) -> ir.StringValue:
-    """The same segment in English: ``"製造業, 100-999 employees"``.
+    """The same segment in English: ``"製造業, 100–999 employees"`` (an en dash, as
+    the other analyses write a band).
 
     Industries are the company's own values and are shown as written, as in the
     rest of the English output; unknowns read ``"industry unknown"`` and
     ``"size unknown"``.
     """
-    size = ibis.ifelse(band == "不明", "size unknown", band.concat(" employees"))
+    size = ibis.ifelse(band == "不明", "size unknown", band.replace("-", "–").concat(" employees"))
     return ibis.ifelse(_industry_known(industry), industry, "industry unknown").concat(", ", size)
 
 

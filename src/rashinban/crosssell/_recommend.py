@@ -29,8 +29,10 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 
+from rashinban._errors import InvalidValueError
 from rashinban.crosssell._baskets import _date, baskets, customers, segment_label_en
 from rashinban.crosssell._rules import association_rules, item_similarity
 from rashinban.crosssell._segments import segment_adoption
@@ -142,8 +144,14 @@ def recommend_expr(
     method: str = "blend",
 ) -> ir.Table:
     """:func:`recommend` as an Ibis expression (for large data: write it, don't pull it)."""
-    if method not in {"blend", "rules", "segment", "similarity", "popularity"}:
-        raise ValueError(f"unknown method {method!r}")
+    methods = ("blend", "rules", "segment", "similarity", "popularity")
+    if method not in methods:
+        raise InvalidValueError(
+            f"method={method!r} はありません / unknown method {method!r}",
+            fix=f"次のいずれかを指定してください / pass one of {', '.join(methods)}",
+        )
+    _check_count(k, "k", "顧客1社あたりの提案数", "recommendations per customer")
+    _check_count(min_count, "min_count", "根拠に必要な最少の社数", "fewest accounts as evidence")
     day = _date(as_of)
     owned = baskets(backend, day).select("account_id", "product_id")
     cust = customers(backend, day)
@@ -292,3 +300,15 @@ def recommend_expr(
         segment_rate=top.rate,
         similarity=top.similarity,
     ).order_by(["account_id", "rank"])
+
+
+def _check_count(value: object, name: str, meaning_ja: str, meaning_en: str) -> None:
+    """Refuse a count below 1 (or not a whole number) instead of returning nothing."""
+    whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    if not whole or int(value) < 1:  # type: ignore[call-overload]
+        raise InvalidValueError(
+            f"{name}={value!r} は1以上の整数ではありません ({meaning_ja}) / "
+            f"{name}={value!r} is not a whole number >= 1 ({meaning_en})",
+            fix=f"{name}=3 のように1以上の整数を指定してください / pass a whole number >= 1, "
+            f"e.g. {name}=3",
+        )

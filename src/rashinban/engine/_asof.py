@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rashinban._errors import NotEnoughDataError
+from rashinban.engine._periods import as_date
 
 #: Date columns whose maximum marks "the end of the data".
 ACTIVITY_DATES: tuple[tuple[str, str], ...] = (
@@ -107,3 +108,26 @@ def check_as_of(
             f"the as-of date {as_of} is before the first date of {en}, {start}",
             fix=f"{option} を {start} 以後にしてください / set {option} to {start} or later",
         )
+
+
+def as_of_in_data(backend: Any, as_of: Any, *, name: str = "as_of") -> dt.date:
+    """``as_of`` read as a date, refused when it lies after the end of the data.
+
+    The guard of the public analyses called from Python: ``as_of`` may be a
+    ``datetime.date``, a ``datetime.datetime`` or ``pandas.Timestamp`` (its day) or ISO
+    text (``"2025-12-31"``). A date after the last activity date
+    (:func:`data_end_date`) is refused with the message ``rashinban … --as-of`` gives,
+    since the analysis would invent the days in between. A date before the start is
+    left to each analysis, which names the data it needs.
+
+    Raises
+    ------
+    InvalidValueError
+        ``as_of`` is not a date (the message names ``name`` and shows an example).
+    NotEnoughDataError
+        ``as_of`` is after the end of the data.
+    """
+    day = as_date(as_of, name)
+    end = data_end_date(backend)
+    check_as_of(day, None, end, option=f"--as-of (Python: {name})")
+    return day

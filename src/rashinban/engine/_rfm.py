@@ -28,6 +28,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
 from rashinban._errors import InvalidValueError
 from rashinban.engine._periods import (
@@ -59,6 +60,22 @@ def _check_columns(table: ir.Table, *names: str | None) -> None:
             "実在する列を指定してください / "
             "pass customer_id_col / datetime_col / monetary_value_col naming existing columns",
         )
+
+
+def _as_table(transactions: Any) -> ir.Table:
+    """An Ibis table as is; a pandas DataFrame wrapped in ``ibis.memtable``; else refused."""
+    if isinstance(transactions, ir.Table):
+        return transactions
+    if isinstance(transactions, pd.DataFrame):
+        return ibis.memtable(transactions)
+    kind = type(transactions).__name__
+    raise InvalidValueError(
+        f"transactions が {kind} です。Ibis のテーブルか pandas の DataFrame を渡してください / "
+        f"transactions is a {kind}; expected an Ibis table or a pandas DataFrame",
+        fix="ws.backend().table('orders') のような Ibis テーブルか、ibis.memtable(df) で"
+        "包んだ表を渡してください / pass an Ibis table such as ws.backend().table('orders'), "
+        "or wrap your data with ibis.memtable(df)",
+    )
 
 
 def _on_duckdb(tx: ir.Table) -> bool:
@@ -221,7 +238,7 @@ def _summarise(
 
 
 def rfm_summary(
-    transactions: ir.Table,
+    transactions: ir.Table | pd.DataFrame,
     *,
     customer_id_col: str = "account_id",
     datetime_col: str = "ordered_at",
@@ -237,7 +254,8 @@ def rfm_summary(
     Parameters
     ----------
     transactions
-        An Ibis table with one row per transaction (e.g. the ``orders`` table).
+        An Ibis table with one row per transaction (e.g. the ``orders`` table), or
+        a pandas DataFrame of them (read through ``ibis.memtable``).
     customer_id_col, datetime_col, monetary_value_col
         The customer key, the purchase date (DATE or TIMESTAMP) and the amount.
         ``monetary_value_col=None`` leaves out the monetary columns.
@@ -286,6 +304,7 @@ def rfm_summary(
     >>> s.order_by("account_id").to_pandas().to_dict("records")[0]
     {'account_id': 'a', 'frequency': 1, 'recency': 10.0, 'T': 30.0, 'monetary_value': 300.0}
     """
+    transactions = _as_table(transactions)
     check_time_unit(time_unit, time_scaler)
     _check_columns(transactions, customer_id_col, datetime_col, monetary_value_col)
     day_expr(transactions[datetime_col])  # raises early on a column that holds no dates

@@ -7,7 +7,10 @@ The steps for one command (one or more files of one table):
 3. convert every canonical column (:mod:`._convert`), collecting a reason for
    each value that cannot be read;
 4. resolve account ids (法人番号 first, then normalised name + prefecture),
-   translate aliases, reject rows that refer to unknown accounts;
+   translate aliases, reject rows that refer to unknown accounts, that leave a
+   required date empty or whose dates are the wrong way round (:mod:`._rowchecks`);
+   an unreadable value in a column the row does not depend on is left empty and
+   listed (``value_dropped``), the row kept;
 5. merge duplicate keys inside the file (later non-empty values win);
 6. upsert on the key in **one transaction**: an empty source field never erases
    a stored value, unchanged rows are not rewritten, and a crash or kill before
@@ -55,6 +58,7 @@ from rashinban.importing._readers import (
 )
 from rashinban.importing._rejects import Reject, by_row, strict_error, write_rejects
 from rashinban.importing._repeats import repeated_header_rows
+from rashinban.importing._rowchecks import DROPPED, check_dates, droppable_columns, settle_dropped
 from rashinban.importing._tablefit import check_table_fit, fits_another_table
 from rashinban.importing._upsert import ensure_extra_columns, upsert
 from rashinban.schema import TABLES, Column, Table, get_table
@@ -101,6 +105,11 @@ class FileResult:
     #: and the file rows of the first few.
     nameless: int = 0
     nameless_rows: tuple[int, ...] = ()
+    #: Values that could not be read in a column the row does not depend on
+    #: (従業員数 ``abc``): the row was kept with that cell empty, and each value is
+    #: listed in the rejects file (kind ``value_dropped``). The columns, canonical names.
+    dropped: int = 0
+    dropped_columns: tuple[str, ...] = ()
 
 
 @dataclass
@@ -228,7 +237,7 @@ def import_files(
                 ]
                 fr.rejected += len(raw.parse_errors)
                 say(f"{path.name}: 変換中 / converting {raw.rows:,} rows")
-                _load_one(con, ws, spec, path.name, raw.headers, m, fr, found)
+                _load_one(con, ws, spec, path.name, raw.headers, m, fr, found, strict=strict)
                 rejects += by_row(found)  # in the order people work through them
                 stored, created = keep_original(path, ws.path / "imports", sha)
                 if created:
@@ -376,6 +385,8 @@ def _load_one(
     m: Mapping,
     fr: FileResult,
     rejects: list[Reject],
+    *,
+    strict: bool = False,
 ) -> None:
     resolved = m.resolve(spec, headers)
     present = list(dict.fromkeys(resolved.values()))
@@ -425,6 +436,7 @@ def _load_one(
     joins: list[str] = []
     errs: list[str] = []
     derived = _derived_columns(spec, present)
+    droppable = droppable_columns(spec, present)
     for i, c in enumerate(present):
         col, conv = spec.column(c), convs[c]
         leftovers = slow_path(con, "_t", f"v{i}", f"f{i}", conv, f"_slow_{i}")
@@ -446,7 +458,8 @@ def _load_one(
         if c not in derived:
             outer.append(f"CASE WHEN {err} IS NULL THEN {q('_v_' + c)} END AS {q(c)}")
         outer.append(f"CASE WHEN {err} IS NOT NULL THEN {q('_s_' + c)} END AS {q('_s_' + c)}")
-        errs.append(f"{err} IS NOT NULL")
+        if c not in droppable:  # a droppable value is only left empty
+            errs.append(f"{err} IS NOT NULL")
     outer += [
         q("_xv_" + extra) for c in present for extra, _ in conversion(spec.column(c), {}).extra
     ]
@@ -460,7 +473,8 @@ def _load_one(
         f"(SELECT {', '.join(inner)} FROM _t t {' '.join(joins)})"
     )
     con.execute("DROP TABLE _t")
-    _collect_value_rejects(con, file_name, spec, present, rejects)
+    found_from = len(rejects)
+    _collect_value_rejects(con, file_name, spec, present, droppable, rejects)
 
     # 3. account ids, aliases and references
     if spec.name == "accounts":
@@ -468,6 +482,13 @@ def _load_one(
     else:
         translate_aliases(con, spec, present)
     _check_references(con, spec, present, file_name, rejects)
+    check_dates(con, spec, present, file_name, rejects)
+    fr.dropped = settle_dropped(con, rejects[found_from:], strict=strict)
+    fr.dropped_columns = tuple(
+        c
+        for c in present
+        if any(r.kind == DROPPED and r.column == spec.column(c).ja for r in rejects[found_from:])
+    )
 
     bad = con.execute("SELECT count(*) FROM _typed WHERE _rejected").fetchone()
     fr.rejected += int(bad[0]) if bad else 0
@@ -655,14 +676,16 @@ def _collect_value_rejects(
     file_name: str,
     spec: Table,
     present: list[str],
+    droppable: set[str],
     rejects: list[Reject],
 ) -> None:
     for c in present:
+        kind = DROPPED if c in droppable else "rejected"
         for row, value, reason in con.execute(
             f"SELECT _row, {q('_s_' + c)}, {q('_e_' + c)} FROM _typed "
             f"WHERE {q('_e_' + c)} IS NOT NULL ORDER BY _row"
         ).fetchall():
-            rejects.append(Reject(file_name, row, spec.column(c).ja, value, reason))
+            rejects.append(Reject(file_name, row, spec.column(c).ja, value, reason, kind))
     for k in spec.key:
         if k not in present:
             continue

@@ -28,7 +28,7 @@ class Reject:
     column: str
     value: str | None
     reason: str
-    kind: str = "rejected"  # rejected, parse_error, merged
+    kind: str = "rejected"  # rejected, parse_error, merged, value_dropped (row kept)
 
 
 def by_row(rejects: Sequence[Reject]) -> list[Reject]:

@@ -36,6 +36,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError, UserError
+from rashinban.engine._periods import as_date
 
 __all__ = [
     "EXPAND_MIN_SCORE",
@@ -84,7 +85,7 @@ SegmentSpec = Callable[[ir.Table], ir.BooleanValue] | Sequence[Condition] | str 
 
 
 def _date(value: dt.date | str) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return as_date(value, "as_of")  # a date, datetime, Timestamp or ISO text
 
 
 def segment_filter(accounts: ir.Table, segment: SegmentSpec) -> ir.BooleanValue:

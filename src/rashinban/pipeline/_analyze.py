@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rashinban._errors import NotEnoughDataError, RashinbanError
+from rashinban._errors import InvalidValueError, NotEnoughDataError, RashinbanError
 from rashinban.engine import check_as_of, data_span
+from rashinban.engine._periods import as_date
 from rashinban.pipeline._registry import ANALYSES, AnalysisResult, Context
-from rashinban.workspace import META_SCHEMA, RESULTS_SCHEMA, Workspace
+from rashinban.workspace import META_SCHEMA, RESULTS_SCHEMA, Workspace, open_workspace
 
 _RUNS_DDL = f"""CREATE TABLE IF NOT EXISTS {META_SCHEMA}.runs (
     run_id VARCHAR, analysis VARCHAR, as_of DATE, computed_at TIMESTAMP,
@@ -29,8 +31,11 @@ class RunReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def resolve_as_of(ws: Workspace, as_of: dt.date | None, backend: Any = None) -> dt.date:
+def resolve_as_of(ws: Workspace, as_of: dt.date | str | None, backend: Any = None) -> dt.date:
     """The given date, else ``[analysis] as_of`` from settings, else the end of the data.
+
+    ``as_of`` may be a ``datetime.date``, ``datetime.datetime``, ``pandas.Timestamp``
+    (their day) or ISO text such as ``"2025-12-31"``.
 
     A date after the end of the data (:func:`rashinban.engine.data_span`, the date the
     default is) or before its start is refused: the analyses would bill subscriptions
@@ -38,11 +43,13 @@ def resolve_as_of(ws: Workspace, as_of: dt.date | None, backend: Any = None) -> 
 
     Raises
     ------
+    InvalidValueError
+        ``as_of`` is not a date.
     NotEnoughDataError
         No activity data and no date given, or the date lies outside the data.
     """
     configured = str(ws.config.get("analysis", {}).get("as_of") or "")
-    day = as_of
+    day = None if as_of is None else as_date(as_of, "as_of")
     if day is None and configured:
         day = dt.date.fromisoformat(configured)
     span = data_span(backend if backend is not None else ws.backend())
@@ -62,25 +69,48 @@ def resolve_as_of(ws: Workspace, as_of: dt.date | None, backend: Any = None) -> 
 
 
 def analyze(
-    ws: Workspace,
+    ws: Workspace | str | os.PathLike[str],
     *,
-    as_of: dt.date | None = None,
-    only: list[str] | None = None,
+    as_of: dt.date | str | None = None,
+    only: str | Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> RunReport:
     """Run the analyses (all, or ``only``) as of ``as_of`` and store their results.
 
-    An analysis that cannot run (too little data, a model that does not
-    converge) records why and the others still run.
+    ``ws`` is a :class:`~rashinban.Workspace` or the path of one (opened with
+    :func:`~rashinban.open_workspace`); ``as_of`` is read as
+    :func:`resolve_as_of` reads it (a date, a timestamp or ISO text). An analysis
+    that cannot run (too little data, a model that does not converge) records why
+    and the others still run.
+
+    Raises
+    ------
+    WorkspaceError
+        ``ws`` is a path with no workspace.
+    InvalidValueError
+        ``ws`` is neither a workspace nor a path, or ``as_of`` is not a date.
+    NotEnoughDataError
+        ``as_of`` lies outside the data (:func:`resolve_as_of`).
     """
+    if isinstance(ws, str | os.PathLike):
+        ws = open_workspace(ws)
+    elif not isinstance(ws, Workspace):
+        raise InvalidValueError(
+            f"ws = {type(ws).__name__} はワークスペースではありません / "
+            f"ws = {type(ws).__name__} is not a workspace",
+            fix="rashinban.open_workspace('acme') で開いたものか、そのフォルダのパスを"
+            "渡してください / pass a workspace from rashinban.open_workspace('acme'), or "
+            "its folder's path",
+        )
     say = progress or (lambda _m: None)
     backend = ws.backend(read_only=True)
     day = resolve_as_of(ws, as_of, backend)
     ctx = Context(ws, backend, day)
     run_id = hashlib.sha256(f"{day}|{time.time_ns()}".encode()).hexdigest()[:16]
     report = RunReport(run_id, day)
+    wanted = _only_names(only)
     for analysis in ANALYSES:
-        if only and analysis.name not in only:
+        if wanted is not None and analysis.name not in wanted:
             continue
         say(f"{analysis.title_ja} / {analysis.title_en}")
         t0 = time.perf_counter()
@@ -189,3 +219,24 @@ def load_result_table(ws: Workspace, analysis: str, key: str) -> Any:
         if not found or not found[0]:
             return None
         return con.execute(f'SELECT * FROM {RESULTS_SCHEMA}."{analysis}__{key}"').df()
+
+
+def _only_names(only: str | Iterable[str] | None) -> set[str] | None:
+    """The analysis names ``only`` asks for (None: all), refusing unknown names.
+
+    A single name may be passed as a string; an empty selection runs everything.
+    """
+    if only is None:
+        return None
+    names = [only] if isinstance(only, str) else list(only)
+    if not names:
+        return None
+    valid = [a.name for a in ANALYSES]
+    unknown = [n for n in names if n not in valid]
+    if unknown:
+        shown = ", ".join(repr(n) for n in unknown)
+        raise InvalidValueError(
+            f"分析名 {shown} はありません / unknown analysis name(s) {shown}",
+            fix=f"次の名前から選んでください / choose from: {', '.join(valid)}",
+        )
+    return set(names)

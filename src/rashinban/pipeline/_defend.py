@@ -247,7 +247,7 @@ def run_crosssell(ctx: Context) -> AnalysisResult:
             names.get(top["consequent"], top["consequent"]),
         )
         summary["headline_ja"] += f"、最強の併売: {a}→{c}（リフト{top['lift']:.1f}）"
-        summary["headline_en"] += f"; strongest pair {a} -> {c} (lift {top['lift']:.1f})"
+        summary["headline_en"] += f"; strongest pair {a} → {c} (lift {top['lift']:.1f})"
     return AnalysisResult(tables, summary)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from rashinban._errors import NotEnoughDataError, UserError
+from rashinban._errors import NotEnoughDataError, UserError, _split_languages
 from rashinban.pipeline._analyze import latest_run, load_result_table, resolve_as_of
 from rashinban.workspace import Workspace
 
@@ -37,13 +37,18 @@ def _need(ws: Workspace, analysis: str, key: str) -> tuple[pd.DataFrame, dict[st
     if run is not None and run["status"] != "ok":
         # The latest run could not compute it: say why instead of sending the user to
         # run the same analysis again, and never show an older run's results as current.
+        # The stored message and fix are "日本語 / English" each: each half goes into its
+        # own language, so that --lang shows the whole fix (what to import, then analyze).
         why, _, fix = str(run["message"] or "").partition(" — fix: ")
+        why_ja, why_en = _split_languages(why) or (why, why)
+        fix_ja, fix_en = _split_languages(fix) or (fix, fix)
         raise NotEnoughDataError(
-            f"最新の分析 (基準日 {run['as_of']}) では '{analysis}' を計算できませんでした / "
-            f"the latest analysis (as of {run['as_of']}) could not compute '{analysis}': {why}",
+            f"最新の分析 (基準日 {run['as_of']}) では '{analysis}' を計算できませんでした: "
+            f"{why_ja} / the latest analysis (as of {run['as_of']}) could not compute "
+            f"'{analysis}': {why_en}",
             fix=(
-                f"{fix}; その後 'rashinban analyze' を再実行してください / "
-                "then run 'rashinban analyze' again"
+                f"{fix_ja.rstrip('。')}。その後 'rashinban analyze' を再実行してください / "
+                f"{fix_en}, then run 'rashinban analyze' again"
                 if fix
                 else "原因を取り除いてから 'rashinban analyze' を再実行してください / "
                 "remove the cause, then run 'rashinban analyze' again"

@@ -52,18 +52,27 @@ def run_clv(ctx: Context) -> AnalysisResult:
     frame = frame.merge(accounts, on="account_id", how="left")
     top = frame.head(3)
     names = [str(n) for n in top["name"].fillna(top["account_id"])]
+    # Churned customers have CLV 0 (clv_report), so the total is that of the customers
+    # still buying; the headline says how many were left out.
     total = float(frame["clv"].sum())
+    churned = int(frame["churned"].sum())
     model = pd.DataFrame(
         [{"parameter": k, "value": v} for k, v in payload["model"]["params"].items()]
     )
+    left_ja = f" (解約済み{churned:,}社を除く)" if churned else ""
+    left_en = f" (excluding {count_en(churned, 'churned customer')})" if churned else ""
     return AnalysisResult(
         {"customers": frame, "model": model},
         {
             "model": payload["model"],
             "total_clv": total,
-            "headline_ja": f"CLV (12か月, 割引後): 合計 ¥{total:,.0f}; 上位は {'、'.join(names)}",
+            "churned_customers": churned,
+            "headline_ja": (
+                f"CLV (12か月, 割引後): 合計 ¥{total:,.0f}{left_ja}; 上位は {'、'.join(names)}"
+            ),
             "headline_en": (
-                f"CLV (12 months, discounted): total ¥{total:,.0f}; top: {', '.join(names)}"
+                f"CLV (12 months, discounted): total ¥{total:,.0f}{left_en}; "
+                f"top: {', '.join(names)}"
             ),
         },
     )

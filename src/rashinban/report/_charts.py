@@ -55,7 +55,10 @@ def bar(
     horizontal: bool = True,
     color: str = PALETTE[0],
     fmt: str = "{:,.0f}",
+    category_label: str = "",
 ) -> str:
+    """Bars of ``values`` (their axis headed ``xlabel``) per label (that axis headed
+    ``category_label``)."""
     with plt.rc_context(_STYLE):
         height = max(1.6, 0.28 * len(labels) + 0.8) if horizontal else 3.0
         fig, ax = plt.subplots(figsize=(6.4, height))
@@ -66,20 +69,31 @@ def bar(
             for p, v in zip(pos, values, strict=True):
                 ax.text(v, p, " " + fmt.format(v), va="center", fontsize=8)
             ax.set_xlabel(xlabel)
+            ax.set_ylabel(category_label)
         else:
             ax.bar(range(len(labels)), values, color=color)
             ax.set_xticks(range(len(labels)), [str(lbl) for lbl in labels], rotation=45, ha="right")
             ax.set_ylabel(xlabel)
+            ax.set_xlabel(category_label)
         ax.set_title(title, loc="left")
         return _svg(fig)
 
 
-def histogram(values: Sequence[float], *, title: str = "", xlabel: str = "", bins: int = 30) -> str:
+def histogram(
+    values: Sequence[float],
+    *,
+    title: str = "",
+    xlabel: str = "",
+    ylabel: str = "",
+    bins: int = 30,
+) -> str:
+    """A histogram; ``ylabel`` names what its bars count (顧客数 / customers)."""
     with plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(6.4, 2.6))
         ax.hist(list(values), bins=bins, color=PALETTE[0])
         ax.set_title(title, loc="left")
         ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
         return _svg(fig)
 
 

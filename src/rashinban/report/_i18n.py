@@ -27,6 +27,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "inserted": ("追加", "inserted"),
     "updated": ("更新", "updated"),
     "skipped": ("未実行の分析", "Analyses not run"),
+    # what a chart's count axis counts
+    "axis_customers": ("顧客数", "customers"),
+    "axis_count": ("件数", "count"),
     "no_results": (
         "まだ分析結果がありません。rashinban analyze を実行してください。",
         "No results yet: run 'rashinban analyze'.",

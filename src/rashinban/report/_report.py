@@ -9,8 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from rashinban._errors import InvalidValueError, UserError
-from rashinban._labels import in_language
+from rashinban._errors import InvalidValueError, UserError, pick_language
 from rashinban._version import __version__
 from rashinban.pipeline import latest_results, load_result_table
 from rashinban.report._i18n import t
@@ -38,7 +37,7 @@ def build_report(ws: Workspace, *, lang: str | None = None) -> str:
                 {"id": section.name, "title": t(section.title_key, language), "body": body}
             )
     skipped = {
-        a: in_language(str(r["message"]), language) for a, r in runs.items() if r["status"] != "ok"
+        a: message_text(str(r["message"]), language) for a, r in runs.items() if r["status"] != "ok"
     }
     as_of = next((r["as_of"] for r in runs.values()), None)
     env = jinja2.Environment(autoescape=jinja2.select_autoescape(["html", "j2"]))
@@ -55,6 +54,21 @@ def build_report(ws: Workspace, *, lang: str | None = None) -> str:
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         version=__version__,
     )
+
+
+def message_text(message: str, lang: str) -> str:
+    """A stored "日本語 / English — fix: 日本語 / English" message in ``lang`` alone, as
+    :meth:`rashinban.UserError.text` writes it (a part that does not split stays whole).
+
+    >>> msg = "データが足りません / too little data — fix: 取り込む / import more"
+    >>> message_text(msg, "ja"), message_text(msg, "en")
+    ('データが足りません — 対処: 取り込む', 'too little data — fix: import more')
+    """
+    what, sep, fix = message.partition(" — fix: ")
+    text = pick_language(what, lang)
+    if sep:
+        text += f" — {'fix' if lang == 'en' else '対処'}: {pick_language(fix, lang)}"
+    return text
 
 
 def write_report(

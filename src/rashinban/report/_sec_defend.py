@@ -6,7 +6,7 @@ import html
 
 import pandas as pd
 
-from rashinban._labels import code_label
+from rashinban._labels import code_label, column_label
 from rashinban.report import _charts as charts
 from rashinban.report._i18n import LABELS, t
 from rashinban.report._sections import ReportContext, table_html
@@ -20,6 +20,8 @@ LABELS.update(
         ),
         "defend_risk_distribution": ("解約リスクの分布", "Distribution of churn risk"),
         "defend_risk": ("リスク", "risk"),
+        "defend_risk_axis": ("解約リスク (%)", "churn risk (%)"),
+        "defend_churned": ("解約した顧客数", "churned customers"),
         "defend_lead_time": ("警告から解約までの日数", "Days from first alert to churn"),
         "defend_lead_days": ("リードタイム（日）", "lead time (days)"),
         "defend_validation": ("時系列分割での検証", "Time-split validation"),
@@ -92,9 +94,10 @@ def render_churn(ctx: ReportContext) -> str | None:
     ]
     parts.append(
         charts.histogram(
-            watch["risk"].astype(float).tolist(),
+            (watch["risk"].astype(float) * 100).tolist(),  # percent, as the watchlist shows it
             title=t("defend_risk_distribution", lang),
-            xlabel=t("defend_risk", lang),
+            xlabel=t("defend_risk_axis", lang),
+            ylabel=t("axis_customers", lang),
             bins=25,
         )
     )
@@ -111,7 +114,8 @@ def render_churn(ctx: ReportContext) -> str | None:
                 labels,
                 values,
                 title=t("defend_lead_time", lang),
-                xlabel=t("defend_lead_days", lang),
+                xlabel=t("defend_churned", lang),
+                category_label=t("defend_lead_days", lang),
             )
         )
     val = ctx.load("churn", "validation")
@@ -181,7 +185,7 @@ def render_crosssell(ctx: ReportContext) -> str | None:
                 [f"{names.get(a, a)}→{names.get(c, c)}" for a, c in pairs],
                 r["lift"].astype(float).tolist(),
                 title=t("defend_top_rules", lang),
-                xlabel="lift",
+                xlabel=column_label("lift", lang),
                 fmt="{:.2f}",
             )
         )

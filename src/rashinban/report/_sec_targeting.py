@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from rashinban._labels import WEIGHT_LABELS, value_label
+import pandas as pd
+
+from rashinban._labels import WEIGHT_LABELS, table_column, value_label
 from rashinban.report import _charts as charts
 from rashinban.report._i18n import LABELS, column_label, t
 from rashinban.report._sections import ReportContext, Section, table_html
@@ -19,8 +21,6 @@ LABELS.update(
             "セグメント: 円の大きさ=取引先数、縦=受注率(縮小推定)、横=顧客価値",
             "Segments: size = accounts, y = win rate (shrunk), x = value per customer",
         ),
-        "win_rate": ("受注率", "win rate"),
-        "clv": ("顧客価値", "value per customer"),
         "weights": ("魅力度の重み", "Attractiveness weights"),
         "adjacent": ("隣接機会(絞りすぎの防止)", "Adjacent opportunities (too narrow a target)"),
         "icp": ("理想顧客像(ICP)ルール", "ICP rules"),
@@ -41,38 +41,43 @@ def _segments(ctx: ReportContext) -> str | None:
         return None
     lang = ctx.lang
     show = frame[frame["kind"].isin(["grid", "icp"])].head(25)
+    # Headed as `rashinban segments` heads them: shrunk rates and value per customer,
+    # not the kpi KPIs of the same names.
     chart = charts.bubbles(
         list(show["clv"].fillna(0) / 1e4),
-        list(show["win_rate"]),
+        list(show["win_rate"] * 100),
         list(show["accounts"]),
         [str(value_label(n, lang)) for n in show["name"]],
         title=t("seg_bubbles", lang),
-        xlabel=t("clv", lang) + (" (万円)" if lang != "en" else " (10k JPY)"),
-        ylabel=t("win_rate", lang),
+        xlabel=_head("segments", "clv", lang) + (" (万円)" if lang != "en" else " (10k JPY)"),
+        ylabel=_head("segments", "win_rate", lang) + " (%)",
     )
     summary = ctx.runs.get("segments", {}).get("summary", {})
     side = 1 if lang == "en" else 0
     weights = ("、" if side == 0 else ", ").join(
         f"{WEIGHT_LABELS.get(k, (k, k))[side]} {v:g}" for k, v in summary.get("weights", {}).items()
     )
-    cols = [
-        "name",
-        "kind",
-        "definition_en" if lang == "en" else "definition",
-        "accounts",
-        "customers",
-        "win_rate",
-        "win_rate_low",
-        "win_rate_high",
-        "clv",
-        "churn_rate",
-        "ltv_cac",
-        "attractiveness",
-    ]
+    top = frame.head(30)
+    view = top[["name", "kind", "definition_en" if lang == "en" else "definition"]].assign(
+        accounts=top["accounts"],
+        customers=top["customers"],
+        win_rate=top["win_rate"],
+        win_rate_interval=[
+            _interval(lo, hi)
+            for lo, hi in zip(top["win_rate_low"], top["win_rate_high"], strict=True)
+        ],
+        won_k_n=_k_n(top, "win_rate"),
+        clv=top["clv"],
+        churn_rate=top["churn_rate"],
+        churned_k_n=_k_n(top, "churn_rate"),
+        ltv_cac=top["ltv_cac"],
+        attractiveness=top["attractiveness"],
+    )
+    view = view.rename(columns=lambda c: table_column("segments", c))
     parts = [
         chart,
         f"<p class='note'>{t('weights', lang)}: {weights}</p>",
-        table_html(frame[cols].head(30), lang=lang),
+        table_html(view, lang=lang),
     ]
     adjacent = ctx.load("segments", "adjacent")
     if adjacent is not None and adjacent["flagged"].any():
@@ -106,7 +111,29 @@ def _icp(ctx: ReportContext) -> str | None:
         "clv",
         "churn_rate",
     ]
-    return f"<p>{t('outcome', lang)}: {outcome}</p>" + table_html(frame[cols], lang=lang)
+    shown = frame[cols].rename(columns=lambda c: table_column("icp", c))
+    return f"<p>{t('outcome', lang)}: {outcome}</p>" + table_html(shown, lang=lang)
+
+
+def _head(table: str, column: str, lang: str) -> str:
+    """How ``table`` heads ``column`` on the command line and in the report."""
+    return column_label(table_column(table, column), lang)
+
+
+def _interval(low: float, high: float) -> str:
+    """A rate's interval as a cell (49.9%–63.6%); empty where there is none."""
+    return "" if pd.isna(low) or pd.isna(high) else f"{low:.1%}–{high:.1%}"
+
+
+def _k_n(frame: pd.DataFrame, rate: str) -> list[str]:
+    """The raw counts behind a shrunk rate as k/n (runs stored without them: k from the
+    raw rate)."""
+    n = frame[f"{rate}_n"].fillna(0).astype(int)
+    if f"{rate}_k" in frame:
+        k = frame[f"{rate}_k"].fillna(0)
+    else:
+        k = (frame[f"{rate}_raw"].fillna(0) * n).round()
+    return [f"{int(a):,}/{int(b):,}" for a, b in zip(k, n, strict=True)]
 
 
 def _score(ctx: ReportContext) -> str | None:

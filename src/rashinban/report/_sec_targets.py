@@ -24,6 +24,20 @@ LABELS.update(
             "Win rate by month (dashed: review triggers)",
         ),
         "leads_trend": ("リード数の推移 (月次)", "Leads by month"),
+        "win_rate_axis": ("受注率 (%)", "win rate (%)"),
+        "leads_axis": ("リード数 (件)", "leads"),
+        "in_progress": ("進行中: 商談の多くが未完了", "in progress: most deals still open"),
+        "in_progress_month": ("進行中: 月の途中", "in progress: month not over"),
+        "in_progress_note": (
+            "灰色の行は進行中の月です（基準日に月が終わっていないか、その月に作成された商談の"
+            "半数超がまだ完了していない）。受注率は完了した商談だけで計算するため、後から"
+            "大きく変わります。受注率のグラフからは除いています: {months}。"
+            "率の横の括弧は90%区間です。",
+            "Grey rows are months in progress (not over on the as-of date, or more than half "
+            "of the deals created in them still open). Their win rate counts only the deals "
+            "closed so far and will still move; the win-rate chart leaves them out: {months}. "
+            "The brackets beside a rate are its 90% interval.",
+        ),
         "version": ("版", "version"),
         "active": ("有効", "active"),
         "hypothesis": ("仮説", "hypothesis"),
@@ -108,6 +122,10 @@ def render_kpi(ctx: ReportContext) -> str | None:
     trig = ctx.load("triggers", "triggers")
     f = funnel.copy()
     f["period_start"] = pd.to_datetime(f["period_start"])
+    as_of = ctx.runs.get("kpi", {}).get("as_of")
+    f["in_progress"] = in_progress(f, as_of)
+    # Months still in progress would read as a collapse of the win rate: not drawn.
+    f["win_rate"] = f["win_rate"].where(f["in_progress"] == "")
     # dropna=False: a measure with no value yet (win rate before any deal closes) still
     # gets its columns, drawn as gaps.
     wide = f.pivot_table(
@@ -125,15 +143,24 @@ def render_kpi(ctx: ReportContext) -> str | None:
     leads: dict[str, Sequence[float]] = {
         _scope_label(s, lang): [float(v) for v in wide["leads"][s].fillna(0)] for s in wide["leads"]
     }
+    win = {name: [v * 100 for v in values] for name, values in win.items()}  # percent
     parts = [
-        charts.lines(x, series, title=t(title, lang), marks=marks if key == "win" else [])
-        for key, series, title in (
-            ("win", win, "win_rate_trend"),
-            ("leads", leads, "leads_trend"),
+        charts.lines(
+            x,
+            series,
+            title=t(title, lang),
+            ylabel=t(axis, lang),
+            marks=marks if key == "win" else [],
+        )
+        for key, series, title, axis in (
+            ("win", win, "win_rate_trend", "win_rate_axis"),
+            ("leads", leads, "leads_trend", "leads_axis"),
         )
         if any(not all(math.isnan(v) for v in values) for values in series.values())
     ]
-    last = f[f["period_start"] >= f["period_start"].max() - pd.DateOffset(months=11)]
+    last = funnel.assign(in_progress=f["in_progress"])[
+        f["period_start"] >= f["period_start"].max() - pd.DateOffset(months=11)
+    ]
     cols = [
         "scope",
         "period",
@@ -143,6 +170,8 @@ def render_kpi(ctx: ReportContext) -> str | None:
         "mql_to_sql_rate",
         "opportunities",
         "won",
+        "closed",
+        "open",
         "win_rate",
         "average_deal",
         "cac",
@@ -150,9 +179,57 @@ def render_kpi(ctx: ReportContext) -> str | None:
         "churn_rate",
         "nrr",
     ]
-    shown = last[cols].assign(scope=last["scope"].map(lambda x: _scope_label(x, lang)))
-    parts.append(table_html(shown, max_rows=60, lang=lang))
+    shown = last[[c for c in cols if c in last]].assign(
+        scope=last["scope"].map(lambda x: _scope_label(x, lang))
+    )
+    for rate in ("mql_to_sql_rate", "win_rate", "churn_rate"):
+        if f"{rate}_low" in last:
+            shown[rate] = [
+                rate_text(v, lo, hi)
+                for v, lo, hi in zip(
+                    last[rate], last[f"{rate}_low"], last[f"{rate}_high"], strict=True
+                )
+            ]
+    marked = list(last["in_progress"])
+    shown["notes"] = [t(m, lang) if m else "" for m in marked]
+    parts.append(table_html(shown, max_rows=60, lang=lang, muted=[bool(m) for m in marked]))
+    months = sorted({str(p) for p, m in zip(last["period"], marked, strict=True) if m})
+    if months:
+        note = t("in_progress_note", lang).format(months=", ".join(months))
+        parts.append(f'<p class="note">{html.escape(note)}</p>')
     return "".join(parts)
+
+
+def in_progress(funnel: pd.DataFrame, as_of: object) -> list[str]:
+    """Per KPI row, why its month is still in progress ("" when it is not): the month
+    is not over on the as-of date (``in_progress_month``), or more than half of the
+    deals created in it are still open (``in_progress``).
+
+    >>> rows = pd.DataFrame({"period_start": pd.to_datetime(["2025-11-01", "2025-12-01"]),
+    ...                      "open": [93, 10], "closed": [46, 90]})
+    >>> in_progress(rows, pd.Timestamp("2025-12-15"))
+    ['in_progress', 'in_progress_month']
+    """
+    ends = pd.to_datetime(funnel["period_start"]) + pd.offsets.MonthEnd(0)
+    day = pd.Timestamp(as_of) if as_of is not None else None
+    out = []
+    for end, still_open, closed in zip(ends, funnel["open"], funnel["closed"], strict=True):
+        if day is not None and end > day:
+            out.append("in_progress_month")
+        elif still_open == still_open and closed == closed and still_open > closed:
+            out.append("in_progress")
+        else:
+            out.append("")
+    return out
+
+
+def rate_text(value: float, low: float, high: float) -> str:
+    """A rate with its interval in one cell, as ``rashinban kpi`` prints it: 20.8% (14.8%–28.0%)."""
+    if value != value:
+        return ""
+    if low != low or high != high:
+        return f"{value:.1%}"
+    return f"{value:.1%} ({low:.1%}–{high:.1%})"
 
 
 def _scope_label(scope: object, lang: str) -> str:

@@ -114,7 +114,10 @@ def render_clv(ctx: ReportContext) -> str | None:
     clv = customers["clv"].to_numpy(dtype=float)
     parts = [
         charts.histogram(
-            np.log10(np.clip(clv, 1, None)), title=t("clv_dist", lang), xlabel="log10(CLV ¥)"
+            np.log10(np.clip(clv, 1, None)),
+            title=t("clv_dist", lang),
+            xlabel="log10(CLV ¥)",
+            ylabel=t("axis_customers", lang),
         )
     ]
     top = customers.sort_values("clv", ascending=False).head(15)

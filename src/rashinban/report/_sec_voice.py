@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 
-from rashinban._labels import code_label, value_label
+from rashinban._labels import FEATURE_LABELS, code_label, value_label
 from rashinban.report._i18n import LABELS, column_label, t
 from rashinban.report._sections import ReportContext, table_html
 from rashinban.text import DEAL_KINDS, kinds_text
@@ -28,9 +28,8 @@ LABELS.update(
         "interval": ("95%区間", "95% interval"),
         "win_rate": ("受注率", "win rate"),
         "won_closed": ("受注/完了", "won/closed"),
-        "shrunk_rate": ("縮約後", "shrunk"),
         "shrunk_note": (
-            "縮約後: 件数の少ない区分を全体の受注率へ寄せた値（20件分の事前分布）。",
+            "縮小推定: 件数の少ない区分を全体の受注率へ寄せた値（20件分の事前分布）。",
             "Shrunk: a small group's rate pulled toward the overall rate (a prior worth 20 deals).",
         ),
         "group": ("区分", "group"),
@@ -90,6 +89,9 @@ def render_winloss(ctx: ReportContext) -> str | None:
     rates = ctx.load("winloss", "win_rates")
     summary = ctx.runs.get("winloss", {}).get("summary") or {}
     counted = kinds_text(summary.get("kinds", list(DEAL_KINDS)), lang)
+    # The groups are what the analysis grouped by (competitor, industry), headed so.
+    group = _grouped_by(summary.get("by"), "group", lang)
+    segment = _grouped_by(summary.get("segment_by"), "segment", lang)
     if rates is not None and len(rates):
         # An HTML bar, not a matplotlib chart: group names are Japanese and the
         # report must not depend on a CJK font being installed. The bar and the
@@ -97,10 +99,10 @@ def render_winloss(ctx: ReportContext) -> str | None:
         head = "".join(
             f"<th>{html.escape(h)}</th>"
             for h in (
-                t("group", lang),
+                group,
                 t("won_closed", lang),
                 f"{t('win_rate', lang)} ({t('interval', lang)})",
-                t("shrunk_rate", lang),
+                column_label("shrunk_win_rate", lang),
             )
         )
         rows = "".join(
@@ -131,7 +133,7 @@ def render_winloss(ctx: ReportContext) -> str | None:
     top["share"] = top["share"].map(_pct)
     top = top[["group", "reason", "lost", "lost_in_group", "share", "interval"]]
     top.columns = [
-        t("group", lang),
+        group,
         t("reason", lang),
         column_label("lost", lang),
         column_label("lost_in_group", lang),
@@ -144,20 +146,30 @@ def render_winloss(ctx: ReportContext) -> str | None:
         s1 = seg[seg["rank"] == 1][["group", "reason", "lost", "lost_in_group", "shrunk_share"]]
         s1 = s1.assign(shrunk_share=s1["shrunk_share"].map(_pct))
         s1.columns = [
-            t("segment", lang),
+            segment,
             t("reason", lang),
             column_label("lost", lang),
             column_label("lost_in_group", lang),
-            t("share", lang),
+            column_label("shrunk_share", lang),
         ]
         parts.append(table_html(s1, lang=lang))
     notes = ctx.load("winloss", "note_reasons")
     if notes is not None and len(notes):
         n = notes[notes["rank"] <= 2][["group", "outcome", "term", "quote", "quote_note_id"]].copy()
         n["outcome"] = [code_label("outcome", v, lang) for v in n["outcome"]]  # lost → 失注
-        n.columns = [t(k, lang) for k in ("group", "reason", "theme", "quote", "source_id")]
+        n.columns = [
+            group,
+            column_label("outcome", lang),  # 受注 / 失注, not a reason
+            *(t(k, lang) for k in ("theme", "quote", "source_id")),
+        ]
         parts.append(table_html(n, max_rows=40, lang=lang))
     return "".join(parts)
+
+
+def _grouped_by(feature: object, default: str, lang: str) -> str:
+    """The header of a column of groups: the feature grouped by (競合, 業種) when known."""
+    pair = FEATURE_LABELS.get(str(feature))
+    return t(default, lang) if pair is None else pair[1 if lang == "en" else 0]
 
 
 def render_personas(ctx: ReportContext) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,13 +55,14 @@ def table_html(
     floatfmt: str = "{:,.3g}",
     lang: str | None = None,
     percent: tuple[str, ...] = (),
+    muted: Sequence[bool] = (),
 ) -> str:
     """A plain HTML table (escaped), for small result frames.
 
     With ``lang``, result columns are headed in that language (:func:`column_label`) and
     the values the analyses wrote read in it too (:func:`rashinban._labels.value_label`).
     Proportions in the ``percent`` columns show as percentages (0.648 → 64.8%), as the
-    command line shows them.
+    command line shows them. Rows flagged in ``muted`` are greyed (a month in progress).
     """
     head = "".join(
         f"<th>{html.escape(column_label(c, lang) if lang else str(c))}</th>" for c in frame.columns
@@ -70,7 +71,7 @@ def table_html(
     # Proportions as percentages, as the command line shows them: the columns named in
     # ``percent``, and with ``lang`` the result columns the CLI shows so (win_rate, risk …).
     shares = [c in percent or (lang is not None and is_proportion(str(c))) for c in frame.columns]
-    for _, row in frame.head(max_rows).iterrows():
+    for i, (_, row) in enumerate(frame.head(max_rows).iterrows()):
         cells = []
         for column, v, share in zip(frame.columns, row, shares, strict=True):
             if share and isinstance(v, float) and v == v:
@@ -86,11 +87,33 @@ def table_html(
                 shown = code_label(str(column), v, lang) if lang else v  # icp → ICP, lost → 失注
                 text = "" if v is None else str(value_label(shown, lang) if lang else v)
                 cells.append(f"<td>{html.escape(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+        grey = i < len(muted) and muted[i]
+        body.append(('<tr class="muted">' if grey else "<tr>") + "".join(cells) + "</tr>")
     more = ""
     if len(frame) > max_rows:
         more = f'<p class="note">… {len(frame) - max_rows:,} more</p>'
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+
+
+def number_text(value: object) -> object:
+    """A number written as text, as the report shows numbers; anything else as it is.
+
+    >>> number_text("334137698000.0"), number_text("-450000.0"), number_text("2.5")
+    ('334,137,698,000', '-450,000', '2.5')
+    >>> number_text("2024-01-05"), number_text(None)
+    ('2024-01-05', None)
+    """
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        return value
+    try:
+        v = float(value)
+    except ValueError:
+        return value
+    if v != v or v in (float("inf"), float("-inf")):
+        return value
+    if v.is_integer() or abs(v) >= 1e3:
+        return f"{v:,.0f}"
+    return f"{v:.4g}"
 
 
 def _profile(ctx: ReportContext) -> str | None:
@@ -100,10 +123,16 @@ def _profile(ctx: ReportContext) -> str | None:
     lang = ctx.lang
     per_table = frame.groupby("table", sort=False)["rows"].first()
     chart = charts.bar(
-        list(per_table.index), list(per_table.values), title=t("rows_per_table", lang)
+        list(per_table.index),
+        list(per_table.values),
+        title=t("rows_per_table", lang),
+        xlabel=t("rows", lang),
     )
     cols = frame[["table", "column", "filled_share", "distinct", "min", "max"]].copy()
     cols["filled_share"] = (cols["filled_share"] * 100).round(1).astype(str) + "%"
+    # The profile stores min and max as text (numbers and dates alike): numbers as the
+    # rest of the report shows them (334,137,698,000, not 334137698000.0).
+    cols["min"], cols["max"] = cols["min"].map(number_text), cols["max"].map(number_text)
     cols.columns = [t(k, lang) for k in ("table", "column", "filled", "distinct", "min", "max")]
     parts = [
         chart,

@@ -81,6 +81,13 @@ class Table:
     #: aggregate account by account, and DuckDB's hash tables stay cache-friendly
     #: when a table is clustered by account.
     cluster_by: tuple[str, ...] = ()
+    #: Columns every record needs because the analyses date it by them (an order
+    #: without 注文日 cannot be counted in any period): a row that leaves one empty is
+    #: rejected unless the stored record already has the value.
+    required: tuple[str, ...] = ()
+    #: Date pairs ``(earlier, later)`` that cannot be the other way round (a contract
+    #: that ends before it starts): such a row is rejected. The later date may be empty.
+    ordered: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -203,6 +210,8 @@ TABLES: dict[str, Table] = {
             "商談",
             "deals",
             cluster_by=("account_id", "created_at"),
+            required=("created_at",),
+            ordered=(("created_at", "closed_at"),),
         ),
         Table(
             "orders",
@@ -218,6 +227,7 @@ TABLES: dict[str, Table] = {
             "注文",
             "orders",
             cluster_by=("account_id", "ordered_at"),
+            required=("ordered_at",),
         ),
         Table(
             "subscriptions",
@@ -234,6 +244,8 @@ TABLES: dict[str, Table] = {
             "契約",
             "subscriptions",
             cluster_by=("account_id", "started_at"),
+            required=("started_at",),
+            ordered=(("started_at", "ended_at"),),
         ),
         Table(
             "usage",
@@ -264,6 +276,7 @@ TABLES: dict[str, Table] = {
             "問い合わせ",
             "tickets",
             cluster_by=("account_id", "opened_at"),
+            ordered=(("opened_at", "closed_at"),),
         ),
         Table(
             "surveys",
@@ -313,6 +326,7 @@ TABLES: dict[str, Table] = {
             ),
             "キャンペーン",
             "campaigns",
+            ordered=(("started_at", "ended_at"),),
         ),
         Table(
             "events",
@@ -430,7 +444,8 @@ def data_model_markdown() -> str:
         "Every import maps into these canonical tables in `data.duckdb`. Keys (*) are enforced",
         "by the importer's upsert. Headers may be the column name, its Japanese label or its",
         "English label; anything else needs a mapping (see import.md). Extra source columns",
-        "are kept as additional text columns.",
+        "are kept as additional text columns. A row that leaves a required date empty, or",
+        "whose dates are the wrong way round, is rejected (see import.md).",
         "",
     ]
     for t in TABLES.values():
@@ -451,4 +466,15 @@ def data_model_markdown() -> str:
                 extra = f"→ {c.references}"
             lines.append(f"| {c.name}{star} | {c.ja} | {c.kind} ({c.sql_type}) | {extra} |")
         lines.append("")
+        if t.required:
+            lines += [
+                "Required for a new record / 新しい行に必須: "
+                + ", ".join(f"{c} ({t.column(c).ja})" for c in t.required),
+                "",
+            ]
+        if t.ordered:
+            lines += [
+                "Dates in order / 日付の前後: " + ", ".join(f"{a} ≤ {b}" for a, b in t.ordered),
+                "",
+            ]
     return "\n".join(lines)

@@ -83,7 +83,10 @@ def require_accounts(backend: Any, rule: Rule, *, text: str | None = None) -> in
             ja, en, grouped = _column(rule.table, cond.column)
             low, high = _range(table, cond.column)
             if low is None:
-                have_ja, have_en = f"{ja}の値がある{noun_ja}はありません", f"none has a {en}"
+                have_ja, have_en = (
+                    f"{ja}の値がある{noun_ja}はありません",
+                    f"none has a value for {en}",
+                )
             else:
                 low_s, high_s = _plain(low, grouped), _plain(high, grouped)
                 have_ja = f"{ja}の範囲: {low_s}〜{high_s}"

@@ -17,7 +17,7 @@ from rashinban.state._content import (
     content_id,
     from_content,
 )
-from rashinban.state._diff import diff_contents
+from rashinban.state._diff import canvas_note, diff_contents
 from rashinban.state._feedback import FEEDBACK_REASONS, check_feedback
 from rashinban.state._store import (
     DEPARTMENTS,
@@ -41,6 +41,7 @@ __all__ = [
     "StateStore",
     "TargetDefinition",
     "canonical_json",
+    "canvas_note",
     "check_feedback",
     "content_id",
     "diff_contents",

@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rashinban._labels import code_label, hypothesis_text
 from rashinban.segments import parse_rule
 from rashinban.state._words import FIELD_LABELS, field_label, owners_text, rationale_text
 
-__all__ = ["diff_contents"]
+if TYPE_CHECKING:
+    from rashinban.state._content import Canvas
+    from rashinban.state._store import StateStore
+
+__all__ = ["canvas_note", "diff_contents"]
+
+
+def canvas_note(store: StateStore, name: str, canvas: Canvas) -> str:
+    """The note a canvas version gets when none is given: what the save does.
+
+    ``初版 / first version`` for a new canvas (as ``target create`` notes version 1),
+    else the fields whose statements changed since the latest version:
+    ``更新: 強み・機会 / updated: strengths, opportunities``.
+    """
+    from rashinban._errors import UnknownIdError
+
+    try:
+        old = store.revision(name).content
+    except UnknownIdError:
+        return "初版 / first version"
+    new = canvas.to_content()
+    changed = [k for k in new if k != "kind" and old.get(k) != new[k]]
+    if old.get("kind") != new["kind"] or not changed:
+        return "更新 / update"  # refused by the save: another kind, or nothing changed
+    ja = "・".join(field_label(k) for k in changed)
+    return f"更新: {ja} / updated: {', '.join(field_label(k, 'en') for k in changed)}"
 
 
 def _label(key: str, lang: str) -> str:

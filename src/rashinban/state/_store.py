@@ -272,7 +272,7 @@ class StateStore(RecordsMixin):
                     raise InvalidValueError(
                         f"{user_id} は{_DEPT_JA[user['department']]}のユーザーで、"
                         f"{_DEPT_JA[department]}の担当にはできません / "
-                        f"{user_id} is a {user['department']} user, not {department}",
+                        f"{user_id} is in the {user['department']} department, not {department}",
                         value=str(user_id),
                         fix=f"{_DEPT_JA[department]}のユーザーを指定してください / "
                         f"name a {department} user as the {department} owner",

@@ -125,7 +125,7 @@ def adjacent_opportunities(
     same_en = " over the same period" if since else ""
     table["evidence_ja"] = [
         (
-            f"受注率{r.win_rate:.0%}(縮約後、95%区間{r.win_rate_low:.0%}〜"
+            f"受注率{r.win_rate:.0%}(縮小推定、95%区間{r.win_rate_low:.0%}〜"
             f"{r.win_rate_high:.0%}、{window_ja}{r.win_rate_n}件中"
             f"{r.win_rate_raw * r.win_rate_n:.0f}件受注)"
             if r.win_rate_n

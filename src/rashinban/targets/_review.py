@@ -405,7 +405,7 @@ def review_target(
                     "reason_ja": (
                         f"隣接セグメント「{r.describe('ja')}」を追加: "
                         f"直近{proposal_window_days}日の受注率 {c['k']}/{c['n']} "
-                        f"(縮約後 {c['rate']:.1%}) が追加の基準 {widen_bar:.1%}"
+                        f"(縮小推定 {c['rate']:.1%}) が追加の基準 {widen_bar:.1%}"
                         f"（ターゲット外 {pool:.1%} と{bar_ja} {bar:.1%} の中間）を"
                         f"上回る確率 {c['probability']:.0%}"
                     ),
@@ -428,7 +428,7 @@ def review_target(
                     "reason_ja": (
                         f"サブセグメント「{r.describe('ja')}」を除外: "
                         f"直近{proposal_window_days}日の受注率 {c['k']}/{c['n']} "
-                        f"(縮約後 {c['rate']:.1%}) が{bar_ja} "
+                        f"(縮小推定 {c['rate']:.1%}) が{bar_ja} "
                         f"{bar:.1%} を下回る確率 {c['probability']:.0%}"
                     ),
                     "reason_en": (

@@ -51,7 +51,9 @@ def run_review(
     """Review target ``ref`` (its active version, else its latest) and store the review.
 
     Returns the review (see :func:`review_target`) with ``name``, ``version``,
-    ``version_id`` and ``review_id`` added.
+    ``version_id`` and ``review_id`` added, and the keys of :func:`_back_test`:
+    an ``as_of`` before the day the version was saved is a back-test (hypotheses
+    judged on data from before they were written), stored and marked as one.
     """
     if save:
         store.user(author)  # an unknown user is refused before the review is computed
@@ -62,11 +64,32 @@ def run_review(
     feedback = store.feedback(rev.name)
     review = review_target(backend, definition, as_of=as_of, feedback=feedback, **kw)
     review |= {"name": rev.name, "version": rev.number, "version_id": rev.version_id}
+    review |= _back_test(rev, as_of)
     if save:
         review["review_id"] = store.add_review(
             rev.name, rev.version_id, as_of, review, author=author
         )
     return review
+
+
+def _back_test(rev: Any, as_of: dt.date) -> dict[str, Any]:
+    """``version_saved_on`` (local date), ``back_test`` (``as_of`` before it) and the
+    sentence that says so, ``back_test_ja`` / ``back_test_en`` (empty when not)."""
+    made = rev.at.astimezone().date()
+    back = as_of < made
+    return {
+        "version_saved_on": made.isoformat(),
+        "back_test": back,
+        "back_test_ja": f"基準日 {as_of} は版{rev.number}の保存日 ({made}) より前です: "
+        "仮説を書く前のデータで判定した振り返り (バックテスト) として保存しました。"
+        if back
+        else "",
+        "back_test_en": f"The as-of date {as_of} is before version {rev.number} was saved "
+        f"({made}): its hypotheses are judged on data from before they were written, and "
+        "the review is stored marked as a back-test."
+        if back
+        else "",
+    }
 
 
 def draft_from_review(

@@ -6,6 +6,12 @@ customers the easy way") fitted on weekly RFM summaries of the revenue log
 Hardie & Lee 2005, "RFM and CLV"); CLV is the discounted expected revenue over
 a horizon. A holdout check (calibrate on all but the last weeks, predict them)
 and a naive baseline come with every run, so the numbers can be judged.
+
+The model cannot see contracts: to it a subscription month is a purchase like any
+other. The contracts are read separately (:func:`contract_status`): a customer
+whose subscriptions have all ended and who has bought nothing since (RFM's
+解約済み) has P(alive), expected purchases and CLV 0; one whose subscriptions have
+all ended but who orders since is valued on its orders alone.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ import pandas as pd
 
 from rashinban._errors import ConvergenceError, InvalidValueError, NotEnoughDataError
 from rashinban.clv import BetaGeoModel, GammaGammaModel, customer_lifetime_value
-from rashinban.engine import rfm_summary, to_frame
-from rashinban.value._transactions import check_revenue_start, revenue_events
+from rashinban.engine import Lifecycle, rfm_analysis, rfm_summary, to_frame
+from rashinban.engine._asof import as_of_in_data
+from rashinban.value._transactions import check_revenue_start, order_events, revenue_events
 
 WEEKS_PER_MONTH = 4.345
 
@@ -88,6 +95,8 @@ class CLVResult:
                     "recency": float(r.recency),
                     "T": float(r.T),
                     "monetary_value": float(r.monetary_value),
+                    "churned": bool(r.churned),
+                    "subscription_ended": bool(r.subscription_ended),
                 }
                 for r in rows.itertuples()
             ],
@@ -112,8 +121,71 @@ def weekly_summary(tx: Any, as_of: dt.date, calibration_end: dt.date | None = No
     return frame
 
 
-def holdout_check(tx: Any, as_of: dt.date, *, holdout_weeks: int = 26) -> HoldoutCheck:
-    """Calibrate BG/NBD up to ``as_of − holdout_weeks`` and predict the holdout weeks."""
+def contract_status(backend: Any, tx: Any, as_of: dt.date) -> pd.DataFrame:
+    """``account_id, churned, subscription_ended`` for every customer of ``tx`` at ``as_of``.
+
+    ``churned`` is RFM's 解約済み (:func:`rashinban.engine.rfm_analysis` with the
+    workspace's subscriptions, basis ``ended``): every subscription started by
+    ``as_of`` has ended by it and nothing was bought on or after the last end.
+    ``subscription_ended`` is true when no subscription runs at ``as_of`` although
+    one had started (:func:`rashinban.churn.churn_dates` known on ``as_of``): the
+    churned customers, and those who order again after their contracts ended.
+    Customers who never subscribed are false on both.
+    """
+    from rashinban.churn import churn_dates
+
+    subs = backend.table("subscriptions")
+    named = rfm_analysis(tx, observation_period_end=as_of, lifecycle=Lifecycle(subs))
+    out = to_frame(
+        named.select("account_id", churned=named.basis == "ended").order_by("account_id")
+    )
+    out["churned"] = out["churned"].fillna(False).astype(bool)
+    dates = churn_dates(subs.filter(subs.account_id.notnull()), known_on=as_of)
+    ended = set(
+        to_frame(dates.filter(dates.churn_date.notnull()).select("account_id"))["account_id"]
+    )
+    out["subscription_ended"] = out["account_id"].isin(ended)
+    return out
+
+
+def _with_contracts(
+    backend: Any, tx: Any, data: pd.DataFrame, as_of: dt.date, calibration_end: dt.date | None
+) -> pd.DataFrame:
+    """``data`` (from :func:`weekly_summary`) as the predictions read it, with the
+    :func:`contract_status` columns at ``calibration_end`` (else ``as_of``).
+
+    A customer whose subscriptions have all ended but who orders since is summarised
+    on its orders alone: its subscription months are revenue that has stopped, and
+    counting them as purchases would forecast a monthly buyer.
+    """
+    day = calibration_end or as_of
+    status = contract_status(backend, tx, day)
+    out = data.merge(status, on="account_id", how="left")
+    out[["churned", "subscription_ended"]] = (
+        out[["churned", "subscription_ended"]].fillna(False).astype(bool)
+    )
+    lapsed = out.loc[out["subscription_ended"] & ~out["churned"], "account_id"].tolist()
+    if lapsed:
+        orders = order_events(backend, as_of)
+        own = weekly_summary(orders.filter(orders.account_id.isin(lapsed)), as_of, calibration_end)
+        suffix = "_cal" if calibration_end is not None else ""
+        cols = [f"{c}{suffix}" for c in ("frequency", "recency", "T", "monetary_value")]
+        out = out.set_index("account_id")
+        out.update(own.set_index("account_id")[cols])
+        out = out.reset_index()
+    return out
+
+
+def holdout_check(
+    tx: Any, as_of: dt.date, *, holdout_weeks: int = 26, backend: Any = None
+) -> HoldoutCheck:
+    """Calibrate BG/NBD up to ``as_of − holdout_weeks`` and predict the holdout weeks.
+
+    With ``backend`` (the workspace's), the prediction reads the contracts at the
+    calibration end as :func:`clv_report` does: a customer churned by then
+    (:func:`contract_status`) is predicted to buy nothing, and one who orders after
+    its contracts ended is predicted from its orders alone.
+    """
     cal_end = as_of - dt.timedelta(weeks=holdout_weeks)
     data = weekly_summary(tx, as_of, cal_end)
     if len(data) < 30 or int((data["frequency_cal"] > 0).sum()) < 10:
@@ -125,9 +197,17 @@ def holdout_check(tx: Any, as_of: dt.date, *, holdout_weeks: int = 26) -> Holdou
         )
     model = BetaGeoModel().fit(data["frequency_cal"], data["recency_cal"], data["T_cal"])
     duration = data["duration_holdout"].to_numpy(dtype=float)
-    predicted = model.expected_purchases(
-        duration, data["frequency_cal"], data["recency_cal"], data["T_cal"]
+    seen = data
+    if backend is not None:
+        seen = _with_contracts(backend, tx, data, as_of, cal_end)
+    predicted = np.asarray(
+        model.expected_purchases(
+            duration, seen["frequency_cal"], seen["recency_cal"], seen["T_cal"]
+        ),
+        dtype=float,
     )
+    if backend is not None:
+        predicted = np.where(seen["churned"].to_numpy(), 0.0, predicted)
     baseline = data["frequency_cal"].to_numpy(float) / data["T_cal"].to_numpy(float) * duration
     actual = data["frequency_holdout"].to_numpy(dtype=float)
     return HoldoutCheck(
@@ -144,7 +224,7 @@ def holdout_check(tx: Any, as_of: dt.date, *, holdout_weeks: int = 26) -> Holdou
 
 def clv_report(
     backend: Any,
-    as_of: dt.date,
+    as_of: dt.date | str,
     *,
     horizon_months: int = 12,
     discount_rate: float = 0.01,
@@ -157,7 +237,9 @@ def clv_report(
     backend
         An Ibis backend holding the canonical tables.
     as_of
-        The as-of date; nothing after it is read.
+        The as-of date (``datetime.date``, ``datetime.datetime``,
+        ``pandas.Timestamp`` or ISO text such as ``"2025-12-31"``); nothing after
+        it is read.
     horizon_months, discount_rate
         CLV horizon and the monthly discount rate.
     holdout_weeks
@@ -166,11 +248,19 @@ def clv_report(
     Raises
     ------
     InvalidValueError
-        A horizon below one month, a discount rate outside [0, 1) or a holdout
-        below one week.
+        A horizon below one month, a discount rate outside [0, 1), a holdout
+        below one week, or an ``as_of`` that is not a date.
     NotEnoughDataError
         Fewer than 30 customers, or fewer than 10 repeat buyers; or ``as_of``
-        before the first order or subscription.
+        before the first order or subscription, or after the end of the data
+        (as ``rashinban clv --as-of`` refuses it).
+
+    Customers who have churned by contract (:func:`contract_status`: every
+    subscription ended, nothing bought since; RFM's 解約済み) have ``p_alive``,
+    ``expected_purchases`` and ``clv`` 0 and ``churned`` true; the model is still
+    fitted on their history. Customers whose subscriptions have all ended but who
+    order since (``subscription_ended`` true, ``churned`` false) are predicted from
+    their orders alone.
     """
     if horizon_months < 1:
         raise InvalidValueError(
@@ -189,6 +279,7 @@ def clv_report(
             fix="1週以上にするか、検証しないなら None にしてください / "
             "use 1 week or more, or None to skip it",
         )
+    as_of = as_of_in_data(backend, as_of)
     tx = revenue_events(backend, as_of)
     data = weekly_summary(tx, as_of)
     repeat = data["frequency"] > 0
@@ -202,14 +293,13 @@ def clv_report(
             "import orders or subscriptions covering a longer period",
         )
     notes: list[str] = []
+    # The model learns from every customer's whole history (the churned teach it how
+    # customers leave); the predictions read the contracts as of today.
     bg = BetaGeoModel().fit(data["frequency"], data["recency"], data["T"])
     value_model: GammaGammaModel | None = None
-    # Repeat purchases that net to zero or less (returns, ▲ credit notes) say nothing
-    # about what the customer spends: Gamma-Gamma leaves them out and values those
-    # customers at its population mean, as it does one-time buyers.
-    spend_known = (data["frequency"] == 0) | (data["monetary_value"] > 0)
-    x_spend = data["frequency"].where(spend_known, 0)
-    m_spend = data["monetary_value"].where(spend_known, 0.0)
+    spend_known, x_fit, m_fit = _spend_inputs(data)
+    data = _with_contracts(backend, tx, data, as_of, None)
+    _, x_spend, m_spend = _spend_inputs(data)
     if not spend_known.all():
         n_netted = int((~spend_known).sum())
         notes.append(
@@ -219,7 +309,7 @@ def clv_report(
         )
     spend = data["monetary_value"].to_numpy(dtype=float)
     try:
-        value_model = GammaGammaModel().fit(x_spend, m_spend)
+        value_model = GammaGammaModel().fit(x_fit, m_fit)
         spend = np.asarray(value_model.conditional_expected_value(x_spend, m_spend))
     except ConvergenceError as exc:
         notes.append(
@@ -228,7 +318,8 @@ def clv_report(
             "mean spend"
         )
     weeks = horizon_months * WEEKS_PER_MONTH
-    out = data[["account_id", "frequency", "recency", "T", "monetary_value"]].copy()
+    cols = ["account_id", "frequency", "recency", "T", "monetary_value"]
+    out = data[[*cols, "churned", "subscription_ended"]].copy()
     out["p_alive"] = bg.p_alive(data["frequency"], data["recency"], data["T"])
     out["expected_purchases"] = bg.expected_purchases(
         weeks, data["frequency"], data["recency"], data["T"]
@@ -246,10 +337,45 @@ def clv_report(
         discount_rate=discount_rate,
         freq="W",
     )
+    churned = out["churned"].to_numpy()
+    out.loc[churned, ["p_alive", "expected_purchases", "clv"]] = 0.0
+    notes.extend(_contract_notes(out))
     holdout = None
     if holdout_weeks:
         try:
-            holdout = holdout_check(tx, as_of, holdout_weeks=holdout_weeks)
+            holdout = holdout_check(tx, as_of, holdout_weeks=holdout_weeks, backend=backend)
         except NotEnoughDataError as exc:
             notes.append(f"検証期間での確認は行いません / holdout check skipped: {exc}")
     return CLVResult(as_of, horizon_months, discount_rate, bg, value_model, out, holdout, notes)
+
+
+def _spend_inputs(data: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Whose spend is known, and the (x, mean spend) Gamma-Gamma reads.
+
+    Repeat purchases that net to zero or less (returns, ▲ credit notes) say nothing
+    about what the customer spends: Gamma-Gamma leaves them out and values those
+    customers at its population mean, as it does one-time buyers.
+    """
+    known = (data["frequency"] == 0) | (data["monetary_value"] > 0)
+    return known, data["frequency"].where(known, 0), data["monetary_value"].where(known, 0.0)
+
+
+def _contract_notes(out: pd.DataFrame) -> list[str]:
+    """What the contracts changed, for the report's notes (bilingual)."""
+    notes = []
+    n_churned = int(out["churned"].sum())
+    if n_churned:
+        notes.append(
+            f"解約済みの顧客{n_churned:,}社 (契約がすべて終了し、その後の購入なし) は継続確率・"
+            f"期待購買回数・CLVを0とし、合計に含めない / {n_churned:,} churned customers "
+            "(every subscription ended, nothing bought since) have P(alive), expected "
+            "purchases and CLV 0 and add nothing to the total"
+        )
+    n_orders = int((out["subscription_ended"] & ~out["churned"]).sum())
+    if n_orders:
+        notes.append(
+            f"契約がすべて終了した後も注文のある顧客{n_orders:,}社は注文だけで評価 / "
+            f"{n_orders:,} customers who order after every subscription ended are valued "
+            "on their orders alone"
+        )
+    return notes

@@ -19,6 +19,7 @@ from rashinban.engine import (
     segment_summary,
     to_frame,
 )
+from rashinban.engine._asof import as_of_in_data
 from rashinban.value._transactions import REVENUE_DATES, check_revenue_start, revenue_events
 
 
@@ -117,7 +118,7 @@ class RFMResult:
 
 def rfm_report(
     backend: Any,
-    as_of: dt.date,
+    as_of: dt.date | str,
     *,
     compare_days: int = 90,
     bins: int = 5,
@@ -134,15 +135,21 @@ def rfm_report(
     one quarter back), so the dynamic view — who moved from 優良顧客 to
     離反予備軍 — comes with every run; both dates are named by the same rules.
 
+    ``as_of`` is a ``datetime.date``, ``datetime.datetime``, ``pandas.Timestamp``
+    or ISO text such as ``"2025-12-31"``.
+
     Raises
     ------
     InvalidValueError
-        ``compare_days`` below 1.
+        ``compare_days`` below 1, or an ``as_of`` that is not a date.
     NotEnoughDataError
         Fewer than 10 customers with revenue before ``as_of``, ``as_of`` before
-        the first order or subscription, or a ``compare_days`` that reaches back
-        before it (the message names the earliest date to compare with).
+        the first order or subscription or after the end of the data (as
+        ``rashinban rfm --as-of`` refuses it), or a ``compare_days`` that reaches
+        back before the first order or subscription (the message names the
+        earliest date to compare with).
     """
+    as_of = as_of_in_data(backend, as_of)
     check_compare_days(backend, as_of, compare_days)
     tx = revenue_events(backend, as_of)
     lifecycle = Lifecycle(backend.table("subscriptions"), grace_days=grace_days)

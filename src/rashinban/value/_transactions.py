@@ -21,17 +21,22 @@ from rashinban.engine import check_as_of, first_date, subscription_billings
 REVENUE_DATES = (("orders", "ordered_at"), ("subscriptions", "started_at"))
 
 
+def order_events(backend: Any, as_of: dt.date) -> ir.Table:
+    """``account_id, ordered_at (DATE), amount`` for every order on or before ``as_of``."""
+    orders = backend.table("orders")
+    return orders.filter(orders.ordered_at <= as_of, orders.account_id.notnull()).select(
+        account_id=orders.account_id,
+        ordered_at=orders.ordered_at.cast("date"),
+        amount=orders.amount.fill_null(0.0).cast("float64"),
+    )
+
+
 def revenue_events(backend: Any, as_of: dt.date) -> ir.Table:
     """``account_id, ordered_at (DATE), amount`` for every order and subscription month.
 
     Rows dated after ``as_of`` are left out (no look-ahead).
     """
-    orders = backend.table("orders")
-    orders = orders.filter(orders.ordered_at <= as_of, orders.account_id.notnull()).select(
-        account_id=orders.account_id,
-        ordered_at=orders.ordered_at.cast("date"),
-        amount=orders.amount.fill_null(0.0).cast("float64"),
-    )
+    orders = order_events(backend, as_of)
     subs = backend.table("subscriptions")
     subs = subs.filter(subs.started_at.notnull(), subs.account_id.notnull())
     bills = subscription_billings(subs, observation_period_end=as_of)

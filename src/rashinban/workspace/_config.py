@@ -19,6 +19,13 @@ SCHEMA_VERSION = 1
 #: The churn horizon in days, lowest and highest: the churn model learns from the 720 days
 #: before the as-of date, and a longer horizon leaves it nothing to learn from.
 CHURN_HORIZON_RANGE = (1, 365)
+#: A setting's type in words, Japanese and English, for the error naming the one expected.
+_TYPE_WORDS = {
+    "int": ("整数", "a whole number"),
+    "float": ("数値", "a number"),
+    "bool": ("true か false", "true or false"),
+    "str": ("文字列", "text"),
+}
 
 
 @dataclass(frozen=True)
@@ -109,10 +116,10 @@ def read_config(path: Path) -> dict[str, dict[str, Any]]:
         if not isinstance(value, type(s.default)) or (
             isinstance(value, bool) and not isinstance(s.default, bool)
         ):
+            ja, en = _TYPE_WORDS.get(type(s.default).__name__, (type(s.default).__name__,) * 2)
             raise ConfigError(
-                f"[{s.section}] {s.name} の値 {value!r} は "
-                f"{type(s.default).__name__} ではありません / "
-                f"[{s.section}] {s.name} should be a {type(s.default).__name__}, got {value!r}",
+                f"[{s.section}] {s.name} の値 {value!r} は{ja}ではありません / "
+                f"[{s.section}] {s.name} should be {en}, got {value!r}",
                 file=str(path),
                 fix=f"{s.default!r} のように書いてください / write it like {s.default!r}",
             )
