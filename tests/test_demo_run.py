@@ -39,6 +39,21 @@ def test_demo_went_through_real_exports(demo_dir: Path) -> None:
     assert list((demo_dir / "rejects").glob("*.csv")), "the planted bad rows are explained"
 
 
+def test_demo_leads_pass_the_funnel_date_order(demo_dir: Path) -> None:
+    # leads declare 作成日 ≤ MQL日 ≤ SQL日: the generated funnel keeps every lead.
+    assert ("created_at", "mql_at") in TABLES["leads"].ordered
+    ws = open_workspace(demo_dir)
+    with ws.connect(read_only=True) as con:
+        imported = con.execute(
+            "select rows_read, rows_rejected from rb_meta.imports where table_name = 'leads'"
+        ).fetchall()
+        stored, mql, sql = con.execute(
+            "select count(*), count(mql_at), count(sql_at) from leads"
+        ).fetchone() or (0, 0, 0)
+    assert imported == [(stored, 0)]
+    assert 0 < sql < mql < stored  # the order was checked on leads that reached MQL and SQL
+
+
 def test_report_is_self_contained_and_japanese(demo_dir: Path) -> None:
     html = (demo_dir / "report.html").read_text(encoding="utf-8")
     assert '<html lang="ja">' in html

@@ -227,6 +227,56 @@ def test_default_as_of_is_the_end_of_the_data(
     assert resolve_as_of(ws, dt.date(2024, 1, 1)) == dt.date(2024, 1, 1)
 
 
+@pytest.mark.parametrize(
+    ("lang", "names", "codes"),
+    [
+        ("ja", ["RFM分析", "顧客生涯価値 (CLV)", "理想顧客像 (ICP)", "解約予兆"], ["RFM analysis"]),
+        (
+            "en",
+            ["RFM analysis", "Customer lifetime value (CLV)", "Ideal customer profile (ICP)"],
+            ["RFM分析", "顧客生涯価値"],
+        ),
+    ],
+)
+def test_analyses_not_run_are_named_in_the_language_not_by_code(
+    tmp_path: Path, lang: str, names: list[str], codes: list[str]
+) -> None:
+    import subprocess
+    import sys
+
+    from rashinban.demo import generate
+    from rashinban.report import build_report
+
+    # Three accounts: RFM, CLV, ICP, churn … have too little data and are not run.
+    ws = init_workspace(tmp_path / "ws", lang=lang)
+    load_frames(ws, generate(3, seed=1))
+    proc = subprocess.run(
+        [sys.executable, "-m", "rashinban", "analyze", "-w", str(ws.path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=True,
+    )
+    failed = {name for name, r in latest_results(ws).items() if r["status"] != "ok"}
+    assert {"rfm", "clv", "icp", "churn"} <= failed
+    page = build_report(ws, lang=lang)
+    skipped = page.split('id="skipped"', 1)[1].split("</section>")[0]
+    listed = re.findall(r"<li><b>([^<]*)</b>", skipped)
+    assert len(listed) == len(failed)
+    lines = re.findall(r"^  (?:✓ (.*) \([0-9.]+s\)|– (.*?): )", proc.stdout, flags=re.M)
+    lines = [ok or not_run for ok, not_run in lines]
+    assert len(lines) == len(ANALYSES)
+    for shown in (listed, lines):
+        assert not failed & set(shown), shown  # no bare code (rfm, clv, icp …)
+        for name in names:
+            assert any(s.startswith(name) for s in shown), (name, shown)
+        for other in codes:  # nor the other language's names
+            assert not any(s.startswith(other) for s in shown), (other, shown)
+    profile = "データ概要" if lang == "ja" else "Data profile"
+    assert f"  ✓ {profile} (" in proc.stdout
+
+
 @pytest.mark.parametrize(("size", "seed"), [(3, 1), (5, 7), (30, 1)])
 def test_a_tiny_company_gets_reasons_not_tracebacks(tmp_path: Path, size: int, seed: int) -> None:
     # A new user with a handful of accounts: every analysis either runs or records a

@@ -14,6 +14,12 @@ def rows(ws: Workspace, sql: str) -> list[tuple[object, ...]]:
         return con.execute(sql).fetchall()
 
 
+def write(path: Path, text: str) -> Path:
+    """``text`` written to ``path`` as UTF-8; returns ``path``."""
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def read_rejects(path: Path | None) -> list[dict[str, str]]:
     """The rejects CSV (UTF-8 with BOM) as one dict per line."""
     assert path is not None

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from import_helpers import read_rejects, rows
+from import_helpers import read_rejects, rows, write
 
 from rashinban import RejectedRowsError, init_workspace
 from rashinban.importing import import_files
@@ -46,11 +46,6 @@ SUBSCRIPTIONS = (
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
     return init_workspace(tmp_path / "ws")
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def listed(result_path: Path | None) -> list[tuple[str, str, str, str]]:
@@ -210,6 +205,33 @@ def test_same_day_dates_and_later_rows_of_a_key_are_fine(ws: Workspace, tmp_path
         ("4", "問い合わせID", "merged"),
         ("5", "完了日", "rejected"),
     ]
+
+
+def test_a_lead_qualified_before_it_was_created_is_rejected(ws: Workspace, tmp_path: Path) -> None:
+    import_files(ws, "accounts", [write(tmp_path / "a.csv", "account_id\nC1\n")])
+    leads = write(
+        tmp_path / "l.csv",
+        "lead_id,account_id,created_at,mql_at,sql_at\n"
+        "L1,C1,2024-04-01,2024-04-01,2024-04-10\n"  # same day: fine
+        "L2,C1,2024-04-01,2024-03-20,\n"  # MQL before created
+        "L3,C1,2024-04-01,2024-04-05,2024-04-02\n"  # SQL before MQL
+        "L4,C1,2024-04-01,,\n",  # not qualified yet: fine
+    )
+    result = import_files(ws, "leads", [leads])
+    assert rows(ws, "select lead_id from leads order by 1") == [("L1",), ("L4",)]
+    assert listed(result.rejects_file) == [
+        ("3", "MQL日", "2024-03-20", "rejected"),
+        ("4", "SQL日", "2024-04-02", "rejected"),
+    ]
+    why = reasons(result.rejects_file)
+    assert why["3"].startswith(
+        "MQL日 2024-03-20 が 作成日 2024-04-01 より前です / "
+        "MQL at 2024-03-20 is before created at 2024-04-01 — "
+    )
+    assert why["4"].startswith(
+        "SQL日 2024-04-02 が MQL日 2024-04-05 より前です / "
+        "SQL at 2024-04-02 is before MQL at 2024-04-05 — "
+    )
 
 
 # 2. unreadable values in columns a row does not depend on -----------------------------

@@ -23,6 +23,7 @@ from rashinban.personas import (
     segment_personas,
     select_accounts,
 )
+from rashinban.personas._card import FIELDS
 from rashinban.text import keywords, normalize_for_mining
 
 from .conftest import AS_OF
@@ -221,3 +222,29 @@ def test_theme_terms_are_whole_words_of_their_quotes(cards: list[PersonaCard]) -
                 assert s.evidence.value in _whole(quote, keywords(quote)), s.text_ja
                 seen += 1
     assert seen >= 10
+
+
+def test_win_rate_and_loss_reason_count_new_business_only(
+    demo_cards: list[PersonaCard], voice: dict[str, pd.DataFrame]
+) -> None:
+    # Recounted in pandas: renewals and expansions are won far more often, so counting
+    # them would put 製造業 near 49% against about 29% for new deals.
+    acc, deals = voice["accounts"], voice["deals"]
+    for card in demo_cards:
+        industry = card.key.split(":", 1)[1]
+        ids = set(acc.loc[acc["industry"] == industry, "account_id"])
+        mine = deals[deals["account_id"].isin(ids) & deals["outcome"].isin(["won", "lost"])]
+        new = mine[mine["kind"] == "new"]
+        won = int((new["outcome"] == "won").sum())
+        every = int((mine["outcome"] == "won").sum())
+        (rate,) = [s for s in card.statements if s.field == "win_rate"]
+        assert (rate.evidence.count, rate.evidence.n) == (won, len(new))
+        assert (every, len(mine)) != (won, len(new))  # the kinds really differ here
+        assert rate.text_ja.startswith(f"新規商談の受注率 {won}/{len(new)}件（{won / len(new):.0%}")
+        assert rate.text_en.startswith(f"New-business win rate {won}/{len(new)} (")
+        reasons = new.loc[new["outcome"] == "lost", "loss_reason"].dropna().astype(str)
+        top = reasons.value_counts().sort_index().sort_values(ascending=False, kind="stable")
+        (reason,) = [s for s in card.statements if s.text_ja.startswith("新規商談の失注理由")]
+        assert reason.evidence.value == top.index[0]
+        assert (reason.evidence.count, reason.evidence.n) == (int(top.iloc[0]), len(reasons))
+    assert FIELDS["win_rate"] == ("新規商談の受注率", "New-business win rate")

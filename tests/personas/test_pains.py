@@ -206,10 +206,34 @@ def test_english_notes_give_english_pains_and_objections(small_ws: Workspace) ->
     texts = [s.text_en for s in card.by_field("objection")]
     assert texts[0].endswith(": The price was too high for their budget.")
     assert texts[0].split("'")[1] in {"price", "high", "budget"}
-    assert texts[1] == "Top loss reason: 価格が高い (3/3, 100%)"
+    assert texts[1] == "Top new-business loss reason: 価格が高い (3/3, 100%)"
     assert len(texts) == 2  # "We will propose again next quarter." is no objection
     assert f"In the morning the usual problem comes back: {pain}[" in card.story_text("en")
     # age band, and goals (no note states one): pains and objections have data
     assert card.notes("en")[1:] == [
         "goals: no data (no sentence in this segment's texts states a goal or wish)"
     ]
+
+
+def test_a_card_round_reads_each_note_once_per_process() -> None:
+    # Every segment card reads the whole corpus; the second and later cards reuse the
+    # sentences and words worked out for the first, with the same result.
+    texts = ["次回は経理部も同席。紙の請求書の処理に手間がかかる。", "動作が遅い。", "受注。"]
+    docs = pd.DataFrame({"doc_id": ["N1", "N2", "N3"], "text": texts})
+    _cues._cue_sentences.cache_clear()
+    _build._whole_keywords.cache_clear()
+    first = _build._cue_docs(docs, "pain")
+    themes_first = _build._text_themes(docs, [True, False, False], top_n=5, min_docs=1)
+    worked = (_cues._cue_sentences.cache_info().misses, _build._whole_keywords.cache_info().misses)
+    again = _build._cue_docs(docs, "pain")
+    themes_again = _build._text_themes(docs, [True, False, False], top_n=5, min_docs=1)
+    assert first[0]["text"].tolist() == ["紙の請求書の処理に手間がかかる。", "動作が遅い。", ""]
+    assert first[1] == again[1] == [["請求書", "処理", "手間"], ["動作"], []]
+    assert themes_first == themes_again
+    assert themes_first[1] == [["経理部", "同席", "請求書", "処理", "手間"], ["動作"], []]
+    # the second round found everything already worked out
+    assert worked[0] == 3
+    assert (
+        _cues._cue_sentences.cache_info().misses,
+        _build._whole_keywords.cache_info().misses,
+    ) == (worked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -50,7 +51,7 @@ def test_report_sections_render(ws: Workspace) -> None:
     themes = sections.render_themes(ctx)
     winloss = sections.render_winloss(ctx)
     cards = sections.render_personas(ctx)
-    assert themes and "c-TF-IDF" in themes and "正解率" in themes
+    assert themes and "対数オッズ比" in themes and "正解率" in themes
     assert winloss and "アルファクラウド" in winloss
     assert cards and cards.count('class="persona"') == 3 and "根拠" in cards
 
@@ -152,3 +153,19 @@ def test_too_few_customers_names_the_personas_option(
     # The option it names is there and answers for the same twelve accounts.
     named = json.loads(_run("personas", "-w", str(w.path), "-f", "json", "--rule", "業種 = 製造業"))
     assert named["personas"][0]["accounts"] == 12
+
+
+def test_tables_show_theme_quotes_and_resolve_persona_citations(ws: Workspace) -> None:
+    themes = json.loads(_run("themes", "-w", str(ws.path), "-f", "json", "--top", "2"))
+    first = themes["themes"][0]
+    assert first["quote_id"] and first["term"] in first["quote"]
+    table = _run("themes", "-w", str(ws.path), "--top", "2")
+    assert "原文" in table and first["quote_id"] in table
+    cards = json.loads(_run("personas", "-w", str(ws.path), "-f", "json"))["personas"]
+    out = _run("personas", "-w", str(ws.path), "--lang", "en")
+    assert "statements the story cites" in out
+    cited = sorted({int(m) for m in re.findall(r"\[(\d+)\]", cards[0]["story_en"])})
+    for n in cited:
+        assert f"[{n}]" in out
+    statement = cards[0]["statements"][cited[-1] - 1]
+    assert statement["text_en"][:12] in out.replace("\n", "").replace("│", "")

@@ -174,3 +174,58 @@ def test_worksheet_products_read_by_name_from_the_tables() -> None:
     assert names == {"P1": "基本プラン", "P2": "P2"}  # no name: the id, as written
     assert [_product(names, p) for p in ("P1", "P2", "P9", None)] == ["基本プラン", "P2", "P9", "―"]
     assert _product_names({}) == {}
+
+
+def test_tickets_without_a_satisfaction_score_show_no_mean(
+    voice: dict[str, pd.DataFrame],
+) -> None:
+    tickets = voice["tickets"]
+    account = str(tickets["account_id"].value_counts().index[0])  # several tickets
+    mine = tickets["account_id"] == account
+    n = int(mine.sum())
+
+    def relationship(frame: pd.DataFrame) -> str:
+        sheet = workshop({**voice, "tickets": frame}, [account])
+        lines = sheet["accounts"][0]["sheet"]["relationship"]
+        (line,) = [x for x in lines if x["text"].startswith("問い合わせ")]
+        assert "nan" not in line["text"] + line["text_en"]
+        return f"{line['text']} | {line['text_en']}"
+
+    none = tickets.assign(satisfaction=tickets["satisfaction"].where(~mine))
+    assert relationship(none) == (
+        f"問い合わせ {n}件、満足度の記録なし | {n} tickets, no satisfaction scores"
+    )
+    some = tickets.copy()
+    some.loc[some.index[mine & some["satisfaction"].notna()][0], "satisfaction"] = None
+    scored = some.loc[mine, "satisfaction"].dropna()
+    assert 0 < len(scored) < n
+    mean = f"{scored.mean():.1f}"
+    assert relationship(some) == (
+        f"問い合わせ {n}件、満足度平均 {mean}（記録のある{len(scored)}件） | "
+        f"{n} tickets, mean satisfaction {mean} ({len(scored)} scored)"
+    )
+    full = tickets.assign(satisfaction=tickets["satisfaction"].fillna(4))
+    every = full.loc[mine, "satisfaction"]
+    assert relationship(full) == (
+        f"問い合わせ {n}件、満足度平均 {every.mean():.1f} | "
+        f"{n} tickets, mean satisfaction {every.mean():.1f}"
+    )
+
+
+def test_the_table_says_how_many_evidence_ids_it_leaves_out(
+    demo_ws: Workspace, voice: dict[str, pd.DataFrame]
+) -> None:
+    ids = _best(voice)
+    w = [*ids, "-w", str(demo_ws.path), "--as-of", "2025-12-31"]
+    cli = CliRunner()
+    sheet = json.loads(cli.invoke(app, ["workshop", *w, "-f", "json"]).output)
+    lines = [x for a in sheet["accounts"] for xs in a["sheet"].values() for x in xs]
+    long = [x["evidence"] for x in lines if len(x["evidence"]) > 5]
+    assert long  # the best customers have more than five notes or tickets on some line
+    table = cli.invoke(app, ["workshop", *w], env={"COLUMNS": "400"}).output
+    for ev in long:
+        assert f"{'; '.join(ev[:5])}; … (+{len(ev) - 5})" in table, ev
+    csv = cli.invoke(app, ["workshop", *w, "-f", "csv"]).output
+    for ev in long:
+        assert json.dumps(ev, ensure_ascii=False).replace('"', '""') in csv  # all of them
+    assert "… (+" not in csv

@@ -148,7 +148,7 @@ def test_target_lifecycle_kpi_and_triggers(ws_path: Path) -> None:
     assert review["verdicts"][0]["verdict"] == "supported"
     assert review["proposals"][0]["kind"] == "widen"
     draft = r.invoke(
-        app, ["target", "draft", review["review_id"][:10], "-u", "mkt", "--accept", "0", *w]
+        app, ["target", "draft", review["review_id"][:10], "-u", "mkt", "--accept", "1", *w]
     )
     assert draft.exit_code == 0 and "ideal@3" in draft.output
     hist = json.loads(r.invoke(app, ["target", "history", "ideal", "-f", "json", *w]).output)

@@ -205,3 +205,27 @@ def test_a_review_after_its_version_was_saved_is_no_back_test(w: list[str]) -> N
     )
     assert before["back_test"] is True
     assert before["back_test_en"].startswith(f"The as-of date {made - dt.timedelta(days=1)} ")
+
+
+def test_a_verdict_outside_its_target_is_flagged_and_reasons_read_by_name(w: list[str]) -> None:
+    """L2's account (A2, no industry) is outside t (業種 = 製造業): recorded, with a warning
+    that names the version; L1 is inside and recorded quietly. 予算がない reads as no_budget."""
+    mkt = ["target", "user", "mkt", "--name", "m", "--department", "marketing", *w]
+    assert CliRunner().invoke(app, mkt).exit_code == 0
+    made = CliRunner().invoke(
+        app, ["target", "create", "t", "-u", "mkt", "--include", "業種 = 製造業", *w]
+    )
+    assert made.exit_code == 0, made.output
+    day = ["--on", "2024-06-01", "--target", "t"]
+    out = _add(w, "--fits", "--lead", "L2", *day)
+    assert out.exit_code == 0 and "recorded #1" in out.stdout
+    assert "L2 は t@1 の条件に入っていません" in out.stderr and "outside t@1" in out.stderr
+    inside = _add(w, "--no-fit", "--lead", "L1", "--reason", "予算がない", *day)
+    assert inside.exit_code == 0 and inside.stderr == ""
+    english = _add(w, "--no-fit", "--account", "A1", "--reason", "Bad Timing", *day)
+    assert english.exit_code == 0 and english.stderr == ""
+    store = open_store(open_workspace(Path(w[1])))
+    assert [f["reason"] for f in store.feedback("t")] == [None, "no_budget", "bad_timing"]
+    bad = _add(w, "--no-fit", "--lead", "L1", "--reason", "高い", *day)
+    assert bad.exit_code == 1
+    assert "no_budget (予算がない)" in str(bad.exception) and "コードか名前" in str(bad.exception)

@@ -84,3 +84,19 @@ def test_sentence_split_keeps_original_spelling() -> None:
     parts = sentences(text)
     assert parts == ["ＡＰＩの件。", "Webhook が届かない！"]
     assert unicodedata.normalize("NFKC", parts[0]) != parts[0]
+
+
+def test_each_text_is_tokenised_once_per_process_and_callers_get_their_own_list() -> None:
+    from rashinban.text import _tokenize
+
+    text = "請求書の電子化と経理の工数削減を進めたい。"
+    _tokenize._keywords.cache_clear()
+    first = keywords(text)
+    first.append("書き換え")  # a caller's edit must not leak into the next call
+    again = _tokenize.batch_keywords([text, "ＡＰＩ連携", text, "API連携"])
+    info = _tokenize._keywords.cache_info()
+    # Two distinct texts after NFKC (ＡＰＩ連携 = API連携): two tokenisations, three reuses.
+    assert (info.misses, info.hits) == (2, 3)
+    assert again[0] == again[2] == ["請求書", "電子化", "経理", "工数削減", "工数", "削減"]
+    assert again[1] == again[3] == ["API連携", "API", "連携"]
+    assert again[0] is not again[2]

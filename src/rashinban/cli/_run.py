@@ -86,6 +86,7 @@ def _progress() -> Progress:
 def analyze(workspace: WorkspaceOpt = None, as_of: AsOfOpt = None) -> None:
     """全分析を実行して結果を保存する / run every analysis and store the results."""
     from rashinban.pipeline import analyze as run
+    from rashinban.pipeline._registry import analysis_title
 
     ws = open_ws(workspace)
     with _progress() as bar:
@@ -95,9 +96,10 @@ def analyze(workspace: WorkspaceOpt = None, as_of: AsOfOpt = None) -> None:
         )
     out_console.print(f"{bilingual('基準日', 'as of', ws.lang)}: {report.as_of}")
     for name, secs in report.seconds.items():
-        out_console.print(f"  ✓ {name} ({secs:.1f}s)")
+        out_console.print(f"  ✓ {analysis_title(name, ws.lang)} ({secs:.1f}s)", highlight=False)
     for name, why in report.failures.items():
-        out_console.print(f"  – {name}: {in_language(why, ws.lang)}", highlight=False)
+        title = analysis_title(name, ws.lang)
+        out_console.print(f"  – {title}: {in_language(why, ws.lang)}", highlight=False)
 
 
 @app.command()

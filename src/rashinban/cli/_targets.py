@@ -212,6 +212,7 @@ def target_create(
     )
     rev = store.save(name, d, author=user, note=note, new=True)
     out_console.print(f"{name}@{rev.number} {rev.short_id}")
+    _next_step(store, rev)
     _warn_if_empty(ws, d)
 
 
@@ -438,8 +439,6 @@ def target_approve(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """版を承認する (マーケと営業の両方が必要) / approve a version."""
-    from rashinban.state._words import department_label
-
     _, store = _store(workspace)
     rev = store.resolve(ref)
     store.approve(rev.version_id, user)
@@ -450,20 +449,14 @@ def target_approve(
             "recorded, but only marketing and sales approvals count toward activation",
             highlight=False,
         )
-    missing = store.missing_approvals(rev.version_id)
-    if missing:
-        ja = "と".join(department_label(d) for d in missing)
-        en = " and ".join(department_label(d, "en") for d in missing)
-        out_console.print(
-            f"有効化にはあと{ja}の承認が必要です / activation still needs {en} approval",
-            highlight=False,
-        )
-    else:
-        out_console.print(
-            f"有効化できます: rashinban target activate {rev.name}@{rev.number} / "
-            "ready to activate",
-            highlight=False,
-        )
+    _next_step(store, rev)
+
+
+def _next_step(store: Any, rev: Any) -> None:
+    from rashinban.state._words import approval_step_text  # missing approvals, or activate
+
+    text = approval_step_text(f"{rev.name}@{rev.number}", store.missing_approvals(rev.version_id))
+    out_console.print(text, highlight=False, soft_wrap=True)
 
 
 @target_app.command("activate")
@@ -549,10 +542,10 @@ def target_review(
         {
             "kind": p["kind"],
             "item": parse_rule(p["rule"]).describe(shown) if p.get("rule") else "",
-            "result": f"#{i}",
+            "result": f"{'proposal' if en else '提案'} #{i}",  # the number --accept takes
             "reason": p["reason_en" if en else "reason_ja"],
         }
-        for i, p in enumerate(review["proposals"])
+        for i, p in enumerate(review["proposals"], 1)
     ]
     render(
         review | {"rows": rows},
@@ -569,16 +562,28 @@ def target_draft(
     review_id: Annotated[str, typer.Argument(help="見直しID / review id (prefix)")],
     user: UserOpt,
     accept: Annotated[
-        list[int] | None, typer.Option("--accept", help="採用する提案番号 / proposal numbers")
+        list[str] | None,
+        typer.Option(
+            "--accept",
+            help="採用する提案の番号 (見直しの表の 提案 #N、繰り返し可) か all。必須 / "
+            "proposal numbers as the review shows them (repeatable), or all; required",
+        ),
     ] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """見直しの提案から新しい下書き版を作る / start a draft version from a review."""
-    from rashinban.targets import draft_from_review
+    from rashinban.targets._draft import choose_proposals, draft_from_review
 
     _, store = _store(workspace)
-    rev = draft_from_review(store, review_id, author=user, accept=accept)
+    chosen, skipped = choose_proposals(store, review_id, accept or []), list[tuple[str, str]]()
+    rev = draft_from_review(store, review_id, author=user, accept=chosen, skipped=skipped)
+    for ja, en in skipped:
+        out_console.print(f"{ja} / {en}", highlight=False)
+    if rev is None:
+        out_console.print("変更がないので版は保存しません / nothing changes: no version saved")
+        return
     out_console.print(f"下書き / draft: {rev.name}@{rev.number} {rev.short_id}")
+    _next_step(store, rev)
 
 
 @target_app.command("canvas")
@@ -738,8 +743,8 @@ def feedback_add(
         str | None,
         typer.Option(
             "--reason",
-            help="合わない理由 / reason: no_budget|no_need|wrong_size|wrong_industry|"
-            "competitor_lock_in|bad_timing|other",
+            help="合わない理由 (コードか名前: no_budget, 予算がない …) / reason, by code or name: "
+            "no_budget, no_need, wrong_size, wrong_industry, competitor_lock_in, bad_timing, other",
         ),
     ] = None,
     text: Annotated[str, typer.Option("--text", help="自由記述 / free text")] = "",
@@ -759,6 +764,7 @@ def feedback_add(
     """リード・取引先が合う/合わないを記録する / record fits or does-not-fit with a reason."""
     from rashinban.engine import data_span
     from rashinban.state._feedback import check_feedback_day
+    from rashinban.targets import feedback_outside
 
     ws, store = _store(workspace)
     day, backend = parse_as_of(on, "--on") or dt.date.today(), ws.backend()
@@ -776,6 +782,9 @@ def feedback_add(
         on=day,
     )
     out_console.print(f"記録しました / recorded #{seq}")
+    warn = feedback_outside(store, backend, target, lead_id=lead, account_id=account)
+    if warn:  # a verdict on a lead outside the target's rule
+        err_console.print(" / ".join(warn), highlight=False, soft_wrap=True)
 
 
 @feedback_app.command("summary")

@@ -137,6 +137,32 @@ def personas(
         ]
     }
     render(slim, "personas", fmt, title=heading("ペルソナ", "personas"))
+    if fmt is Format.table:  # the statements the story's [n] marks point to
+        cited = [
+            {
+                "persona": c.name_en if language == "en" else c.name_ja,
+                "mark": f"[{i + 1}]",
+                "text": c.statements[i].text(language),
+                "source_ids": _id_list(c.statements[i].evidence.ids),
+            }
+            for c in cards
+            for i in sorted({ref for _, _, ref in c.story if ref is not None})
+        ]
+        render(
+            {"statements": cited},
+            "statements",
+            fmt,
+            title=heading("ストーリーが引用する記述", "statements the story cites"),
+        )
+
+
+def _id_list(ids: tuple[str, ...], shown: int = 3) -> str:
+    """The first ``shown`` source ids, with an ellipsis when there are more.
+
+    >>> _id_list(("N1", "N2", "N3", "N4")), _id_list(())
+    ('N1, N2, N3 …', '')
+    """
+    return ", ".join(ids[:shown]) + (" …" if len(ids) > shown else "")
 
 
 @app.command()
@@ -158,8 +184,29 @@ def themes(
     ws = open_ws(workspace)
     day = as_of_date(ws, as_of)
     table, quotes = voice_themes(ws.backend(), day, by=by, top_n=top)
-    payload = {"as_of": day, "by": by, "themes": _rows(table), "quotes": _rows(quotes)}
+    payload: dict[str, Any] = {
+        "as_of": day,
+        "by": by,
+        "themes": _rows(table),
+        "quotes": _rows(quotes),
+    }
+    if fmt is Format.table:  # one shortened quote per theme (JSON and CSV: whole, and the score)
+        payload["themes"] = [
+            {**{k: v for k, v in r.items() if k != "score"}, "quote": _short(r["quote"], 40)}
+            for r in payload["themes"]
+        ]
     render(payload, "themes", fmt, title=heading("テーマ", "themes"))
+
+
+def _short(text: str | None, limit: int) -> str | None:
+    """``text`` cut to ``limit`` characters with an ellipsis.
+
+    >>> _short("在庫が合わない。", 5), _short("短い", 5), _short(None, 5)
+    ('在庫が合…', '短い', None)
+    """
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
 
 
 class DealKind(StrEnum):
@@ -265,12 +312,13 @@ def workshop(
         return
     en = display_language() == "en"
     common = "what they share" if en else "共通点"
+    cut = _shown if fmt is Format.table else list  # CSV, like JSON, keeps every id
     rows = [
         {
             "account_id": a["account_id"],
             "heading": sheet["headings"][key][1 if en else 0],
             "text": line["text_en" if en else "text"],
-            "evidence": line["evidence"][:5],
+            "evidence": cut(line["evidence"]),
         }
         for a in sheet["accounts"]
         for key, lines in a["sheet"].items()
@@ -281,11 +329,20 @@ def workshop(
             "account_id": common,
             "heading": common,
             "text": c["text_en" if en else "text"],
-            "evidence": c["evidence"],
+            "evidence": cut(c["evidence"]),
         }
         for c in sheet["common"]
     ]
     render({"rows": rows}, "rows", fmt, title=heading("ワークシート", "workshop"))
+
+
+def _shown(ids: list[str], limit: int = 5) -> list[str]:
+    """The first ``limit`` ids, then ``… (+N)`` for the rest (JSON keeps them all).
+
+    >>> _shown([f"N{i}" for i in range(8)])
+    ['N0', 'N1', 'N2', 'N3', 'N4', '… (+3)']
+    """
+    return ids[:limit] + ([f"… (+{len(ids) - limit})"] if len(ids) > limit else [])
 
 
 @app.command("win-story")
@@ -296,15 +353,34 @@ def win_story(
     workspace: WorkspaceOpt = None,
     deal_id: Annotated[str | None, typer.Option("--deal", help="商談ID / deal id")] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="記入日 / written on (default: today)")
+        str | None,
+        typer.Option(
+            "--date",
+            help="記入日 (省略で今日。データの開始日〜今日) / written on (default: today; "
+            "from the first date of the data to today)",
+        ),
     ] = None,
 ) -> None:
     """最近の受注ストーリーをメモとして記録 / record a recent win story as a note."""
+    from rashinban.engine import data_span
     from rashinban.personas import record_win_story
+    from rashinban.state._feedback import check_feedback_day
 
     ws = open_ws(workspace)
-    written = parse_as_of(date, "--date") or dt.date.today()
+    today = dt.date.today()
+    written = parse_as_of(date, "--date") or today
+    backend = ws.backend()
+    span = data_span(backend)
+    backend.disconnect()  # the story is written through a connection of its own
+    check_feedback_day(written, today=today, first=span[0] if span else None, option="--date")
     note_id = record_win_story(
         ws, account_id, text, author=author, written_at=written, deal_id=deal_id
     )
     out_console.print(f"記録しました / recorded: {note_id}")
+    if span is not None and written > span[1]:
+        out_console.print(
+            f"記入日 {written} はデータの最終日 {span[1]} より後のため、データの最終日は変わらず、"
+            "このストーリーはその日を含む新しいデータを取り込むまで分析に現れません / "
+            f"written on {written}, after the data ends ({span[1]}): the end of the data "
+            "stays, and analyses read the story once newer data is imported"
+        )

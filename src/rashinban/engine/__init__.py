@@ -11,6 +11,7 @@ runs until the caller executes the result, and then it runs on the backend
 from rashinban.engine._accounts import ACCOUNT_FACT_COLUMNS, account_facts
 from rashinban.engine._asof import (
     ACTIVITY_DATES,
+    RECORDED_NOTES,
     check_as_of,
     data_end_date,
     data_span,
@@ -47,6 +48,7 @@ __all__ = [
     "NAMED_TABLES",
     "NOT_YET_SEGMENT",
     "OTHER_SEGMENT",
+    "RECORDED_NOTES",
     "SEGMENT_BASES",
     "TIME_UNITS",
     "Lifecycle",

@@ -22,6 +22,10 @@ ACTIVITY_DATES: tuple[tuple[str, str], ...] = (
     ("surveys", "answered_at"),
     ("notes", "written_at"),
 )
+#: Where the workspace lists the notes rashinban itself wrote (``rashinban win-story``):
+#: schema and table of one ``note_id`` column. They are text typed in after the export,
+#: not imported records, so they never move the end of the data.
+RECORDED_NOTES: tuple[str, str] = ("rb_meta", "recorded_notes")
 #: Dates that count only on some rows: a deal's ``closed_at`` is the day it was won or
 #: lost, but only a forecast (完了予定日) while the deal is open.
 CLOSED_DEAL_DATE = ("deals", "closed_at", "outcome", ("won", "lost"))
@@ -32,12 +36,29 @@ def data_span(backend: Any) -> tuple[dt.date, dt.date] | None:
 
     The same dates as :func:`data_end_date` (:data:`ACTIVITY_DATES` and the close dates
     of deals won or lost): an as-of date between the two has data on both sides of it.
+    Only imported records count: a note rashinban wrote itself (listed in
+    :data:`RECORDED_NOTES`, e.g. a win story dated today) does not.
     """
     table, column, flag, closed = CLOSED_DEAL_DATE
     deals = backend.table(table)
-    sources = [(backend.table(t), c) for t, c in ACTIVITY_DATES]
+    sources = [(imported_rows(backend, t), c) for t, c in ACTIVITY_DATES]
     sources.append((deals.filter(deals[flag].isin(closed)), column))
     return _span(sources)
+
+
+def imported_rows(backend: Any, table: str) -> Any:
+    """``table`` without the rows rashinban wrote itself (:data:`RECORDED_NOTES`)."""
+    from ibis.common.exceptions import TableNotFound
+
+    rows = backend.table(table)
+    if table != "notes":
+        return rows
+    schema, listed = RECORDED_NOTES
+    try:
+        ours = backend.table(listed, database=schema)
+    except TableNotFound:  # nothing recorded yet (or another engine without the list)
+        return rows
+    return rows.filter(~rows["note_id"].isin(ours["note_id"]))
 
 
 def data_end_date(backend: Any) -> dt.date | None:

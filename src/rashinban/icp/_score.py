@@ -23,10 +23,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import CategoricalNB
-from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 
 from rashinban._errors import InvalidValueError, NotFittedError
 from rashinban._labels import FEATURE_LABELS, REGION_LABELS, value_label
@@ -120,6 +116,11 @@ class FitModel:
             self.cell_rates_ = dict(zip(g.sum().index, shrink(k, n, prior)["rate"], strict=True))
             self.prior_mean_ = prior.mean
             return self
+        # scikit-learn loads only when a model is fitted (reading scores does not need it)
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import OneHotEncoder
+
         self.encoder_ = OneHotEncoder(handle_unknown="ignore", sparse_output=True)
         xe = self.encoder_.fit_transform(x)
         base = LogisticRegression(C=self.C, max_iter=2000)
@@ -231,6 +232,9 @@ class NaiveBayesBaseline:
         self.alpha = alpha
 
     def fit(self, frame: pd.DataFrame, y: np.ndarray | pd.Series) -> NaiveBayesBaseline:
+        from sklearn.naive_bayes import CategoricalNB
+        from sklearn.preprocessing import OrdinalEncoder
+
         self.encoder_ = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
         x = self.encoder_.fit_transform(frame[list(self.features)].astype(str)).astype(int)
         self.nb_ = CategoricalNB(alpha=self.alpha, min_categories=x.max(axis=0) + 2)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
 from rashinban._stats import auc_interval
 
@@ -51,6 +50,8 @@ def evaluate_scores(y: np.ndarray, score: np.ndarray) -> dict[str, float]:
     the calibration error (mean |pred − obs| by decile)."""
     y = np.asarray(y, dtype=bool)
     s = np.asarray(score, dtype=float)
+    from sklearn.metrics import roc_auc_score
+
     cal = calibration_table(y, s)
     auc = float(roc_auc_score(y, s))
     low, high = auc_interval(auc, int(y.sum()), int((~y).sum()))

@@ -43,6 +43,7 @@ from rashinban.importing._convert import (
     slow_path,
 )
 from rashinban.importing._duplicates import merge_duplicates
+from rashinban.importing._lost_accounts import fill_keys, lost_accounts
 from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
 from rashinban.importing._readers import (
     HEADER,
@@ -481,7 +482,7 @@ def _load_one(
         resolve_accounts(con, present)
     else:
         translate_aliases(con, spec, present)
-    _check_references(con, spec, present, file_name, rejects)
+    _check_references(con, ws.path, spec, present, file_name, rejects)
     check_dates(con, spec, present, file_name, rejects)
     fr.dropped = settle_dropped(con, rejects[found_from:], strict=strict)
     fr.dropped_columns = tuple(
@@ -499,6 +500,7 @@ def _load_one(
         cols.insert(0, "account_id")
     extra_cols = [f"x:{h}" for h in extras]
     merged = merge_duplicates(con, spec, cols, extra_cols, file_name, rejects)
+    fill_keys(con, spec, headers, src_of, rejects)
     fr.merged_duplicates, fr.merged_keys = merged.rows, merged.keys
     fr.conflicting_duplicates = merged.conflicting
     fr.conflicting_keys, fr.conflicting_columns = (
@@ -706,12 +708,16 @@ def _collect_value_rejects(
 
 def _check_references(
     con: duckdb.DuckDBPyConnection,
+    root: Path,
     spec: Table,
     present: list[str],
     file_name: str,
     rejects: list[Reject],
 ) -> None:
-    """Reject rows whose account does not exist; other references only when their table has rows."""
+    """Reject rows whose account does not exist; other references only when their table has rows.
+
+    An account that an earlier import rejected is named with the row that rejected it.
+    """
     for c in present:
         col = spec.column(c)
         ref = col.references
@@ -735,8 +741,10 @@ def _check_references(
         ).fetchall()
         if not bad:
             continue
+        lost = lost_accounts(con, root, {str(v) for _, v in bad}) if ref == "accounts" else {}
         for row, v in bad:
-            rejects.append(Reject(file_name, row, label, v, msg.replace("{v}", str(v))))
+            why = lost[v].explain(v) if v in lost else msg.replace("{v}", str(v))
+            rejects.append(Reject(file_name, row, label, v, why))
         con.execute(
             f"""UPDATE _typed SET _rejected = true
                 WHERE NOT _rejected AND {q(c)} IS NOT NULL

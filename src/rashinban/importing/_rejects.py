@@ -18,6 +18,18 @@ from rashinban._errors import RejectedRowsError, pick_language
 #: How many rejects a ``--strict`` failure still describes in its message.
 STRICT_DETAIL = 3
 
+#: The rejects file's last column: the key of the record as written in the file.
+KEY_HEADER = "キー/key"
+_COLUMNS = (
+    "ファイル/file",
+    "行/row",
+    "列/column",
+    "値/value",
+    "理由/reason",
+    "種別/kind",
+    KEY_HEADER,
+)
+
 
 @dataclass
 class Reject:
@@ -29,6 +41,7 @@ class Reject:
     value: str | None
     reason: str
     kind: str = "rejected"  # rejected, parse_error, merged, value_dropped (row kept)
+    key: str | None = None  # the record's key as written (取引先ID …), when the file has it
 
 
 def by_row(rejects: Sequence[Reject]) -> list[Reject]:
@@ -42,7 +55,7 @@ def write_rejects(rejects: Sequence[Reject], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["ファイル/file", "行/row", "列/column", "値/value", "理由/reason", "種別/kind"])
+        w.writerow(_COLUMNS)
         for r in rejects:
             w.writerow(
                 [
@@ -52,6 +65,7 @@ def write_rejects(rejects: Sequence[Reject], path: Path) -> None:
                     r.value or "",
                     r.reason,
                     r.kind,
+                    r.key or "",
                 ]
             )
 

@@ -19,7 +19,6 @@ from typing import Any
 import ibis
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from rashinban._errors import InvalidValueError
 from rashinban.engine import check_as_of, first_date
@@ -45,6 +44,8 @@ def beta_interval(k: Any, n: Any, level: float = INTERVAL) -> tuple[np.ndarray, 
     >>> bool(lo[0] < 0.3 < hi[0])
     True
     """
+    from scipy import stats  # loaded on first use: importing the KPI module stays cheap
+
     k = np.atleast_1d(np.asarray(k, dtype=float))
     n = np.atleast_1d(np.asarray(n, dtype=float))
     a, b = k + 0.5, np.maximum(n - k, 0) + 0.5

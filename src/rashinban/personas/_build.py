@@ -117,6 +117,13 @@ def _whole(text: str | None, tokens: list[str]) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _whole_keywords(text: str | None) -> tuple[str, ...]:
+    """``_whole(text, keywords(text))``, worked out once per text: every card reads the
+    same notes."""
+    return tuple(_whole(text, keywords(text)))
+
+
 def _quote(docs: pd.DataFrame, term: str, kind: Kind | None = None) -> tuple[str, str] | None:
     """The most often written sentence with ``term`` as a whole word: ``(doc id, sentence)``.
 
@@ -128,7 +135,7 @@ def _quote(docs: pd.DataFrame, term: str, kind: Kind | None = None) -> tuple[str
     def accept(sentence: str) -> bool:
         if kind is not None:
             return term in _about(sentence, kind)
-        return term in _whole(sentence, keywords(sentence))
+        return term in _whole_keywords(sentence)
 
     return quote_for(docs, term, id_col="doc_id", accept=accept)
 
@@ -149,7 +156,7 @@ def _about(sentence: str, kind: Kind) -> tuple[str, ...]:
     return tuple(
         w
         for clause in cue_clauses(sentence, kind)
-        for w in _whole(clause, keywords(clause))
+        for w in _whole_keywords(clause)
         if w not in _NOT_ABOUT
     )
 
@@ -182,8 +189,7 @@ def _text_themes(
     top_n: int,
     min_docs: int,
 ) -> tuple[list[str], list[list[str]]]:
-    texts = docs["text"].tolist()
-    tokens = [_whole(t, k) for t, k in zip(texts, batch_keywords(texts), strict=True)]
+    tokens = [list(_whole_keywords(t)) for t in docs["text"].tolist()]
     return _contrast(tokens, in_segment, top_n=top_n, min_docs=min_docs), tokens
 
 
@@ -404,24 +410,27 @@ def build_persona(
     )
     deals = own.get("deals", pd.DataFrame())
     closed = deals[deals["outcome"].isin(["won", "lost"])] if len(deals) else deals
-    if len(closed):
-        won = int((closed["outcome"] == "won").sum())
-        lo, hi = wilson(won, len(closed))
+    # The win rate and the loss reasons read new business only, as winloss, icp and kpi
+    # do: renewals and expansions are won far more often and would inflate both.
+    new = closed[closed["kind"] == "new"] if len(closed) else closed
+    if len(new):
+        won = int((new["outcome"] == "won").sum())
+        lo, hi = wilson(won, len(new))
         ev = Evidence(
             "statistic",
             "deals",
             "outcome",
             "won",
             won,
-            len(closed),
-            where={"outcome": ["won", "lost"]},
+            len(new),
+            where={"outcome": ["won", "lost"], "kind": "new"},
         )
         st.append(
             Statement(
                 "win_rate",
-                f"受注率 {won}/{len(closed)}件（{ev.share:.0%}、"
+                f"新規商談の受注率 {won}/{len(new)}件（{ev.share:.0%}、"
                 f"95%区間 {float(lo):.0%}〜{float(hi):.0%}）",
-                f"Win rate {won}/{len(closed)} ({ev.share:.0%}, "
+                f"New-business win rate {won}/{len(new)} ({ev.share:.0%}, "
                 f"95% CI {float(lo):.0%}–{float(hi):.0%})",
                 ev,
             )
@@ -509,15 +518,16 @@ def build_persona(
                 "objection", wl, ~won, used=used_quotes, min_docs=min_docs, others=tokens, keep=why
             )
             st += objections
-    lost = closed[closed["outcome"] == "lost"] if len(closed) else closed
-    reasons = _mode(lost, "deals", "loss_reason", {"outcome": "lost"}) if len(lost) else None
+    lost = new[new["outcome"] == "lost"] if len(new) else new
+    where = {"outcome": "lost", "kind": "new"}
+    reasons = _mode(lost, "deals", "loss_reason", where) if len(lost) else None
     if reasons is not None:
         st.append(
             Statement(
                 "objection",
-                f"失注理由は「{reasons.value}」が最多"
+                f"新規商談の失注理由は「{reasons.value}」が最多"
                 f"（{reasons.count}/{reasons.n}件、{reasons.share:.0%}）",
-                f"Top loss reason: {reasons.value}"
+                f"Top new-business loss reason: {reasons.value}"
                 f" ({reasons.count}/{reasons.n}, {reasons.share:.0%})",
                 reasons,
             )

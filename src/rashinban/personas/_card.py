@@ -91,7 +91,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "industry": ("業種", "Industry"),
     "size": ("従業員規模", "Company size"),
     "region": ("地域", "Region"),
-    "win_rate": ("受注率", "Win rate"),
+    "win_rate": ("新規商談の受注率", "New-business win rate"),
     "goal": ("目標", "Goals"),
     "pain": ("課題", "Pains"),
     "trigger": ("購買のきっかけ・決め手", "Buying triggers"),

@@ -52,6 +52,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal
 
@@ -212,7 +213,13 @@ def cue_sentences(text: str | None, kind: Kind) -> list[str]:
     >>> cue_sentences("失注。背景：他社と価格を比較検討中。来期に改めて提案したい。", "objection")
     ['他社と価格を比較検討中。']
     """
-    return [_LABEL.sub("", s) for s in sentences(text) if cue(s, kind)]
+    return list(_cue_sentences(str(text), kind)) if text else []
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cue_sentences(text: str, kind: Kind) -> tuple[str, ...]:
+    # Cached: a persona run reads every note once per segment card.
+    return tuple(_LABEL.sub("", s) for s in sentences(text) if cue(s, kind))
 
 
 def cue_clauses(sentence: str | None, kind: Kind) -> list[str]:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from rashinban._errors import InvalidValueError, UnknownIdError
 from rashinban._labels import count_en, value_label
+from rashinban.engine import RECORDED_NOTES
 from rashinban.normalize import PREFECTURES
 from rashinban.personas._roles import role_name
 from rashinban.text._tokenize import sentences
@@ -198,11 +199,19 @@ def _sheet(tables: dict[str, pd.DataFrame], aid: str) -> dict[str, list[dict[str
             )
     tickets = _rows(tables, "tickets", aid)
     if len(tickets):
-        sat = tickets["satisfaction"].mean()
+        scored = pd.to_numeric(tickets["satisfaction"], errors="coerce").dropna()
+        if scored.empty:
+            sat_ja, sat_en = "満足度の記録なし", "no satisfaction scores"
+        else:
+            sat_ja = f"満足度平均 {scored.mean():.1f}"
+            sat_en = f"mean satisfaction {scored.mean():.1f}"
+            if len(scored) < len(tickets):  # the mean of the scored ones, said so
+                sat_ja += f"（記録のある{len(scored)}件）"
+                sat_en += f" ({len(scored)} scored)"
         r.append(
             _line(
-                f"問い合わせ {len(tickets)}件、満足度平均 {sat:.1f}",
-                f"{count_en(len(tickets), 'ticket')}, mean satisfaction {sat:.1f}",
+                f"問い合わせ {len(tickets)}件、{sat_ja}",
+                f"{count_en(len(tickets), 'ticket')}, {sat_en}",
                 tickets["ticket_id"],
             )
         )
@@ -317,7 +326,10 @@ def record_win_story(
     """Append a win story as a ``win_loss`` note in one transaction; return its note id.
 
     The new id continues the workspace's ``N`` + digits numbering (``N0004385``
-    after ``N0004384``), or starts at ``N0000001``.
+    after ``N0004384``), or starts at ``N0000001``. The id is also listed in
+    :data:`rashinban.engine.RECORDED_NOTES`, so the story is read as a note but never
+    moves the end of the data (:func:`rashinban.engine.data_span`): a story written
+    today leaves the default as-of date at the end of the imported records.
 
     Examples
     --------
@@ -364,6 +376,12 @@ def record_win_story(
                 "VALUES (?, ?, ?, ?, 'win_loss', ?, ?)",
                 [note_id, account_id, deal_id, written_at, author, text.strip()],
             )
+            schema, listed = RECORDED_NOTES
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            con.execute(
+                f"CREATE TABLE IF NOT EXISTS {schema}.{listed} (note_id VARCHAR PRIMARY KEY)"
+            )
+            con.execute(f"INSERT OR IGNORE INTO {schema}.{listed} VALUES (?)", [note_id])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -46,6 +46,20 @@ class Analysis:
     run: Callable[[Context], AnalysisResult]
 
 
+def analysis_title(name: str, lang: str) -> str:
+    """How analysis ``name`` (``rfm``, ``clv`` …) is called in ``lang`` (``ja``/``en``).
+
+    A name the registry does not hold comes back as it is.
+
+    >>> analysis_title("clv", "ja"), analysis_title("clv", "en")
+    ('顧客生涯価値 (CLV)', 'Customer lifetime value (CLV)')
+    """
+    for a in ANALYSES:
+        if a.name == name:
+            return a.title_en if lang == "en" else a.title_ja
+    return name
+
+
 def _profile(ctx: Context) -> AnalysisResult:
     from rashinban.engine import profile
 
@@ -75,8 +89,8 @@ def _lazy(module: str, name: str) -> Callable[[Context], AnalysisResult]:
 ANALYSES: list[Analysis] = [
     Analysis("profile", "データ概要", "Data profile", _profile),
     Analysis("rfm", "RFM分析", "RFM analysis", _lazy("_value", "rfm")),
-    Analysis("clv", "顧客生涯価値 (CLV)", "Customer lifetime value", _lazy("_value", "clv")),
-    Analysis("icp", "理想顧客像(ICP)", "Ideal customer profile", _lazy("_targeting", "icp")),
+    Analysis("clv", "顧客生涯価値 (CLV)", "Customer lifetime value (CLV)", _lazy("_value", "clv")),
+    Analysis("icp", "理想顧客像 (ICP)", "Ideal customer profile (ICP)", _lazy("_targeting", "icp")),
     Analysis(
         "segments", "セグメント魅力度", "Segment attractiveness", _lazy("_targeting", "segments")
     ),

@@ -12,6 +12,7 @@ import jinja2
 from rashinban._errors import InvalidValueError, UserError, pick_language
 from rashinban._version import __version__
 from rashinban.pipeline import latest_results, load_result_table
+from rashinban.pipeline._registry import analysis_title
 from rashinban.report._i18n import t
 from rashinban.report._sections import SECTIONS, ReportContext
 from rashinban.workspace import Workspace
@@ -36,8 +37,10 @@ def build_report(ws: Workspace, *, lang: str | None = None) -> str:
             rendered.append(
                 {"id": section.name, "title": t(section.title_key, language), "body": body}
             )
-    skipped = {
-        a: message_text(str(r["message"]), language) for a, r in runs.items() if r["status"] != "ok"
+    skipped = {  # named as the report's language names them, not by code (rfm, clv …)
+        analysis_title(a, language): message_text(str(r["message"]), language)
+        for a, r in runs.items()
+        if r["status"] != "ok"
     }
     as_of = next((r["as_of"] for r in runs.values()), None)
     env = jinja2.Environment(autoescape=jinja2.select_autoescape(["html", "j2"]))

@@ -35,8 +35,10 @@ LABELS.update(
         "group": ("区分", "group"),
         "sentiment_acc": ("感情判定の正解率", "Sentiment accuracy"),
         "themes_method": (
-            "c-TF-IDF（Grootendorst, 2022）: そのセグメントが他より多く語る名詞句。",
-            "c-TF-IDF (Grootendorst, 2022): noun phrases a segment says more than others.",
+            "そのセグメントが他より多く語る名詞句（文書の割合の対数オッズ比 z、"
+            "Monroe ほか, 2008）。部品の語は複合語にまとめています。",
+            "Noun phrases a segment says more than the others (log-odds ratio z of document "
+            "shares, Monroe et al., 2008); parts of a compound are folded into it.",
         ),
     }
 )

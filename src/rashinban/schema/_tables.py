@@ -184,6 +184,9 @@ TABLES: dict[str, Table] = {
             ),
             "リード",
             "leads",
+            # A lead qualifies (MQL) after it is created, and is accepted by sales (SQL)
+            # after it qualifies: funnel lead times would otherwise come out negative.
+            ordered=(("created_at", "mql_at"), ("mql_at", "sql_at")),
         ),
         Table(
             "deals",

@@ -216,11 +216,16 @@ def _kpi_named(name: str) -> str:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A link from a rationale to what supports it: an analysis run, a canvas or a note."""
+    """A link from a rationale to what supports it: an analysis run, a canvas or a note.
+
+    ``text_en`` is the English of a text the product wrote (a review's reason); it is
+    stored only when given, so that older versions keep their ids.
+    """
 
     kind: str
     ref: str
     text: str = ""
+    text_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -297,7 +302,10 @@ class TargetDefinition:
             "hypotheses": hyps,
             "cadence_days": int(self.cadence_days),
             "owners": {k: sorted(v) for k, v in sorted(self.owners.items())},
-            "rationale": [asdict(e) for e in dict.fromkeys(self.rationale)],
+            "rationale": [
+                {k: v for k, v in asdict(e).items() if k != "text_en" or v}
+                for e in dict.fromkeys(self.rationale)
+            ],
         }
 
     @classmethod

@@ -80,7 +80,11 @@ class RecordsMixin:
                     content=body,
                 )
             )
-            self._audit(con, author, "review", name, at, review_id=rid, as_of=as_of.isoformat())
+            # A back-test (as-of date before the version was saved) says so in the log.
+            back = {"back_test": True} if content.get("back_test") else {}
+            self._audit(
+                con, author, "review", name, at, review_id=rid, as_of=as_of.isoformat(), **back
+            )
         return rid
 
     def reviews(self, name: str | None = None) -> list[dict[str, Any]]:
@@ -111,8 +115,9 @@ class RecordsMixin:
         The version of ``target`` active at the time is recorded with it, so
         feedback can be summarised per target version.
         """
-        from rashinban.state._feedback import check_feedback
+        from rashinban.state._feedback import check_feedback, reason_code
 
+        reason = reason_code(reason)  # 予算がない and "no budget" read as no_budget
         check_feedback(fits=fits, reason=reason, lead_id=lead_id, account_id=account_id)
         author = self.user(author)["user_id"]
         version_id = None

@@ -13,6 +13,7 @@ __all__ = [
     "AUDIT_ACTIONS",
     "DEPARTMENT_LABELS",
     "FIELD_LABELS",
+    "approval_step_text",
     "audit_action",
     "audit_detail_text",
     "department_label",
@@ -100,6 +101,8 @@ def rationale_text(item: Any, lang: str = "ja") -> str:
     --------
     >>> rationale_text({"kind": "review", "ref": "627dff7ce0cb" + "0" * 52, "text": "拡大"})
     '見直し 627dff7ce0cb: 拡大'
+    >>> rationale_text({"kind": "review", "ref": "6f", "text": "拡大", "text_en": "widen"}, "en")
+    'review 6f: widen'
     """
     if not isinstance(item, Mapping):
         return str(item)
@@ -114,7 +117,9 @@ def rationale_text(item: Any, lang: str = "ja") -> str:
     name = kinds.get(kind, (kind, kind))[1 if lang == "en" else 0]
     ref = str(item.get("ref", ""))[:12]
     head = " ".join(p for p in (name, ref) if p)
-    return f"{head}: {item.get('text', '')}" if head else str(item.get("text", ""))
+    # Text the product wrote has its English alongside; older versions have one text.
+    text = (lang == "en" and item.get("text_en")) or item.get("text", "")
+    return f"{head}: {text}" if head else str(text)
 
 
 #: Audit-log action code → (Japanese, English).
@@ -182,6 +187,8 @@ def audit_detail_text(action: str, detail: Mapping[str, Any], lang: str = "ja") 
     if "as_of" in left:
         day = left.pop("as_of")
         parts.append(f"as of {day}" if en else f"基準日 {day}")
+    if left.pop("back_test", False):
+        parts.append("back-test" if en else "バックテスト")
     if "seq" in left:
         parts.append(f"feedback #{left.pop('seq')}" if en else f"フィードバック #{left.pop('seq')}")
     note = left.pop("note", None)
@@ -189,3 +196,23 @@ def audit_detail_text(action: str, detail: Mapping[str, Any], lang: str = "ja") 
         parts.append(f"note: {note}" if en else f"メモ: {note}")
     parts.extend(f"{k}={v}" for k, v in left.items())
     return ("; " if en else "・").join(parts)
+
+
+def approval_step_text(ref: str, missing: Sequence[str]) -> str:
+    """The next step of a version: the approvals it still needs, or activation.
+
+    Examples
+    --------
+    >>> approval_step_text("t@2", ["marketing", "sales"]).split(" / ")[0]
+    '有効化にはあとマーケティングと営業の承認が必要です (rashinban target approve t@2 -u ユーザー)'
+    >>> approval_step_text("t@2", []).split(" / ")[1]
+    'ready to activate'
+    """
+    if not missing:
+        return f"有効化できます: rashinban target activate {ref} / ready to activate"
+    ja = "と".join(department_label(d) for d in missing)
+    en = " and ".join(department_label(d, "en") for d in missing)
+    return (
+        f"有効化にはあと{ja}の承認が必要です (rashinban target approve {ref} -u ユーザー) / "
+        f"activation still needs {en} approval (rashinban target approve {ref} -u USER)"
+    )

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
 
 from rashinban._errors import NotEnoughDataError
 from rashinban._labels import REGION_LABELS
@@ -122,6 +120,9 @@ def cluster_accounts(
             f"{len(facts)} accounts are too few to cluster",
             fix="取引先をもっと取り込んでください / import more accounts",
         )
+    from sklearn.cluster import KMeans  # loaded here: rashinban.targeting is imported widely
+    from sklearn.metrics import silhouette_score
+
     frame = add_bands(facts.copy())
     x = _matrix(frame)
     rng = np.random.default_rng(random_state)

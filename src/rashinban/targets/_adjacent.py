@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from scipy import stats
 
 from rashinban.segments import Rule, parse_rule
 from rashinban.targets._data import SIZE_BANDS, band_of, eb_prior, prob_at_least
@@ -57,6 +56,8 @@ def adjacent_segments(
         Best first: ``rule`` (canonical text), ``k``, ``n``, ``rate`` (shrunk),
         ``probability``, ``score``.
     """
+    from scipy.stats import beta  # loaded here: most target commands never need it
+
     outside = deals[~target.mask(deals)]
     cells = _cells(outside)
     if cells.empty:
@@ -81,7 +82,7 @@ def adjacent_segments(
                 p = prob_at_least(k, n, bar, prior)
                 # A conservative rate (the posterior's 10 % quantile): adding a weak band
                 # lowers it, adding a band like the others narrows the interval.
-                score = float(stats.beta.ppf(0.1, prior[0] + k, prior[1] + n - k))
+                score = float(beta.ppf(0.1, prior[0] + k, prior[1] + n - k))
                 if p >= confidence and (best is None or score > best["score"]):
                     best = {
                         "lo": lo,

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 __all__ = ["SIZE_BANDS", "band_of", "closed_deals", "eb_prior", "prob_at_least"]
 
@@ -92,5 +91,7 @@ def prob_at_least(
     k: float, n: float, value: float, prior: tuple[float, float] = (0.5, 0.5)
 ) -> float:
     """Posterior probability that a rate is ≥ ``value`` after k of n (Beta prior)."""
+    from scipy import stats
+
     a, b = prior[0] + k, prior[1] + max(n - k, 0)
     return float(stats.beta.sf(value, a, b))

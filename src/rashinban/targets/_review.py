@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from rashinban._errors import NotEnoughDataError
 from rashinban._labels import hypothesis_text
@@ -47,6 +46,8 @@ VERDICTS: dict[str, tuple[str, str]] = {
 
 
 def _prob(k: float, n: float, op: str, value: float) -> float:
+    from scipy import stats
+
     p_ge = float(stats.beta.sf(value, k + 0.5, n - k + 0.5))
     return p_ge if op == ">=" else 1 - p_ge
 
@@ -110,6 +111,8 @@ def judge_rate(
             "more_needed": None,
         }
     prob = _prob(k, n, op, value)
+    from scipy import stats
+
     lo, hi = stats.beta.ppf([0.05, 0.95], k + 0.5, n - k + 0.5) if n > 0 else (np.nan, np.nan)
     verdict = _verdict(prob, confidence)
     more = None if verdict != "not_enough_data" else more_to_decide(k, n, op, value, confidence)
@@ -189,6 +192,8 @@ def judge_nrr(
     more = None
     gap, spread = abs(float(out["observed"]) - value), float(r.std(ddof=1))
     if verdict == "not_enough_data" and gap > 1e-9:
+        from scipy import stats
+
         need = n * (float(stats.norm.ppf(confidence)) * spread / gap) ** 2
         more = max(int(np.ceil(need - n)), 1) if need - n < 100_000 else None
     lo, hi = np.quantile(r, [0.05, 0.95])
@@ -215,6 +220,8 @@ def _judge_mean(values: pd.Series, op: str, value: float, confidence: float) -> 
             "more_needed": 3 - len(v),
         }
     m, se = float(v.mean()), float(v.std(ddof=1) / np.sqrt(len(v)))
+    from scipy import stats
+
     dist = stats.t(df=len(v) - 1, loc=m, scale=max(se, 1e-12))
     p_ge = float(dist.sf(value))
     prob = p_ge if op == ">=" else 1 - p_ge
@@ -459,6 +466,8 @@ def _persona_proposals(
         return []
     misfit = [f for f in rows if not f["fits"]]
     k, n = len(misfit), len(rows)
+    from scipy import stats
+
     if float(stats.beta.sf(0.3, k + 0.5, n - k + 0.5)) < 0.9:
         return []
     top = pd.Series([f["reason"] for f in misfit]).value_counts()

@@ -26,7 +26,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from scipy import stats
 
 from rashinban._labels import TRIGGER_KINDS
 from rashinban.segments import Rule
@@ -184,6 +183,8 @@ def _feedback(
         ((pd.Timestamp(f["on"]).date(), bool(f["fits"])) for f in feedback),
         key=lambda r: r[0],
     )
+    from scipy import stats
+
     rows = [r for r in rows if r[0] <= as_of]
     for i, (day, _) in enumerate(rows):
         if day < monitor_from:

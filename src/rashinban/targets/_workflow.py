@@ -9,11 +9,12 @@ from typing import Any
 
 import pandas as pd
 
-from rashinban._errors import InvalidValueError, UnknownIdError
+from rashinban._errors import InvalidValueError
 from rashinban.kpi import beta_interval
 from rashinban.segments import Rule, parse_rule, require_accounts
 from rashinban.state import StateStore, TargetDefinition
 from rashinban.targets._data import SIZE_BANDS, band_of
+from rashinban.targets._draft import draft_from_review
 from rashinban.targets._review import review_target
 from rashinban.targets._triggers import target_triggers
 
@@ -21,6 +22,7 @@ __all__ = [
     "alignment",
     "all_triggers",
     "draft_from_review",
+    "feedback_outside",
     "feedback_summary",
     "kpi_rows",
     "run_review",
@@ -92,93 +94,39 @@ def _back_test(rev: Any, as_of: dt.date) -> dict[str, Any]:
     }
 
 
-def draft_from_review(
+def feedback_outside(
     store: StateStore,
-    review_id: str,
+    backend: Any,
+    target: str | None,
     *,
-    author: str,
-    accept: Sequence[int] | None = None,
-    note: str | None = None,
-) -> Any:
-    """Start a new draft version that applies proposals of a stored review.
-
-    The proposals are applied to the target's latest version (which may have been
-    saved after the reviewed one), so that no later change is undone.
-    ``accept`` lists proposal indexes (default: every widen/exclude proposal).
-    Widening adds ``or (proposal)`` to the included segment; excluding adds the
-    proposal to the exclusions. The draft still needs approval to become active.
+    lead_id: str | None = None,
+    account_id: str | None = None,
+) -> tuple[str, str] | None:
+    """(ja, en) warning when the account of a verdict (the lead's account) is outside
+    the rule of ``target`` (its active version, else its latest); None when inside,
+    when no target is given or when the lead has no account to judge by.
     """
-    found = [r for r in store.reviews() if r["review_id"].startswith(review_id)]
-    if len(found) != 1:
-        raise UnknownIdError(
-            f"ID {review_id!r} のレビューが見つからないか、複数あります / "
-            f"no single review with id {review_id!r}",
-            fix="'rashinban target review' の出力からレビューIDをコピーしてください / "
-            "copy the review id from 'rashinban target review'",
-        )
-    review = found[0]
-    reviewed, _ = _definition(store, review["version_id"])
-    # The proposals are applied to the latest version, so that a version saved after
-    # the review (an edit not yet approved) keeps its changes.
-    rev = store.revision(reviewed.name)
-    definition = TargetDefinition.from_content(rev.content)
-    proposals = review["content"]["proposals"]
-    chosen = range(len(proposals)) if accept is None else accept
-    include = parse_rule(definition.include)
-    exclude = list(definition.exclude)
-    applied = []
-    for i in chosen:
-        if not 0 <= i < len(proposals):
-            raise InvalidValueError(
-                f"レビューに提案 {i} はありません / the review has no proposal {i}",
-                fix=f"0〜{len(proposals) - 1} を指定してください / use 0 to {len(proposals) - 1}",
-            )
-        p = proposals[i]
-        if p["kind"] == "widen":
-            include = Rule(parse_rule(f"({include.to_text()}) or ({p['rule']})").root)
-        elif p["kind"] == "exclude":
-            exclude.append(p["rule"])
-        else:
-            continue
-        applied.append(p["reason_ja"])
-    if not applied:
-        raise InvalidValueError(
-            "そのレビューにはセグメントを変える提案がありません / "
-            "no proposal of that review changes the segment",
-            fix="widen か exclude の提案を選んでください / pick widen or exclude proposals",
-        )
-    new = TargetDefinition(
-        include=include.to_text(),
-        exclude=tuple(exclude),
-        positioning=definition.positioning,
-        personas=definition.personas,
-        hypotheses=definition.hypotheses,
-        cadence_days=definition.cadence_days,
-        owners=definition.owners,
-        rationale=(
-            *definition.rationale,
-            *[
-                type(definition.rationale[0])("review", review["review_id"], a)
-                if definition.rationale
-                else _evidence(review["review_id"], a)
-                for a in applied
-            ],
-        ),
+    if target is None:
+        return None
+    rev = store.active(target) or store.revision(target)
+    who = account_id or lead_id
+    if account_id is None and lead_id is not None:
+        leads = backend.table("leads")
+        found = leads.filter(leads.lead_id == lead_id).select("account_id").execute()
+        account_id = None if found.empty else found["account_id"].iloc[0]
+    if account_id is None or pd.isna(account_id):
+        return None
+    acc = backend.table("accounts")
+    row = acc.filter(acc.account_id == account_id).execute()
+    if row.empty or bool(TargetDefinition.from_content(rev.content).rule().mask(row).iloc[0]):
+        return None
+    ref = f"{rev.name}@{rev.number}"
+    return (
+        f"注意: {who} は {ref} の条件に入っていません。この判定は {ref} の集計・見直しに"
+        "数えられます (対象外なら --target を外してください)",
+        f"note: {who} is outside {ref}; this verdict counts in {ref}'s summary and "
+        "reviews (leave --target out if it does not belong there)",
     )
-    on = "" if rev.version_id == reviewed.version_id else f" (@{rev.number} に適用)"
-    return store.save(
-        rev.name,
-        new,
-        author=author,
-        note=note or f"見直し {review['review_id'][:12]} の提案から作成{on}",
-        parent=rev.version_id,  # refused if another version is saved meanwhile
-    )
-
-
-def _evidence(review_id: str, text: str) -> Any:
-    from rashinban.state import Evidence
-
-    return Evidence("review", review_id, text)
 
 
 def all_triggers(

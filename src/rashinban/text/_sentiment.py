@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+
+if TYPE_CHECKING:  # scikit-learn loads in fit(): commands that only read text skip it
+    from scipy import sparse
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError, NotFittedError
 from rashinban.text._tokenize import content_words, normalize_for_mining
@@ -78,6 +79,9 @@ class SentimentModel:
     min_comments: int = 30
 
     def _features(self, texts: Sequence[str | None], *, fit: bool) -> sparse.csr_matrix:
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         norm = [normalize_for_mining(t) for t in texts]
         words = [content_words(t) for t in norm]
         if fit:
@@ -115,6 +119,8 @@ class SentimentModel:
                 fix="NPS付きのアンケートのコメント (surveys.comment) をもっと取り込んでください / "
                 "import more survey comments (surveys.comment with nps)",
             )
+        from sklearn.linear_model import LogisticRegression
+
         x = self._features(texts, fit=True)
         self.model_ = LogisticRegression(C=self.C, max_iter=1000).fit(x, y)
         self.prior_ = float(y.mean())

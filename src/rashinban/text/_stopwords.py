@@ -13,6 +13,14 @@ STOP_WORDS_JA: frozenset[str] = frozenset(
     名 人 回 月 日 年 時間 分 毎日 毎月 全体 一部 部分 状態 状況 意向 予定 連絡 確認 資料
     ヒアリング 面談 打ち合わせ 訪問 初回 実施 方々 皆様 よろしく お願い 感 点 的 化 性 背景
     """.split()
+) | frozenset(
+    # Generic in any B2B sales or support note, whatever the company sells: how a deal
+    # is handled (検討, 提案, 相談 …), when (再度, 来月, 次第), who (部長, 課長) and legal
+    # forms (株式会社). Not company-specific: they say nothing about what a customer wants.
+    """
+    検討 複数 相談 現行 重視 既存 数字 効果 イメージ 失注 受注 再度 来月 次第 株式会社
+    有限会社 課長 部長 理由 提案 指摘 評価 不足 対応 必要 今月 来週 先週
+    """.split()
 )
 
 STOP_WORDS_EN: frozenset[str] = frozenset(

@@ -15,6 +15,7 @@ million texts cost seconds after tokenising.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -23,6 +24,13 @@ from scipy import sparse
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
 from rashinban.text._tokenize import batch_keywords, normalize_for_mining, sentences
+
+#: A part of a compound (費用 in ライセンス費用) is no theme of its own in a group when
+#: at least this share of its occurrences there are inside the group's candidate compounds.
+PART_INSIDE_SHARE = 2 / 3
+#: Pseudo-texts pulling a group's document share toward the share over all texts
+#: before groups are compared, so a term in few texts cannot look distinctive.
+PRIOR_DOCS = 30.0
 
 
 def _vocab(tokens: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -44,6 +52,59 @@ def _vocab(tokens: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, np.ndarr
     for term, i in index.items():
         terms[i] = term
     return counts, terms
+
+
+def _check_lengths(func: str, tokens: Sequence[object], groups: Sequence[object]) -> None:
+    """One group label per document, or a clear error naming ``func``."""
+    if len(tokens) != len(groups):
+        raise InvalidValueError(
+            f"{func}: 文書 {len(tokens)} 件に対してグループ名が {len(groups)} 件です / "
+            f"{func} got {len(tokens)} documents but {len(groups)} group labels",
+            fix="文書ごとにグループ名を1つ渡してください / pass one group label per document",
+        )
+
+
+def _class_counts(
+    counts: sparse.csr_matrix, groups: Sequence[object]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``labels, codes, tf, docs, group_docs``: term and document counts per class."""
+    labels, codes = np.unique(
+        np.asarray([str(g) for g in groups], dtype=object), return_inverse=True
+    )
+    member = sparse.csr_matrix(
+        (np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(labels), len(codes))
+    )
+    tf = np.asarray((member @ counts).todense())  # class × term counts
+    present = counts.copy()
+    present.data[:] = 1.0
+    docs = np.asarray((member @ present).todense())  # class × term document counts
+    group_docs = np.asarray(member.sum(axis=1)).ravel()
+    return labels, codes, tf, docs, group_docs
+
+
+def _ranked(
+    labels: np.ndarray,
+    terms: np.ndarray,
+    w: np.ndarray,
+    docs: np.ndarray,
+    group_docs: np.ndarray,
+    top_n: int,
+) -> pd.DataFrame:
+    """The ``top_n`` finite weights of each class, best first (ties by term)."""
+    rows = []
+    for c, label in enumerate(labels):
+        order = np.lexsort((terms, -w[c]))  # ties by term, for determinism
+        rank = 0
+        for j in order:
+            if not np.isfinite(w[c, j]) or rank >= top_n:
+                break
+            rank += 1
+            rows.append(
+                (label, rank, terms[j], float(w[c, j]), int(docs[c, j]), int(group_docs[c]))
+            )
+    out = pd.DataFrame(rows, columns=["group", "rank", "term", "score", "docs", "group_docs"])
+    out["doc_share"] = out["docs"] / out["group_docs"]
+    return out
 
 
 def ctfidf(
@@ -79,12 +140,7 @@ def ctfidf(
     >>> out[["group", "term"]].values.tolist()
     [['a', '在庫'], ['b', '価格']]
     """
-    if len(tokens) != len(groups):
-        raise InvalidValueError(
-            f"ctfidf: 文書 {len(tokens)} 件に対してグループ名が {len(groups)} 件です / "
-            f"ctfidf got {len(tokens)} documents but {len(groups)} group labels",
-            fix="文書ごとにグループ名を1つ渡してください / pass one group label per document",
-        )
+    _check_lengths("ctfidf", tokens, groups)
     if top_n < 1 or min_docs < 1:
         raise InvalidValueError(
             "top_n と min_docs は1以上にしてください / top_n and min_docs must be at least 1",
@@ -98,36 +154,132 @@ def ctfidf(
             fix="文章の入った営業メモ、問い合わせ、アンケートのコメントを取り込んでください / "
             "import notes, tickets or survey comments with text",
         )
-    labels, codes = np.unique(
-        np.asarray([str(g) for g in groups], dtype=object), return_inverse=True
-    )
-    member = sparse.csr_matrix(
-        (np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(labels), len(codes))
-    )
-    tf = np.asarray((member @ counts).todense())  # class × term counts
-    present = counts.copy()
-    present.data[:] = 1.0
-    docs = np.asarray((member @ present).todense())  # class × term document counts
-    group_docs = np.asarray(member.sum(axis=1)).ravel()
+    labels, _codes, tf, docs, group_docs = _class_counts(counts, groups)
     f_t = tf.sum(axis=0)
     avg = tf.sum() / len(labels)
     totals = tf.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(totals > 0, tf / totals, 0.0) * np.log1p(avg / f_t)
     w[docs < min_docs] = -np.inf
-    rows = []
-    for c, label in enumerate(labels):
-        order = np.lexsort((terms, -w[c]))  # ties by term, for determinism
-        rank = 0
-        for j in order:
-            if not np.isfinite(w[c, j]) or rank >= top_n:
-                break
-            rank += 1
-            rows.append(
-                (label, rank, terms[j], float(w[c, j]), int(docs[c, j]), int(group_docs[c]))
-            )
-    out = pd.DataFrame(rows, columns=["group", "rank", "term", "score", "docs", "group_docs"])
-    out["doc_share"] = out["docs"] / out["group_docs"]
+    return _ranked(labels, terms, w, docs, group_docs, top_n)
+
+
+def _parts_inside(
+    tokens: Sequence[Sequence[str]], codes: np.ndarray, n_groups: int
+) -> list[Counter[tuple[str, str]]]:
+    """Per group, how often each part occurs inside each compound: ``(compound, part)``.
+
+    :func:`~rashinban.text.keywords` lists a compound right before its parts
+    (ライセンス費用, ライセンス, 費用), so a term that follows a longer term it is a
+    piece of is that compound's part; any other term starts a new phrase.
+    """
+    out: list[Counter[tuple[str, str]]] = [Counter() for _ in range(n_groups)]
+    for doc, code in zip(tokens, codes, strict=True):
+        phrase = ""
+        for term in doc:
+            if phrase and term != phrase and term in phrase:
+                out[code][(phrase, term)] += 1
+            else:
+                phrase = term
+    return out
+
+
+def _drop_parts(
+    w: np.ndarray,
+    tf: np.ndarray,
+    inside: list[Counter[tuple[str, str]]],
+    index: dict[str, int],
+) -> None:
+    """Set to -inf the weight of a part said mostly inside its group's candidate compounds."""
+    for c, pairs in enumerate(inside):
+        within: Counter[int] = Counter()
+        for (compound, part), n in pairs.items():
+            if np.isfinite(w[c, index[compound]]) and np.isfinite(w[c, index[part]]):
+                within[index[part]] += n
+        for j, n in within.items():
+            if n >= PART_INSIDE_SHARE * tf[c, j]:
+                w[c, j] = -np.inf
+
+
+def _log_odds_z(docs: np.ndarray, group_docs: np.ndarray, prior_docs: float) -> np.ndarray:
+    """z of the log-odds ratio of each term's document share, group against the rest.
+
+    The shares are pulled toward the term's share over all texts by ``prior_docs``
+    pseudo-texts (plus ½, so a term in every text stays finite), and the log-odds
+    ratio is divided by its standard error (Monroe, Colaresi & Quinn, 2008,
+    *Political Analysis* 16(4), "informative Dirichlet prior", here for document
+    presence). A term every group says alike scores near 0, whatever its frequency.
+    """
+    n_all = float(group_docs.sum())
+    p0 = docs.sum(axis=0) / n_all
+    a = prior_docs * p0 + 0.5
+    b = prior_docs * (1.0 - p0) + 0.5
+    rest = docs.sum(axis=0)[None, :] - docs
+    rest_docs = n_all - group_docs[:, None]
+    yes_g, no_g = docs + a, group_docs[:, None] - docs + b
+    yes_r, no_r = rest + a, rest_docs - rest + b
+    delta = np.log(yes_g / no_g) - np.log(yes_r / no_r)
+    return np.asarray(delta / np.sqrt(1 / yes_g + 1 / no_g + 1 / yes_r + 1 / no_r))
+
+
+def distinct_terms(
+    tokens: Sequence[Sequence[str]],
+    groups: Sequence[object],
+    *,
+    top_n: int = 10,
+    min_docs: int = 3,
+    prior_docs: float = PRIOR_DOCS,
+) -> pd.DataFrame:
+    """Terms each group says more than the other groups do, best first.
+
+    Candidates are the terms in at least ``min_docs`` of the group's texts. A
+    part of a compound (費用 in ライセンス費用) is dropped when at least
+    :data:`PART_INSIDE_SHARE` of its occurrences in the group are inside the
+    group's candidate compounds: the compound says it better. With two or more
+    groups the score is :func:`_log_odds_z` and only terms with a positive score
+    are kept; with one group there is nothing to compare with and the score is
+    the c-TF-IDF weight (term frequency), as in :func:`ctfidf`.
+
+    Returns
+    -------
+    DataFrame
+        ``group, rank, term, score, docs, group_docs, doc_share, rest_share``;
+        ``rest_share`` is the term's document share in the other groups (NaN
+        with one group).
+
+    Examples
+    --------
+    >>> toks = [["ライセンス費用", "ライセンス", "費用"], ["ライセンス費用", "ライセンス", "費用"],
+    ...         ["在庫"], ["価格"], ["価格"], ["在庫"]]
+    >>> out = distinct_terms(toks, ["a", "a", "b", "b", "a", "b"], min_docs=1)
+    >>> out[["group", "term"]].values.tolist()
+    [['a', 'ライセンス費用'], ['b', '在庫']]
+    """
+    _check_lengths("distinct_terms", tokens, groups)
+    counts, terms = _vocab(tokens)
+    if counts.shape[1] == 0:
+        return ctfidf(tokens, groups, top_n=top_n, min_docs=min_docs)  # its clear error
+    labels, codes, tf, docs, group_docs = _class_counts(counts, groups)
+    if len(labels) < 2:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w = np.where(tf > 0, tf / tf.sum(axis=1, keepdims=True), 0.0)
+    else:
+        w = _log_odds_z(docs, group_docs, prior_docs)
+        w[w <= 0] = -np.inf
+    w[docs < min_docs] = -np.inf
+    _drop_parts(
+        w, tf, _parts_inside(tokens, codes, len(labels)), {t: i for i, t in enumerate(terms)}
+    )
+    out = _ranked(labels, terms, w, docs, group_docs, top_n)
+    rest_docs = group_docs.sum() - group_docs
+    col = {t: i for i, t in enumerate(terms)}
+    code_of = {label: c for c, label in enumerate(labels)}
+    out["rest_share"] = [
+        (docs[:, col[t]].sum() - docs[code_of[g], col[t]]) / rest_docs[code_of[g]]
+        if rest_docs[code_of[g]] > 0
+        else float("nan")
+        for g, t in zip(out["group"], out["term"], strict=True)
+    ]
     return out
 
 
@@ -173,7 +325,7 @@ def themes(
             fix="営業メモかコメントを取り込んでください / import notes or comments",
         )
     tokens = batch_keywords(frame[text_col].tolist())
-    return ctfidf(tokens, frame[group_col].tolist(), top_n=top_n, min_docs=min_docs)
+    return distinct_terms(tokens, frame[group_col].tolist(), top_n=top_n, min_docs=min_docs)
 
 
 def quotes(
@@ -232,3 +384,50 @@ def quotes(
             if len(seen_sentences) >= per_group:
                 break
     return pd.DataFrame(rows, columns=["group", "term", "id", "quote"])
+
+
+def theme_quotes(
+    docs: pd.DataFrame,
+    theme_table: pd.DataFrame,
+    *,
+    group_col: str = "segment",
+    text_col: str = "text",
+    id_col: str = "note_id",
+    max_chars: int = 120,
+) -> pd.DataFrame:
+    """One real sentence per theme row: the group's most written sentence holding the term.
+
+    Returns
+    -------
+    DataFrame
+        ``quote, quote_id`` aligned with ``theme_table``'s rows (``None`` where no
+        sentence of at most ``max_chars`` characters holds the term).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"segment": ["a", "a"], "note_id": ["N1", "N2"],
+    ...                       "text": ["在庫が合わない。", "在庫が合わない。価格。"]})
+    >>> th = pd.DataFrame({"group": ["a", "a"], "term": ["在庫", "納期"]})
+    >>> theme_quotes(frame, th).values.tolist()
+    [['在庫が合わない。', 'N1'], [None, None]]
+    """
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for group, th in theme_table.groupby("group", sort=False):
+        sub = docs[(docs[group_col].astype(str) == str(group)) & docs[text_col].notna()]
+        seen: dict[str, tuple[int, str, str]] = {}  # normalised → (count, sentence, first id)
+        for doc_id, text in zip(sub[id_col].astype(str), sub[text_col].astype(str), strict=True):
+            for sentence in sentences(text):
+                if len(sentence) <= max_chars:
+                    norm = normalize_for_mining(sentence)
+                    count, first, first_id = seen.get(norm, (0, sentence, doc_id))
+                    seen[norm] = (count + 1, first, first_id)
+        ranked = sorted(seen.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        for term in th["term"]:
+            hit = next((v for norm, v in ranked if term in norm), None)
+            if hit is not None:
+                found[(str(group), term)] = (hit[1], hit[2])
+    pairs = [
+        found.get((str(g), t), (None, None))
+        for g, t in zip(theme_table["group"], theme_table["term"], strict=True)
+    ]
+    return pd.DataFrame(pairs, columns=["quote", "quote_id"], index=theme_table.index)

@@ -131,8 +131,19 @@ def keywords(text: str | None, *, lang: str | None = None) -> list[str]:
     norm = normalize_for_mining(text)
     if not norm:
         return []
-    if (lang or detect_language(norm)) == "en":
-        return [w for w in _en_words(norm) if w not in STOP_WORDS_EN and len(w) > 1]
+    return list(_keywords(norm, lang or detect_language(norm)))
+
+
+# Read commands see the same notes several times in one run (a persona card reads the
+# whole corpus once per segment, then its sentences again): each text is tokenised
+# once per process. Keyed by the normalised text itself, so an edited note is new text.
+_KEYWORD_CACHE = 1 << 17
+
+
+@functools.lru_cache(maxsize=_KEYWORD_CACHE)
+def _keywords(norm: str, lang: str) -> tuple[str, ...]:
+    if lang == "en":
+        return tuple(w for w in _en_words(norm) if w not in STOP_WORDS_EN and len(w) > 1)
     out: list[str] = []
     run: list[tuple[str, str, str]] = []
 
@@ -155,7 +166,7 @@ def keywords(text: str | None, *, lang: str | None = None) -> list[str]:
                 continue
         flush()
     flush()
-    return out
+    return tuple(out)
 
 
 def content_words(text: str | None, *, lang: str | None = None) -> list[str]:

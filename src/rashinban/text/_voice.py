@@ -17,7 +17,7 @@ from rashinban._errors import InvalidValueError, NotEnoughDataError
 from rashinban.engine import check_as_of, first_date
 from rashinban.text._sentiment import SentimentModel, nps_label, sentiment_frame, validate_sentiment
 from rashinban.text._sources import documents, voice_tables
-from rashinban.text._themes import quotes, themes
+from rashinban.text._themes import quotes, theme_quotes, themes
 from rashinban.text._winloss import (
     CHANGE_COLUMNS,
     NOTE_REASON_COLUMNS,
@@ -98,6 +98,7 @@ def voice_themes(
             what=("文章 (メモ・問い合わせ・アンケート)", "the texts (notes, tickets, surveys)"),
         )
     table = themes(docs, top_n=top_n)
+    table = table.join(theme_quotes(docs, table, id_col="doc_id"))
     return table, quotes(docs, table, id_col="doc_id", per_group=3)
 
 
