@@ -51,6 +51,7 @@ __all__ = [
     "UnknownIdError",
     "UserError",
     "WorkspaceError",
+    "language_halves",
     "pick_language",
 ]
 
@@ -83,6 +84,17 @@ def _split_languages(text: str) -> tuple[str, str] | None:
     return None
 
 
+def language_halves(text: str) -> tuple[str, str]:
+    """``(ja, en)`` of a ``"日本語 / English"`` text; the whole text twice when it does not split.
+
+    >>> language_halves("取引先がありません / no such account")
+    ('取引先がありません', 'no such account')
+    >>> language_halves("orders / subscriptions")
+    ('orders / subscriptions', 'orders / subscriptions')
+    """
+    return _split_languages(text) or (text, text)
+
+
 def pick_language(text: str, lang: str | None) -> str:
     """The ``lang`` half (``"ja"`` / ``"en"``) of a ``"日本語 / English"`` text.
 
@@ -97,10 +109,8 @@ def pick_language(text: str, lang: str | None) -> str:
     """
     if lang not in ("ja", "en"):
         return text
-    parts = _split_languages(text)
-    if parts is None:
-        return text
-    return parts[0] if lang == "ja" else parts[1]
+    ja, en = language_halves(text)
+    return ja if lang == "ja" else en
 
 
 class RashinbanError(Exception):

@@ -16,7 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rashinban._errors import ConvergenceError, InvalidValueError, NotEnoughDataError
+from rashinban._errors import (
+    ConvergenceError,
+    InvalidValueError,
+    NotEnoughDataError,
+    language_halves,
+)
 from rashinban.churn._features import churn_features
 from rashinban.churn._labels import _date
 from rashinban.churn._model import ChurnModel, labelled_snapshots, snapshot_dates
@@ -118,8 +123,7 @@ def _noncontractual(
     try:
         model = BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
     except ConvergenceError as exc:
-        ja, _, en = exc.message.partition(" / ")
-        return empty, (ja, en or ja)
+        return empty, language_halves(exc.message)
     p_alive = model.p_alive(summary["frequency"], summary["recency"], summary["T"])
     out = summary[["account_id"]].copy()
     out["kind"] = "noncontractual"
@@ -216,11 +220,11 @@ def churn_watchlist(
             out = pd.concat([out, extra], ignore_index=True) if len(out) else extra
     if out.empty:
         if why_not is not None and buyers_why_not is not None:
-            ja, sep, en = why_not.message.partition(" / ")
+            ja, en = language_halves(why_not.message)
             buyers_ja, buyers_en = buyers_why_not
             raise NotEnoughDataError(
                 f"{ja}。注文で買う顧客も分析できません ({buyers_ja}) / "
-                f"{en if sep else ja}; and for buyers by order: {buyers_en}",
+                f"{en}; and for buyers by order: {buyers_en}",
                 fix=why_not.fix,
             )
         if why_not is not None:

@@ -17,7 +17,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from rashinban._errors import RashinbanError, UserError, pick_language
-from rashinban.cli._render import _DISPLAY, Format, OutputConsole, set_display_language
+from rashinban.cli._render import (
+    Format,
+    OutputConsole,
+    error_language,
+    set_display_language,
+)
 from rashinban.workspace import Workspace
 
 app = typer.Typer(
@@ -108,7 +113,7 @@ def main() -> None:
     except RashinbanError as exc:
         if _state["debug"]:
             raise
-        _fail(exc.text(_error_language()) if isinstance(exc, UserError) else str(exc))
+        _fail(exc.text(error_language()) if isinstance(exc, UserError) else str(exc))
     except UnicodeEncodeError as exc:
         if _state["debug"] or not _is_terminal_encoding(exc.encoding):
             raise
@@ -124,9 +129,9 @@ def main() -> None:
         where = exc.filename if exc.filename is not None else ""
         fix = pick_language(
             "パスと書き込み権限を確かめてください / check the path and that you may write there",
-            _error_language(),
+            error_language(),
         )
-        _fail(f"{where}: {exc.strerror} — {_FIX_LABEL[_error_language()]}: {fix}")
+        _fail(f"{where}: {exc.strerror} — {_FIX_LABEL[error_language()]}: {fix}")
     except Exception as exc:
         if type(exc).__name__ == "Abort":  # Ctrl-C or end of input at a prompt
             err_console.print("中断しました / aborted", highlight=False)
@@ -142,21 +147,8 @@ _ERROR_LABEL = {"ja": "エラー", "en": "error", None: "エラー / error"}
 _FIX_LABEL = {"ja": "対処", "en": "fix", None: "fix"}
 
 
-def _error_language() -> str | None:
-    """The one language errors are shown in, or None for both (Japanese first).
-
-    ``--lang`` chooses; without it a workspace set to English shows English, and
-    otherwise both halves of a message are shown, so that the message reads in
-    either language before a workspace (and its language) is known.
-    """
-    explicit, workspace = _DISPLAY["explicit"], _DISPLAY["workspace"]
-    if explicit in ("ja", "en"):
-        return explicit
-    return "en" if workspace == "en" else None
-
-
 def _fail(message: str) -> NoReturn:
-    label = _ERROR_LABEL[_error_language()]
+    label = _ERROR_LABEL[error_language()]
     # A message may quote "[analysis] …" from the settings: text, not console markup.
     err_console.print(f"[bold red]{label}:[/] {escape(message)}", highlight=False, soft_wrap=True)
     sys.exit(1)

@@ -39,6 +39,19 @@ def display_language() -> str:
     return _DISPLAY["explicit"] or _DISPLAY["workspace"] or "ja"
 
 
+def error_language() -> str | None:
+    """The one language errors are shown in, or None for both (Japanese first).
+
+    ``--lang`` chooses; without it a workspace set to English shows English, and
+    otherwise both halves of a message are shown, so that the message reads in
+    either language before a workspace (and its language) is known.
+    """
+    explicit = _DISPLAY["explicit"]
+    if explicit in ("ja", "en"):
+        return explicit
+    return "en" if _DISPLAY["workspace"] == "en" else None
+
+
 #: Written before CSV output so that Excel reads it as UTF-8 (without it Excel assumes
 #: the system code page and garbles Japanese). pandas, DuckDB and ``rashinban import``
 #: skip it; Python's csv module wants ``encoding="utf-8-sig"``.

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from rashinban._errors import InvalidValueError, pick_language
+from rashinban._errors import InvalidValueError, language_halves
 from rashinban.importing._convert import _identifier, q
 from rashinban.importing._rejects import KEY_HEADER, Reject
 from rashinban.schema import Table
@@ -42,7 +42,7 @@ class LostAccount:
         As every reason: ``"問題 / problem — 直し方 / fix"``.
         """
         problem = self.reason.partition(" — ")[0]
-        ja, en = pick_language(problem, "ja"), pick_language(problem, "en")
+        ja, en = language_halves(problem)
         where_ja = f"{self.file} {self.row}行目" if self.row else self.file
         where_en = f"{self.file} row {self.row}" if self.row else self.file
         return (

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rashinban._errors import RejectedRowsError, pick_language
+from rashinban._errors import RejectedRowsError, language_halves
 
 #: How many rejects a ``--strict`` failure still describes in its message.
 STRICT_DETAIL = 3
@@ -73,9 +73,8 @@ def write_rejects(rejects: Sequence[Reject], path: Path) -> None:
 def _reason_halves(reason: str) -> tuple[str, str]:
     """The Japanese and English of a reject reason ``"問題 / problem — 直し方 / fix"``."""
     problem, sep, how = reason.partition(" — ")
-    ja = pick_language(problem, "ja") + (f" — {pick_language(how, 'ja')}" if sep else "")
-    en = pick_language(problem, "en") + (f" — {pick_language(how, 'en')}" if sep else "")
-    return ja, en
+    (ja, en), (how_ja, how_en) = language_halves(problem), language_halves(how)
+    return (f"{ja} — {how_ja}", f"{en} — {how_en}") if sep else (ja, en)
 
 
 def strict_error(hard: Sequence[Reject], rejects_path: Path) -> RejectedRowsError:
@@ -109,7 +108,7 @@ def strict_error(hard: Sequence[Reject], rejects_path: Path) -> RejectedRowsErro
         f"correct {'them' if n > 1 else 'it'} or import without --strict "
         f"(listed in {rejects_path})"
     )
-    ja, en = (pick_language(message, "ja"), pick_language(message, "en"))
+    ja, en = language_halves(message)
     reason_ja, reason_en = _reason_halves(first.reason)
     if len(files) == 1:  # where it is goes in front, as in every error
         return RejectedRowsError(

@@ -35,7 +35,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from rashinban._errors import InvalidValueError, NotEnoughDataError, UserError
+from rashinban._errors import InvalidValueError, NotEnoughDataError, UserError, language_halves
 from rashinban.engine._periods import as_date
 
 __all__ = [
@@ -371,5 +371,4 @@ def _halves(error: UserError | None) -> tuple[str, str]:
     """An error's message as (Japanese, English), without the fix."""
     if error is None:
         return "解約リスクが未算出です", "churn risk was not computed"
-    ja, sep, en = error.message.partition(" / ")
-    return ja, en if sep else ja
+    return language_halves(error.message)

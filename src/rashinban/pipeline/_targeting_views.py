@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from rashinban._errors import NotEnoughDataError, UserError, _split_languages
+from rashinban._errors import NotEnoughDataError, UserError, language_halves
 from rashinban.pipeline._analyze import latest_run, load_result_table, resolve_as_of
 from rashinban.workspace import Workspace
 
@@ -40,8 +40,8 @@ def _need(ws: Workspace, analysis: str, key: str) -> tuple[pd.DataFrame, dict[st
         # The stored message and fix are "日本語 / English" each: each half goes into its
         # own language, so that --lang shows the whole fix (what to import, then analyze).
         why, _, fix = str(run["message"] or "").partition(" — fix: ")
-        why_ja, why_en = _split_languages(why) or (why, why)
-        fix_ja, fix_en = _split_languages(fix) or (fix, fix)
+        why_ja, why_en = language_halves(why)
+        fix_ja, fix_en = language_halves(fix)
         raise NotEnoughDataError(
             f"最新の分析 (基準日 {run['as_of']}) では '{analysis}' を計算できませんでした: "
             f"{why_ja} / the latest analysis (as of {run['as_of']}) could not compute "

@@ -1,0 +1,124 @@
+"""`rashinban import` as a user runs it: summaries, rejects and exit codes (a real subprocess)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_cli import no_traceback, run
+
+
+def test_init_and_import_with_rejects(tmp_path: Path) -> None:
+    ws = tmp_path / "acme"
+    assert run("init", str(ws)).returncode == 0
+    csv = tmp_path / "取引先.csv"
+    csv.write_bytes(
+        "取引先ID,取引先名,従業員数\nA1,㈱テスト,１２０名\nA2,山田商店,約50名\n".encode("cp932")
+    )
+    proc = run("import", "accounts", str(csv), "-w", str(ws))
+    assert proc.returncode == 0, proc.stderr
+    # 約50名 is no exact number: A2 is kept with 従業員数 empty, and the summary says so.
+    assert "追加 2 / 更新 0 / 変更なし 0 / 除外 0" in proc.stdout and "rejects" in proc.stdout
+    assert (
+        "  読めない値 1 件を空欄にして取り込みました (列: 従業員数)。値と理由は除外・統合した行の"
+        "一覧にあります / 1 unreadable value stored as empty, the row kept (columns: employees)"
+    ) in proc.stdout
+    deals = tmp_path / "商談.csv"
+    deals.write_text(
+        "商談ID,取引先ID,作成日,完了予定日\n"
+        "D1,A1,2024-04-01,2024-03-01\nD2,A2,,\nD3,A2,2024-04-01,\n",
+        encoding="utf-8",
+    )
+    proc = run("import", "deals", str(deals), "-w", str(ws))
+    assert proc.returncode == 0, proc.stderr
+    assert "追加 1 / 更新 0 / 変更なし 0 / 除外 2" in proc.stdout
+    assert "読めない値" not in proc.stdout
+
+
+def test_import_summary_says_which_duplicate_keys_were_merged(tmp_path: Path) -> None:
+    files = {
+        "dup.csv": "account_id,name,employees\nX001,㈱アルファ,120\nX002,ベータ,\n"
+        "X001,有限会社 重複,10\nX002,,30\n",
+        "fill.csv": "account_id,name,employees\nB1,Bee,\nB1,,30\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert run("init", str(tmp_path / "acme")).returncode == 0
+    dup, fill = (
+        run("import", "accounts", str(tmp_path / name), "-w", str(tmp_path / "acme"))
+        for name in files
+    )
+    assert dup.returncode == 0, dup.stderr
+    clash = "同じキーの行を前の行に 2 行統合 (X001, X002)。うち 1 件のキーは空でない値が食い違い、"
+    assert "  " + clash in dup.stdout
+    assert "(X001; 列: 取引先名, 法人格, 従業員数)" in dup.stdout
+    english = "1 key had different non-empty values, the later row's kept (X001; columns: "
+    assert english in dup.stdout
+    assert "同じキーの行を前の行に 1 行統合 (B1)。後の行は空欄を埋めただけです" in fill.stdout
+    assert "食い違い" not in fill.stdout
+
+
+def test_import_says_which_new_accounts_have_no_name(tmp_path: Path) -> None:
+    ws = tmp_path / "acme"
+    assert run("init", str(ws), "--lang", "en").returncode == 0
+    ids = tmp_path / "ids.csv"
+    ids.write_text("account_id,employees\nA1,10\nA2,20\n", encoding="utf-8")
+    proc = run("import", "accounts", str(ids), "-w", str(ws))
+    assert proc.returncode == 0, proc.stderr
+    assert "  2 accounts added without a company name (rows 2, 3): " in proc.stdout
+    # Importing the same ids again adds nothing, so nothing is said.
+    again = run("import", "accounts", str(ids), "-w", str(ws))
+    assert again.returncode == 0 and "without a company name" not in again.stdout
+
+
+def test_import_names_the_report_footer_it_left_out(tmp_path: Path) -> None:
+    ws = tmp_path / "acme"
+    assert run("init", str(ws)).returncode == 0
+    export = tmp_path / "取引先.csv"
+    export.write_bytes(
+        (
+            '"取引先ID","取引先名"\r\n"A1","一社"\r\n\r\n'
+            '"Confidential Information - Do Not Distribute"\r\n"生成日時: 2024/04/02 10:00"\r\n'
+        ).encode("cp932")
+    )
+    proc = run("import", "accounts", str(export), "-w", str(ws))
+    assert proc.returncode == 0, proc.stderr
+    assert "読込 1 行" in proc.stdout
+    assert (
+        "  表の下の注記は読み飛ばし / report footer left out: Confidential Information - Do Not "
+        "Distribute | 生成日時: 2024/04/02 10:00" in proc.stdout
+    )
+    # In an English workspace the summary is English.
+    english = tmp_path / "acme_en"
+    made = run("init", str(english), "--lang", "en")
+    assert made.returncode == 0 and made.stdout.startswith("workspace ready: "), made.stdout
+    proc = run("import", "accounts", str(export), "-w", str(english))
+    assert proc.returncode == 0, proc.stderr
+    assert "read 1 row / inserted 1 /" in proc.stdout and "読込" not in proc.stdout
+    assert "\n  report footer left out: Confidential" in proc.stdout
+    assert "表の下" not in proc.stdout
+
+
+def test_strict_import_exit_1(tmp_path: Path) -> None:
+    ws = tmp_path / "acme"
+    run("init", str(ws))
+    csv = tmp_path / "a.csv"
+    csv.write_text("account_id,employees\nA1,約500名\n", encoding="utf-8")
+    proc = run("import", "accounts", str(csv), "-w", str(ws), "--strict")
+    assert proc.returncode == 1 and "nothing was loaded" in proc.stderr
+
+
+def test_an_import_of_a_header_only_file_says_it_read_no_rows(tmp_path: Path) -> None:
+    """An export whose filter matched nothing has the header alone: nothing changes and the
+    command says so (exit 0, so that a scheduled import of an empty delta does not fail)."""
+    ws = tmp_path / "acme"
+    assert run("init", str(ws)).returncode == 0
+    header = tmp_path / "取引先.csv"
+    header.write_text("account_id,name,industry,employees\n", encoding="utf-8")
+    proc = run("import", "accounts", str(header), "-w", str(ws))
+    assert proc.returncode == 0 and no_traceback(proc), proc.stderr
+    assert "読込 0 行" in proc.stdout
+    assert "データ行がありません (見出し行のみ)" in proc.stdout
+    full = tmp_path / "full.csv"
+    full.write_text("account_id,name\nA1,アクメ\n", encoding="utf-8")
+    proc = run("import", "accounts", str(full), "-w", str(ws))
+    assert proc.returncode == 0 and "データ行がありません" not in proc.stdout
