@@ -121,7 +121,7 @@ def test_csv_format(demo_ws: Workspace) -> None:
         (
             ["feedback", "summary"],
             "target,version,segment,n,fits,not_fit,not_fit_share,not_fit_low,not_fit_high,"
-            "top_reason",
+            "top_reason,top_reasons",
         ),
     ],
 )
@@ -388,7 +388,7 @@ def test_a_terminal_that_cannot_show_japanese_names_the_fix(demo_ws: Workspace) 
     ("args", "english"),
     [
         (["rfm"], "revenue share"),
-        (["clv", "--top", "3"], "expected purchases"),
+        (["clv", "--top", "3"], "expected order weeks"),
         (["kpi"], "win rate"),
         (["winloss"], "all losses"),
     ],
@@ -559,6 +559,26 @@ def test_kpi_refuses_a_segment_no_account_is_in(demo_ws: Workspace, rule: str, s
     assert ok.returncode == 0 and "業種 = 製造業," in ok.stdout
 
 
+def test_kpi_by_year(demo_ws: Workspace) -> None:
+    w = ("kpi", "-w", str(demo_ws.path), "--as-of", "2025-06-30", "--period", "year")
+    proc = run(*w, "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)["rows"]
+    # Calendar years; the one in progress on the as-of date is named as the whole year.
+    assert [(r["period"], r["period_start"]) for r in got] == [
+        ("2023", "2023-01-01"),
+        ("2024", "2024-01-01"),
+        ("2025", "2025-01-01"),
+    ]
+    monthly = json.loads(run(*w[:-1], "month", "-f", "json").stdout)["rows"]
+    assert got[-1]["leads"] == sum(r["leads"] for r in monthly if r["period"] >= "2025-01")
+    ja, en = run(*w), run(*w, "--lang", "en")
+    assert "KPI (年次 / yearly)" in ja.stdout and "KPI (yearly)" in en.stdout
+    wrong = run(*w[:-1], "decade")
+    assert wrong.returncode == 1 and no_traceback(wrong)
+    assert "use week, month, quarter or year" in wrong.stderr
+
+
 def test_csv_names_follow_the_language_codes_and_numbers_do_not(demo_ws: Workspace) -> None:
     w = ("winloss", "-w", str(demo_ws.path), "--as-of", "2025-12-31", "-f", "csv")
     ja, en = run(*w), run(*w, "--lang", "en")
@@ -583,14 +603,19 @@ def test_clv_headers_name_the_time_unit(demo_ws: Workspace) -> None:
     w = ("clv", "-w", str(demo_ws.path), "--as-of", "2025-12-31", "--top", "3")
     ja, en = run(*w), run(*w, "--lang", "en")
     assert ja.returncode == 0 and en.returncode == 0, en.stderr
-    for header in ("リピート購買 (週数)", "初回〜最終購買 (週)", "初回購買から (週)"):
+    for header in ("リピート注文 (週数)", "契約の価値", "注文の価値", "期待注文週数"):
         assert header in ja.stdout, header
-    for header in ("repeat purchase weeks", "first to last purchase (weeks)", "weeks since first"):
+    for header in ("repeat order weeks", "contract value", "order value", "expected order"):
         assert header in en.stdout, header
     assert "monetary value" not in en.stdout and "│ T " not in en.stdout
-    # whether the customer has churned by contract, and whether every subscription ended
-    assert "解約済み" in ja.stdout and "契約がすべて終了" in ja.stdout
-    assert "churned" in en.stdout and "every subscription ended" in en.stdout
+    # whether the customer has churned by contract
+    assert "解約済み" in ja.stdout and "churned" in en.stdout
+    # the columns the table leaves out are in CSV and JSON
+    rows = json.loads(run(*w, "-f", "json").stdout)["customers"]
+    assert {"recency", "T", "running_contracts", "expected_billings", "subscription_ended"} <= set(
+        rows[0]
+    )
+    assert "subscription_ended" in run(*w, "-f", "csv").stdout.splitlines()[0]
     assert json.loads(run(*w, "-f", "json").stdout)["model"]["time_unit"] == "week"
 
 

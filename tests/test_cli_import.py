@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from tests.test_cli import no_traceback, run
 
 
@@ -122,3 +124,83 @@ def test_an_import_of_a_header_only_file_says_it_read_no_rows(tmp_path: Path) ->
     full.write_text("account_id,name\nA1,アクメ\n", encoding="utf-8")
     proc = run("import", "accounts", str(full), "-w", str(ws))
     assert proc.returncode == 0 and "データ行がありません" not in proc.stdout
+
+
+def _workspace_and_file(tmp_path: Path, text: str, *init: str) -> tuple[Path, Path]:
+    """A new workspace (``init`` options such as ``--lang en``) and a CSV file of ``text``."""
+    ws = tmp_path / "acme"
+    assert run("init", str(ws), *init).returncode == 0
+    path = tmp_path / "取引先.csv"
+    path.write_text(text, encoding="utf-8")
+    return ws, path
+
+
+def test_import_json_carries_what_the_summary_says(tmp_path: Path) -> None:
+    ws, csv = _workspace_and_file(
+        tmp_path,
+        "取引先ID,取引先名,従業員数,メモ\n"
+        "A1,㈱テスト,１２０名,x\nA2,山田商店,約50名,y\nA1,,130,\n,名無し,1,\n",
+    )
+    proc = run("import", "accounts", str(csv), "-w", str(ws), "--format", "json")
+    assert proc.returncode == 0 and no_traceback(proc), proc.stderr
+    assert proc.stderr == ""
+    got = json.loads(proc.stdout)
+    # Four rows: A1 and A2 added, the second A1 merged into the first, the id-less one
+    # rejected; 約50名 is left empty with A2 kept.
+    assert {k: got[k] for k in ("table", "rows_read", "rows_written", "rejected")} == {
+        "table": "accounts",
+        "rows_read": 4,
+        "rows_written": 2,
+        "rejected": 1,
+    }
+    rejects = Path(got["rejects_file"])
+    assert rejects.parent == ws / "rejects" and rejects.exists()
+    (f,) = got["files"]
+    assert f["file"] == "取引先.csv"
+    assert (f["inserted"], f["updated"], f["unchanged"], f["merged_duplicates"]) == (2, 0, 0, 1)
+    assert (f["rows_written"], f["rejected"], f["dropped"]) == (2, 1, 1)
+    assert (f["mapping"], f["encoding"], f["extra_columns"]) == ("canonical", "utf-8", ["メモ"])
+    assert f["dropped_columns"] == ["employees"] and f["conflicting_keys"] == ["A1"]
+    assert [n["kind"] for n in f["notes"]] == [
+        "extra_columns",
+        "merged_duplicates",
+        "value_dropped",
+    ]
+    assert f["notes"][2]["text"].startswith(
+        "読めない値 1 件を空欄にして取り込みました (列: 従業員数)。値と理由は除外・統合した行の"
+        "一覧にあります / 1 unreadable value stored as empty"
+    )
+    # The table (the default) says the same notes, each under its file's counts.
+    table = run("import", "accounts", str(csv), "-w", str(ws))
+    assert table.returncode == 0, table.stderr
+    assert "読込 4 行 / 追加 0 / 更新 0 / 変更なし 2 / 除外 1 / 重複統合 1" in table.stdout
+    for note in f["notes"]:
+        assert "\n  " + note["text"] + "\n" in table.stdout
+    again = json.loads(run("import", "accounts", str(csv), "-w", str(ws), "-f", "json").stdout)
+    assert (again["rows_written"], again["files"][0]["unchanged"]) == (0, 2)
+
+
+def test_import_json_notes_follow_an_english_workspace(tmp_path: Path) -> None:
+    ws, header = _workspace_and_file(tmp_path, "account_id,name\n", "--lang", "en")
+    proc = run("import", "accounts", str(header), "-w", str(ws), "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    assert (got["rows_read"], got["rows_written"], got["rejected"]) == (0, 0, 0)
+    assert got["rejects_file"] is None
+    assert got["files"][0]["notes"] == [
+        {
+            "kind": "no_data_rows",
+            "text": "no data rows (only the header): check the export's filter and export again",
+        }
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_import_errors_are_one_line_in_either_format(tmp_path: Path, fmt: str) -> None:
+    ws, bad = _workspace_and_file(tmp_path, "account_id,employees\nA1,約500名\n")
+    for args in ((str(bad), "--strict"), (str(tmp_path / "nothere.csv"),)):
+        proc = run("import", "accounts", *args, "-w", str(ws), "--format", fmt)
+        assert proc.returncode == 1 and no_traceback(proc), proc.stderr
+        assert proc.stdout == ""
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert proc.stderr.startswith("エラー / error: ")

@@ -301,3 +301,20 @@ def test_report_text_details_in_both_languages(demo_dir: Path) -> None:
         svg = re.findall(r"<text[^>]*>([^<]+)</text>", page)
         for name in names:
             assert name in svg, name
+
+
+def test_clv_section_values_contracts_and_orders_and_shows_the_revenue_holdout(
+    demo_dir: Path,
+) -> None:
+    ws = open_workspace(demo_dir)
+    for lang, words in (
+        ("ja", ("契約の価値", "注文の価値", "同じ期間の売上", "期間中に始まった契約")),
+        ("en", ("contract value", "order value", "revenue in the same weeks", "expansion")),
+    ):
+        page = build_report(ws, lang=lang)
+        clv = page[page.index('id="clv"') :]
+        clv = clv[: clv.index("</section>")]
+        for word in words:
+            assert word in clv, (lang, word)
+        # the predicted and actual revenue are yen amounts of the run's holdout
+        assert re.search(r"(実績|actual) ¥[\d,]{9,}", clv), lang

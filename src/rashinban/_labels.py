@@ -116,17 +116,23 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "score": ("スコア", "score"),
     "source": ("根拠の種類", "source"),
     "p_alive": ("継続確率", "P(alive)"),
-    "expected_purchases": ("期待購買回数", "expected purchases"),
+    "expected_purchases": ("期待注文週数", "expected order weeks"),
+    # clv: value of the running contracts and of the orders (clv is their sum)
+    "contract_clv": ("契約の価値", "contract value"),
+    "order_clv": ("注文の価値", "order value"),
+    "running_contracts": ("継続中の契約", "running contracts"),
+    "expected_billings": ("請求見込み (月数)", "expected billing months"),
     # clv: churned by contract (every subscription ended, nothing bought since), and
     # every subscription ended (churned, or ordering since)
     "churned": ("解約済み", "churned"),
     "subscription_ended": ("契約がすべて終了", "every subscription ended"),
-    # The CLV summary counts time in weeks (rashinban clv, JSON model.time_unit "week"):
-    # frequency is the later weeks with a purchase, recency and T are weeks.
-    "frequency": ("リピート購買 (週数)", "repeat purchase weeks"),
-    "recency": ("初回〜最終購買 (週)", "first to last purchase (weeks)"),
-    "T": ("初回購買から (週)", "weeks since first purchase"),
-    "monetary_value": ("平均購買額 (購買週あたり)", "mean spend per purchase week"),
+    # The CLV summary counts orders in weeks (rashinban clv, JSON model.time_unit "week")
+    # from the week the customer became one (its first order or subscription): frequency
+    # is the later weeks with an order, recency and T are weeks.
+    "frequency": ("リピート注文 (週数)", "repeat order weeks"),
+    "recency": ("取引開始〜最終注文 (週)", "customer start to last order (weeks)"),
+    "T": ("取引開始から (週)", "weeks as a customer"),
+    "monetary_value": ("平均注文額 (注文週あたり)", "mean spend per order week"),
     "share": ("割合", "share"),
     "revenue_share": ("売上構成比", "revenue share"),
     "size": ("社数", "size"),

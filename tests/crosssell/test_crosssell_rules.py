@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import warnings
 
 import ibis
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rashinban import InvalidValueError
 from rashinban.crosssell import association_rules, baskets, item_similarity, wilson_interval
+from rashinban.crosssell._explain import no_offer_error
 from rashinban.demo import PLANTED
 
 
@@ -98,3 +102,45 @@ def test_wilson_interval_by_hand() -> None:
     low, high = wilson_interval(ibis.literal(81), ibis.literal(263))
     assert round(float(low.execute()), 4) == 0.2553
     assert round(float(high.execute()), 4) == 0.3662
+
+
+_SMALL = pd.DataFrame(
+    {"account_id": ["a", "a", "b", "b", "c", "d"], "product_id": ["X", "Y", "X", "Y", "X", "Z"]}
+)
+
+
+@pytest.mark.parametrize(
+    ("min_count", "expected"),
+    [
+        (0, "min_count=0 は1以上の整数ではありません (ルールに必要な最少の社数)"),
+        (-3, "min_count=-3 is not a whole number >= 1 (fewest accounts per rule)"),
+        (2.5, "min_count=2.5 is not a whole number >= 1"),
+        (2.0, "min_count=2.0 is not a whole number >= 1"),
+        (True, "min_count=True is not a whole number >= 1"),
+        ("2", "min_count='2' is not a whole number >= 1"),
+        (float("nan"), "min_count=nan is not a whole number >= 1"),
+        (10**20, "min_count=100000000000000000000 は大きすぎます"),
+        (10**9 + 1, "is too large (fewest accounts per rule; at most 1,000,000,000)"),
+    ],
+)
+def test_min_count_that_is_no_count_of_accounts_is_refused(
+    min_count: object, expected: str
+) -> None:
+    # Before, 0 and -3 kept every pair, 2.5 and nan quietly returned nothing, True and
+    # 10**20 crashed inside ibis with a TypeError.
+    with pytest.raises(InvalidValueError, match=re.escape(expected)) as info:
+        association_rules(ibis.memtable(_SMALL), min_count=min_count)  # type: ignore[arg-type]
+    assert info.value.fix is not None and "min_count=" in info.value.fix
+
+
+def test_min_count_bounds_and_numpy_integers_are_accepted() -> None:
+    b = ibis.memtable(_SMALL)
+    # X and Y are owned together by a and b: 2 rules (X→Y, Y→X) at n_both = 2.
+    assert len(association_rules(b, min_count=np.int64(2)).execute()) == 2
+    assert len(association_rules(b, min_count=1).execute()) == 2
+    assert association_rules(b, min_count=10**9).execute().empty
+
+
+def test_no_offer_error_refuses_a_bad_min_count(demo_backend) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidValueError, match="min_count=0 is not a whole number >= 1"):
+        no_offer_error(demo_backend, "2025-12-29", min_count=0)

@@ -234,6 +234,44 @@ def test_a_lead_qualified_before_it_was_created_is_rejected(ws: Workspace, tmp_p
     )
 
 
+def test_a_lead_accepted_by_sales_before_it_was_created_is_rejected_without_an_mql_date(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    import_files(ws, "accounts", [write(tmp_path / "a.csv", "account_id\nC1\n")])
+    leads = write(
+        tmp_path / "l.csv",
+        "lead_id,account_id,created_at,mql_at,sql_at\n"
+        "L1,C1,2024-04-01,,2024-04-01\n"  # same day, no MQL date: fine
+        "L2,C1,2024-04-01,,2024-03-25\n"  # SQL before created, no MQL date
+        # Both steps backwards: each is named once, SQL before created is not added.
+        "L3,C1,2024-04-10,2024-04-05,2024-04-02\n",
+    )
+    result = import_files(ws, "leads", [leads])
+    assert rows(ws, "select lead_id, sql_at from leads order by 1") == [("L1", dt.date(2024, 4, 1))]
+    assert listed(result.rejects_file) == [
+        ("3", "SQL日", "2024-03-25", "rejected"),
+        ("4", "MQL日", "2024-04-05", "rejected"),
+        ("4", "SQL日", "2024-04-02", "rejected"),
+    ]
+    lines = read_rejects(result.rejects_file)
+    assert lines[0]["ファイル/file"] == "l.csv"
+    assert lines[0]["理由/reason"] == (
+        "SQL日 2024-03-25 が 作成日 2024-04-01 より前です / "
+        "SQL at 2024-03-25 is before created at 2024-04-01 — "
+        "2つの日付が入れ替わっていないか確かめて直してください / "
+        "check whether the two dates are swapped and correct them"
+    )
+    assert result.rejected == 2
+    # A file without the MQL column is checked the same way when no MQL date is stored.
+    again = write(
+        tmp_path / "l2.csv",
+        "lead_id,account_id,created_at,sql_at\nL4,C1,2024-05-01,2024-04-30\n",
+    )
+    second = import_files(ws, "leads", [again])
+    assert listed(second.rejects_file) == [("2", "SQL日", "2024-04-30", "rejected")]
+    assert rows(ws, "select count(*) from leads") == [(1,)]
+
+
 # 2. unreadable values in columns a row does not depend on -----------------------------
 
 

@@ -69,6 +69,41 @@ def test_counts_equal_naive_pandas(quarterly: pd.DataFrame, demo_tables) -> None
     assert list(quarterly[quarterly.scope == "ideal"].period)[:2] == ["2023-Q1", "2023-Q2"]
 
 
+def test_years_are_calendar_years_and_the_last_one_runs_to_the_as_of_date(
+    quarterly: pd.DataFrame, demo_ws, demo_tables
+) -> None:
+    yearly = funnel(
+        demo_ws.backend(), as_of=AS_OF, period="year", scopes={"company": None, "ideal": IDEAL}
+    )
+    # The year in progress on the as-of date (2024, to 30 September) is named as the
+    # whole year, as a month or a quarter in progress is.
+    assert yearly[yearly.scope == "company"]["period"].tolist() == ["2023", "2024"]
+    assert yearly["period_start"].unique().tolist() == [dt.date(2023, 1, 1), dt.date(2024, 1, 1)]
+    leads = demo_tables["leads"]
+    ld = leads[leads.created_at <= pd.Timestamp(AS_OF)]
+    company = yearly[yearly.scope == "company"].set_index("period")
+    assert company["leads"].tolist() == [
+        (ld.created_at.dt.year == 2023).sum(),
+        (ld.created_at.dt.year == 2024).sum(),
+    ]
+    # Every count of a year is the sum of its quarters' counts.
+    counts = ["leads", "mql", "sql", "opportunities", "won", "lost", "open"]
+    by_year = quarterly.assign(period=quarterly["period"].str[:4])
+    summed = by_year.groupby(["scope", "period"])[counts].sum()
+    pd.testing.assert_frame_equal(
+        yearly.set_index(["scope", "period"])[counts].sort_index(),
+        summed.sort_index(),
+        check_dtype=False,
+    )
+    # A yearly churn rate is subscriptions ended within the year / active on 1 January.
+    subs = demo_tables["subscriptions"]
+    y0, end = pd.Timestamp("2024-01-01"), pd.Timestamp(AS_OF) + pd.Timedelta(days=1)
+    ended = subs.ended_at.notna() & (subs.ended_at <= pd.Timestamp(AS_OF))
+    active = (subs.started_at < y0) & (~ended | (subs.ended_at >= y0))
+    churned = active & ended & (subs.ended_at < end)
+    assert company.loc["2024", "churn_rate"] == pytest.approx(churned.sum() / active.sum())
+
+
 def test_planted_win_rates_show(quarterly: pd.DataFrame) -> None:
     both = quarterly.groupby("scope")[["won", "closed"]].sum()
     rates = both["won"] / both["closed"]
@@ -212,7 +247,7 @@ def _tables(draw) -> dict[str, pd.DataFrame]:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     _tables(),
-    st.sampled_from(["week", "month", "quarter"]),
+    st.sampled_from(["week", "month", "quarter", "year"]),
     st.integers(10, 130).map(lambda i: dt.date(2024, 1, 1) + dt.timedelta(days=i)),
 )
 def test_funnel_invariants(tables, period: str, as_of: dt.date) -> None:
@@ -240,16 +275,17 @@ def test_period_labels() -> None:
     assert period_label(dt.date(2024, 10, 1), "quarter") == "2024-Q4"
     assert period_label(dt.date(2024, 10, 1), "month") == "2024-10"
     assert period_label(dt.date(2024, 9, 30), "week") == "2024-W40"
+    assert period_label(dt.date(2024, 1, 1), "year") == "2024"
     with pytest.raises(InvalidValueError):
-        funnel(None, as_of=AS_OF, period="year")
+        funnel(None, as_of=AS_OF, period="decade")
 
 
 def test_unknown_period_reads_japanese_first_with_english_alongside(demo_ws) -> None:
     with pytest.raises(InvalidValueError) as err:
-        funnel(demo_ws.backend(), as_of=AS_OF, period="year")
-    assert err.value.message == "期間の単位 'year' はありません / period 'year' is not known"
+        funnel(demo_ws.backend(), as_of=AS_OF, period="decade")
+    assert err.value.message == "期間の単位 'decade' はありません / period 'decade' is not known"
     assert err.value.fix == (
-        "week、month、quarter のいずれかにしてください / use week, month or quarter"
+        "week、month、quarter、year のいずれかにしてください / use week, month, quarter or year"
     )
 
 

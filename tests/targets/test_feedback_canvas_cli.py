@@ -90,13 +90,15 @@ def test_summary_names_columns_reasons_and_segments_in_the_language(w: list[str]
 def test_an_empty_summary_in_csv_still_has_its_header(w: list[str]) -> None:
     out = CliRunner().invoke(app, ["feedback", "summary", "-f", "csv", *w]).output
     assert out.lstrip("\ufeff").splitlines() == [
-        "target,version,segment,n,fits,not_fit,not_fit_share,not_fit_low,not_fit_high,top_reason"
+        "target,version,segment,n,fits,not_fit,not_fit_share,not_fit_low,not_fit_high,top_reason,"
+        "top_reasons"
     ]
 
 
 def test_feedback_add_help_is_in_both_languages() -> None:
     out = CliRunner().invoke(app, ["feedback", "add", "--help"], env=WIDE).output
-    assert "取引先ID / account id" in out and "ターゲット名 / target name" in out
+    assert "取引先ID / account id" in out and "ターゲット名 (省略時" in out
+    assert "target name (default: the one active target" in out
 
 
 def test_feedback_on_a_day_that_cannot_be_is_refused(w: list[str]) -> None:
@@ -229,3 +231,118 @@ def test_a_verdict_outside_its_target_is_flagged_and_reasons_read_by_name(w: lis
     bad = _add(w, "--no-fit", "--lead", "L1", "--reason", "高い", *day)
     assert bad.exit_code == 1
     assert "no_budget (予算がない)" in str(bad.exception) and "コードか名前" in str(bad.exception)
+
+
+def _active(w: list[str], name: str, include: str) -> None:
+    """Create target ``name`` and make it active (marketing ``mkt`` and sales ``rep``)."""
+    r = CliRunner()
+    if "mkt" not in [u["user_id"] for u in open_store(open_workspace(Path(w[1]))).users()]:
+        mkt = ["target", "user", "mkt", "--name", "m", "--department", "marketing", *w]
+        assert r.invoke(app, mkt).exit_code == 0
+    made = r.invoke(app, ["target", "create", name, "-u", "mkt", "--include", include, *w])
+    assert made.exit_code == 0, made.output
+    for uid in ("mkt", "rep"):
+        assert r.invoke(app, ["target", "approve", name, "-u", uid, *w]).exit_code == 0
+    assert r.invoke(app, ["target", "activate", name, "-u", "rep", *w]).exit_code == 0
+
+
+def test_a_verdict_without_target_goes_to_the_one_active_target_holding_it(
+    w: list[str],
+) -> None:
+    """L1's account A1 (製造業) is held by t alone: --target defaults to t. A2 (no
+    industry) is held by no active target: recorded without one, as before. Once a
+    second active target holds A1 too, a verdict without --target is refused, naming both."""
+    _active(w, "t", "業種 = 製造業")
+    r = CliRunner()  # a draft holding A1 is not active: it does not count
+    draft = ["target", "create", "draft", "-u", "mkt", "--include", "従業員数 >= 100", *w]
+    assert r.invoke(app, draft).exit_code == 0
+    store = open_store(open_workspace(Path(w[1])))
+    day = ["--on", "2024-06-01"]
+    one = _add(w, "--no-fit", "--lead", "L1", "--reason", "no_budget", *day)
+    assert one.exit_code == 0 and one.stderr == "", one.output
+    assert "ターゲット: t (この取引先を持つ唯一の有効なターゲット)" in one.stdout
+    assert "target: t (the one active target holding the account)" in one.stdout
+    none = _add(w, "--fits", "--account", "A2", *day)
+    assert none.exit_code == 0 and "ターゲット:" not in none.stdout
+    rows = store.feedback()
+    assert [(f["target"], f["lead_id"], f["account_id"]) for f in rows] == [
+        ("t", "L1", None),
+        (None, None, "A2"),
+    ]
+    assert rows[0]["version_id"] == store.active("t").version_id
+    _active(w, "all", "従業員数 between 1 and 999")
+    both = _add(w, "--fits", "--account", "A1", *day)
+    assert both.exit_code == 1
+    msg = str(both.exception)
+    assert "A1 は有効なターゲット 2件 (all@1, t@1) に入っている" in msg, msg
+    assert "A1 is in 2 active targets (all@1, t@1)" in msg
+    assert "--target NAME でターゲットを指定してください" in msg and "--target all" in msg
+    assert len(store.feedback()) == 2  # nothing recorded
+    chosen = _add(w, "--fits", "--account", "A1", "--target", "t", *day)
+    assert chosen.exit_code == 0 and "ターゲット:" not in chosen.stdout
+    assert store.feedback()[-1]["target"] == "t"
+
+
+def test_summary_shows_every_reason_tied_at_the_top(w: list[str]) -> None:
+    """A1: bad timing once, no budget once (a tie); A2: other twice, no budget once."""
+    for acc, reason in (
+        ("A1", "bad_timing"),
+        ("A1", "no_budget"),
+        ("A2", "other"),
+        ("A2", "no_budget"),
+        ("A2", "other"),
+    ):
+        assert _add(w, "--no-fit", "--account", acc, "--reason", reason).exit_code == 0
+    r = CliRunner()
+    rows = json.loads(r.invoke(app, ["feedback", "summary", "-f", "json", *w]).output)["feedback"]
+    by = {row["segment"]: row for row in rows}
+    tied = by["製造業 / 100〜299名"]
+    # Ties in the order of the fixed list; the one-value key keeps the first of them.
+    assert tied["top_reasons"] == ["no_budget", "bad_timing"]
+    assert tied["top_reason"] == "no_budget"
+    assert by["(不明) / 30〜99名"]["top_reasons"] == ["other"]
+    assert by["(不明) / 30〜99名"]["top_reason"] == "other"
+    ja = r.invoke(app, ["feedback", "summary", *w], env=WIDE).output
+    en = r.invoke(app, ["feedback", "summary", "--lang", "en", *w], env=WIDE).output
+    assert "予算がない; 時期が悪い" in ja and "top_reasons" not in ja
+    assert "no budget; bad timing" in en and "top_reasons" not in en
+
+
+def test_feedback_in_the_audit_log_has_its_verdict_and_lead(w: list[str]) -> None:
+    day = ["--on", "2024-06-01"]
+    assert _add(w, "--no-fit", "--lead", "L1", "--reason", "予算がない", *day).exit_code == 0
+    assert _add(w, "--fits", "--account", "A2", *day).exit_code == 0
+    store = open_store(open_workspace(Path(w[1])))
+    assert [e["detail"] for e in store.audit_log(action="feedback")] == [
+        {"seq": 1, "fits": False, "reason": "no_budget", "lead_id": "L1"},
+        {"seq": 2, "fits": True, "account_id": "A2"},
+    ]
+    r = CliRunner()
+    audit = ["target", "audit", "--action", "feedback", *w]
+    ja = r.invoke(app, audit, env=WIDE).output
+    en = r.invoke(app, [*audit, "--lang", "en"], env=WIDE).output
+    assert "フィードバック #1・合わない・理由: 予算がない・リード L1" in ja, ja
+    assert "フィードバック #2・合う・取引先 A2" in ja
+    assert "feedback #1; does not fit; reason: no budget; lead L1" in en, en
+    assert "feedback #2; fits; account A2" in en
+    entries = json.loads(r.invoke(app, [*audit, "-f", "json"]).output)["entries"]
+    assert entries[0]["detail"]["lead_id"] == "L1" and entries[0]["detail"]["fits"] is False
+
+
+def test_a_win_story_is_in_the_audit_log(w: list[str]) -> None:
+    r = CliRunner()
+    story = ["win-story", "A1", "紹介で受注。決め手は導入支援。", "--author", "佐藤", *w]
+    empty = r.invoke(app, ["win-story", "A1", " ", "--author", "佐藤", *w])
+    assert empty.exit_code == 1  # refused: nothing written, nothing logged
+    out = r.invoke(app, [*story, "--deal", "D1", "--date", "2024-06-01"])
+    assert out.exit_code == 0, out.output
+    store = open_store(open_workspace(Path(w[1])))
+    entries = store.audit_log(action="win_story")
+    assert [(e["actor"], e["object"], e["detail"]) for e in entries] == [
+        ("佐藤", "A1", {"note_id": "N0000001", "deal_id": "D1", "written_at": "2024-06-01"})
+    ]
+    audit = ["target", "audit", "--action", "受注ストーリー", *w]
+    ja = r.invoke(app, audit, env=WIDE).output
+    en = r.invoke(app, [*audit, "--lang", "en"], env=WIDE).output
+    assert "受注ストーリー" in ja and "メモ N0000001・商談 D1・記入日 2024-06-01" in ja, ja
+    assert "win story" in en and "note N0000001; deal D1; written on 2024-06-01" in en, en

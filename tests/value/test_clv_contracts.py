@@ -1,5 +1,6 @@
-"""CLV reads the contracts: churned customers are worth nothing more, lapsed
-subscribers who order again are valued on their orders.
+"""CLV reads the contracts: running contracts are valued by their retention, orders by
+the BG/NBD, churned customers are worth nothing more, lapsed subscribers who order again
+are valued on their orders.
 
 A hand-built company as of 2025-12-31 (a Wednesday; weeks run Monday to Sunday):
 
@@ -84,33 +85,64 @@ def test_a_churned_subscriber_is_worth_nothing_more_and_is_marked(ws: Workspace)
 def test_a_lapsed_subscriber_who_orders_again_is_valued_on_its_orders(ws: Workspace) -> None:
     result = clv_report(ws.backend(), AS_OF, holdout_weeks=None)
     c = result.customers.set_index("account_id")
-    # Orders alone: purchase weeks 07-28, 10-13 and 12-01 → 2 repeat weeks, 18 weeks from
-    # the first to the last, 22 weeks from the first to the as-of week (12-29); the
-    # mean repeat spend is 80,000. The revenue log would add 17 subscription months.
+    # L1 became a customer by subscribing on 2024-01-10 (week of 01-08); its orders fall
+    # in the weeks of 07-28, 10-13 and 12-01 2025: 3 repeat weeks, the last 99 weeks
+    # after the first, the as-of week (12-29) 103 weeks after it; the mean repeat spend
+    # is 80,000. Its 17 subscription months are not purchases.
     got = c.loc["L1", ["frequency", "recency", "T", "monetary_value"]].astype(float).tolist()
-    assert got == [2.0, 18.0, 22.0, 80000.0]
+    assert got == [3.0, 99.0, 103.0, 80000.0]
     assert not bool(c.at["L1", "churned"]) and bool(c.at["L1", "subscription_ended"])
     bg = result.transaction_model
-    assert c.at["L1", "p_alive"] == pytest.approx(float(np.asarray(bg.p_alive(2, 18, 22)).item()))
+    assert bg is not None
+    assert c.at["L1", "p_alive"] == pytest.approx(float(np.asarray(bg.p_alive(3, 99, 103)).item()))
     assert c.at["L1", "expected_purchases"] == pytest.approx(
-        float(np.asarray(bg.expected_purchases(12 * 4.345, 2, 18, 22)).item())
+        float(np.asarray(bg.expected_purchases(12 * 4.345, 3, 99, 103)).item())
     )
-    assert c.at["L1", "clv"] > 0
-    assert any("1 customers who order after every subscription ended" in n for n in result.notes)
+    assert (c.at["L1", "running_contracts"], c.at["L1", "contract_clv"]) == (0, 0.0)
+    assert c.at["L1", "clv"] == c.at["L1", "order_clv"] > 0
 
 
-def test_running_subscribers_and_order_buyers_keep_their_model_values(ws: Workspace) -> None:
+def _months_paid(start: dt.date, day: dt.date) -> int:
+    """Billing days start, start + 1 month, … on or before ``day`` (counted one by one)."""
+    paid, month = 0, 0
+    while True:
+        year, index = divmod(start.month - 1 + month, 12)
+        if dt.date(start.year + year, index + 1, start.day) > day:
+            return paid
+        paid, month = paid + 1, month + 1
+
+
+def test_running_contracts_are_valued_by_retention_and_orders_by_bgnbd(ws: Workspace) -> None:
     result = clv_report(ws.backend(), AS_OF, holdout_weeks=None)
     c = result.customers.set_index("account_id")
+    retention = result.contract_retention
+    assert retention is not None
+    # Two of the 32 contracts ended: C1 after 22 months, L1 after 17. The constant churn
+    # rate is ended ÷ renewals at risk, counted here from the dates.
+    starts = {f"S{i:02d}": dt.date(2024 + i // 20, 1 + i % 12, 5) for i in range(1, 31)}
+    paid = {k: _months_paid(v, AS_OF) for k, v in starts.items()}
+    renewals = sum(n - 1 for n in paid.values()) + (22 - 1) + (17 - 1)
+    assert (retention.contracts, retention.ended) == (32, 2)
+    assert retention.churn == pytest.approx(2 / (2 + renewals))
+    subscribers = c.loc[list(starts)]
+    assert (subscribers["p_alive"] == 1.0).all() and (subscribers["running_contracts"] == 1).all()
+    assert (subscribers["mrr"] == 100000.0).all()
+    expected = 100000.0 * retention.expected_payments(12, list(paid.values()), 0.01)
+    assert np.allclose(subscribers["contract_clv"].to_numpy(float), expected, rtol=1e-12)
+    # Orders: the BG/NBD on each customer's orders from the day it became a customer.
+    bg = result.transaction_model
+    assert bg is not None
     buyers = c.loc[[f"B{i:02d}" for i in range(1, 13)]]
-    subscribers = c.loc[[f"S{i:02d}" for i in range(1, 31)]]
-    for group in (buyers, subscribers):
-        assert not group["churned"].any() and not group["subscription_ended"].any()
-        assert np.isfinite(group["clv"]).all() and (group["clv"] > 0).all()
-        bg = result.transaction_model
-        expected = np.asarray(bg.p_alive(group["frequency"], group["recency"], group["T"]))
-        assert np.allclose(group["p_alive"].to_numpy(float), expected)
-    assert subscribers["p_alive"].min() > 0.9
+    assert (buyers["running_contracts"] == 0).all() and (buyers["contract_clv"] == 0).all()
+    p = np.asarray(bg.p_alive(buyers["frequency"], buyers["recency"], buyers["T"]))
+    assert np.allclose(buyers["p_alive"].to_numpy(float), p)
+    weekly = c.loc[[f"S{i:02d}" for i in range(3, 13)]]
+    assert (weekly["order_clv"] > 0).all() and (weekly["frequency"] > 0).all()
+    assert np.allclose(c["clv"], c["contract_clv"] + c["order_clv"])
     # The total is that of the customers still buying.
     assert c["clv"].sum() == pytest.approx(c.loc[~c["churned"], "clv"].sum())
     assert len(c) == 44
+    assert result.model_name().startswith(f"{retention.name} + BG/NBD")
+    row = next(r for r in result.payload()["customers"] if r["account_id"] == "S05")
+    assert row["clv"] == pytest.approx(row["contract_clv"] + row["order_clv"])
+    assert (row["running_contracts"], row["mrr"]) == (1, 100000.0)

@@ -92,6 +92,38 @@ def test_clv_holdout_beats_naive_baseline(backend) -> None:  # type: ignore[no-u
     assert abs(h.predicted_total - h.actual_total) / h.actual_total < 0.25
 
 
+def test_clv_holdout_revenue_beats_running_contracts_on_unchanged(backend) -> None:  # type: ignore[no-untyped-def]
+    # Revenue in the 26 holdout weeks of the customers there at the calibration end:
+    # orders by BG/NBD × Gamma-Gamma, running contracts by the retention fitted then.
+    # Baseline: every running contract keeps billing, every customer orders at its rate.
+    h = clv_report(backend, AS_OF, holdout_weeks=26).holdout
+    assert h is not None and h.actual_revenue is not None
+    print(
+        f"\nholdout revenue: actual ¥{h.actual_revenue:,.0f} (orders "
+        f"¥{h.order_actual_revenue:,.0f}, running contracts ¥{h.contract_actual_revenue:,.0f}, "
+        f"new contracts ¥{h.new_contract_revenue:,.0f}); predicted ¥{h.predicted_revenue:,.0f} "
+        f"(orders ¥{h.order_predicted_revenue:,.0f}, contracts "
+        f"¥{h.contract_predicted_revenue:,.0f}, {h.retention_model}); baseline "
+        f"¥{h.baseline_revenue:,.0f}; MAE ¥{h.mae_revenue_model:,.0f} vs "
+        f"¥{h.mae_revenue_baseline:,.0f}"
+    )
+    parts = [h.order_actual_revenue, h.contract_actual_revenue, h.new_contract_revenue]
+    assert h.actual_revenue == pytest.approx(sum(p or 0.0 for p in parts), rel=1e-12)
+    # Billed in the holdout, counted from the raw rows: orders and subscription months.
+    day = pd.Timestamp(h.calibration_end)
+    orders = backend.table("orders").to_pandas()
+    there = set(orders.loc[orders["ordered_at"] <= day, "account_id"])
+    subs = backend.table("subscriptions").to_pandas()
+    there |= set(subs.loc[subs["started_at"] <= day, "account_id"])
+    late = orders[(orders["ordered_at"] > day) & (orders["ordered_at"] <= pd.Timestamp(AS_OF))]
+    assert h.order_actual_revenue == pytest.approx(
+        late.loc[late["account_id"].isin(there), "amount"].sum()
+    )
+    assert h.customers == len(there)
+    assert h.mae_revenue_model < 0.9 * h.mae_revenue_baseline
+    assert h.contract_predicted_revenue == pytest.approx(h.contract_actual_revenue, rel=0.05)
+
+
 def test_clv_values_are_sane_and_contract_shaped(backend) -> None:  # type: ignore[no-untyped-def]
     result = clv_report(backend, AS_OF)
     payload = result.payload(limit=5)

@@ -103,7 +103,7 @@ def _noncontractual(
 ) -> tuple[pd.DataFrame, tuple[str, str] | None]:
     """:func:`noncontractual_risk` and, when it is empty, why (in Japanese and English)."""
     from rashinban.clv import BetaGeoModel
-    from rashinban.value._clv import weekly_summary
+    from rashinban.value._orders import weekly_summary
 
     day = _date(as_of)
     orders = backend.table("orders")

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from rashinban._labels import bilingual, count_en
 from rashinban.cli._app import Lang, WorkspaceOpt, app, err_console, open_ws, out_console
+from rashinban.cli._render import Format, render
 
 if TYPE_CHECKING:
-    from rashinban.importing import FileResult
+    from rashinban.importing import FileResult, ImportResult
+
+
+class ImportFormat(StrEnum):
+    """What ``rashinban import`` prints: the summary lines, or the same as JSON."""
+
+    table = "table"
+    json = "json"
 
 
 @app.command()
@@ -54,6 +64,10 @@ def import_(
     strict: Annotated[
         bool, typer.Option("--strict", help="1行でも不正なら何も取り込まない / all or nothing")
     ] = False,
+    fmt: Annotated[
+        ImportFormat,
+        typer.Option("--format", "-f", help="出力形式 / output format: table|json"),
+    ] = ImportFormat.table,
 ) -> None:
     """ファイルを取り込む / import files into a canonical table."""
     from rashinban.importing import import_files
@@ -65,6 +79,9 @@ def import_(
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
+        # Off the terminal (a script reading --format json) the spinner would leave an
+        # empty line on standard error, before the one line an error is.
+        disable=not err_console.is_terminal,
     ) as bar:
         task = bar.add_task("import", total=None)
         result = import_files(
@@ -77,13 +94,12 @@ def import_(
             strict=strict,
             progress=lambda msg: bar.update(task, description=msg),
         )
+    notes = [_file_notes(result.table, f, ws.lang) for f in result.files]
+    if fmt is ImportFormat.json:
+        render(_import_payload(result, notes), "files", Format.json)
+        return
     en = ws.lang == "en"
-
-    def say(ja: str, english: str, indent: str = "  ") -> None:
-        # Japanese first with the English alongside; an English workspace reads English.
-        out_console.print(indent + bilingual(ja, english, ws.lang), highlight=False)
-
-    for f in result.files:
+    for f, said in zip(result.files, notes, strict=True):
         counts = (
             f"read {count_en(f.rows_read, 'row')} / inserted {f.inserted:,} / "
             f"updated {f.updated:,} / "
@@ -97,35 +113,97 @@ def import_(
             f"{f.file}: {counts} (mapping: {f.mapping}, encoding: {f.encoding or '-'})",
             highlight=False,
         )
-        if f.rows_read == 0:
-            # Nothing was read, and nothing changed: most often an export whose filter
-            # matched no record. Said, not an error, so a scheduled import of an empty
-            # delta does not fail.
-            say(
+        for note in said:
+            out_console.print("  " + note["text"], highlight=False)
+    if result.rejects_file:
+        out_console.print(
+            bilingual(
+                "除外・統合した行の一覧",
+                f"rejected and merged rows: {result.rejects_file}",
+                ws.lang,
+            ),
+            highlight=False,
+        )
+
+
+def _import_payload(result: ImportResult, notes: list[list[dict[str, str]]]) -> dict[str, Any]:
+    """``rashinban import --format json``: the summary's counts, per file and in all,
+    with every field of :class:`~rashinban.importing.FileResult` and the notes the
+    summary prints under each file."""
+    files = [
+        {
+            **dataclasses.asdict(f),
+            "rows_written": f.inserted + f.updated,
+            "notes": said,
+        }
+        for f, said in zip(result.files, notes, strict=True)
+    ]
+    return {
+        "table": result.table,
+        "rows_read": sum(f.rows_read for f in result.files),
+        "rows_written": sum(f["rows_written"] for f in files),
+        "rejected": result.rejected,
+        "rejects_file": None if result.rejects_file is None else str(result.rejects_file),
+        "files": files,
+    }
+
+
+def _file_notes(table: str, f: FileResult, lang: str) -> list[dict[str, str]]:
+    """What the summary says under one file's counts, each note with its kind, in the
+    workspace's language (Japanese first with the English alongside)."""
+    notes: list[tuple[str, str, str]] = []
+    if f.rows_read == 0:
+        # Nothing was read, and nothing changed: most often an export whose filter
+        # matched no record. Said, not an error, so a scheduled import of an empty
+        # delta does not fail.
+        notes.append(
+            (
+                "no_data_rows",
                 "データ行がありません (見出し行のみ)。抽出条件を確かめて出力し直してください",
                 "no data rows (only the header): check the export's filter and export again",
             )
-        if f.sheet is not None:
-            say(f"シート「{f.sheet}」", f"sheet {f.sheet!r}")
-        if f.header_row > 1:
-            say(
+        )
+    if f.sheet is not None:
+        notes.append(("sheet", f"シート「{f.sheet}」", f"sheet {f.sheet!r}"))
+    if f.header_row > 1:
+        notes.append(
+            (
+                "header_row",
                 f"見出しは{f.header_row}行目 (上の行は表題として読み飛ばし)",
                 f"headers on row {f.header_row}, the rows above skipped as a title",
             )
-        if f.extra_columns:
-            say(
+        )
+    if f.extra_columns:
+        notes.append(
+            (
+                "extra_columns",
                 "対応する列がない見出しは追加の列として保存",
                 f"kept as extra columns: {', '.join(f.extra_columns)}",
             )
-        if f.units:
-            say("見出しの単位で換算", f"converted by the unit in the header: {'; '.join(f.units)}")
-        if f.footer:
-            say("表の下の注記は読み飛ばし", f"report footer left out: {' | '.join(f.footer)}")
-        if f.merged_duplicates:
-            say(*_merged_lines(result.table, f))
-        if f.nameless:
-            rows = ", ".join(map(str, f.nameless_rows)) + (" …" if f.nameless > 5 else "")
-            say(
+        )
+    if f.units:
+        notes.append(
+            (
+                "units",
+                "見出しの単位で換算",
+                f"converted by the unit in the header: {'; '.join(f.units)}",
+            )
+        )
+    if f.footer:
+        notes.append(
+            (
+                "footer",
+                "表の下の注記は読み飛ばし",
+                f"report footer left out: {' | '.join(f.footer)}",
+            )
+        )
+    if f.merged_duplicates:
+        notes.append(("merged_duplicates", *_merged_lines(table, f)))
+    if f.nameless:
+        rows = ", ".join(map(str, f.nameless_rows)) + (" …" if f.nameless > 5 else "")
+        notes.append(
+            (
+                "nameless",
                 f"会社名のない取引先を {f.nameless:,} 件追加 (行 {rows}): 表やレポートでは ID で"
                 "表示されます。会社名の列を含むファイルを取り込むと名前が入ります",
                 f"{count_en(f.nameless, 'account')} added without a company name "
@@ -133,10 +211,10 @@ def import_(
                 "tables and the report show their ids; import a file with a company-name "
                 "column to name them",
             )
-        if f.dropped:
-            say(*_dropped_lines(result.table, f))
-    if result.rejects_file:
-        say("除外・統合した行の一覧", f"rejected and merged rows: {result.rejects_file}", "")
+        )
+    if f.dropped:
+        notes.append(("value_dropped", *_dropped_lines(table, f)))
+    return [{"kind": kind, "text": bilingual(ja, en, lang)} for kind, ja, en in notes]
 
 
 def _dropped_lines(table: str, f: FileResult) -> tuple[str, str]:

@@ -225,6 +225,8 @@ def table_cell(column: str, value: Any, lang: str = "ja", decimals: int | None =
             return f"{value[0]:.1%}–{value[1]:.1%}"
     if isinstance(value, int) and column not in ORDINALS and not column.endswith(_ORDINAL_ENDS):
         return f"{value:,}"
+    if isinstance(value, list | tuple):  # several codes in one cell (reasons tied at the top)
+        value = [code_label(column, v, lang) for v in value]
     return visible(_cell(value_label(code_label(column, value, lang), lang), decimals))
 
 

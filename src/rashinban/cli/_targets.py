@@ -1,4 +1,4 @@
-"""Commands for living targets: target …, kpi, triggers, feedback."""
+"""Commands for living targets: target …, kpi, triggers (feedback: ``_feedback.py``)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from rashinban.cli._app import (
     out_console,
 )
 from rashinban.cli._render import Format, caption, heading, render
-from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of, require_id
+from rashinban.cli._run import AsOfOpt, as_of_date, parse_as_of
 
 target_app = typer.Typer(
     help="ターゲット定義 (版管理・承認・見直し) / target definitions: versions, approval, reviews.",
@@ -642,7 +642,7 @@ def kpi(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     period: Annotated[
-        str, typer.Option("--period", help="集計単位 / week|month|quarter")
+        str, typer.Option("--period", help="集計単位 (year は暦年) / week|month|quarter|year")
     ] = "month",
     target: Annotated[
         list[str] | None, typer.Option("--target", help="ターゲット名 (複数可) / target")
@@ -669,12 +669,11 @@ def kpi(
         "week": ("週次", "weekly"),
         "month": ("月次", "monthly"),
         "quarter": ("四半期", "quarterly"),
+        "year": ("年次", "yearly"),
     }
     title = f"KPI ({heading(*names.get(period, (period, period)))})"
-    if fmt is Format.table:
-        render({"rows": _compact_kpi(rows)}, "rows", fmt, title=title)
-    else:
-        render({"rows": rows}, "rows", fmt, title=title)
+    shown = _compact_kpi(rows) if fmt is Format.table else rows
+    render({"rows": shown}, "rows", fmt, title=title)
 
 
 def _compact_kpi(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -732,68 +731,6 @@ def triggers(
     render({"triggers": rows}, "triggers", fmt)
 
 
-# ---------------------------------------------------------------------------- feedback
-@feedback_app.command("add")
-def feedback_add(
-    user: UserOpt,
-    fits: Annotated[bool, typer.Option("--fits/--no-fit", help="合う・合わない / fits or not")],
-    lead: Annotated[str | None, typer.Option("--lead", help="リードID / lead id")] = None,
-    account: Annotated[str | None, typer.Option("--account", help="取引先ID / account id")] = None,
-    reason: Annotated[
-        str | None,
-        typer.Option(
-            "--reason",
-            help="合わない理由 (コードか名前: no_budget, 予算がない …) / reason, by code or name: "
-            "no_budget, no_need, wrong_size, wrong_industry, competitor_lock_in, bad_timing, other",
-        ),
-    ] = None,
-    text: Annotated[str, typer.Option("--text", help="自由記述 / free text")] = "",
-    target: Annotated[
-        str | None, typer.Option("--target", help="ターゲット名 / target name")
-    ] = None,
-    on: Annotated[
-        str | None,
-        typer.Option(
-            "--on",
-            help="対象日 (省略で今日。データの開始日〜今日) / business date (default: today; "
-            "from the first date of the data to today)",
-        ),
-    ] = None,
-    workspace: WorkspaceOpt = None,
-) -> None:
-    """リード・取引先が合う/合わないを記録する / record fits or does-not-fit with a reason."""
-    from rashinban.engine import data_span
-    from rashinban.state._feedback import check_feedback_day
-    from rashinban.targets import feedback_outside
-
-    ws, store = _store(workspace)
-    day, backend = parse_as_of(on, "--on") or dt.date.today(), ws.backend()
-    check_feedback_day(day, today=dt.date.today(), first=(data_span(backend) or [None])[0])
-    require_id(backend, "leads", "lead_id", lead, "--lead")
-    require_id(backend, "accounts", "account_id", account, "--account")
-    seq = store.add_feedback(
-        fits=fits,
-        lead_id=lead,
-        account_id=account,
-        reason=reason,
-        text=text,
-        target=target,
-        author=user,
-        on=day,
-    )
-    out_console.print(f"記録しました / recorded #{seq}")
-    warn = feedback_outside(store, backend, target, lead_id=lead, account_id=account)
-    if warn:  # a verdict on a lead outside the target's rule
-        err_console.print(" / ".join(warn), highlight=False, soft_wrap=True)
-
-
-@feedback_app.command("summary")
-def feedback_summary_cmd(
-    workspace: WorkspaceOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = None
-) -> None:
-    """ターゲットの版・セグメント別の集計 / summary per target version and segment."""
-    from rashinban.targets import feedback_summary
-
-    ws, store = _store(workspace)
-    frame = feedback_summary(store, ws.backend())
-    render({"feedback": frame.to_dict("records")}, "feedback", fmt, header=list(frame.columns))
+# The feedback commands live in their own module; importing it here registers them
+# right after the target commands, so ``rashinban --help`` lists them in this order.
+from rashinban.cli import _feedback  # noqa: E402, F401

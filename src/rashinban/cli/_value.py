@@ -20,6 +20,9 @@ _RFM_HEADINGS = {
     "monetary_value": "spend_per_day",
 }
 
+# Columns of `clv` left out of its terminal table.
+_CLV_WIDE = {"recency", "T", "running_contracts", "expected_billings", "subscription_ended"}
+
 
 @app.command()
 def rfm(
@@ -132,11 +135,18 @@ def clv(
     ] = None,
     lang: LangOpt = None,
 ) -> None:
-    """顧客生涯価値 (BG/NBD + Gamma-Gamma) / customer lifetime value per customer."""
+    """顧客生涯価値 (契約: sBG、注文: BG/NBD + Gamma-Gamma) / customer lifetime value
+    (contracts by sBG, orders by BG/NBD + Gamma-Gamma)."""
     from rashinban.value import clv_report
 
     _ws, backend, day = open_at(workspace, as_of)
     result = clv_report(backend, day, horizon_months=horizon, discount_rate=discount)
     payload = result.payload(limit=top)
     payload["customers"] = name_rows(backend, payload["customers"])
+    if fmt is Format.table:  # what fits a terminal; CSV and JSON carry every column
+        payload = {
+            "customers": [
+                {k: v for k, v in r.items() if k not in _CLV_WIDE} for r in payload["customers"]
+            ]
+        }
     render(payload, "customers", fmt, title=f"CLV ({day})", limit=50)

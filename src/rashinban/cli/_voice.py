@@ -376,6 +376,12 @@ def win_story(
     note_id = record_win_story(
         ws, account_id, text, author=author, written_at=written, deal_id=deal_id
     )
+    # Logged as every change is (rashinban target audit --action win_story).
+    from rashinban.state import open_store
+
+    open_store(ws).log_win_story(
+        author=author, account_id=account_id, note_id=note_id, written_at=written, deal_id=deal_id
+    )
     out_console.print(f"記録しました / recorded: {note_id}")
     if span is not None and written > span[1]:
         out_console.print(

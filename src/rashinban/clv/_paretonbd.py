@@ -43,11 +43,31 @@ def _log_a0_terms(
         big, second, diff = alpha, s + 1.0, alpha - beta
     else:
         big, second, diff = beta, r + x, beta - alpha
-    log_at_x = np.log(hyp2f1(rsx, second, rsx + 1.0, diff / (big + t_x))) - rsx * np.log(big + t_x)
-    log_at_t = np.log(hyp2f1(rsx, second, rsx + 1.0, diff / (big + t_cal))) - rsx * np.log(
-        big + t_cal
-    )
+    log_at_x = _log_hyp2f1(rsx, second, diff / (big + t_x)) - rsx * np.log(big + t_x)
+    log_at_t = _log_hyp2f1(rsx, second, diff / (big + t_cal)) - rsx * np.log(big + t_cal)
     return log_at_x, log_at_t
+
+
+def _log_hyp2f1(a: FloatArray, b: FloatArray | float, z: FloatArray) -> FloatArray:
+    """log 2F1(a, b; a + 1; z) for z in [0, 1), finite where the series itself overflows.
+
+    With a large ``a`` (many purchases, or a runaway ``r`` while the optimiser
+    searches) and ``z`` near 1 the value passes the largest double. There the
+    Euler transformation (Abramowitz & Stegun 15.3.3)
+    2F1(a, b; a+1; z) = (1 − z)^(1−b) · 2F1(1, a+1−b; a+1; z) is used in log space:
+    its series is at most 1/(1 − z), so it stays finite. Elsewhere the direct value
+    is kept, so ordinary fits give the same numbers to the last bit.
+    """
+    a, b, z = np.broadcast_arrays(
+        np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64), z
+    )
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        out = np.log(hyp2f1(a, b, a + 1.0, z))
+    bad = ~np.isfinite(out)
+    if bad.any():
+        ab, bb, zb = a[bad], b[bad], z[bad]
+        out[bad] = (1.0 - bb) * np.log1p(-zb) + np.log(hyp2f1(1.0, ab + 1.0 - bb, ab + 1.0, zb))
+    return np.asarray(out, dtype=np.float64)
 
 
 def _log_a0(
@@ -59,15 +79,30 @@ def _log_a0(
         return log_at_x + np.log(-np.expm1(np.minimum(log_at_t - log_at_x, 0.0)))
 
 
+def _log_alive_dead(
+    r: float, alpha: float, s: float, beta: float, x: FloatArray, t_x: FloatArray, t_cal: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``alive, dead, log(e^alive + e^dead)``: the two parts of eq. 22 of the note, in logs.
+
+    Far from the optimum (a line-search step to r = 1e300) or on extreme rows the
+    hypergeometric function can come out NaN, and NaN or infinity then flows through
+    quietly: a non-finite likelihood sends the optimiser back (``_maximise``), and a
+    non-converged fit is reported by ``converged_`` or ``ConvergenceError``.
+    """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        alive = -(r + x) * np.log(alpha + t_cal) - s * np.log(beta + t_cal)
+        dead = np.log(s) - np.log(r + s + x) + _log_a0(r, alpha, s, beta, x, t_x, t_cal)
+        return alive, dead, np.logaddexp(alive, dead)
+
+
 def _loglik_terms(
     theta: FloatArray, x: FloatArray, t_x: FloatArray, t_cal: FloatArray
 ) -> FloatArray:
     """Per-row log-likelihood (Fader & Hardie 2005 note, eq. 22) in log space."""
-    r, alpha, s, beta = np.exp(theta)
-    head = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    alive = -(r + x) * np.log(alpha + t_cal) - s * np.log(beta + t_cal)
-    dead = np.log(s) - np.log(r + s + x) + _log_a0(r, alpha, s, beta, x, t_x, t_cal)
-    return head + np.logaddexp(alive, dead)
+    with np.errstate(over="ignore", invalid="ignore"):  # exp(theta) of a runaway step
+        r, alpha, s, beta = np.exp(theta)
+        head = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+        return head + _log_alive_dead(r, alpha, s, beta, x, t_x, t_cal)[2]
 
 
 class ParetoNBDModel(TransactionModel):
@@ -179,9 +214,9 @@ class ParetoNBDModel(TransactionModel):
         """
         r, alpha, s, beta = self._param_values(self._param_names)
         x, t_x, t_cal = check_rft(frequency, recency, T)
-        alive = -(r + x) * np.log(alpha + t_cal) - s * np.log(beta + t_cal)
-        dead = np.log(s) - np.log(r + s + x) + _log_a0(r, alpha, s, beta, x, t_x, t_cal)
-        return np.exp(alive - np.logaddexp(alive, dead))
+        alive, _, total = _log_alive_dead(r, alpha, s, beta, x, t_x, t_cal)
+        with np.errstate(invalid="ignore"):  # NaN stays NaN: see _log_alive_dead
+            return np.exp(alive - total)
 
     def expected_purchases(
         self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike

@@ -8,12 +8,21 @@ across customers, so the cohort's retention rate rises over time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy.special import betaln, hyp2f1
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
 from rashinban.clv._base import BaseModel
-from rashinban.clv._inputs import ArrayLike, FloatArray, as_float_array, wsum
+from rashinban.clv._inputs import (
+    ArrayLike,
+    FloatArray,
+    as_float_array,
+    check_weights,
+    same_length,
+    wsum,
+)
 
 __all__ = ["ShiftedBetaGeoModel"]
 
@@ -105,7 +114,85 @@ class ShiftedBetaGeoModel(BaseModel):
             log_st = betaln(alpha, beta + last) - betaln(alpha, beta)
             return -(wsum(lost, log_pt) + float(n[-1] * log_st))
 
-        self._cohort = _cohort_problems(n)
+        return self._fit_negll(negll, _cohort_problems(n))
+
+    def fit_durations(
+        self, durations: ArrayLike, ended: ArrayLike, weights: ArrayLike | None = None
+    ) -> ShiftedBetaGeoModel:
+        """Fit on contracts one by one, those still running censored (FH 2007, eq. 5, 6).
+
+        A company's contracts start on different dates, so they are not one cohort
+        whose survivors could be counted period by period. Each contract tells how
+        many periods it has paid (``durations``, 1 for the first) and whether it has
+        ended: one that ended after t paid periods contributes P(T = t), one still
+        running after t paid periods contributes P(T ≥ t) = S(t − 1). A cohort's
+        survivors written out contract by contract give the same fit as
+        :meth:`fit`.
+
+        Parameters
+        ----------
+        durations : array-like
+            Periods paid by each contract (whole numbers ≥ 1).
+        ended : array-like
+            True (1) where the contract has ended, False (0) where it still runs.
+        weights : array-like, optional
+            How many contracts each row stands for (default 1 each).
+
+        Returns
+        -------
+        ShiftedBetaGeoModel
+            ``self``, fitted; ``n0_`` is the number of contracts and ``n_periods_``
+            the longest duration.
+
+        Examples
+        --------
+        >>> from rashinban.clv import ShiftedBetaGeoModel
+        >>> lost = [369, 163, 86, 56, 37, 27, 21]  # the "regular" cohort, years 1-7
+        >>> m = ShiftedBetaGeoModel().fit_durations(
+        ...     [1, 2, 3, 4, 5, 6, 7, 8], [1] * 7 + [0], weights=[*lost, 241])
+        >>> round(m.params_["alpha"], 3), round(m.params_["beta"], 3)
+        (0.704, 1.182)
+        """
+        t, e = _check_durations(durations, ended)
+        w = check_weights(weights, t.size)
+        keys = t * 2.0 + e
+        unique, codes = np.unique(keys, return_inverse=True)
+        counts = np.bincount(codes, weights=w)
+        t_u, e_u = np.floor(unique / 2.0), unique % 2.0
+        n_ended = float(counts[e_u == 1].sum())
+        if counts.sum() < 10 or n_ended < 1:
+            raise NotEnoughDataError(
+                f"sBGモデルには契約10件以上、うち終了した契約1件以上が必要です (現在 "
+                f"{counts.sum():g}件、終了 {n_ended:g}件) / the sBG model needs at least 10 "
+                f"contracts, one of them ended ({counts.sum():g} given, {n_ended:g} ended)",
+                column="ended",
+                fix="解約の起きた期間を含む契約の記録を渡してください / "
+                "pass contracts over a span in which some ended",
+            )
+        self.n_periods_ = int(t_u.max())
+        self.n0_ = float(counts.sum())
+        self.n_obs_ = round(self.n0_)
+        ended_w, running_w = counts * e_u, counts * (1.0 - e_u)
+
+        def negll(theta: FloatArray) -> float:
+            alpha, beta = np.exp(theta)
+            base = betaln(alpha, beta)
+            log_pt = betaln(alpha + 1.0, beta + t_u - 1.0) - base
+            log_st = betaln(alpha, beta + t_u - 1.0) - base
+            return -(wsum(ended_w, log_pt) + wsum(running_w, log_st))
+
+        problems = (
+            "解約率が契約によらず同じに見えるか、支払済み期数と終了の記録に誤りがあります",
+            "the churn rate looks the same for every contract, or the periods paid and the "
+            "ended flags are wrong",
+        )
+        return self._fit_negll(negll, problems)
+
+    def _fit_negll(
+        self, negll: Callable[[FloatArray], float], problems: tuple[str, str]
+    ) -> ShiftedBetaGeoModel:
+        """Maximise the likelihood from α = β = 1; ``problems`` says what to check if it fails."""
+        self._cohort = problems
         self._maximise(
             negll,
             np.zeros(2),
@@ -115,6 +202,57 @@ class ShiftedBetaGeoModel(BaseModel):
         )
         self._check_identified()
         return self
+
+    def expected_payments(
+        self, periods: ArrayLike, paid: ArrayLike, discount_rate: float = 0.0
+    ) -> FloatArray:
+        """Expected number of the next ``periods`` periods a running contract pays for.
+
+        For a contract that has paid ``paid`` periods (so T ≥ paid), period k ahead
+        is paid with probability S(paid + k − 1) / S(paid − 1); each is discounted
+        by (1 + d)^k. Over an endless horizon this is DERL / (1 + d)
+        (:meth:`discounted_expected_residual_lifetime` counts the period about to
+        be paid undiscounted).
+
+        Parameters
+        ----------
+        periods : int or array-like
+            Horizon in periods, one for all or one per contract.
+        paid : array-like
+            Periods each contract has paid so far (≥ 1).
+        discount_rate : float
+            Discount rate per period (0 for undiscounted counts).
+
+        Examples
+        --------
+        >>> from rashinban.clv import ShiftedBetaGeoModel
+        >>> m = ShiftedBetaGeoModel().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> [round(float(v), 3) for v in m.expected_payments(1, [1, 7])]
+        [0.627, 0.911]
+        """
+        alpha, beta = self._param_values(self._param_names)
+        n = _check_periods(paid)
+        if (n < 1).any() or (n != np.round(n)).any():
+            raise InvalidValueError(
+                "paid は支払済みの期数 (1以上の整数) です / paid counts periods paid "
+                "(whole numbers >= 1)",
+                column="paid",
+                fix="1期目を払った契約は 1 を渡してください / pass 1 for a contract that "
+                "has paid its first period",
+            )
+        h = np.broadcast_to(_check_periods(periods), n.shape)
+        if not discount_rate > -1:
+            raise InvalidValueError(
+                f"discount_rate={discount_rate} は-1より大きくしてください / "
+                f"discount_rate={discount_rate} must be above -1",
+                fix="1期1%なら 0.01 のように指定してください / pass e.g. 0.01 for 1% per period",
+            )
+        base = betaln(alpha, beta + n - 1.0)
+        total = np.zeros(n.shape)
+        for k in range(1, int(h.max(initial=0.0)) + 1):
+            term = np.exp(betaln(alpha, beta + n + k - 1.0) - base) / (1.0 + discount_rate) ** k
+            total += np.where(k <= h, term, 0.0)
+        return total
 
     def _convergence_fix(self) -> str:
         ja, en = self._cohort
@@ -305,3 +443,34 @@ def _check_periods(t: ArrayLike) -> FloatArray:
             fix="0以上の期を渡してください / pass periods >= 0",
         )
     return periods
+
+
+def _check_durations(durations: ArrayLike, ended: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Periods paid (whole numbers ≥ 1) and ended flags (0/1) of each contract."""
+    t, e = same_length(
+        ("durations", as_float_array(durations, "durations")),
+        ("ended", as_float_array(ended, "ended")),
+    )
+    bad = (t < 1) | (t != np.round(t))
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise InvalidValueError(
+            f"durations は支払済みの期数 (1以上の整数) です: {int(bad.sum())}件が違います "
+            f"(最初は位置 {first}) / durations counts periods paid (whole numbers >= 1): "
+            f"{int(bad.sum())} values are not (first at position {first})",
+            column="durations",
+            value=t[first],
+            fix="1期目も払っていない契約は除いてください / leave out contracts that have not "
+            "paid their first period",
+        )
+    if not np.isin(e, (0.0, 1.0)).all():
+        first = int(np.flatnonzero(~np.isin(e, (0.0, 1.0)))[0])
+        raise InvalidValueError(
+            f"ended は終了した契約が 1 (True)、継続中が 0 (False) です (位置 {first}) / "
+            f"ended is 1 (True) for a contract that ended, 0 (False) for one still running "
+            f"(position {first})",
+            column="ended",
+            value=e[first],
+            fix="True/False か 1/0 を渡してください / pass True/False or 1/0",
+        )
+    return np.ascontiguousarray(t), np.ascontiguousarray(e)

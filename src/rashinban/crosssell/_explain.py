@@ -20,7 +20,7 @@ from rashinban.crosssell._baskets import (
     segment_label_en,
 )
 from rashinban.crosssell._recommend import MIN_EVIDENCE
-from rashinban.crosssell._rules import association_rules
+from rashinban.crosssell._rules import _check_count, association_rules
 
 __all__ = ["no_offer_error", "require_customer"]
 
@@ -105,6 +105,7 @@ def no_offer_error(
     something the account owns), against the ``min_count`` evidence needs. None
     when ``account_id`` already owns every product: nothing is missing from the data.
     """
+    _check_count(min_count, "min_count", "根拠に必要な最少の社数", "fewest accounts as evidence")
     day = _date(as_of)
     c = customers(backend, day)
     cust = c.mutate(segment_en=segment_label_en(c.industry, c.band)).execute()

@@ -29,12 +29,11 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
-import numpy as np
 import pandas as pd
 
 from rashinban._errors import InvalidValueError
 from rashinban.crosssell._baskets import _date, baskets, customers, segment_label_en
-from rashinban.crosssell._rules import association_rules, item_similarity
+from rashinban.crosssell._rules import _check_count, association_rules, item_similarity
 from rashinban.crosssell._segments import segment_adoption
 
 __all__ = [
@@ -300,15 +299,3 @@ def recommend_expr(
         segment_rate=top.rate,
         similarity=top.similarity,
     ).order_by(["account_id", "rank"])
-
-
-def _check_count(value: object, name: str, meaning_ja: str, meaning_en: str) -> None:
-    """Refuse a count below 1 (or not a whole number) instead of returning nothing."""
-    whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
-    if not whole or int(value) < 1:  # type: ignore[call-overload]
-        raise InvalidValueError(
-            f"{name}={value!r} は1以上の整数ではありません ({meaning_ja}) / "
-            f"{name}={value!r} is not a whole number >= 1 ({meaning_en})",
-            fix=f"{name}=3 のように1以上の整数を指定してください / pass a whole number >= 1, "
-            f"e.g. {name}=3",
-        )

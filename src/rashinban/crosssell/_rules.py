@@ -19,10 +19,39 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
+
+from rashinban._errors import InvalidValueError
 
 __all__ = ["Z95", "association_rules", "item_similarity", "wilson_interval"]
 
 Z95 = 1.959963984540054
+#: The largest count of accounts a threshold may ask for: no workspace holds a billion
+#: accounts, so a larger value is a typo (and past 2**63 the database cannot compare it).
+MAX_COUNT = 10**9
+
+
+def _check_count(value: object, name: str, meaning_ja: str, meaning_en: str) -> None:
+    """Refuse a count below 1, above :data:`MAX_COUNT` or not a whole number.
+
+    A count of 0 or less would keep rules nobody has evidence for, and a fraction or
+    a huge number silently returns nothing.
+    """
+    whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    if not whole or int(value) < 1:  # type: ignore[call-overload]
+        raise InvalidValueError(
+            f"{name}={value!r} は1以上の整数ではありません ({meaning_ja}) / "
+            f"{name}={value!r} is not a whole number >= 1 ({meaning_en})",
+            fix=f"{name}=3 のように1以上の整数を指定してください / pass a whole number >= 1, "
+            f"e.g. {name}=3",
+        )
+    if int(value) > MAX_COUNT:  # type: ignore[call-overload]
+        raise InvalidValueError(
+            f"{name}={value!r} は大きすぎます ({meaning_ja}、上限 {MAX_COUNT:,}) / "
+            f"{name}={value!r} is too large ({meaning_en}; at most {MAX_COUNT:,})",
+            fix=f"{name}=5 のように社数として現実的な整数を指定してください / pass a count "
+            f"of accounts that can exist, e.g. {name}=5",
+        )
 
 
 def wilson_interval(
@@ -56,7 +85,9 @@ def association_rules(baskets: ir.Table, *, min_count: int = 5) -> ir.Table:
     baskets
         ``(account_id, product_id)`` rows (duplicates are ignored).
     min_count
-        Rules seen in fewer accounts are dropped (too few to say anything).
+        Rules seen in fewer accounts are dropped (too few to say anything). A whole
+        number from 1 to :data:`MAX_COUNT`; anything else raises
+        :class:`~rashinban.InvalidValueError`.
 
     Returns
     -------
@@ -76,6 +107,7 @@ def association_rules(baskets: ir.Table, *, min_count: int = 5) -> ir.Table:
     >>> round(float(row.confidence), 3), round(float(row.lift), 3)
     (0.667, 1.333)
     """
+    _check_count(min_count, "min_count", "ルールに必要な最少の社数", "fewest accounts per rule")
     counts, items, n = _pairs(baskets)
     a = items.rename(antecedent="product_id", n_antecedent="n_item")
     c = items.rename(consequent="product_id", n_consequent="n_item")

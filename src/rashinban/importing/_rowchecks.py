@@ -136,10 +136,12 @@ def check_dates(
             )
     for first, later in spec.ordered:
         a, b = spec.column(first), spec.column(later)
+        # A date between the two (MQL between created and SQL) is checked against each.
+        skip = "".join(f" AND {q('e_' + m)} IS NULL" for m in spec.between(first, later))
         for row, early, late, a_given, b_given in con.execute(
             f"""SELECT _row, {q("e_" + first)}, {q("e_" + later)},
                        {q("f_" + first)}, {q("f_" + later)} FROM _eff
-                WHERE {q("e_" + later)} < {q("e_" + first)} ORDER BY _row"""
+                WHERE {q("e_" + later)} < {q("e_" + first)}{skip} ORDER BY _row"""
         ).fetchall():
             stored_a = "" if a_given else "取り込み済みの"
             stored_a_en = "" if a_given else "the stored "

@@ -27,9 +27,10 @@ from rashinban.segments import Rule, parse_rule
 
 __all__ = ["PERIODS", "beta_interval", "funnel", "period_label"]
 
-#: Period name → Ibis truncation unit.
-PERIODS: dict[str, str] = {"week": "W", "month": "M", "quarter": "Q"}
-_PER_YEAR = {"week": 52.0, "month": 12.0, "quarter": 4.0}
+#: Period name → Ibis truncation unit. A year is the calendar year (January to December):
+#: the workspace has no fiscal-year setting.
+PERIODS: dict[str, str] = {"week": "W", "month": "M", "quarter": "Q", "year": "Y"}
+_PER_YEAR = {"week": 52.0, "month": 12.0, "quarter": 4.0, "year": 1.0}
 #: Expected customer lifetime is capped (years), so a churn-free scope has a finite CLV.
 MAX_LIFETIME_YEARS = 5.0
 INTERVAL = 0.90
@@ -60,8 +61,10 @@ def beta_interval(k: Any, n: Any, level: float = INTERVAL) -> tuple[np.ndarray, 
 
 
 def period_label(start: pd.Timestamp | dt.date, period: str) -> str:
-    """``2024-10`` (month), ``2024-Q4`` (quarter), ``2024-W40`` (ISO week)."""
+    """``2024-10`` (month), ``2024-Q4`` (quarter), ``2024`` (year), ``2024-W40`` (ISO week)."""
     ts = pd.Timestamp(start)
+    if period == "year":
+        return f"{ts.year}"
     if period == "month":
         return f"{ts.year}-{ts.month:02d}"
     if period == "quarter":
@@ -74,7 +77,8 @@ def _check_period(period: str) -> str:
     if period not in PERIODS:
         raise InvalidValueError(
             f"期間の単位 {period!r} はありません / period {period!r} is not known",
-            fix="week、month、quarter のいずれかにしてください / use week, month or quarter",
+            fix="week、month、quarter、year のいずれかにしてください / "
+            "use week, month, quarter or year",
         )
     return PERIODS[period]
 
@@ -190,18 +194,20 @@ def _campaign_cost(
 def _period_bounds(
     start: dt.date, as_of: dt.date, period: str
 ) -> tuple[list[dt.date], list[dt.date]]:
-    freq = {"week": "W-MON", "month": "MS", "quarter": "QS"}[period]
+    freq = {"week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}[period]
     first = pd.Timestamp(start)
     first = {
         "week": first - pd.Timedelta(days=first.weekday()),
         "month": first.replace(day=1),
         "quarter": first.replace(day=1, month=3 * ((first.month - 1) // 3) + 1),
+        "year": first.replace(day=1, month=1),
     }[period]
     starts = list(pd.date_range(first, pd.Timestamp(as_of), freq=freq))
     step = {
         "week": pd.DateOffset(weeks=1),
         "month": pd.DateOffset(months=1),
         "quarter": pd.DateOffset(months=3),
+        "year": pd.DateOffset(years=1),
     }[period]
     ends = [min(s + step, pd.Timestamp(as_of) + pd.Timedelta(days=1)) for s in starts]
     if period == "week" and first < pd.Timestamp(start):
@@ -249,7 +255,8 @@ def funnel(
     as_of
         Nothing dated after it is read.
     period
-        ``week``, ``month`` or ``quarter``.
+        ``week``, ``month``, ``quarter`` or ``year`` (the calendar year; a year not
+        over on ``as_of`` ends on it and is named as the whole year, as a month is).
     scopes
         Name → segment rule (text or :class:`~rashinban.segments.Rule`), ``None``
         meaning the whole company. Default: ``{"company": None}``.

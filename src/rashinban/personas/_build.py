@@ -21,7 +21,7 @@ from rashinban.personas._cues import GENERIC_TERMS, Kind, cue_clauses, cue_sente
 from rashinban.personas._roles import role_name
 from rashinban.personas._story import story
 from rashinban.text._stats import wilson
-from rashinban.text._themes import ctfidf
+from rashinban.text._themes import whole_ctfidf
 from rashinban.text._tokenize import batch_keywords, keywords, normalize_for_mining
 from rashinban.text._winloss import quote_for
 
@@ -118,10 +118,16 @@ def _whole(text: str | None, tokens: list[str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def _keywords(text: str | None) -> tuple[str, ...]:
+    """``keywords(text)`` (each compound right before its parts), worked out once per text."""
+    return tuple(keywords(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _whole_keywords(text: str | None) -> tuple[str, ...]:
     """``_whole(text, keywords(text))``, worked out once per text: every card reads the
     same notes."""
-    return tuple(_whole(text, keywords(text)))
+    return tuple(_whole(text, list(_keywords(text))))
 
 
 def _quote(docs: pd.DataFrame, term: str, kind: Kind | None = None) -> tuple[str, str] | None:
@@ -141,10 +147,12 @@ def _quote(docs: pd.DataFrame, term: str, kind: Kind | None = None) -> tuple[str
 
 
 @functools.lru_cache(maxsize=65536)
-def _about(sentence: str, kind: Kind) -> tuple[str, ...]:
+def _about(sentence: str, kind: Kind, whole: bool = True) -> tuple[str, ...]:
     """What a ``kind`` sentence is about: the whole words of its clauses that state it.
 
     Not a word for the complaint itself (課題, 懸念) nor for the outcome (失注, 見送り).
+    With ``whole=False`` every keyword of those clauses, each compound right before its
+    parts: what :func:`~rashinban.text._themes.whole_ctfidf` counts compounds in.
 
     Examples
     --------
@@ -156,7 +164,7 @@ def _about(sentence: str, kind: Kind) -> tuple[str, ...]:
     return tuple(
         w
         for clause in cue_clauses(sentence, kind)
-        for w in _whole_keywords(clause)
+        for w in (_whole_keywords if whole else _keywords)(clause)
         if w not in _NOT_ABOUT
     )
 
@@ -167,16 +175,20 @@ def _contrast(
     *,
     top_n: int,
     min_docs: int,
+    keywords: Sequence[Sequence[str]],
 ) -> list[str]:
     """The terms of the ``inside`` documents by c-TF-IDF against the others, best first.
 
-    Empty when the documents hold no terms at all (e.g. no sentence states a pain).
+    A part of a compound said mostly inside the compound is no term (see
+    :func:`~rashinban.text._themes.whole_ctfidf`; ``keywords`` are the documents'
+    keywords before ``tokens`` kept the whole words). Empty when the documents hold
+    no terms at all (e.g. no sentence states a pain).
     """
     classes = ["in" if m else "out" for m in inside]
     if "out" not in classes:
         classes[-1] = "out"  # one class alone has no contrast; c-TF-IDF needs two
     try:
-        table = ctfidf(tokens, classes, top_n=top_n, min_docs=min_docs)
+        table = whole_ctfidf(tokens, classes, top_n=top_n, min_docs=min_docs, keywords=keywords)
     except NotEnoughDataError:
         return []
     return table.loc[table["group"] == "in", "term"].tolist()
@@ -189,27 +201,34 @@ def _text_themes(
     top_n: int,
     min_docs: int,
 ) -> tuple[list[str], list[list[str]]]:
-    tokens = [list(_whole_keywords(t)) for t in docs["text"].tolist()]
-    return _contrast(tokens, in_segment, top_n=top_n, min_docs=min_docs), tokens
+    texts = docs["text"].tolist()
+    tokens = [list(_whole_keywords(t)) for t in texts]
+    every = [list(_keywords(t)) for t in texts]
+    return _contrast(tokens, in_segment, top_n=top_n, min_docs=min_docs, keywords=every), tokens
 
 
-def _cue_docs(docs: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, list[list[str]]]:
-    """``docs`` with each text cut down to its sentences that state a ``kind``, and their terms.
+def _cue_docs(
+    docs: pd.DataFrame, kind: Kind
+) -> tuple[pd.DataFrame, list[list[str]], list[list[str]]]:
+    """``docs`` with each text cut down to its sentences that state a ``kind``, their terms
+    and their keywords.
 
     The sentences stay verbatim, one a line (see :func:`cue_sentences`); the terms are
-    what they are about (:func:`_about`).
+    what they are about (:func:`_about`), the keywords the same with the parts of
+    compounds kept (``_about(..., whole=False)``).
 
     Examples
     --------
     >>> text = "次回は経理部も同席。紙の請求書の処理に手間がかかる。"
     >>> docs = pd.DataFrame({"doc_id": ["N1"], "text": [text]})
-    >>> cut, terms = _cue_docs(docs, "pain")
+    >>> cut, terms, _ = _cue_docs(docs, "pain")
     >>> cut["text"].tolist(), terms
     (['紙の請求書の処理に手間がかかる。'], [['請求書', '処理', '手間']])
     """
     said = [cue_sentences(t, kind) for t in docs["text"]]
     tokens = [[w for s in sents for w in _about(s, kind)] for sents in said]
-    return docs.assign(text=["\n".join(sents) for sents in said]), tokens
+    every = [[w for s in sents for w in _about(s, kind, False)] for sents in said]
+    return docs.assign(text=["\n".join(sents) for sents in said]), tokens, every
 
 
 def _texts_evidence(
@@ -269,26 +288,27 @@ def _stated(
     *,
     used: set[str],
     min_docs: int,
-    others: list[list[str]] | None = None,
+    others: tuple[list[list[str]], list[list[str]]] | None = None,
     keep: Callable[[list[str]], list[str]] = list,
 ) -> list[Statement]:
     """The card's ``kind`` lines (goals, pains, objections) for the ``rows`` of ``docs``.
 
     Only the sentences that state a ``kind`` count: their terms (filtered by ``keep``)
     are ranked by c-TF-IDF against the other rows' ``kind`` sentences, or against
-    ``others`` (the terms of everything the other rows say) when given.
+    ``others`` (the terms and the keywords of everything the other rows say) when given.
     """
     top_n, limit, table, ja, en = _STATED[kind]
-    cut, tokens = _cue_docs(docs, kind)
-    tokens = [keep(t) for t in tokens]
+    cut, tokens, every = _cue_docs(docs, kind)
+    tokens, every = [keep(t) for t in tokens], [keep(t) for t in every]
     if others is not None:
-        tokens_or_others = [t if m else o for t, o, m in zip(tokens, others, rows, strict=True)]
+        tokens_or_others = [t if m else o for t, o, m in zip(tokens, others[0], rows, strict=True)]
+        every = [t if m else o for t, o, m in zip(every, others[1], rows, strict=True)]
     else:
         tokens_or_others = tokens
     found = _quoted(
         cut[rows],
         [t for t, m in zip(tokens, rows, strict=True) if m],
-        _contrast(tokens_or_others, rows, top_n=top_n, min_docs=min_docs),
+        _contrast(tokens_or_others, rows, top_n=top_n, min_docs=min_docs, keywords=every),
         table=table,
         used=used,
         limit=limit,
@@ -490,12 +510,13 @@ def build_persona(
                 return [t for t in words if not any(t in n for n in names)]
 
             texts = wl["text"].tolist()
-            tokens = [
-                why(_whole(text, doc))
-                for text, doc in zip(texts, batch_keywords(texts), strict=True)
-            ]
+            every = batch_keywords(texts)
+            tokens = [why(_whole(text, doc)) for text, doc in zip(texts, every, strict=True)]
+            every = [why(doc) for doc in every]
             won = (wl["outcome"] == "won").to_numpy()
-            table = ctfidf(tokens, wl["outcome"].tolist(), top_n=6, min_docs=min_docs)
+            table = whole_ctfidf(
+                tokens, wl["outcome"].tolist(), top_n=6, min_docs=min_docs, keywords=every
+            )
             terms = [t for t in table.loc[table["group"] == "won", "term"] if t not in _OUTCOME]
             for t, ev, q in _quoted(
                 wl[won],
@@ -515,7 +536,13 @@ def build_persona(
                 )
             # A lost deal's objection sentences, against everything the won deals' notes say.
             objections = _stated(
-                "objection", wl, ~won, used=used_quotes, min_docs=min_docs, others=tokens, keep=why
+                "objection",
+                wl,
+                ~won,
+                used=used_quotes,
+                min_docs=min_docs,
+                others=(tokens, every),
+                keep=why,
             )
             st += objections
     lost = new[new["outcome"] == "lost"] if len(new) else new

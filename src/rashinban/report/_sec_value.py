@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,9 +33,12 @@ LABELS.update(
         "top_clv": ("CLV 上位の顧客", "Top customers by CLV"),
         "p_alive": ("継続確率 P(alive)", "P(alive)"),
         "expected_purchases": (
-            "今後12か月の購買回数 (期待値)",
-            "expected purchases, next 12 months",
+            "今後12か月の注文週数 (期待値)",
+            "expected order weeks, next 12 months",
         ),
+        "contract_clv": ("契約の価値", "contract value"),
+        "order_clv": ("注文の価値", "order value"),
+        "mrr": ("月額 (継続中の契約)", "MRR (running contracts)"),
         "model_params": ("モデルとパラメータ", "Model and parameters"),
         "holdout": ("検証 (ホールドアウト)", "Validation (holdout)"),
         "clv_account": ("取引先ID", "account id"),
@@ -127,6 +131,9 @@ def render_clv(ctx: ReportContext) -> str | None:
             t("company", lang): top.get("name"),
             t("industry", lang): top.get("industry"),
             "CLV (¥)": [f"¥{v:,.0f}" for v in top["clv"]],
+            t("contract_clv", lang): [f"¥{v:,.0f}" for v in top.get("contract_clv", top["clv"])],
+            t("order_clv", lang): [f"¥{v:,.0f}" for v in top.get("order_clv", 0 * top["clv"])],
+            t("mrr", lang): [f"¥{v:,.0f}" for v in top.get("mrr", 0 * top["clv"])],
             t("p_alive", lang): top["p_alive"].round(3),
             t("expected_purchases", lang): top["expected_purchases"].round(1),
         }
@@ -138,16 +145,46 @@ def render_clv(ctx: ReportContext) -> str | None:
         parts.append(f"<h3>{t('model_params', lang)}</h3><p>{model.get('name')}: {params}</p>")
         h = model.get("holdout")
         if h:
-            text = (
-                f"校正 {h['calibration_end']} まで → 以降 {h['holdout_weeks']:.0f} 週の購買回数: "
-                f"実績 {h['actual_total']:,.0f} / BG/NBD 予測 {h['predicted_total']:,.0f} / "
-                f"単純平均 {h['baseline_total']:,.0f}; 顧客別 MAE BG/NBD {h['mae_model']:.2f} vs "
-                f"単純平均 {h['mae_baseline']:.2f}"
-                if lang == "ja"
-                else f"calibrated to {h['calibration_end']}, next {h['holdout_weeks']:.0f} weeks: "
-                f"actual {h['actual_total']:,.0f} / BG/NBD {h['predicted_total']:,.0f} / "
-                f"naive {h['baseline_total']:,.0f}; per-customer MAE BG/NBD {h['mae_model']:.2f} "
-                f"vs naive {h['mae_baseline']:.2f}"
-            )
-            parts.append(f"<h3>{t('holdout', lang)}</h3><p>{text}</p>")
+            parts.append(f"<h3>{t('holdout', lang)}</h3>{_holdout_text(h, lang)}")
     return "".join(parts)
+
+
+def _holdout_text(h: dict[str, Any], lang: str) -> str:
+    """The holdout check in words: order weeks, then revenue by source (when measured)."""
+    weeks = (
+        f"<p>校正 {h['calibration_end']} まで → 以降 {h['holdout_weeks']:.0f} 週の"
+        "リピート注文週数: "
+        f"実績 {h['actual_total']:,.0f} / BG/NBD 予測 {h['predicted_total']:,.0f} / "
+        f"単純平均 {h['baseline_total']:,.0f}; 顧客別 MAE BG/NBD {h['mae_model']:.2f} vs "
+        f"単純平均 {h['mae_baseline']:.2f}</p>"
+        if lang == "ja"
+        else f"<p>calibrated to {h['calibration_end']}, next {h['holdout_weeks']:.0f} weeks, "
+        f"repeat order weeks: actual {h['actual_total']:,.0f} / BG/NBD "
+        f"{h['predicted_total']:,.0f} / naive {h['baseline_total']:,.0f}; per-customer MAE "
+        f"BG/NBD {h['mae_model']:.2f} vs naive {h['mae_baseline']:.2f}</p>"
+    )
+    if h.get("actual_revenue") is None:
+        return weeks
+    yen = {k: f"¥{v:,.0f}" for k, v in h.items() if isinstance(v, float) and "revenue" in k}
+    if lang == "ja":
+        revenue = (
+            f"<p>同じ期間の売上: 実績 {yen['actual_revenue']} (注文 {yen['order_actual_revenue']}"
+            f"・継続中の契約 {yen['contract_actual_revenue']}・期間中に始まった契約 "
+            f"{yen['new_contract_revenue']}) / 予測 {yen['predicted_revenue']} (注文 "
+            f"{yen['order_predicted_revenue']}・契約 {yen['contract_predicted_revenue']}) / "
+            f"単純予測 (契約はそのまま続き、注文は過去のペース) {yen['baseline_revenue']}; "
+            f"顧客別 MAE 予測 {yen['mae_revenue_model']} vs 単純予測 "
+            f"{yen['mae_revenue_baseline']}。期間中に始まった契約 (拡大) は予測に含みません</p>"
+        )
+    else:
+        revenue = (
+            f"<p>revenue in the same weeks: actual {yen['actual_revenue']} (orders "
+            f"{yen['order_actual_revenue']}, running contracts {yen['contract_actual_revenue']}, "
+            f"contracts started in the holdout {yen['new_contract_revenue']}) / predicted "
+            f"{yen['predicted_revenue']} (orders {yen['order_predicted_revenue']}, contracts "
+            f"{yen['contract_predicted_revenue']}) / naive (contracts run on, orders at the past "
+            f"rate) {yen['baseline_revenue']}; per-customer MAE {yen['mae_revenue_model']} vs "
+            f"naive {yen['mae_revenue_baseline']}. Contracts started in the holdout "
+            "(expansion) are not predicted</p>"
+        )
+    return weeks + revenue

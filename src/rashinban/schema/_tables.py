@@ -87,7 +87,13 @@ class Table:
     required: tuple[str, ...] = ()
     #: Date pairs ``(earlier, later)`` that cannot be the other way round (a contract
     #: that ends before it starts): such a row is rejected. The later date may be empty.
+    #: A pair that two others chain (created ≤ MQL, MQL ≤ SQL → created ≤ SQL) is
+    #: checked only when the date between them is empty: otherwise they cover it.
     ordered: tuple[tuple[str, str], ...] = ()
+
+    def between(self, first: str, later: str) -> tuple[str, ...]:
+        """The dates that :attr:`ordered` puts between ``first`` and ``later``."""
+        return tuple(m for a, m in self.ordered if a == first and (m, later) in self.ordered)
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -186,7 +192,8 @@ TABLES: dict[str, Table] = {
             "leads",
             # A lead qualifies (MQL) after it is created, and is accepted by sales (SQL)
             # after it qualifies: funnel lead times would otherwise come out negative.
-            ordered=(("created_at", "mql_at"), ("mql_at", "sql_at")),
+            # A lead without an MQL date still reaches SQL after it is created.
+            ordered=(("created_at", "mql_at"), ("mql_at", "sql_at"), ("created_at", "sql_at")),
         ),
         Table(
             "deals",
@@ -477,7 +484,11 @@ def data_model_markdown() -> str:
             ]
         if t.ordered:
             lines += [
-                "Dates in order / 日付の前後: " + ", ".join(f"{a} ≤ {b}" for a, b in t.ordered),
+                "Dates in order / 日付の前後: "
+                + ", ".join(
+                    f"{a} ≤ {b}" + "".join(f" (when {m} is empty)" for m in t.between(a, b))
+                    for a, b in t.ordered
+                ),
                 "",
             ]
     return "\n".join(lines)

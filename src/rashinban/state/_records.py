@@ -141,8 +141,57 @@ class RecordsMixin:
                 )
             )
             seq = int(res.inserted_primary_key[0])  # type: ignore[index]
-            self._audit(con, author, "feedback", target or lead_id or account_id or "", at, seq=seq)
+            # The verdict and whom it is about, so that the log reads without the feedback table.
+            about = {
+                k: v
+                for k, v in (("reason", reason), ("lead_id", lead_id), ("account_id", account_id))
+                if v
+            }
+            self._audit(
+                con,
+                author,
+                "feedback",
+                target or lead_id or account_id or "",
+                at,
+                seq=seq,
+                fits=bool(fits),
+                **about,
+            )
         return seq
+
+    def log_win_story(
+        self,
+        *,
+        author: str,
+        account_id: str,
+        note_id: str,
+        written_at: dt.date,
+        deal_id: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> None:
+        """Log a win story written into the workspace (``rashinban win-story``).
+
+        The story itself is a note in the workspace's data; the audit log keeps who wrote
+        it, about which account, its note id, deal and date. ``author`` is the name the
+        story was written under (NFKC, no surrounding spaces): a win story needs no
+        registered user.
+        """
+        import unicodedata
+
+        actor = unicodedata.normalize("NFKC", str(author)).strip()
+        deal = {"deal_id": deal_id} if deal_id else {}
+        at = utc(at)
+        with self._tx() as con:
+            self._audit(
+                con,
+                actor,
+                "win_story",
+                account_id,
+                at,
+                note_id=note_id,
+                written_at=written_at.isoformat(),
+                **deal,
+            )
 
     def feedback(self, target: str | None = None) -> list[dict[str, Any]]:
         q = sa.select(s.feedback).order_by(s.feedback.c.seq)
@@ -167,7 +216,7 @@ class RecordsMixin:
         obj, actor, action
             Keep only the entries about this object (a target, canvas or user id),
             by this user, or of this action (``add_user``, ``save``, ``approve``,
-            ``activate``, ``review``, ``feedback``).
+            ``activate``, ``review``, ``feedback``, ``win_story``).
         since
             Keep only the entries at or after this time (UTC when naive).
         """

@@ -130,6 +130,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "activate": ("有効化", "activated"),
     "review": ("見直し", "review"),
     "feedback": ("営業フィードバック", "sales feedback"),
+    "win_story": ("受注ストーリー", "win story"),
 }
 
 
@@ -164,6 +165,9 @@ def audit_detail_text(action: str, detail: Mapping[str, Any], lang: str = "ja") 
     '第2版 (3f2a9c01d4e5)・メモ: 改定'
     >>> audit_detail_text("add_user", {"department": "sales"}, "en")
     'department: sales'
+    >>> audit_detail_text("feedback", {"seq": 3, "fits": False, "reason": "no_budget",
+    ...                                "lead_id": "L1"})
+    'フィードバック #3・合わない・理由: 予算がない・リード L1'
     """
     en = lang == "en"
     left = dict(detail)
@@ -191,11 +195,41 @@ def audit_detail_text(action: str, detail: Mapping[str, Any], lang: str = "ja") 
         parts.append("back-test" if en else "バックテスト")
     if "seq" in left:
         parts.append(f"feedback #{left.pop('seq')}" if en else f"フィードバック #{left.pop('seq')}")
+    parts.extend(_about_text(left, lang))
     note = left.pop("note", None)
     if note:
         parts.append(f"note: {note}" if en else f"メモ: {note}")
     parts.extend(f"{k}={v}" for k, v in left.items())
     return ("; " if en else "・").join(parts)
+
+
+def _about_text(left: dict[str, Any], lang: str) -> list[str]:
+    """The verdict of a feedback entry and what a feedback or win-story entry is about,
+    taken out of ``left``: 合わない・理由: 予算がない・リード L1 / does not fit; …"""
+    from rashinban._labels import FEEDBACK_REASONS
+
+    en = lang == "en"
+    parts: list[str] = []
+    if "fits" in left:
+        fits = bool(left.pop("fits"))
+        parts.append(
+            ("fits" if fits else "does not fit") if en else ("合う" if fits else "合わない")
+        )
+    reason = left.pop("reason", None)
+    if reason:
+        name = FEEDBACK_REASONS.get(str(reason), (str(reason), str(reason)))[1 if en else 0]
+        parts.append(f"reason: {name}" if en else f"理由: {name}")
+    words = {
+        "lead_id": ("リード", "lead"),
+        "account_id": ("取引先", "account"),
+        "note_id": ("メモ", "note"),
+        "deal_id": ("商談", "deal"),
+        "written_at": ("記入日", "written on"),
+    }
+    for key, (ja, en_word) in words.items():
+        if left.get(key):
+            parts.append(f"{en_word if en else ja} {left.pop(key)}")
+    return parts
 
 
 def approval_step_text(ref: str, missing: Sequence[str]) -> str:

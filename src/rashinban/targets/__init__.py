@@ -9,6 +9,7 @@ again, sales feedback summaries and the marketing–sales alignment view.
 from rashinban.targets._adjacent import adjacent_segments, jaccard, weak_subsegments
 from rashinban.targets._data import SIZE_BANDS, closed_deals, eb_prior
 from rashinban.targets._detect import CusumResult, bernoulli_cusum, cusum_threshold, psi
+from rashinban.targets._holders import feedback_target, holding_targets
 from rashinban.targets._review import (
     VERDICTS,
     judge_nrr,
@@ -44,6 +45,8 @@ __all__ = [
     "eb_prior",
     "feedback_outside",
     "feedback_summary",
+    "feedback_target",
+    "holding_targets",
     "jaccard",
     "judge_nrr",
     "judge_rate",

@@ -15,6 +15,7 @@ from rashinban.segments import Rule, parse_rule, require_accounts
 from rashinban.state import StateStore, TargetDefinition
 from rashinban.targets._data import SIZE_BANDS, band_of
 from rashinban.targets._draft import draft_from_review
+from rashinban.targets._holders import account_of, widen_overlaps
 from rashinban.targets._review import review_target
 from rashinban.targets._triggers import target_triggers
 
@@ -55,7 +56,9 @@ def run_review(
     Returns the review (see :func:`review_target`) with ``name``, ``version``,
     ``version_id`` and ``review_id`` added, and the keys of :func:`_back_test`:
     an ``as_of`` before the day the version was saved is a back-test (hypotheses
-    judged on data from before they were written), stored and marked as one.
+    judged on data from before they were written), stored and marked as one. Each
+    widen proposal also has ``overlaps``: the accounts it would add that another
+    active target holds (:func:`~rashinban.targets._holders.widen_overlaps`).
     """
     if save:
         store.user(author)  # an unknown user is refused before the review is computed
@@ -65,6 +68,8 @@ def run_review(
     _, definition = _definition(store, rev.version_id)
     feedback = store.feedback(rev.name)
     review = review_target(backend, definition, as_of=as_of, feedback=feedback, **kw)
+    # A widening that takes accounts another active target holds says so.
+    widen_overlaps(store, backend, rev.name, definition, review["proposals"])
     review |= {"name": rev.name, "version": rev.number, "version_id": rev.version_id}
     review |= _back_test(rev, as_of)
     if save:
@@ -110,11 +115,8 @@ def feedback_outside(
         return None
     rev = store.active(target) or store.revision(target)
     who = account_id or lead_id
-    if account_id is None and lead_id is not None:
-        leads = backend.table("leads")
-        found = leads.filter(leads.lead_id == lead_id).select("account_id").execute()
-        account_id = None if found.empty else found["account_id"].iloc[0]
-    if account_id is None or pd.isna(account_id):
+    account_id = account_of(backend, lead_id=lead_id, account_id=account_id)
+    if account_id is None:
         return None
     acc = backend.table("accounts")
     row = acc.filter(acc.account_id == account_id).execute()
@@ -178,7 +180,8 @@ def feedback_summary(store: StateStore, backend: Any = None) -> pd.DataFrame:
     """Sales feedback per target, version and segment (industry × size band).
 
     Columns: ``target``, ``version``, ``segment``, ``n``, ``fits``, ``not_fit``,
-    ``not_fit_share`` with a Jeffreys interval, ``top_reason``.
+    ``not_fit_share`` with a Jeffreys interval, ``top_reason`` (the first of the most
+    frequent not-fit reasons) and ``top_reasons`` (all of them when several tie).
     """
     rows = store.feedback()
     cols = [
@@ -192,6 +195,7 @@ def feedback_summary(store: StateStore, backend: Any = None) -> pd.DataFrame:
         "not_fit_low",
         "not_fit_high",
         "top_reason",
+        "top_reasons",
     ]
     if not rows:
         return pd.DataFrame(columns=cols)
@@ -220,7 +224,7 @@ def feedback_summary(store: StateStore, backend: Any = None) -> pd.DataFrame:
         k = int((~g["fits"].astype(bool)).sum())
         n = len(g)
         lo, hi = beta_interval(k, n)
-        reasons = g.loc[~g["fits"].astype(bool), "reason"].value_counts()
+        top = top_reasons(g.loc[~g["fits"].astype(bool), "reason"])
         out.append(
             {
                 "target": t,
@@ -233,7 +237,10 @@ def feedback_summary(store: StateStore, backend: Any = None) -> pd.DataFrame:
                 "not_fit_share": k / n,
                 "not_fit_low": float(lo[0]),
                 "not_fit_high": float(hi[0]),
-                "top_reason": str(reasons.index[0]) if len(reasons) else None,
+                # The first of the reasons given most often (kept for scripts that read
+                # one); ``top_reasons`` lists every reason tied at that count.
+                "top_reason": top[0] if top else None,
+                "top_reasons": top,
             }
         )
     # Built from Python ints and None, so that a missing version does not make the
@@ -241,6 +248,27 @@ def feedback_summary(store: StateStore, backend: Any = None) -> pd.DataFrame:
     frame = pd.DataFrame(out, columns=cols)
     frame["version"] = pd.Series([r["version"] for r in out], index=frame.index, dtype=object)
     return frame
+
+
+def top_reasons(reasons: Sequence[Any] | pd.Series) -> list[str]:
+    """Every reason given most often, in the order of the fixed list (others after, by
+    code); empty when there is none.
+
+    Examples
+    --------
+    >>> top_reasons(["bad_timing", "no_budget", "bad_timing", "no_budget", "other"])
+    ['no_budget', 'bad_timing']
+    >>> top_reasons([])
+    []
+    """
+    from rashinban.state import FEEDBACK_REASONS
+
+    counts = pd.Series(list(reasons), dtype=object).dropna().value_counts()
+    if counts.empty:
+        return []
+    order = {code: i for i, code in enumerate(FEEDBACK_REASONS)}
+    tied = [str(r) for r, c in counts.items() if c == counts.iloc[0]]
+    return sorted(tied, key=lambda r: (order.get(r, len(order)), r))
 
 
 def alignment(

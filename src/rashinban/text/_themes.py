@@ -16,7 +16,7 @@ million texts cost seconds after tokenising.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -140,6 +140,18 @@ def ctfidf(
     >>> out[["group", "term"]].values.tolist()
     [['a', '在庫'], ['b', '価格']]
     """
+    return _ctfidf(tokens, groups, top_n=top_n, min_docs=min_docs, keywords=None)
+
+
+def _ctfidf(
+    tokens: Sequence[Sequence[str]],
+    groups: Sequence[object],
+    *,
+    top_n: int,
+    min_docs: int,
+    keywords: Sequence[Sequence[str]] | None,
+) -> pd.DataFrame:
+    """:func:`ctfidf`, with the compound rule counted in ``keywords`` when they are given."""
     _check_lengths("ctfidf", tokens, groups)
     if top_n < 1 or min_docs < 1:
         raise InvalidValueError(
@@ -154,14 +166,44 @@ def ctfidf(
             fix="文章の入った営業メモ、問い合わせ、アンケートのコメントを取り込んでください / "
             "import notes, tickets or survey comments with text",
         )
-    labels, _codes, tf, docs, group_docs = _class_counts(counts, groups)
+    labels, codes, tf, docs, group_docs = _class_counts(counts, groups)
     f_t = tf.sum(axis=0)
     avg = tf.sum() / len(labels)
     totals = tf.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(totals > 0, tf / totals, 0.0) * np.log1p(avg / f_t)
     w[docs < min_docs] = -np.inf
+    if keywords is not None:
+        _drop_parts(w, terms, codes, keywords)
     return _ranked(labels, terms, w, docs, group_docs, top_n)
+
+
+def whole_ctfidf(
+    tokens: Sequence[Sequence[str]],
+    groups: Sequence[object],
+    *,
+    top_n: int = 10,
+    min_docs: int = 3,
+    keywords: Sequence[Sequence[str]] | None = None,
+) -> pd.DataFrame:
+    """:func:`ctfidf` whose terms are whole terms: the compound rule of :func:`distinct_terms`.
+
+    A part of a compound (体制 in サポート体制) is no term of a group when at least
+    :data:`PART_INSIDE_SHARE` of its occurrences there are inside the group's
+    candidate compounds. ``keywords`` are the texts' keywords as
+    :func:`~rashinban.text.keywords` lists them (each compound right before its
+    parts), when ``tokens`` are a filtered version of them (e.g. only the parts that
+    stand alone); by default ``tokens`` are those keywords.
+
+    Examples
+    --------
+    >>> toks = [["サポート体制", "サポート", "体制"]] * 3 + [["価格"]] * 3
+    >>> out = whole_ctfidf(toks, ["won"] * 3 + ["lost"] * 3, top_n=3, min_docs=1)
+    >>> out[["group", "term"]].values.tolist()
+    [['lost', '価格'], ['won', 'サポート体制']]
+    """
+    every = tokens if keywords is None else keywords
+    return _ctfidf(tokens, groups, top_n=top_n, min_docs=min_docs, keywords=every)
 
 
 def _parts_inside(
@@ -185,20 +227,26 @@ def _parts_inside(
 
 
 def _drop_parts(
-    w: np.ndarray,
-    tf: np.ndarray,
-    inside: list[Counter[tuple[str, str]]],
-    index: dict[str, int],
+    w: np.ndarray, terms: np.ndarray, codes: np.ndarray, keywords: Sequence[Sequence[str]]
 ) -> None:
-    """Set to -inf the weight of a part said mostly inside its group's candidate compounds."""
-    for c, pairs in enumerate(inside):
-        within: Counter[int] = Counter()
+    """Set to -inf the weight of a part said mostly inside its group's candidate compounds.
+
+    Occurrences are counted in ``keywords`` (see :func:`_parts_inside`); ``w`` and
+    ``terms`` may come from a filtered version of them.
+    """
+    index = {t: i for i, t in enumerate(terms)}
+    said: list[Counter[str]] = [Counter() for _ in range(w.shape[0])]
+    for doc, code in zip(keywords, codes, strict=True):
+        said[code].update(doc)
+    for c, pairs in enumerate(_parts_inside(keywords, codes, w.shape[0])):
+        within: Counter[str] = Counter()
         for (compound, part), n in pairs.items():
-            if np.isfinite(w[c, index[compound]]) and np.isfinite(w[c, index[part]]):
-                within[index[part]] += n
-        for j, n in within.items():
-            if n >= PART_INSIDE_SHARE * tf[c, j]:
-                w[c, j] = -np.inf
+            i, j = index.get(compound), index.get(part)
+            if i is not None and j is not None and np.isfinite(w[c, i]) and np.isfinite(w[c, j]):
+                within[part] += n
+        for part, n in within.items():
+            if n >= PART_INSIDE_SHARE * said[c][part]:
+                w[c, index[part]] = -np.inf
 
 
 def _log_odds_z(docs: np.ndarray, group_docs: np.ndarray, prior_docs: float) -> np.ndarray:
@@ -267,9 +315,7 @@ def distinct_terms(
         w = _log_odds_z(docs, group_docs, prior_docs)
         w[w <= 0] = -np.inf
     w[docs < min_docs] = -np.inf
-    _drop_parts(
-        w, tf, _parts_inside(tokens, codes, len(labels)), {t: i for i, t in enumerate(terms)}
-    )
+    _drop_parts(w, terms, codes, tokens)
     out = _ranked(labels, terms, w, docs, group_docs, top_n)
     rest_docs = group_docs.sum() - group_docs
     col = {t: i for i, t in enumerate(terms)}
@@ -328,6 +374,28 @@ def themes(
     return distinct_terms(tokens, frame[group_col].tolist(), top_n=top_n, min_docs=min_docs)
 
 
+def text_sentences(
+    frame: pd.DataFrame, id_col: str, text_col: str, max_chars: int | None = None
+) -> Iterator[tuple[str, str, str]]:
+    """``(text id, sentence, normalised sentence)`` of every sentence of ``frame``'s texts.
+
+    In text order; a text that is missing is skipped, and so is a sentence longer
+    than ``max_chars`` characters (too long to quote). The sentence is cut from the
+    original text; the normalised one is what terms are looked for in.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"note_id": ["N1", "N2"], "text": ["価格で負けた。ＡＰＩ連携。", None]})
+    >>> list(text_sentences(f, "note_id", "text"))
+    [('N1', '価格で負けた。', '価格で負けた。'), ('N1', 'ＡＰＩ連携。', 'API連携。')]
+    """
+    kept = frame[frame[text_col].notna()]
+    for doc_id, text in zip(kept[id_col].astype(str), kept[text_col].astype(str), strict=True):
+        for sentence in sentences(text):
+            if max_chars is None or len(sentence) <= max_chars:
+                yield doc_id, sentence, normalize_for_mining(sentence)
+
+
 def quotes(
     docs: pd.DataFrame,
     theme_table: pd.DataFrame,
@@ -361,17 +429,13 @@ def quotes(
     rows = []
     for group, th in theme_table.groupby("group", sort=True):
         weights = dict(zip(th["term"], th["score"], strict=True))
-        sub = docs[(docs[group_col].astype(str) == str(group)) & docs[text_col].notna()]
+        sub = docs[docs[group_col].astype(str) == str(group)]
         cands: list[tuple[float, str, str, str]] = []
-        for doc_id, text in zip(sub[id_col].astype(str), sub[text_col].astype(str), strict=True):
-            for sentence in sentences(text):
-                if len(sentence) > max_chars:
-                    continue
-                norm = normalize_for_mining(sentence)
-                hit = [t for t in weights if t in norm]
-                if hit:
-                    best = max(hit, key=lambda t: (weights[t], t))
-                    cands.append((-sum(weights[t] for t in hit), doc_id, sentence, best))
+        for doc_id, sentence, norm in text_sentences(sub, id_col, text_col, max_chars):
+            hit = [t for t in weights if t in norm]
+            if hit:
+                best = max(hit, key=lambda t: (weights[t], t))
+                cands.append((-sum(weights[t] for t in hit), doc_id, sentence, best))
         cands.sort()
         seen_sentences: set[str] = set()
         seen_terms: set[str] = set()
@@ -413,14 +477,11 @@ def theme_quotes(
     """
     found: dict[tuple[str, str], tuple[str, str]] = {}
     for group, th in theme_table.groupby("group", sort=False):
-        sub = docs[(docs[group_col].astype(str) == str(group)) & docs[text_col].notna()]
+        sub = docs[docs[group_col].astype(str) == str(group)]
         seen: dict[str, tuple[int, str, str]] = {}  # normalised → (count, sentence, first id)
-        for doc_id, text in zip(sub[id_col].astype(str), sub[text_col].astype(str), strict=True):
-            for sentence in sentences(text):
-                if len(sentence) <= max_chars:
-                    norm = normalize_for_mining(sentence)
-                    count, first, first_id = seen.get(norm, (0, sentence, doc_id))
-                    seen[norm] = (count + 1, first, first_id)
+        for doc_id, sentence, norm in text_sentences(sub, id_col, text_col, max_chars):
+            count, first, first_id = seen.get(norm, (0, sentence, doc_id))
+            seen[norm] = (count + 1, first, first_id)
         ranked = sorted(seen.items(), key=lambda kv: (-kv[1][0], kv[0]))
         for term in th["term"]:
             hit = next((v for norm, v in ranked if term in norm), None)

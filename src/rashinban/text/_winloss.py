@@ -16,8 +16,8 @@ import pandas as pd
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError
 from rashinban.text._stats import shrink, wilson
-from rashinban.text._themes import ctfidf
-from rashinban.text._tokenize import batch_keywords, normalize_for_mining, sentences
+from rashinban.text._themes import text_sentences, whole_ctfidf
+from rashinban.text._tokenize import batch_keywords
 
 NO_COMPETITOR = "(競合なし)"
 # Words that name the outcome itself rather than a reason for it.
@@ -45,11 +45,10 @@ def quote_for(
     ('N1', '価格で負けた。')
     """
     seen: dict[str, tuple[int, str]] = {}
-    for doc_id, text in zip(frame[id_col].astype(str), frame[text_col].astype(str), strict=True):
-        for sentence in sentences(text):
-            if term in normalize_for_mining(sentence) and (accept is None or accept(sentence)):
-                count, first = seen.get(sentence, (0, doc_id))
-                seen[sentence] = (count + 1, first)
+    for doc_id, sentence, norm in text_sentences(frame, id_col, text_col):
+        if term in norm and (accept is None or accept(sentence)):
+            count, first = seen.get(sentence, (0, doc_id))
+            seen[sentence] = (count + 1, first)
     if not seen:
         return None
     sentence, (_, doc_id) = min(seen.items(), key=lambda kv: (-kv[1][0], kv[0]))
@@ -169,7 +168,7 @@ def note_reasons(
         [t for t in doc if t not in _OUTCOME_WORDS and not any(t in g for g in names)]
         for doc in batch_keywords(frame["text"].tolist())
     ]
-    table = ctfidf(tokens, frame["cls"].tolist(), top_n=top_n, min_docs=min_docs)
+    table = whole_ctfidf(tokens, frame["cls"].tolist(), top_n=top_n, min_docs=min_docs)
     if table.empty:
         raise NotEnoughDataError(
             f"1つのグループの受注・失注メモ{min_docs}件以上に出てくる語がありません / "

@@ -1,17 +1,23 @@
-"""What each existing customer is worth: BG/NBD + Gamma-Gamma on the revenue log.
+"""What each existing customer is worth: its running contracts plus its orders.
 
-The transaction model is BG/NBD (Fader, Hardie & Lee 2005, "Counting your
-customers the easy way") fitted on weekly RFM summaries of the revenue log
-(orders and subscription months); spend per purchase is Gamma-Gamma (Fader,
-Hardie & Lee 2005, "RFM and CLV"); CLV is the discounted expected revenue over
-a horizon. A holdout check (calibrate on all but the last weeks, predict them)
-and a naive baseline come with every run, so the numbers can be judged.
+A B2B company earns from contracts that renew every month and from orders that come
+when they come; the two are valued by the models made for each (Fader & Hardie's
+contractual / non-contractual split):
 
-The model cannot see contracts: to it a subscription month is a purchase like any
-other. The contracts are read separately (:func:`contract_status`): a customer
-whose subscriptions have all ended and who has bought nothing since (RFM's
-解約済み) has P(alive), expected purchases and CLV 0; one whose subscriptions have
-all ended but who orders since is valued on its orders alone.
+- **contracts**: every subscription's months paid and whether it ended feed the
+  shifted-beta-geometric model (Fader & Hardie 2007, "How to Project Customer
+  Retention"), or the constant churn rate where the sBG finds no difference between
+  contracts (:mod:`rashinban.value._contracts`); a running contract's value is its
+  MRR times the months it is expected to keep paying, discounted;
+- **orders**: BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy
+  way") on each customer's weekly order summary from the day it became a customer
+  (:mod:`rashinban.value._orders`), spend per order by Gamma-Gamma (Fader, Hardie &
+  Lee 2005, "RFM and CLV"), discounted over the horizon.
+
+A customer whose subscriptions have all ended and who has bought nothing since
+(RFM's 解約済み) has P(alive), expected purchases and CLV 0. A holdout check
+(calibrate on all but the last weeks, predict their purchases and revenue) and a
+naive baseline come with every run, so the numbers can be judged.
 """
 
 from __future__ import annotations
@@ -23,62 +29,77 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rashinban._errors import ConvergenceError, InvalidValueError, NotEnoughDataError
+from rashinban._errors import (
+    ConvergenceError,
+    InvalidValueError,
+    NotEnoughDataError,
+    language_halves,
+)
 from rashinban.clv import BetaGeoModel, GammaGammaModel, customer_lifetime_value
-from rashinban.engine import Lifecycle, rfm_analysis, rfm_summary, to_frame
 from rashinban.engine._asof import as_of_in_data
-from rashinban.value._transactions import check_revenue_start, order_events, revenue_events
+from rashinban.value._contracts import (
+    ContractRetention,
+    contract_periods,
+    contract_value,
+    fit_retention,
+)
+from rashinban.value._holdout import HoldoutCheck, holdout_check
+from rashinban.value._orders import contract_status, order_log, spend_inputs, weekly_summary
+from rashinban.value._transactions import check_revenue_start, revenue_events
+
+__all__ = ["CLVResult", "HoldoutCheck", "clv_report", "contract_status", "holdout_check"]
 
 WEEKS_PER_MONTH = 4.345
-
-
-@dataclass
-class HoldoutCheck:
-    """Predicted vs actual repeat purchases in the holdout weeks, against a naive baseline.
-
-    The baseline predicts each customer's past weekly rate (frequency / T)
-    carried forward — what a spreadsheet would do.
-    """
-
-    calibration_end: dt.date
-    holdout_weeks: float
-    customers: int
-    actual_total: float
-    predicted_total: float
-    baseline_total: float
-    mae_model: float
-    mae_baseline: float
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in vars(self).items()}
+_CONTRACT_COLUMNS = ("mrr", "expected_billings", "contract_clv", "running_contracts")
 
 
 @dataclass
 class CLVResult:
+    """What :func:`clv_report` found: the models, one row per customer, the holdout check.
+
+    ``transaction_model`` and ``value_model`` value the orders (None when there are
+    too few repeat buyers to fit them); ``contract_retention`` the running contracts
+    (None without subscriptions).
+    """
+
     as_of: dt.date
     horizon_months: int
     discount_rate: float
-    transaction_model: BetaGeoModel
+    transaction_model: BetaGeoModel | None
     value_model: GammaGammaModel | None
     customers: pd.DataFrame
     holdout: HoldoutCheck | None = None
     notes: list[str] = field(default_factory=list)
+    contract_retention: ContractRetention | None = None
+
+    def model_name(self) -> str:
+        """e.g. ``"sBG + BG/NBD + Gamma-Gamma"``: the models the values came from."""
+        parts = [self.contract_retention.name] if self.contract_retention else []
+        if self.transaction_model is not None:
+            parts.append("BG/NBD")
+        if self.value_model is not None:
+            parts.append("Gamma-Gamma")
+        return " + ".join(parts)
 
     def payload(self, *, limit: int | None = None) -> dict[str, Any]:
         """The JSON shape of ``rashinban clv`` (PRODUCT.md contract plus details)."""
         rows = self.customers.sort_values("clv", ascending=False)
         if limit is not None:
             rows = rows.head(limit)
-        params = {k: float(v) for k, v in self.transaction_model.params_.items()}
-        value_params = (
-            {k: float(v) for k, v in self.value_model.params_.items()} if self.value_model else {}
-        )
+        params: dict[str, float] = {}
+        if self.transaction_model is not None:
+            params.update({k: float(v) for k, v in self.transaction_model.params_.items()})
+        if self.value_model is not None:
+            params.update({f"gg_{k}": float(v) for k, v in self.value_model.params_.items()})
+        if self.contract_retention is not None:
+            params.update(self.contract_retention.params())
+        bg = self.transaction_model
         return {
             "as_of": self.as_of.isoformat(),
             "model": {
-                "name": "BG/NBD + Gamma-Gamma" if self.value_model else "BG/NBD",
-                "params": {**params, **{f"gg_{k}": v for k, v in value_params.items()}},
-                "log_likelihood": float(self.transaction_model.log_likelihood_),
+                "name": self.model_name(),
+                "params": params,
+                "log_likelihood": None if bg is None else float(bg.log_likelihood_),
                 "time_unit": "week",
                 "horizon_months": self.horizon_months,
                 "discount_rate_monthly": self.discount_rate,
@@ -88,9 +109,14 @@ class CLVResult:
             "customers": [
                 {
                     "account_id": r.account_id,
-                    "p_alive": float(r.p_alive),
-                    "expected_purchases": float(r.expected_purchases),
                     "clv": float(r.clv),
+                    "contract_clv": float(r.contract_clv),
+                    "order_clv": float(r.order_clv),
+                    "mrr": float(r.mrr),
+                    "p_alive": None if np.isnan(r.p_alive) else float(r.p_alive),
+                    "expected_purchases": float(r.expected_purchases),
+                    "running_contracts": int(r.running_contracts),
+                    "expected_billings": float(r.expected_billings),
                     "frequency": int(r.frequency),
                     "recency": float(r.recency),
                     "T": float(r.T),
@@ -101,125 +127,6 @@ class CLVResult:
                 for r in rows.itertuples()
             ],
         }
-
-
-def weekly_summary(tx: Any, as_of: dt.date, calibration_end: dt.date | None = None) -> pd.DataFrame:
-    """Weekly RFM summary; customers first seen in the as-of week (T = 0) get T = 1 day.
-
-    BG/NBD needs T > 0; a customer acquired this week has, to the model, been
-    observed for a fraction of a week — one day is the honest lower bound.
-    """
-    summary = rfm_summary(
-        tx,
-        observation_period_end=as_of,
-        time_unit="W",
-        calibration_period_end=calibration_end,
-    )
-    frame = to_frame(summary.order_by("account_id"))
-    t_col = "T_cal" if calibration_end is not None else "T"
-    frame[t_col] = frame[t_col].astype(float).clip(lower=1 / 7)
-    return frame
-
-
-def contract_status(backend: Any, tx: Any, as_of: dt.date) -> pd.DataFrame:
-    """``account_id, churned, subscription_ended`` for every customer of ``tx`` at ``as_of``.
-
-    ``churned`` is RFM's 解約済み (:func:`rashinban.engine.rfm_analysis` with the
-    workspace's subscriptions, basis ``ended``): every subscription started by
-    ``as_of`` has ended by it and nothing was bought on or after the last end.
-    ``subscription_ended`` is true when no subscription runs at ``as_of`` although
-    one had started (:func:`rashinban.churn.churn_dates` known on ``as_of``): the
-    churned customers, and those who order again after their contracts ended.
-    Customers who never subscribed are false on both.
-    """
-    from rashinban.churn import churn_dates
-
-    subs = backend.table("subscriptions")
-    named = rfm_analysis(tx, observation_period_end=as_of, lifecycle=Lifecycle(subs))
-    out = to_frame(
-        named.select("account_id", churned=named.basis == "ended").order_by("account_id")
-    )
-    out["churned"] = out["churned"].fillna(False).astype(bool)
-    dates = churn_dates(subs.filter(subs.account_id.notnull()), known_on=as_of)
-    ended = set(
-        to_frame(dates.filter(dates.churn_date.notnull()).select("account_id"))["account_id"]
-    )
-    out["subscription_ended"] = out["account_id"].isin(ended)
-    return out
-
-
-def _with_contracts(
-    backend: Any, tx: Any, data: pd.DataFrame, as_of: dt.date, calibration_end: dt.date | None
-) -> pd.DataFrame:
-    """``data`` (from :func:`weekly_summary`) as the predictions read it, with the
-    :func:`contract_status` columns at ``calibration_end`` (else ``as_of``).
-
-    A customer whose subscriptions have all ended but who orders since is summarised
-    on its orders alone: its subscription months are revenue that has stopped, and
-    counting them as purchases would forecast a monthly buyer.
-    """
-    day = calibration_end or as_of
-    status = contract_status(backend, tx, day)
-    out = data.merge(status, on="account_id", how="left")
-    out[["churned", "subscription_ended"]] = (
-        out[["churned", "subscription_ended"]].fillna(False).astype(bool)
-    )
-    lapsed = out.loc[out["subscription_ended"] & ~out["churned"], "account_id"].tolist()
-    if lapsed:
-        orders = order_events(backend, as_of)
-        own = weekly_summary(orders.filter(orders.account_id.isin(lapsed)), as_of, calibration_end)
-        suffix = "_cal" if calibration_end is not None else ""
-        cols = [f"{c}{suffix}" for c in ("frequency", "recency", "T", "monetary_value")]
-        out = out.set_index("account_id")
-        out.update(own.set_index("account_id")[cols])
-        out = out.reset_index()
-    return out
-
-
-def holdout_check(
-    tx: Any, as_of: dt.date, *, holdout_weeks: int = 26, backend: Any = None
-) -> HoldoutCheck:
-    """Calibrate BG/NBD up to ``as_of − holdout_weeks`` and predict the holdout weeks.
-
-    With ``backend`` (the workspace's), the prediction reads the contracts at the
-    calibration end as :func:`clv_report` does: a customer churned by then
-    (:func:`contract_status`) is predicted to buy nothing, and one who orders after
-    its contracts ended is predicted from its orders alone.
-    """
-    cal_end = as_of - dt.timedelta(weeks=holdout_weeks)
-    data = weekly_summary(tx, as_of, cal_end)
-    if len(data) < 30 or int((data["frequency_cal"] > 0).sum()) < 10:
-        raise NotEnoughDataError(
-            f"検証には {cal_end} より前に顧客30社以上・リピート顧客10社以上が必要です / "
-            f"the holdout check needs at least 30 customers and 10 repeat buyers before {cal_end}",
-            fix="もっと長い期間のデータを取り込むか、検証期間を短くしてください / "
-            "import a longer history or shorten the holdout",
-        )
-    model = BetaGeoModel().fit(data["frequency_cal"], data["recency_cal"], data["T_cal"])
-    duration = data["duration_holdout"].to_numpy(dtype=float)
-    seen = data
-    if backend is not None:
-        seen = _with_contracts(backend, tx, data, as_of, cal_end)
-    predicted = np.asarray(
-        model.expected_purchases(
-            duration, seen["frequency_cal"], seen["recency_cal"], seen["T_cal"]
-        ),
-        dtype=float,
-    )
-    if backend is not None:
-        predicted = np.where(seen["churned"].to_numpy(), 0.0, predicted)
-    baseline = data["frequency_cal"].to_numpy(float) / data["T_cal"].to_numpy(float) * duration
-    actual = data["frequency_holdout"].to_numpy(dtype=float)
-    return HoldoutCheck(
-        calibration_end=cal_end,
-        holdout_weeks=float(np.median(duration)),
-        customers=len(data),
-        actual_total=float(actual.sum()),
-        predicted_total=float(np.sum(predicted)),
-        baseline_total=float(baseline.sum()),
-        mae_model=float(np.mean(np.abs(predicted - actual))),
-        mae_baseline=float(np.mean(np.abs(baseline - actual))),
-    )
 
 
 def clv_report(
@@ -280,89 +187,133 @@ def clv_report(
             "use 1 week or more, or None to skip it",
         )
     as_of = as_of_in_data(backend, as_of)
-    tx = revenue_events(backend, as_of)
-    data = weekly_summary(tx, as_of)
-    repeat = data["frequency"] > 0
-    if len(data) < 30 or int(repeat.sum()) < 10:
+    data = weekly_summary(order_log(backend, as_of), as_of)
+    periods = contract_periods(backend, as_of)
+    running = int((~periods["ended"]).sum())
+    repeat = int((data["frequency"] > 0).sum())
+    if len(data) < 30 or (repeat < 10 and not running):
         check_revenue_start(backend, as_of)
         raise NotEnoughDataError(
-            f"CLVモデルには顧客30社以上・リピート顧客10社以上が必要です(現在{len(data)}社・"
-            f"{int(repeat.sum())}社) / CLV models need at least 30 customers and 10 repeat "
-            f"buyers; found {len(data)} and {int(repeat.sum())}",
+            f"CLVモデルには顧客30社以上と、リピート購入のある顧客10社以上か継続中の契約が"
+            f"必要です(現在{len(data)}社・リピート{repeat}社・継続中の契約{running}件) / "
+            f"CLV models need at least 30 customers, and 10 repeat buyers or running "
+            f"contracts; found {len(data)} customers, {repeat} repeat buyers and {running} "
+            "running contracts",
             fix="より長い期間の注文か契約を取り込んでください / "
             "import orders or subscriptions covering a longer period",
         )
     notes: list[str] = []
-    # The model learns from every customer's whole history (the churned teach it how
-    # customers leave); the predictions read the contracts as of today.
-    bg = BetaGeoModel().fit(data["frequency"], data["recency"], data["T"])
-    value_model: GammaGammaModel | None = None
-    spend_known, x_fit, m_fit = _spend_inputs(data)
-    data = _with_contracts(backend, tx, data, as_of, None)
-    _, x_spend, m_spend = _spend_inputs(data)
-    if not spend_known.all():
-        n_netted = int((~spend_known).sum())
-        notes.append(
-            f"リピート購入の合計が0以下の顧客{n_netted:,}社は平均購入額で評価 / "
-            f"{n_netted:,} customers whose repeat purchases net to zero or "
-            "less are valued at the average spend"
-        )
-    spend = data["monetary_value"].to_numpy(dtype=float)
-    try:
-        value_model = GammaGammaModel().fit(x_fit, m_fit)
-        spend = np.asarray(value_model.conditional_expected_value(x_spend, m_spend))
-    except ConvergenceError as exc:
-        notes.append(
-            "Gamma-Gammaモデルが収束しなかったため、CLVは各顧客の平均購入額で計算 "
-            f"({exc.message}) / Gamma-Gamma did not converge; CLV uses each customer's "
-            "mean spend"
-        )
-    weeks = horizon_months * WEEKS_PER_MONTH
-    cols = ["account_id", "frequency", "recency", "T", "monetary_value"]
-    out = data[[*cols, "churned", "subscription_ended"]].copy()
-    out["p_alive"] = bg.p_alive(data["frequency"], data["recency"], data["T"])
-    out["expected_purchases"] = bg.expected_purchases(
-        weeks, data["frequency"], data["recency"], data["T"]
+    status = contract_status(backend, revenue_events(backend, as_of), as_of)
+    out = data[["account_id", "frequency", "recency", "T", "monetary_value"]].merge(
+        status, on="account_id", how="left"
     )
-    # Customers with no repeat purchase have monetary_value 0 by definition; their
-    # spend is the Gamma-Gamma population mean, which the value model gives at x = 0.
-    out["clv"] = customer_lifetime_value(
-        bg,
-        None,
-        data["frequency"],
-        data["recency"],
-        data["T"],
-        spend,
-        time=horizon_months,
-        discount_rate=discount_rate,
-        freq="W",
+    out[["churned", "subscription_ended"]] = (
+        out[["churned", "subscription_ended"]].fillna(False).astype(bool)
     )
+    retention: ContractRetention | None = None
+    contracts = pd.DataFrame(columns=["account_id", *_CONTRACT_COLUMNS])
+    if len(periods):
+        retention = fit_retention(periods)
+        if retention.note:
+            notes.append(" / ".join(retention.note))
+        contracts = contract_value(
+            retention, periods, horizon_months=horizon_months, discount_rate=discount_rate
+        )
+    out = out.merge(contracts, on="account_id", how="left")
+    out[list(_CONTRACT_COLUMNS)] = out[list(_CONTRACT_COLUMNS)].astype(float).fillna(0.0)
+    out["running_contracts"] = out["running_contracts"].astype(int)
+    bg, value_model = _value_orders(out, horizon_months, discount_rate, notes)
+    # A running contract is a customer now; others are alive as far as their orders say.
+    out["p_alive"] = np.where(out["running_contracts"] > 0, 1.0, out.pop("p_alive_orders"))
     churned = out["churned"].to_numpy()
-    out.loc[churned, ["p_alive", "expected_purchases", "clv"]] = 0.0
+    out.loc[churned, ["p_alive", "expected_purchases", "order_clv"]] = 0.0
+    out["clv"] = out["contract_clv"] + out["order_clv"]
     notes.extend(_contract_notes(out))
     holdout = None
     if holdout_weeks:
+        cal_end = as_of - dt.timedelta(weeks=holdout_weeks)
+        tx = order_log(backend, as_of, births_by=cal_end)
         try:
             holdout = holdout_check(tx, as_of, holdout_weeks=holdout_weeks, backend=backend)
         except NotEnoughDataError as exc:
             notes.append(f"検証期間での確認は行いません / holdout check skipped: {exc}")
-    return CLVResult(as_of, horizon_months, discount_rate, bg, value_model, out, holdout, notes)
+    return CLVResult(
+        as_of, horizon_months, discount_rate, bg, value_model, out, holdout, notes, retention
+    )
 
 
-def _spend_inputs(data: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Whose spend is known, and the (x, mean spend) Gamma-Gamma reads.
+def _value_orders(
+    out: pd.DataFrame, horizon_months: int, discount_rate: float, notes: list[str]
+) -> tuple[BetaGeoModel | None, GammaGammaModel | None]:
+    """Add ``p_alive_orders``, ``expected_purchases`` and ``order_clv`` to ``out``.
 
-    Repeat purchases that net to zero or less (returns, ▲ credit notes) say nothing
-    about what the customer spends: Gamma-Gamma leaves them out and values those
-    customers at its population mean, as it does one-time buyers.
+    The models learn from every customer's whole history (the churned teach them how
+    customers leave). Without enough repeat buyers for the BG/NBD (the contracts
+    alone are valued then), the three are 0 and the notes say so.
     """
-    known = (data["frequency"] == 0) | (data["monetary_value"] > 0)
-    return known, data["frequency"].where(known, 0), data["monetary_value"].where(known, 0.0)
+    x, t_x, t_cal, m = out["frequency"], out["recency"], out["T"], out["monetary_value"]
+    repeat = int((x > 0).sum())
+    bg: BetaGeoModel | None = None
+    why = (f"リピート注文のある顧客が{repeat}社と少ない", f"too few repeat buyers ({repeat})")
+    if repeat >= 10:
+        try:
+            bg = BetaGeoModel().fit(x, t_x, t_cal)
+        except ConvergenceError as exc:
+            if not (out["running_contracts"] > 0).any():
+                raise
+            why = language_halves(exc.message)
+    if bg is None:
+        # Unknown without an order model: P(alive) of customers with no running contract.
+        out["p_alive_orders"] = np.nan
+        out["expected_purchases"] = 0.0
+        out["order_clv"] = 0.0
+        notes.append(
+            f"注文の価値は推定せず契約の価値だけで評価 (継続中の契約のない顧客の継続確率は不明): "
+            f"{why[0]} / customers are valued on their contracts alone (P(alive) of "
+            f"customers without a running contract is unknown): {why[1]}"
+        )
+        return None, None
+    known, x_fit, m_fit = spend_inputs(x, m)
+    if not known.all():
+        n_netted = int((~known).sum())
+        notes.append(
+            f"リピート注文の合計が0以下の顧客{n_netted:,}社は平均注文額で評価 / "
+            f"{n_netted:,} customers whose repeat orders net to zero or "
+            "less are valued at the average spend"
+        )
+    value_model: GammaGammaModel | None = None
+    spend = m.to_numpy(dtype=float)
+    try:
+        value_model = GammaGammaModel().fit(x_fit, m_fit)
+        spend = np.asarray(value_model.conditional_expected_value(x_fit, m_fit))
+    except ConvergenceError as exc:
+        notes.append(
+            "Gamma-Gammaモデルが収束しなかったため、注文の価値は各顧客の平均注文額で計算 "
+            f"({exc.message}) / Gamma-Gamma did not converge; order value uses each "
+            "customer's mean spend"
+        )
+    out["p_alive_orders"] = bg.p_alive(x, t_x, t_cal)
+    weeks = horizon_months * WEEKS_PER_MONTH
+    out["expected_purchases"] = bg.expected_purchases(weeks, x, t_x, t_cal)
+    # Customers with no repeat order have monetary_value 0 by definition; their
+    # spend is the Gamma-Gamma population mean, which the value model gives at x = 0.
+    out["order_clv"] = customer_lifetime_value(
+        bg, None, x, t_x, t_cal, spend, time=horizon_months, discount_rate=discount_rate, freq="W"
+    )
+    return bg, value_model
 
 
 def _contract_notes(out: pd.DataFrame) -> list[str]:
     """What the contracts changed, for the report's notes (bilingual)."""
     notes = []
+    n_running = int((out["running_contracts"] > 0).sum())
+    if n_running:
+        notes.append(
+            f"継続中の契約のある顧客{n_running:,}社は、契約の価値 (月額 × 継続が見込まれる月数) と"
+            f"注文の価値の和で評価 / {n_running:,} customers with running contracts are "
+            "valued as their contracts (MRR × the months they are expected to keep paying) "
+            "plus their orders"
+        )
     n_churned = int(out["churned"].sum())
     if n_churned:
         notes.append(
@@ -370,12 +321,5 @@ def _contract_notes(out: pd.DataFrame) -> list[str]:
             f"期待購買回数・CLVを0とし、合計に含めない / {n_churned:,} churned customers "
             "(every subscription ended, nothing bought since) have P(alive), expected "
             "purchases and CLV 0 and add nothing to the total"
-        )
-    n_orders = int((out["subscription_ended"] & ~out["churned"]).sum())
-    if n_orders:
-        notes.append(
-            f"契約がすべて終了した後も注文のある顧客{n_orders:,}社は注文だけで評価 / "
-            f"{n_orders:,} customers who order after every subscription ended are valued "
-            "on their orders alone"
         )
     return notes
