@@ -470,9 +470,10 @@ def _persona_proposals(
 
     if float(stats.beta.sf(0.3, k + 0.5, n - k + 0.5)) < 0.9:
         return []
-    top = pd.Series([f["reason"] for f in misfit]).value_counts()
-    reason = str(top.index[0])
-    ja_r, en_r = FEEDBACK_REASONS.get(reason, (reason, reason))
+    # Every reason tied for the most, as `feedback summary` lists them.
+    tied = [FEEDBACK_REASONS.get(r, (r, r)) for r in top_reasons([f["reason"] for f in misfit])]
+    ja_r = "」「".join(ja for ja, _ in tied) + ("」(同数)" if len(tied) > 1 else "」")
+    en_r = "', '".join(en for _, en in tied) + ("' (tied)" if len(tied) > 1 else "'")
     return [
         {
             "kind": "persona",
@@ -483,8 +484,29 @@ def _persona_proposals(
             "probability": None,
             "score": float(k),
             "reason_ja": (
-                f"ペルソナを見直す: 営業の評価で {k}/{n} 件が「合わない」、最多の理由は「{ja_r}」"
+                f"ペルソナを見直す: 営業の評価で {k}/{n} 件が「合わない」、最多の理由は「{ja_r}"
             ),
-            "reason_en": f"update the persona: reps marked {k}/{n} as not fitting, mostly '{en_r}'",
+            "reason_en": f"update the persona: reps marked {k}/{n} as not fitting, mostly '{en_r}",
         }
     ]
+
+
+def top_reasons(reasons: Sequence[Any] | pd.Series) -> list[str]:
+    """Every reason given most often, in the order of the fixed list (others after, by
+    code); empty when there is none.
+
+    Examples
+    --------
+    >>> top_reasons(["bad_timing", "no_budget", "bad_timing", "no_budget", "other"])
+    ['no_budget', 'bad_timing']
+    >>> top_reasons([])
+    []
+    """
+    from rashinban.state import FEEDBACK_REASONS
+
+    counts = pd.Series(list(reasons), dtype=object).dropna().value_counts()
+    if counts.empty:
+        return []
+    order = {code: i for i, code in enumerate(FEEDBACK_REASONS)}
+    tied = [str(r) for r, c in counts.items() if c == counts.iloc[0]]
+    return sorted(tied, key=lambda r: (order.get(r, len(order)), r))

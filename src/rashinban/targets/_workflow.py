@@ -16,7 +16,7 @@ from rashinban.state import StateStore, TargetDefinition
 from rashinban.targets._data import SIZE_BANDS, band_of
 from rashinban.targets._draft import draft_from_review
 from rashinban.targets._holders import account_of, widen_overlaps
-from rashinban.targets._review import review_target
+from rashinban.targets._review import review_target, top_reasons
 from rashinban.targets._triggers import target_triggers
 
 __all__ = [
@@ -248,27 +248,6 @@ def feedback_summary(store: StateStore, backend: Any = None) -> pd.DataFrame:
     frame = pd.DataFrame(out, columns=cols)
     frame["version"] = pd.Series([r["version"] for r in out], index=frame.index, dtype=object)
     return frame
-
-
-def top_reasons(reasons: Sequence[Any] | pd.Series) -> list[str]:
-    """Every reason given most often, in the order of the fixed list (others after, by
-    code); empty when there is none.
-
-    Examples
-    --------
-    >>> top_reasons(["bad_timing", "no_budget", "bad_timing", "no_budget", "other"])
-    ['no_budget', 'bad_timing']
-    >>> top_reasons([])
-    []
-    """
-    from rashinban.state import FEEDBACK_REASONS
-
-    counts = pd.Series(list(reasons), dtype=object).dropna().value_counts()
-    if counts.empty:
-        return []
-    order = {code: i for i, code in enumerate(FEEDBACK_REASONS)}
-    tied = [str(r) for r, c in counts.items() if c == counts.iloc[0]]
-    return sorted(tied, key=lambda r: (order.get(r, len(order)), r))
 
 
 def alignment(
