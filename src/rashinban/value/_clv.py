@@ -44,7 +44,13 @@ from rashinban.value._contracts import (
     fit_retention,
 )
 from rashinban.value._holdout import HoldoutCheck, holdout_check
-from rashinban.value._orders import contract_status, order_log, spend_inputs, weekly_summary
+from rashinban.value._orders import (
+    contract_status,
+    expected_spend,
+    order_log,
+    spend_inputs,
+    weekly_summary,
+)
 from rashinban.value._transactions import check_revenue_start, revenue_events
 
 __all__ = ["CLVResult", "HoldoutCheck", "clv_report", "contract_status", "holdout_check"]
@@ -273,7 +279,7 @@ def _value_orders(
             f"customers without a running contract is unknown): {why[1]}"
         )
         return None, None
-    known, x_fit, m_fit = spend_inputs(x, m)
+    known, _, _ = spend_inputs(x, m)
     if not known.all():
         n_netted = int((~known).sum())
         notes.append(
@@ -281,16 +287,13 @@ def _value_orders(
             f"{n_netted:,} customers whose repeat orders net to zero or "
             "less are valued at the average spend"
         )
-    value_model: GammaGammaModel | None = None
-    spend = m.to_numpy(dtype=float)
-    try:
-        value_model = GammaGammaModel().fit(x_fit, m_fit)
-        spend = np.asarray(value_model.conditional_expected_value(x_fit, m_fit))
-    except ConvergenceError as exc:
+    spend, value_model, failure = expected_spend(x, m)
+    if failure is not None:
         notes.append(
-            "Gamma-Gammaモデルが収束しなかったため、注文の価値は各顧客の平均注文額で計算 "
-            f"({exc.message}) / Gamma-Gamma did not converge; order value uses each "
-            "customer's mean spend"
+            "Gamma-Gammaモデルが使えないため、注文の価値は各顧客の平均注文額 (リピート注文の"
+            f"ない顧客は全体の平均) で計算 ({failure.message}) / Gamma-Gamma did not converge; "
+            "order value uses each customer's mean spend (the overall mean for customers "
+            "without repeat orders)"
         )
     out["p_alive_orders"] = bg.p_alive(x, t_x, t_cal)
     weeks = horizon_months * WEEKS_PER_MONTH

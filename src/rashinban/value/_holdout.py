@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rashinban._errors import ConvergenceError, NotEnoughDataError
-from rashinban.clv import BetaGeoModel, GammaGammaModel
+from rashinban._errors import NotEnoughDataError
+from rashinban.clv import BetaGeoModel
 from rashinban.engine import subscription_billings, to_frame
 from rashinban.value._contracts import contract_periods, fit_retention
-from rashinban.value._orders import contract_status, spend_inputs, weekly_summary
+from rashinban.value._orders import contract_status, expected_spend, weekly_summary
 from rashinban.value._transactions import revenue_events
 
 
@@ -106,7 +106,7 @@ def holdout_check(
         mae_baseline=float(np.mean(np.abs(baseline - actual))),
     )
     if backend is not None:
-        spend = _spend(data["frequency_cal"], data["monetary_value_cal"])
+        spend, _, _ = expected_spend(data["frequency_cal"], data["monetary_value_cal"])
         orders = pd.DataFrame(
             {
                 "account_id": data["account_id"],
@@ -117,16 +117,6 @@ def holdout_check(
         )
         _add_revenue(check, backend, orders, cal_end, as_of)
     return check
-
-
-def _spend(frequency: pd.Series, monetary_value: pd.Series) -> np.ndarray:
-    """Expected spend per order: Gamma-Gamma, or each customer's mean where it does not fit."""
-    known, x, m = spend_inputs(frequency, monetary_value)
-    try:
-        return np.asarray(GammaGammaModel().fit(x, m).conditional_expected_value(x, m))
-    except (ConvergenceError, NotEnoughDataError):
-        mean = float(m[known & (x > 0)].mean()) if bool((known & (x > 0)).any()) else 0.0
-        return np.where(x > 0, m, mean).astype(float)
 
 
 def _add_revenue(

@@ -16,8 +16,11 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 
+from rashinban._errors import ConvergenceError, NotEnoughDataError
+from rashinban.clv import GammaGammaModel
 from rashinban.engine import Lifecycle, rfm_analysis, rfm_summary, to_frame
 from rashinban.value._transactions import order_events
 
@@ -80,6 +83,25 @@ def spend_inputs(
     """
     known = (frequency == 0) | (monetary_value > 0)
     return known, frequency.where(known, 0), monetary_value.where(known, 0.0)
+
+
+def expected_spend(
+    frequency: pd.Series, monetary_value: pd.Series
+) -> tuple[np.ndarray, GammaGammaModel | None, ConvergenceError | NotEnoughDataError | None]:
+    """Expected spend per order, the Gamma-Gamma fitted for it, and why it could not be.
+
+    Customers without a known repeat spend (one-time buyers, repeat orders that net to
+    zero or less) get the population mean: Gamma-Gamma's at x = 0, or, where it does
+    not fit, the mean of the known spends (the others keep their own mean).
+    """
+    known, x, m = spend_inputs(frequency, monetary_value)
+    try:
+        model = GammaGammaModel().fit(x, m)
+    except (ConvergenceError, NotEnoughDataError) as exc:
+        buyers = known & (x > 0)
+        mean = float(m[buyers].mean()) if bool(buyers.any()) else 0.0
+        return np.where(x > 0, m, mean).astype(float), None, exc
+    return np.asarray(model.conditional_expected_value(x, m), dtype=float), model, None
 
 
 def contract_status(backend: Any, tx: Any, as_of: dt.date) -> pd.DataFrame:
