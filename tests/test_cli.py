@@ -576,7 +576,7 @@ def test_kpi_by_year(demo_ws: Workspace) -> None:
     assert "KPI (年次 / yearly)" in ja.stdout and "KPI (yearly)" in en.stdout
     wrong = run(*w[:-1], "decade")
     assert wrong.returncode == 1 and no_traceback(wrong)
-    assert "use week, month, quarter or year" in wrong.stderr
+    assert "use week, month, quarter, year, fiscal_quarter or fiscal_year" in wrong.stderr
 
 
 def test_csv_names_follow_the_language_codes_and_numbers_do_not(demo_ws: Workspace) -> None:

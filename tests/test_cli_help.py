@@ -3,18 +3,23 @@
 The scan walks the Click command tree Typer builds (every group and command) and
 checks each command's help and each option's and argument's help, with the check of
 :mod:`tests.test_error_messages`. ``--help`` itself is Click's own option and is left
-out.
+out of the scan; what it prints (Typer's words, the values options take) is checked
+on the help a user sees, below.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 import typer
+from tests.test_cli import run
 from tests.test_error_messages import _problem
 
 from rashinban.cli import app
+from rashinban.cli._usage import manual_metavar
+from rashinban.crosssell import MIN_EVIDENCE
 
 
 def _helps(command: Any, path: str) -> list[tuple[str, str | None]]:
@@ -57,3 +62,139 @@ def test_every_help_text_reads_japanese_first_with_english_alongside() -> None:
     assert {"rashinban feedback add on", "rashinban target canvas kind"} <= where
     problems = _problems(helps)
     assert not problems, "\n".join(problems)
+
+
+# --- Help and usage lines as the user sees them (a real subprocess) -----------------
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+#: Typer's own types before they were named as a manual names them.
+_TYPER_TYPES = re.compile(r"<(?:str|int|float|bool|path|list\[[^>]*\]|[a-z]+ range)>")
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of ``text`` without the panels' borders (the program run as a module
+    names itself ``python -m rashinban``: read as ``rashinban``)."""
+    text = text.replace("python -m rashinban", "rashinban")
+    return [s for line in text.splitlines() if (s := line.strip(" │╭╮╰╯─"))]
+
+
+def _option_row(text: str, option: str) -> str:
+    """The help row of ``option`` (its long name, then the value it takes and its help)."""
+    rows = [" ".join(line.split()) for line in _lines(text) if line.split()[:1] == [option]]
+    assert len(rows) == 1, text
+    return rows[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "panels"),
+    [
+        (["--help"], ["オプション / Options", "コマンド / Commands"]),
+        (["kpi", "--help"], ["オプション / Options"]),
+        (["lookalike", "--help"], ["引数 / Arguments", "オプション / Options"]),
+    ],
+)
+def test_help_reads_japanese_first_before_a_language_is_chosen(
+    args: list[str], panels: list[str]
+) -> None:
+    proc = run(*args)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    usage = " ".join(["使い方 / Usage: rashinban", *args[:-1], "[OPTIONS]"])
+    assert _lines(out)[0].startswith(usage), out
+    for panel in panels:
+        assert f"╭─ {panel} ─" in out, out
+    help_row = _option_row(out, "--help")
+    assert help_row == "--help この説明を表示して終了します / Show this message and exit.", out
+    # No line of Typer's is left in English alone.
+    english_only = [line for line in _lines(out) if line in {"Options", "Commands", "Arguments"}]
+    assert not english_only and "╭─ Options" not in out, out
+
+
+def test_help_follows_lang() -> None:
+    en = run("kpi", "--lang", "en", "--help")
+    assert en.returncode == 0, en.stderr
+    assert _lines(en.stdout)[0] == "Usage: rashinban kpi [OPTIONS]"
+    assert "╭─ Options ─" in en.stdout
+    assert _option_row(en.stdout, "--help") == "--help Show this message and exit."
+    # The help texts show their English half: the command's and the options'.
+    assert "the KPI funnel per scope and period." in en.stdout
+    assert _option_row(en.stdout, "--format").endswith(
+        "output format: table|csv|json [default: table]"
+    )
+    assert not _JAPANESE.search(en.stdout), en.stdout
+    ja = run("crosssell", "--lang", "ja", "--help")
+    assert ja.returncode == 0, ja.stderr
+    assert _lines(ja.stdout)[0] == "使い方: rashinban crosssell [OPTIONS]"
+    assert "╭─ オプション ─" in ja.stdout and "Options" not in ja.stdout
+    assert _option_row(ja.stdout, "--help") == "--help この説明を表示して終了します"
+    assert _option_row(ja.stdout, "--min-count").endswith(
+        f"根拠に必要な最少の社数 [既定: {MIN_EVIDENCE}]"
+    )
+
+
+def test_help_names_values_as_a_manual_does() -> None:
+    out = run("kpi", "--help").stdout
+    assert not _TYPER_TYPES.search(out), out
+    assert _option_row(out, "--as-of").startswith("--as-of TEXT 基準日")
+    assert _option_row(out, "--format").startswith("--format -f table|csv|json 出力形式")
+    # Repeatable options say so, as the command reference writes them (NAME…).
+    assert _option_row(out, "--target").startswith("--target TEXT… ターゲット名")
+    assert _option_row(out, "--lang").startswith("--lang ja|en 表示言語")
+    # A flag takes no value and shows none.
+    assert _option_row(out, "--help").startswith("--help この説明")
+    root = run("--help").stdout
+    assert _option_row(root, "--debug").startswith("--debug エラー時に")
+    crosssell = run("crosssell", "--help").stdout
+    assert _option_row(crosssell, "--min-count").startswith("--min-count INTEGER [x>=1] 根拠に")
+    lookalike = run("lookalike", "--help").stdout
+    assert re.search(r"account_ids\.\.\. +TEXT +優良顧客のID", lookalike), lookalike
+    assert not _TYPER_TYPES.search(root + crosssell + lookalike)
+
+
+@pytest.mark.parametrize(
+    ("label", "flag", "repeatable", "shown"),
+    [
+        ("<str>", False, False, "TEXT"),
+        ("<int range>", False, False, "INTEGER"),
+        ("<float>", False, False, "NUMBER"),
+        ("<list[Path]>", False, False, "PATH"),
+        ("<list[str]>", False, True, "TEXT…"),
+        ("<bool>", True, False, ""),
+        ("<3c|swot>", False, False, "3c|swot"),
+    ],
+)
+def test_manual_metavar(label: str, flag: bool, repeatable: bool, shown: str) -> None:
+    assert manual_metavar(label, flag=flag, repeatable=repeatable) == shown
+
+
+def test_usage_errors_leave_no_line_of_clicks_english_alone() -> None:
+    proc = run("rfm", "--qqq")
+    assert proc.returncode == 2, proc.stderr
+    lines = _lines(proc.stderr)
+    assert lines[0] == "使い方 / Usage: rashinban rfm [OPTIONS]", proc.stderr
+    assert lines[1] == (
+        "'rashinban rfm --help' で使い方を表示します / Try 'rashinban rfm --help' for help."
+    )
+    assert "╭─ エラー / Error ─" in proc.stderr
+    english_alone = [line for line in lines if not _JAPANESE.search(line)]
+    assert not english_alone, proc.stderr
+
+
+def test_usage_errors_follow_lang() -> None:
+    en = run("rfm", "--lang", "en", "--top", "x")
+    assert en.returncode == 2, en.stderr
+    assert _lines(en.stderr)[:2] == [
+        "Usage: rashinban rfm [OPTIONS]",
+        "Try 'rashinban rfm --help' for help.",
+    ]
+    assert "╭─ Error ─" in en.stderr and "Invalid value for '--top'" in en.stderr
+    assert not _JAPANESE.search(en.stderr), en.stderr
+    # --lang is read first wherever it stands on the line.
+    ja = run("rfm", "--top", "x", "--lang", "ja")
+    assert ja.returncode == 2, ja.stderr
+    assert _lines(ja.stderr)[:2] == [
+        "使い方: rashinban rfm [OPTIONS]",
+        "'rashinban rfm --help' で使い方を表示します",
+    ]
+    assert "'--top' の値が正しくありません: 整数で指定してください" in ja.stderr
+    assert "Invalid value" not in ja.stderr and "Error" not in ja.stderr

@@ -2,7 +2,14 @@ from pathlib import Path
 
 import pytest
 
-from rashinban import ConfigError, UserError, WorkspaceError, init_workspace, open_workspace
+from rashinban import (
+    ConfigError,
+    UserError,
+    Workspace,
+    WorkspaceError,
+    init_workspace,
+    open_workspace,
+)
 from rashinban.schema import TABLES, get_table
 
 
@@ -91,3 +98,53 @@ def test_a_damaged_database_names_the_fix_for_sql_and_analytics(tmp_path: Path) 
         ws.backend()
     with pytest.raises(WorkspaceError, match="not a readable DuckDB file"), ws.connect():
         pass
+
+
+def test_a_command_run_in_process_leaves_the_file_free_for_writing(
+    tiny_ws: Workspace, tmp_path: Path
+) -> None:
+    # Ibis' table expressions refer back to their backend, so the read-only backend a
+    # command opened would wait for the garbage collector; with the collector off it
+    # would hold the file until then, and DuckDB refuses a read-write connection meanwhile.
+    import gc
+    import shutil
+
+    import duckdb
+    from typer.testing import CliRunner
+
+    from rashinban.cli import app
+
+    shutil.copytree(tiny_ws.path, tmp_path / "ws")
+    gc.disable()
+    try:
+        res = CliRunner().invoke(app, ["motions", "-w", str(tmp_path / "ws"), "-f", "json"])
+        assert res.exit_code == 0, res.output
+        con = duckdb.connect(str(tmp_path / "ws" / "data.duckdb"))  # read-write: not refused
+        assert con.sql("SELECT count(*) FROM accounts").fetchone() == (5,)
+        con.close()
+    finally:
+        gc.enable()
+
+
+def test_a_dropped_backend_in_a_reference_cycle_does_not_block_writing(tmp_path: Path) -> None:
+    import gc
+
+    ws = init_workspace(tmp_path / "ws")
+    gc.disable()
+    try:
+        holder: dict[str, object] = {"backend": ws.backend()}  # read-only
+        holder["self"] = holder  # a cycle only the collector frees
+        del holder
+        with ws.connect() as con:  # read-write: collects the dropped backend and retries
+            assert con.sql("SELECT 1").fetchone() == (1,)
+    finally:
+        gc.enable()
+
+
+def test_close_disconnects_the_backends_the_workspace_opened(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    backend = ws.backend()
+    assert backend.table("accounts").count().execute() == 0
+    ws.close()
+    with ws.connect() as con:  # nothing holds the file read-only any more
+        assert con.sql("SELECT count(*) FROM accounts").fetchone() == (0,)

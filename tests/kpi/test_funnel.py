@@ -247,7 +247,7 @@ def _tables(draw) -> dict[str, pd.DataFrame]:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     _tables(),
-    st.sampled_from(["week", "month", "quarter", "year"]),
+    st.sampled_from(["week", "month", "quarter", "year", "fiscal_quarter", "fiscal_year"]),
     st.integers(10, 130).map(lambda i: dt.date(2024, 1, 1) + dt.timedelta(days=i)),
 )
 def test_funnel_invariants(tables, period: str, as_of: dt.date) -> None:
@@ -285,7 +285,8 @@ def test_unknown_period_reads_japanese_first_with_english_alongside(demo_ws) -> 
         funnel(demo_ws.backend(), as_of=AS_OF, period="decade")
     assert err.value.message == "期間の単位 'decade' はありません / period 'decade' is not known"
     assert err.value.fix == (
-        "week、month、quarter、year のいずれかにしてください / use week, month, quarter or year"
+        "week、month、quarter、year、fiscal_quarter、fiscal_year のいずれかにしてください / "
+        "use week, month, quarter, year, fiscal_quarter or fiscal_year"
     )
 
 

@@ -23,10 +23,12 @@ from rashinban.cli._render import (
     error_language,
     set_display_language,
 )
+from rashinban.cli._usage import HelpGroup
 from rashinban.workspace import Workspace
 
 app = typer.Typer(
     name="rashinban",
+    cls=HelpGroup,  # --help and usage lines in rashinban's languages (cli/_usage.py)
     help="羅針盤: 拡販ターゲット定義を生きた仮説として育てる / keep your target definition alive.",
     no_args_is_help=True,
     add_completion=False,
@@ -62,6 +64,9 @@ LangOpt = Annotated[
         "--lang",
         help="表示言語 / language: ja|en (default: the workspace's)",
         callback=_remember_lang,
+        # Read before the other options, so that --help and the usage errors of the
+        # rest of the line are in the language chosen.
+        is_eager=True,
     ),
 ]
 
@@ -78,11 +83,15 @@ WorkspaceOpt = Annotated[
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     debug: Annotated[
         bool, typer.Option("--debug", help="エラー時にトレースバックを表示 / show tracebacks")
     ] = False,
 ) -> None:
     _state["debug"] = debug or bool(os.environ.get("RASHINBAN_DEBUG"))
+    # A program that runs commands in-process and then writes to the workspace
+    # (analyze) is not refused by DuckDB for a read-only connection left open.
+    ctx.call_on_close(_close_opened)
     set_display_language(None, explicit=True)
     set_display_language(None)
 
@@ -92,7 +101,18 @@ def open_ws(path: Path | None) -> Workspace:
 
     ws = open_workspace(path)
     set_display_language(ws.lang)
+    _opened.append(ws)
     return ws
+
+
+#: The workspaces this invocation opened; their backends are closed when it ends.
+_opened: list[Workspace] = []
+
+
+def _close_opened() -> None:
+    """Disconnect the backends the command opened (:meth:`Workspace.close`)."""
+    while _opened:
+        _opened.pop().close()
 
 
 def main() -> None:

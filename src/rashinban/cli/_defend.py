@@ -11,6 +11,7 @@ from rashinban._labels import in_language
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, out_console
 from rashinban.cli._render import Format, caption, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, open_at, require_id
+from rashinban.crosssell import MIN_EVIDENCE
 from rashinban.engine import name_column, name_rows
 from rashinban.workspace._config import CHURN_HORIZON_RANGE
 
@@ -108,6 +109,14 @@ def crosssell(
     account: Annotated[
         str | None, typer.Option("--account", help="この取引先だけ / only this account_id")
     ] = None,
+    min_count: Annotated[
+        int,
+        typer.Option(
+            "--min-count",
+            min=1,
+            help="根拠に必要な最少の社数 / fewest accounts as evidence",
+        ),
+    ] = MIN_EVIDENCE,
     top: TopOpt = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
@@ -127,7 +136,7 @@ def crosssell(
         require_customer(backend, day, account)  # churned, lapsed or a prospect: say so
     en = _lang(ws, lang) == "en"
     # One offer per account and product (its strongest reason), best first.
-    merged = offers(recommend(backend, day, k=k), upsell_signals(backend, day))
+    merged = offers(recommend(backend, day, k=k, min_count=min_count), upsell_signals(backend, day))
     both = [
         (
             r["account_id"],
@@ -143,7 +152,7 @@ def crosssell(
         both = [b for b in both if b[0] == account]
     note: str | None = None
     if not both:  # too little evidence for any offer: say so rather than print nothing
-        error = no_offer_error(backend, day, account_id=account)
+        error = no_offer_error(backend, day, account_id=account, min_count=min_count)
         if error is not None:
             raise error
         note = heading("全商品を保有（提案できる商品なし）", "owns every product, nothing to offer")

@@ -642,7 +642,12 @@ def kpi(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     period: Annotated[
-        str, typer.Option("--period", help="集計単位 (year は暦年) / week|month|quarter|year")
+        str,
+        typer.Option(
+            "--period",
+            help="集計単位 (year は暦年、fiscal_year は設定 fiscal_year_start_month からの年度) / "
+            "period: week, month, quarter, year, fiscal_quarter, fiscal_year",
+        ),
     ] = "month",
     target: Annotated[
         list[str] | None, typer.Option("--target", help="ターゲット名 (複数可) / target")
@@ -657,6 +662,8 @@ def kpi(
 
     ws, store = _store(workspace)
     backend = ws.backend()
+    # Read through the settings registry: a value outside 1-12 never gets here.
+    start_month = int(ws.config["analysis"]["fiscal_year_start_month"])
     rows = kpi_rows(
         store,
         backend,
@@ -664,12 +671,24 @@ def kpi(
         period=period,
         targets=target or (),
         segments=segment or (),
+        fiscal_year_start_month=start_month,
+        lang=_lang(ws, lang),
     )
+    # Not strftime("%B"): the English name whatever the locale.
+    months_en = (
+        "January February March April May June July August September October November December"
+    ).split()
+    month_en = months_en[start_month - 1]
     names = {
         "week": ("週次", "weekly"),
         "month": ("月次", "monthly"),
         "quarter": ("四半期", "quarterly"),
         "year": ("年次", "yearly"),
+        "fiscal_quarter": (
+            f"年度四半期, {start_month}月始まり",
+            f"fiscal quarters from {month_en}",
+        ),
+        "fiscal_year": (f"年度, {start_month}月始まり", f"fiscal years from {month_en}"),
     }
     title = f"KPI ({heading(*names.get(period, (period, period)))})"
     shown = _compact_kpi(rows) if fmt is Format.table else rows

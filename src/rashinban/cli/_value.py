@@ -21,7 +21,14 @@ _RFM_HEADINGS = {
 }
 
 # Columns of `clv` left out of its terminal table.
-_CLV_WIDE = {"recency", "T", "running_contracts", "expected_billings", "subscription_ended"}
+_CLV_WIDE = {
+    "recency",
+    "T",
+    "running_contracts",
+    "expected_billings",
+    "subscription_ended",
+    "p_alive_basis",
+}
 
 
 @app.command()

@@ -204,6 +204,26 @@ class BetaGeoModel(TransactionModel):
         >>> bool(m.expected_purchases(10, [3], [30], [39])[0] > 0)
         True
         """
+        alive = self.expected_purchases_alive(t, frequency, recency, T)
+        return alive * self.p_alive(frequency, recency, T)
+
+    def expected_purchases_alive(
+        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
+        """Expected purchases in the next ``t`` periods of a customer known to be alive at T.
+
+        :meth:`expected_purchases` is this times :meth:`p_alive` (FHL 2005, eq. 10);
+        use this one where something outside the purchases (a running contract) says
+        the customer is still there. Later dropout within ``t`` is still modelled.
+
+        Examples
+        --------
+        >>> from rashinban.clv import BetaGeoModel
+        >>> m = BetaGeoModel().fit([0, 1, 3, 2, 0, 5], [0, 4, 20, 30, 0, 33], [39] * 6)
+        >>> alive = m.expected_purchases_alive(10, [3], [5], [39])[0]
+        >>> bool(alive > m.expected_purchases(10, [3], [5], [39])[0])
+        True
+        """
         r, alpha, a, b = self._param_values(self._param_names)
         x, t_x, t_cal = check_rft(frequency, recency, T)
         x, t_x, t_cal, horizon = same_length(
@@ -212,8 +232,7 @@ class BetaGeoModel(TransactionModel):
         _check_horizon(horizon)
         z = horizon / (alpha + t_cal + horizon)
         tail = np.exp((r + x) * (np.log(alpha + t_cal) - np.log(alpha + t_cal + horizon)))
-        numer = (a + b + x - 1) / (a - 1) * (1 - tail * hyp2f1(r + x, b + x, a + b + x - 1, z))
-        return numer * self.p_alive(x, t_x, t_cal)
+        return (a + b + x - 1) / (a - 1) * (1 - tail * hyp2f1(r + x, b + x, a + b + x - 1, z))
 
     def expected_purchases_new(self, t: ArrayLike) -> FloatArray:
         """Unconditional expected purchases E[X(t)] of a new customer (FHL 2005, eq. 9).

@@ -14,6 +14,7 @@ import numpy as np
 from scipy import optimize
 from scipy.special import gammaln, hyp2f1
 
+from rashinban._errors import ConvergenceError
 from rashinban.clv._base import WARM_START_ROWS, TransactionModel, numerical_hessian, pd_inverse
 from rashinban.clv._betageo import _check_horizon
 from rashinban.clv._inputs import (
@@ -24,8 +25,15 @@ from rashinban.clv._inputs import (
     same_length,
     wsum,
 )
+from rashinban.clv._quadrature import log_power_tail
 
 __all__ = ["ParetoNBDModel"]
+
+
+# Largest hypergeometric argument left to scipy: below it scipy's 2F1 agrees with the
+# quadrature to 2e-12 relative on a grid of r, s in [1e-3, 1e3], α, β in [1e-4, 1e4],
+# x up to 1e4; above it scipy was measured off by up to 3e-7, or NaN.
+_SCIPY_Z = 0.9
 
 
 def _log_a0_terms(
@@ -43,9 +51,21 @@ def _log_a0_terms(
         big, second, diff = alpha, s + 1.0, alpha - beta
     else:
         big, second, diff = beta, r + x, beta - alpha
-    log_at_x = _log_hyp2f1(rsx, second, diff / (big + t_x)) - rsx * np.log(big + t_x)
-    log_at_t = _log_hyp2f1(rsx, second, diff / (big + t_cal)) - rsx * np.log(big + t_cal)
-    return log_at_x, log_at_t
+    terms = []
+    for t in (t_x, t_cal):
+        z = diff / (big + t)
+        term = _log_hyp2f1(rsx, second, z) - rsx * np.log(big + t)
+        # Past _SCIPY_Z scipy's 2F1 is off by up to 1e-7 relative, or NaN.
+        bad = ~np.isfinite(term) | (z > _SCIPY_Z)
+        if bad.any():
+            # scipy's 2F1 gives NaN here (argument near 1 with large parameters):
+            # the term is rsx times ∫_t^∞ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ, done by quadrature.
+            rsx_b, x_b, t_b = np.broadcast_arrays(rsx, x, t)
+            term[bad] = np.log(rsx_b[bad]) + log_power_tail(
+                r + x_b[bad], alpha, s + 1.0, beta, t_b[bad]
+            )
+        terms.append(term)
+    return terms[0], terms[1]
 
 
 def _log_hyp2f1(a: FloatArray, b: FloatArray | float, z: FloatArray) -> FloatArray:
@@ -84,10 +104,10 @@ def _log_alive_dead(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """``alive, dead, log(e^alive + e^dead)``: the two parts of eq. 22 of the note, in logs.
 
-    Far from the optimum (a line-search step to r = 1e300) or on extreme rows the
-    hypergeometric function can come out NaN, and NaN or infinity then flows through
-    quietly: a non-finite likelihood sends the optimiser back (``_maximise``), and a
-    non-converged fit is reported by ``converged_`` or ``ConvergenceError``.
+    Every row with finite parameters gets a finite value (the hypergeometric terms
+    past scipy's reach come from :func:`log_power_tail`). Only a line-search step to
+    a parameter at infinity gives NaN, which sends the optimiser back (``_maximise``);
+    a non-converged fit is reported by ``converged_`` or ``ConvergenceError``.
     """
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         alive = -(r + x) * np.log(alpha + t_cal) - s * np.log(beta + t_cal)
@@ -215,8 +235,25 @@ class ParetoNBDModel(TransactionModel):
         r, alpha, s, beta = self._param_values(self._param_names)
         x, t_x, t_cal = check_rft(frequency, recency, T)
         alive, _, total = _log_alive_dead(r, alpha, s, beta, x, t_x, t_cal)
-        with np.errstate(invalid="ignore"):  # NaN stays NaN: see _log_alive_dead
-            return np.exp(alive - total)
+        with np.errstate(invalid="ignore"):
+            out = np.exp(alive - total)
+        bad = ~np.isfinite(out)
+        if bad.any():
+            # Only parameters beyond double precision (e.g. s and β both near 1e300)
+            # get here; every input with r, α, s, β within 1e-30..1e30 is finite.
+            shown = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+            first = int(np.flatnonzero(bad)[0])
+            raise ConvergenceError(
+                f"ParetoNBDModel の推定値 ({shown}) では{int(bad.sum())}社の生存確率を"
+                f"計算できません (最初は位置 {first}): パラメータが倍精度で扱える範囲を"
+                "超えています / "
+                f"ParetoNBDModel: P(alive) cannot be computed for {int(bad.sum())} customers "
+                f"(first at position {first}) with the estimate ({shown}): the parameters are "
+                "beyond double precision",
+                fix="converged_ を確かめ、より長い期間か多くの顧客のデータで推定し直してください / "
+                "check converged_ and refit on a longer history or more customers",
+            )
+        return np.asarray(out, dtype=np.float64)
 
     def expected_purchases(
         self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike

@@ -25,12 +25,31 @@ from rashinban.engine import check_as_of, first_date
 from rashinban.kpi._defs import KPIS
 from rashinban.segments import Rule, parse_rule
 
-__all__ = ["PERIODS", "beta_interval", "funnel", "period_label"]
+__all__ = ["PERIODS", "beta_interval", "funnel", "period_label", "period_start"]
 
-#: Period name → Ibis truncation unit. A year is the calendar year (January to December):
-#: the workspace has no fiscal-year setting.
-PERIODS: dict[str, str] = {"week": "W", "month": "M", "quarter": "Q", "year": "Y"}
-_PER_YEAR = {"week": 52.0, "month": 12.0, "quarter": 4.0, "year": 1.0}
+#: Period name → Ibis truncation unit. A year is the calendar year (January to December),
+#: a quarter the calendar quarter; a fiscal year (年度) starts in the month the workspace
+#: sets (``[analysis] fiscal_year_start_month``) and is named by the year it starts in, and
+#: its quarters count from that month (Q1 = its first three months).
+PERIODS: dict[str, str] = {
+    "week": "W",
+    "month": "M",
+    "quarter": "Q",
+    "year": "Y",
+    "fiscal_quarter": "Q",
+    "fiscal_year": "Y",
+}
+_PER_YEAR = {
+    "week": 52.0,
+    "month": 12.0,
+    "quarter": 4.0,
+    "year": 1.0,
+    "fiscal_quarter": 4.0,
+    "fiscal_year": 1.0,
+}
+#: Months per period (weeks have none).
+_MONTHS = {"month": 1, "quarter": 3, "year": 12, "fiscal_quarter": 3, "fiscal_year": 12}
+_FISCAL = frozenset({"fiscal_quarter", "fiscal_year"})
 #: Expected customer lifetime is capped (years), so a churn-free scope has a finite CLV.
 MAX_LIFETIME_YEARS = 5.0
 INTERVAL = 0.90
@@ -60,9 +79,57 @@ def beta_interval(k: Any, n: Any, level: float = INTERVAL) -> tuple[np.ndarray, 
     return lo, hi
 
 
-def period_label(start: pd.Timestamp | dt.date, period: str) -> str:
-    """``2024-10`` (month), ``2024-Q4`` (quarter), ``2024`` (year), ``2024-W40`` (ISO week)."""
+def _anchor(period: str, fiscal_year_start_month: int) -> int:
+    """The month a year of ``period`` starts in: January, or the fiscal year's first month."""
+    return fiscal_year_start_month if period in _FISCAL else 1
+
+
+def period_start(
+    day: pd.Timestamp | dt.date, period: str, *, fiscal_year_start_month: int = 4
+) -> pd.Timestamp:
+    """The first day of the period of ``period`` that holds ``day`` (a week's Monday).
+
+    Examples
+    --------
+    >>> str(period_start(dt.date(2025, 3, 31), "fiscal_year").date())
+    '2024-04-01'
+    >>> str(period_start(dt.date(2025, 3, 31), "fiscal_quarter").date())
+    '2025-01-01'
+    """
+    ts = pd.Timestamp(day).normalize()
+    if period == "week":
+        return ts - pd.Timedelta(days=ts.weekday())
+    back = (ts.month - _anchor(period, fiscal_year_start_month)) % _MONTHS[period]
+    return ts.replace(day=1) - pd.DateOffset(months=back)
+
+
+def period_label(
+    start: pd.Timestamp | dt.date,
+    period: str,
+    *,
+    lang: str = "ja",
+    fiscal_year_start_month: int = 4,
+) -> str:
+    """``2024-10`` (month), ``2024-Q4`` (quarter), ``2024`` (year), ``2024-W40`` (ISO week);
+    a fiscal year is named by the calendar year it starts in: ``2025年度`` / ``FY2025``
+    (fiscal_year), ``2025年度Q1`` / ``FY2025 Q1`` (fiscal_quarter) with ``lang`` ``"en"``.
+    The calendar labels are the same in either language.
+
+    Examples
+    --------
+    >>> period_label(dt.date(2026, 1, 1), "fiscal_quarter")
+    '2025年度Q4'
+    >>> period_label(dt.date(2026, 1, 1), "fiscal_quarter", lang="en")
+    'FY2025 Q4'
+    """
     ts = pd.Timestamp(start)
+    if period in _FISCAL:
+        year = period_start(ts, "fiscal_year", fiscal_year_start_month=fiscal_year_start_month)
+        fy = f"FY{year.year}" if lang == "en" else f"{year.year}年度"
+        if period == "fiscal_year":
+            return fy
+        quarter = ((ts.year - year.year) * 12 + ts.month - year.month) // 3 + 1
+        return f"{fy} Q{quarter}" if lang == "en" else f"{fy}Q{quarter}"
     if period == "year":
         return f"{ts.year}"
     if period == "month":
@@ -75,12 +142,35 @@ def period_label(start: pd.Timestamp | dt.date, period: str) -> str:
 
 def _check_period(period: str) -> str:
     if period not in PERIODS:
+        names = list(PERIODS)
         raise InvalidValueError(
             f"期間の単位 {period!r} はありません / period {period!r} is not known",
-            fix="week、month、quarter、year のいずれかにしてください / "
-            "use week, month, quarter or year",
+            fix=f"{'、'.join(names)} のいずれかにしてください / "
+            f"use {', '.join(names[:-1])} or {names[-1]}",
         )
     return PERIODS[period]
+
+
+def _check_start_month(month: Any) -> int:
+    if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
+        raise InvalidValueError(
+            f"年度の開始月 {month!r} は 1〜12 の整数ではありません / "
+            f"fiscal_year_start_month {month!r} is not a whole number from 1 to 12",
+            fix="1〜12 の整数にしてください (4なら4月始まり) / "
+            "pass a whole number from 1 to 12 (4: April)",
+        )
+    return month
+
+
+def _truncate(day: Any, period: str, fiscal_year_start_month: int) -> Any:
+    """Ibis: the first day of ``day``'s period, on the backend. A fiscal period is the
+    calendar one of the day moved back by the months the fiscal year starts after January,
+    moved forward again (2025-03-31 → 2024-12-31 → 2024-01-01 → 2024-04-01 for April)."""
+    shift = _anchor(period, fiscal_year_start_month) - 1
+    if not shift:
+        return day.truncate(PERIODS[period])
+    months = ibis.interval(months=shift)
+    return (day - months).truncate(PERIODS[period]) + months
 
 
 def _scope_accounts(backend: Any, rule: Rule | None) -> Any:
@@ -94,14 +184,17 @@ def _in_scope(table: Any, accounts: Any) -> Any:
     return table.semi_join(accounts, table.account_id == accounts.account_id)
 
 
-def _lead_measures(backend: Any, accounts: Any, as_of: dt.date, unit: str) -> Any:
+def _lead_measures(
+    backend: Any, accounts: Any, as_of: dt.date, period: str, fiscal_year_start_month: int = 4
+) -> Any:
     t = backend.table("leads")
     t = _in_scope(t.filter(t.created_at <= as_of), accounts)
     sql = t.sql_at.notnull() & (t.sql_at <= as_of)
     # A lead that is SQL has passed the MQL stage even if mql_at was not recorded.
     mql = (t.mql_at.notnull() & (t.mql_at <= as_of)) | sql
     camp = t.campaign_id.notnull()
-    return t.group_by(period_start=t.created_at.truncate(unit)).aggregate(
+    day = _truncate(t.created_at, period, fiscal_year_start_month)
+    return t.group_by(period_start=day).aggregate(
         leads=t.count(),
         mql=mql.cast("int64").sum(),
         sql=sql.cast("int64").sum(),
@@ -109,14 +202,17 @@ def _lead_measures(backend: Any, accounts: Any, as_of: dt.date, unit: str) -> An
     )
 
 
-def _deal_measures(backend: Any, accounts: Any, as_of: dt.date, unit: str) -> Any:
+def _deal_measures(
+    backend: Any, accounts: Any, as_of: dt.date, period: str, fiscal_year_start_month: int = 4
+) -> Any:
     t = backend.table("deals")
     t = _in_scope(t.filter((t.created_at <= as_of) & (t.kind == "new")), accounts)
     closed = t.closed_at.notnull() & (t.closed_at <= as_of)
     won = closed & (t.outcome == "won")
     lost = closed & (t.outcome == "lost")
     days = t.closed_at.delta(t.created_at, unit="day")
-    return t.group_by(period_start=t.created_at.truncate(unit)).aggregate(
+    day = _truncate(t.created_at, period, fiscal_year_start_month)
+    return t.group_by(period_start=day).aggregate(
         deals=t.count(),
         won=won.cast("int64").sum(),
         lost=lost.cast("int64").sum(),
@@ -192,23 +288,11 @@ def _campaign_cost(
 
 
 def _period_bounds(
-    start: dt.date, as_of: dt.date, period: str
+    start: dt.date, as_of: dt.date, period: str, fiscal_year_start_month: int = 4
 ) -> tuple[list[dt.date], list[dt.date]]:
-    freq = {"week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}[period]
-    first = pd.Timestamp(start)
-    first = {
-        "week": first - pd.Timedelta(days=first.weekday()),
-        "month": first.replace(day=1),
-        "quarter": first.replace(day=1, month=3 * ((first.month - 1) // 3) + 1),
-        "year": first.replace(day=1, month=1),
-    }[period]
-    starts = list(pd.date_range(first, pd.Timestamp(as_of), freq=freq))
-    step = {
-        "week": pd.DateOffset(weeks=1),
-        "month": pd.DateOffset(months=1),
-        "quarter": pd.DateOffset(months=3),
-        "year": pd.DateOffset(years=1),
-    }[period]
+    first = period_start(start, period, fiscal_year_start_month=fiscal_year_start_month)
+    step = pd.DateOffset(weeks=1) if period == "week" else pd.DateOffset(months=_MONTHS[period])
+    starts = list(pd.date_range(first, pd.Timestamp(as_of), freq=step))
     ends = [min(s + step, pd.Timestamp(as_of) + pd.Timedelta(days=1)) for s in starts]
     if period == "week" and first < pd.Timestamp(start):
         # Data that starts mid-week (a Sunday is the last day of the previous ISO week,
@@ -220,7 +304,7 @@ def _period_bounds(
 
 
 def _to_periods(part: pd.DataFrame, starts: list[dt.date]) -> pd.DataFrame:
-    """Counts grouped by calendar period (``period_start``), summed into the reported
+    """Counts grouped by period (``period_start``), summed into the reported
     periods ``starts``: a part-week before the first one joins it."""
     days = pd.to_datetime(part["period_start"])
     bounds = pd.DatetimeIndex(pd.to_datetime(starts))
@@ -245,6 +329,8 @@ def funnel(
     period: str = "month",
     scopes: Mapping[str, Rule | str | None] | None = None,
     start: dt.date | None = None,
+    fiscal_year_start_month: int = 4,
+    lang: str = "ja",
 ) -> pd.DataFrame:
     """KPIs per scope and period, as known on ``as_of``.
 
@@ -255,13 +341,22 @@ def funnel(
     as_of
         Nothing dated after it is read.
     period
-        ``week``, ``month``, ``quarter`` or ``year`` (the calendar year; a year not
-        over on ``as_of`` ends on it and is named as the whole year, as a month is).
+        ``week``, ``month``, ``quarter``, ``year`` (the calendar year; a year not
+        over on ``as_of`` ends on it and is named as the whole year, as a month is),
+        ``fiscal_quarter`` or ``fiscal_year`` (年度: from ``fiscal_year_start_month``,
+        named by the year it starts in, ``2025年度`` / ``2025年度Q1``).
     scopes
         Name → segment rule (text or :class:`~rashinban.segments.Rule`), ``None``
         meaning the whole company. Default: ``{"company": None}``.
     start
         First day to report (default: the first lead's date).
+    fiscal_year_start_month
+        First month (1–12) of the fiscal year, for the fiscal periods: the workspace's
+        ``[analysis] fiscal_year_start_month`` (``Workspace.config``); 4 (April to March)
+        by default. With 1 a fiscal year is the calendar year.
+    lang
+        Language of the fiscal periods' names: ``"ja"`` (``2025年度``) or ``"en"``
+        (``FY2025``); the calendar periods' names are the same in both.
 
     Returns
     -------
@@ -277,7 +372,7 @@ def funnel(
     ...        scopes={"ideal": "業種 = 製造業"})              # doctest: +SKIP
     """
     _check_period(period)
-    unit = PERIODS[period]
+    fy = _check_start_month(fiscal_year_start_month)
     rules = _as_rules(scopes)
     if start is None:
         leads = backend.table("leads")
@@ -292,17 +387,18 @@ def funnel(
                 fix="リードを取り込むか --as-of を変えてください / import leads or move --as-of",
             )
         start = pd.Timestamp(first).date()
-    starts, ends = _period_bounds(start, as_of, period)
+    starts, ends = _period_bounds(start, as_of, period, fy)
     cost = _campaign_cost(backend, as_of, starts, ends)
     all_camp = _to_periods(
-        _lead_measures(backend, _scope_accounts(backend, None), as_of, unit).execute(), starts
+        _lead_measures(backend, _scope_accounts(backend, None), as_of, period, fy).execute(),
+        starts,
     ).set_index("period_start")["campaign_leads"]
     frames = []
     for name, rule in rules.items():
         accounts = _scope_accounts(backend, rule)
         grid = pd.DataFrame({"period_start": pd.to_datetime(starts)})
-        lm = _to_periods(_lead_measures(backend, accounts, as_of, unit).execute(), starts)
-        dm = _to_periods(_deal_measures(backend, accounts, as_of, unit).execute(), starts)
+        lm = _to_periods(_lead_measures(backend, accounts, as_of, period, fy).execute(), starts)
+        dm = _to_periods(_deal_measures(backend, accounts, as_of, period, fy).execute(), starts)
         sm, me = _subscription_measures(backend, accounts, as_of, starts, ends)
         sm, me = sm.execute(), me.execute()
         for part in (lm, dm, sm, me):
@@ -323,7 +419,11 @@ def funnel(
         s + pd.Timedelta(days=-s.weekday() % 7) if period == "week" else s
         for s in pd.to_datetime(out["period_start"])
     ]
-    out.insert(1, "period", [period_label(s, period) for s in named])
+    out.insert(
+        1,
+        "period",
+        [period_label(s, period, lang=lang, fiscal_year_start_month=fy) for s in named],
+    )
     out["period_start"] = pd.to_datetime(out["period_start"]).dt.date
     return _apply_kpis(out, period).reset_index(drop=True)
 

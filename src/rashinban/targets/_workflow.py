@@ -305,9 +305,12 @@ def kpi_rows(
     period: str = "month",
     targets: Sequence[str] = (),
     segments: Sequence[str] = (),
+    fiscal_year_start_month: int = 4,
+    lang: str = "ja",
 ) -> list[dict[str, Any]]:
     """The ``rashinban kpi`` rows: the company, each named target (its active version,
-    else its latest) and each segment rule, per period.
+    else its latest) and each segment rule, per period (``fiscal_year_start_month`` and
+    ``lang`` as :func:`rashinban.kpi.funnel` takes them).
 
     Every row has ``scope``, ``period``, ``period_start``, one key per KPI of
     :data:`rashinban.kpi.KPIS` and ``<kpi>_low``/``<kpi>_high`` for rates; NaN
@@ -328,7 +331,14 @@ def kpi_rows(
         rule = parse_rule(text)
         require_accounts(backend, rule, text=text)
         scopes[" ".join(text.split())] = rule
-    frame = funnel(backend, as_of=as_of, period=period, scopes=scopes)
+    frame = funnel(
+        backend,
+        as_of=as_of,
+        period=period,
+        scopes=scopes,
+        fiscal_year_start_month=fiscal_year_start_month,
+        lang=lang,
+    )
     keys = ["scope", "period", "period_start"]
     for k in KPIS:
         keys.append(k)

@@ -45,6 +45,7 @@ from rashinban.value._contracts import (
 )
 from rashinban.value._holdout import HoldoutCheck, holdout_check
 from rashinban.value._orders import (
+    ContractedOrders,
     contract_status,
     expected_spend,
     order_log,
@@ -120,6 +121,7 @@ class CLVResult:
                     "order_clv": float(r.order_clv),
                     "mrr": float(r.mrr),
                     "p_alive": None if np.isnan(r.p_alive) else float(r.p_alive),
+                    "p_alive_basis": r.p_alive_basis,
                     "expected_purchases": float(r.expected_purchases),
                     "running_contracts": int(r.running_contracts),
                     "expected_billings": float(r.expected_billings),
@@ -173,7 +175,10 @@ def clv_report(
     ``expected_purchases`` and ``clv`` 0 and ``churned`` true; the model is still
     fitted on their history. Customers whose subscriptions have all ended but who
     order since (``subscription_ended`` true, ``churned`` false) are predicted from
-    their orders alone.
+    their orders alone. A customer with a running contract has ``p_alive`` 1 and
+    its expected orders are the BG/NBD's for a customer alive now. Where no order
+    model could be fitted, ``p_alive`` of customers without a running contract is
+    NaN; ``p_alive_basis`` says where each value comes from.
     """
     if horizon_months < 1:
         raise InvalidValueError(
@@ -233,6 +238,7 @@ def clv_report(
     out["p_alive"] = np.where(out["running_contracts"] > 0, 1.0, out.pop("p_alive_orders"))
     churned = out["churned"].to_numpy()
     out.loc[churned, ["p_alive", "expected_purchases", "order_clv"]] = 0.0
+    out["p_alive_basis"] = _p_alive_basis(out, bg is not None)
     out["clv"] = out["contract_clv"] + out["order_clv"]
     notes.extend(_contract_notes(out))
     holdout = None
@@ -297,13 +303,40 @@ def _value_orders(
         )
     out["p_alive_orders"] = bg.p_alive(x, t_x, t_cal)
     weeks = horizon_months * WEEKS_PER_MONTH
-    out["expected_purchases"] = bg.expected_purchases(weeks, x, t_x, t_cal)
+    # A running contract says the customer is there now: its orders are expected as
+    # of a customer alive at T (P(alive) 1, as the report shows it).
+    orders = ContractedOrders(bg, out["running_contracts"] > 0)
+    out["expected_purchases"] = orders.expected_purchases(weeks, x, t_x, t_cal)
     # Customers with no repeat order have monetary_value 0 by definition; their
     # spend is the Gamma-Gamma population mean, which the value model gives at x = 0.
     out["order_clv"] = customer_lifetime_value(
-        bg, None, x, t_x, t_cal, spend, time=horizon_months, discount_rate=discount_rate, freq="W"
+        orders,
+        None,
+        x,
+        t_x,
+        t_cal,
+        spend,
+        time=horizon_months,
+        discount_rate=discount_rate,
+        freq="W",
     )
     return bg, value_model
+
+
+def _p_alive_basis(out: pd.DataFrame, order_model: bool) -> np.ndarray:
+    """Where each customer's P(alive) comes from, the JSON key ``p_alive_basis``.
+
+    ``churned`` (0: every subscription ended, nothing bought since), ``contract``
+    (1: a contract runs), ``orders`` (the BG/NBD's, from the order history) or
+    ``unknown``: neither a running contract nor an order model to judge by (too few
+    repeat buyers to fit the BG/NBD), so P(alive) is NaN (``null`` in JSON).
+    """
+    running = (out["running_contracts"] > 0).to_numpy()
+    return np.select(
+        [out["churned"].to_numpy(dtype=bool), running],
+        ["churned", "contract"],
+        default="orders" if order_model else "unknown",
+    )
 
 
 def _contract_notes(out: pd.DataFrame) -> list[str]:

@@ -24,7 +24,12 @@ from rashinban._errors import NotEnoughDataError
 from rashinban.clv import BetaGeoModel
 from rashinban.engine import subscription_billings, to_frame
 from rashinban.value._contracts import contract_periods, fit_retention
-from rashinban.value._orders import contract_status, expected_spend, weekly_summary
+from rashinban.value._orders import (
+    ContractedOrders,
+    contract_status,
+    expected_spend,
+    weekly_summary,
+)
 from rashinban.value._transactions import revenue_events
 
 
@@ -87,8 +92,15 @@ def holdout_check(
     x, t_x, t_cal = data["frequency_cal"], data["recency_cal"], data["T_cal"]
     model = BetaGeoModel().fit(x, t_x, t_cal)
     duration = data["duration_holdout"].to_numpy(dtype=float)
-    predicted = np.asarray(model.expected_purchases(duration, x, t_x, t_cal), dtype=float)
-    if backend is not None:
+    periods = None
+    if backend is None:
+        predicted = np.asarray(model.expected_purchases(duration, x, t_x, t_cal), dtype=float)
+    else:
+        # As the report predicts: alive where a contract runs, nothing where churned.
+        periods = contract_periods(backend, cal_end, until=as_of)
+        running = data["account_id"].isin(periods.loc[~periods["ended"], "account_id"])
+        orders = ContractedOrders(model, running)
+        predicted = np.asarray(orders.expected_purchases(duration, x, t_x, t_cal), dtype=float)
         status = contract_status(backend, revenue_events(backend, as_of), cal_end)
         churned = data[["account_id"]].merge(status, on="account_id", how="left")["churned"]
         predicted = np.where(churned.fillna(False).to_numpy(dtype=bool), 0.0, predicted)
@@ -105,9 +117,9 @@ def holdout_check(
         mae_model=float(np.mean(np.abs(predicted - actual))),
         mae_baseline=float(np.mean(np.abs(baseline - actual))),
     )
-    if backend is not None:
+    if periods is not None:
         spend, _, _ = expected_spend(data["frequency_cal"], data["monetary_value_cal"])
-        orders = pd.DataFrame(
+        revenue = pd.DataFrame(
             {
                 "account_id": data["account_id"],
                 "predicted": predicted * spend,
@@ -115,7 +127,7 @@ def holdout_check(
                 "actual": actual * data["monetary_value_holdout"].to_numpy(dtype=float),
             }
         )
-        _add_revenue(check, backend, orders, cal_end, as_of)
+        _add_revenue(check, backend, revenue, periods, cal_end, as_of)
     return check
 
 
@@ -123,11 +135,14 @@ def _add_revenue(
     check: HoldoutCheck,
     backend: Any,
     orders: pd.DataFrame,
+    periods: pd.DataFrame,
     cal_end: dt.date,
     as_of: dt.date,
 ) -> None:
-    """Fill ``check``'s revenue fields: ``orders`` (per customer) plus the contracts."""
-    periods = contract_periods(backend, cal_end, until=as_of)
+    """Fill ``check``'s revenue fields: ``orders`` (per customer) plus the contracts.
+
+    ``periods`` are the contracts at ``cal_end`` (:func:`contract_periods` up to ``as_of``).
+    """
     running = periods[~periods["ended"]]
     frame = orders.set_index("account_id")
     contract_predicted = pd.Series(0.0, index=frame.index)

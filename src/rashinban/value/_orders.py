@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from rashinban._errors import ConvergenceError, NotEnoughDataError
-from rashinban.clv import GammaGammaModel
+from rashinban.clv import BetaGeoModel, GammaGammaModel
+from rashinban.clv._inputs import ArrayLike, FloatArray
 from rashinban.engine import Lifecycle, rfm_analysis, rfm_summary, to_frame
 from rashinban.value._transactions import order_events
 
@@ -102,6 +103,31 @@ def expected_spend(
         mean = float(m[buyers].mean()) if bool(buyers.any()) else 0.0
         return np.where(x > 0, m, mean).astype(float), None, exc
     return np.asarray(model.conditional_expected_value(x, m), dtype=float), model, None
+
+
+class ContractedOrders:
+    """BG/NBD's expected purchases, with customers under a running contract alive now.
+
+    The BG/NBD infers from the order history alone whether a customer is still
+    there (:meth:`~rashinban.clv.BetaGeoModel.p_alive`). A running contract says so
+    outright, and the report shows those customers' P(alive) as 1; their expected
+    orders are the model's expectation for a customer alive at T
+    (:meth:`~rashinban.clv.BetaGeoModel.expected_purchases_alive`), not that times
+    the inferred P(alive). Dropout later in the horizon is still the model's.
+    Passed to :func:`rashinban.clv.customer_lifetime_value` as the transaction model;
+    ``contracted`` is aligned with the customers it is asked about.
+    """
+
+    def __init__(self, model: BetaGeoModel, contracted: ArrayLike) -> None:
+        self.model = model
+        self.contracted = np.asarray(contracted, dtype=bool)
+
+    def expected_purchases(
+        self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
+        alive = self.model.expected_purchases_alive(t, frequency, recency, T)
+        inferred = self.model.expected_purchases(t, frequency, recency, T)
+        return np.where(self.contracted, alive, inferred)
 
 
 def contract_status(backend: Any, tx: Any, as_of: dt.date) -> pd.DataFrame:

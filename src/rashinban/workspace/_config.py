@@ -19,6 +19,8 @@ SCHEMA_VERSION = 1
 #: The churn horizon in days, lowest and highest: the churn model learns from the 720 days
 #: before the as-of date, and a longer horizon leaves it nothing to learn from.
 CHURN_HORIZON_RANGE = (1, 365)
+#: The first month of the fiscal year (年度): 4 (April to March) unless set.
+FISCAL_YEAR_START_MONTH = 4
 #: A setting's type in words, Japanese and English, for the error naming the one expected.
 _TYPE_WORDS = {
     "int": ("整数", "a whole number"),
@@ -75,6 +77,14 @@ SETTINGS: tuple[Setting, ...] = (
         "離反予測の対象期間 (日, 1〜365)",
         "churn prediction horizon (days, 1-365)",
         bounds=CHURN_HORIZON_RANGE,
+    ),
+    Setting(
+        "analysis",
+        "fiscal_year_start_month",
+        FISCAL_YEAR_START_MONTH,
+        "年度の開始月 (1〜12; 4なら4月〜翌3月、開始した年で呼ぶ)",
+        "first month of the fiscal year (1-12; 4: April to March, named by the year it starts in)",
+        bounds=(1, 12),
     ),
 )
 

@@ -14,7 +14,9 @@ Layout::
 
 from __future__ import annotations
 
+import gc
 import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,6 +70,9 @@ class Workspace:
     def __init__(self, path: Path, config: dict[str, dict[str, Any]]) -> None:
         self.path = path
         self.config = config
+        # The backends backend() opened, for close(): Ibis' table expressions refer
+        # back to their backend, so a dropped backend can wait for the garbage collector.
+        self._backends: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.path)!r})"
@@ -93,7 +98,7 @@ class Workspace:
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A DuckDB connection to ``data.duckdb``, closed on exit."""
         try:
-            con = duckdb.connect(str(self.data_path), read_only=read_only)
+            con = _connect(self.data_path, read_only)
         except duckdb.Error as exc:
             raise database_error(self.data_path, exc) from None
         try:
@@ -112,11 +117,26 @@ class Workspace:
 
         url = str(self.config.get("backend", {}).get("url") or "")
         if url:
-            return ibis.connect(url)
-        try:
-            return ibis.duckdb.connect(str(self.data_path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise database_error(self.data_path, exc) from None
+            backend = ibis.connect(url)
+        else:
+            try:
+                backend = ibis.duckdb.connect(str(self.data_path), read_only=read_only)
+            except duckdb.Error as exc:
+                raise database_error(self.data_path, exc) from None
+        self._backends.add(backend)
+        return backend
+
+    def close(self) -> None:
+        """Disconnect every backend :meth:`backend` opened and that is still open.
+
+        The command line calls it when a command ends, so that a program which runs
+        commands in-process and then writes to the workspace (``analyze``) is not
+        refused by DuckDB, which lets one process open a file read-only or
+        read-write but not both at once.
+        """
+        for backend in list(self._backends):
+            backend.disconnect()
+        self._backends.clear()
 
     def table(self, name: str, backend: Any = None) -> ibis.Table:
         """The canonical table ``name`` as an Ibis expression."""
@@ -125,6 +145,19 @@ class Workspace:
 
     def save_config(self) -> None:
         write_config(self.path / CONFIG_FILE, self.config)
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect``; when this process still holds the file in the other mode
+    through a connection nothing refers to any more (waiting for the garbage collector
+    in a reference cycle), collect it and try once more."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.ConnectionException as exc:
+        if "different configuration" not in str(exc):
+            raise
+        gc.collect()
+        return duckdb.connect(str(path), read_only=read_only)
 
 
 def database_error(path: Path | str, exc: Exception) -> WorkspaceError:
