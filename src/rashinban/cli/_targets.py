@@ -691,13 +691,18 @@ def kpi(
         "fiscal_year": (f"年度, {start_month}月始まり", f"fiscal years from {month_en}"),
     }
     title = f"KPI ({heading(*names.get(period, (period, period)))})"
-    shown = _compact_kpi(rows) if fmt is Format.table else rows
+    shown = _compact_kpi(rows, _lang(ws, lang)) if fmt is Format.table else rows
     render({"rows": shown}, "rows", fmt, title=title)
 
 
-def _compact_kpi(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+#: Columns the terminal folds into the period's name (CSV and JSON keep them).
+_PERIOD_DAYS = ("period_start", "counted_from", "counted_to", "partial")
+
+
+def _compact_kpi(rows: list[dict[str, Any]], lang: str = "ja") -> list[dict[str, Any]]:
     """The KPI rows as a terminal shows them: a rate with its interval in one cell
-    (21% (18%–24%)), shares such as NRR as percentages (100%), no period start date.
+    (21% (18%–24%)), shares such as NRR as percentages (100%), no period dates, and a
+    partial period named with the days it covers (2022年度 (一部: 2023-01-01〜2023-03-31)).
     CSV and JSON keep every column."""
     from rashinban.kpi import KPIS
 
@@ -706,8 +711,14 @@ def _compact_kpi(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         shown: dict[str, Any] = {}
         for key, value in row.items():
-            if key == "period_start" or key.endswith(("_low", "_high")):
+            if key in _PERIOD_DAYS or key.endswith(("_low", "_high")):
                 continue
+            if key == "period" and row.get("partial"):
+                span = f"{row['counted_from']}〜{row['counted_to']}"
+                if lang == "en":
+                    value = f"{value} (partial: {row['counted_from']} to {row['counted_to']})"
+                else:
+                    value = f"{value} (一部: {span})"
             low, high = row.get(f"{key}_low"), row.get(f"{key}_high")
             # Every rate is a share in the KPI registry (its unit says how to show it).
             if key in shares and isinstance(value, int | float) and value == value:

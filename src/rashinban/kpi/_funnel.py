@@ -303,6 +303,35 @@ def _period_bounds(
     return [s.date() for s in starts], [e.date() for e in ends]
 
 
+def _coverage(
+    period_starts: pd.Series,
+    named: list[pd.Timestamp],
+    starts: list[dt.date],
+    ends: list[dt.date],
+    data_start: dt.date,
+    period: str,
+) -> tuple[list[dt.date], list[dt.date], list[bool]]:
+    """Each row's first and last day counted and whether it covers less than its whole period.
+
+    A period is partial when the data (from the first lead on) starts after the day the
+    period is named from, or the as-of date comes before its last day: a 年度 of three
+    months beside whole years would otherwise read as a fall in every count. A week the
+    data's first days joined (see :func:`_period_bounds`) covers its whole week and more.
+    """
+    last = {s: e - dt.timedelta(days=1) for s, e in zip(starts, ends, strict=True)}
+    counted_from, counted_to, partial = [], [], []
+    for begin, name in zip(period_starts, named, strict=True):
+        named_from = name.date()
+        if period == "week":
+            whole_to = named_from + dt.timedelta(days=6)
+        else:
+            whole_to = (name + pd.DateOffset(months=_MONTHS[period])).date() - dt.timedelta(days=1)
+        counted_from.append(max(begin, data_start))
+        counted_to.append(last[begin])
+        partial.append(counted_from[-1] > named_from or last[begin] < whole_to)
+    return counted_from, counted_to, partial
+
+
 def _to_periods(part: pd.DataFrame, starts: list[dt.date]) -> pd.DataFrame:
     """Counts grouped by period (``period_start``), summed into the reported
     periods ``starts``: a part-week before the first one joins it."""
@@ -362,8 +391,11 @@ def funnel(
     -------
     pandas.DataFrame
         One row per scope and period: ``scope``, ``period``, ``period_start``,
-        the base counts, one column per KPI of :data:`KPIS`, and ``<kpi>_low`` /
-        ``<kpi>_high`` for rates.
+        ``counted_from`` / ``counted_to`` (the first and last day counted: the first
+        lead's date in the first period, the as-of date in a period not over) and
+        ``partial`` (fewer days counted than the period has, so its counts are not
+        those of a whole period), the base counts, one column per KPI of
+        :data:`KPIS`, and ``<kpi>_low`` / ``<kpi>_high`` for rates.
 
     Examples
     --------
@@ -425,6 +457,9 @@ def funnel(
         [period_label(s, period, lang=lang, fiscal_year_start_month=fy) for s in named],
     )
     out["period_start"] = pd.to_datetime(out["period_start"]).dt.date
+    out["counted_from"], out["counted_to"], out["partial"] = _coverage(
+        out["period_start"], named, starts, ends, start, period
+    )
     return _apply_kpis(out, period).reset_index(drop=True)
 
 

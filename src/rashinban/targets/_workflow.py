@@ -312,7 +312,9 @@ def kpi_rows(
     else its latest) and each segment rule, per period (``fiscal_year_start_month`` and
     ``lang`` as :func:`rashinban.kpi.funnel` takes them).
 
-    Every row has ``scope``, ``period``, ``period_start``, one key per KPI of
+    Every row has ``scope``, ``period``, ``period_start``, ``counted_from`` /
+    ``counted_to`` (the days counted) and ``partial`` (fewer days than the whole
+    period), one key per KPI of
     :data:`rashinban.kpi.KPIS` and ``<kpi>_low``/``<kpi>_high`` for rates; NaN
     (no data) becomes ``None``. A segment rule that selects no account is a user error
     naming the values the accounts have (:func:`rashinban.segments.require_accounts`).
@@ -339,7 +341,7 @@ def kpi_rows(
         fiscal_year_start_month=fiscal_year_start_month,
         lang=lang,
     )
-    keys = ["scope", "period", "period_start"]
+    keys = ["scope", "period", "period_start", "counted_from", "counted_to", "partial"]
     for k in KPIS:
         keys.append(k)
         if KPIS[k].formula == "rate":
