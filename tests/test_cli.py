@@ -574,9 +574,11 @@ def test_kpi_by_year(demo_ws: Workspace) -> None:
     assert got[-1]["leads"] == sum(r["leads"] for r in monthly if r["period"] >= "2025-01")
     ja, en = run(*w), run(*w, "--lang", "en")
     assert "KPI (年次 / yearly)" in ja.stdout and "KPI (yearly)" in en.stdout
-    wrong = run(*w[:-1], "decade")
-    assert wrong.returncode == 1 and no_traceback(wrong)
-    assert "use week, month, quarter, year, fiscal_quarter or fiscal_year" in wrong.stderr
+    # A period that is not one of the choices is wrong usage (exit 2), as a wrong --format is.
+    wrong = run(*w[:-1], "decade", "--lang", "en")
+    assert wrong.returncode == 2 and no_traceback(wrong)
+    flat = " ".join(" ".join(line.strip(" │╭╮╰╯─") for line in wrong.stderr.splitlines()).split())
+    assert "'decade' is not one of 'week', 'month', 'quarter', 'year', 'fiscal_quarter'" in flat
 
 
 def test_csv_names_follow_the_language_codes_and_numbers_do_not(demo_ws: Workspace) -> None:

@@ -132,6 +132,34 @@ def test_help_follows_lang() -> None:
     )
 
 
+def test_japanese_help_alone_names_what_the_english_half_does() -> None:
+    # `--lang ja --help` shows the Japanese halves only: they name the defaults and the
+    # choices the English halves name, not fewer.
+    ja = run("kpi", "--lang", "ja", "--help").stdout
+    assert _option_row(ja, "--as-of") == "--as-of TEXT 基準日 (YYYY-MM-DD、省略でデータの最終日)"
+    assert _option_row(ja, "--lang") == "--lang ja|en 表示言語 (省略でワークスペースの設定)"
+    assert _option_row(ja, "--workspace").startswith(
+        "--workspace -w PATH ワークスペースのフォルダ (省略で"
+    )
+    assert "$RASHINBAN_WORKSPACE、なければ現在のフォルダ)" in ja, ja
+    # The periods are choices, listed in either language.
+    period = _option_row(ja, "--period")
+    assert period.startswith(
+        "--period week|month|quarter|year|fiscal_quarter|fiscal_year 集計単位 (year は暦年"
+    ), ja
+    assert "fiscal_year_start_month" in ja, ja
+    churn = run("churn", "--lang", "ja", "--help").stdout
+    assert _option_row(churn, "--top") == "--top INTEGER [x>=1] 表示件数 (省略ですべて)"
+
+
+def test_a_wrong_period_is_wrong_usage_like_a_wrong_format() -> None:
+    proc = run("kpi", "--period", "fiscal", "--lang", "ja")
+    assert (proc.returncode, proc.stdout) == (2, ""), proc.stderr
+    flat = "".join(_lines(proc.stderr)).replace(" ", "")
+    assert "'--period'の値が正しくありません:'fiscal'は'week','month'" in flat, proc.stderr
+    assert "'fiscal_year'のいずれでもありません" in flat, proc.stderr
+
+
 def test_help_names_values_as_a_manual_does() -> None:
     out = run("kpi", "--help").stdout
     assert not _TYPER_TYPES.search(out), out
@@ -145,7 +173,9 @@ def test_help_names_values_as_a_manual_does() -> None:
     root = run("--help").stdout
     assert _option_row(root, "--debug").startswith("--debug エラー時に")
     crosssell = run("crosssell", "--help").stdout
-    assert _option_row(crosssell, "--min-count").startswith("--min-count INTEGER [x>=1] 根拠に")
+    assert _option_row(crosssell, "--min-count").startswith(
+        "--min-count INTEGER [1<=x<=1000000000] 根拠に"
+    )
     lookalike = run("lookalike", "--help").stdout
     assert re.search(r"account_ids\.\.\. +TEXT +優良顧客のID", lookalike), lookalike
     assert not _TYPER_TYPES.search(root + crosssell + lookalike)
@@ -198,3 +228,11 @@ def test_usage_errors_follow_lang() -> None:
     ]
     assert "'--top' の値が正しくありません: 整数で指定してください" in ja.stderr
     assert "Invalid value" not in ja.stderr and "Error" not in ja.stderr
+
+
+def test_the_period_choices_are_the_kpi_engine_s_periods() -> None:
+    # The command line lists them without importing the KPI engine; they must not drift.
+    from rashinban.cli._targets import Period
+    from rashinban.kpi import PERIODS
+
+    assert [p.value for p in Period] == list(PERIODS)

@@ -95,3 +95,15 @@ def test_min_count_below_one_is_wrong_usage(demo_ws: Workspace) -> None:
     # The panel may fold the message: compare with line breaks, borders and spaces removed.
     flat = "".join(line.strip(" │╭╮╰╯─") for line in proc.stderr.splitlines()).replace(" ", "")
     assert "'--min-count'の値が正しくありません:1以上で指定してください" in flat, proc.stderr
+
+
+def test_min_count_beyond_any_workspace_is_wrong_usage_named_as_the_option(
+    demo_ws: Workspace,
+) -> None:
+    # The library's bound (10**9 accounts) is the option's: the message names --min-count,
+    # not the keyword min_count= a command-line user cannot type.
+    proc = run("crosssell", "-w", str(demo_ws.path), "--min-count", "99999999999999999999")
+    assert (proc.returncode, proc.stdout) == (2, ""), proc.stderr
+    flat = "".join(line.strip(" │╭╮╰╯─") for line in proc.stderr.splitlines()).replace(" ", "")
+    assert "'--min-count'の値が正しくありません:1000000000以下で指定してください" in flat
+    assert "min_count=" not in proc.stderr, proc.stderr

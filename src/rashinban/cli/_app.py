@@ -62,7 +62,7 @@ LangOpt = Annotated[
     Lang | None,
     typer.Option(
         "--lang",
-        help="表示言語 / language: ja|en (default: the workspace's)",
+        help="表示言語 (省略でワークスペースの設定) / language (default: the workspace's)",
         callback=_remember_lang,
         # Read before the other options, so that --help and the usage errors of the
         # rest of the line are in the language chosen.
@@ -75,7 +75,8 @@ WorkspaceOpt = Annotated[
     typer.Option(
         "-w",
         "--workspace",
-        help="ワークスペースのフォルダ / workspace folder (default: $RASHINBAN_WORKSPACE or .)",
+        help="ワークスペースのフォルダ (省略で $RASHINBAN_WORKSPACE、なければ現在のフォルダ) / "
+        "workspace folder (default: $RASHINBAN_WORKSPACE or .)",
         envvar="RASHINBAN_WORKSPACE",
     ),
 ]

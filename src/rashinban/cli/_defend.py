@@ -12,11 +12,13 @@ from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, out_consol
 from rashinban.cli._render import Format, caption, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, open_at, require_id
 from rashinban.crosssell import MIN_EVIDENCE
+from rashinban.crosssell._rules import MAX_COUNT
 from rashinban.engine import name_column, name_rows
 from rashinban.workspace._config import CHURN_HORIZON_RANGE
 
 TopOpt = Annotated[
-    int | None, typer.Option("--top", min=1, help="表示件数 / rows to show (default: all)")
+    int | None,
+    typer.Option("--top", min=1, help="表示件数 (省略ですべて) / rows to show (default: all)"),
 ]
 
 
@@ -114,6 +116,9 @@ def crosssell(
         typer.Option(
             "--min-count",
             min=1,
+            # The library's bound, checked here too: past it the library's message would
+            # name its keyword (min_count=), not this option.
+            max=MAX_COUNT,
             help="根拠に必要な最少の社数 / fewest accounts as evidence",
         ),
     ] = MIN_EVIDENCE,

@@ -15,7 +15,11 @@ from rashinban.workspace import Workspace
 
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="基準日 / as-of date (YYYY-MM-DD; default: end of the data)"),
+    typer.Option(
+        "--as-of",
+        help="基準日 (YYYY-MM-DD、省略でデータの最終日) / "
+        "as-of date (YYYY-MM-DD; default: end of the data)",
+    ),
 ]
 
 

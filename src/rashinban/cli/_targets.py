@@ -636,19 +636,35 @@ def target_canvas(
 
 
 # ---------------------------------------------------------------------------- kpi
+class Period(StrEnum):
+    """The periods of ``kpi --period``: the names of :data:`rashinban.kpi.PERIODS` (not
+    imported here, so that the command line starts without loading the KPI engine). A
+    choice, so that ``--help`` lists them in either language and a wrong one is wrong
+    usage (exit 2), as a wrong ``--format`` is."""
+
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+    fiscal_quarter = "fiscal_quarter"
+    fiscal_year = "fiscal_year"
+
+
 @app.command()
 def kpi(
     workspace: WorkspaceOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     period: Annotated[
-        str,
+        Period,
         typer.Option(
             "--period",
-            help="集計単位 (year は暦年、fiscal_year は設定 fiscal_year_start_month からの年度) / "
-            "period: week, month, quarter, year, fiscal_quarter, fiscal_year",
+            help="集計単位 (year は暦年、fiscal_year と fiscal_quarter は rashinban.toml の "
+            "fiscal_year_start_month の月に始まる年度) / period (year: the calendar year; "
+            "fiscal_year, fiscal_quarter: from the month rashinban.toml's "
+            "fiscal_year_start_month sets)",
         ),
-    ] = "month",
+    ] = Period.month,
     target: Annotated[
         list[str] | None, typer.Option("--target", help="ターゲット名 (複数可) / target")
     ] = None,
@@ -668,7 +684,7 @@ def kpi(
         store,
         backend,
         as_of=as_of_date(ws, as_of, backend),
-        period=period,
+        period=period.value,
         targets=target or (),
         segments=segment or (),
         fiscal_year_start_month=start_month,
@@ -690,7 +706,7 @@ def kpi(
         ),
         "fiscal_year": (f"年度, {start_month}月始まり", f"fiscal years from {month_en}"),
     }
-    title = f"KPI ({heading(*names.get(period, (period, period)))})"
+    title = f"KPI ({heading(*names[period.value])})"
     shown = _compact_kpi(rows, _lang(ws, lang)) if fmt is Format.table else rows
     render({"rows": shown}, "rows", fmt, title=title)
 
