@@ -20,6 +20,13 @@ DEMO_N = 3000
 DEMO_SEED = 7
 
 
+@pytest.fixture(autouse=True)
+def _no_language_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests expect the workspace's language: a ``RASHINBAN_LANG`` in the shell that
+    runs them must not reach the commands (tests that want it set it themselves)."""
+    monkeypatch.delenv("RASHINBAN_LANG", raising=False)
+
+
 @pytest.fixture(scope="session")
 def demo_tables() -> dict[str, pd.DataFrame]:
     from rashinban.demo import generate

@@ -236,3 +236,36 @@ def test_the_period_choices_are_the_kpi_engine_s_periods() -> None:
     from rashinban.kpi import PERIODS
 
     assert [p.value for p in Period] == list(PERIODS)
+
+
+def test_rashinban_lang_sets_the_language_of_every_help_and_message() -> None:
+    en = {"RASHINBAN_LANG": "en"}
+    # Groups and commands without --lang (target, import) follow it too.
+    for args in (("--help",), ("target", "--help"), ("import", "--help")):
+        proc = run(*args, env=en)
+        assert proc.returncode == 0, proc.stderr
+        assert _lines(proc.stdout)[0].startswith("Usage: rashinban"), proc.stdout
+        assert not _JAPANESE.search(proc.stdout), proc.stdout
+    # A command's --lang comes first.
+    ja = run("target", "list", "--lang", "ja", "--help", env=en)
+    assert _lines(ja.stdout)[0].startswith("使い方: rashinban target list")
+    bad = run("rfm", "--qqq", env=en)
+    assert bad.returncode == 2 and "No such option: --qqq" in bad.stderr
+    assert not _JAPANESE.search(bad.stderr), bad.stderr
+
+
+def test_rashinban_lang_outranks_the_workspace_and_a_wrong_value_is_named(
+    demo_ws: Any, tiny_ws: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = ["-w", str(demo_ws.path), "--period", "year"]
+    table = run("kpi", *w, env={"RASHINBAN_LANG": "en"})  # the workspace says ja
+    assert table.returncode == 0, table.stderr
+    assert "KPI (yearly)" in table.stdout and "win rate" in table.stdout
+    assert not _JAPANESE.search(table.stdout), table.stdout
+    wrong = run("kpi", *w, env={"RASHINBAN_LANG": "fr"})
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
+    assert "RASHINBAN_LANG='fr'" in wrong.stderr and "ja か en" in wrong.stderr
+    # The library reads it the same way.
+    assert tiny_ws.lang == "ja"
+    monkeypatch.setenv("RASHINBAN_LANG", "EN ")
+    assert tiny_ws.lang == "en"

@@ -36,17 +36,30 @@ def set_display_language(lang: str | None, *, explicit: bool = False) -> None:
 
 
 def display_language() -> str:
-    return _DISPLAY["explicit"] or _DISPLAY["workspace"] or "ja"
+    return _DISPLAY["explicit"] or _env_language() or _DISPLAY["workspace"] or "ja"
+
+
+def _env_language() -> str | None:
+    """``RASHINBAN_LANG``; a wrong value counts as unset here (the command that opens a
+    workspace reports it), so that the message about it can still be shown."""
+    from rashinban._errors import ConfigError
+    from rashinban.workspace._workspace import env_language
+
+    try:
+        return env_language()
+    except ConfigError:
+        return None
 
 
 def error_language() -> str | None:
     """The one language errors are shown in, or None for both (Japanese first).
 
-    ``--lang`` chooses; without it a workspace set to English shows English, and
+    ``--lang`` chooses, then ``RASHINBAN_LANG``; without them a workspace set to
+    English shows English, and
     otherwise both halves of a message are shown, so that the message reads in
     either language before a workspace (and its language) is known.
     """
-    explicit = _DISPLAY["explicit"]
+    explicit = _DISPLAY["explicit"] or _env_language()
     if explicit in ("ja", "en"):
         return explicit
     return "en" if _DISPLAY["workspace"] == "en" else None

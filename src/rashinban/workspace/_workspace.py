@@ -83,7 +83,8 @@ class Workspace:
 
     @property
     def lang(self) -> str:
-        return str(self.config["workspace"]["lang"])
+        """The display language: ``RASHINBAN_LANG`` when set, else ``[workspace] lang``."""
+        return env_language() or str(self.config["workspace"]["lang"])
 
     @property
     def currency(self) -> str:
@@ -145,6 +146,30 @@ class Workspace:
 
     def save_config(self) -> None:
         write_config(self.path / CONFIG_FILE, self.config)
+
+
+#: The environment variable that sets the display language for every command.
+LANG_VARIABLE = "RASHINBAN_LANG"
+
+
+def env_language() -> str | None:
+    """``RASHINBAN_LANG`` (``ja`` or ``en``), or None when it is not set or empty.
+
+    It comes before a workspace's ``[workspace] lang`` (a person's language over the
+    team's) and after a command's ``--lang``.
+    """
+    value = os.environ.get(LANG_VARIABLE, "").strip().lower()
+    if not value:
+        return None
+    if value not in ("ja", "en"):
+        given = f"{LANG_VARIABLE}={os.environ[LANG_VARIABLE]!r}"
+        raise ConfigError(
+            f"環境変数 {given} は ja でも en でもありません / "
+            f"the environment variable {given} is neither ja nor en",
+            fix=f"{LANG_VARIABLE} を ja か en にするか、設定を外してください / "
+            f"set {LANG_VARIABLE} to ja or en, or unset it",
+        )
+    return value
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
