@@ -120,7 +120,7 @@ def test_a_command_run_in_process_leaves_the_file_free_for_writing(
         res = CliRunner().invoke(app, ["motions", "-w", str(tmp_path / "ws"), "-f", "json"])
         assert res.exit_code == 0, res.output
         con = duckdb.connect(str(tmp_path / "ws" / "data.duckdb"))  # read-write: not refused
-        assert con.sql("SELECT count(*) FROM accounts").fetchone() == (5,)
+        assert con.sql("SELECT count(*) FROM accounts").fetchall() == [(5,)]
         con.close()
     finally:
         gc.enable()
@@ -136,7 +136,7 @@ def test_a_dropped_backend_in_a_reference_cycle_does_not_block_writing(tmp_path:
         holder["self"] = holder  # a cycle only the collector frees
         del holder
         with ws.connect() as con:  # read-write: collects the dropped backend and retries
-            assert con.sql("SELECT 1").fetchone() == (1,)
+            assert con.sql("SELECT 1").fetchall() == [(1,)]
     finally:
         gc.enable()
 
@@ -147,4 +147,4 @@ def test_close_disconnects_the_backends_the_workspace_opened(tmp_path: Path) -> 
     assert backend.table("accounts").count().execute() == 0
     ws.close()
     with ws.connect() as con:  # nothing holds the file read-only any more
-        assert con.sql("SELECT count(*) FROM accounts").fetchone() == (0,)
+        assert con.sql("SELECT count(*) FROM accounts").fetchall() == [(0,)]

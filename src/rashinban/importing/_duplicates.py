@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from rashinban._rows import first_row
 from rashinban.importing._convert import q
 from rashinban.importing._rejects import Reject
 from rashinban.schema import Table
@@ -51,9 +52,9 @@ def merge_duplicates(
     """
     keys = ", ".join(q(k) for k in spec.key)
     all_cols = cols + extra_cols
-    dup = con.execute(
-        f"""SELECT count(*) - count(DISTINCT ({keys})) FROM _typed WHERE NOT _rejected"""
-    ).fetchone()
+    dup = first_row(
+        con, f"""SELECT count(*) - count(DISTINCT ({keys})) FROM _typed WHERE NOT _rejected"""
+    )
     n_dup = int(dup[0]) if dup else 0
     if n_dup == 0:
         con.execute(
@@ -123,11 +124,12 @@ def _describe(
             f"SELECT k FROM _dup_groups WHERE conflict ORDER BY first LIMIT {SHOWN_KEYS}"
         ).fetchall()
     ]
-    per_column = con.execute(
+    per_column = first_row(
+        con,
         "SELECT count(*) FILTER (WHERE conflict)"
         + "".join(f", coalesce(bool_or(d{i}), false)" for i in range(len(compared)))
-        + " FROM _dup_groups"
-    ).fetchone()
+        + " FROM _dup_groups",
+    )
     con.execute("DROP TABLE _dup_groups")
     n_conflict = int(per_column[0]) if per_column else 0
     columns = tuple(

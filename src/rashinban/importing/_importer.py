@@ -32,6 +32,7 @@ from pathlib import Path
 import duckdb
 
 from rashinban._errors import ImportFileError, RashinbanError
+from rashinban._rows import first_row
 from rashinban.importing._accounts import refresh_account_keys, resolve_accounts, translate_aliases
 from rashinban.importing._convert import (
     blank_to_null,
@@ -491,7 +492,7 @@ def _load_one(
         if any(r.kind == DROPPED and r.column == spec.column(c).ja for r in rejects[found_from:])
     )
 
-    bad = con.execute("SELECT count(*) FROM _typed WHERE _rejected").fetchone()
+    bad = first_row(con, "SELECT count(*) FROM _typed WHERE _rejected")
     fr.rejected += int(bad[0]) if bad else 0
 
     # 4. duplicate keys inside the file: later non-empty values win
@@ -617,9 +618,9 @@ def _blank_unnamed(con: duckdb.DuckDBPyConnection, header: str) -> bool:
     """A column with no header and no value (trailing commas of an Excel CSV): not kept."""
     if not UNNAMED.fullmatch(header):
         return False
-    row = con.execute(
-        f"SELECT count(*) FROM _raw WHERE nullif(trim({q(header)}), '') IS NOT NULL"
-    ).fetchone()
+    row = first_row(
+        con, f"SELECT count(*) FROM _raw WHERE nullif(trim({q(header)}), '') IS NOT NULL"
+    )
     return not row or row[0] == 0
 
 
@@ -725,7 +726,7 @@ def _check_references(
             continue
         key = TABLES[ref].key[0]
         if ref != "accounts":
-            n = con.execute(f"SELECT count(*) FROM {q(ref)}").fetchone()
+            n = first_row(con, f"SELECT count(*) FROM {q(ref)}")
             if not n or n[0] == 0:
                 continue
         label = col.ja

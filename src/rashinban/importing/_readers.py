@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rashinban._errors import EncodingError, ImportFileError
+from rashinban._rows import first_row
 from rashinban.importing._csvrows import ParseError, load_rows, shown, too_many_fields
 from rashinban.importing._csvtext import prepare, read_top, sniff_delimiter
 
@@ -394,7 +395,7 @@ def read_raw(
             f"CAST(row_number() OVER () + 1 AS BIGINT) AS _row FROM read_parquet(?)",
             [str(path)],
         )
-        n = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+        n = first_row(con, f'SELECT count(*) FROM "{name}"')
         return RawFile(name, tuple(headers), int(n[0]) if n else 0, None, ())
 
     enc = detect_encoding(path) if encoding == "auto" else encoding
@@ -432,7 +433,7 @@ def _read_csv(
         errors = load_rows(con, text.path, name, headers, delim, skip, file_name)
     else:
         errors = tuple(fast)
-        n_row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+        n_row = first_row(con, f'SELECT count(*) FROM "{name}"')
         n = int(n_row[0]) if n_row else 0
         bad = {row for row, _, _ in errors}
         skipped = sorted(bad | {r for r in text.blank_rows if r > skip + 1})
@@ -441,7 +442,7 @@ def _read_csv(
     # A row of empty cells (",,,," where Excel saw a formatted but empty row) is no record.
     cells = ", ".join(f"nullif(trim({_quote(h)}), '')" for h in headers)
     con.execute(f'DELETE FROM "{name}" WHERE coalesce({cells}, NULL) IS NULL')
-    n_row = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+    n_row = first_row(con, f'SELECT count(*) FROM "{name}"')
     n = int(n_row[0]) if n_row else 0
     return RawFile(name, tuple(headers), n, enc, errors, skip + 1, footer=text.footer)
 

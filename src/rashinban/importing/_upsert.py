@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from rashinban._rows import first_row
 from rashinban.importing._convert import q
 from rashinban.schema import Table
 
@@ -38,14 +39,14 @@ def upsert(
     ]
     src_of = {c: f"s.{q(c)}" for c in cols}
     src_of.update({h: f"s.{q('x:' + h)}" for h in extras})
-    if con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {tname} LIMIT 1)").fetchone() == (0,):
+    if first_row(con, f"SELECT count(*) FROM (SELECT 1 FROM {tname} LIMIT 1)") == (0,):
         # First load of the table: nothing to merge with, so no join and no rewrite.
         col_list = ", ".join(q(c) for c in table_cols)
         values = ", ".join(src_of.get(c, "NULL") for c in table_cols)
         con.execute(
             f"INSERT INTO {tname} ({col_list}) SELECT {values} FROM _clean s" + _order(spec, src_of)
         )
-        n = con.execute("SELECT count(*) FROM _clean").fetchone()
+        n = first_row(con, "SELECT count(*) FROM _clean")
         return (int(n[0]) if n else 0), 0, 0
     merged = []
     for c in table_cols:
@@ -71,10 +72,11 @@ def upsert(
                    t.{first_key} IS NULL OR ({changed}) AS _changed
             FROM _clean s LEFT JOIN {tname} t ON {on}"""
     )
-    counts = con.execute(
+    counts = first_row(
+        con,
         "SELECT count(*) FILTER (WHERE _new), count(*) FILTER (WHERE _changed AND NOT _new), "
-        "count(*) FILTER (WHERE NOT _changed) FROM _merged"
-    ).fetchone()
+        "count(*) FILTER (WHERE NOT _changed) FROM _merged",
+    )
     ins, upd, same = (int(x) for x in counts) if counts else (0, 0, 0)
     if upd:
         keys = ", ".join(q(k) for k in spec.key)

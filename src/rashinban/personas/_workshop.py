@@ -20,6 +20,7 @@ import pandas as pd
 
 from rashinban._errors import InvalidValueError, UnknownIdError
 from rashinban._labels import count_en, value_label
+from rashinban._rows import first_row
 from rashinban.engine import RECORDED_NOTES
 from rashinban.normalize import PREFECTURES
 from rashinban.personas._roles import role_name
@@ -346,9 +347,9 @@ def record_win_story(
     with ws.connect() as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            found = con.execute(
-                "SELECT count(*) FROM accounts WHERE account_id = ?", [account_id]
-            ).fetchone()
+            found = first_row(
+                con, "SELECT count(*) FROM accounts WHERE account_id = ?", [account_id]
+            )
             if not found or not found[0]:
                 raise UnknownIdError(
                     f"取引先ID {account_id!r} はありません / unknown account id {account_id!r}",
@@ -356,20 +357,22 @@ def record_win_story(
                     "use an account_id from the accounts table",
                 )
             if deal_id is not None:
-                d = con.execute(
+                d = first_row(
+                    con,
                     "SELECT count(*) FROM deals WHERE deal_id = ? AND account_id = ?",
                     [deal_id, account_id],
-                ).fetchone()
+                )
                 if not d or not d[0]:
                     raise UnknownIdError(
                         f"商談 {deal_id!r} は {account_id} の商談ではありません / "
                         f"deal {deal_id!r} is not a deal of {account_id}",
                         fix="商談IDを確かめてください / check the deal id",
                     )
-            row = con.execute(
+            row = first_row(
+                con,
                 "SELECT max(CAST(substr(note_id, 2) AS BIGINT)) FROM notes "
-                "WHERE regexp_full_match(note_id, 'N[0-9]+')"
-            ).fetchone()
+                "WHERE regexp_full_match(note_id, 'N[0-9]+')",
+            )
             note_id = f"N{(row[0] if row and row[0] is not None else 0) + 1:07d}"
             con.execute(
                 "INSERT INTO notes (note_id, account_id, deal_id, written_at, kind, author, text) "

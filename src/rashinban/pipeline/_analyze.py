@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError, RashinbanError
+from rashinban._rows import first_row
 from rashinban.engine import check_as_of, data_span
 from rashinban.engine._periods import as_date
 from rashinban.pipeline._registry import ANALYSES, AnalysisResult, Context
@@ -187,10 +188,11 @@ def _stored_runs(
     ws: Workspace, where: str, params: list[Any] | None = None
 ) -> dict[str, dict[str, Any]]:
     with ws.connect(read_only=True) as con:
-        exists = con.execute(
+        exists = first_row(
+            con,
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'runs'",
             [META_SCHEMA],
-        ).fetchone()
+        )
         if not exists or not exists[0]:
             return {}
         rows = con.execute(
@@ -212,10 +214,11 @@ def _stored_runs(
 def load_result_table(ws: Workspace, analysis: str, key: str) -> Any:
     """A stored result table as a DataFrame, or None if the analysis has not stored it."""
     with ws.connect(read_only=True) as con:
-        found = con.execute(
+        found = first_row(
+            con,
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
             [RESULTS_SCHEMA, f"{analysis}__{key}"],
-        ).fetchone()
+        )
         if not found or not found[0]:
             return None
         return con.execute(f'SELECT * FROM {RESULTS_SCHEMA}."{analysis}__{key}"').df()
