@@ -730,11 +730,9 @@ def _compact_kpi(rows: list[dict[str, Any]], lang: str = "ja") -> list[dict[str,
             if key in _PERIOD_DAYS or key.endswith(("_low", "_high")):
                 continue
             if key == "period" and row.get("partial"):
-                span = f"{row['counted_from']}〜{row['counted_to']}"
-                if lang == "en":
-                    value = f"{value} (partial: {row['counted_from']} to {row['counted_to']})"
-                else:
-                    value = f"{value} (一部: {span})"
+                first, last = row["counted_from"], row["counted_to"]
+                part = f"partial: {first} to {last}" if lang == "en" else f"一部: {first}〜{last}"
+                value = f"{value} ({part})"
             low, high = row.get(f"{key}_low"), row.get(f"{key}_high")
             # Every rate is a share in the KPI registry (its unit says how to show it).
             if key in shares and isinstance(value, int | float) and value == value:

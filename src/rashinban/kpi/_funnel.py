@@ -291,7 +291,7 @@ def _period_bounds(
     start: dt.date, as_of: dt.date, period: str, fiscal_year_start_month: int = 4
 ) -> tuple[list[dt.date], list[dt.date]]:
     first = period_start(start, period, fiscal_year_start_month=fiscal_year_start_month)
-    step = pd.DateOffset(weeks=1) if period == "week" else pd.DateOffset(months=_MONTHS[period])
+    step = _step(period)
     starts = list(pd.date_range(first, pd.Timestamp(as_of), freq=step))
     ends = [min(s + step, pd.Timestamp(as_of) + pd.Timedelta(days=1)) for s in starts]
     if period == "week" and first < pd.Timestamp(start):
@@ -321,15 +321,16 @@ def _coverage(
     last = {s: e - dt.timedelta(days=1) for s, e in zip(starts, ends, strict=True)}
     counted_from, counted_to, partial = [], [], []
     for begin, name in zip(period_starts, named, strict=True):
-        named_from = name.date()
-        if period == "week":
-            whole_to = named_from + dt.timedelta(days=6)
-        else:
-            whole_to = (name + pd.DateOffset(months=_MONTHS[period])).date() - dt.timedelta(days=1)
+        whole_to = (name + _step(period)).date() - dt.timedelta(days=1)
         counted_from.append(max(begin, data_start))
         counted_to.append(last[begin])
-        partial.append(counted_from[-1] > named_from or last[begin] < whole_to)
+        partial.append(counted_from[-1] > name.date() or last[begin] < whole_to)
     return counted_from, counted_to, partial
+
+
+def _step(period: str) -> pd.DateOffset:
+    """The length of one ``period``."""
+    return pd.DateOffset(weeks=1) if period == "week" else pd.DateOffset(months=_MONTHS[period])
 
 
 def _to_periods(part: pd.DataFrame, starts: list[dt.date]) -> pd.DataFrame:

@@ -125,9 +125,10 @@ class ContractedOrders:
     def expected_purchases(
         self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> FloatArray:
+        # expected_purchases = expected_purchases_alive × p_alive (FHL 2005, eq. 10).
         alive = self.model.expected_purchases_alive(t, frequency, recency, T)
-        inferred = self.model.expected_purchases(t, frequency, recency, T)
-        return np.where(self.contracted, alive, inferred)
+        p_alive = self.model.p_alive(frequency, recency, T)
+        return alive * np.where(self.contracted, 1.0, p_alive)
 
 
 def contract_status(backend: Any, tx: Any, as_of: dt.date) -> pd.DataFrame:
