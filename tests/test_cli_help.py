@@ -10,6 +10,8 @@ on the help a user sees, below.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -269,3 +271,186 @@ def test_rashinban_lang_outranks_the_workspace_and_a_wrong_value_is_named(
     assert tiny_ws.lang == "ja"
     monkeypatch.setenv("RASHINBAN_LANG", "EN ")
     assert tiny_ws.lang == "en"
+
+
+# --- Everyday use: --version, --lang anywhere, usage lines, plain English -----------
+
+
+def test_version_prints_the_version_and_exits_0_without_a_workspace(tmp_path: Any) -> None:
+    from rashinban import __version__
+
+    nowhere = {"RASHINBAN_WORKSPACE": str(tmp_path / "no-such-workspace")}
+    for args in (["--version"], ["-V"], ["--version", "kpi"], ["--debug", "--version"]):
+        proc = run(*args, env=nowhere)
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"rashinban {__version__}\n", "")
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", __version__)
+    # Only the command line itself is loaded: no data or model library, no workspace.
+    probe = (
+        "import sys\n"
+        "from rashinban.cli import main\n"
+        "sys.argv = ['rashinban', '--version']\n"
+        "try:\n    main()\n"
+        "except SystemExit as stop:\n    assert not stop.code, stop.code\n"
+        "heavy = ('pandas', 'numpy', 'ibis', 'duckdb', 'sklearn', 'scipy')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.splitlines() == [f"rashinban {__version__}", "[]"], done.stderr
+    root = run("--help").stdout
+    assert _option_row(root, "--version").startswith(
+        "--version -V バージョンを表示して終了します / show the version and exit"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "usage", "code"),
+    [
+        (["kpi", "--help", "--lang", "en"], "Usage: rashinban kpi [OPTIONS]", 0),
+        (["--help", "--lang", "en"], "Usage: rashinban [OPTIONS] COMMAND [ARGS]...", 0),
+        (["target", "--help", "--lang", "en"], "Usage: rashinban target [OPTIONS] COMMAND", 0),
+        (["target", "list", "--help", "--lang=en"], "Usage: rashinban target list [OPTIONS]", 0),
+        (["import", "--help", "--lang", "en"], "Usage: rashinban import [OPTIONS] TABLE FILE…", 0),
+        (["--lang", "en", "target", "--help"], "Usage: rashinban target [OPTIONS] COMMAND", 0),
+        # A group alone shows its help (exit 2, Click's rule for a missing command).
+        (["target", "--lang", "en"], "Usage: rashinban target [OPTIONS] COMMAND", 2),
+        (["--lang=en"], "Usage: rashinban [OPTIONS] COMMAND [ARGS]...", 2),
+    ],
+)
+def test_help_follows_lang_anywhere_on_the_line(args: list[str], usage: str, code: int) -> None:
+    proc = run(*args)
+    assert proc.returncode == code, proc.stderr
+    out = proc.stdout + proc.stderr
+    assert _lines(out)[0].startswith(usage), out
+    assert "╭─ Options ─" in out, out
+    assert not _JAPANESE.search(out), out
+
+
+def test_help_after_lang_ja_outranks_rashinban_lang() -> None:
+    proc = run("target", "show", "--help", "--lang", "ja", env={"RASHINBAN_LANG": "en"})
+    assert proc.returncode == 0, proc.stderr
+    assert _lines(proc.stdout)[0] == "使い方: rashinban target show [OPTIONS] REF"
+    assert "Usage" not in proc.stdout and "╭─ オプション ─" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["kpi", "--help", "--lang", "fr"],
+        ["target", "--help", "--lang"],
+        ["rfm", "--help", "--lang="],
+    ],
+)
+def test_a_wrong_lang_does_not_stand_in_the_way_of_help(args: list[str]) -> None:
+    proc = run(*args)
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    assert _lines(proc.stdout)[0].startswith(f"使い方 / Usage: rashinban {args[0]} [OPTIONS]")
+
+
+def test_usage_errors_follow_lang_anywhere_on_the_line() -> None:
+    # Found while the line is read, before a command's --lang is: told in English alone.
+    for args in (["rfm", "--qqq", "--lang", "en"], ["import", "--lang", "en"]):
+        proc = run(*args)
+        assert proc.returncode == 2, proc.stderr
+        flat = " ".join(_lines(proc.stderr))
+        assert "No such option: --" in flat and "Try 'rashinban" in flat, proc.stderr
+        assert not _JAPANESE.search(proc.stderr), proc.stderr
+    # The command still runs with --lang as before.
+    kpi = run("kpi", "--period", "fiscal", "--lang", "en")
+    assert kpi.returncode == 2 and "Invalid value for '--period'" in kpi.stderr
+
+
+def _command_paths(command: Any, path: list[str]) -> list[list[str]]:
+    paths = [path]
+    for name, sub in getattr(command, "commands", {}).items():
+        paths += _command_paths(sub, [*path, name])
+    return paths
+
+
+#: The usage line as the command reference writes it: [OPTIONS], then the arguments in
+#: capitals (``TABLE``, ``FILE…``, ``[DIRECTORY]``), or a group's COMMAND [ARGS]...
+_USAGE_LINE = re.compile(
+    r"(?P<head>使い方|Usage): rashinban(?: [a-z-]+)* \[OPTIONS\]"
+    r"(?P<args>(?: \[?[A-Z][A-Z_]*…?\]?)*| COMMAND \[ARGS\]\.\.\.)"
+)
+#: Typer's words, translated in Japanese help, and the English half of a help text.
+_ENGLISH_IN_JAPANESE = (
+    "Usage", "Options", "Arguments", "Commands", "Show this message", "[default",
+    "[required", "[env var", "e.g.", " / ",
+)  # fmt: skip
+
+
+def test_every_help_reads_as_people_expect_in_either_language() -> None:
+    from typer.testing import CliRunner
+
+    paths = _command_paths(typer.main.get_command(app), [])
+    assert len(paths) > 35 and ["target", "canvas"] in paths and ["import"] in paths
+    runner = CliRunner()
+    usages: dict[str, dict[str, str]] = {"ja": {}, "en": {}}
+    for lang, usages_in in usages.items():
+        for path in paths:
+            done = runner.invoke(app, [*path, "--help", "--lang", lang], env={"COLUMNS": "300"})
+            where = f"{' '.join(path)} --help --lang {lang}"
+            assert done.exit_code == 0, f"{where}: {done.output}"
+            out = done.stdout
+            first = _lines(out)[0]
+            usage = _USAGE_LINE.fullmatch(first)
+            assert usage, f"{where}: {first!r}"
+            assert usage["head"] == ("使い方" if lang == "ja" else "Usage"), where
+            assert "{" not in out and "}" not in out, f"{where}: {out}"
+            assert not _TYPER_TYPES.search(out), f"{where}: {out}"
+            usages_in[" ".join(path)] = first.split("[OPTIONS]")[1]
+            if lang == "ja":
+                left = [word for word in _ENGLISH_IN_JAPANESE if word in out]
+                assert not left, f"{where}: {left}\n{out}"
+            else:  # Japanese only where an example quotes the company's data
+                japanese = [s for s in _lines(out) if _JAPANESE.search(s) and "e.g." not in s]
+                assert not japanese, f"{where}: {japanese}"
+    # The usage line names the arguments the same way in either language.
+    assert usages["ja"] == usages["en"]
+    assert usages["en"]["import"] == " TABLE FILE…"
+    assert usages["en"]["init"] == " [DIRECTORY]"
+    assert usages["en"]["lookalike"] == " ACCOUNT_ID…"
+    assert usages["en"]["win-story"] == " ACCOUNT_ID TEXT"
+    assert usages["en"]["target diff"] == " A B"
+    assert usages["en"]["target audit"] == " [NAME]"
+    assert usages["en"]["target"] == " COMMAND [ARGS]..."
+
+
+def test_a_default_written_in_both_languages_is_shown_in_one() -> None:
+    en = run("target", "create", "--help", "--lang", "en").stdout
+    assert _option_row(en, "--note").endswith("change note [default: first version]"), en
+    ja = run("target", "create", "--help", "--lang", "ja").stdout
+    assert _option_row(ja, "--note").endswith("変更メモ [既定: 初版]"), ja
+    both = run("target", "create", "--help").stdout
+    assert "[既定 / default: 初版 / first version]" in both, both
+
+
+def test_a_usage_error_shows_the_usage_line_and_keeps_the_argument_s_name() -> None:
+    proc = run("import", "accounts", env={"RASHINBAN_LANG": "en"})
+    assert proc.returncode == 2, proc.stderr
+    lines = _lines(proc.stderr)
+    assert lines[0] == "Usage: rashinban import [OPTIONS] TABLE FILE…", proc.stderr
+    assert "Missing argument 'files'." in lines, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["kpi", "--period", "x", "--lang", "en"],
+            "Invalid value for '--period': 'x' is not one of 'week', 'month'",
+        ),
+        (["churn", "--top", "0", "--lang", "en"], "Invalid value for '--top': Input should be"),
+        (["init", "--lang", "fr"], "/ Invalid value for '--lang': 'fr' is not one of 'ja', 'en'"),
+    ],
+)
+def test_english_usage_errors_say_what_is_wrong_without_pydantic_s_prefix(
+    args: list[str], said: str
+) -> None:
+    proc = run(*args)
+    assert proc.returncode == 2, proc.stderr
+    flat = " ".join(_lines(proc.stderr))
+    assert said in flat, proc.stderr
+    assert "Value error" not in flat, proc.stderr

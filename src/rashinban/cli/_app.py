@@ -82,11 +82,30 @@ WorkspaceOpt = Annotated[
 ]
 
 
+def _show_version(value: bool) -> None:
+    """``--version``: print ``rashinban X.Y.Z`` and end, before any workspace is opened."""
+    if value:
+        from rashinban._version import __version__
+
+        typer.echo(f"rashinban {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
     debug: Annotated[
         bool, typer.Option("--debug", help="エラー時にトレースバックを表示 / show tracebacks")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help="バージョンを表示して終了します / show the version and exit",
+            callback=_show_version,
+            is_eager=True,
+        ),
     ] = False,
 ) -> None:
     _state["debug"] = debug or bool(os.environ.get("RASHINBAN_DEBUG"))

@@ -50,7 +50,10 @@ ExcludeOpt = Annotated[
 ]
 HypOpt = Annotated[
     list[str] | None,
-    typer.Option("--hypothesis", help="仮説 e.g. 'win_rate >= 0.25' (複数可) / hypothesis"),
+    typer.Option(
+        "--hypothesis",
+        help="仮説 (例: 'win_rate >= 0.25'、複数可) / hypothesis, e.g. 'win_rate >= 0.25'",
+    ),
 ]
 
 PositioningOpt = Annotated[

@@ -10,16 +10,18 @@ are left as they are.
 The words Typer prints around help and errors ("Usage:", "Options", "Show this
 message and exit.", "Try … for help.") are put in the same languages by
 :class:`HelpGroup`, the root group: every command below it makes a
-:class:`HelpContext`, which words help and usage lines as
-:func:`rashinban.cli._render.error_language` decides (both languages until
-``--lang`` or a workspace decides one).
+:class:`HelpContext`, which words help and usage lines in the language of a
+``--lang`` anywhere on the line (:func:`usage_language`), else as
+:func:`rashinban.cli._render.error_language` decides (both languages until a
+workspace decides one). Usage lines name arguments as the command reference does
+(``rashinban import [OPTIONS] TABLE FILE…``).
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
@@ -28,7 +30,7 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from rashinban._errors import pick_language
 from rashinban._labels import in_language
-from rashinban.cli._render import error_language
+from rashinban.cli._render import error_language, set_display_language
 
 __all__ = [
     "HelpContext",
@@ -37,6 +39,8 @@ __all__ = [
     "japanese_first",
     "manual_metavar",
     "show_usage_error",
+    "usage_language",
+    "usage_metavar",
 ]
 
 #: Click's messages (click 8.x, as vendored by Typer) and how Japanese says them.
@@ -100,6 +104,8 @@ _WHY: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 _OWN = re.compile(r"Invalid value(?: for (?P<x>.+?))?: (?P<rest>.*)", re.S)
+#: Pydantic's prefix on the reason a value is refused, which says nothing to a user.
+_VALUE_ERROR = re.compile(r"(?<=: )Value error, ")
 
 
 def japanese_first(message: str) -> str:
@@ -115,7 +121,11 @@ def japanese_first(message: str) -> str:
     '期間の単位が違います / wrong period'
     >>> japanese_first("No such command '解約'.")  # a user's word does not make it ours
     "コマンド '解約' はありません / No such command '解約'."
+    >>> japanese_first("Invalid value for '--lang': Value error, 'fr' is not one of 'ja', 'en'.")
+    "'--lang' の値が正しくありません: 'fr' は 'ja', 'en' のいずれでもありません / \
+Invalid value for '--lang': 'fr' is not one of 'ja', 'en'."
     """
+    message = _VALUE_ERROR.sub("", message, count=1)
     own = _OWN.fullmatch(message.strip())
     if own is not None and _bilingual(own["rest"]):
         # rashinban's own wording (a BadParameter), bilingual already: Click's English
@@ -163,11 +173,11 @@ def is_usage_error(exc: BaseException) -> bool:
 def show_usage_error(exc: Any) -> NoReturn:
     """Print a Click error with its message Japanese first, and exit with its code (2).
 
-    Once ``--lang`` has been read (it is read before the other options), the message,
-    the usage line and the ``--help`` hint are in that language alone.
+    With ``--lang`` anywhere on the line (:func:`usage_language`), the message, the
+    usage line and the ``--help`` hint are in that language alone.
     """
     if type(exc).__name__ != "NoArgsIsHelpError":  # that one has printed the help already
-        lang = error_language()
+        lang = usage_language()
         message = pick_language(japanese_first(str(exc.format_message())), lang)
         exc.format_message = lambda: message
         try:
@@ -254,22 +264,57 @@ def manual_metavar(label: str, *, flag: bool = False, repeatable: bool = False) 
     return f"{word}…" if repeatable else word
 
 
+def usage_metavar(name: str, *, required: bool = True, repeatable: bool = False) -> str:
+    """An argument as the usage line names it: ``TABLE``, ``FILE…``, ``[DIRECTORY]``.
+
+    The argument's name in capitals, as the command reference writes it; an argument
+    taking several values is named by one of them and marked "…", one that may be
+    left out is in brackets. The name stays as it is in the help's argument list and
+    in usage errors ("Missing argument 'files'"), where it names the parameter.
+
+    Examples
+    --------
+    >>> usage_metavar("table"), usage_metavar("files", repeatable=True)
+    ('TABLE', 'FILE…')
+    >>> usage_metavar("account_ids", repeatable=True), usage_metavar("directory", required=False)
+    ('ACCOUNT_ID…', '[DIRECTORY]')
+    >>> usage_metavar("address", repeatable=True)  # "ss" is not a plural
+    'ADDRESS…'
+    """
+    word = name.upper()
+    if repeatable:
+        if word.endswith("S") and not word.endswith("SS"):
+            word = word[:-1]
+        word += "…"
+    return word if required else f"[{word}]"
+
+
 _MANUAL_METAVARS: list[bool] = []
 
 
 def _manual_metavars() -> None:
-    """Show value types in ``--help`` as a manual does (TEXT, INTEGER, table|csv|json).
+    """Show value types in ``--help`` as a manual does (TEXT, INTEGER, table|csv|json),
+    and arguments in usage lines as the command reference does (``TABLE FILE…``).
 
     The one monkeypatch of the command line, set once: Typer 0.29 labels every value
     with its Python type (``<str>``, ``<list[str]>``, and ``<bool>`` on a flag, which
-    takes no value) and has no hook for it. Options and arguments are built from
-    Typer's own classes (no ``cls=`` for a parameter), and an argument ignores
-    ``metavar`` in that column while ``metavar`` would also rename it in usage errors.
-    Wrapping the one method that names the type (used by help alone) keeps the rest.
+    takes no value) and writes a required argument as ``{table}`` in usage lines, and
+    has no hook for either. Options and arguments are built from Typer's own classes
+    (no ``cls=`` for a parameter), and an argument ignores ``metavar`` in that column
+    while ``metavar`` would also rename it in usage errors. Wrapping the methods that
+    name the type and the usage piece (used by help and usage lines alone) keeps the rest.
     """
     if _MANUAL_METAVARS:
         return
     _MANUAL_METAVARS.append(True)
+
+    def usage_pieces(self: Any, ctx: Any) -> list[str]:
+        return [
+            self.metavar
+            or usage_metavar(self.name or "", required=self.required, repeatable=self.nargs != 1)
+        ]
+
+    TyperArgument.get_usage_pieces = usage_pieces  # type: ignore[method-assign]
     for cls in (TyperArgument, TyperOption):
         typer_label = getattr(cls, "display_type", None)
         if typer_label is None:  # a Typer before the type labels: Click's own metavars
@@ -293,7 +338,7 @@ class _UsageFormatter(typer.Context.formatter_class):  # type: ignore[misc,valid
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         if prefix is None:
-            prefix = f"{pick_language(_USAGE, error_language())}: "
+            prefix = f"{pick_language(_USAGE, usage_language())}: "
         super().write_usage(prog, args, prefix)
 
 
@@ -301,15 +346,15 @@ class HelpContext(typer.Context):
     """A context whose ``--help`` and usage lines read in rashinban's languages.
 
     Typer's words, the help option's own help and the usage line follow
-    :func:`~rashinban.cli._render.error_language`; so do the help texts of the
-    command, its options and its subcommands (written "日本語 / English"): ``--lang
-    en --help`` shows the English half, ``--lang ja --help`` the Japanese.
+    :func:`usage_language`; so do the help texts of the command, its options and its
+    subcommands (written "日本語 / English") and a default written so: ``--help --lang
+    en`` shows the English half, ``--help --lang ja`` the Japanese.
     """
 
     formatter_class = _UsageFormatter
 
     def get_help(self) -> str:
-        lang = error_language()
+        lang = usage_language()
         _use_words(lang)
         option = self.command.get_help_option(self)
         if option is not None:
@@ -330,6 +375,10 @@ def _texts_in(command: Any, lang: str | None) -> Iterator[None]:
                     saved.append((thing, attr, text))
                     parts = (pick_language(part, lang) for part in text.split("\n\n"))
                     setattr(thing, attr, "\n\n".join(parts))
+        for param in command.params:  # a default such as "初版 / first version"
+            if isinstance(param.default, str) and _bilingual(param.default):
+                saved.append((param, "default", param.default))
+                param.default = pick_language(param.default, lang)
     try:
         yield
     finally:
@@ -347,6 +396,14 @@ class HelpGroup(TyperGroup):
 
     context_class = HelpContext
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        """Read ``--lang`` from the whole line first (:func:`_read_line_language`)."""
+        if parent is None:
+            args = _read_line_language(self, list(args))
+        return super().make_context(info_name, args, parent=parent, **extra)
+
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         _manual_metavars()
@@ -355,3 +412,80 @@ class HelpGroup(TyperGroup):
             command = pending.pop()
             command.context_class = HelpContext
             pending.extend(getattr(command, "commands", {}).values())
+
+
+#: The language a ``--lang`` on the command line names (the last valid one), read from
+#: the whole line before Click parses it.
+_LINE: dict[str, str | None] = {"lang": None}
+_LANGS = ("ja", "en")
+
+
+def usage_language() -> str | None:
+    """The language of ``--help`` and usage errors: a ``--lang`` anywhere on the line,
+    else :func:`~rashinban.cli._render.error_language`.
+
+    Click prints the help as soon as it reads ``--help``, before the options after it
+    (``rashinban kpi --help --lang en``), and the groups and some commands take no
+    ``--lang`` at all (``rashinban target --help --lang en``): the line is read first.
+    """
+    return _LINE["lang"] or error_language()
+
+
+def _without_lang(args: Sequence[str]) -> tuple[str | None, list[str]]:
+    """The last valid language ``--lang X`` / ``--lang=X`` names in ``args`` (up to
+    ``--``), and ``args`` without every ``--lang`` and its value.
+
+    Examples
+    --------
+    >>> _without_lang(["kpi", "--help", "--lang", "en"])
+    ('en', ['kpi', '--help'])
+    >>> _without_lang(["target", "list", "--lang=fr", "--help"])  # a wrong value: none
+    (None, ['target', 'list', '--help'])
+    >>> _without_lang(["feedback", "add", "--text", "x", "--", "--lang", "en"])
+    (None, ['feedback', 'add', '--text', 'x', '--', '--lang', 'en'])
+    """
+    lang: str | None = None
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg == "--lang":
+            value = args[i + 1] if i + 1 < len(args) else ""
+            i += 2
+        elif arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+            i += 1
+        else:
+            rest.append(arg)
+            i += 1
+            continue
+        if value in _LANGS:
+            lang = value
+    return lang, rest
+
+
+def _read_line_language(root: Any, args: list[str]) -> list[str]:
+    """Record the language of ``--lang`` on the line for :func:`usage_language`; when
+    the line asks for help (``--help``, or a group alone, which shows its help), the
+    arguments without ``--lang``, so that it is no unknown option there and a wrong
+    value does not stand in the way of the help."""
+    lang, rest = _without_lang(args)
+    _LINE["lang"] = lang
+    set_display_language(None, explicit=True)  # a command's --lang sets it again
+    if rest == args:
+        return args
+    options = rest[: rest.index("--")] if "--" in rest else rest
+    return rest if "--help" in options or _is_bare_group(root, options) else args
+
+
+def _is_bare_group(root: Any, words: list[str]) -> bool:
+    """Whether ``words`` name a group (the root when empty) and nothing after it."""
+    command = root
+    for word in words:
+        command = getattr(command, "commands", {}).get(word)
+        if command is None:
+            return False
+    return bool(getattr(command, "commands", None)) and bool(command.no_args_is_help)
