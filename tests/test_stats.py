@@ -1,4 +1,5 @@
-"""The clustered AUC interval against a naive reimplementation and a Monte Carlo reference."""
+"""The clustered AUC interval against a naive reimplementation and a Monte Carlo reference;
+the distribution functions taken from scipy.special against scipy.stats."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from rashinban._stats import auc_interval, clustered_auc_interval
+from rashinban._stats import (
+    auc_interval,
+    beta_ppf,
+    beta_sf,
+    clustered_auc_interval,
+    norm_ppf,
+    t_ppf,
+    t_sf,
+)
 
 Z95 = 1.959963984540054
 
@@ -114,3 +123,49 @@ def test_undefined_without_both_classes_or_with_one_cluster() -> None:
     assert np.isnan(clustered_auc_interval([1, 1], [0.2, 0.3], ["a", "b"])[1])
     auc, low, high = clustered_auc_interval([1, 0, 0], [0.9, 0.3, 0.1], ["a", "a", "b"])
     assert auc == 1.0 and np.isnan(low) and np.isnan(high)  # every positive in one account
+
+
+def _same(ours: object, theirs: object) -> None:
+    """Equal to 1e-12 (relative), and nan exactly where scipy.stats gives nan."""
+    a, b = np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float)
+    assert a.shape == b.shape
+    np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+    np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-300)
+
+
+def test_beta_quantiles_and_tails_are_scipy_stats_numbers() -> None:
+    from scipy import stats
+
+    rng = np.random.default_rng(3)
+    # Jeffreys (k + ½, n − k + ½) up to 100,000 trials, and shrunk priors far from ½.
+    n = rng.integers(0, 100_000, 20_000).astype(float)
+    k = np.floor(rng.random(20_000) * (n + 1))
+    shapes = [(k + 0.5, n - k + 0.5), (10 ** rng.uniform(-2, 4, 20_000),) * 2]
+    for a, b in shapes:
+        for q in (0.0, 0.05, 0.1, 0.5, 0.9, 0.95, 1.0):
+            _same(beta_ppf(q, a, b), stats.beta.ppf(q, a, b))
+        x = rng.random(len(a))
+        _same(beta_sf(x, a, b), stats.beta.sf(x, a, b))
+    # Outside the support scipy.stats says 1 and 0 (scipy.special alone would say nan);
+    # nan arguments and shapes that are not positive stay nan.
+    for x in (-0.5, 0.0, 0.3, 1.0, 1.5, float("nan")):
+        _same(beta_sf(x, 2.5, 7.5), stats.beta.sf(x, 2.5, 7.5))
+    for q in (-0.1, 1.1, float("nan")):
+        _same(beta_ppf(q, 2.5, 7.5), stats.beta.ppf(q, 2.5, 7.5))
+    _same(beta_ppf(0.1, 0.0, 2.0), stats.beta.ppf(0.1, 0.0, 2.0))
+    _same(beta_ppf([0.05, 0.95], 3.5, 8.5), stats.beta.ppf([0.05, 0.95], 3.5, 8.5))
+
+
+def test_normal_and_t_functions_are_scipy_stats_numbers() -> None:
+    from scipy import stats
+
+    rng = np.random.default_rng(4)
+    q = np.concatenate([rng.random(10_000), [0.0, 0.5, 0.975, 1.0, float("nan")]])
+    _same(norm_ppf(q), stats.norm.ppf(q))
+    for df in (2, 5, 30, 400):
+        loc, scale = rng.normal(), 10 ** rng.uniform(-12, 3)
+        x = loc + scale * rng.normal(size=2_000) * 3
+        dist = stats.t(df=df, loc=loc, scale=scale)
+        _same(t_sf(x, df, loc, scale), dist.sf(x))
+        for p in (0.05, 0.5, 0.95):
+            _same(t_ppf(p, df, loc, scale), dist.ppf(p))

@@ -1,11 +1,97 @@
-"""Statistics shared by the analyses' validations."""
+"""Statistics shared by the analyses' validations, and the distribution functions they use.
+
+The distribution functions (:func:`beta_ppf`, :func:`beta_sf`, :func:`norm_ppf`,
+:func:`t_sf`, :func:`t_ppf`) return exactly what ``scipy.stats`` returns for the same
+arguments (``beta.ppf``, ``beta.sf``, ``norm.ppf``, ``t(df, loc, scale).sf``/``.ppf``):
+``scipy.stats`` computes them with these ``scipy.special`` functions, which load in about
+a third of the time (0.15 s against 0.5 s), and a read command such as ``kpi`` or
+``triggers`` needs nothing else from ``scipy.stats``.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["auc_interval", "clustered_auc_interval"]
+__all__ = [
+    "auc_interval",
+    "beta_ppf",
+    "beta_sf",
+    "clustered_auc_interval",
+    "norm_ppf",
+    "t_ppf",
+    "t_sf",
+]
+
+
+def beta_ppf(q: ArrayLike, a: ArrayLike, b: ArrayLike) -> Any:
+    """The ``q`` quantile of Beta(a, b): ``scipy.stats.beta.ppf(q, a, b)``.
+
+    Examples
+    --------
+    >>> round(float(beta_ppf(0.5, 2.0, 2.0)), 6)
+    0.5
+    """
+    from scipy.special import betaincinv
+
+    return betaincinv(a, b, q)
+
+
+def beta_sf(x: ArrayLike, a: ArrayLike, b: ArrayLike) -> Any:
+    """P(X > x) for X ~ Beta(a, b): ``scipy.stats.beta.sf(x, a, b)`` (1 below 0, 0 above 1).
+
+    Examples
+    --------
+    >>> float(beta_sf(0.5, 3.0, 3.0)), float(beta_sf(-1.0, 3.0, 3.0))
+    (0.5, 1.0)
+    """
+    from scipy.special import betaincc
+
+    return betaincc(a, b, np.clip(x, 0.0, 1.0))
+
+
+def norm_ppf(q: ArrayLike) -> Any:
+    """The ``q`` quantile of the standard normal: ``scipy.stats.norm.ppf(q)``.
+
+    Examples
+    --------
+    >>> round(float(norm_ppf(0.975)), 4)
+    1.96
+    """
+    from scipy.special import ndtri
+
+    return ndtri(q)
+
+
+def t_sf(x: ArrayLike, df: ArrayLike, loc: float = 0.0, scale: float = 1.0) -> Any:
+    """P(X > x) for Student's t with ``df`` degrees of freedom, shifted by ``loc`` and
+    scaled by ``scale``: ``scipy.stats.t(df, loc, scale).sf(x)``.
+
+    Examples
+    --------
+    >>> float(t_sf(1.0, 5, loc=1.0))
+    0.5
+    """
+    from scipy.special import stdtr
+
+    z = (np.asarray(x, dtype=float) - loc) / scale
+    return stdtr(df, -z)
+
+
+def t_ppf(q: ArrayLike, df: ArrayLike, loc: float = 0.0, scale: float = 1.0) -> Any:
+    """The ``q`` quantile of Student's t (``df``, ``loc``, ``scale``):
+    ``scipy.stats.t(df, loc, scale).ppf(q)``.
+
+    Examples
+    --------
+    >>> float(t_ppf(0.5, 5, loc=2.0))
+    2.0
+    """
+    from scipy.special import stdtrit
+
+    return stdtrit(df, q) * scale + loc
 
 
 def auc_interval(
@@ -26,8 +112,6 @@ def auc_interval(
     >>> round(low, 3), round(high, 3)
     (0.241, 0.759)
     """
-    from scipy.stats import norm  # imported here: the command line starts faster
-
     a = float(auc)
     if positives < 1 or negatives < 1 or not np.isfinite(a):
         return float("nan"), float("nan")
@@ -35,7 +119,7 @@ def auc_interval(
     var = (a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (
         positives * negatives
     )
-    half = float(norm.ppf(0.5 + level / 2)) * float(np.sqrt(max(var, 0.0)))
+    half = float(norm_ppf(0.5 + level / 2)) * float(np.sqrt(max(var, 0.0)))
     return max(0.0, a - half), min(1.0, a + half)
 
 
@@ -73,7 +157,7 @@ def clustered_auc_interval(
     >>> round(a, 3), round(low, 3), round(high, 3)
     (0.889, 0.453, 1.0)
     """
-    from scipy.stats import norm, rankdata
+    from scipy.stats import rankdata  # only validations rank; they fit a model as well
 
     y = np.asarray(labels).astype(bool)
     x = np.asarray(scores, dtype=float)
@@ -96,5 +180,5 @@ def clustered_auc_interval(
     s01 = scale / n * float(d01 @ d01)
     s11 = scale * float(d10 @ d01)
     var = s10 / m + s01 / n + 2 * s11 / (m * n)
-    half = float(norm.ppf(0.5 + level / 2)) * float(np.sqrt(max(var, 0.0)))
+    half = float(norm_ppf(0.5 + level / 2)) * float(np.sqrt(max(var, 0.0)))
     return auc, max(0.0, auc - half), min(1.0, auc + half)

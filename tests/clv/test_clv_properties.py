@@ -63,6 +63,40 @@ def test_expected_purchases_non_negative_and_increasing(models, name, h, t1, dt)
     assert 0 <= new[0] <= new[1] + 1e-12
 
 
+def test_hyp2f1_minus_one_matches_mpmath_at_every_scale() -> None:
+    mpmath = pytest.importorskip("mpmath")
+    from rashinban.clv._betageo import _hyp2f1m1
+
+    cases = [
+        (a, b, c, z)
+        for a, b, c in [(0.24, 2.43, 2.22), (43.2, 45.4, 45.2), (0.55, 0.3, 0.1), (3.0, 5.0, 0.5)]
+        for z in [1e-15, 1e-9, 1e-4, 1e-2, 0.3, 0.9]
+    ]
+    got = _hyp2f1m1(*(np.array(v) for v in zip(*cases, strict=True)))
+    mpmath.mp.dps = 40
+    want = [float(mpmath.hyp2f1(a, b, c, z) - 1) for a, b, c, z in cases]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("t", [4.3e-15, 1e-12, 1e-9])
+def test_bgnbd_expected_purchases_over_a_vanishing_horizon_are_the_rate_times_it(models, t) -> None:
+    """Over a horizon of 1e-15 weeks the two factors of FHL (2005) eqs. 9-10 round to 1:
+    the counts stay >= 0 and equal the purchase rate at T times the horizon."""
+    model = models["bgnbd"]
+    x, t_x, T = (
+        np.array([43.0, 0.0, 2.0]),
+        np.array([0.875, 0.0, 30.0]),
+        np.array([0.875, 1.0, 39.0]),
+    )
+    got = model.expected_purchases(t, x, t_x, T)
+    # d/dt E[X(t) | x, t_x, T] at t = 0: the rate E[λ | …] = (r + x) / (α + T) while alive.
+    r, alpha = model.params_["r"], model.params_["alpha"]
+    rate = (r + x) / (alpha + T) * model.p_alive(x, t_x, T)
+    np.testing.assert_allclose(got, rate * t, rtol=1e-3)
+    new = model.expected_purchases_new([t])[0]
+    assert new == pytest.approx(r / alpha * t, rel=1e-3)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     h=histories(),

@@ -11,6 +11,7 @@ from sklearn.metrics import roc_auc_score
 
 from rashinban import InvalidValueError, NotEnoughDataError, init_workspace
 from rashinban.demo import generate_demo
+from rashinban.engine import CHURNED_SEGMENT, DEFAULT_SEGMENTS, NOT_YET_SEGMENT
 from rashinban.importing import load_frames
 from rashinban.value import clv_report, rfm_report
 
@@ -154,6 +155,18 @@ def test_rfm_report_segments_and_transitions(backend) -> None:  # type: ignore[n
     current = result.customers.groupby("segment").size()
     assert sizes_b.sort_index().to_dict() == current.sort_index().to_dict()
     assert {"segment_ja", "segment_en"} <= set(result.customers.columns)
+
+
+def test_rfm_transitions_come_in_the_segments_order_every_time(backend) -> None:  # type: ignore[no-untyped-def]
+    keys = [s.key for s in (*DEFAULT_SEGMENTS, CHURNED_SEGMENT, NOT_YET_SEGMENT)]
+    first = rfm_report(backend, AS_OF).transitions
+    pairs = list(zip(first["segment_a"], first["segment_b"], strict=True))
+    assert len(pairs) > 5
+    assert pairs == sorted(pairs, key=lambda p: (keys.index(p[0]), keys.index(p[1])))
+    assert first.index.tolist() == list(range(len(first)))
+    for _ in range(2):
+        again = rfm_report(backend, AS_OF).transitions
+        pd.testing.assert_frame_equal(again, first)
 
 
 def test_rfm_churned_are_the_planted_churners_and_subscribers_are_never_lapsed(

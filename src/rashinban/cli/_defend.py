@@ -11,10 +11,13 @@ from rashinban._labels import in_language
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, out_console
 from rashinban.cli._render import Format, caption, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, open_at, require_id
-from rashinban.crosssell import MIN_EVIDENCE
-from rashinban.crosssell._rules import MAX_COUNT
-from rashinban.engine import name_column, name_rows
 from rashinban.workspace._config import CHURN_HORIZON_RANGE
+
+# The default and bound of ``crosssell --min-count``: rashinban.crosssell.MIN_EVIDENCE and
+# rashinban.crosssell._rules.MAX_COUNT, written out (tests keep them equal) so that the
+# command line starts without loading the cross-sell engine, Ibis and pandas.
+MIN_EVIDENCE = 5
+MAX_COUNT = 10**9
 
 TopOpt = Annotated[
     int | None,
@@ -50,6 +53,7 @@ def churn(
 ) -> None:
     """解約リスクと理由（守りのターゲット） / churn risk of every customer, with reasons."""
     from rashinban.churn import churn_watchlist
+    from rashinban.engine import name_column
     from rashinban.pipeline._defend import churn_validation, churn_validation_caption
 
     ws, backend, day = open_at(workspace, as_of)
@@ -134,6 +138,7 @@ def crosssell(
         require_customer,
         upsell_signals,
     )
+    from rashinban.engine import name_rows
 
     ws, backend, day = open_at(workspace, as_of)
     require_id(backend, "accounts", "account_id", account, "--account")

@@ -9,7 +9,6 @@ import typer
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app
 from rashinban.cli._render import Format, caption, display_language, heading, render
 from rashinban.cli._run import AsOfOpt, open_at
-from rashinban.engine import name_rows
 
 # The RFM summary of `rfm` counts days and includes the first purchase; the same keys in
 # `clv` count repeat weeks. The table heads them for what they hold here.
@@ -57,6 +56,7 @@ def rfm(
     lang: LangOpt = None,
 ) -> None:
     """RFMスコア・セグメントと遷移 / RFM scores, named segments and transitions."""
+    from rashinban.engine import name_rows
     from rashinban.value import rfm_report
 
     if top is not None and not customers:
@@ -144,6 +144,7 @@ def clv(
 ) -> None:
     """顧客生涯価値 (契約: sBG、注文: BG/NBD + Gamma-Gamma) / customer lifetime value
     (contracts by sBG, orders by BG/NBD + Gamma-Gamma)."""
+    from rashinban.engine import name_rows
     from rashinban.value import clv_report
 
     _ws, backend, day = open_at(workspace, as_of)

@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize
 
 from rashinban._errors import ConvergenceError, InvalidValueError, NotFittedError
+from rashinban._stats import norm_ppf
 from rashinban.clv._compress import unique_rows
 from rashinban.clv._inputs import FloatArray, check_rft, check_weights, require_customers
 from rashinban.clv._newton import NewtonResult
@@ -385,7 +386,7 @@ class BaseModel:
                 f"lang={lang!r} には対応していません / lang={lang!r} is not supported",
                 fix='"ja" か "en" を指定してください / pass "ja" or "en"',
             )
-        z = float(stats.norm.ppf(0.5 + level / 2))
+        z = float(norm_ppf(0.5 + level / 2))
         theta = self._theta_
         lower = self._unpack(theta - z * self._se_theta_)
         upper = self._unpack(theta + z * self._se_theta_)

@@ -231,8 +231,10 @@ class BetaGeoModel(TransactionModel):
         )
         _check_horizon(horizon)
         z = horizon / (alpha + t_cal + horizon)
-        tail = np.exp((r + x) * (np.log(alpha + t_cal) - np.log(alpha + t_cal + horizon)))
-        return (a + b + x - 1) / (a - 1) * (1 - tail * hyp2f1(r + x, b + x, a + b + x - 1, z))
+        log_tail = -(r + x) * np.log1p(horizon / (alpha + t_cal))
+        return _scaled_gap(
+            (a + b + x - 1) / (a - 1), log_tail, _hyp2f1m1(r + x, b + x, a + b + x - 1, z)
+        )
 
     def expected_purchases_new(self, t: ArrayLike) -> FloatArray:
         """Unconditional expected purchases E[X(t)] of a new customer (FHL 2005, eq. 9).
@@ -247,9 +249,46 @@ class BetaGeoModel(TransactionModel):
         r, alpha, a, b = self._param_values(self._param_names)
         horizon = as_float_array(t, "t")
         _check_horizon(horizon)
-        tail = np.exp(r * (np.log(alpha) - np.log(alpha + horizon)))
         z = horizon / (alpha + horizon)
-        return (a + b - 1) / (a - 1) * (1 - tail * hyp2f1(r, b, a + b - 1, z))
+        log_tail = -r * np.log1p(horizon / alpha)
+        return _scaled_gap((a + b - 1) / (a - 1), log_tail, _hyp2f1m1(r, b, a + b - 1, z))
+
+
+def _scaled_gap(scale: FloatArray | float, log_tail: FloatArray, f_m1: FloatArray) -> FloatArray:
+    """``scale · (1 − exp(log_tail) · (1 + f_m1))``, an expected count (FHL 2005, eqs. 9, 10).
+
+    Over a short horizon both factors are within rounding of 1 and the count is their
+    product's small gap to 1: it is taken as ``-expm1`` of the summed logs, from the
+    hypergeometric function's own gap to 1 (:func:`_hyp2f1m1`), so that it keeps its
+    digits down to horizons of 1e-15 periods; a count that rounding would leave a hair
+    below 0 is 0.
+    """
+    gap = -np.expm1(log_tail + np.log1p(f_m1))
+    return np.asarray(np.maximum(scale * gap, 0.0), dtype=float)
+
+
+def _hyp2f1m1(
+    a: FloatArray | float, b: FloatArray | float, c: FloatArray | float, z: FloatArray
+) -> FloatArray:
+    """Gauss' ₂F₁(a, b; c; z) − 1, exact to rounding where z is small.
+
+    Each term of the series is the one before times ``(a+k)(b+k) / ((c+k)(k+1)) · z``,
+    at most ``max(1, a) · max(1, b/c) · z`` when ``c > 0``. Where that bound is below 0.05 (short
+    horizons) the 40 terms after the leading 1 are summed (what is left is below
+    0.05⁴⁰ of the sum); elsewhere SciPy's ``hyp2f1`` less 1 loses nothing.
+    """
+    a, b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, c, z)))
+    out = hyp2f1(a, b, c, z) - 1.0
+    near = (c > 0) & (np.maximum(1.0, a) * np.maximum(1.0, b / c) * np.abs(z) < 0.05)
+    if near.any():
+        an, bn, cn, zn = a[near], b[near], c[near], z[near]
+        term = np.ones_like(zn)
+        total = np.zeros_like(zn)
+        for k in range(40):
+            term = term * (an + k) * (bn + k) / ((cn + k) * (k + 1)) * zn
+            total += term
+        out[near] = total
+    return out
 
 
 def _check_horizon(horizon: FloatArray) -> None:

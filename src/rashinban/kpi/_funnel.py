@@ -64,14 +64,16 @@ def beta_interval(k: Any, n: Any, level: float = INTERVAL) -> tuple[np.ndarray, 
     >>> bool(lo[0] < 0.3 < hi[0])
     True
     """
-    from scipy import stats  # loaded on first use: importing the KPI module stays cheap
+    # scipy.stats.beta.ppf's numbers from scipy.special, loaded on first use: importing
+    # the KPI module stays cheap, and the first interval does not load scipy.stats.
+    from rashinban._stats import beta_ppf
 
     k = np.atleast_1d(np.asarray(k, dtype=float))
     n = np.atleast_1d(np.asarray(n, dtype=float))
     a, b = k + 0.5, np.maximum(n - k, 0) + 0.5
     tail = (1 - level) / 2
-    lo = np.where(n > 0, stats.beta.ppf(tail, a, b), np.nan)
-    hi = np.where(n > 0, stats.beta.ppf(1 - tail, a, b), np.nan)
+    lo = np.where(n > 0, beta_ppf(tail, a, b), np.nan)
+    hi = np.where(n > 0, beta_ppf(1 - tail, a, b), np.nan)
     # Brown, Cai & DasGupta (2001, §4.1.2): at k = 0 (k = n) the lower (upper) end is 0 (1),
     # so the interval always holds the observed rate.
     lo = np.where((n > 0) & (k <= 0), 0.0, lo)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from rashinban._errors import WorkspaceError
 from rashinban._labels import bilingual, in_language
-from rashinban.importing import import_files
 from rashinban.pipeline._analyze import analyze
 from rashinban.workspace import Workspace, init_workspace
 
@@ -101,6 +100,7 @@ def run_demo(
 ) -> DemoSummary:
     """Build the demo workspace in ``directory`` end to end and return a printed summary."""
     from rashinban.demo import generate, write_exports
+    from rashinban.importing import import_files  # here: read commands import the pipeline
     from rashinban.report import write_report
 
     say = progress or (lambda _m: None)

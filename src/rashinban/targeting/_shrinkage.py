@@ -136,7 +136,7 @@ def shrink(
     >>> round(float(out["rate"][0]), 2), bool(out["low"][0] < out["low"][1])
     (0.3, True)
     """
-    from scipy import stats
+    from rashinban._stats import beta_ppf
 
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
@@ -150,8 +150,8 @@ def shrink(
     return {
         "raw": raw,
         "rate": a / (a + b),
-        "low": stats.beta.ppf(tail, a, b),
-        "high": stats.beta.ppf(1 - tail, a, b),
+        "low": beta_ppf(tail, a, b),
+        "high": beta_ppf(1 - tail, a, b),
         "wilson_low": wlo,
         "wilson_high": whi,
     }

@@ -56,7 +56,7 @@ def adjacent_segments(
         Best first: ``rule`` (canonical text), ``k``, ``n``, ``rate`` (shrunk),
         ``probability``, ``score``.
     """
-    from scipy.stats import beta  # loaded here: most target commands never need it
+    from rashinban._stats import beta_ppf  # scipy.special: most target commands never need it
 
     outside = deals[~target.mask(deals)]
     cells = _cells(outside)
@@ -82,7 +82,7 @@ def adjacent_segments(
                 p = prob_at_least(k, n, bar, prior)
                 # A conservative rate (the posterior's 10 % quantile): adding a weak band
                 # lowers it, adding a band like the others narrows the interval.
-                score = float(beta.ppf(0.1, prior[0] + k, prior[1] + n - k))
+                score = float(beta_ppf(0.1, prior[0] + k, prior[1] + n - k))
                 if p >= confidence and (best is None or score > best["score"]):
                     best = {
                         "lo": lo,

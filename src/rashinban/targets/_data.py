@@ -91,7 +91,7 @@ def prob_at_least(
     k: float, n: float, value: float, prior: tuple[float, float] = (0.5, 0.5)
 ) -> float:
     """Posterior probability that a rate is ≥ ``value`` after k of n (Beta prior)."""
-    from scipy import stats
+    from rashinban._stats import beta_sf
 
     a, b = prior[0] + k, prior[1] + max(n - k, 0)
-    return float(stats.beta.sf(value, a, b))
+    return float(beta_sf(value, a, b))

@@ -46,9 +46,9 @@ VERDICTS: dict[str, tuple[str, str]] = {
 
 
 def _prob(k: float, n: float, op: str, value: float) -> float:
-    from scipy import stats
+    from rashinban._stats import beta_sf
 
-    p_ge = float(stats.beta.sf(value, k + 0.5, n - k + 0.5))
+    p_ge = float(beta_sf(value, k + 0.5, n - k + 0.5))
     return p_ge if op == ">=" else 1 - p_ge
 
 
@@ -111,9 +111,9 @@ def judge_rate(
             "more_needed": None,
         }
     prob = _prob(k, n, op, value)
-    from scipy import stats
+    from rashinban._stats import beta_ppf
 
-    lo, hi = stats.beta.ppf([0.05, 0.95], k + 0.5, n - k + 0.5) if n > 0 else (np.nan, np.nan)
+    lo, hi = beta_ppf([0.05, 0.95], k + 0.5, n - k + 0.5) if n > 0 else (np.nan, np.nan)
     verdict = _verdict(prob, confidence)
     more = None if verdict != "not_enough_data" else more_to_decide(k, n, op, value, confidence)
     return {
@@ -192,9 +192,9 @@ def judge_nrr(
     more = None
     gap, spread = abs(float(out["observed"]) - value), float(r.std(ddof=1))
     if verdict == "not_enough_data" and gap > 1e-9:
-        from scipy import stats
+        from rashinban._stats import norm_ppf
 
-        need = n * (float(stats.norm.ppf(confidence)) * spread / gap) ** 2
+        need = n * (float(norm_ppf(confidence)) * spread / gap) ** 2
         more = max(int(np.ceil(need - n)), 1) if need - n < 100_000 else None
     lo, hi = np.quantile(r, [0.05, 0.95])
     return out | {
@@ -220,16 +220,16 @@ def _judge_mean(values: pd.Series, op: str, value: float, confidence: float) -> 
             "more_needed": 3 - len(v),
         }
     m, se = float(v.mean()), float(v.std(ddof=1) / np.sqrt(len(v)))
-    from scipy import stats
+    from rashinban._stats import t_ppf, t_sf
 
-    dist = stats.t(df=len(v) - 1, loc=m, scale=max(se, 1e-12))
-    p_ge = float(dist.sf(value))
+    df, scale = len(v) - 1, max(se, 1e-12)
+    p_ge = float(t_sf(value, df, m, scale))
     prob = p_ge if op == ">=" else 1 - p_ge
     verdict = _verdict(prob, confidence)
     return {
         "observed": m,
-        "low": float(dist.ppf(0.05)),
-        "high": float(dist.ppf(0.95)),
+        "low": float(t_ppf(0.05, df, m, scale)),
+        "high": float(t_ppf(0.95, df, m, scale)),
         "n": len(v),
         "probability": prob,
         "verdict": verdict,
@@ -466,9 +466,9 @@ def _persona_proposals(
         return []
     misfit = [f for f in rows if not f["fits"]]
     k, n = len(misfit), len(rows)
-    from scipy import stats
+    from rashinban._stats import beta_sf
 
-    if float(stats.beta.sf(0.3, k + 0.5, n - k + 0.5)) < 0.9:
+    if float(beta_sf(0.3, k + 0.5, n - k + 0.5)) < 0.9:
         return []
     # Every reason tied for the most, as `feedback summary` lists them.
     tied = [FEEDBACK_REASONS.get(r, (r, r)) for r in top_reasons([f["reason"] for f in misfit])]

@@ -183,7 +183,7 @@ def _feedback(
         ((pd.Timestamp(f["on"]).date(), bool(f["fits"])) for f in feedback),
         key=lambda r: r[0],
     )
-    from scipy import stats
+    from rashinban._stats import beta_sf
 
     rows = [r for r in rows if r[0] <= as_of]
     for i, (day, _) in enumerate(rows):
@@ -191,7 +191,7 @@ def _feedback(
             continue
         win = [fits for d, fits in rows[: i + 1] if d > day - dt.timedelta(days=90)]
         n, k = len(win), sum(1 for f in win if not f)
-        if n >= min_n and stats.beta.sf(share, k + 0.5, n - k + 0.5) >= 0.9:
+        if n >= min_n and beta_sf(share, k + 0.5, n - k + 0.5) >= 0.9:
             return [
                 _row(
                     name,

@@ -12,6 +12,7 @@ from rashinban._errors import InvalidValueError, NotEnoughDataError
 from rashinban.engine import (
     CHURNED_SEGMENT,
     DEFAULT_SEGMENTS,
+    NOT_YET_SEGMENT,
     SEGMENT_BASES,
     Lifecycle,
     rfm_analysis,
@@ -168,6 +169,17 @@ def rfm_report(
     summary = summary.reset_index(drop=True)
     date_a = as_of - dt.timedelta(days=compare_days)
     moves = rfm_transitions(tx, date_a, as_of, bins=bins, lifecycle=lifecycle).to_pandas()
+    # The matrix comes from a group-by, in no set order: rows follow the segments' order
+    # (from, then to; 未獲得 last, a segment of custom rules by its name), so every run
+    # prints the same.
+    ranks = {**order, NOT_YET_SEGMENT.key: len(order) + 1}
+    rank = {c: moves[c].map(ranks).fillna(len(order)) for c in ("segment_a", "segment_b")}
+    moves = (
+        moves.assign(_ra=rank["segment_a"], _rb=rank["segment_b"])
+        .sort_values(["_ra", "segment_a", "_rb", "segment_b"], kind="stable")
+        .drop(columns=["_ra", "_rb"])
+        .reset_index(drop=True)
+    )
     # The thresholds are the same on every row: they go to the payload, not the rows.
     grace = int(customers.pop("grace_days").iloc[0])
     interval = int(customers.pop("interval_days").iloc[0])

@@ -22,13 +22,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-
 from rashinban._errors import ConfigError, WorkspaceError
 from rashinban.schema import TABLES, ddl
 from rashinban.workspace._config import SETTINGS, default_config, read_config, write_config
 
 if TYPE_CHECKING:
+    # DuckDB and Ibis load when a workspace is first connected to, not when the package
+    # is imported, so that ``rashinban --help`` and a usage error answer without them.
+    import duckdb
     import ibis
     from ibis.backends.duckdb import Backend as DuckDBBackend
 
@@ -98,6 +99,8 @@ class Workspace:
     @contextmanager
     def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A DuckDB connection to ``data.duckdb``, closed on exit."""
+        import duckdb
+
         try:
             con = _connect(self.data_path, read_only)
         except duckdb.Error as exc:
@@ -114,6 +117,7 @@ class Workspace:
         engine (``postgres://…``, ``pyspark://…``): the same expressions then run
         there.
         """
+        import duckdb
         import ibis
 
         url = str(self.config.get("backend", {}).get("url") or "")
@@ -176,6 +180,8 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """``duckdb.connect``; when this process still holds the file in the other mode
     through a connection nothing refers to any more (waiting for the garbage collector
     in a reference cycle), collect it and try once more."""
+    import duckdb
+
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.ConnectionException as exc:
