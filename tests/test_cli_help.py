@@ -119,9 +119,9 @@ def test_help_follows_lang() -> None:
     assert "╭─ Options ─" in en.stdout
     assert _option_row(en.stdout, "--help") == "--help Show this message and exit."
     # The help texts show their English half: the command's and the options'.
-    assert "the KPI funnel per scope and period." in en.stdout
+    assert "The KPI funnel per scope and period." in en.stdout
     assert _option_row(en.stdout, "--format").endswith(
-        "output format: table|csv|json [default: table]"
+        "Output format: table|csv|json [default: table]"
     )
     assert not _JAPANESE.search(en.stdout), en.stdout
     ja = run("crosssell", "--lang", "ja", "--help")
@@ -418,9 +418,32 @@ def test_every_help_reads_as_people_expect_in_either_language() -> None:
     assert usages["en"]["target"] == " COMMAND [ARGS]..."
 
 
+def test_english_help_texts_read_as_sentences() -> None:
+    """Alone, an English half starts with a capital, as Click's own help does."""
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    seen = 0
+    for path in _command_paths(typer.main.get_command(app), []):
+        out = runner.invoke(app, [*path, "--help", "--lang", "en"], env={"COLUMNS": "300"}).stdout
+        description = _lines(out)[1]
+        assert not description[:1].islower(), f"{path}: {description!r}"
+        for row in _lines(out):
+            words = row.split()
+            if words[:1] in (["--workspace"], ["--format"], ["--lang"], ["--as-of"]):
+                seen += 1
+                helptext = re.split(r"\s{2,}", row.strip())[-1]
+                assert not helptext[:1].islower(), f"{path}: {row!r}"
+    assert seen > 50
+    churn = run("churn", "--help", "--lang", "en").stdout
+    assert _option_row(churn, "--top").endswith("Rows to show (default: all)"), churn
+    both = run("churn", "--help").stdout
+    assert "表示件数 (省略ですべて) / rows to show (default: all)" in both
+
+
 def test_a_default_written_in_both_languages_is_shown_in_one() -> None:
     en = run("target", "create", "--help", "--lang", "en").stdout
-    assert _option_row(en, "--note").endswith("change note [default: first version]"), en
+    assert _option_row(en, "--note").endswith("Change note [default: first version]"), en
     ja = run("target", "create", "--help", "--lang", "ja").stdout
     assert _option_row(ja, "--note").endswith("変更メモ [既定: 初版]"), ja
     both = run("target", "create", "--help").stdout

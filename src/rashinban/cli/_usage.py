@@ -363,6 +363,24 @@ class HelpContext(typer.Context):
             return super().get_help()
 
 
+def _help_half(text: str, lang: str) -> str:
+    """The ``lang`` half of a help text; an English half shown alone starts as a sentence.
+
+    The English halves are written to follow the Japanese after " / " in lower case
+    ("解約リスクと理由 / churn risk of every customer"); alone they read as Click's own
+    help does ("Show this message and exit.").
+
+    >>> _help_half("出力形式 / output format", "en"), _help_half("出力形式 / output format", "ja")
+    ('Output format', '出力形式')
+    >>> _help_half("--top N", "en")
+    '--top N'
+    """
+    half = pick_language(text, lang)
+    if lang == "en" and half != text and half[:1].isascii() and half[:1].islower():
+        return half[0].upper() + half[1:]
+    return half
+
+
 @contextmanager
 def _texts_in(command: Any, lang: str | None) -> Iterator[None]:
     """Show ``command``'s help texts (and its parameters' and subcommands') in ``lang``."""
@@ -373,7 +391,7 @@ def _texts_in(command: Any, lang: str | None) -> Iterator[None]:
                 text = getattr(thing, attr, None)
                 if isinstance(text, str):
                     saved.append((thing, attr, text))
-                    parts = (pick_language(part, lang) for part in text.split("\n\n"))
+                    parts = (_help_half(part, lang) for part in text.split("\n\n"))
                     setattr(thing, attr, "\n\n".join(parts))
         for param in command.params:  # a default such as "初版 / first version"
             if isinstance(param.default, str) and _bilingual(param.default):
