@@ -19,6 +19,7 @@ workspace decides one). Usage lines name arguments as the command reference does
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -289,9 +290,7 @@ def usage_metavar(name: str, *, required: bool = True, repeatable: bool = False)
     return word if required else f"[{word}]"
 
 
-_MANUAL_METAVARS: list[bool] = []
-
-
+@functools.cache
 def _manual_metavars() -> None:
     """Show value types in ``--help`` as a manual does (TEXT, INTEGER, table|csv|json),
     and arguments in usage lines as the command reference does (``TABLE FILE…``).
@@ -304,9 +303,6 @@ def _manual_metavars() -> None:
     while ``metavar`` would also rename it in usage errors. Wrapping the methods that
     name the type and the usage piece (used by help and usage lines alone) keeps the rest.
     """
-    if _MANUAL_METAVARS:
-        return
-    _MANUAL_METAVARS.append(True)
 
     def usage_pieces(self: Any, ctx: Any) -> list[str]:
         return [
