@@ -15,6 +15,7 @@ SURFACE = {
         "ChurnModel",
         "ChurnValidation",
         "Reason",
+        "SnapshotFeatures",
         "active_customers",
         "auc",
         "churn_dates",
@@ -29,7 +30,9 @@ SURFACE = {
         "precision_at_top",
         "rule_baseline",
         "snapshot_dates",
+        "training_dates",
         "validate_churn",
+        "validation_dates",
     ],
     "rashinban.crosssell": [
         "BUYER_DAYS",

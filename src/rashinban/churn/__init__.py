@@ -14,10 +14,13 @@ from rashinban.churn._metrics import auc, lead_times, precision_at_top
 from rashinban.churn._model import (
     ChurnModel,
     ChurnValidation,
+    SnapshotFeatures,
     labelled_snapshots,
     rule_baseline,
     snapshot_dates,
+    training_dates,
     validate_churn,
+    validation_dates,
 )
 from rashinban.churn._reasons import REASONS, Reason, explain_row
 from rashinban.churn._watchlist import (
@@ -35,6 +38,7 @@ __all__ = [
     "ChurnModel",
     "ChurnValidation",
     "Reason",
+    "SnapshotFeatures",
     "active_customers",
     "auc",
     "churn_dates",
@@ -49,5 +53,7 @@ __all__ = [
     "precision_at_top",
     "rule_baseline",
     "snapshot_dates",
+    "training_dates",
     "validate_churn",
+    "validation_dates",
 ]

@@ -29,10 +29,13 @@ from rashinban.churn._metrics import auc, lead_times, precision_at_top
 __all__ = [
     "ChurnModel",
     "ChurnValidation",
+    "SnapshotFeatures",
     "labelled_snapshots",
     "rule_baseline",
     "snapshot_dates",
+    "training_dates",
     "validate_churn",
+    "validation_dates",
 ]
 
 #: The customer-success rule of thumb: alert when active users fell by half.
@@ -40,16 +43,92 @@ RULE_THRESHOLD = 0.5
 
 
 def snapshot_dates(start: dt.date, end: dt.date, step_days: int = 14) -> list[dt.date]:
-    """As-of dates from ``start`` to ``end`` inclusive, every ``step_days``.
+    """As-of dates every ``step_days`` back from ``end`` (inclusive) to no earlier than
+    ``start``, in calendar order.
+
+    The grid is anchored at ``end`` so that the latest snapshot is the freshest one
+    allowed, whatever the span; grids that end on the same day share their dates, so a
+    model's training snapshots and a validation's test snapshots are computed once
+    (:class:`SnapshotFeatures`).
 
     Examples
     --------
     >>> import datetime as dt
     >>> [str(d) for d in snapshot_dates(dt.date(2025, 1, 1), dt.date(2025, 1, 31), 14)]
-    ['2025-01-01', '2025-01-15', '2025-01-29']
+    ['2025-01-03', '2025-01-17', '2025-01-31']
     """
     n = (end - start).days // step_days + 1
-    return [start + dt.timedelta(days=step_days * i) for i in range(max(n, 0))]
+    return [end - dt.timedelta(days=step_days * i) for i in reversed(range(max(n, 0)))]
+
+
+def training_dates(
+    as_of: dt.date, horizon_days: int = 90, *, history_days: int = 720, step_days: int = 14
+) -> list[dt.date]:
+    """The snapshots a model fitted as of ``as_of`` learns from: every ``step_days`` back
+    from ``horizon_days`` before it (the latest whose labels are known), over
+    ``history_days``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> dates = training_dates(dt.date(2025, 12, 31))
+    >>> len(dates), str(dates[0]), str(dates[-1])
+    (46, '2024-01-11', '2025-10-02')
+    """
+    return snapshot_dates(
+        as_of - dt.timedelta(days=history_days), as_of - dt.timedelta(days=horizon_days), step_days
+    )
+
+
+class SnapshotFeatures:
+    """:func:`churn_features` of many as-of dates, fetched together and handed out by date.
+
+    Fitting the model, validating it and scoring today each read the features of their
+    own dates. Every query has a fixed cost (compiling the feature expression and
+    joining six tables: about 0.25 s on the demo workspace, against 6 ms per extra
+    date), so one instance fetches the dates announced with :meth:`expect` by one query
+    at the first request and never fetches a date twice.
+
+    Parameters
+    ----------
+    backend
+        An Ibis backend holding the canonical tables.
+    horizon_days
+        The warning horizon the features are computed for (``renewal_soon``).
+
+    Examples
+    --------
+    >>> store = SnapshotFeatures(ws.backend(), 90)  # doctest: +SKIP
+    >>> store.expect(training_dates(day))  # doctest: +SKIP
+    >>> store.rows([day])  # one query: today and the training dates  # doctest: +SKIP
+    """
+
+    def __init__(self, backend: Any, horizon_days: int = 90) -> None:
+        self.backend = backend
+        self.horizon_days = horizon_days
+        self.queries = 0
+        self._expected: set[dt.date] = set()
+        self._fetched: set[dt.date] = set()
+        self._frame: pd.DataFrame | None = None
+
+    def expect(self, dates: list[dt.date]) -> None:
+        """Announce dates that will be asked for, to be fetched with the first request."""
+        self._expected.update(dates)
+
+    def rows(self, dates: list[dt.date]) -> pd.DataFrame:
+        """The feature rows of ``dates`` (a new frame, in the query's order)."""
+        wanted = set(dates)
+        missing = (wanted | self._expected) - self._fetched
+        if wanted - self._fetched:
+            frame = churn_features(self.backend, sorted(missing), self.horizon_days).execute()
+            self.queries += 1
+            self._fetched |= missing
+            self._expected.clear()
+            self._frame = frame if self._frame is None else pd.concat([self._frame, frame])
+        if self._frame is None:  # no date asked for
+            return churn_features(self.backend, [], self.horizon_days).execute()
+        keep = self._frame["as_of"].isin(pd.to_datetime(sorted(wanted)))
+        return self._frame[keep.to_numpy()].reset_index(drop=True)
 
 
 def labelled_snapshots(
@@ -58,15 +137,23 @@ def labelled_snapshots(
     horizon_days: int = 90,
     *,
     known_on: dt.date | None = None,
+    features: SnapshotFeatures | None = None,
 ) -> pd.DataFrame:
     """Features of every active customer at each date, with ``churn_date`` and ``churned``.
 
     ``known_on`` computes the churn dates from what was known on that day (see
     :func:`rashinban.churn.churn_dates`): training labels must not use later rows.
+    ``features`` reads the features from a :class:`SnapshotFeatures` of the same
+    backend and horizon (one query for several calls) instead of a query of its own.
     """
     if not dates:
         return pd.DataFrame(columns=["account_id", "as_of", "churned"])
-    feats = churn_features(backend, dates, horizon_days).execute()
+    store = features if features is not None else SnapshotFeatures(backend, horizon_days)
+    if store.horizon_days != horizon_days:
+        raise ValueError(
+            f"features were computed for a {store.horizon_days}-day horizon, not {horizon_days}"
+        )
+    feats = store.rows(dates)
     subs = backend.table("subscriptions")
     ends = churn_dates(subs, known_on).execute()[["account_id", "churn_date"]]
     frame = feats.merge(ends, on="account_id", how="left")
@@ -203,6 +290,33 @@ def _median(values: pd.Series) -> float:
     return float(v.median()) if len(v) else float("nan")
 
 
+def validation_dates(
+    cut: dt.date,
+    end: dt.date,
+    *,
+    start: dt.date | None = None,
+    horizon_days: int = 90,
+    step_days: int = 14,
+) -> tuple[list[dt.date], list[dt.date]]:
+    """The training and test snapshot dates of :func:`validate_churn`.
+
+    Training: the :func:`training_dates` of a model fitted at ``cut`` (from ``start``
+    if given). Test: every ``step_days`` back from ``end - horizon_days`` to ``cut``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> train, test = validation_dates(dt.date(2024, 12, 31), dt.date(2025, 12, 31))
+    >>> len(train), len(test), str(test[0]), str(test[-1])
+    (46, 20, '2025-01-09', '2025-10-02')
+    """
+    if start is None:
+        train = training_dates(cut, horizon_days, step_days=step_days)
+    else:
+        train = snapshot_dates(start, cut - dt.timedelta(days=horizon_days), step_days)
+    return train, snapshot_dates(cut, end - dt.timedelta(days=horizon_days), step_days)
+
+
 def validate_churn(
     backend: Any,
     *,
@@ -212,20 +326,24 @@ def validate_churn(
     horizon_days: int = 90,
     step_days: int = 14,
     C: float = 1.0,
+    features: SnapshotFeatures | None = None,
 ) -> ChurnValidation:
     """Train on snapshots whose labels resolved by ``cut``, test on snapshots after it.
 
     Test snapshots run from ``cut`` to ``end - horizon_days`` (labels resolved by
     ``end``). Lead time: for each churner in the test window, the first test
     snapshot within ``horizon_days`` before its churn whose score crossed the
-    alert threshold (the model's ``threshold_``, the rule's 0.5).
+    alert threshold (the model's ``threshold_``, the rule's 0.5). ``features`` shares
+    one :class:`SnapshotFeatures` with other calls (see :func:`validation_dates`).
     """
-    first = start or (cut - dt.timedelta(days=720))
-    train_dates = snapshot_dates(first, cut - dt.timedelta(days=horizon_days), step_days)
-    test_dates = snapshot_dates(cut, end - dt.timedelta(days=horizon_days), step_days)
+    train_dates, test_dates = validation_dates(
+        cut, end, start=start, horizon_days=horizon_days, step_days=step_days
+    )
     # Training labels as known at the cut; test labels as known at the end.
-    train = labelled_snapshots(backend, train_dates, horizon_days, known_on=cut)
-    test = labelled_snapshots(backend, test_dates, horizon_days, known_on=end)
+    store = features if features is not None else SnapshotFeatures(backend, horizon_days)
+    store.expect(test_dates)
+    train = labelled_snapshots(backend, train_dates, horizon_days, known_on=cut, features=store)
+    test = labelled_snapshots(backend, test_dates, horizon_days, known_on=end, features=store)
     if test.empty or not test["churned"].any():
         raise NotEnoughDataError(
             f"区切りの日付 {cut} より後に検証に使える解約がありません / "

@@ -22,9 +22,13 @@ from rashinban._errors import (
     NotEnoughDataError,
     language_halves,
 )
-from rashinban.churn._features import churn_features
 from rashinban.churn._labels import _date
-from rashinban.churn._model import ChurnModel, labelled_snapshots, snapshot_dates
+from rashinban.churn._model import (
+    ChurnModel,
+    SnapshotFeatures,
+    labelled_snapshots,
+    training_dates,
+)
 from rashinban.churn._reasons import dedupe_evidence, explain_row
 from rashinban.engine._asof import as_of_in_data
 
@@ -57,11 +61,13 @@ def fit_churn_model(
     history_days: int = 720,
     step_days: int = 14,
     C: float = 1.0,
+    features: SnapshotFeatures | None = None,
 ) -> ChurnModel:
     """Fit the model on snapshots whose horizon ended by ``as_of`` (no label from the future).
 
-    The snapshots run from ``history_days`` before ``as_of`` to ``horizon_days`` before
-    it, so the horizon must be shorter than the history.
+    The snapshots run every ``step_days`` back from ``horizon_days`` before ``as_of`` over
+    ``history_days`` (:func:`training_dates`), so the horizon must be shorter than the
+    history. ``features`` shares one :class:`SnapshotFeatures` with other calls.
 
     Raises
     ------
@@ -80,9 +86,8 @@ def fit_churn_model(
             fix=f"horizon_days を{history_days}日以下にするか history_days を長くしてください / "
             f"use a horizon_days of {history_days} or less, or a longer history_days",
         )
-    last = day - dt.timedelta(days=horizon_days)
-    dates = snapshot_dates(day - dt.timedelta(days=history_days), last, step_days)
-    frame = labelled_snapshots(backend, dates, horizon_days, known_on=day)
+    dates = training_dates(day, horizon_days, history_days=history_days, step_days=step_days)
+    frame = labelled_snapshots(backend, dates, horizon_days, known_on=day, features=features)
     if frame.empty:
         raise NotEnoughDataError(
             f"{day} までの{history_days}日間に契約中の顧客がいません / "
@@ -165,6 +170,7 @@ def churn_watchlist(
     model: ChurnModel | None = None,
     top_reasons: int = 3,
     include_noncontractual: bool = True,
+    features: SnapshotFeatures | None = None,
 ) -> pd.DataFrame:
     """Every active customer's churn risk within ``horizon_days``, highest revenue at risk first.
 
@@ -181,6 +187,10 @@ def churn_watchlist(
         A fitted :class:`ChurnModel`; fitted by :func:`fit_churn_model` if None.
     top_reasons
         Reasons kept per account.
+    features
+        A :class:`SnapshotFeatures` of the same backend and horizon to read today's
+        and the training snapshots' features from (shared with a validation, the
+        features of all their dates come from one query).
 
     Returns
     -------
@@ -201,17 +211,19 @@ def churn_watchlist(
     it (NotEnoughDataError): the snapshots past the end would see no churn.
     """
     day = as_of_in_data(backend, as_of)
+    store = features if features is not None else SnapshotFeatures(backend, horizon_days)
+    store.expect([day])
     why_not: NotEnoughDataError | None = None
     if model is None:
         try:
-            model = fit_churn_model(backend, day, horizon_days=horizon_days)
+            model = fit_churn_model(backend, day, horizon_days=horizon_days, features=store)
         except NotEnoughDataError as exc:
             # No subscription history (a company selling by order alone): the buyers
             # still get their risk from BG/NBD below.
             why_not = exc
     rows = []
     if model is not None:
-        rows = _contractual_rows(backend, day, horizon_days, model, top_reasons)
+        rows = _contractual_rows(store, day, model, top_reasons)
     out = pd.DataFrame(rows, columns=list(WATCHLIST_COLUMNS))
     buyers_why_not = None
     if include_noncontractual:
@@ -240,10 +252,10 @@ def churn_watchlist(
 
 
 def _contractual_rows(
-    backend: Any, day: dt.date, horizon_days: int, model: ChurnModel, top_reasons: int
+    store: SnapshotFeatures, day: dt.date, model: ChurnModel, top_reasons: int
 ) -> list[dict[str, Any]]:
     """Watchlist rows of the subscription customers active on ``day``."""
-    feats = churn_features(backend, day, horizon_days).execute()
+    feats = store.rows([day])
     risk = model.predict_risk(feats) if len(feats) else np.zeros(0)
     contrib = model.contributions(feats) if len(feats) else pd.DataFrame()
     rows = []

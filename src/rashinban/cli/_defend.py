@@ -54,14 +54,19 @@ def churn(
     """解約リスクと理由（守りのターゲット） / churn risk of every customer, with reasons."""
     from rashinban.churn import churn_watchlist
     from rashinban.engine import name_column
-    from rashinban.pipeline._defend import churn_validation, churn_validation_caption
+    from rashinban.pipeline._defend import (
+        churn_snapshots,
+        churn_validation,
+        churn_validation_caption,
+    )
 
     ws, backend, day = open_at(workspace, as_of)
     if horizon is None:
         horizon = ws.churn_horizon_days
-    watch = churn_watchlist(backend, day, horizon_days=horizon)
+    store = churn_snapshots(backend, day, horizon)  # one feature query for both
+    watch = churn_watchlist(backend, day, horizon_days=horizon, features=store)
     # The same time split as 'analyze' stores, for this date and horizon.
-    _, validation = churn_validation(backend, day, horizon_days=horizon)
+    _, validation = churn_validation(backend, day, horizon_days=horizon, features=store)
     if not by_revenue:
         watch = watch.sort_values(["risk", "account_id"], ascending=[False, True])
     if top is not None:

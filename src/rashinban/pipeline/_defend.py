@@ -16,9 +16,10 @@ from rashinban._labels import count_en, in_language
 from rashinban.pipeline._registry import AnalysisResult, Context
 
 if TYPE_CHECKING:
-    from rashinban.churn import ChurnValidation
+    from rashinban.churn import ChurnValidation, SnapshotFeatures
 
 __all__ = [
+    "churn_snapshots",
     "churn_validation",
     "churn_validation_caption",
     "run_churn",
@@ -50,7 +51,8 @@ def run_churn(ctx: Context) -> AnalysisResult:
     from rashinban.churn import churn_watchlist
 
     horizon = ctx.ws.churn_horizon_days
-    watch = churn_watchlist(ctx.backend, ctx.as_of, horizon_days=horizon)
+    store = churn_snapshots(ctx.backend, ctx.as_of, horizon)
+    watch = churn_watchlist(ctx.backend, ctx.as_of, horizon_days=horizon, features=store)
     tables: dict[str, pd.DataFrame] = {
         "watchlist": _flat(
             watch,
@@ -70,7 +72,9 @@ def run_churn(ctx: Context) -> AnalysisResult:
         "alerts": int(watch["alert"].sum()),
         "revenue_at_risk": float(watch.loc[watch["alert"], "revenue_at_risk"].sum()),
     }
-    v, summary["validation"] = churn_validation(ctx.backend, ctx.as_of, horizon_days=horizon)
+    v, summary["validation"] = churn_validation(
+        ctx.backend, ctx.as_of, horizon_days=horizon, features=store
+    )
     if v is not None:
         tables["validation"] = pd.DataFrame(
             [
@@ -103,14 +107,36 @@ def run_churn(ctx: Context) -> AnalysisResult:
     return AnalysisResult(tables, summary)
 
 
+def churn_snapshots(backend: Any, as_of: dt.date, horizon_days: int) -> SnapshotFeatures:
+    """The features store the watchlist as of ``as_of`` and :func:`churn_validation` share.
+
+    The validation's snapshot dates are announced, so that today's features, the
+    model's training snapshots and the validation's all come from one query (the
+    model's grid and the test grid both end ``horizon_days`` before ``as_of`` and
+    share their dates).
+    """
+    from rashinban.churn import SnapshotFeatures, validation_dates
+
+    store = SnapshotFeatures(backend, horizon_days)
+    cut = as_of - dt.timedelta(days=VALIDATION_DAYS)
+    train, test = validation_dates(cut, as_of, horizon_days=horizon_days)
+    store.expect([*train, *test])
+    return store
+
+
 def churn_validation(
-    backend: Any, as_of: dt.date, *, horizon_days: int = 90
+    backend: Any,
+    as_of: dt.date,
+    *,
+    horizon_days: int = 90,
+    features: SnapshotFeatures | None = None,
 ) -> tuple[ChurnValidation | None, dict[str, Any] | str]:
     """The churn model's time split over the year before ``as_of``, and its numbers.
 
     The numbers are what ``analyze`` stores (``summary["validation"]``) and what
     ``rashinban churn`` shows: a dict of :meth:`ChurnValidation.as_dict` with dates as
-    text, or ``"skipped: why"`` when the year holds no churn to test on.
+    text, or ``"skipped: why"`` when the year holds no churn to test on. ``features``
+    is the store of :func:`churn_snapshots` when the watchlist was computed too.
     """
     from rashinban.churn import validate_churn
 
@@ -120,6 +146,7 @@ def churn_validation(
             cut=as_of - dt.timedelta(days=VALIDATION_DAYS),
             end=as_of,
             horizon_days=horizon_days,
+            features=features,
         )
     except NotEnoughDataError as exc:
         return None, f"skipped: {exc}"
