@@ -197,6 +197,24 @@ def _file_notes(table: str, f: FileResult, lang: str) -> list[dict[str, str]]:
                 f"report footer left out: {' | '.join(f.footer)}",
             )
         )
+    if f.merged_cells:
+        cols = ", ".join(f.merged_cells)
+        notes.append(
+            (
+                "merged_cells",
+                f"結合セルの値を、結合された各行に入れました (列: {cols})",
+                f"a merged cell's value given to each row it spans (columns: {cols})",
+            )
+        )
+    if f.outcome_from_stage:
+        pairs = ", ".join(f.outcome_from_stage)
+        notes.append(
+            (
+                "outcome_from_stage",
+                f"結果の列がないため、フェーズから結果を判定 ({pairs})",
+                f"no outcome column: the outcome was read from the stage ({pairs})",
+            )
+        )
     if f.merged_duplicates:
         notes.append(("merged_duplicates", *_merged_lines(table, f)))
     if f.nameless:

@@ -61,6 +61,7 @@ from rashinban.importing._readers import (
 from rashinban.importing._rejects import Reject, by_row, strict_error, write_rejects
 from rashinban.importing._repeats import repeated_header_rows
 from rashinban.importing._rowchecks import DROPPED, check_dates, droppable_columns, settle_dropped
+from rashinban.importing._stages import stage_outcomes
 from rashinban.importing._tablefit import check_table_fit, fits_another_table
 from rashinban.importing._upsert import ensure_extra_columns, upsert
 from rashinban.schema import TABLES, Column, Table, get_table
@@ -101,6 +102,9 @@ class FileResult:
     #: The words of a report footer below the table (Salesforce's "Confidential
     #: Information - Do Not Distribute", "Copyright …"), left out of the import.
     footer: tuple[str, ...] = ()
+    #: Workbook columns (by header) where a cell merged over several rows gave its
+    #: value to each row it covers.
+    merged_cells: tuple[str, ...] = ()
     #: Money columns whose header gave a unit: ``年間売上(千円) → annual_revenue ×1,000``.
     units: tuple[str, ...] = ()
     #: Accounts this file added without a company name (shown by id until one is imported),
@@ -112,6 +116,9 @@ class FileResult:
     #: listed in the rejects file (kind ``value_dropped``). The columns, canonical names.
     dropped: int = 0
     dropped_columns: tuple[str, ...] = ()
+    #: A deals file without an outcome column whose stage says won or lost: the
+    #: outcome was read from the stage, ``成立 → won`` for each stage value.
+    outcome_from_stage: tuple[str, ...] = ()
 
 
 @dataclass
@@ -232,6 +239,7 @@ def import_files(
                     header_row=raw.header_row,
                     sheet=raw.sheet,
                     footer=raw.footer,
+                    merged_cells=raw.merged_cells,
                 )
                 found: list[Reject] = [
                     Reject(path.name, line, "", text, reason, "parse_error")
@@ -414,7 +422,13 @@ def _load_one(
     fr.rejected += _drop_totals_rows(con, [*label_cols, headers[0]], file_name, rejects)
 
     # 1. trimmed text and the SQL fast path, computed once per value
-    convs = {c: conversion(spec.column(c), m.value_map(c)) for c in present}
+    value_maps = {c: m.value_map(c) for c in present}
+    from_stage = stage_outcomes(con, spec, present, src_of, m)
+    if from_stage is not None:  # a deals file whose フェーズ decides won / lost / open
+        present.append("outcome")
+        src_of["outcome"] = src_of["stage"]
+        value_maps["outcome"], fr.outcome_from_stage = from_stage
+    convs = {c: conversion(spec.column(c), value_maps[c]) for c in present}
     scales = m.scales(spec, resolved)
     for c, (factor, _unit) in scales.items():
         convs[c] = scaled(convs[c], factor)

@@ -65,9 +65,11 @@ ENUM_SYNONYMS: dict[str, dict[str, str]] = {
     "outcome": {
         "受注": "won",
         "成約": "won",
+        "成立": "won",  # Salesforce's Japanese UI for the stage Closed Won
         "closed won": "won",
         "won": "won",
         "失注": "lost",
+        "不成立": "lost",  # … and for Closed Lost
         "closed lost": "lost",
         "lost": "lost",
         "商談中": "open",

@@ -49,6 +49,7 @@ class RawFile:
     header_row: int = 1  # the row the headers were read from (a title may stand above)
     sheet: str | None = None  # the workbook sheet read
     footer: tuple[str, ...] = ()  # a report footer below the table, left out
+    merged_cells: tuple[str, ...] = ()  # columns whose merged cells were filled down
 
 
 #: The name given to a column whose header cell is empty ("column_3").
@@ -375,8 +376,10 @@ def read_raw(
     if fmt in ("xlsx", "xls"):
         from rashinban.importing._workbooks import read_workbook
 
-        headers, rows, header_row, sheet, footer = read_workbook(path, con, name, fmt, is_header)
-        return RawFile(name, tuple(headers), rows, None, (), header_row, sheet, footer)
+        headers, rows, header_row, sheet, footer, merged = read_workbook(
+            path, con, name, fmt, is_header
+        )
+        return RawFile(name, tuple(headers), rows, None, (), header_row, sheet, footer, merged)
     if fmt == "parquet":
         try:
             rel = con.read_parquet(str(path))

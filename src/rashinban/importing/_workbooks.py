@@ -3,7 +3,11 @@
 A workbook made for people may keep a cover sheet in front of the data and a title
 above the table. The sheet read is the first whose top rows hold this table's header
 row (see :func:`rashinban.importing._readers.header_index`), else the first sheet with
-anything in it; the header row is found the same way as in a CSV file. Rows keep the
+anything in it; the header row is found the same way as in a CSV file. Visible sheets
+come first: a hidden sheet (a lookup list, last year's data kept out of sight) is read
+only when no visible sheet holds the table. A cell merged down over several data rows
+(a 担当者 or 都道府県 written once for a group of rows) gives its value to every row
+it covers, as the sheet shows it, not to the first alone. Rows keep the
 numbers Excel shows, so rejects point at the right row.
 """
 
@@ -14,6 +18,7 @@ import functools
 import itertools
 import math
 import os
+import re
 import struct
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,6 +34,8 @@ if TYPE_CHECKING:
     from rashinban.importing._readers import HeaderTest
 
 Rows = Callable[[], Iterator[Sequence[Any]]]
+#: Cell ranges merged over more than one row: (column index, first row, last row).
+Merges = Callable[[], list[tuple[int, int, int]]]
 
 
 def cell_text(value: Any) -> str | None:
@@ -107,8 +114,45 @@ def _xlsx_rows(sheet: Any) -> Iterator[Sequence[Any]]:
     return iter(sheet.iter_rows(values_only=True))
 
 
+# <mergeCell ref="C8:D9"/> in a sheet's XML (read-only openpyxl does not parse them).
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})([0-9]+):[A-Z]{1,3}([0-9]+)"')
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _xlsx_merges(wb: Any, sheet: Any) -> list[tuple[int, int, int]]:
+    """The sheet's cell ranges merged over more than one row, read from its XML."""
+    found: set[tuple[int, int, int]] = set()
+    try:
+        fh = wb._archive.open(sheet._worksheet_path)
+    except (AttributeError, KeyError, OSError):
+        return []
+    with fh:
+        tail = b""
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            data = tail + chunk
+            if b"mergeCell" not in data:  # the plain search skips the rows quickly
+                tail = data[-128:]
+                continue
+            for m in _MERGE_REF.finditer(data):
+                first, last = int(m[2]), int(m[3])
+                if last > first:
+                    found.add((_column_index(m[1]), first, last))
+            tail = data[-128:]  # a reference cut by the chunk boundary
+    return sorted(found, key=lambda r: (r[1], r[0]))
+
+
+def _no_merges() -> list[tuple[int, int, int]]:
+    return []
+
+
 @contextmanager
-def _open_xlsx(path: Path) -> Iterator[list[tuple[str, Rows]]]:
+def _open_xlsx(path: Path) -> Iterator[list[tuple[str, Rows, bool, Merges]]]:
     import openpyxl
 
     # A file object, not the path: openpyxl would refuse a workbook by its name alone
@@ -124,7 +168,15 @@ def _open_xlsx(path: Path) -> Iterator[list[tuple[str, Rows]]]:
                 "open it in Excel, save it again as .xlsx, and retry",
             ) from None
         try:
-            yield [(ws.title, functools.partial(_xlsx_rows, ws)) for ws in wb.worksheets]
+            yield [
+                (
+                    ws.title,
+                    functools.partial(_xlsx_rows, ws),
+                    ws.sheet_state != "visible",
+                    functools.partial(_xlsx_merges, wb, ws),
+                )
+                for ws in wb.worksheets
+            ]
         finally:
             wb.close()
 
@@ -145,7 +197,7 @@ def _xls_value(cell: Any, datemode: int) -> Any:
 
 
 @contextmanager
-def _open_xls(path: Path) -> Iterator[list[tuple[str, Rows]]]:
+def _open_xls(path: Path) -> Iterator[list[tuple[str, Rows, bool, Merges]]]:
     import xlrd
 
     try:
@@ -171,7 +223,12 @@ def _open_xls(path: Path) -> Iterator[list[tuple[str, Rows]]]:
             yield [_xls_value(c, book.datemode) for c in sheet.row(r)]
 
     try:
-        yield [(name, functools.partial(rows, i)) for i, name in enumerate(book.sheet_names())]
+        # BOUNDSHEET visibility: 0 visible, 1 hidden, 2 very hidden
+        hidden = [bool(v) for v in getattr(book, "_sheet_visibility", [])]
+        yield [
+            (name, functools.partial(rows, i), i < len(hidden) and hidden[i], _no_merges)
+            for i, name in enumerate(book.sheet_names())
+        ]
     finally:
         book.release_resources()
 
@@ -182,11 +239,12 @@ def read_workbook(
     name: str,
     fmt: str,
     is_header: HeaderTest | None,
-) -> tuple[list[str], int, int, str, tuple[str, ...]]:
+) -> tuple[list[str], int, int, str, tuple[str, ...], tuple[str, ...]]:
     """Load the data sheet into temp table ``name``.
 
-    Returns the headers, the number of rows, the header row, the sheet's name and the
-    words of a report footer left out below the table.
+    Returns the headers, the number of rows, the header row, the sheet's name, the
+    words of a report footer left out below the table and the headers of the columns
+    where a merged cell's value was given to the rows below it.
     """
     import pyarrow as pa
 
@@ -202,9 +260,10 @@ def read_workbook(
     with opener(path) as sheets:
         # The first sheet with this table's header; failing that, the first with another
         # table's header (the table check names it), else the first sheet with data.
-        chosen: tuple[str, Rows, int] | None = None
+        # Visible sheets are looked at first, hidden ones only when no visible one wins.
+        chosen: tuple[str, Rows, int, Merges] | None = None
         chosen_rank = NOT_HEADER - 1
-        for title, rows_of in sheets:
+        for title, rows_of, _hidden, merges_of in sorted(sheets, key=lambda s: s[2]):
             first = itertools.islice(rows_of(), HEADER_SEARCH_ROWS)
             top = [[cell_text(v) for v in r] for r in first]
             if not any(any(r) for r in top):
@@ -212,7 +271,7 @@ def read_workbook(
             match = (0, HEADER) if is_header is None else header_match(top, is_header)
             at, rank = match if match is not None else (0, NOT_HEADER)
             if rank > chosen_rank:
-                chosen, chosen_rank = (title, rows_of, at), rank
+                chosen, chosen_rank = (title, rows_of, at, merges_of), rank
             if rank >= HEADER:
                 break
         if chosen is None:
@@ -221,7 +280,7 @@ def read_workbook(
                 file=path.name,
                 fix="表をシートに入れて保存してください / put the table on a sheet",
             )
-        title, rows_of, at = chosen
+        title, rows_of, at, merges_of = chosen
         it = enumerate(rows_of(), start=1)
         header: list[Any] = []
         for i, row in it:
@@ -229,6 +288,13 @@ def read_workbook(
                 header = list(row)
                 break
         headers = header_names(header, path.name)
+        # merged ranges that start on a data row, by that row: (column, last row)
+        starts: dict[int, list[tuple[int, int]]] = {}
+        for c, row_one, last in merges_of():
+            if row_one > at + 1 and c < len(headers):
+                starts.setdefault(row_one, []).append((c, last))
+        down: list[tuple[int, int, str]] = []  # (column, last row, value) being filled
+        spread: set[int] = set()  # the columns a merged value was given to
         cols: list[list[str | None]] = [[] for _ in headers]
         row_numbers: list[int] = []
         filled: list[int] = []  # how many cells of each row hold a value
@@ -236,6 +302,8 @@ def read_workbook(
             cells = [cell_text(v) for v in row]
             if not any(cells):
                 continue
+            if starts or down:
+                cells, down = _fill_merged(cells, i, starts, down, spread)
             if len(cells) > len(headers) and any(cells[len(headers) :]):
                 raise ImportFileError(
                     "見出しのない列に値があります / a row has values beyond the last header",
@@ -258,7 +326,33 @@ def read_workbook(
     con.register("_xlsx_arrow", pa.table(arrays))
     con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM _xlsx_arrow')
     con.unregister("_xlsx_arrow")
-    return headers, len(row_numbers), at + 1, title, footer
+    merged = tuple(headers[c] for c in sorted(spread))
+    return headers, len(row_numbers), at + 1, title, footer, merged
+
+
+def _fill_merged(
+    cells: list[str | None],
+    i: int,
+    starts: dict[int, list[tuple[int, int]]],
+    down: list[tuple[int, int, str]],
+    spread: set[int],
+) -> tuple[list[str | None], list[tuple[int, int, str]]]:
+    """Row ``i``'s cells with the values of the merged cells above that cover it.
+
+    A merged range's value is in its top-left cell; the rows below it, down to the
+    range's last row, get it in the same column. ``down`` is updated for the next row.
+    """
+    down = [d for d in down if d[1] >= i]
+    for c, _last, value in down:
+        if c >= len(cells):
+            cells = cells + [None] * (c + 1 - len(cells))
+        if cells[c] is None:
+            cells[c] = value
+            spread.add(c)
+    for c, last in starts.get(i, ()):
+        if c < len(cells) and cells[c] is not None:
+            down.append((c, last, str(cells[c])))
+    return cells, down
 
 
 def _footer_start(row_numbers: list[int], filled: list[int], width: int) -> int:
