@@ -135,6 +135,7 @@ def test_recorded_moments_show_in_local_time_to_the_minute() -> None:
     [
         "rashinban._labels",
         "rashinban._stats",
+        "rashinban._threads",
         "rashinban.cli._layout",
         "rashinban.cli._render",
         "rashinban.cli._usage",

@@ -4,6 +4,7 @@ event, and the planted new segment shows up as an adjacent opportunity after it.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from rashinban.demo import PLANTED
 from rashinban.icp import deal_features
@@ -75,6 +76,21 @@ def test_clusters_are_described_and_chosen_by_silhouette(facts_before) -> None:
     assert res.descriptions["size"].sum() == len(facts_before)
     assert res.descriptions["description_ja"].str.len().gt(0).all()
     assert set(np.unique(res.labels)) == set(range(res.k))
+
+
+def test_clusters_on_one_thread_equal_those_on_two(facts_before, monkeypatch) -> None:
+    # cluster_accounts runs k-means on one OpenMP thread (rashinban._threads); the
+    # clusters equal those of two threads, scikit-learn's default on this machine.
+    from threadpoolctl import threadpool_limits
+
+    from rashinban.targeting import _clusters
+
+    ours = cluster_accounts(facts_before)
+    monkeypatch.setattr(_clusters, "one_thread", lambda: threadpool_limits(limits=2))
+    threaded = cluster_accounts(facts_before)
+    assert ours.k == threaded.k
+    np.testing.assert_array_equal(ours.labels, threaded.labels)
+    assert ours.silhouettes == pytest.approx(threaded.silhouettes, rel=1e-12)
 
 
 def test_competitor_win_rates_match_naive_counts(demo_ws) -> None:

@@ -86,6 +86,25 @@ def test_sentence_split_keeps_original_spelling() -> None:
     assert unicodedata.normalize("NFKC", parts[0]) != parts[0]
 
 
+def test_content_words_tokenise_each_text_once_and_equal_a_fresh_tokenisation() -> None:
+    from rashinban.text import _tokenize
+
+    texts = ["画面が使いにくい。", "対応が早くて助かった", "画面が使いにくい。", "Too slow"]
+    # the reference: the morphemes read directly, no cache in between
+    fresh = [
+        [b for s, p1, _, b in _tokenize._morphemes(t) if p1 in _tokenize._CONTENT and s.strip()]
+        for t in texts[:3]
+    ]
+    _tokenize._content_words.cache_clear()
+    got = [content_words(t) for t in texts]
+    info = _tokenize._content_words.cache_info()
+    assert (info.misses, info.hits) == (3, 1)
+    assert got[:3] == fresh
+    assert got[3] == ["too", "slow"]
+    got[0].append("書き換え")  # a caller's edit must not leak into the next call
+    assert content_words(texts[0]) == fresh[0]
+
+
 def test_each_text_is_tokenised_once_per_process_and_callers_get_their_own_list() -> None:
     from rashinban.text import _tokenize
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from rashinban._errors import NotEnoughDataError, NotFittedError
 from rashinban._stats import clustered_auc_interval
+from rashinban._threads import one_thread
 from rashinban.churn._features import FEATURE_COLUMNS, churn_features
 from rashinban.churn._labels import churn_dates
 from rashinban.churn._metrics import auc, lead_times, precision_at_top
@@ -221,7 +222,8 @@ class ChurnModel:
         self.scale_ = np.where(sd > 0, sd, 1.0)
         z = (x - self.mean_) / self.scale_
         lr = LogisticRegression(C=self.C, max_iter=1000)
-        lr.fit(z, y)
+        with one_thread():  # a small fit: BLAS threads would only spin (rashinban._threads)
+            lr.fit(z, y)
         self._lr = lr
         self.coef_ = dict(zip(FEATURE_COLUMNS, lr.coef_[0].tolist(), strict=True))
         self.intercept_ = float(lr.intercept_[0])

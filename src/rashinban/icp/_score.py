@@ -26,6 +26,7 @@ import pandas as pd
 
 from rashinban._errors import InvalidValueError, NotFittedError
 from rashinban._labels import FEATURE_LABELS, REGION_LABELS, value_label
+from rashinban._threads import one_thread
 from rashinban.icp._features import FEATURES
 from rashinban.targeting._shrinkage import fit_beta_prior, shrink
 
@@ -124,9 +125,10 @@ class FitModel:
         self.encoder_ = OneHotEncoder(handle_unknown="ignore", sparse_output=True)
         xe = self.encoder_.fit_transform(x)
         base = LogisticRegression(C=self.C, max_iter=2000)
-        self.calibrated_ = CalibratedClassifierCV(
-            base, method="sigmoid", cv=self.cv, ensemble=False
-        ).fit(xe, y_arr)
+        with one_thread():  # a small fit: BLAS threads would only spin (rashinban._threads)
+            self.calibrated_ = CalibratedClassifierCV(
+                base, method="sigmoid", cv=self.cv, ensemble=False
+            ).fit(xe, y_arr)
         self.logit_ = self.calibrated_.calibrated_classifiers_[0].estimator
         coef = self.logit_.coef_.ravel()
         # contribution of each category relative to the training average of its feature

@@ -17,6 +17,7 @@ import pandas as pd
 
 from rashinban._errors import NotEnoughDataError
 from rashinban._labels import REGION_LABELS
+from rashinban._threads import one_thread
 from rashinban.icp._features import add_bands
 from rashinban.targeting._conditions import COLUMN_LABELS, amount_text
 
@@ -129,14 +130,16 @@ def cluster_accounts(
     idx = rng.choice(len(x), size=min(sample, len(x)), replace=False)
     sil: dict[int, float] = {}
     models: dict[int, KMeans] = {}
-    for k in k_range:
-        if k >= len(idx):
-            break
-        km = KMeans(n_clusters=k, n_init=2, random_state=random_state).fit(x[idx])
-        sil[k] = float(silhouette_score(x[idx], km.labels_))
-        models[k] = km
+    with one_thread():  # small fits: threads would only wait for each other (_threads.py)
+        for k in k_range:
+            if k >= len(idx):
+                break
+            km = KMeans(n_clusters=k, n_init=2, random_state=random_state).fit(x[idx])
+            sil[k] = float(silhouette_score(x[idx], km.labels_))
+            models[k] = km
     k_best = max(sil, key=lambda k: sil[k])
-    labels = models[k_best].predict(x)
+    with one_thread():
+        labels = models[k_best].predict(x)
     # order clusters by size so C1 is the largest (stable names across runs)
     sizes = np.bincount(labels, minlength=k_best)
     rank = np.empty(k_best, dtype=int)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # scikit-learn loads in fit(): commands that only read text s
     from scipy import sparse
 
 from rashinban._errors import InvalidValueError, NotEnoughDataError, NotFittedError
+from rashinban._threads import one_thread
 from rashinban.text._tokenize import content_words, normalize_for_mining
 
 # Words too common to explain a tone to a reader (they still count in the model).
@@ -122,7 +123,8 @@ class SentimentModel:
         from sklearn.linear_model import LogisticRegression
 
         x = self._features(texts, fit=True)
-        self.model_ = LogisticRegression(C=self.C, max_iter=1000).fit(x, y)
+        with one_thread():  # a small fit: BLAS threads would only spin (rashinban._threads)
+            self.model_ = LogisticRegression(C=self.C, max_iter=1000).fit(x, y)
         self.prior_ = float(y.mean())
         return self
 

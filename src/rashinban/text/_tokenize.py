@@ -183,9 +183,18 @@ def content_words(text: str | None, *, lang: str | None = None) -> list[str]:
     norm = normalize_for_mining(text)
     if not norm:
         return []
-    if (lang or detect_language(norm)) == "en":
-        return _en_words(norm)
-    return [base for surface, p1, _, base in _morphemes(norm) if p1 in _CONTENT and surface.strip()]
+    return list(_content_words(norm, lang or detect_language(norm)))
+
+
+# Sentiment reads each comment three times in one run (training features, scores,
+# reasons): tokenised once per process, as :func:`_keywords` is.
+@functools.lru_cache(maxsize=_KEYWORD_CACHE)
+def _content_words(norm: str, lang: str) -> tuple[str, ...]:
+    if lang == "en":
+        return tuple(_en_words(norm))
+    return tuple(
+        base for surface, p1, _, base in _morphemes(norm) if p1 in _CONTENT and surface.strip()
+    )
 
 
 def batch_keywords(texts: Iterable[str | None]) -> list[list[str]]:
