@@ -27,6 +27,8 @@ _COLUMN_FRAME = 3
 
 #: A code such as an id (``A001193``, ``P01``, ``ICP2``): kept whole like a number.
 _CODE = re.compile(r"[\x21-\x7e]{1,16}")
+#: A word of a header in letters (``version``, ``(shrunk)``), which reads badly broken.
+_WORD = re.compile(r"[\x21-\x7e]+")
 
 
 def _width(text: str) -> int:
@@ -42,8 +44,10 @@ def column_widths(
     wide, a column that can still give way loses one cell, the widest first: number
     columns first, down to their longest number or a short header (only headers
     wrap), then text columns, down to :data:`TEXT_MIN_WIDTH` or their longest code (an
-    id is never broken), then number columns down to their longest number. None
-    when the table does not fit even then.
+    id is never broken), then number columns down to their longest number. Each kind
+    first stops at the longest English word of its header, so that ``version`` or
+    ``support`` is not broken mid-word while other columns can still give way (a
+    Japanese header may wrap anywhere). None when the table does not fit even then.
 
     Examples
     --------
@@ -54,11 +58,14 @@ def column_widths(
     [9, 10]
     >>> column_widths(["a", "b"], [["x" * 30, "1,234,567,890"]], [False, True], 20) is None
     True
+    >>> column_widths(["reason", "version"], [["x" * 40, "1"]], [False, True], 40)
+    [26, 7]
     """
     avail = width - 1 - _COLUMN_FRAME * len(labels)
     widths: list[int] = []
     soft: list[int] = []  # how far a column gives way before the next kind does
     hard: list[int] = []  # and how far at most
+    whole: list[int] = []  # the same, keeping the header's English words whole
     for i, label in enumerate(labels):
         longest = max((_width(row[i]) for row in cells), default=0)
         natural = max(longest, _width(label), 1)
@@ -70,10 +77,14 @@ def column_widths(
             code = max((len(row[i]) for row in cells if _CODE.fullmatch(row[i])), default=0)
             hard.append(max(min(natural, TEXT_MIN_WIDTH), code))
             soft.append(hard[-1])
+        word = max((len(w) for w in _WORD.findall(label)), default=0)
+        whole.append(max(soft[-1], min(word, natural)))
     excess = sum(widths) - avail
     # Number columns first (only their headers wrap), then text, then the numbers'
-    # short headers; the widest column first each time.
-    for kind, floors in ((True, soft), (False, hard), (True, hard)):
+    # short headers; the widest column first each time. Each kind keeps its header's
+    # words whole as long as the other kind can give way.
+    phases = ((True, whole), (False, whole), (True, soft), (False, hard), (True, hard))
+    for kind, floors in phases:
         while excess > 0:
             can = [i for i, w in enumerate(widths) if numeric[i] is kind and w > floors[i]]
             if not can:

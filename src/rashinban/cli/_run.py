@@ -11,6 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from rashinban._labels import bilingual, in_language
 from rashinban.cli._app import LangOpt, WorkspaceOpt, app, err_console, open_ws, out_console
+from rashinban.cli._render import heading
 from rashinban.workspace import Workspace
 
 AsOfOpt = Annotated[
@@ -83,6 +84,9 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
+        # Off the terminal (a log file, a scheduled job) the spinner would leave an empty
+        # line on standard error, before the one line an error is.
+        disable=not err_console.is_terminal,
     )
 
 
@@ -120,7 +124,7 @@ def report(
 
     ws = open_ws(workspace)
     path = write_report(ws, output, lang=lang)
-    out_console.print(f"レポート / report: {path}")
+    out_console.print(f"{heading('レポート', 'report')}: {path}", highlight=False)
 
 
 @app.command()

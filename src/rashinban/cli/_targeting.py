@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from rashinban._labels import TABLE_COLUMNS, WEIGHT_LABELS
+from rashinban._labels import REGION_LABELS, TABLE_COLUMNS, WEIGHT_LABELS
 from rashinban.cli._app import FormatOpt, LangOpt, WorkspaceOpt, app, open_ws, out_console
 from rashinban.cli._render import (
     Format,
@@ -80,13 +81,21 @@ def icp(
     caption(payload["stale_note"], fmt, console=out_console)
 
 
+class ScoreKind(StrEnum):
+    """The records ``score`` can keep: another ``--kind`` is wrong usage (exit 2)."""
+
+    lead = "lead"
+    account = "account"
+    deal = "deal"
+
+
 @app.command()
 def score(
     workspace: WorkspaceOpt = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", help="対象 / only: lead|account|deal")
+        ScoreKind | None, typer.Option("--kind", help="対象 / only this kind of record")
     ] = None,
     top: Annotated[int | None, typer.Option("--top", min=1, help="上位N件 / top N records")] = None,
 ) -> None:
@@ -94,7 +103,7 @@ def score(
     from rashinban.pipeline._targeting_views import score_validation_caption, score_view
 
     ws = open_ws(workspace)
-    payload = score_view(ws, kind=kind, top=top, lang=lang or ws.lang)
+    payload = score_view(ws, kind=kind and kind.value, top=top, lang=lang or ws.lang)
     if fmt is Format.table and payload.get("note"):
         out_console.print(payload["note"], highlight=False)
     title = dated_heading("適合スコア", "fit scores", payload["as_of"])
@@ -125,7 +134,11 @@ def lookalike(
     if fmt is Format.table:
         # The sentence carries the counts and the 参考値 flag; JSON keeps them as keys.
         hidden = ("customers_with_value", "customers_compared", "indicative")
+        en = display_language() == "en"
         shared = [{k: v for k, v in r.items() if k not in hidden} for r in payload["shared"]]
+        for r in shared:  # a region named as the sentence beside it names it (関東 → Kanto)
+            if en and r["feature"] == "region":
+                r["value"] = REGION_LABELS.get(r["value"], r["value"])
         title = heading("共通点", "shared")
         render({"shared": shared}, "shared", fmt, console=out_console, title=title)
         if payload.get("note"):

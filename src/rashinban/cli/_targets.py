@@ -388,7 +388,7 @@ def target_audit(
         typer.Option(
             "--action",
             help="操作 (コードか名前: save, 承認 …) / action, by code or name: add_user, save, "
-            "approve, activate, review, feedback",
+            "approve, activate, review, feedback, win_story",
         ),
     ] = None,
     since: Annotated[
@@ -404,11 +404,13 @@ def target_audit(
 
     code = None if action is None else audit_action(action)
     if action is not None and code is None:
-        names = ", ".join(f"{c} ({ja})" for c, (ja, _) in AUDIT_ACTIONS.items())
+        # Each half names the actions in its own language (save (版の保存) / save (version saved)).
+        names_ja = ", ".join(f"{c} ({ja})" for c, (ja, _) in AUDIT_ACTIONS.items())
+        names_en = ", ".join(f"{c} ({en})" for c, (_, en) in AUDIT_ACTIONS.items())
         raise InvalidValueError(
             f"操作 {action!r} はありません / unknown action {action!r}",
             value=action,
-            fix=f"次のいずれかを指定してください / use one of {names}",
+            fix=f"次のいずれかを指定してください: {names_ja} / use one of {names_en}",
         )
     day = parse_as_of(since, "--since")
     start = None if day is None else dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)

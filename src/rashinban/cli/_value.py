@@ -71,8 +71,8 @@ def rfm(
     result = rfm_report(backend, day, compare_days=compare_days)
     payload = result.payload(limit=top)
     key = "customers" if customers else "segments"
-    if customers:
-        payload["customers"] = name_rows(backend, payload["customers"])
+    # Named in every format: JSON carries the customers with or without --customers.
+    payload["customers"] = name_rows(backend, payload["customers"])
     shown = display_language()
     if fmt is not Format.table:
         render(payload, key, fmt, title=f"RFM ({day})")

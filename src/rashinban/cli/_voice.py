@@ -25,6 +25,7 @@ def _rows(frame: Any) -> list[dict[str, Any]]:
 
 @app.command()
 def personas(
+    ctx: typer.Context,
     workspace: WorkspaceOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
@@ -69,6 +70,17 @@ def personas(
         segment_personas,
     )
 
+    # (Typer vendors Click privately: its ParameterSource is read by name.)
+    given = getattr(ctx.get_parameter_source("name"), "name", None) == "COMMANDLINE"
+    if given and not rule:
+        from rashinban._errors import UserError
+
+        raise UserError(
+            "--name は --rule で指定したペルソナのキーです / --name keys the --rule persona",
+            fix='--rule も付けてください (例: rashinban personas --rule "業種 = 製造業" '
+            "--name 製造) / add --rule, e.g. rashinban personas --rule "
+            '"industry = 製造業" --name mfg',
+        )
     ws = open_ws(workspace)
     day = as_of_date(ws, as_of)
     language = lang or ws.lang

@@ -102,12 +102,25 @@ def voice_themes(
     return table, quotes(docs, table, id_col="doc_id", per_group=3)
 
 
-def _closed_after(backend: Any, as_of: dt.date) -> int:
-    """How many deals were won or lost after ``as_of`` (0 without a backend)."""
+def _closed_after(
+    backend: Any,
+    as_of: dt.date,
+    *,
+    lost_with_reason: bool = False,
+    kinds: Sequence[str] | None = None,
+) -> int:
+    """How many deals were won or lost after ``as_of`` (0 without a backend); with
+    ``lost_with_reason``, how many deals of ``kinds`` (all for None) were lost with a
+    ``loss_reason``."""
     if backend is None:
         return 0
     d = backend.table("deals")
-    later = d.filter(d.outcome.isin(["won", "lost"]) & (d.closed_at > as_of))
+    if lost_with_reason:
+        later = d.filter((d.outcome == "lost") & d.loss_reason.notnull() & (d.closed_at > as_of))
+        if kinds is not None:
+            later = later.filter(later.kind.isin(list(kinds)))
+    else:
+        later = d.filter(d.outcome.isin(["won", "lost"]) & (d.closed_at > as_of))
     return int(later.count().execute())
 
 
@@ -160,6 +173,17 @@ def voice_winloss(
             "受注・失注した商談がありません / no closed deals in the workspace",
             fix="受注・失注の結果 (outcome, closed_at) が入った商談を取り込んでください / "
             "import deals with outcome won/lost and closed_at",
+        )
+    lost = (deals["outcome"] == "lost") & deals["loss_reason"].notna()
+    if not lost.any() and (
+        later := _closed_after(backend, as_of, lost_with_reason=True, kinds=kinds)
+    ):
+        # The workspace has them, after this date: importing them again would not help.
+        raise NotEnoughDataError(
+            "この日付までに失注理由のある失注商談がありません / "
+            "no lost deals with a loss_reason as of this date",
+            fix=f"--as-of を後にしてください (その後に{later}件が失注理由つきで失注しています) / "
+            f"choose a later --as-of ({later} deals lost with a reason after it)",
         )
     split = (
         pd.Timestamp(split_date) if split_date else closed.min() + (closed.max() - closed.min()) / 2

@@ -284,6 +284,20 @@ def open_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:
     """Open the workspace at ``path`` (default: ``$RASHINBAN_WORKSPACE`` or the current folder)."""
     root = _resolve(path)
     cfg_path = root / CONFIG_FILE
+    if root.exists() and not root.is_dir():
+        # A file (often the workspace's own rashinban.toml or data.duckdb): 'init' on
+        # it would fail too, so the fix names the folder to give instead.
+        folder = root.parent if (root.parent / CONFIG_FILE).is_file() else None
+        raise WorkspaceError(
+            f"{root} はファイルです。ワークスペースはフォルダです / "
+            f"{root} is a file, not a workspace folder",
+            fix=(
+                f"-w {folder} のようにフォルダを指定してください / pass the folder: -w {folder}"
+                if folder is not None
+                else "-w (または RASHINBAN_WORKSPACE) にはワークスペースのフォルダを指定して"
+                "ください / pass a workspace folder to -w (or RASHINBAN_WORKSPACE)"
+            ),
+        )
     if not cfg_path.is_file():
         raise WorkspaceError(
             f"{root} はワークスペースではありません / no workspace at {root} "
