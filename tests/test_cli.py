@@ -532,6 +532,7 @@ def test_churn_says_when_there_is_no_churn_to_validate_on(demo_ws: Workspace) ->
         .startswith("Time-split validation: not enough data (churn model needs at least 5 churned")
     )
     assert "AUC" not in ja.stdout and "AUC" not in en.stdout
+    assert "churn model" not in ja.stdout.rstrip("\n").splitlines()[-1]
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from rashinban._errors import NotEnoughDataError
-from rashinban._labels import count_en, in_language
+from rashinban._errors import NotEnoughDataError, pick_language
+from rashinban._labels import count_en
 from rashinban.pipeline._registry import AnalysisResult, Context
 
 if TYPE_CHECKING:
@@ -168,10 +168,15 @@ def churn_validation_caption(validation: dict[str, Any] | str, lang: str = "ja")
     'AUC 0.95、95%区間 0.93〜0.98、比較ルール「利用が半減」 0.82'
     >>> churn_validation_caption(val, "en").split("): ")[1]
     'AUC 0.95, 95% interval 0.93–0.98 vs the "usage halved" rule 0.82'
+    >>> churn_validation_caption("skipped: 解約が足りません / too little churn — fix: 待つ / wait")
+    '時系列分割での検証: データ不足（解約が足りません）'
     """
     en = lang == "en"
     if not isinstance(validation, dict):
-        why = in_language(validation.removeprefix("skipped: "), lang).partition(" — fix: ")[0]
+        # the reason alone, in the line's language (the line under a Japanese table is
+        # Japanese; the fix is for the analyst of the model, not for this line)
+        reason = validation.removeprefix("skipped: ").partition(" — fix: ")[0]
+        why = pick_language(reason, "en" if en else "ja")
         if en:
             return f"Time-split validation: not enough data ({why})"
         return f"時系列分割での検証: データ不足（{why}）"
