@@ -50,6 +50,26 @@ def test_recommendations_beat_popularity_on_the_time_split(demo_backend) -> None
     assert v.get("blend", "precision") > v.get("popularity", "precision")
 
 
+@pytest.mark.parametrize("as_of", [CUT, END])
+def test_one_query_ranks_every_method_as_recommend_does(demo_backend, as_of) -> None:  # type: ignore[no-untyped-def]
+    from rashinban.crosssell._recommend import METHODS, ranked_by_method
+
+    ranked = ranked_by_method(demo_backend, as_of, k=3)
+    assert set(ranked["method"]) == set(METHODS)
+    key = ["account_id", "rank"]
+    for method in METHODS:
+        own = recommend(demo_backend, as_of, k=3, method=method)[
+            ["account_id", "product_id", "rank"]
+        ]
+        got = ranked.loc[ranked["method"] == method, ["account_id", "product_id", "rank"]]
+        pd.testing.assert_frame_equal(
+            got.sort_values(key, ignore_index=True),
+            own.sort_values(key, ignore_index=True),
+            check_dtype=False,
+        )
+        assert len(own) > 0
+
+
 def test_upsell_flag_predicts_upgrades(demo_backend) -> None:  # type: ignore[no-untyped-def]
     up = upgrade_uplift(demo_backend, CUT).set_index("flagged")
     print("\nupgrades within 180 days by seat-limit flag:\n", up.to_string())

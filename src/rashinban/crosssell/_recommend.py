@@ -134,24 +134,24 @@ def recommend(
     return expr.execute()[list(RECOMMENDATION_COLUMNS)]
 
 
-def recommend_expr(
-    backend: Any,
-    as_of: dt.date | str,
-    *,
-    k: int = 3,
-    min_count: int = MIN_EVIDENCE,
-    method: str = "blend",
-) -> ir.Table:
-    """:func:`recommend` as an Ibis expression (for large data: write it, don't pull it)."""
-    methods = ("blend", "rules", "segment", "similarity", "popularity")
-    if method not in methods:
+METHODS = ("blend", "rules", "segment", "similarity", "popularity")
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
         raise InvalidValueError(
             f"method={method!r} はありません / unknown method {method!r}",
-            fix=f"次のいずれかを指定してください / pass one of {', '.join(methods)}",
+            fix=f"次のいずれかを指定してください / pass one of {', '.join(METHODS)}",
         )
-    _check_count(k, "k", "顧客1社あたりの提案数", "recommendations per customer")
+
+
+def _evidence(
+    backend: Any, day: dt.date, min_count: int
+) -> tuple[ir.Table, dict[str, tuple[ir.FloatingValue, ir.BooleanValue]]]:
+    """Every (current customer, product not owned) pair with its evidence, and each
+    method's ``(score, whether the reason is the rule)`` on it (``similarity`` is a
+    column: it breaks ties in every method)."""
     _check_count(min_count, "min_count", "根拠に必要な最少の社数", "fewest accounts as evidence")
-    day = _date(as_of)
     owned = baskets(backend, day).select("account_id", "product_id")
     cust = customers(backend, day)
     names = _names(backend)
@@ -215,23 +215,72 @@ def recommend_expr(
         )
         .drop("antecedent_right")
     )
+    similarity = (j.sim_sum.fill_null(0.0) / j.n_owned.fill_null(1).cast("float64")).fill_null(0.0)
+    j = j.mutate(similarity=similarity)
     rule_score = j.rule_score.fill_null(0.0)
     # A segment rate is evidence only from enough customers, at least one owning the product.
     enough = (j.n_segment.fill_null(0) >= min_count) & (j.n_segment_owners.fill_null(0) >= 1)
     seg_score = ibis.ifelse(enough, j.rate_shrunk.fill_null(0.0), 0.0)
-    similarity = (j.sim_sum.fill_null(0.0) / j.n_owned.fill_null(1).cast("float64")).fill_null(0.0)
-    if method == "blend":
-        score = ibis.greatest(rule_score, seg_score)
-        use_rule = rule_score >= seg_score
-    elif method == "rules":
-        score, use_rule = rule_score, ibis.literal(True)
-    elif method == "segment":
-        score, use_rule = seg_score, ibis.literal(False)
-    elif method == "similarity":
-        score, use_rule = similarity, ibis.literal(False)
-    else:
-        score, use_rule = j.n_owners.fill_null(0).cast("float64"), ibis.literal(False)
-    j = j.mutate(score=score, similarity=similarity, _use_rule=use_rule & j.antecedent.notnull())
+    no, yes = ibis.literal(False), ibis.literal(True)
+    scores = {
+        "blend": (ibis.greatest(rule_score, seg_score), rule_score >= seg_score),
+        "rules": (rule_score, yes),
+        "segment": (seg_score, no),
+        "similarity": (j.similarity, no),
+        "popularity": (j.n_owners.fill_null(0).cast("float64"), no),
+    }
+    return j, scores
+
+
+def ranked_by_method(
+    backend: Any,
+    as_of: dt.date | str,
+    *,
+    k: int = 3,
+    min_count: int = MIN_EVIDENCE,
+    methods: tuple[str, ...] = METHODS,
+) -> pd.DataFrame:
+    """Each method's top ``k`` products per customer, by one query: ``method,
+    account_id, product_id, rank`` (the offers of :func:`recommend` without reasons).
+
+    The methods share their evidence (baskets, rules, similarities, segment rates), so
+    the time split compares them from one query instead of one query per method.
+    """
+    for method in methods:
+        _check_method(method)
+    _check_count(k, "k", "顧客1社あたりの提案数", "recommendations per customer")
+    j, scores = _evidence(backend, _date(as_of), min_count)
+    parts = [
+        j.select(
+            "account_id", "product_id", "similarity", method=ibis.literal(m), score=scores[m][0]
+        )
+        for m in methods
+    ]
+    long = ibis.union(*parts) if len(parts) > 1 else parts[0]
+    long = long.filter(long.score > 0)
+    w = ibis.window(
+        group_by=["method", "account_id"],
+        order_by=[ibis.desc("score"), ibis.desc("similarity"), "product_id"],
+    )
+    ranked = long.mutate(rank=ibis.row_number().over(w) + 1)
+    top = ranked.filter(ranked["rank"] <= k).select("method", "account_id", "product_id", "rank")
+    return top.execute()
+
+
+def recommend_expr(
+    backend: Any,
+    as_of: dt.date | str,
+    *,
+    k: int = 3,
+    min_count: int = MIN_EVIDENCE,
+    method: str = "blend",
+) -> ir.Table:
+    """:func:`recommend` as an Ibis expression (for large data: write it, don't pull it)."""
+    _check_method(method)
+    _check_count(k, "k", "顧客1社あたりの提案数", "recommendations per customer")
+    j, scores = _evidence(backend, _date(as_of), min_count)
+    score, use_rule = scores[method]
+    j = j.mutate(score=score, _use_rule=use_rule & j.antecedent.notnull())
     j = j.filter(j.score > 0)  # no evidence, no offer
     w = ibis.window(
         group_by="account_id",

@@ -20,11 +20,9 @@ import pandas as pd
 
 from rashinban._errors import NotEnoughDataError
 from rashinban.crosssell._baskets import baskets, customers
-from rashinban.crosssell._recommend import recommend
+from rashinban.crosssell._recommend import METHODS, ranked_by_method
 
 __all__ = ["CrossSellValidation", "hit_rate_at_k", "validate_crosssell"]
-
-METHODS = ("blend", "rules", "segment", "similarity", "popularity")
 
 
 def hit_rate_at_k(recs: pd.DataFrame, truth: pd.DataFrame, k: int = 3) -> tuple[float, float, int]:
@@ -84,8 +82,10 @@ def validate_crosssell(
         )
     rows = []
     n = 0
+    # every method's offers from one query (they share their evidence); each equals
+    # recommend(backend, cut, k=k, method=method) without the reasons (tested)
+    ranked = ranked_by_method(backend, cut, k=k, methods=methods)
     for method in methods:
-        recs = recommend(backend, cut, k=k, method=method)
-        hit, prec, n = hit_rate_at_k(recs, truth, k)
+        hit, prec, n = hit_rate_at_k(ranked[ranked["method"] == method], truth, k)
         rows.append({"method": method, "hit_rate": hit, "precision": prec})
     return CrossSellValidation(cut, end, k, n, pd.DataFrame(rows))
