@@ -449,11 +449,22 @@ def test_an_analysis_the_last_run_skipped_says_why(
     assert "icp" in report.failures
     proc = run("icp", "-w", str(ws.path))
     assert proc.returncode == 1 and no_traceback(proc), proc.stderr
-    assert "could not compute 'icp'" in proc.stderr
+    # named as the analyze progress list names it, with its code beside
+    assert "「理想顧客像 (ICP)」('icp') を計算できませんでした" in proc.stderr
     # Each half of the stored message in its own language.
     ja, en = report.failures["icp"].partition(" — fix: ")[0].split(" / ")
     assert f"を計算できませんでした: {ja} / the latest analysis" in proc.stderr
-    assert f"could not compute 'icp': {en} — fix: " in proc.stderr
+    assert f"could not compute Ideal customer profile (ICP) ('icp'): {en} — fix: " in proc.stderr
+
+
+def test_a_command_before_any_analysis_names_the_analysis_it_needs(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "fresh")
+    proc = run("segments", "-w", str(ws.path))
+    assert proc.returncode == 1 and no_traceback(proc), proc.stderr
+    assert "「セグメント魅力度」('segments') の分析結果がまだありません" in proc.stderr
+    en = run("segments", "-w", str(ws.path), "--lang", "en")
+    assert "no stored Segment attractiveness ('segments') results" in en.stderr
+    assert "run 'rashinban analyze' first" in en.stderr
 
 
 def test_user_errors_read_japanese_first_with_english_alongside(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from rashinban._errors import NotEnoughDataError, UserError, language_halves
 from rashinban.pipeline._analyze import latest_run, load_result_table, resolve_as_of
+from rashinban.pipeline._registry import analysis_title
 from rashinban.workspace import Workspace
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
 
 def _need(ws: Workspace, analysis: str, key: str) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The stored table ``key`` of ``analysis`` and the run that stored it."""
+    # messages name the analysis as the analyze progress list does, with its code beside
+    title_ja, title_en = analysis_title(analysis, "ja"), analysis_title(analysis, "en")
     run = latest_run(ws, analysis)
     if run is not None and run["status"] != "ok":
         # The latest run could not compute it: say why instead of sending the user to
@@ -43,9 +46,9 @@ def _need(ws: Workspace, analysis: str, key: str) -> tuple[pd.DataFrame, dict[st
         why_ja, why_en = language_halves(why)
         fix_ja, fix_en = language_halves(fix)
         raise NotEnoughDataError(
-            f"最新の分析 (基準日 {run['as_of']}) では '{analysis}' を計算できませんでした: "
-            f"{why_ja} / the latest analysis (as of {run['as_of']}) could not compute "
-            f"'{analysis}': {why_en}",
+            f"最新の分析 (基準日 {run['as_of']}) では「{title_ja}」('{analysis}') を"
+            f"計算できませんでした: {why_ja} / the latest analysis (as of {run['as_of']}) "
+            f"could not compute {title_en} ('{analysis}'): {why_en}",
             fix=(
                 f"{fix_ja.rstrip('。')}。その後 'rashinban analyze' を再実行してください / "
                 f"{fix_en}, then run 'rashinban analyze' again"
@@ -57,8 +60,8 @@ def _need(ws: Workspace, analysis: str, key: str) -> tuple[pd.DataFrame, dict[st
     frame = load_result_table(ws, analysis, key)
     if frame is None or run is None:
         raise UserError(
-            f"'{analysis}' の分析結果がまだありません / "
-            f"no stored '{analysis}' results in this workspace",
+            f"「{title_ja}」('{analysis}') の分析結果がまだありません / "
+            f"no stored {title_en} ('{analysis}') results in this workspace",
             fix="先に 'rashinban analyze' を実行してください / run 'rashinban analyze' first",
         )
     return frame, run
