@@ -204,3 +204,37 @@ def test_import_errors_are_one_line_in_either_format(tmp_path: Path, fmt: str) -
         assert proc.stdout == ""
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
         assert proc.stderr.startswith("エラー / error: ")
+
+
+def test_import_summary_says_what_the_time_zone_and_lost_formulas_did(tmp_path: Path) -> None:
+    import openpyxl
+
+    ws, accounts = _workspace_and_file(tmp_path, "account_id,name\nA1,アクメ\n")
+    assert run("import", "accounts", str(accounts), "-w", str(ws)).returncode == 0
+    orders = tmp_path / "注文.csv"
+    orders.write_text(
+        "注文ID,取引先ID,注文日\nO1,A1,2024-03-31T15:30:00.000Z\nO2,A1,2024-03-31T01:00:00Z\n",
+        encoding="utf-8",
+    )
+    proc = run("import", "orders", str(orders), "-w", str(ws))
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "  UTCなど時差付きの日時 2 件を Asia/Tokyo の日付に換算しました (うち 1 件は書かれた"
+        "日付と日が変わりました; 列: 注文日)。時間帯は rashinban.toml の [data] timezone で"
+        "変えられます / "
+        "2 date-times with another UTC offset converted to Asia/Tokyo dates (1 fell on another "
+        "day than written; columns: ordered at)"
+    ) in proc.stdout
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.append(["注文ID", "取引先ID", "注文日", "金額"])
+    sheet.append(["O3", "A1", "2024-04-02", "=1+1"])
+    wb.save(tmp_path / "注文.xlsx")
+    proc = run("import", "orders", str(tmp_path / "注文.xlsx"), "-w", str(ws), "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    (f,) = json.loads(proc.stdout)["files"]
+    assert (f["formulas"], f["formula_columns"], f["timezone"]) == (1, ["金額"], "Asia/Tokyo")
+    note = next(n["text"] for n in f["notes"] if n["kind"] == "formulas")
+    assert note.startswith("計算結果が保存されていない数式 1 件を空欄として読みました (列: 金額)")
+    assert "Open and save the file in Excel (or export values)" in note

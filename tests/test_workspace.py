@@ -148,3 +148,16 @@ def test_close_disconnects_the_backends_the_workspace_opened(tmp_path: Path) -> 
     ws.close()
     with ws.connect() as con:  # nothing holds the file read-only any more
         assert con.sql("SELECT count(*) FROM accounts").fetchall() == [(0,)]
+
+
+def test_the_data_time_zone_is_japan_unless_set(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path)
+    assert ws.config["data"]["timezone"] == "Asia/Tokyo"
+    assert '[data]\ntimezone = "Asia/Tokyo"' in (tmp_path / "rashinban.toml").read_text("utf-8")
+    (tmp_path / "rashinban.toml").write_text('[workspace]\nname = "x"\n', encoding="utf-8")
+    assert open_workspace(tmp_path).config["data"]["timezone"] == "Asia/Tokyo"  # older file
+    (tmp_path / "rashinban.toml").write_text('[data]\ntimezone = "UTC"\n', encoding="utf-8")
+    assert open_workspace(tmp_path).config["data"]["timezone"] == "UTC"
+    (tmp_path / "rashinban.toml").write_text("[data]\ntimezone = 9\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[data\] timezone"):
+        open_workspace(tmp_path)

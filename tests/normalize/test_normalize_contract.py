@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,6 +24,7 @@ from rashinban.normalize import (
     parse_year,
     region_prefectures,
     split_legal_form,
+    to_zone,
 )
 
 PARSERS: list[Callable[[str], Any]] = [
@@ -37,6 +39,7 @@ PARSERS: list[Callable[[str], Any]] = [
     parse_float,
     parse_email,
     parse_year,
+    lambda v: to_zone(v, ZoneInfo("Asia/Tokyo")),
 ]
 NORMALISERS: list[Callable[[str], Any]] = [normalize_text, split_legal_form, company_key]
 
@@ -56,6 +59,7 @@ def test_public_surface_is_pinned() -> None:
         "LEGAL_FORM_ALIASES",
         "PREFECTURES",
         "REGIONS",
+        "Zoned",
         "company_key",
         "format_wareki",
         "normalize_text",
@@ -70,6 +74,7 @@ def test_public_surface_is_pinned() -> None:
         "parse_year",
         "region_prefectures",
         "split_legal_form",
+        "to_zone",
     ]
     for name in normalize.__all__:
         assert getattr(normalize, name) is not None

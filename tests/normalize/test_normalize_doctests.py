@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["_text", "_company", "_corpnum", "_prefecture", "_dates", "_numbers", "_email"]
+MODULES = ["_text", "_company", "_corpnum", "_prefecture", "_dates", "_numbers", "_email", "_zones"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -113,8 +113,8 @@ def import_(
             f"{f.file}: {counts} (mapping: {f.mapping}, encoding: {f.encoding or '-'})",
             highlight=False,
         )
-        for note in said:
-            out_console.print("  " + note["text"], highlight=False)
+        for note in said:  # text, not console markup: a note may quote "[data] timezone"
+            out_console.print("  " + note["text"], highlight=False, markup=False)
     if result.rejects_file:
         out_console.print(
             bilingual(
@@ -215,6 +215,21 @@ def _file_notes(table: str, f: FileResult, lang: str) -> list[dict[str, str]]:
                 f"no outcome column: the outcome was read from the stage ({pairs})",
             )
         )
+    if f.zoned:
+        notes.append(("timezone", *_zone_lines(table, f)))
+    if f.formulas:
+        cols = ", ".join(f.formula_columns)
+        notes.append(
+            (
+                "formulas",
+                f"計算結果が保存されていない数式 {f.formulas:,} 件を空欄として読みました "
+                f"(列: {cols})。数式は除外・統合した行の一覧にあります。Excelで開いて保存し直すか、"
+                "値として書き出してから取り込み直してください",
+                f"{count_en(f.formulas, 'formula')} without a saved result read as empty "
+                f"(columns: {cols}); the formulas are in the list of rejected rows. Open and "
+                "save the file in Excel (or export values) and import it again",
+            )
+        )
     if f.merged_duplicates:
         notes.append(("merged_duplicates", *_merged_lines(table, f)))
     if f.nameless:
@@ -240,14 +255,32 @@ def _dropped_lines(table: str, f: FileResult) -> tuple[str, str]:
     from rashinban.schema import get_table
 
     spec = get_table(table)
-    ja = ", ".join(spec.column(c).ja for c in f.dropped_columns)
-    en = ", ".join(spec.column(c).en for c in f.dropped_columns)
+    # an extra column (a formula that lost its value) by its header
+    ja = ", ".join(spec.column(c).ja if c in spec.column_names else c for c in f.dropped_columns)
+    en = ", ".join(spec.column(c).en if c in spec.column_names else c for c in f.dropped_columns)
     return (
         f"読めない値 {f.dropped:,} 件を空欄にして取り込みました (列: {ja})。"
         "値と理由は除外・統合した行の一覧にあります",
         f"{count_en(f.dropped, 'unreadable value')} stored as empty, "
         f"the {'row' if f.dropped == 1 else 'rows'} kept "
         f"(columns: {en}); the values and reasons are in the list of rejected rows",
+    )
+
+
+def _zone_lines(table: str, f: FileResult) -> tuple[str, str]:
+    """Dates read from date-times with another UTC offset, in Japanese and English."""
+    from rashinban.schema import get_table
+
+    spec = get_table(table)
+    ja = ", ".join(spec.column(c).ja for c in f.zoned_columns)
+    en = ", ".join(spec.column(c).en for c in f.zoned_columns)
+    return (
+        f"UTCなど時差付きの日時 {f.zoned:,} 件を {f.timezone} の日付に換算しました "
+        f"(うち {f.zoned_days:,} 件は書かれた日付と日が変わりました; 列: {ja})。"
+        "時間帯は rashinban.toml の [data] timezone で変えられます",
+        f"{count_en(f.zoned, 'date-time')} with another UTC offset converted to {f.timezone} "
+        f"dates ({f.zoned_days:,} fell on another day than written; columns: {en}); "
+        "the time zone is [data] timezone in rashinban.toml",
     )
 
 

@@ -160,6 +160,35 @@ def _date(value: str) -> dt.date:
         return day
 
 
+#: What a date column's zone flag says of a value written with a UTC offset: its
+#: wall time in the data's time zone differs, on the same day or on another day.
+ZONE_TIME, ZONE_DAY = "time", "day"
+
+
+def _zoned_date(zone: dt.tzinfo | None) -> Callable[[str], tuple[dt.date, str | None]]:
+    """The date of a value in the data's ``zone``, and whether reading it there moved it.
+
+    A value written with an offset (``2024-03-31T15:30:00Z``) is converted to ``zone``
+    before its date is taken; a value without one is local already. Without a zone
+    the date is the one written.
+    """
+
+    def parse(value: str) -> tuple[dt.date, str | None]:
+        day = _date(value)
+        zoned = None if zone is None else nz.to_zone(value, zone)
+        if zoned is None or not zoned.moved:
+            return day, None
+        local = zoned.local.date()
+        return local, (ZONE_DAY if local != zoned.written.date() else ZONE_TIME)
+
+    return parse
+
+
+def zone_flag(column: str) -> str:
+    """The name of a date column's zone flag (see :data:`ZONE_TIME`) among the typed values."""
+    return f"_zoned_{column}"
+
+
 def _company(value: str) -> tuple[str, str | None, str]:
     name, form = nz.split_legal_form(value)
     if not name:
@@ -205,8 +234,14 @@ def _bounded(column: Column, parse: Callable[[str], Any]) -> Callable[[str], Any
     return parse_bounded
 
 
-def conversion(column: Column, value_map: dict[str, str]) -> Conversion:
-    """The :class:`Conversion` for ``column`` (value maps apply to enum columns)."""
+def conversion(
+    column: Column, value_map: dict[str, str], zone: dt.tzinfo | None = None
+) -> Conversion:
+    """The :class:`Conversion` for ``column`` (value maps apply to enum columns).
+
+    A date column reads a date-time written with a UTC offset in ``zone`` (the
+    workspace's ``[data] timezone``), and flags it in :func:`zone_flag`.
+    """
     kind = column.kind
     ascii_text = "CASE WHEN regexp_full_match({v}, " + lit(_ASCII_TOKEN) + ") THEN {v} END"
     if kind == "id":
@@ -246,8 +281,9 @@ def conversion(column: Column, value_map: dict[str, str]) -> Conversion:
         return Conversion(
             "CASE WHEN regexp_full_match({v}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') "
             "THEN try_cast({v} AS DATE) END",
-            _date,
+            _zoned_date(zone),
             "DATE",
+            ((zone_flag(column.name), "VARCHAR"),),
         )
     if kind == "int" and column.name.endswith("_year"):
         # A year column (設立年) is a count in the schema but is written as a year:

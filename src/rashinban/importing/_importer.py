@@ -4,8 +4,10 @@ The steps for one command (one or more files of one table):
 
 1. keep a content-addressed copy of each original file under ``imports/``;
 2. read it as text columns (:mod:`._readers`), map headers (:mod:`._mapping`);
-3. convert every canonical column (:mod:`._convert`), collecting a reason for
-   each value that cannot be read;
+3. convert every canonical column (:mod:`._convert`; a date-time written with a UTC
+   offset is read in the workspace's time zone, :mod:`._zones`), collecting a reason
+   for each value that cannot be read (a workbook formula without a saved result is
+   one, :mod:`._formulas`);
 4. resolve account ids (法人番号 first, then normalised name + prefecture),
    translate aliases, reject rows that refer to unknown accounts, that leave a
    required date empty or whose dates are the wrong way round (:mod:`._rowchecks`);
@@ -24,10 +26,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -44,6 +46,7 @@ from rashinban.importing._convert import (
     slow_path,
 )
 from rashinban.importing._duplicates import merge_duplicates
+from rashinban.importing._formulas import lost_formulas
 from rashinban.importing._lost_accounts import fill_keys, lost_accounts
 from rashinban.importing._mapping import Mapping, detect_preset, load_mapping, preset_mapping
 from rashinban.importing._readers import (
@@ -59,11 +62,12 @@ from rashinban.importing._readers import (
     read_raw,
 )
 from rashinban.importing._rejects import Reject, by_row, strict_error, write_rejects
-from rashinban.importing._repeats import repeated_header_rows
 from rashinban.importing._rowchecks import DROPPED, check_dates, droppable_columns, settle_dropped
 from rashinban.importing._stages import stage_outcomes
 from rashinban.importing._tablefit import check_table_fit, fits_another_table
+from rashinban.importing._totals import drop_repeated_headers, drop_totals_rows
 from rashinban.importing._upsert import ensure_extra_columns, upsert
+from rashinban.importing._zones import data_zone, zone_counts
 from rashinban.schema import TABLES, Column, Table, get_table
 from rashinban.workspace import META_SCHEMA, Workspace
 
@@ -119,6 +123,17 @@ class FileResult:
     #: A deals file without an outcome column whose stage says won or lost: the
     #: outcome was read from the stage, ``成立 → won`` for each stage value.
     outcome_from_stage: tuple[str, ...] = ()
+    #: The workspace's time zone (``[data] timezone``), and the dates read from a date-time
+    #: written with another UTC offset (``2024-03-31T15:30:00Z``), converted to it: how
+    #: many, how many of them fell on another day than the one written, and the columns.
+    timezone: str = ""
+    zoned: int = 0
+    zoned_days: int = 0
+    zoned_columns: tuple[str, ...] = ()
+    #: Workbook cells holding a formula without a saved result (a file written by a
+    #: program that never calculated it): how many, and their columns (headers).
+    formulas: int = 0
+    formula_columns: tuple[str, ...] = ()
 
 
 @dataclass
@@ -195,6 +210,7 @@ def import_files(
     stamp = started.strftime("%Y%m%d-%H%M%S")
     rejects_path = ws.path / "rejects" / f"{stamp}_{table}.csv"
     records: list[tuple[object, ...]] = []
+    zone = data_zone(ws)
     copies: list[Path] = []  # originals this call stored, taken back if it fails
 
     with ws.connect() as con:
@@ -240,6 +256,7 @@ def import_files(
                     sheet=raw.sheet,
                     footer=raw.footer,
                     merged_cells=raw.merged_cells,
+                    timezone=zone.key,
                 )
                 found: list[Reject] = [
                     Reject(path.name, line, "", text, reason, "parse_error")
@@ -247,7 +264,7 @@ def import_files(
                 ]
                 fr.rejected += len(raw.parse_errors)
                 say(f"{path.name}: 変換中 / converting {raw.rows:,} rows")
-                _load_one(con, ws, spec, path.name, raw.headers, m, fr, found, strict=strict)
+                _load_one(con, ws, spec, path.name, raw, m, fr, found, strict=strict, zone=zone)
                 rejects += by_row(found)  # in the order people work through them
                 stored, created = keep_original(path, ws.path / "imports", sha)
                 if created:
@@ -391,13 +408,15 @@ def _load_one(
     ws: Workspace,
     spec: Table,
     file_name: str,
-    headers: tuple[str, ...],
+    raw: RawFile,
     m: Mapping,
     fr: FileResult,
     rejects: list[Reject],
     *,
     strict: bool = False,
+    zone: ZoneInfo | None = None,
 ) -> None:
+    headers = raw.headers
     resolved = m.resolve(spec, headers)
     present = list(dict.fromkeys(resolved.values()))
     src_of = {dst: src for src, dst in resolved.items()}
@@ -416,10 +435,21 @@ def _load_one(
             "rename the header or map it with --mapping",
         )
     label_cols = [src_of[k] for k in spec.key if k in src_of] or [src_of.get("name", headers[0])]
-    fr.rejected += _drop_repeated_headers(
+    fr.rejected += drop_repeated_headers(
         con, headers, [*label_cols, headers[0]], file_name, rejects
     )
-    fr.rejected += _drop_totals_rows(con, [*label_cols, headers[0]], file_name, rejects)
+    fr.rejected += drop_totals_rows(
+        con,
+        [*label_cols, headers[0]],
+        file_name,
+        rejects,
+        keys=label_cols,
+        headers=headers,
+        formulas=raw.formulas,
+    )
+    lost = lost_formulas(con, spec, resolved, extras, raw.formulas, file_name, rejects)
+    fr.rejected += lost.rows_rejected
+    fr.formulas, fr.formula_columns = lost.cells, lost.columns
 
     # 1. trimmed text and the SQL fast path, computed once per value
     value_maps = {c: m.value_map(c) for c in present}
@@ -428,7 +458,7 @@ def _load_one(
         present.append("outcome")
         src_of["outcome"] = src_of["stage"]
         value_maps["outcome"], fr.outcome_from_stage = from_stage
-    convs = {c: conversion(spec.column(c), value_maps[c]) for c in present}
+    convs = {c: conversion(spec.column(c), value_maps[c], zone) for c in present}
     scales = m.scales(spec, resolved)
     for c, (factor, _unit) in scales.items():
         convs[c] = scaled(convs[c], factor)
@@ -491,6 +521,7 @@ def _load_one(
     con.execute("DROP TABLE _t")
     found_from = len(rejects)
     _collect_value_rejects(con, file_name, spec, present, droppable, rejects)
+    rejects += lost.dropped  # settled with the other values left empty
 
     # 3. account ids, aliases and references
     if spec.name == "accounts":
@@ -500,10 +531,13 @@ def _load_one(
     _check_references(con, ws.path, spec, present, file_name, rejects)
     check_dates(con, spec, present, file_name, rejects)
     fr.dropped = settle_dropped(con, rejects[found_from:], strict=strict)
-    fr.dropped_columns = tuple(
+    fr.dropped_columns = tuple(  # an extra column (a formula's lost value) by its header
         c
-        for c in present
-        if any(r.kind == DROPPED and r.column == spec.column(c).ja for r in rejects[found_from:])
+        for c in [*present, *extras]
+        if any(
+            r.kind == DROPPED and r.column == (spec.column(c).ja if c in present else c)
+            for r in rejects[found_from:]
+        )
     )
 
     bad = first_row(con, "SELECT count(*) FROM _typed WHERE _rejected")
@@ -522,6 +556,8 @@ def _load_one(
         merged.conflicting_keys,
         merged.conflicting_columns,
     )
+
+    fr.zoned, fr.zoned_days, fr.zoned_columns = zone_counts(con, spec, present)
 
     # 5. upsert
     if spec.name == "accounts":
@@ -552,82 +588,6 @@ def _new_nameless_accounts(
     return len(rows), tuple(int(r[0]) for r in rows[:5])
 
 
-#: What a totals row of a spreadsheet says where a record has its id (spaces removed,
-#: case-folded): 合計, 小計, 総計, 計, Total, Subtotal, Grand total.
-TOTALS_LABELS = ("合計", "小計", "総計", "計", "total", "totals", "subtotal", "grandtotal")
-
-
-def _drop_totals_rows(
-    con: duckdb.DuckDBPyConnection, columns: list[str], file_name: str, rejects: list[Reject]
-) -> int:
-    """Take the totals rows (合計, 小計, Total …) out of ``_raw`` and list them as rejects.
-
-    Exports made for people often end with a totals row. Loaded, it would become a
-    record whose id is "合計"; it is listed with the reason instead. Returns how many.
-    """
-    # Labels are short and have no digits (ids mostly do): only those few distinct
-    # values are NFKC-normalised in Python (full-width ＴＯＴＡＬ, 合　計).
-    found: dict[str, list[str]] = {}
-    for c in dict.fromkeys(columns):
-        short = con.execute(
-            f"SELECT DISTINCT {q(c)} FROM _raw WHERE length({q(c)}) <= 16 "
-            f"AND NOT regexp_matches({q(c)}, '[0-9０-９]')"
-        ).fetchall()
-        hits = [v for (v,) in short if v is not None and _is_totals_label(v)]
-        if hits:
-            found[c] = hits
-    if not found:
-        return 0
-    cond = " OR ".join(f"{q(c)} IN ({', '.join(lit(v) for v in vs)})" for c, vs in found.items())
-    rows = [
-        r for (r,) in con.execute(f"SELECT _row FROM _raw WHERE {cond} ORDER BY _row").fetchall()
-    ]
-    return _drop_rows(
-        con,
-        rows,
-        file_name,
-        rejects,
-        "合計・小計の行です (取り込みません) / a totals row, not a record",
-    )
-
-
-def _drop_rows(
-    con: duckdb.DuckDBPyConnection,
-    rows: list[int],
-    file_name: str,
-    rejects: list[Reject],
-    what: str,
-) -> int:
-    """Take ``rows`` out of ``_raw``, each listed once in the rejects file as ``what``."""
-    if rows:
-        con.execute(f"DELETE FROM _raw WHERE _row IN ({', '.join(map(str, rows))})")
-    for row in rows:
-        reason = f"{what} — 不要なら削除してください / nothing to do, or delete it from the file"
-        rejects.append(Reject(file_name, row, "", None, reason))
-    return len(rows)
-
-
-def _drop_repeated_headers(
-    con: duckdb.DuckDBPyConnection,
-    headers: tuple[str, ...],
-    columns: list[str],
-    file_name: str,
-    rejects: list[Reject],
-) -> int:
-    """Take rows that repeat the header (two exports pasted together) out of ``_raw``.
-
-    Each is listed once in the rejects file, instead of one reject per cell.
-    """
-    return _drop_rows(
-        con,
-        repeated_header_rows(con, "_raw", headers, columns),
-        file_name,
-        rejects,
-        "見出し行の繰り返しです (2つの書き出しを貼り合わせた行など。取り込みません) / "
-        "the row repeats the header row (e.g. two exports pasted together), not a record",
-    )
-
-
 def _blank_unnamed(con: duckdb.DuckDBPyConnection, header: str) -> bool:
     """A column with no header and no value (trailing commas of an Excel CSV): not kept."""
     if not UNNAMED.fullmatch(header):
@@ -636,11 +596,6 @@ def _blank_unnamed(con: duckdb.DuckDBPyConnection, header: str) -> bool:
         con, f"SELECT count(*) FROM _raw WHERE nullif(trim({q(header)}), '') IS NOT NULL"
     )
     return not row or row[0] == 0
-
-
-def _is_totals_label(value: str) -> bool:
-    text = "".join(unicodedata.normalize("NFKC", value).split()).casefold()
-    return text in TOTALS_LABELS
 
 
 def _error_expr(col: Column, c: str) -> str:

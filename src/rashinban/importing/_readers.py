@@ -50,6 +50,8 @@ class RawFile:
     sheet: str | None = None  # the workbook sheet read
     footer: tuple[str, ...] = ()  # a report footer below the table, left out
     merged_cells: tuple[str, ...] = ()  # columns whose merged cells were filled down
+    #: workbook cells holding a formula without a saved result: (row, header, formula)
+    formulas: tuple[tuple[int, str, str], ...] = ()
 
 
 #: The name given to a column whose header cell is empty ("column_3").
@@ -376,10 +378,12 @@ def read_raw(
     if fmt in ("xlsx", "xls"):
         from rashinban.importing._workbooks import read_workbook
 
-        headers, rows, header_row, sheet, footer, merged = read_workbook(
+        headers, rows, header_row, sheet, footer, merged, formulas = read_workbook(
             path, con, name, fmt, is_header
         )
-        return RawFile(name, tuple(headers), rows, None, (), header_row, sheet, footer, merged)
+        return RawFile(
+            name, tuple(headers), rows, None, (), header_row, sheet, footer, merged, formulas
+        )
     if fmt == "parquet":
         try:
             rel = con.read_parquet(str(path))

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 Rows = Callable[[], Iterator[Sequence[Any]]]
 #: Cell ranges merged over more than one row: (column index, first row, last row).
 Merges = Callable[[], list[tuple[int, int, int]]]
+#: Cells holding a formula without a saved result: {(row, column index): formula}.
+Formulas = Callable[[], dict[tuple[int, int], str]]
 
 
 def cell_text(value: Any) -> str | None:
@@ -151,9 +153,15 @@ def _no_merges() -> list[tuple[int, int, int]]:
     return []
 
 
+def _no_formulas() -> dict[tuple[int, int], str]:
+    return {}  # an .xls keeps each formula's result; xlrd reads it
+
+
 @contextmanager
-def _open_xlsx(path: Path) -> Iterator[list[tuple[str, Rows, bool, Merges]]]:
+def _open_xlsx(path: Path) -> Iterator[list[tuple[str, Rows, bool, Merges, Formulas]]]:
     import openpyxl
+
+    from rashinban.importing._formulas import uncached_formulas
 
     # A file object, not the path: openpyxl would refuse a workbook by its name alone
     # (an .xlsx saved as "….xls"); read-only mode reads from it until closed.
@@ -174,6 +182,7 @@ def _open_xlsx(path: Path) -> Iterator[list[tuple[str, Rows, bool, Merges]]]:
                     functools.partial(_xlsx_rows, ws),
                     ws.sheet_state != "visible",
                     functools.partial(_xlsx_merges, wb, ws),
+                    functools.partial(uncached_formulas, wb, ws),
                 )
                 for ws in wb.worksheets
             ]
@@ -197,7 +206,7 @@ def _xls_value(cell: Any, datemode: int) -> Any:
 
 
 @contextmanager
-def _open_xls(path: Path) -> Iterator[list[tuple[str, Rows, bool, Merges]]]:
+def _open_xls(path: Path) -> Iterator[list[tuple[str, Rows, bool, Merges, Formulas]]]:
     import xlrd
 
     try:
@@ -226,7 +235,13 @@ def _open_xls(path: Path) -> Iterator[list[tuple[str, Rows, bool, Merges]]]:
         # BOUNDSHEET visibility: 0 visible, 1 hidden, 2 very hidden
         hidden = [bool(v) for v in getattr(book, "_sheet_visibility", [])]
         yield [
-            (name, functools.partial(rows, i), i < len(hidden) and hidden[i], _no_merges)
+            (
+                name,
+                functools.partial(rows, i),
+                i < len(hidden) and hidden[i],
+                _no_merges,
+                _no_formulas,
+            )
             for i, name in enumerate(book.sheet_names())
         ]
     finally:
@@ -239,12 +254,16 @@ def read_workbook(
     name: str,
     fmt: str,
     is_header: HeaderTest | None,
-) -> tuple[list[str], int, int, str, tuple[str, ...], tuple[str, ...]]:
+) -> tuple[
+    list[str], int, int, str, tuple[str, ...], tuple[str, ...], tuple[tuple[int, str, str], ...]
+]:
     """Load the data sheet into temp table ``name``.
 
     Returns the headers, the number of rows, the header row, the sheet's name, the
-    words of a report footer left out below the table and the headers of the columns
-    where a merged cell's value was given to the rows below it.
+    words of a report footer left out below the table, the headers of the columns
+    where a merged cell's value was given to the rows below it, and the data cells
+    that hold a formula without a saved result, as ``(row, header, formula)``. A row
+    is kept when such a cell is all it holds, so that it is not lost unsaid.
     """
     import pyarrow as pa
 
@@ -261,9 +280,9 @@ def read_workbook(
         # The first sheet with this table's header; failing that, the first with another
         # table's header (the table check names it), else the first sheet with data.
         # Visible sheets are looked at first, hidden ones only when no visible one wins.
-        chosen: tuple[str, Rows, int, Merges] | None = None
+        chosen: tuple[str, Rows, int, Merges, Formulas] | None = None
         chosen_rank = NOT_HEADER - 1
-        for title, rows_of, _hidden, merges_of in sorted(sheets, key=lambda s: s[2]):
+        for title, rows_of, _hidden, merges_of, formulas_of in sorted(sheets, key=lambda s: s[2]):
             first = itertools.islice(rows_of(), HEADER_SEARCH_ROWS)
             top = [[cell_text(v) for v in r] for r in first]
             if not any(any(r) for r in top):
@@ -271,7 +290,7 @@ def read_workbook(
             match = (0, HEADER) if is_header is None else header_match(top, is_header)
             at, rank = match if match is not None else (0, NOT_HEADER)
             if rank > chosen_rank:
-                chosen, chosen_rank = (title, rows_of, at, merges_of), rank
+                chosen, chosen_rank = (title, rows_of, at, merges_of, formulas_of), rank
             if rank >= HEADER:
                 break
         if chosen is None:
@@ -280,7 +299,7 @@ def read_workbook(
                 file=path.name,
                 fix="表をシートに入れて保存してください / put the table on a sheet",
             )
-        title, rows_of, at, merges_of = chosen
+        title, rows_of, at, merges_of, formulas_of = chosen
         it = enumerate(rows_of(), start=1)
         header: list[Any] = []
         for i, row in it:
@@ -293,6 +312,12 @@ def read_workbook(
         for c, row_one, last in merges_of():
             if row_one > at + 1 and c < len(headers):
                 starts.setdefault(row_one, []).append((c, last))
+        # formulas without a saved result below the header, by row: [(column, formula)]
+        lost: dict[int, list[tuple[int, str]]] = {}
+        for (r, c), formula in formulas_of().items():
+            if r > at + 1 and c < len(headers):
+                lost.setdefault(r, []).append((c, formula))
+        uncached: list[tuple[int, str, str]] = []
         down: list[tuple[int, int, str]] = []  # (column, last row, value) being filled
         spread: set[int] = set()  # the columns a merged value was given to
         cols: list[list[str | None]] = [[] for _ in headers]
@@ -300,7 +325,7 @@ def read_workbook(
         filled: list[int] = []  # how many cells of each row hold a value
         for i, row in it:
             cells = [cell_text(v) for v in row]
-            if not any(cells):
+            if not any(cells) and i not in lost:
                 continue
             if starts or down:
                 cells, down = _fill_merged(cells, i, starts, down, spread)
@@ -315,6 +340,11 @@ def read_workbook(
                 cols[j].append(cells[j] if j < len(cells) else None)
             row_numbers.append(i)
             filled.append(sum(1 for c in cells if c is not None))
+            uncached += [
+                (i, headers[j], f)
+                for j, f in lost.get(i, ())
+                if j >= len(cells) or cells[j] is None
+            ]
     keep = _footer_start(row_numbers, filled, len(headers))
     footer = tuple(
         str(next(c[k] for c in cols if c[k] is not None)) for k in range(keep, len(filled))
@@ -327,7 +357,9 @@ def read_workbook(
     con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM _xlsx_arrow')
     con.unregister("_xlsx_arrow")
     merged = tuple(headers[c] for c in sorted(spread))
-    return headers, len(row_numbers), at + 1, title, footer, merged
+    kept = set(row_numbers)
+    formulas = tuple(u for u in uncached if u[0] in kept)
+    return headers, len(row_numbers), at + 1, title, footer, merged, formulas
 
 
 def _fill_merged(

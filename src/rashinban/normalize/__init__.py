@@ -20,12 +20,14 @@ from rashinban.normalize._prefecture import (
     region_prefectures,
 )
 from rashinban.normalize._text import normalize_text
+from rashinban.normalize._zones import Zoned, to_zone
 
 __all__ = [
     "ERAS",
     "LEGAL_FORM_ALIASES",
     "PREFECTURES",
     "REGIONS",
+    "Zoned",
     "company_key",
     "format_wareki",
     "normalize_text",
@@ -40,4 +42,5 @@ __all__ = [
     "parse_year",
     "region_prefectures",
     "split_legal_form",
+    "to_zone",
 ]

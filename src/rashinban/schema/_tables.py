@@ -455,7 +455,9 @@ def data_model_markdown() -> str:
         "by the importer's upsert. Headers may be the column name, its Japanese label or its",
         "English label; anything else needs a mapping (see import.md). Extra source columns",
         "are kept as additional text columns. A row that leaves a required date empty, or",
-        "whose dates are the wrong way round, is rejected (see import.md).",
+        "whose dates are the wrong way round, is rejected (see import.md). A date written",
+        "with a UTC offset (`2024-03-31T15:30:00Z`) is stored as its date in the workspace's",
+        "`[data] timezone` (default `Asia/Tokyo`: 2024-04-01); one without an offset as written.",
         "",
     ]
     for t in TABLES.values():

@@ -6,10 +6,12 @@ so the docs and ``rashinban init`` stay in step with what the code reads.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import tomli_w
 
@@ -21,6 +23,9 @@ SCHEMA_VERSION = 1
 CHURN_HORIZON_RANGE = (1, 365)
 #: The first month of the fiscal year (年度): 4 (April to March) unless set.
 FISCAL_YEAR_START_MONTH = 4
+#: The time zone the data's dates are read in: a CRM export that writes UTC
+#: (``2024-03-31T15:30:00Z``) is converted to it before its date is taken.
+DATA_TIMEZONE = "Asia/Tokyo"
 #: A setting's type in words, Japanese and English, for the error naming the one expected.
 _TYPE_WORDS = {
     "int": ("整数", "a whole number"),
@@ -86,6 +91,14 @@ SETTINGS: tuple[Setting, ...] = (
         "first month of the fiscal year (1-12; 4: April to March, named by the year it starts in)",
         bounds=(1, 12),
     ),
+    Setting(
+        "data",
+        "timezone",
+        DATA_TIMEZONE,
+        "データの時間帯 (IANA名; UTCなど時差付きの日時はこの時間帯の日付として取り込む)",
+        "the data's time zone (IANA name; a date-time with a UTC offset is imported as "
+        "the date in this zone)",
+    ),
 )
 
 
@@ -142,6 +155,7 @@ def read_config(path: Path) -> dict[str, dict[str, Any]]:
                 fix=f"{s.name} を {low}〜{high} の整数にしてください (既定 {s.default!r}) / "
                 f"set {s.name} to a whole number from {low} to {high} (default {s.default!r})",
             )
+    check_timezone(cfg["data"]["timezone"], path)
     if cfg["workspace"]["schema_version"] > SCHEMA_VERSION:
         raise ConfigError(
             "このワークスペースは新しい版の rashinban で作られています / "
@@ -151,6 +165,45 @@ def read_config(path: Path) -> dict[str, dict[str, Any]]:
             "upgrade rashinban (pip install -U rashinban)",
         )
     return cfg
+
+
+def check_timezone(name: str, path: Path | None = None) -> ZoneInfo:
+    """The time zone ``[data] timezone`` names; a :class:`ConfigError` for an unknown one.
+
+    The names are IANA's (``Asia/Tokyo``, ``UTC``, ``America/New_York``), from the
+    system's time-zone database or the ``tzdata`` package.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    known = available_timezones()
+    if not known:  # no database at all (Windows without the tzdata package)
+        fix = "tzdata をインストールしてください / install the time-zone data: pip install tzdata"
+    else:
+        if name.strip().upper() in ("JST", "JAPAN STANDARD TIME", "日本", "日本時間"):
+            guess = ["Asia/Tokyo"]
+        else:
+            lowered = {k.casefold(): k for k in known}
+            guess = [lowered[name.casefold()]] if name.casefold() in lowered else []
+            guess = guess or difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+        if guess:
+            fix = (
+                f'「{guess[0]}」のことなら timezone = "{guess[0]}" と書いてください / '
+                f'did you mean {guess[0]!r}? write timezone = "{guess[0]}"'
+            )
+        else:
+            fix = (
+                'IANA のタイムゾーン名を書いてください (例: timezone = "Asia/Tokyo"、'
+                '協定世界時なら "UTC") / write an IANA time-zone name, e.g. '
+                'timezone = "Asia/Tokyo" ("UTC" for UTC)'
+            )
+    raise ConfigError(
+        f"[data] timezone = {name!r} はタイムゾーンとして見つかりません / "
+        f"[data] timezone = {name!r} is not a known time zone",
+        file=None if path is None else str(path),
+        fix=fix,
+    )
 
 
 def write_config(path: Path, cfg: dict[str, dict[str, Any]]) -> None:
