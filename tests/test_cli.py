@@ -349,10 +349,17 @@ def test_files_written_where_they_cannot_be_are_user_errors(
     run("init", str(ws))
     missing = run("report", "-w", str(ws), "-o", str(tmp_path / "no" / "report.html"))
     assert missing.returncode == 1 and no_traceback(missing), missing.stderr
-    assert "cannot write" in missing.stderr
+    assert "cannot write" in missing.stderr and "does not exist" in missing.stderr
     folder = run("report", "-w", str(ws), "-o", str(tmp_path))
     assert folder.returncode == 1 and "is a folder" in folder.stderr
     assert not list(tmp_path.parent.glob("*.part"))
+    # a workspace never analysed: no page that only says so, and nothing replaced
+    (ws / "report.html").write_text("an earlier report", encoding="utf-8")
+    never = run("report", "-w", str(ws), "--lang", "en")
+    assert never.returncode == 1 and no_traceback(never), never.stderr
+    assert "no analysis has been run in this workspace yet" in never.stderr
+    assert "run 'rashinban analyze' first" in never.stderr
+    assert (ws / "report.html").read_text(encoding="utf-8") == "an earlier report"
     cards = run(
         "personas", "-w", str(demo_ws.path), "--html", str(tmp_path / "no" / "p.html"), "-f", "json"
     )

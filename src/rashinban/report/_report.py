@@ -77,12 +77,33 @@ def message_text(message: str, lang: str) -> str:
 def write_report(
     ws: Workspace, path: str | os.PathLike[str] | None = None, *, lang: str | None = None
 ) -> Path:
-    """Write the report (default ``report.html`` in the workspace) atomically; return its path."""
+    """Write the report (default ``report.html`` in the workspace) atomically; return its path.
+
+    Raises
+    ------
+    UserError
+        ``path`` is a folder or lies in a folder that does not exist, or no analysis has
+        been run in the workspace yet (nothing is written: a page saying "no results"
+        would only replace a report, or look like one).
+    """
     target = Path(path) if path else ws.path / "report.html"
     if target.is_dir():
         raise UserError(
             f"{target} はフォルダです / {target} is a folder",
             fix="ファイル名まで指定してください / name the file, e.g. -o report.html",
+        )
+    if not target.parent.is_dir():
+        raise UserError(
+            f"{target} に書き込めません。フォルダ {target.parent} がありません / "
+            f"cannot write {target}: the folder {target.parent} does not exist",
+            fix="フォルダを作るか、ある場所を -o で指定してください / "
+            "create the folder, or pass -o with a folder that exists",
+        )
+    if not latest_results(ws):
+        raise UserError(
+            "このワークスペースではまだ分析を実行していません / "
+            "no analysis has been run in this workspace yet",
+            fix="先に 'rashinban analyze' を実行してください / run 'rashinban analyze' first",
         )
     text = build_report(ws, lang=lang)
     tmp = target.with_suffix(target.suffix + ".part")
