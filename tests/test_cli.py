@@ -479,10 +479,9 @@ def test_user_errors_read_japanese_first_with_english_alongside(tmp_path: Path) 
     proc = run("target", "audit", "--action", "nope", "-w", str(ws.path))
     assert proc.returncode == 1 and no_traceback(proc), proc.stderr
     assert "操作 'nope' はありません / unknown action 'nope'" in proc.stderr
-    assert (
-        "次のいずれかを指定してください / use one of add_user (ユーザー登録), save (版の保存)"
-        in proc.stderr
-    )
+    # each half of the fix lists the actions in its own language
+    assert "次のいずれかを指定してください: add_user (ユーザー登録), save (版の保存)" in proc.stderr
+    assert "use one of add_user (user added), save (version saved)" in proc.stderr
     proc = run("target", "create", "ideal", "--user", "mkt", "-w", str(ws.path))
     assert proc.returncode == 2 and no_traceback(proc), proc.stderr
     assert (

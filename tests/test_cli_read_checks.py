@@ -56,13 +56,19 @@ def test_analyze_off_the_terminal_fails_with_one_line(tmp_path: Path) -> None:
     assert proc.stderr.startswith("エラー / error:"), proc.stderr
 
 
-def test_report_says_where_it_wrote_in_the_language(tmp_path: Path) -> None:
-    ws = init_workspace(tmp_path / "ws")
+def test_report_says_where_it_wrote_in_the_language(demo_ws: Workspace, tmp_path: Path) -> None:
+    import shutil
+
+    from rashinban.pipeline import analyze
+
+    ws = tmp_path / "ws"
+    shutil.copytree(demo_ws.path, ws)
+    analyze(ws, only=["profile"])  # a report needs an analysis run
     out = tmp_path / "r.html"
-    english = run("report", "-w", str(ws.path), "--lang", "en", "-o", str(out))
+    english = run("report", "-w", str(ws), "--lang", "en", "-o", str(out))
     assert english.returncode == 0, english.stderr
     assert english.stdout.strip() == f"report: {out}"
-    japanese = run("report", "-w", str(ws.path), "-o", str(out))
+    japanese = run("report", "-w", str(ws), "-o", str(out))
     assert japanese.stdout.strip() == f"レポート / report: {out}"
 
 

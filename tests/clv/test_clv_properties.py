@@ -78,6 +78,31 @@ def test_hyp2f1_minus_one_matches_mpmath_at_every_scale() -> None:
     np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
+def test_bgnbd_counts_where_the_hypergeometric_function_is_negative_match_mpmath() -> None:
+    """A fit with a + b < 1 (seen on the demo's calibration period as of 2025-09-30) makes
+    the third argument of ₂F₁ in FHL (2005) eq. 10 negative for x = 0, and ₂F₁ itself
+    negative: the counts are still eq. 10 written out, evaluated here in mpmath."""
+    mpmath = pytest.importorskip("mpmath")
+    model = BetaGeoModel()
+    model.params_ = {"r": 2.7695, "alpha": 60.0, "a": 0.45, "b": 0.3921}
+    x, t_x, T = np.array([0.0, 0.0, 3.0]), np.array([0.0, 0.0, 20.0]), np.array([30.0, 80.0, 40.0])
+    t = 26.0
+    with np.errstate(all="raise"):
+        got = model.expected_purchases_alive(t, x, t_x, T)
+    mpmath.mp.dps = 40
+    r, alpha, a, b = (mpmath.mpf(model.params_[k]) for k in ("r", "alpha", "a", "b"))
+    want = []
+    for xi, Ti in zip(x, T, strict=True):
+        xi, Ti = mpmath.mpf(xi), mpmath.mpf(Ti)
+        z = t / (alpha + Ti + t)
+        tail = ((alpha + Ti) / (alpha + Ti + t)) ** (r + xi)
+        f = mpmath.hyp2f1(r + xi, b + xi, a + b + xi - 1, z)
+        want.append(float((a + b + xi - 1) / (a - 1) * (1 - tail * f)))
+    assert mpmath.hyp2f1(r, b, a + b - 1, t / (alpha + 30 + t)) < 0  # the case in point
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+    assert np.all(np.isfinite(got)) and np.all(got >= 0)
+
+
 @pytest.mark.parametrize("t", [4.3e-15, 1e-12, 1e-9])
 def test_bgnbd_expected_purchases_over_a_vanishing_horizon_are_the_rate_times_it(models, t) -> None:
     """Over a horizon of 1e-15 weeks the two factors of FHL (2005) eqs. 9-10 round to 1:

@@ -261,9 +261,14 @@ def _scaled_gap(scale: FloatArray | float, log_tail: FloatArray, f_m1: FloatArra
     product's small gap to 1: it is taken as ``-expm1`` of the summed logs, from the
     hypergeometric function's own gap to 1 (:func:`_hyp2f1m1`), so that it keeps its
     digits down to horizons of 1e-15 periods; a count that rounding would leave a hair
-    below 0 is 0.
+    below 0 is 0. Where ₂F₁ is not positive (its third argument a + b + x − 1 below 0,
+    a fit with a + b < 1) the product is far from 1 and is taken as written.
     """
-    gap = -np.expm1(log_tail + np.log1p(f_m1))
+    f_m1 = np.asarray(f_m1, dtype=float)
+    positive = f_m1 > -1.0
+    with np.errstate(invalid="ignore"):  # log1p of the rows the direct form takes
+        logged = -np.expm1(log_tail + np.log1p(np.where(positive, f_m1, 0.0)))
+    gap = np.where(positive, logged, 1.0 - np.exp(log_tail) * (1.0 + f_m1))
     return np.asarray(np.maximum(scale * gap, 0.0), dtype=float)
 
 
