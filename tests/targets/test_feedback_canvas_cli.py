@@ -346,3 +346,19 @@ def test_a_win_story_is_in_the_audit_log(w: list[str]) -> None:
     en = r.invoke(app, [*audit, "--lang", "en"], env=WIDE).output
     assert "受注ストーリー" in ja and "メモ N0000001・商談 D1・記入日 2024-06-01" in ja, ja
     assert "win story" in en and "note N0000001; deal D1; written on 2024-06-01" in en, en
+
+
+def test_a_canvas_named_as_a_target_is_refused_and_nothing_is_recorded(w: list[str]) -> None:
+    """A canvas has no rule: a verdict for it, its KPIs or a review of it are user errors
+    naming the canvas (not a traceback), and no feedback is stored for it."""
+    r = CliRunner()
+    swot = ["target", "canvas", "SWOT 2024", "--kind", "swot", "--item", "strengths=実績"]
+    assert r.invoke(app, [*swot, "-u", "rep", *w]).exit_code == 0
+    out = _add(w, "--fits", "--lead", "L1", "--on", "2024-06-01", "--target", "SWOT 2024")
+    assert out.exit_code == 1 and not isinstance(out.exception, KeyError)
+    assert "'SWOT 2024' is a SWOT canvas, not a target" in str(out.exception)
+    assert open_store(open_workspace(Path(w[1]))).feedback() == []
+    kpi = r.invoke(app, ["kpi", "--target", "SWOT 2024", *w])
+    assert kpi.exit_code == 1 and "SWOTキャンバスです" in str(kpi.exception)
+    review = r.invoke(app, ["target", "review", "SWOT 2024", "-u", "rep", "--lang", "en", *w])
+    assert review.exit_code == 1 and "is a SWOT canvas, not a target" in str(review.exception)

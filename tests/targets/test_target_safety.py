@@ -352,3 +352,53 @@ def test_control_characters_in_a_note_are_shown_not_obeyed(ws: list[str]) -> Non
     assert "赤␛[31m字␇" in table.output
     store = open_store(url=f"sqlite:///{Path(ws[1]) / 'state.sqlite'}")
     assert store.history("t")[0].note == note
+
+
+def test_a_version_a_later_one_replaced_cannot_be_approved(ws: list[str]) -> None:
+    """Approving @1 after @2 was saved is refused with the diff and the version to approve,
+    and records nothing; a version approved while it was the latest can still be activated
+    again (a rollback), and a revert to its content is approvable as the latest."""
+    _ok("target", "create", "t", "-u", "mkt", "--include", IDEAL, *ws)
+    for uid in ("mkt", "sls"):
+        _ok("target", "approve", "t@1", "-u", uid, *ws)
+    _ok("target", "activate", "t@1", "-u", "sls", *ws)
+    _ok("target", "edit", "t", "-u", "mkt", "-m", "v2", "--cadence", "30", *ws)
+    _ok("target", "edit", "t", "-u", "mkt", "-m", "v3", "--cadence", "60", *ws)
+    code, msg = _run("target", "approve", "t@2", "-u", "sls", *ws)
+    assert code == 1 and "t@2 is not the latest version: @3 by mkt was saved after it" in msg
+    assert "rashinban target diff t@2 t@3" in msg and "rashinban target approve t@3" in msg
+    store = open_store(url=f"sqlite:///{Path(ws[1]) / 'state.sqlite'}")
+    assert store.approvals(store.revision("t", 2).version_id) == []
+    assert len(store.audit_log(obj="t", action="approve")) == 2
+    _ok("target", "approve", "t@3", "-u", "sls", *ws)
+    code, msg = _run("target", "approve", "t@3", "-u", "sls", *ws)
+    # Said twice: the fix names what is still missing, not "the other department".
+    assert code == 1 and "has already approved t@3" in msg and "needs marketing approval" in msg
+    _ok("target", "edit", "t", "-u", "mkt", "-m", "back to 90", "--cadence", "90", *ws)
+    assert store.revision("t", 4).version_id == store.revision("t", 1).version_id
+    assert "すでに有効です" in _ok("target", "activate", "t@4", "-u", "sls", *ws)
+
+
+def test_commands_suggested_for_a_name_with_a_space_paste_back(ws: list[str]) -> None:
+    """The next step printed for 中堅 製造/IT quotes it, so that it is one argument."""
+    out = _ok("target", "create", "中堅 製造/IT", "-u", "mkt", "--include", IDEAL, *ws)
+    assert 'rashinban target approve "中堅 製造/IT@1" -u USER' in out
+    out = _ok("target", "approve", "中堅 製造/IT@1", "-u", "mkt", *ws)
+    out = _ok("target", "approve", "中堅 製造/IT@1", "-u", "sls", *ws)
+    assert 'rashinban target activate "中堅 製造/IT@1"' in out
+    code, msg = _run("target", "create", "中堅 製造/IT", "-u", "mkt", "--include", IDEAL, *ws)
+    assert code == 1 and "'rashinban target edit \"中堅 製造/IT\"'" in msg
+
+
+def test_audit_of_a_name_never_logged_is_a_user_error(ws: list[str]) -> None:
+    """A mistyped target or actor is told as such instead of an empty log; a known name
+    with nothing in the period asked for is an empty list. Actors read as NFKC."""
+    _ok("target", "create", "t", "-u", "mkt", "--include", IDEAL, *ws)
+    code, msg = _run("target", "audit", "tt", *ws)
+    assert code == 1 and "'tt' is not in the audit log" in msg
+    code, msg = _run("target", "audit", "--actor", "mtk", *ws)
+    assert code == 1 and "'mtk' is not in the audit log" in msg
+    out = _ok("target", "audit", "t", "--since", "2999-01-01", "-f", "json", *ws)
+    assert '"entries": []' in out
+    out = _ok("target", "audit", "--actor", "ｍｋｔ", "--action", "save", "-f", "csv", *ws)
+    assert ",mkt,save," in out

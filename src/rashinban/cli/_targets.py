@@ -240,13 +240,16 @@ def target_edit(
     ws, store = _store(workspace)
     latest = store.revision(name)
     if latest.kind != "target":
+        from rashinban.state._words import shell_word
+
+        word = shell_word(name)
         raise InvalidValueError(
             f"{name!r} はターゲットではなく{code_label('kind', latest.kind)}です / "
             f"{name!r} is a {code_label('kind', latest.kind, 'en')}, not a target",
             value=name,
-            fix=f"キャンバスは 'rashinban target canvas {name} --kind "
+            fix=f"キャンバスは 'rashinban target canvas {word} --kind "
             f"{latest.kind.removeprefix('canvas_')} --item 項目=内容' で新しい版にしてください / "
-            f"save a new canvas version with 'rashinban target canvas {name} --kind "
+            f"save a new canvas version with 'rashinban target canvas {word} --kind "
             f"{latest.kind.removeprefix('canvas_')} --item FIELD=TEXT'",
         )
     store.check_owners({"marketing": marketing or (), "sales": sales or ()})
@@ -434,6 +437,8 @@ def target_audit(
         }
         for e in store.audit_log(obj=name, actor=actor, action=code, since=start)
     ]
+    if not rows:  # a NAME or --actor never logged is a typo, not a clean record
+        store.require_logged(obj=name, actor=actor)
     render({"entries": rows}, "entries", fmt, title=name or heading("監査ログ", "audit log"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from typing import Any
@@ -43,6 +44,9 @@ class RecordsMixin:
         raise NotImplementedError
 
     def revision(self, name: str, number: int | None = None) -> Any:
+        raise NotImplementedError
+
+    def target_revision(self, name: str) -> Any:
         raise NotImplementedError
 
     # ------------------------------------------------------------------ reviews
@@ -112,8 +116,9 @@ class RecordsMixin:
     ) -> int:
         """Record a rep's fits / does-not-fit verdict; returns its sequence number.
 
-        The version of ``target`` active at the time is recorded with it, so
-        feedback can be summarised per target version.
+        The version of ``target`` active at the time (else its latest) is recorded
+        with it, so feedback can be summarised per target version; a canvas is
+        refused, since no lead or account can fit one.
         """
         from rashinban.state._feedback import check_feedback, reason_code
 
@@ -122,8 +127,7 @@ class RecordsMixin:
         author = self.user(author)["user_id"]
         version_id = None
         if target is not None:
-            active = self.active(target) or self.revision(target)
-            version_id = active.version_id
+            version_id = self.target_revision(target).version_id
         at = utc(at)
         with self._tx() as con:
             res = con.execute(
@@ -176,8 +180,6 @@ class RecordsMixin:
         story was written under (NFKC, no surrounding spaces): a win story needs no
         registered user.
         """
-        import unicodedata
-
         actor = unicodedata.normalize("NFKC", str(author)).strip()
         deal = {"deal_id": deal_id} if deal_id else {}
         at = utc(at)
@@ -221,6 +223,8 @@ class RecordsMixin:
             Keep only the entries at or after this time (UTC when naive).
         """
         q = sa.select(s.audit).order_by(s.audit.c.seq)
+        if actor is not None:  # as user ids are stored: NFKC, no surrounding spaces
+            actor = unicodedata.normalize("NFKC", actor).strip()
         if obj is not None:
             q = q.where(s.audit.c.object == obj)
         if actor is not None:
@@ -232,3 +236,41 @@ class RecordsMixin:
         with self.engine.connect() as con:
             rows = con.execute(q).all()
         return [dict(r._mapping) | {"detail": json.loads(r.detail), "at": utc(r.at)} for r in rows]
+
+    def require_logged(self, *, obj: str | None = None, actor: str | None = None) -> None:
+        """Refuse an object or actor the audit log has never named.
+
+        ``target audit`` calls it when its list is empty, so that a mistyped name is
+        told as such rather than read as a clean record; a name that is in the log,
+        but not in the period or action asked for, passes.
+
+        Raises
+        ------
+        UnknownIdError
+            No entry is about ``obj``, or none is by ``actor``.
+        """
+        from rashinban._errors import UnknownIdError
+
+        for value, logged, ja, en in (
+            (
+                obj,
+                obj is not None and self.audit_log(obj=obj),
+                "ターゲット・キャンバス・ユーザー・取引先・リード",
+                "target, canvas, user, account or lead",
+            ),
+            (
+                actor,
+                actor is not None and self.audit_log(actor=actor),
+                "操作したユーザー",
+                "user who acted",
+            ),
+        ):
+            if value is not None and not logged:
+                raise UnknownIdError(
+                    f"{value!r} は監査ログにありません ({ja}として記録がありません) / "
+                    f"{value!r} is not in the audit log (no {en} by that name)",
+                    value=value,
+                    fix="'rashinban target list' か 'rashinban target audit' で名前を確かめて"
+                    "ください / check the name with 'rashinban target list' or "
+                    "'rashinban target audit'",
+                )

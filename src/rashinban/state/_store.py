@@ -24,7 +24,7 @@ from rashinban._errors import ConfigError, InvalidValueError, UnknownIdError
 from rashinban.state import _schema as s
 from rashinban.state._content import Canvas, TargetDefinition, canonical_json, content_id
 from rashinban.state._records import RecordsMixin, utc
-from rashinban.state._words import department_label
+from rashinban.state._words import approval_step_text, department_label
 from rashinban.workspace._workspace import database_error
 
 __all__ = [
@@ -62,11 +62,30 @@ class Revision:
 
 
 def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
+    # The driver begins no transaction of its own (it would start one only at the first
+    # INSERT, after the SELECTs that decided it): :func:`_sqlite_begin` begins each one.
+    dbapi_con.isolation_level = None
     cur = dbapi_con.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     # A synchronous journal: a commit is on disk before it returns.
     cur.execute("PRAGMA synchronous=FULL")
     cur.close()
+
+
+def _sqlite_begin(con: sa.Connection) -> None:
+    """Begin a SQLite transaction: ``BEGIN IMMEDIATE`` for a write (the write lock is
+    taken first, so a second writer waits for it instead of failing when it reaches its
+    first INSERT, and what a write checks cannot change before it commits), a plain
+    ``BEGIN`` for a read."""
+    con.exec_driver_sql(f"BEGIN {con.get_execution_options().get('sqlite_begin', 'DEFERRED')}")
+
+
+def _write_connection(engine: sa.Engine) -> sa.Connection:
+    """A connection whose transactions are writes (``BEGIN IMMEDIATE`` on SQLite)."""
+    con = engine.connect()
+    if engine.dialect.name == "sqlite":
+        con = con.execution_options(sqlite_begin="IMMEDIATE")
+    return con
 
 
 class StateStore(RecordsMixin):
@@ -84,7 +103,7 @@ class StateStore(RecordsMixin):
     @contextmanager
     def _tx(self) -> Iterator[sa.Connection]:
         try:
-            with self.engine.begin() as con:
+            with _write_connection(self.engine) as con, con.begin():
                 yield con
         except (sa.exc.OperationalError, sa.exc.IntegrityError) as exc:
             raise _write_error(self.engine, exc) from None
@@ -188,16 +207,24 @@ class StateStore(RecordsMixin):
         at = utc(at)
         author = self.user(author)["user_id"]
         with self._tx() as con:
+            # Locked until the commit (PostgreSQL; SQLite's write lock is already held):
+            # two saves of one name are taken one after the other, and the second is
+            # checked against the version the first saved.
             existing = con.execute(
-                sa.select(s.definitions.c.kind).where(s.definitions.c.name == name)
+                sa.select(s.definitions.c.kind)
+                .where(s.definitions.c.name == name)
+                .with_for_update()
             ).first()
             if existing is not None and new:
+                from rashinban.state._words import shell_word
+
                 raise InvalidValueError(
                     f"{name!r} はすでにあります / {name!r} already exists",
                     value=name,
-                    fix=f"変更は 'rashinban target edit {name}' で新しい版にしてください"
-                    "（別のターゲットなら別の名前を） / "
-                    f"change it with 'rashinban target edit {name}' (or pick another name)",
+                    fix=f"変更は 'rashinban target edit {shell_word(name)}' で新しい版に"
+                    "してください（別のターゲットなら別の名前を） / "
+                    f"change it with 'rashinban target edit {shell_word(name)}' "
+                    "(or pick another name)",
                 )
             if existing is None:
                 con.execute(
@@ -377,12 +404,31 @@ class StateStore(RecordsMixin):
 
     # ------------------------------------------------------------------ approval
     def approve(self, ref: str, user_id: str, *, at: dt.datetime | None = None) -> None:
-        """Approve a version as ``user_id`` (one approval per user and version)."""
+        """Approve a version as ``user_id`` (one approval per user and version).
+
+        Only the latest version can be approved (or an older one with the same
+        content): approving one that a later version has replaced would make it
+        ready to activate without the later changes. An approved older version can
+        still be activated again.
+
+        Raises
+        ------
+        InvalidValueError
+            The user has approved the version already, or it is not the latest.
+        """
         rev = self.resolve(ref)
         user = self.user(user_id)
         user_id = user["user_id"]
         at = utc(at)
         with self._tx() as con:
+            latest = con.execute(
+                sa.select(s.revisions.c.number, s.revisions.c.version_id, s.revisions.c.author)
+                .where(s.revisions.c.name == rev.name)
+                .order_by(s.revisions.c.number.desc())
+                .limit(1)
+            ).one()
+            if latest.version_id != rev.version_id:
+                _refuse_superseded(rev, latest.number, latest.author)
             done = con.execute(
                 sa.select(s.approvals.c.seq).where(
                     (s.approvals.c.version_id == rev.version_id)
@@ -390,11 +436,17 @@ class StateStore(RecordsMixin):
                 )
             ).first()
             if done:
+                given = con.execute(
+                    sa.select(s.approvals.c.department).where(
+                        s.approvals.c.version_id == rev.version_id
+                    )
+                ).scalars()
+                missing = sorted({"marketing", "sales"} - set(given))
                 raise InvalidValueError(
                     f"{user_id} は {rev.name}@{rev.number} を承認済みです / "
                     f"{user_id} has already approved {rev.name}@{rev.number}",
-                    fix="もう一方の部署のメンバーに承認を頼んでください / "
-                    "ask a member of the other department to approve",
+                    # What is still needed, as the approval itself said it.
+                    fix=approval_step_text(f"{rev.name}@{rev.number}", missing),
                 )
             con.execute(
                 s.approvals.insert().values(
@@ -471,6 +523,19 @@ class StateStore(RecordsMixin):
         revs = [r for r in self.history(name) if r.version_id == row.version_id]
         return revs[-1]
 
+    def target_revision(self, name: str) -> Revision:
+        """The version of target ``name`` that counts: the active one, else the latest.
+
+        Raises
+        ------
+        UnknownIdError, InvalidValueError
+            No definition has that name, or it names a canvas (which has no rule to
+            count leads, accounts or KPIs by).
+        """
+        rev = self.active(name) or self.revision(name)
+        require_target(rev)
+        return rev
+
     def activated_at(self, name: str) -> dt.datetime | None:
         with self.engine.connect() as con:
             row = con.execute(
@@ -482,17 +547,55 @@ class StateStore(RecordsMixin):
         return None if row is None else utc(row.at)
 
 
+def require_target(rev: Revision) -> None:
+    """Refuse a canvas where a target is needed (feedback, KPIs, reviews), naming its kind."""
+    if rev.kind == "target":
+        return
+    from rashinban._labels import code_label
+
+    raise InvalidValueError(
+        f"{rev.name!r} はターゲットではなく{code_label('kind', rev.kind)}です / "
+        f"{rev.name!r} is a {code_label('kind', rev.kind, 'en')}, not a target",
+        value=rev.name,
+        fix="ターゲットの名前を指定してください ('rashinban target list' の種類が"
+        "ターゲットのもの) / name a target (kind 'target' in 'rashinban target list')",
+    )
+
+
+def _refuse_superseded(rev: Revision, number: int, author: str) -> None:
+    """Refuse to approve ``rev`` when version ``number`` by ``author`` has replaced it."""
+    from rashinban.state._words import shell_word
+
+    old, new = shell_word(f"{rev.name}@{rev.number}"), shell_word(f"{rev.name}@{number}")
+    raise InvalidValueError(
+        f"{rev.name}@{rev.number} は最新の版ではありません: その後に @{number} ({author}) が"
+        "保存されています。古い版を承認すると、その後の変更を含まない版が有効化できてしまいます / "
+        f"{rev.name}@{rev.number} is not the latest version: @{number} by {author} was "
+        "saved after it, and approving the older one would let it be activated without "
+        "the later changes",
+        value=f"{rev.name}@{rev.number}",
+        fix=f"'rashinban target diff {old} {new}' で違いを確かめ、"
+        f"'rashinban target approve {new}' で最新版を承認してください / check what changed "
+        f"with 'rashinban target diff {old} {new}' and approve the latest with "
+        f"'rashinban target approve {new}'",
+    )
+
+
 def _refuse_stale(name: str, parent: str, number: int, author: str) -> None:
     """Refuse a save made from ``parent`` when version ``number`` by ``author`` is newer."""
+    from rashinban.state._words import shell_word
+
     raise InvalidValueError(
         f"{name}: 元にした版 {parent[:12]} の後に @{number} ({author}) が"
         "保存されています。このまま保存するとその変更が消えます / "
         f"{name}: @{number} by {author} was saved after the version this "
         f"change starts from ({parent[:12]}); saving would undo it",
         value=parent[:12],
-        fix=f"'rashinban target show {name}' で最新版を確かめてから、もう一度実行してください"
+        fix=f"'rashinban target show {shell_word(name)}' で最新版を確かめてから、"
+        "もう一度実行してください"
         "（見直しからの下書きなら最新版を見直し直してください） / "
-        f"check the latest with 'rashinban target show {name}' and run the command again "
+        f"check the latest with 'rashinban target show {shell_word(name)}' and run the "
+        "command again "
         "(for a draft from a review, review the latest version first)",
     )
 
@@ -549,20 +652,29 @@ HEAD_REVISION = "0001"
 VERSION_TABLE = "rb_alembic_version"
 
 
-def _at_head(engine: sa.Engine) -> bool:
+def _at_head(con: sa.Connection | sa.Engine) -> bool:
     """Whether the store is already at :data:`HEAD_REVISION` (read without Alembic)."""
-    with engine.connect() as con:
-        if not sa.inspect(con).has_table(VERSION_TABLE):
-            return False
-        rows = con.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
+    if isinstance(con, sa.Engine):
+        with con.connect() as own:
+            return _at_head(own)
+    if not sa.inspect(con).has_table(VERSION_TABLE):
+        return False
+    rows = con.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
     return [r[0] for r in rows] == [HEAD_REVISION]
+
+
+#: The PostgreSQL advisory lock that lets one process at a time migrate the store.
+_MIGRATION_LOCK = 0x7261736869  # "rashi"
 
 
 def migrate(engine: sa.Engine) -> None:
     """Bring the store's schema to the newest migration (Alembic, shipped in the package).
 
     A store already at the newest revision is left alone without loading Alembic,
-    which keeps every state command about 0.1 s faster.
+    which keeps every state command about 0.1 s faster. The migration holds the
+    database's write lock (SQLite) or an advisory lock (PostgreSQL) and checks again
+    under it, so that two commands opening a new store at once migrate it once: the
+    second waits and finds it done.
     """
     if _at_head(engine):
         return
@@ -571,7 +683,11 @@ def migrate(engine: sa.Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as con:
+    with _write_connection(engine) as con, con.begin():
+        if engine.dialect.name == "postgresql":
+            con.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        if _at_head(con):
+            return
         cfg.attributes["connection"] = con
         command.upgrade(cfg, "head")
 
@@ -631,5 +747,9 @@ def open_store(where: Any = None, *, url: str | None = None) -> StateStore:
         ) from None
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-    migrate(engine)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+    try:
+        migrate(engine)
+    except sa.exc.OperationalError as exc:  # locked past the busy timeout, read-only …
+        raise _write_error(engine, exc) from None
     return StateStore(engine)

@@ -20,6 +20,7 @@ __all__ = [
     "field_label",
     "owners_text",
     "rationale_text",
+    "shell_word",
 ]
 
 #: Content key → (Japanese, English): a target's fields and the canvases' fields.
@@ -232,6 +233,29 @@ def _about_text(left: dict[str, Any], lang: str) -> list[str]:
     return parts
 
 
+#: Characters a shell reads as more than text: a word holding one is quoted.
+_SHELL_SPECIAL = frozenset(" \t\n\u3000'\"\\$`!*?&;|<>()[]{}#~")
+
+
+def shell_word(text: str) -> str:
+    """``text`` as one word of a command to paste into a shell: as it is when that is
+    safe (Japanese included), else in double quotes, or single ones when it holds a
+    character double quotes would still expand.
+
+    Examples
+    --------
+    >>> shell_word("中堅製造・情報通信@1"), shell_word("中堅 製造/IT@2")
+    ('中堅製造・情報通信@1', '"中堅 製造/IT@2"')
+    >>> print(shell_word("it's $1"))
+    'it'\\''s $1'
+    """
+    if text and not _SHELL_SPECIAL.intersection(text):
+        return text
+    if not set('"$`\\!').intersection(text):
+        return f'"{text}"'
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
 def approval_step_text(ref: str, missing: Sequence[str]) -> str:
     """The next step of a version: the approvals it still needs, or activation.
 
@@ -241,7 +265,10 @@ def approval_step_text(ref: str, missing: Sequence[str]) -> str:
     '有効化にはあとマーケティングと営業の承認が必要です (rashinban target approve t@2 -u ユーザー)'
     >>> approval_step_text("t@2", []).split(" / ")[1]
     'ready to activate'
+    >>> approval_step_text("中堅 製造/IT@1", []).split(" / ")[0]
+    '有効化できます: rashinban target activate "中堅 製造/IT@1"'
     """
+    ref = shell_word(ref)  # a name with a space pastes back as one argument
     if not missing:
         return f"有効化できます: rashinban target activate {ref} / ready to activate"
     ja = "と".join(department_label(d) for d in missing)

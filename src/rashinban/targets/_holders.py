@@ -71,7 +71,9 @@ def feedback_target(
         return held[0].rpartition("@")[0] if held else None
     who = lead_id or account_id
     names = ", ".join(held)
-    first = held[0].rpartition("@")[0]
+    from rashinban.state._words import shell_word
+
+    first = shell_word(held[0].rpartition("@")[0])  # pastes back as one argument
     raise InvalidValueError(
         f"{who} は有効なターゲット {len(held)}件 ({names}) に入っているため、どのターゲットへの"
         f"判定か決められません / {who} is in {len(held)} active targets ({names}): which one "

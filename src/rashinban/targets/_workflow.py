@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from rashinban._errors import InvalidValueError
 from rashinban.kpi import beta_interval
 from rashinban.segments import Rule, parse_rule, require_accounts
 from rashinban.state import StateStore, TargetDefinition
+from rashinban.state._store import require_target
 from rashinban.targets._data import SIZE_BANDS, band_of
 from rashinban.targets._draft import draft_from_review
 from rashinban.targets._holders import account_of, widen_overlaps
@@ -32,12 +32,7 @@ __all__ = [
 
 def _definition(store: StateStore, ref: str) -> tuple[Any, TargetDefinition]:
     rev = store.resolve(ref)
-    if rev.kind != "target":
-        raise InvalidValueError(
-            f"{rev.name!r} はターゲットではなく {rev.kind} です / "
-            f"{rev.name!r} is a {rev.kind}, not a target",
-            fix="ターゲット定義を指定してください / review a target definition",
-        )
+    require_target(rev)
     return rev, TargetDefinition.from_content(rev.content)
 
 
@@ -113,7 +108,7 @@ def feedback_outside(
     """
     if target is None:
         return None
-    rev = store.active(target) or store.revision(target)
+    rev = store.target_revision(target)
     who = account_id or lead_id
     account_id = account_of(backend, lead_id=lead_id, account_id=account_id)
     if account_id is None:
@@ -325,7 +320,7 @@ def kpi_rows(
 
     scopes: dict[str, Any] = {"company": None}
     for name in targets:
-        rev = store.active(name) or store.revision(name)
+        rev = store.target_revision(name)  # a canvas has no rule to count by
         scopes[name] = TargetDefinition.from_content(rev.content).rule()
     for text in segments:
         # The scope reads as the user wrote the rule (業種 = 製造業), checked by parsing;
