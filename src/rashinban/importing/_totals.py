@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 import duckdb
 
+from rashinban._rows import first_row
 from rashinban.importing._convert import lit, q
 from rashinban.importing._rejects import Reject
 from rashinban.importing._repeats import repeated_header_rows
@@ -200,7 +201,8 @@ def blank_key_totals(
             if by_formula:
                 found.append((row, by_formula))
             continue
-        sums = con.execute(
+        sums = first_row(
+            con,
             "SELECT "
             + ", ".join(
                 f"(SELECT {_number(q(h))} FROM _raw WHERE _row = {row}), "
@@ -208,8 +210,8 @@ def blank_key_totals(
                 f"count({_number(q(h))}) FILTER (WHERE _row < {first})"
                 for h in numbers
             )
-            + " FROM _raw"
-        ).fetchone()
+            + " FROM _raw",
+        )
         if sums is None:
             continue
         ok, nonzero = True, False
