@@ -187,10 +187,8 @@ def blank_key_totals(
             sums_own.setdefault(row, []).append(header)
     found: list[tuple[int, list[str]]] = []
     for row in sorted(trailing):
-        cells = con.execute(
-            f"SELECT {', '.join(q(h) for h in others) or 'NULL'} FROM _raw WHERE _row = ?",
-            [row],
-        ).fetchone()
+        listed = ", ".join(q(h) for h in others) or "NULL"
+        cells = first_row(con, f"SELECT {listed} FROM _raw WHERE _row = ?", [row])
         values = zip(others, cells or (), strict=False)
         filled = {h: str(v).strip() for h, v in values if v is not None and str(v).strip()}
         numbers = [h for h, v in filled.items() if not is_totals_label(v)]
