@@ -64,6 +64,27 @@ _SAVING = textwrap.dedent(
 )
 
 
+# Activates version 1 and holds the transaction open for a moment before committing.
+_ACTIVATING = textwrap.dedent(
+    """
+    import sys, time
+    from rashinban.state import StateStore, open_store
+
+    store = open_store(url=sys.argv[1])
+    real_audit = StateStore._audit
+
+    def slow_audit(self, con, *args, **kwargs):
+        real_audit(self, con, *args, **kwargs)
+        print("MID-WRITE", flush=True)
+        time.sleep(1.5)
+
+    StateStore._audit = slow_audit
+    store.activate("ideal@1", "sls")
+    print("DONE", flush=True)
+    """
+)
+
+
 def _start(code: str, url: str, first_line: str) -> subprocess.Popen[str]:
     child = subprocess.Popen(
         [sys.executable, "-c", code, url],
@@ -114,4 +135,22 @@ def test_a_save_made_while_another_commits_is_checked_against_it(store_url: str)
         (1, "v1"),
         (2, "by sales"),
     ]
+    store.close()
+
+
+def test_two_people_activating_one_version_at_once_activate_it_once(store_url: str) -> None:
+    store = open_store(url=store_url)
+    store.add_user("mkt", "佐藤", "marketing")
+    store.add_user("sls", "鈴木", "sales")
+    store.save("ideal", TargetDefinition(include="業種 = 製造業"), author="mkt", note="v1")
+    store.approve("ideal@1", "mkt")
+    store.approve("ideal@1", "sls")
+    child = _start(_ACTIVATING, store_url, "MID-WRITE")
+    # Sees no activation yet, waits for the child's commit, then finds it active.
+    got = store.activate("ideal@1", "mkt")
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    assert (got.name, got.number) == ("ideal", 1)
+    activations = [e for e in store.audit_log() if e["action"] == "activate"]
+    assert [e["actor"] for e in activations] == ["sls"]
     store.close()

@@ -500,13 +500,29 @@ class StateStore(RecordsMixin):
             )
         at = utc(at)
         with self._tx() as con:
+            # Checked again under the lock (SQLite's write lock; the target's row on
+            # PostgreSQL): of two people activating the same version at once, the
+            # second finds it active and logs nothing.
             con.execute(
-                s.activations.insert().values(
-                    name=rev.name, version_id=rev.version_id, by=by, at=at
-                )
+                sa.select(s.definitions.c.kind)
+                .where(s.definitions.c.name == rev.name)
+                .with_for_update()
             )
-            self._audit(con, by, "activate", rev.name, at, version_id=rev.version_id)
-        return rev
+            last = con.execute(
+                sa.select(s.activations.c.version_id)
+                .where(s.activations.c.name == rev.name)
+                .order_by(s.activations.c.seq.desc())
+                .limit(1)
+            ).first()
+            already = last is not None and last.version_id == rev.version_id
+            if not already:
+                con.execute(
+                    s.activations.insert().values(
+                        name=rev.name, version_id=rev.version_id, by=by, at=at
+                    )
+                )
+                self._audit(con, by, "activate", rev.name, at, version_id=rev.version_id)
+        return (self.active(rev.name) or rev) if already else rev
 
     def active(self, name: str) -> Revision | None:
         """The active revision of ``name`` (the last activated), or ``None``."""
