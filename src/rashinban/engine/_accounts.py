@@ -23,11 +23,15 @@ first_won_at              close date of the first won new deal (NaT if none)
 deals_won, deals_lost     new deals closed in ``[since, as_of]``
 deals_open                new deals created by ``as_of`` and not closed by it
 won_amount                sum of won new-deal amounts in the window
+won_priced                won new deals in the window with an amount recorded (the
+                          count a mean deal divides by: an empty amount is unknown)
 cycle_days_sum            sum of (closed - created) days of those won deals
 revenue                   orders by ``as_of`` + subscription MRR × months billed
 mrr                       MRR running at ``as_of``
 nps_mean, nps_n           NPS answers by ``as_of``
-leads, mqls, sqls         leads created by ``as_of``; of them, MQL / SQL by ``as_of``
+leads, mqls, sqls         leads created by ``as_of``; of them, MQL (or SQL: a lead
+                          accepted by sales has passed MQL, as in the KPI funnel) / SQL
+                          by ``as_of``
 channel                   channel of the account's first lead (by ``as_of``)
 has_decision_maker        a contact with role ``decision_maker`` created by ``as_of``
 acquisition_cost          campaign cost attributed through the account's leads:
@@ -65,6 +69,7 @@ ACCOUNT_FACT_COLUMNS: tuple[str, ...] = (
     "deals_lost",
     "deals_open",
     "won_amount",
+    "won_priced",
     "cycle_days_sum",
     "revenue",
     "mrr",
@@ -132,6 +137,7 @@ def account_facts(backend: Any, as_of: dt.date, *, since: dt.date | None = None)
         deals_lost=lost.cast("int64").sum(),
         deals_open=(~closed).cast("int64").sum(),
         won_amount=new.amount.sum(where=won),
+        won_priced=(won & new.amount.notnull()).cast("int64").sum(),
         cycle_days_sum=cycle.sum(where=won),
     )
 
@@ -167,10 +173,14 @@ def account_facts(backend: Any, as_of: dt.date, *, since: dt.date | None = None)
     ldc = ld.left_join(unit, ld.campaign_id == unit.campaign_id)
     first_lead = ibis.window(group_by=ldc.account_id, order_by=[ldc.created_at, ldc.lead_id])
     ldc = ldc.mutate(_rb_rank=ibis.row_number().over(first_lead))
+    # A lead that is SQL has passed MQL even without an MQL date (as the KPI funnel counts
+    # it), so a segment's MQL→SQL rate never exceeds 1.
+    sql = ldc.sql_at.notnull() & (ldc.sql_at <= end)
+    mql = ldc.mql_at.notnull() & (ldc.mql_at <= end)
     lg = ldc.group_by("account_id").aggregate(
         leads=ldc.count(),
-        mqls=(ldc.mql_at.notnull() & (ldc.mql_at <= end)).cast("int64").sum(),
-        sqls=(ldc.sql_at.notnull() & (ldc.sql_at <= end)).cast("int64").sum(),
+        mqls=(mql | sql).cast("int64").sum(),
+        sqls=sql.cast("int64").sum(),
         channel=ldc.channel.arbitrary(where=ldc._rb_rank == 0),
         acquisition_cost=ldc.unit_cost.sum(),
     )
@@ -218,6 +228,7 @@ def account_facts(backend: Any, as_of: dt.date, *, since: dt.date | None = None)
         deals_lost=t.deals_lost.fill_null(zero_i),
         deals_open=t.deals_open.fill_null(zero_i),
         won_amount=t.won_amount.fill_null(zero_f),
+        won_priced=t.won_priced.fill_null(zero_i),
         cycle_days_sum=t.cycle_days_sum.cast("float64").fill_null(zero_f),
         revenue=t.order_revenue.fill_null(zero_f) + t.sub_revenue.fill_null(zero_f),
         mrr=t.mrr.fill_null(zero_f),

@@ -29,7 +29,8 @@ def customer_churn(
     subscription and keeps or starts another is retained. Nothing after ``as_of`` is read.
     """
     s = backend.table("subscriptions")
-    s = _in_scope(s.filter(s.started_at <= as_of), _scope_accounts(backend, rule))
+    s = s.filter((s.started_at <= as_of) & s.account_id.notnull())
+    s = _in_scope(s, _scope_accounts(backend, rule))
     ended = s.ended_at.notnull() & (s.ended_at <= as_of)
     active = (s.started_at < start) & (~ended | (s.ended_at >= start))
     per = s.group_by("account_id").aggregate(

@@ -176,13 +176,19 @@ def _truncate(day: Any, period: str, fiscal_year_start_month: int) -> Any:
 
 
 def _scope_accounts(backend: Any, rule: Rule | None) -> Any:
+    """The accounts a segment rule selects; ``None`` for the whole company."""
+    if rule is None:
+        return None
     acc = backend.table("accounts")
-    if rule is not None:
-        acc = acc.filter(rule.to_ibis(acc))
-    return acc.select("account_id")
+    return acc.filter(rule.to_ibis(acc)).select("account_id")
 
 
 def _in_scope(table: Any, accounts: Any) -> Any:
+    """The rows of ``table`` in scope. The company (``accounts`` None) keeps every row, also
+    a lead or deal not linked to any account: a CRM export's unlinked lead is still a lead
+    of the company, though no segment rule can select it."""
+    if accounts is None:
+        return table
     return table.semi_join(accounts, table.account_id == accounts.account_id)
 
 
@@ -219,6 +225,9 @@ def _deal_measures(
         won=won.cast("int64").sum(),
         lost=lost.cast("int64").sum(),
         open=(~(won | lost)).cast("int64").sum(),
+        # A won deal with no amount recorded has an unknown value, not ¥0: the mean deal
+        # and the CLV proxy average over the won deals that carry an amount.
+        won_priced=(won & t.amount.notnull()).cast("int64").sum(),
         won_amount=won.ifelse(t.amount, 0).sum(),
         won_days=won.ifelse(days, 0).sum(),
     )
@@ -235,7 +244,8 @@ def _subscription_flags(
         schema={"period_start": "date", "period_end": "date"},
     )
     s = backend.table("subscriptions")
-    s = _in_scope(s.filter(s.started_at <= as_of), accounts)
+    # Churn and NRR follow customers: a subscription needs its account (also for the company).
+    s = _in_scope(s.filter((s.started_at <= as_of) & s.account_id.notnull()), accounts)
     x = s.cross_join(periods)
     ended = x.ended_at.notnull() & (x.ended_at <= as_of)
     # Active on day d: started on or before d and not ended by d.
@@ -475,6 +485,7 @@ def _apply_kpis(base: pd.DataFrame, period: str) -> pd.DataFrame:
         "sql",
         "deals",
         "won",
+        "won_priced",
         "lost",
         "open",
         "closed",

@@ -191,7 +191,9 @@ def segment_attractiveness(
     _rate("churn_rate", seg_sum(facts["churned"]), out["customers"], out)
     _rate("growth", seg_sum(new_cust), out["accounts"].astype(float), out)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["avg_deal"] = seg_sum(facts["won_amount"]) / won
+        # over the won deals with an amount: an empty amount is unknown, not ¥0
+        priced = seg_sum(facts["won_priced"]) if "won_priced" in facts else won
+        out["avg_deal"] = seg_sum(facts["won_amount"]) / np.where(priced > 0, priced, np.nan)
         out["cycle_days"] = seg_sum(facts["cycle_days_sum"]) / won
         overall_value = value[cust].mean() if cust.any() else 0.0
         v_sum = seg_sum(np.where(cust, value, 0.0))
