@@ -209,10 +209,10 @@ def test_segment_and_icp_columns_are_headed_as_the_command_line_heads_them(
         # the segment chart's axes say the same
         svg = re.findall(r"<text[^>]*>([^<]+)</text>", page)
         assert (
-            column_label("value_per_customer", lang) + (" (10k JPY)" if lang == "en" else " (万円)")
+            column_label("value_per_customer", lang) + (" (¥m)" if lang == "en" else " (万円)")
             in svg
         )
-        assert "Customer lifetime value (CLV) (10k JPY)" not in svg
+        assert "Customer lifetime value (CLV) (¥m)" not in svg
     ja = build_report(open_workspace(demo_dir), lang="ja")
     assert "縮約後" not in ja and "縮小推定: 件数の少ない区分" in ja
 
@@ -317,4 +317,41 @@ def test_clv_section_values_contracts_and_orders_and_shows_the_revenue_holdout(
         for word in words:
             assert word in clv, (lang, word)
         # the predicted and actual revenue are yen amounts of the run's holdout
-        assert re.search(r"(実績|actual) ¥[\d,]{9,}", clv), lang
+        assert re.search(r"実績 [\d.,]+億円" if lang == "ja" else r"actual ¥[\d,]{9,}", clv), lang
+
+
+#: An amount as the report's tables write it: 6.695億円 / 2,491万円 / 8,000円, ¥669,495,552.
+_YEN = {"ja": r"-?[\d,.]+(億|万)?円", "en": r"-?¥\d{1,3}(,\d{3})*"}
+
+
+def test_amounts_are_yen_and_shares_percent_in_every_table(demo_dir: Path) -> None:
+    ws = open_workspace(demo_dir)
+    for lang in ("ja", "en"):
+        page = build_report(ws, lang=lang)
+        # KPI: NRR as a percentage (as `rashinban kpi` prints it), amounts in yen
+        heads, rows, _ = _table_after(page, 'id="kpi"')
+        nrr = [r[heads.index(column_label_of("nrr", lang))] for r in rows]
+        assert nrr and all(re.fullmatch(r"\d+\.\d%", v) for v in nrr if v), nrr[:3]
+        for kpi in ("average_deal", "cac"):
+            amounts = [r[heads.index(column_label_of(kpi, lang))] for r in rows]
+            filled = [v for v in amounts if v]
+            assert filled and all(re.fullmatch(_YEN[lang], v) for v in filled), filled[:3]
+        # value per customer (segments, ICP), motions, revenue at risk, CLV: in yen
+        for marker, column in (
+            ('id="segments"', column_label_of("value_per_customer", lang)),
+            ('id="icp"', column_label_of("value_per_customer", lang)),
+            ('id="motions"', 2),
+            ('id="churn"', "リスク金額（年）" if lang == "ja" else "revenue at risk / yr"),
+            ('id="clv"', "CLV"),
+        ):
+            heads, rows, _ = _table_after(page, marker)
+            at = column if isinstance(column, int) else heads.index(column)
+            values = [r[at] for r in rows if r[at]]
+            assert values and all(re.fullmatch(_YEN[lang], v) for v in values), (marker, values)
+        # the CLV chart's axis is in yen, not in powers of ten
+        clv = page.split('id="clv"', 1)[1].split("</section>", 1)[0]
+        ticks = re.findall(r"<text[^>]*>([^<]+)</text>", clv)
+        assert "log10" not in clv and [t for t in ticks if re.fullmatch(_YEN[lang], t)], ticks
+    ja = build_report(ws, lang="ja")
+    heads, _, _ = _table_after(ja, 'id="rfm"')
+    assert heads[:4] == ["セグメント", "顧客数", "構成比", "売上構成比"], heads

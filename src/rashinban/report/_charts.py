@@ -6,16 +6,19 @@ Japanese with its own fonts: the report needs no font files and no network.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
@@ -32,14 +35,20 @@ _STYLE: Any = {
 PALETTE = ["#1f5f8b", "#e07b39", "#3a9d5d", "#c0392b", "#8e6bb8", "#7f8c8d", "#d4a017"]
 
 
-def _svg(fig: Any) -> str:
-    buf = io.StringIO()
+@contextlib.contextmanager
+def _measuring() -> Iterator[None]:
+    """Text stays text in the SVG (the browser draws it with Japanese fonts); matplotlib
+    only measures it with its bundled font and warns about glyphs: not a problem here."""
     with warnings.catch_warnings():
-        # Text stays text in the SVG (the browser draws it with Japanese fonts);
-        # matplotlib only measures it with its bundled font and warns about glyphs.
         warnings.filterwarnings(
             "ignore", message="Glyph .* missing from font", category=UserWarning
         )
+        yield
+
+
+def _svg(fig: Any) -> str:
+    buf = io.StringIO()
+    with _measuring():
         fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
     text = buf.getvalue()
@@ -86,11 +95,26 @@ def histogram(
     xlabel: str = "",
     ylabel: str = "",
     bins: int = 30,
+    log_x: Callable[[float], str] | None = None,
 ) -> str:
-    """A histogram; ``ylabel`` names what its bars count (顧客数 / customers)."""
+    """A histogram; ``ylabel`` names what its bars count (顧客数 / customers).
+
+    With ``log_x`` the x axis is logarithmic (the values must be positive) and its ticks
+    are written by ``log_x`` (1万円, 10万円 … rather than powers of ten).
+    """
+    import numpy as np
+
+    data = np.asarray(list(values), dtype=float)
     with plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(6.4, 2.6))
-        ax.hist(list(values), bins=bins, color=PALETTE[0])
+        edges: Any = bins
+        if log_x is not None and data.size:
+            low, high = float(data.min()), float(data.max())
+            edges = np.geomspace(low, high if high > low else low * 10, bins + 1)
+            ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: log_x(v)))
+            ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.hist(data, bins=edges, color=PALETTE[0])
         ax.set_title(title, loc="left")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
@@ -141,9 +165,11 @@ def lines(
     *,
     title: str = "",
     ylabel: str = "",
+    xlabel: str = "",
     marks: Sequence[tuple[Any, str]] = (),
 ) -> str:
-    """Line chart of several series over ``x``; ``marks`` draws labelled vertical lines."""
+    """Line chart of several series over ``x`` (its axis headed ``xlabel``); ``marks``
+    draws labelled vertical lines."""
     with plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(6.8, 2.8))
         for i, (name, ys) in enumerate(series.items()):
@@ -153,6 +179,7 @@ def lines(
             ax.text(at, ax.get_ylim()[1], " " + label, fontsize=7, va="top", rotation=90)
         ax.set_title(title, loc="left")
         ax.set_ylabel(ylabel)
+        ax.set_xlabel(xlabel)
         if len(series) > 1:
             ax.legend(fontsize=7, frameon=False)
         fig.autofmt_xdate()
@@ -176,9 +203,52 @@ def bubbles(
     with plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(6.8, 4.0))
         ax.scatter(list(x), list(y), s=area, alpha=0.5, color=PALETTE[0], edgecolor="white")
-        for xi, yi, lbl in zip(x, y, labels, strict=True):
+        texts = [
             ax.annotate(str(lbl), (xi, yi), fontsize=7, ha="center")
+            for xi, yi, lbl in zip(x, y, labels, strict=True)
+        ]
         ax.set_title(title, loc="left")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
+        _drop_crowded(fig, ax, texts)
         return _svg(fig)
+
+
+def _drop_crowded(fig: Any, ax: Any, texts: Sequence[Any]) -> None:
+    """Remove the labels that would overlap an earlier one or leave the plot, so that
+    every label left can be read; ``texts`` come most important first (the table
+    under the chart names every point). A centred label that would cross the plot's
+    left or right edge is set against its point instead."""
+    from matplotlib.transforms import Bbox
+
+    with _measuring():
+        fig.canvas.draw()  # the axes' limits and the texts' places are known after a draw
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    kept: list[Any] = []
+    for text in texts:
+        drawn = text.get_window_extent(renderer)
+        # matplotlib may lack a Japanese font and measure a kanji narrower than a browser
+        # draws it: each wide character counts a full em.
+        em = text.get_fontsize() * fig.dpi / 72
+        width = max(drawn.width, em * sum(1.0 if _wide(c) else 0.6 for c in text.get_text()))
+        middle = (drawn.x0 + drawn.x1) / 2
+        left = middle - width / 2
+        if left + width > frame.x1:
+            text.set_horizontalalignment("right")
+            left = middle - width
+        elif left < frame.x0:
+            text.set_horizontalalignment("left")
+            left = middle
+        box = Bbox.from_extents(left, drawn.y0, left + width, drawn.y1)
+        inside = frame.x0 <= box.x0 and box.x1 <= frame.x1
+        if inside and frame.y0 <= box.y0 and box.y1 <= frame.y1:
+            if not any(box.overlaps(k) for k in kept):
+                kept.append(box)
+                continue
+        text.remove()
+
+
+def _wide(char: str) -> bool:
+    """Whether ``char`` is drawn a full em wide (kanji, kana, full-width forms)."""
+    return unicodedata.east_asian_width(char) in ("W", "F")

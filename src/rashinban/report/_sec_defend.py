@@ -85,12 +85,12 @@ def render_churn(ctx: ReportContext) -> str | None:
             "defend_evidence",
         )
     ]
-    risk = t("defend_risk", lang)
+    risk, at_risk = t("defend_risk", lang), t("defend_revenue_at_risk", lang)
     parts += [
         "<h3>",
         t("defend_churn_watchlist", lang),
         "</h3>",
-        table_html(top, lang=lang, percent=(risk,)),
+        table_html(top, lang=lang, percent=(risk,), yen=(at_risk,)),
     ]
     parts.append(
         charts.histogram(
@@ -223,13 +223,16 @@ def render_motions(ctx: ReportContext) -> str | None:
     # One row per scope; per motion its accounts and its amount, each named for what it is
     # (expected revenue, expansion potential, revenue at risk), "n/a" where not computed.
     rows: list[dict[str, object]] = []
+    amounts: dict[str, None] = {}  # the amount columns, shown in yen
     for scope, part in frame.groupby("scope", sort=False):
         row: dict[str, object] = {t("defend_scope", lang): scope}
         for r in part.to_dict("records"):
             name = t(f"defend_motion_{r['motion']}", lang)
             done = _truthy(r["computed"])
             row[f"{name} {t('defend_accounts', lang)}"] = int(r["accounts"]) if done else na
-            row[f"{name} {_amount_label(r, side, lang)}"] = float(r["revenue"]) if done else na
+            amount = f"{name} {_amount_label(r, side, lang)}"
+            amounts[amount] = None
+            row[amount] = float(r["revenue"]) if done else na
         rows.append(row)
     table = pd.DataFrame(rows)
     notes = []
@@ -245,7 +248,7 @@ def render_motions(ctx: ReportContext) -> str | None:
     listing = f'<ul class="note">{"".join(notes)}</ul>' if notes else ""
     return (
         f"<p>{html.escape(ctx.headline('motions'))}</p>"
-        + table_html(table, floatfmt="{:,.0f}", lang=lang)
+        + table_html(table, floatfmt="{:,.0f}", lang=lang, yen=tuple(amounts))
         + listing
     )
 

@@ -31,6 +31,15 @@ LABELS.update(
             "Decile lift on the time split (1 = top 10% of scores)",
         ),
         "competitors": ("競合別の受注率", "Win rate against each competitor"),
+        "no_segment_rates": (
+            "受注率を出せるセグメントがまだありません（受注・失注した商談が必要です）。",
+            "No segment has a win rate yet: it needs deals won or lost.",
+        ),
+        "no_competitor_deals": (
+            "競合別に数えられる完了した商談がありません。",
+            "No closed deal to count by competitor yet.",
+        ),
+        "decile": ("スコアの十分位 (1=上位10%)", "score decile (1 = top 10%)"),
     }
 )
 
@@ -41,17 +50,21 @@ def _segments(ctx: ReportContext) -> str | None:
         return None
     lang = ctx.lang
     show = frame[frame["kind"].isin(["grid", "icp"])].head(25)
+    show = show[show["win_rate"].notna()]
     # Headed as `rashinban segments` heads them: shrunk rates and value per customer,
-    # not the kpi KPIs of the same names.
-    chart = charts.bubbles(
-        list(show["clv"].fillna(0) / 1e4),
-        list(show["win_rate"] * 100),
-        list(show["accounts"]),
-        [str(value_label(n, lang)) for n in show["name"]],
-        title=t("seg_bubbles", lang),
-        xlabel=_head("segments", "clv", lang) + (" (万円)" if lang != "en" else " (10k JPY)"),
-        ylabel=_head("segments", "win_rate", lang) + " (%)",
-    )
+    # not the kpi KPIs of the same names. No bubble has a place without a win rate: a
+    # sentence says so instead of an empty chart.
+    chart = f'<p class="note">{t("no_segment_rates", lang)}</p>'
+    if len(show):
+        chart = charts.bubbles(
+            list(show["clv"].fillna(0) / (1e6 if lang == "en" else 1e4)),
+            list(show["win_rate"] * 100),
+            list(show["accounts"]),
+            [str(value_label(n, lang)) for n in show["name"]],
+            title=t("seg_bubbles", lang),
+            xlabel=_head("segments", "clv", lang) + (" (万円)" if lang != "en" else " (¥m)"),
+            ylabel=_head("segments", "win_rate", lang) + " (%)",
+        )
     summary = ctx.runs.get("segments", {}).get("summary", {})
     side = 1 if lang == "en" else 0
     weights = ("、" if side == 0 else ", ").join(
@@ -77,7 +90,7 @@ def _segments(ctx: ReportContext) -> str | None:
     parts = [
         chart,
         f"<p class='note'>{t('weights', lang)}: {weights}</p>",
-        table_html(view, lang=lang),
+        table_html(view, lang=lang, yen=(table_column("segments", "clv"),)),
     ]
     adjacent = ctx.load("segments", "adjacent")
     if adjacent is not None and adjacent["flagged"].any():
@@ -112,7 +125,8 @@ def _icp(ctx: ReportContext) -> str | None:
         "churn_rate",
     ]
     shown = frame[cols].rename(columns=lambda c: table_column("icp", c))
-    return f"<p>{t('outcome', lang)}: {outcome}</p>" + table_html(shown, lang=lang)
+    yen = (table_column("icp", "clv"),)
+    return f"<p>{t('outcome', lang)}: {outcome}</p>" + table_html(shown, lang=lang, yen=yen)
 
 
 def _head(table: str, column: str, lang: str) -> str:
@@ -153,7 +167,13 @@ def _score(ctx: ReportContext) -> str | None:
         for m, g in lift.groupby("model")
     }
     ylabel = column_label("lift", lang)
-    chart = charts.lines(list(range(1, 11)), series, title=t("score_lift", lang), ylabel=ylabel)
+    chart = charts.lines(
+        list(range(1, 11)),
+        series,
+        title=t("score_lift", lang),
+        ylabel=ylabel,
+        xlabel=t("decile", lang),
+    )
     shown = metrics.assign(model=metrics["model"].map(model_name))
     # The headline says when the baselines win the time split: the scores are then indicative.
     text = ctx.headline("score")
@@ -173,6 +193,8 @@ def _competitors(ctx: ReportContext) -> str | None:
     frame = ctx.load("segments", "competitors")
     if frame is None:
         return None
+    if frame.empty:
+        return f'<p class="note">{t("no_competitor_deals", ctx.lang)}</p>'
     cols = [
         "segment",
         "competitor",

@@ -192,7 +192,20 @@ def render_kpi(ctx: ReportContext) -> str | None:
             ]
     marked = list(last["in_progress"])
     shown["notes"] = [t(m, lang) if m else "" for m in marked]
-    parts.append(table_html(shown, max_rows=60, lang=lang, muted=[bool(m) for m in marked]))
+    # Each KPI in its unit, as `rashinban kpi` shows it: NRR in percent, amounts in yen.
+    from rashinban.kpi import KPIS
+
+    units = {c: KPIS[c].unit for c in shown.columns if c in KPIS}
+    parts.append(
+        table_html(
+            shown,
+            max_rows=60,
+            lang=lang,
+            muted=[bool(m) for m in marked],
+            percent=tuple(c for c, u in units.items() if u == "share"),
+            yen=tuple(c for c, u in units.items() if u == "yen"),
+        )
+    )
     months = sorted({str(p) for p, m in zip(last["period"], marked, strict=True) if m})
     if months:
         note = t("in_progress_note", lang).format(months=", ".join(months))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from rashinban.report import _charts as charts
 from rashinban.report._i18n import LABELS, t
-from rashinban.report._sections import ReportContext, table_html
+from rashinban.report._sections import ReportContext, table_html, yen_cell
 
 LABELS.update(
     {
@@ -23,13 +23,19 @@ LABELS.update(
         "frequency_score": ("F (頻度, 5=多い)", "F (frequency, 5 = often)"),
         "segment": ("セグメント", "segment"),
         "customers": ("顧客数", "customers"),
-        "share": ("構成比", "share"),
+        "rfm_share": ("構成比", "share"),  # not "share": the voice sections' 割合
         "revenue_share": ("売上構成比", "revenue share"),
         "transitions": ("セグメント遷移", "Segment transitions"),
         "from": ("移動前", "from"),
         "to": ("移動後", "to"),
         "clv": ("顧客生涯価値 (CLV)", "Customer lifetime value (CLV)"),
         "clv_dist": ("CLV の分布 (12か月, 割引後)", "CLV distribution (12 months, discounted)"),
+        "clv_axis": ("CLV (対数目盛)", "CLV (log scale)"),
+        "clv_zero": (
+            "CLV が0の顧客 {n:,}社 (解約済みなど) はグラフに含みません。",
+            "{n:,} customers with a CLV of 0 (churned and the like) are left out of the chart.",
+        ),
+        "clv_none": ("CLV が0より大きい顧客がいません。", "No customer has a CLV above 0."),
         "top_clv": ("CLV 上位の顧客", "Top customers by CLV"),
         "p_alive": ("継続確率 P(alive)", "P(alive)"),
         "expected_purchases": (
@@ -80,7 +86,7 @@ def render_rfm(ctx: ReportContext) -> str | None:
         {
             t("segment", lang): _label(seg, "segment", lang),
             t("customers", lang): seg["customers"].astype(int),
-            t("share", lang): (seg["share"] * 100).round(1).astype(str) + "%",
+            t("rfm_share", lang): (seg["share"] * 100).round(1).astype(str) + "%",
             t("revenue_share", lang): (seg["revenue_share"] * 100).round(1).astype(str) + "%",
         }
     )
@@ -116,24 +122,33 @@ def render_clv(ctx: ReportContext) -> str | None:
     lang = ctx.lang
     summary = ctx.runs.get("clv", {}).get("summary", {})
     clv = customers["clv"].to_numpy(dtype=float)
+    positive = clv[clv > 0]  # a log axis has no place for 0: those are counted in words
     parts = [
         charts.histogram(
-            np.log10(np.clip(clv, 1, None)),
+            positive,
             title=t("clv_dist", lang),
-            xlabel="log10(CLV ¥)",
+            xlabel=t("clv_axis", lang),
             ylabel=t("axis_customers", lang),
+            log_x=lambda v: yen_cell(v, lang),
         )
+        if len(positive)
+        else f'<p class="note">{t("clv_none", lang)}</p>'
     ]
+    if 0 < len(positive) < len(clv):
+        zero = int(np.sum(~(clv > 0)))
+        parts.append(f'<p class="note">{t("clv_zero", lang).format(n=zero)}</p>')
     top = customers.sort_values("clv", ascending=False).head(15)
     view = pd.DataFrame(
         {
             t("clv_account", lang): top["account_id"],
             t("company", lang): top.get("name"),
             t("industry", lang): top.get("industry"),
-            "CLV (¥)": [f"¥{v:,.0f}" for v in top["clv"]],
-            t("contract_clv", lang): [f"¥{v:,.0f}" for v in top.get("contract_clv", top["clv"])],
-            t("order_clv", lang): [f"¥{v:,.0f}" for v in top.get("order_clv", 0 * top["clv"])],
-            t("mrr", lang): [f"¥{v:,.0f}" for v in top.get("mrr", 0 * top["clv"])],
+            "CLV": [yen_cell(v, lang) for v in top["clv"]],
+            t("contract_clv", lang): [
+                yen_cell(v, lang) for v in top.get("contract_clv", top["clv"])
+            ],
+            t("order_clv", lang): [yen_cell(v, lang) for v in top.get("order_clv", 0 * top["clv"])],
+            t("mrr", lang): [yen_cell(v, lang) for v in top.get("mrr", 0 * top["clv"])],
             t("p_alive", lang): top["p_alive"].round(3),
             t("expected_purchases", lang): top["expected_purchases"].round(1),
         }
@@ -165,7 +180,7 @@ def _holdout_text(h: dict[str, Any], lang: str) -> str:
     )
     if h.get("actual_revenue") is None:
         return weeks
-    yen = {k: f"¥{v:,.0f}" for k, v in h.items() if isinstance(v, float) and "revenue" in k}
+    yen = {k: yen_cell(v, lang) for k, v in h.items() if isinstance(v, float) and "revenue" in k}
     if lang == "ja":
         revenue = (
             f"<p>同じ期間の売上: 実績 {yen['actual_revenue']} (注文 {yen['order_actual_revenue']}"

@@ -20,6 +20,7 @@ LABELS.update(
         "voice_personas": ("ペルソナ", "Personas"),
         "segment": ("セグメント", "segment"),
         "theme": ("テーマ", "theme"),
+        "voice_docs": ("文書数", "documents"),
         "doc_share": ("言及率", "mentioned in"),
         "quote": ("顧客の声（原文）", "quote (verbatim)"),
         "source_id": ("出典ID", "source id"),
@@ -59,7 +60,7 @@ def render_themes(ctx: ReportContext) -> str | None:
         terms=("term", (", " if lang == "en" else "、").join), docs=("group_docs", "first")
     )
     wide = wide.sort_values("docs", ascending=False).reset_index()
-    wide.columns = [t("segment", lang), t("theme", lang), t("rows", lang)]
+    wide.columns = [t("segment", lang), t("theme", lang), t("voice_docs", lang)]
     parts = [
         f'<p class="note">{html.escape(t("themes_method", lang))}</p>',
         table_html(wide, lang=lang),

@@ -55,6 +55,7 @@ def table_html(
     floatfmt: str = "{:,.3g}",
     lang: str | None = None,
     percent: tuple[str, ...] = (),
+    yen: tuple[str, ...] = (),
     muted: Sequence[bool] = (),
 ) -> str:
     """A plain HTML table (escaped), for small result frames.
@@ -62,7 +63,9 @@ def table_html(
     With ``lang``, result columns are headed in that language (:func:`column_label`) and
     the values the analyses wrote read in it too (:func:`rashinban._labels.value_label`).
     Proportions in the ``percent`` columns show as percentages (0.648 → 64.8%), as the
-    command line shows them. Rows flagged in ``muted`` are greyed (a month in progress).
+    command line shows them; amounts in the ``yen`` columns as :func:`yen_cell` writes
+    them. A missing value (None, NaN, pandas' NA and NaT) is an empty cell. Rows flagged
+    in ``muted`` are greyed (a month in progress).
     """
     head = "".join(
         f"<th>{html.escape(column_label(c, lang) if lang else str(c))}</th>" for c in frame.columns
@@ -74,7 +77,11 @@ def table_html(
     for i, (_, row) in enumerate(frame.head(max_rows).iterrows()):
         cells = []
         for column, v, share in zip(frame.columns, row, shares, strict=True):
-            if share and isinstance(v, float) and v == v:
+            if v is None or type(v).__name__ in ("NAType", "NaTType"):
+                cells.append("<td></td>")  # not "<NA>" or "NaT"
+            elif column in yen and isinstance(v, int | float):
+                cells.append(f'<td class="num">{html.escape(yen_cell(v, lang or "ja"))}</td>')
+            elif share and isinstance(v, float) and v == v:
                 cells.append(f'<td class="num">{v:.1%}</td>')
             elif isinstance(v, float):
                 # Amounts (yen) in full with separators, not 2.34e+06 or 8.94e+03.
@@ -95,13 +102,15 @@ def table_html(
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
 
 
-def number_text(value: object) -> object:
+def number_text(value: object, column: str = "") -> object:
     """A number written as text, as the report shows numbers; anything else as it is.
+    A ``column`` that numbers rather than counts (``founded_year``, an id) has no
+    thousands separators, as on the command line.
 
     >>> number_text("334137698000.0"), number_text("-450000.0"), number_text("2.5")
     ('334,137,698,000', '-450,000', '2.5')
-    >>> number_text("2024-01-05"), number_text(None)
-    ('2024-01-05', None)
+    >>> number_text("1900.0", "founded_year"), number_text("2024-01-05"), number_text(None)
+    ('1900', '2024-01-05', None)
     """
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         return value
@@ -111,9 +120,31 @@ def number_text(value: object) -> object:
         return value
     if v != v or v in (float("inf"), float("-inf")):
         return value
+    if column.endswith(("id", "year", "version", "number")) and v.is_integer():
+        return f"{v:.0f}"
     if v.is_integer() or abs(v) >= 1e3:
         return f"{v:,.0f}"
     return f"{v:.4g}"
+
+
+def yen_cell(value: float, lang: str) -> str:
+    """An amount of yen as the report's tables show it: in 万円 and 億円 to four
+    significant digits in Japanese, in full with ``¥`` and separators in English;
+    "" for a missing amount.
+
+    >>> yen_cell(669_495_552, "ja"), yen_cell(24_912_557, "ja"), yen_cell(37_952, "ja")
+    ('6.695億円', '2,491万円', '3.795万円')
+    >>> yen_cell(669_495_552, "en"), yen_cell(-450_000, "en"), yen_cell(float("nan"), "en")
+    ('¥669,495,552', '-¥450,000', '')
+    """
+    from rashinban.segments._describe import yen_text
+
+    v = float(value)
+    if v != v or v in (float("inf"), float("-inf")):
+        return ""
+    if lang == "en":
+        return f"{'-' if v < 0 else ''}¥{abs(v):,.0f}"
+    return yen_text(v, "ja")
 
 
 def _profile(ctx: ReportContext) -> str | None:
@@ -132,7 +163,8 @@ def _profile(ctx: ReportContext) -> str | None:
     cols["filled_share"] = (cols["filled_share"] * 100).round(1).astype(str) + "%"
     # The profile stores min and max as text (numbers and dates alike): numbers as the
     # rest of the report shows them (334,137,698,000, not 334137698000.0).
-    cols["min"], cols["max"] = cols["min"].map(number_text), cols["max"].map(number_text)
+    for end in ("min", "max"):
+        cols[end] = [number_text(v, c) for v, c in zip(cols[end], cols["column"], strict=True)]
     cols.columns = [t(k, lang) for k in ("table", "column", "filled", "distinct", "min", "max")]
     parts = [
         chart,
