@@ -70,6 +70,23 @@ def test_one_query_ranks_every_method_as_recommend_does(demo_backend, as_of) -> 
         assert len(own) > 0
 
 
+def test_without_a_products_table_reasons_name_the_products_by_id(tmp_path: Path) -> None:
+    from rashinban.demo import generate
+    from rashinban.importing import load_frames
+    from rashinban.workspace import init_workspace
+
+    tables = generate(400, seed=3)
+    ws = init_workspace(tmp_path / "ws")
+    load_frames(ws, {k: v for k, v in tables.items() if k in ("accounts", "orders")})
+    recs = recommend(ws.backend(), tables["orders"]["ordered_at"].max(), k=3)
+    assert len(recs) > 0
+    assert recs["reason_ja"].notna().all() and recs["reason_en"].notna().all()
+    for row in recs.itertuples():
+        assert row.product_id in row.reason_ja and row.product_id in row.reason_en
+        if row.source == "rule":
+            assert row.antecedent in row.reason_ja
+
+
 def test_upsell_flag_predicts_upgrades(demo_backend) -> None:  # type: ignore[no-untyped-def]
     up = upgrade_uplift(demo_backend, CUT).set_index("flagged")
     print("\nupgrades within 180 days by seat-limit flag:\n", up.to_string())

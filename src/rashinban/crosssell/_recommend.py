@@ -216,7 +216,13 @@ def _evidence(
         .drop("antecedent_right")
     )
     similarity = (j.sim_sum.fill_null(0.0) / j.n_owned.fill_null(1).cast("float64")).fill_null(0.0)
-    j = j.mutate(similarity=similarity)
+    # A product missing from the products table (orders imported without it) is named by
+    # its id in the reasons, which would otherwise be null as a whole.
+    j = j.mutate(
+        similarity=similarity,
+        product_name=j.product_name.fill_null(j.product_id),
+        antecedent_name=j.antecedent_name.fill_null(j.antecedent),
+    )
     rule_score = j.rule_score.fill_null(0.0)
     # A segment rate is evidence only from enough customers, at least one owning the product.
     enough = (j.n_segment.fill_null(0) >= min_count) & (j.n_segment_owners.fill_null(0) >= 1)
