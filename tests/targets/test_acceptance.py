@@ -9,6 +9,7 @@ segment, from which a draft is started.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -64,6 +65,10 @@ def test_before_the_event_hypotheses_are_supported(store: StateStore, demo_ws) -
     assert [v["verdict"] for v in review["verdicts"]] == ["supported"] * 3
     assert all(v["reason_ja"] and v["reason_en"] for v in review["verdicts"])
     assert not [p for p in review["proposals"] if p["kind"] == "widen"]
+    # an amount is observed in the unit its hypothesis is written in
+    cac = next(v for v in review["verdicts"] if v["kpi"] == "cac")
+    assert re.search(r"≤ ¥300,000: 実績 ¥[\d,]+ \(90%区間 ¥[\d,]+〜¥[\d,]+", cac["reason_ja"])
+    assert re.search(r"observed ¥[\d,]+ \(90% interval ¥[\d,]+–¥[\d,]+", cac["reason_en"])
 
 
 def test_after_the_event_a_kpi_shift_fires_and_the_review_proposes_the_new_segment(

@@ -258,6 +258,8 @@ def _reason(h: Hypothesis, j: Mapping[str, Any], window_days: int = 365) -> tupl
     def fmt(x: Any) -> str:
         if x is None or (isinstance(x, float) and not np.isfinite(x)):
             return "—"
+        if kpi.unit == "yen":  # in the unit the hypothesis is written in (≤ ¥300,000)
+            return f"¥{x:,.0f}"
         return f"{x:.1%}" if unit_share else f"{x:,.0f}" if abs(x) >= 100 else f"{x:.2f}"
 
     ja_v, en_v = VERDICTS[j["verdict"]]
