@@ -313,6 +313,27 @@ def test_motions_without_churn_history_still_count_new_and_expand(
     assert " / " not in defend["reason"]  # one language: the display language
 
 
+def test_a_company_without_won_new_deals_gets_no_expected_revenue_but_the_reason(
+    tmp_path: Path, demo_tables: dict[str, pd.DataFrame]
+) -> None:
+    from rashinban import init_workspace
+    from rashinban.importing import load_frames
+
+    ws = init_workspace(tmp_path / "ws")
+    load_frames(ws, {k: demo_tables[k] for k in ("products", "accounts", "orders")})
+    for lang, words in (("ja", "受注した新規商談がまだなく"), ("en", "no new deal won yet")):
+        out = CliRunner().invoke(
+            app,
+            ["motions", "-w", str(ws.path), "--as-of", str(AS_OF), "-f", "json", "--lang", lang],
+        )
+        assert out.exit_code == 0, out.output
+        new = {r["motion"]: r for r in json.loads(out.output)["motions"]}["new"]
+        # not "prospects worth ¥0": no number, and why
+        assert new["computed"] is False
+        assert new["accounts"] is None and new["revenue"] is None
+        assert new["reason"].startswith(words)
+
+
 def test_unknown_industry_is_an_error_naming_the_candidates(demo_ws: Workspace) -> None:
     res = CliRunner().invoke(
         app, ["motions", "-w", str(demo_ws.path), "--as-of", str(AS_OF), "--industry", "存在しない"]

@@ -173,8 +173,11 @@ def _require_members(backend: Any, segment: SegmentSpec) -> None:
     require_accounts(backend, rule, text=text)
 
 
-def _new(backend: Any, day: dt.date, members: ir.Table, prior_strength: float) -> tuple[int, float]:
-    """Prospects among ``members`` and their expected revenue (see the module docstring)."""
+def _new(
+    backend: Any, day: dt.date, members: ir.Table, prior_strength: float
+) -> tuple[int, float, int]:
+    """Prospects among ``members``, their expected revenue (see the module docstring) and
+    the won new deals the win rates and amounts rest on."""
     from rashinban.crosssell import MIN_EVIDENCE, prospects, size_band
 
     a = ibis.date(day)
@@ -205,7 +208,7 @@ def _new(backend: Any, day: dt.date, members: ir.Table, prior_strength: float) -
     out = j.aggregate(n=j.count(), value=(rate * amount).sum()).execute()
     n = int(out["n"].iloc[0] or 0)
     value = out["value"].iloc[0]
-    return n, 0.0 if value is None or pd.isna(value) else float(value)
+    return n, 0.0 if value is None or pd.isna(value) else float(value), int(won_all)
 
 
 def _product_value(backend: Any, day: dt.date) -> pd.DataFrame:
@@ -304,7 +307,7 @@ def three_motions(
 
         upsell = upsell_signals(backend, day)
 
-    n_new, rev_new = _new(backend, day, members, prior_strength)
+    n_new, rev_new, won_new = _new(backend, day, members, prior_strength)
 
     values = _product_value(backend, day).set_index("product_id")["value"]
     recs = recommendations[recommendations["account_id"].isin(ids)]
@@ -315,6 +318,10 @@ def three_motions(
     rev_expand = float(recs["value"].sum())
 
     rows: list[tuple[int | None, float | None, tuple[str, str] | None]] = [(n_new, rev_new, None)]
+    if not won_new:
+        # No won new deal by the date: no win rate or deal size to expect revenue from
+        # (a company selling by order alone), not "prospects worth nothing".
+        rows[0] = (None, None, NO_WON_NEW)
     if recommendations.empty and not len(upsell):
         # No offer anywhere: too little evidence (or no customer), not "nothing to expand".
         from rashinban.crosssell import no_offer_error
@@ -365,6 +372,13 @@ def _definitions(expand_min_score: float) -> dict[str, tuple[str, str]]:
         ),
         "defend": ("解約警戒中の顧客", "customers on churn alert"),
     }
+
+
+#: Why the new row has no number when no new deal was won by the date.
+NO_WON_NEW = (
+    "受注した新規商談がまだなく、受注率と受注額から見込み売上を出せません",
+    "no new deal won yet: no win rate or deal size to expect revenue from",
+)
 
 
 def _halves(error: UserError | None) -> tuple[str, str]:
