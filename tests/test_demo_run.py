@@ -355,3 +355,20 @@ def test_amounts_are_yen_and_shares_percent_in_every_table(demo_dir: Path) -> No
     ja = build_report(ws, lang="ja")
     heads, _, _ = _table_after(ja, 'id="rfm"')
     assert heads[:4] == ["セグメント", "顧客数", "構成比", "売上構成比"], heads
+
+
+def test_the_data_profile_names_tables_and_columns_in_japanese_with_their_codes(
+    demo_dir: Path,
+) -> None:
+    ws = open_workspace(demo_dir)
+    ja = build_report(ws, lang="ja")
+    heads, rows, _ = _table_after(ja, 'id="profile"')
+    tables = {r[heads.index("テーブル")] for r in rows}
+    assert "取引先 (accounts)" in tables and "商談 (deals)" in tables
+    assert "accounts" not in tables
+    columns = {r[heads.index("列")] for r in rows}
+    assert "取引先ID (account_id)" in columns
+    # the English report keeps the schema's own (English) names
+    en = build_report(ws, lang="en")
+    heads, rows, _ = _table_after(en, 'id="profile"')
+    assert "accounts" in {r[heads.index("table")] for r in rows}

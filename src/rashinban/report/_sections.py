@@ -147,6 +147,33 @@ def yen_cell(value: float, lang: str) -> str:
     return yen_text(v, "ja")
 
 
+def _table_name(name: str, lang: str) -> str:
+    """A canonical table as the Japanese report names it, its code beside (取引先 (accounts)).
+
+    >>> _table_name("accounts", "ja"), _table_name("accounts", "en"), _table_name("x", "ja")
+    ('取引先 (accounts)', 'accounts', 'x')
+    """
+    from rashinban.schema import TABLES
+
+    spec = TABLES.get(name)
+    return f"{spec.ja} ({name})" if spec is not None and lang == "ja" else name
+
+
+def _column_name(table: str, column: str, lang: str) -> str:
+    """A canonical column as the Japanese report names it (取引先ID (account_id)); a column
+    the company's files added keeps its own header.
+
+    >>> _column_name("accounts", "account_id", "ja"), _column_name("accounts", "社内メモ", "ja")
+    ('取引先ID (account_id)', '社内メモ')
+    """
+    from rashinban.schema import TABLES
+
+    spec = TABLES.get(table)
+    if spec is None or lang != "ja" or column not in spec.column_names:
+        return column
+    return f"{spec.column(column).ja} ({column})"
+
+
 def _profile(ctx: ReportContext) -> str | None:
     frame = ctx.load("profile", "columns")
     if frame is None:
@@ -154,17 +181,20 @@ def _profile(ctx: ReportContext) -> str | None:
     lang = ctx.lang
     per_table = frame.groupby("table", sort=False)["rows"].first()
     chart = charts.bar(
-        list(per_table.index),
+        [_table_name(n, lang) for n in per_table.index],
         list(per_table.values),
         title=t("rows_per_table", lang),
         xlabel=t("rows", lang),
     )
     cols = frame[["table", "column", "filled_share", "distinct", "min", "max"]].copy()
+    names = [_column_name(tb, c, lang) for tb, c in zip(cols["table"], cols["column"], strict=True)]
+    cols["table"] = [_table_name(tb, lang) for tb in cols["table"]]
+    cols["column"] = names
     cols["filled_share"] = (cols["filled_share"] * 100).round(1).astype(str) + "%"
     # The profile stores min and max as text (numbers and dates alike): numbers as the
     # rest of the report shows them (334,137,698,000, not 334137698000.0).
     for end in ("min", "max"):
-        cols[end] = [number_text(v, c) for v, c in zip(cols[end], cols["column"], strict=True)]
+        cols[end] = [number_text(v, c) for v, c in zip(cols[end], frame["column"], strict=True)]
     cols.columns = [t(k, lang) for k in ("table", "column", "filled", "distinct", "min", "max")]
     parts = [
         chart,
@@ -180,6 +210,7 @@ def _profile(ctx: ReportContext) -> str | None:
                 FROM {META_SCHEMA}.imports ORDER BY imported_at, rowid"""
         ).df()
     if len(imports):
+        imports["table_name"] = [_table_name(tb, lang) for tb in imports["table_name"]]
         imports.columns = [
             t(k, lang) for k in ("table", "file", "rows", "inserted", "updated", "rejected")
         ]
