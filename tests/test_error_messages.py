@@ -26,11 +26,13 @@ from rashinban import Workspace, init_workspace
 from rashinban.importing import load_frames
 
 SRC = Path(errors.__file__).parent
-#: User errors, and the convergence error that reaches users through the CLI.
+#: User errors, the convergence error that reaches users through the CLI, and the
+#: not-fitted error a notebook user meets.
 USER_ERRORS = frozenset(
     name
     for name, cls in vars(errors).items()
-    if inspect.isclass(cls) and issubclass(cls, (errors.UserError, errors.ConvergenceError))
+    if inspect.isclass(cls)
+    and issubclass(cls, (errors.UserError, errors.ConvergenceError, errors.NotFittedError))
 )
 #: Kana, kanji and the ideographic punctuation.
 JAPANESE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff]")

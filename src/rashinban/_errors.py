@@ -220,7 +220,17 @@ class RuleSyntaxError(UserError, ValueError):
 
 
 class NotFittedError(RashinbanError, AttributeError, ValueError):
-    """A model's results were asked for before ``fit``."""
+    """A model's results were asked for before ``fit``.
+
+    Like :class:`ConvergenceError` it carries ``message`` and ``fix`` (each
+    "日本語 / English" where the model writes them so), rendered on one line as
+    ``message — fix: fix``.
+    """
+
+    def __init__(self, message: str, *, fix: str | None = None) -> None:
+        self.message = message
+        self.fix = fix
+        super().__init__(f"{message} — fix: {fix}" if fix else message)
 
 
 class ConvergenceError(RashinbanError, RuntimeError):

@@ -340,5 +340,7 @@ def test_input_errors_read_japanese_first_with_english_alongside() -> None:
         "(first at position 1)"
     )
     assert rows.value.fix == (
-        "集計表の作り方を確かめてください / check how the summary table was computed"
+        "frequency にはリピート購入の回数 (購入回数 − 1、0以上の整数) を渡してください "
+        "(例: rfm_summary の frequency) / pass the number of repeat purchases (purchases − 1, "
+        "a whole number from 0) as frequency (e.g. rfm_summary's frequency)"
     )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from rashinban import ConvergenceError, InvalidValueError, NotEnoughDataError
+from rashinban import ConvergenceError, InvalidValueError, NotEnoughDataError, NotFittedError
 from rashinban.clv import (
     BetaGeoModel,
     GammaGammaModel,
@@ -123,3 +124,88 @@ def test_gamma_gamma_convergence_advice_names_its_own_inputs() -> None:
     fix = info.value.fix or ""
     assert "monetary_value (mean value per repeat purchase, in one currency)" in fix
     assert "recency" not in fix
+
+
+@pytest.mark.parametrize(
+    ("args", "column", "fix"),
+    [
+        # A weekly rfm_summary gives T = 0 to a customer first seen in the as-of week.
+        (([0, 1, 2], [0, 3, 5], [0, 6, 9]), "T", "rfm['T'].clip(lower=1/7)"),
+        (([1, 2], [7, 5], [6, 9]), "recency", "one as-of date and one time unit"),
+        (([0, 2], [3, 5], [6, 9]), "recency", "pass frequency and recency from one summary"),
+        (([1, -1], [3, 0], [5, 5]), "frequency", "the number of repeat purchases"),
+        (([1.5, 2], [3, 4], [5, 5]), "frequency", "the number of repeat purchases"),
+        (([1, 2], [-1, 4], [5, 5]), "recency", "from the first to the last purchase"),
+    ],
+)
+def test_each_broken_summary_rule_names_its_own_fix(args, column, fix) -> None:
+    # Not "check how the summary table was computed" for everything: the fix says what
+    # to do about this rule, in Japanese and English.
+    with pytest.raises(InvalidValueError) as info:
+        BetaGeoModel().fit(*args)
+    assert info.value.column == column
+    assert fix in (info.value.fix or "")
+    assert " / " in (info.value.fix or "")
+
+
+def test_weights_nan_and_gamma_gamma_frequency_fixes_fit_the_argument() -> None:
+    with pytest.raises(InvalidValueError) as weights:
+        BetaGeoModel().fit(FREQ, REC, AGE, weights=[-1] * 7)
+    assert "number of customers each row stands for" in (weights.value.fix or "")
+    bg = BetaGeoModel().fit(FREQ, REC, AGE)
+    with pytest.raises(InvalidValueError) as missing:
+        bg.p_alive([np.nan], [0], [5])
+    assert "before fitting" not in str(missing.value)  # a prediction, not a fit
+    with pytest.raises(InvalidValueError) as negative:
+        GammaGammaModel().fit([1, -2, 3], [10.0, 20.0, 30.0])
+    assert negative.value.column == "frequency"
+    assert "1 rows fail (first at position 1)" in negative.value.message
+    assert "the number of repeat purchases" in (negative.value.fix or "")
+
+
+def test_not_fitted_error_is_bilingual_with_a_fix() -> None:
+    for call in (lambda: BetaGeoModel().p_alive([1], [1], [2]), lambda: GammaGammaModel().params_):
+        with pytest.raises(NotFittedError) as info:
+            call()
+        assert info.value.message.split(" / ")[0].count("学習") >= 1
+        assert "not fitted" in info.value.message
+        assert info.value.fix is not None and "().fit(...) first" in info.value.fix
+        assert str(info.value) == f"{info.value.message} — fix: {info.value.fix}"
+    assert not hasattr(BetaGeoModel(), "params_")  # still an AttributeError
+
+
+def test_a_bgnbd_fit_that_runs_off_raises_without_numpy_warnings() -> None:
+    # Every buyer with at most one repeat purchase: the dropout probability runs to one,
+    # and a line-search step to b = 0 used to print "divide by zero" (an error under
+    # pytest) before the ConvergenceError.
+    d = simulate_bgnbd(500, {"r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.4}, 39.0, seed=1)
+    args = (np.minimum(d["frequency"], 1), d["recency"], d["T"])
+    with pytest.raises(ConvergenceError, match="runs to one"):
+        BetaGeoModel().fit(*args)
+    assert BetaGeoModel(raise_on_failure=False).fit(*args).converged_ is False
+
+
+@pytest.mark.parametrize("form", ["list", "numpy", "series", "frame", "nullable"])
+def test_models_read_lists_arrays_series_and_frame_columns(form) -> None:
+    frame = pd.DataFrame({"frequency": FREQ, "recency": REC, "T": AGE})
+    frame["monetary_value"] = [0.0, 12.0, 30.0, 25.0, 0.0, 18.0, 40.0]
+    survivors = [1000, 631, 468, 382, 326, 289, 262, 241]
+
+    def cast(values: pd.Series) -> object:
+        return {
+            "list": values.tolist(),
+            "numpy": values.to_numpy(),
+            "series": pd.Series(values.to_numpy(), index=values.index + 100),
+            "frame": values,
+            "nullable": values.astype("Float64"),
+        }[form]
+
+    f, r, t, m = (cast(frame[c]) for c in ("frequency", "recency", "T", "monetary_value"))
+    for model_cls in (BetaGeoModel, ParetoNBDModel):
+        fitted = model_cls().fit(f, r, t, weights=None)
+        assert fitted.params_ == model_cls().fit(FREQ, REC, AGE).params_
+    gg = GammaGammaModel().fit(f, m, weights=None)
+    assert gg.params_ == GammaGammaModel().fit(FREQ, frame["monetary_value"].tolist()).params_
+    sbg = ShiftedBetaGeoModel().fit(cast(pd.Series(survivors)))
+    assert sbg.params_ == ShiftedBetaGeoModel().fit(survivors).params_
+    assert repr(sbg).startswith("<ShiftedBetaGeoModel fitted: alpha=0.7041, beta=1.182")

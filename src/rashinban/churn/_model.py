@@ -234,7 +234,11 @@ class ChurnModel:
 
     def _check(self) -> None:
         if not hasattr(self, "coef_"):
-            raise NotFittedError("ChurnModel is not fitted; call fit(features, churned) first")
+            raise NotFittedError(
+                "ChurnModel はまだ学習していません / ChurnModel is not fitted",
+                fix="先に fit(features, churned) を呼んでください / "
+                "call fit(features, churned) first",
+            )
 
     def predict_risk(self, features: pd.DataFrame) -> npt.NDArray[np.float64]:
         """Probability of churn within the horizon, in [0, 1]."""

@@ -127,7 +127,9 @@ def _noncontractual(
         )
     try:
         model = BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
-    except ConvergenceError as exc:
+    except (ConvergenceError, NotEnoughDataError) as exc:
+        # Too few repeat buyers (all bought once) or no dropout to learn from: the
+        # buyers get no risk, the contractual watchlist still stands.
         return empty, language_halves(exc.message)
     p_alive = model.p_alive(summary["frequency"], summary["recency"], summary["T"])
     out = summary[["account_id"]].copy()

@@ -27,6 +27,7 @@ _CLV_WIDE = {
     "expected_billings",
     "subscription_ended",
     "p_alive_basis",
+    "spend_basis",
 }
 
 

@@ -120,8 +120,11 @@ class BaseModel:
     # AttributeError, so hasattr() keeps working) instead of a bare AttributeError.
     def __getattr__(self, name: str) -> Any:
         if name.endswith("_") and not name.startswith("_"):
+            model = type(self).__name__
             raise NotFittedError(
-                f"{type(self).__name__}.{name} does not exist yet: call fit(...) first"
+                f"{model}.{name} はまだありません (未学習のモデルです) / "
+                f"{model}.{name} does not exist yet: the model is not fitted",
+                fix=f"先に {model}().fit(...) を呼んでください / call {model}().fit(...) first",
             )
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
@@ -134,9 +137,12 @@ class BaseModel:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "params_"):
+            model = type(self).__name__
             raise NotFittedError(
-                f"{type(self).__name__} is not fitted yet: call fit(...) before asking "
-                "for predictions, standard errors or a summary"
+                f"{model} はまだ学習していません。予測・標準誤差・summary には学習が必要です / "
+                f"{model} is not fitted yet: predictions, standard errors and the summary "
+                "need a fit",
+                fix=f"先に {model}().fit(...) を呼んでください / call {model}().fit(...) first",
             )
 
     def _maximise(

@@ -126,15 +126,18 @@ class BetaGeoModel(TransactionModel):
             self._store_newton(result, total)
         else:
             # Newton's method stalled (e.g. a degenerate data set): quasi-Newton from
-            # the same start decides, and raises when it does not converge either.
-            self._maximise(
-                lambda th: objective(th)[0],
-                theta0,
-                total_weight=total,
-                value_and_grad=objective,
-                maxiter=self.maxiter,
-                raise_on_failure=self.raise_on_failure,
-            )
+            # the same start decides, and raises when it does not converge either. A
+            # line-search step to a parameter at 0 or infinity gives a non-finite value
+            # that only sends it back: no numpy warning for it.
+            with np.errstate(all="ignore"):
+                self._maximise(
+                    lambda th: objective(th)[0],
+                    theta0,
+                    total_weight=total,
+                    value_and_grad=objective,
+                    maxiter=self.maxiter,
+                    raise_on_failure=self.raise_on_failure,
+                )
         self._check_identified()
         return self
 

@@ -22,6 +22,7 @@ from rashinban.clv._inputs import (
     as_float_array,
     as_number,
     check_weights,
+    require_repeat_counts,
     same_length,
     wsum,
 )
@@ -34,12 +35,7 @@ def _check_fm(frequency: ArrayLike, monetary_value: ArrayLike) -> tuple[FloatArr
         ("frequency", as_float_array(frequency, "frequency")),
         ("monetary_value", as_float_array(monetary_value, "monetary_value")),
     )
-    if (x < 0).any():
-        raise InvalidValueError(
-            "frequency に負の値は使えません / frequency cannot be negative",
-            column="frequency",
-            fix="集計表を確かめてください / check the summary table",
-        )
+    require_repeat_counts(x)
     bad = (x > 0) & (m <= 0)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])

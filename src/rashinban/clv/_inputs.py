@@ -59,10 +59,33 @@ def as_float_array(values: ArrayLike, name: str) -> FloatArray:
             f"{name} has {int(bad.sum())} missing or infinite values (first at position {first})",
             column=name,
             value=array[first],
-            fix="学習の前にその顧客を除くか値を埋めてください / "
-            "drop or fill those customers before fitting",
+            fix="欠損・無限大の行を除くか値を埋めてから渡してください / "
+            "drop those rows or fill the values before passing them",
         )
     return array
+
+
+# What to pass as frequency, in (Japanese, English).
+_FIX_FREQUENCY = (
+    "frequency にはリピート購入の回数 (購入回数 − 1、0以上の整数) を渡してください "
+    "(例: rfm_summary の frequency)",
+    "pass the number of repeat purchases (purchases − 1, a whole number from 0) as frequency "
+    "(e.g. rfm_summary's frequency)",
+)
+
+
+def require_repeat_counts(x: FloatArray) -> None:
+    """Refuse a negative ``frequency`` (repeat purchases), naming the first row."""
+    _require(
+        x >= 0,
+        "frequency",
+        x,
+        (
+            "frequency はリピート購入の回数で、負の値は使えません",
+            "frequency counts repeat purchases and cannot be negative",
+        ),
+        _FIX_FREQUENCY,
+    )
 
 
 def check_rft(
@@ -74,15 +97,7 @@ def check_rft(
         ("recency", as_float_array(recency, "recency")),
         ("T", as_float_array(T, "T")),
     )
-    _require(
-        x >= 0,
-        "frequency",
-        x,
-        (
-            "frequency はリピート購入の回数で、負の値は使えません",
-            "frequency counts repeat purchases and cannot be negative",
-        ),
-    )
+    require_repeat_counts(x)
     _require(
         x == np.round(x),
         "frequency",
@@ -91,9 +106,17 @@ def check_rft(
             "frequency は購入回数の整数にしてください",
             "frequency must be a whole number of purchases",
         ),
+        _FIX_FREQUENCY,
     )
     _require(
-        t_x >= 0, "recency", t_x, ("recency に負の値は使えません", "recency cannot be negative")
+        t_x >= 0,
+        "recency",
+        t_x,
+        ("recency に負の値は使えません", "recency cannot be negative"),
+        (
+            "recency は初回購入から最終購入までの期間 (0以上) です",
+            "recency is the time from the first to the last purchase (0 or more)",
+        ),
     )
     _require(
         t_x <= t_cal,
@@ -102,6 +125,11 @@ def check_rft(
         (
             "recency は T (顧客の経過期間) を超えられません",
             "recency cannot exceed T (the customer's age)",
+        ),
+        (
+            "recency と T は同じ基準日・同じ時間単位の集計表 (例: rfm_summary) から渡してください",
+            "pass recency and T from one summary with one as-of date and one time unit "
+            "(e.g. rfm_summary)",
         ),
     )
     _require(
@@ -112,6 +140,12 @@ def check_rft(
             "T (初回購入からの期間) は正の値にしてください",
             "T (time since first purchase) must be positive",
         ),
+        (
+            "基準日の期に初めて購入した顧客 (T = 0) は除くか、T に小さな正の値を入れてください "
+            "(週単位なら rfm['T'].clip(lower=1/7))",
+            "drop the customers who first bought in the as-of period (T = 0) or give them a "
+            "small positive age (in weeks: rfm['T'].clip(lower=1/7))",
+        ),
     )
     _require(
         (x > 0) | (t_x == 0),
@@ -120,6 +154,10 @@ def check_rft(
         (
             "frequency が0の顧客は recency も0にしてください",
             "a customer with frequency 0 must have recency 0",
+        ),
+        (
+            "frequency と recency は同じ集計表 (例: rfm_summary) の列を渡してください",
+            "pass frequency and recency from one summary (e.g. rfm_summary)",
         ),
     )
     return x, t_x, t_cal
@@ -205,6 +243,10 @@ def check_weights(weights: ArrayLike | None, n: int) -> FloatArray:
         "weights",
         w,
         ("weights は件数で、負の値は使えません", "weights are counts and cannot be negative"),
+        (
+            "weights には各行が表す顧客数 (0以上) を渡してください",
+            "pass the number of customers each row stands for (0 or more)",
+        ),
     )
     if w.sum() <= 0:
         raise InvalidValueError(
@@ -216,9 +258,14 @@ def check_weights(weights: ArrayLike | None, n: int) -> FloatArray:
 
 
 def _require(
-    ok: npt.NDArray[np.bool_], name: str, values: FloatArray, why: tuple[str, str]
+    ok: npt.NDArray[np.bool_],
+    name: str,
+    values: FloatArray,
+    why: tuple[str, str],
+    fix: tuple[str, str],
 ) -> None:
-    """Raise unless every row is ``ok``; ``why`` is the rule in (Japanese, English)."""
+    """Raise unless every row is ``ok``; ``why`` is the rule, ``fix`` what to do, each
+    in (Japanese, English)."""
     if not ok.all():
         first = int(np.flatnonzero(~ok)[0])
         bad = int((~ok).sum())
@@ -227,5 +274,5 @@ def _require(
             f"{why[1]}: {bad} rows fail (first at position {first})",
             column=name,
             value=values[first],
-            fix="集計表の作り方を確かめてください / check how the summary table was computed",
+            fix=f"{fix[0]} / {fix[1]}",
         )

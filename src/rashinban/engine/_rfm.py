@@ -17,6 +17,13 @@ customers the easy way", section 2: a customer's history is summarised by
 4. ``monetary_value`` = mean period total over the repeat periods (the first
    period is left out), 0 when ``frequency`` is 0.
 
+With ``net_returns=True`` (what the RFM and CLV reports use) a period counts as a
+purchase only when its net total is positive (or it holds an order of unknown
+amount and nothing that nets it below 0): returns and credit notes (▲ amounts),
+zero-amount samples and periods that net to 0 are not purchases, so they neither
+add a repeat purchase nor make a customer recent; their amounts still net against
+the customer's spend after the first purchase period.
+
 Everything is computed by the backend (DuckDB by default, PostgreSQL and other
 SQL engines through Ibis); nothing is pulled into Python.
 """
@@ -24,7 +31,7 @@ SQL engines through Ibis); nothing is pulled into Python.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import ibis
 import ibis.expr.types as ir
@@ -47,6 +54,7 @@ __all__ = ["rfm_summary"]
 # Private names for intermediate columns; a user column can hardly clash with them.
 _P = "_rb_period"
 _AMT = "_rb_amount"
+_BUY = "_rb_buy"
 
 
 def _check_columns(table: ir.Table, *names: str | None) -> None:
@@ -120,13 +128,71 @@ def _repeat_dates(values: ir.ArrayValue) -> ir.IntegerValue:
 
 
 def _period_and_amount(
-    tx: ir.Table, datetime_col: str, monetary_value_col: str | None, time_unit: str
+    tx: ir.Table,
+    datetime_col: str,
+    monetary_value_col: str | None,
+    time_unit: str,
+    *,
+    fill: bool = True,
 ) -> tuple[ir.Value, ir.FloatingValue | None]:
-    """Each transaction's period start and amount (None without a monetary column)."""
+    """Each transaction's period start and amount (None without a monetary column).
+
+    ``fill=False`` keeps missing amounts missing (:func:`_net_periods` tells an order
+    of unknown amount from a zero-amount one).
+    """
     period = floor_expr(day_expr(tx[datetime_col]), time_unit)
+    if not monetary_value_col:
+        return period, None
+    amount = tx[monetary_value_col].cast("float64")
     # A missing amount counts as 0, as pandas' groupby-sum (lifetimes) counts it.
-    amount = tx[monetary_value_col].cast("float64").fill_null(0.0) if monetary_value_col else None
-    return period, amount
+    return period, amount.fill_null(0.0) if fill else amount
+
+
+def is_purchase(net: ir.FloatingValue, unknown: ir.BooleanValue) -> ir.BooleanValue:
+    """Whether a period (or day) of ``net`` total is a purchase under ``net_returns``.
+
+    A positive net total is; so is a period holding an order of unknown amount
+    (``unknown``) whose known amounts do not net below 0. Returns, credit notes,
+    zero-amount samples and periods that net to 0 or less are not.
+    """
+    return (net > 0) | (unknown & (net >= 0))
+
+
+def _net_periods(tx: ir.Table, cid: str, period: ir.Value, amount: ir.FloatingValue) -> ir.Table:
+    """One row per customer and period: its net total ``_AMT`` (missing amounts as 0)
+    and whether it is a purchase ``_BUY`` (:func:`is_purchase`); ``amount`` unfilled."""
+    keyed = tx.select(tx[cid], period.name(_P), amount.name(_AMT))
+    per = keyed.group_by([cid, _P]).aggregate(
+        **{_AMT: keyed[_AMT].fill_null(0.0).sum(), "_rb_unknown": keyed[_AMT].isnull().any()}
+    )
+    return per.select(cid, _P, _AMT, **{_BUY: is_purchase(per[_AMT], per["_rb_unknown"])})
+
+
+def _customer_stats_net(
+    tx: ir.Table, cid: str, period: ir.Value, amount: ir.FloatingValue
+) -> tuple[ir.Table, dict[str, ir.Value]]:
+    """:func:`_customer_stats` where only purchase periods count (``net_returns``).
+
+    The first and last period and the repeats are those of purchase periods; the
+    amounts of every period from the first purchase period on are summed, so a
+    later return nets against the spend. Periods before a customer's first purchase
+    (returns of orders older than the log) are left out, and so are customers
+    without any purchase.
+    """
+    per = _net_periods(tx, cid, period, amount)
+    buy = per[_BUY]
+    per = per.mutate(_rb_first=per[_P].min(where=buy).over(group_by=per[cid]))
+    per = per.filter(per[_P] >= per["_rb_first"])
+    buy = per[_BUY]
+    agg = per.group_by(cid).aggregate(
+        _n=per[_P].count(where=buy),
+        _min=per["_rb_first"].min(),
+        _max=per[_P].max(where=buy),
+        _sum=per[_AMT].sum(),
+        _first=per[_AMT].sum(where=per[_P] == per["_rb_first"]),
+    )
+    stats = {name: agg["_" + name] for name in ("min", "max", "sum", "first")}
+    return agg, {"repeats": agg["_n"] - 1, **stats}
 
 
 def _customer_stats(
@@ -204,14 +270,21 @@ def _summarise(
     time_unit: str,
     time_scaler: float,
     include_first_transaction: bool,
+    net_returns: bool = False,
     suffix: str = "",
 ) -> ir.Table:
     # Keep whole periods up to the end's period (lifetimes floors the end first), by a
     # plain comparison on the raw column so that the backend can prune early.
     cutoff = moment_literal(tx[datetime_col], next_period_start(end, time_unit), "cutoff")
     tx = tx.filter(tx[datetime_col] < cutoff)
-    period, amount = _period_and_amount(tx, datetime_col, monetary_value_col, time_unit)
-    agg, stats = _customer_stats(tx, cid, period, amount)
+    net = net_returns and monetary_value_col is not None
+    period, amount = _period_and_amount(
+        tx, datetime_col, monetary_value_col, time_unit, fill=not net
+    )
+    if net and amount is not None:
+        agg, stats = _customer_stats_net(tx, cid, period, amount)
+    else:
+        agg, stats = _customer_stats(tx, cid, period, amount)
     end_n = period_number(end, time_unit)
     first_n = period_number_expr(stats["min"], time_unit)
     last_n = period_number_expr(stats["max"], time_unit)
@@ -248,6 +321,7 @@ def rfm_summary(
     time_scaler: float = 1.0,
     calibration_period_end: dt.date | dt.datetime | str | None = None,
     include_first_transaction: bool = False,
+    net_returns: bool = False,
 ) -> ir.Table:
     """Summarise a transaction log to one row per customer for CLV models and RFM.
 
@@ -278,6 +352,18 @@ def rfm_summary(
     include_first_transaction
         Count the first purchase period in ``frequency`` and ``monetary_value``
         (lifetimes' option of the same name); for RFM scoring, not for CLV fits.
+    net_returns
+        Count a period as a purchase only when its net total is positive, or it
+        holds an order of unknown amount and does not net below 0 (needs
+        ``monetary_value_col``). Returns and credit notes (negative amounts),
+        zero-amount samples and periods that net to 0 or less then add no repeat
+        purchase and do not move the last purchase; their amounts still net
+        against ``monetary_value`` (the total from the first purchase period on,
+        over the repeat purchases). Periods before a customer's first purchase are
+        left out, and so are customers who never bought. In the holdout,
+        ``frequency_holdout`` counts purchase periods and
+        ``monetary_value_holdout`` is the net holdout total over them (0 without
+        one). False (the default) counts every period with a row, as lifetimes does.
 
     Returns
     -------
@@ -316,6 +402,7 @@ def rfm_summary(
         "time_unit": time_unit,
         "time_scaler": float(time_scaler),
         "include_first_transaction": include_first_transaction,
+        "net_returns": net_returns,
     }
     if calibration_period_end is None:
         return _summarise(transactions, end=end, **common)
@@ -338,6 +425,7 @@ def _calibration_holdout(
     time_unit: str,
     time_scaler: float,
     include_first_transaction: bool,
+    net_returns: bool,
 ) -> ir.Table:
     cal_day = as_date(calibration_period_end, "calibration_period_end")
     end_day = as_date(observation_period_end, "observation_period_end")
@@ -363,15 +451,28 @@ def _calibration_holdout(
         time_unit=time_unit,
         time_scaler=time_scaler,
         include_first_transaction=include_first_transaction,
+        net_returns=net_returns,
         suffix="_cal",
     )
     hold_tx = transactions.filter(raw > cal_at, raw <= end_at)
-    per = _period_totals(
-        hold_tx, cid, *_period_and_amount(hold_tx, datetime_col, monetary_value_col, time_unit)
-    )
-    aggs: dict[str, Any] = {"frequency_holdout": per[_P].count().cast("int64")}
-    if monetary_value_col:
-        aggs["monetary_value_holdout"] = per[_AMT].cast("float64").mean()
+    aggs: dict[str, Any]
+    if net_returns and monetary_value_col:
+        period, amount = _period_and_amount(
+            hold_tx, datetime_col, monetary_value_col, time_unit, fill=False
+        )
+        per = _net_periods(hold_tx, cid, period, cast(ir.FloatingValue, amount))
+        n = per[_P].count(where=per[_BUY])
+        aggs = {
+            "frequency_holdout": n.cast("int64"),
+            "monetary_value_holdout": ibis.ifelse(n > 0, per[_AMT].sum() / n, 0.0),
+        }
+    else:
+        per = _period_totals(
+            hold_tx, cid, *_period_and_amount(hold_tx, datetime_col, monetary_value_col, time_unit)
+        )
+        aggs = {"frequency_holdout": per[_P].count().cast("int64")}
+        if monetary_value_col:
+            aggs["monetary_value_holdout"] = per[_AMT].cast("float64").mean()
     hold = per.group_by(cid).aggregate(**aggs).rename({"_rb_hold_id": cid})
     joined = cal.left_join(hold, cal[cid] == hold["_rb_hold_id"])
     duration = (period_number(end_day, time_unit) - period_number(cal_day, time_unit)) / time_scaler

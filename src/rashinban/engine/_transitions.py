@@ -20,7 +20,7 @@ import ibis.expr.types as ir
 
 from rashinban._errors import InvalidValueError
 from rashinban.engine._periods import as_date, day_expr
-from rashinban.engine._rfm import _check_columns, rfm_summary
+from rashinban.engine._rfm import _check_columns, is_purchase, rfm_summary
 from rashinban.engine._scores import ScoreMethod, rfm_scores
 from rashinban.engine._segments import DEFAULT_SEGMENTS, SegmentRule, rfm_segments
 
@@ -95,11 +95,15 @@ def rfm_analysis(
     thresholds: Mapping[str, Sequence[float]] | None = None,
     segments: Sequence[SegmentRule] = DEFAULT_SEGMENTS,
     lifecycle: Lifecycle | None = None,
+    net_returns: bool = False,
 ) -> ir.Table:
     """Transactions to named RFM segments at one as-of date, in one expression.
 
     :func:`rfm_summary` with ``include_first_transaction=True`` (every purchase
     period counts in F and M), then :func:`rfm_scores`, then :func:`rfm_segments`.
+    ``net_returns=True`` counts only periods that net to a positive total as
+    purchases (:func:`rfm_summary`); the lifecycle's first and last purchase are then
+    days that net positive, so a return or a refund does not make a customer recent.
 
     With a ``lifecycle``, each customer is first given a ``basis``, the first that
     applies of:
@@ -147,6 +151,7 @@ def rfm_analysis(
         observation_period_end=observation_period_end,
         time_unit=time_unit,
         include_first_transaction=True,
+        net_returns=net_returns,
     )
     scores = rfm_scores(summary, method=method, bins=bins, thresholds=thresholds)
     if lifecycle is None:
@@ -160,6 +165,7 @@ def rfm_analysis(
         datetime_col=datetime_col,
         bins=bins,
         segments=segments,
+        monetary_value_col=monetary_value_col if net_returns else None,
     )
 
 
@@ -177,8 +183,13 @@ def _lifecycle_segments(
     datetime_col: str,
     bins: int,
     segments: Sequence[SegmentRule],
+    monetary_value_col: str | None = None,
 ) -> ir.Table:
-    """Name scored customers with the lifecycle rules of :func:`rfm_analysis`."""
+    """Name scored customers with the lifecycle rules of :func:`rfm_analysis`.
+
+    With ``monetary_value_col`` (``net_returns``) only days that are purchases
+    (:func:`~rashinban.engine._rfm.is_purchase`) give the first and last purchase.
+    """
     if not isinstance(lifecycle.grace_days, int) or lifecycle.grace_days < 0:
         raise InvalidValueError(
             f"grace_days は0以上の整数にしてください ({lifecycle.grace_days!r}) / "
@@ -190,6 +201,12 @@ def _lifecycle_segments(
     end_lit = ibis.literal(end, type="date")
     tx = transactions.mutate(_rb_day=day_expr(transactions[datetime_col]))
     tx = tx.filter(tx["_rb_day"] <= end_lit)
+    if monetary_value_col is not None:
+        amount = tx[monetary_value_col].cast("float64")
+        days = tx.group_by([customer_id_col, "_rb_day"]).aggregate(
+            _rb_net=amount.fill_null(0.0).sum(), _rb_unknown=amount.isnull().any()
+        )
+        tx = days.filter(is_purchase(days["_rb_net"], days["_rb_unknown"]))
     dates = tx.group_by(_rb_id=tx[customer_id_col]).aggregate(
         _rb_first=tx["_rb_day"].min(), _rb_last=tx["_rb_day"].max()
     )
@@ -262,6 +279,7 @@ def rfm_transitions(
     thresholds: Mapping[str, Sequence[float]] | None = None,
     segments: Sequence[SegmentRule] = DEFAULT_SEGMENTS,
     lifecycle: Lifecycle | None = None,
+    net_returns: bool = False,
 ) -> ir.Table:
     """How many customers moved from each RFM segment at ``date_a`` to each at ``date_b``.
 
@@ -311,6 +329,7 @@ def rfm_transitions(
         "thresholds": thresholds,
         "segments": segments,
         "lifecycle": lifecycle,
+        "net_returns": net_returns,
     }
     cols = [customer_id_col, "segment", "segment_ja", "segment_en"]
     seg_a = rfm_analysis(transactions, observation_period_end=a, **common).select(*cols)

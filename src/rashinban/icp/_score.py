@@ -146,7 +146,10 @@ class FitModel:
 
     def _check(self) -> None:
         if not hasattr(self, "model_id_"):
-            raise NotFittedError("FitModel is not fitted yet: call fit(frame, y) first")
+            raise NotFittedError(
+                "FitModel はまだ学習していません / FitModel is not fitted yet",
+                fix="先に fit(frame, y) を呼んでください / call fit(frame, y) first",
+            )
 
     # -- scoring -------------------------------------------------------------
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:

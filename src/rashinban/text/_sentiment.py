@@ -130,7 +130,10 @@ class SentimentModel:
 
     def _check(self) -> None:
         if not hasattr(self, "model_"):
-            raise NotFittedError("SentimentModel is not fitted; call fit(texts, labels) first")
+            raise NotFittedError(
+                "SentimentModel はまだ学習していません / SentimentModel is not fitted",
+                fix="先に fit(texts, labels) を呼んでください / call fit(texts, labels) first",
+            )
 
     def predict_proba(self, texts: Sequence[str | None]) -> np.ndarray:
         """Probability that each text is positive (promoter-like)."""

@@ -49,6 +49,7 @@ from rashinban.value._orders import (
     contract_status,
     expected_spend,
     order_log,
+    spend_basis,
     spend_inputs,
     weekly_summary,
 )
@@ -122,6 +123,7 @@ class CLVResult:
                     "mrr": float(r.mrr),
                     "p_alive": None if np.isnan(r.p_alive) else float(r.p_alive),
                     "p_alive_basis": r.p_alive_basis,
+                    "spend_basis": r.spend_basis,
                     "expected_purchases": float(r.expected_purchases),
                     "running_contracts": int(r.running_contracts),
                     "expected_billings": float(r.expected_billings),
@@ -249,6 +251,15 @@ def clv_report(
             holdout = holdout_check(tx, as_of, holdout_weeks=holdout_weeks, backend=backend)
         except NotEnoughDataError as exc:
             notes.append(f"検証期間での確認は行いません / holdout check skipped: {exc}")
+        except ConvergenceError as exc:
+            # The calibration history alone can show no dropout (e.g. an older history of
+            # steady buyers) although the whole one does: the values stand, unchecked.
+            ja, en = language_halves(exc.message)
+            notes.append(
+                f"検証期間での確認は行いません (学習期間のBG/NBDが使えません: {ja}) / "
+                f"holdout check skipped (the BG/NBD of the calibration period cannot be "
+                f"used: {en})"
+            )
     return CLVResult(
         as_of, horizon_months, discount_rate, bg, value_model, out, holdout, notes, retention
     )
@@ -272,13 +283,24 @@ def _value_orders(
             bg = BetaGeoModel().fit(x, t_x, t_cal)
         except ConvergenceError as exc:
             if not (out["running_contracts"] > 0).any():
-                raise
+                # The optimiser's own fix names Python options; say what a user can do.
+                ja, en = language_halves(exc.message)
+                raise ConvergenceError(
+                    f"注文のBG/NBDモデルが使えないため、CLVを計算できません: {ja} / "
+                    f"the order model (BG/NBD) cannot be used, so no CLV is computed: {en}",
+                    fix="購入をやめた顧客も含む、より長い期間の注文を取り込むか、契約 "
+                    "(subscriptions) を取り込んでください (継続中の契約があれば契約で評価します) / "
+                    "import a longer order history that includes customers who stopped "
+                    "buying, or import subscriptions (running contracts are valued without "
+                    "the order model)",
+                ) from exc
             why = language_halves(exc.message)
     if bg is None:
         # Unknown without an order model: P(alive) of customers with no running contract.
         out["p_alive_orders"] = np.nan
         out["expected_purchases"] = 0.0
         out["order_clv"] = 0.0
+        out["spend_basis"] = "none"
         notes.append(
             f"注文の価値は推定せず契約の価値だけで評価 (継続中の契約のない顧客の継続確率は不明): "
             f"{why[0]} / customers are valued on their contracts alone (P(alive) of "
@@ -286,6 +308,7 @@ def _value_orders(
         )
         return None, None
     known, _, _ = spend_inputs(x, m)
+    out["spend_basis"] = spend_basis(x, known)
     if not known.all():
         n_netted = int((~known).sum())
         notes.append(

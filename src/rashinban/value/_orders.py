@@ -3,8 +3,10 @@
 The BG/NBD counts purchases after a customer's first one. A B2B customer often
 becomes one by subscribing and orders only later, so its "birth" is its first
 revenue: the first order, or the first subscription's start when that came
-earlier (a zero-amount event on that day, which the RFM summary takes as the
+earlier (an event of no amount on that day, which the RFM summary takes as the
 first purchase: it is neither counted as a repeat nor averaged into the spend).
+Only periods that net to a positive total are purchases (``net_returns``): a
+return or a credit note is not a repeat order and does not make a customer recent.
 Subscription months themselves are not purchases here; the contracts are valued
 on their own (:mod:`rashinban.value._contracts`).
 """
@@ -30,9 +32,10 @@ def order_log(backend: Any, as_of: dt.date, births_by: dt.date | None = None) ->
     """``account_id, ordered_at, amount``: orders up to ``as_of`` and each customer's birth.
 
     A customer whose first subscription started (on or before ``births_by``,
-    default ``as_of``) before its first order up to ``as_of`` gets a zero-amount
-    event on that start day. A holdout check passes its calibration end as
-    ``births_by``, so that no customer is born inside the holdout.
+    default ``as_of``) before its first order up to ``as_of`` gets an event of
+    missing amount on that start day (a purchase worth 0 to the summary). A holdout
+    check passes its calibration end as ``births_by``, so that no customer is born
+    inside the holdout.
     """
     orders = order_events(backend, as_of)
     subs = backend.table("subscriptions")
@@ -50,7 +53,7 @@ def order_log(backend: Any, as_of: dt.date, births_by: dt.date | None = None) ->
     births = joined.filter(joined.first_order.isnull() | (joined.born < joined.first_order)).select(
         account_id=joined.account_id,
         ordered_at=joined.born,
-        amount=ibis.literal(0.0, type="float64"),
+        amount=ibis.null("float64"),
     )
     return ibis.union(orders, births)
 
@@ -59,13 +62,15 @@ def weekly_summary(tx: Any, as_of: dt.date, calibration_end: dt.date | None = No
     """Weekly RFM summary; customers first seen in the as-of week (T = 0) get T = 1 day.
 
     BG/NBD needs T > 0; a customer acquired this week has, to the model, been
-    observed for a fraction of a week — one day is the honest lower bound.
+    observed for a fraction of a week — one day is the honest lower bound. Only
+    weeks that net to a positive total are order weeks (``net_returns``).
     """
     summary = rfm_summary(
         tx,
         observation_period_end=as_of,
         time_unit="W",
         calibration_period_end=calibration_end,
+        net_returns=True,
     )
     frame = to_frame(summary.order_by("account_id"))
     t_col = "T_cal" if calibration_end is not None else "T"
@@ -84,6 +89,21 @@ def spend_inputs(
     """
     known = (frequency == 0) | (monetary_value > 0)
     return known, frequency.where(known, 0), monetary_value.where(known, 0.0)
+
+
+def spend_basis(frequency: pd.Series, known: pd.Series) -> np.ndarray:
+    """Where each customer's spend per order comes from, the CLV JSON key ``spend_basis``.
+
+    ``own`` (its repeat orders, through Gamma-Gamma), ``population`` (no repeat
+    order: the population mean) or ``netted`` (repeat orders that net to zero or
+    less after returns and credit notes: left out of Gamma-Gamma, the population
+    mean). ``none`` is set by the report where no order model could be fitted.
+    """
+    return np.select(
+        [~known.to_numpy(dtype=bool), frequency.to_numpy() == 0],
+        ["netted", "population"],
+        default="own",
+    )
 
 
 def expected_spend(
@@ -145,7 +165,9 @@ def contract_status(backend: Any, tx: Any, as_of: dt.date) -> pd.DataFrame:
     from rashinban.churn import churn_dates
 
     subs = backend.table("subscriptions")
-    named = rfm_analysis(tx, observation_period_end=as_of, lifecycle=Lifecycle(subs))
+    named = rfm_analysis(
+        tx, observation_period_end=as_of, lifecycle=Lifecycle(subs), net_returns=True
+    )
     out = to_frame(
         named.select("account_id", churned=named.basis == "ended").order_by("account_id")
     )

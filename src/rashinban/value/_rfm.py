@@ -154,7 +154,9 @@ def rfm_report(
     check_compare_days(backend, as_of, compare_days)
     tx = revenue_events(backend, as_of)
     lifecycle = Lifecycle(backend.table("subscriptions"), grace_days=grace_days)
-    seg = rfm_analysis(tx, observation_period_end=as_of, bins=bins, lifecycle=lifecycle)
+    seg = rfm_analysis(
+        tx, observation_period_end=as_of, bins=bins, lifecycle=lifecycle, net_returns=True
+    )
     customers = to_frame(seg.order_by("account_id"))
     if len(customers) < 10:
         check_revenue_start(backend, as_of)
@@ -168,7 +170,9 @@ def rfm_report(
     summary = summary.sort_values("segment", key=lambda k: k.map(order).fillna(len(order)))
     summary = summary.reset_index(drop=True)
     date_a = as_of - dt.timedelta(days=compare_days)
-    moves = rfm_transitions(tx, date_a, as_of, bins=bins, lifecycle=lifecycle).to_pandas()
+    moves = rfm_transitions(
+        tx, date_a, as_of, bins=bins, lifecycle=lifecycle, net_returns=True
+    ).to_pandas()
     # The matrix comes from a group-by, in no set order: rows follow the segments' order
     # (from, then to; 未獲得 last, a segment of custom rules by its name), so every run
     # prints the same.

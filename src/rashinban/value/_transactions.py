@@ -22,12 +22,17 @@ REVENUE_DATES = (("orders", "ordered_at"), ("subscriptions", "started_at"))
 
 
 def order_events(backend: Any, as_of: dt.date) -> ir.Table:
-    """``account_id, ordered_at (DATE), amount`` for every order on or before ``as_of``."""
+    """``account_id, ordered_at (DATE), amount`` for every order on or before ``as_of``.
+
+    A missing amount stays missing: the summaries read with ``net_returns=True``
+    take an order of unknown amount as a purchase whose spend counts as 0, and a
+    zero-amount row (a free sample) as no purchase.
+    """
     orders = backend.table("orders")
     return orders.filter(orders.ordered_at <= as_of, orders.account_id.notnull()).select(
         account_id=orders.account_id,
         ordered_at=orders.ordered_at.cast("date"),
-        amount=orders.amount.fill_null(0.0).cast("float64"),
+        amount=orders.amount.cast("float64"),
     )
 
 
@@ -43,7 +48,7 @@ def revenue_events(backend: Any, as_of: dt.date) -> ir.Table:
     bills = bills.select(
         account_id=bills.account_id,
         ordered_at=bills.billed_at.cast("date"),
-        amount=bills.amount.fill_null(0.0).cast("float64"),
+        amount=bills.amount.cast("float64"),
     )
     return ibis.union(orders, bills)
 
