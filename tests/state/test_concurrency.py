@@ -41,8 +41,9 @@ _MIGRATING = textwrap.dedent(
     """
 )
 
-# Saves version 2 and holds the transaction open for a moment before committing.
-_SAVING = textwrap.dedent(
+# A child that holds its write's transaction open for a moment before committing: it
+# prints MID-WRITE once the audit row is written, then runs ``action`` on ``store``.
+_SLOW_WRITE = textwrap.dedent(
     """
     import sys, time
     from rashinban.state import StateStore, TargetDefinition, open_store
@@ -56,6 +57,12 @@ _SAVING = textwrap.dedent(
         time.sleep(1.5)
 
     StateStore._audit = slow_audit
+    """
+)
+
+# Saves version 2 of "ideal" (as sales).
+_SAVING = _SLOW_WRITE + textwrap.dedent(
+    """
     parent = store.revision("ideal").version_id
     store.save("ideal", TargetDefinition(include="業種 = 情報通信業"), author="sls",
                note="by sales", parent=parent)
@@ -63,22 +70,9 @@ _SAVING = textwrap.dedent(
     """
 )
 
-
-# Activates version 1 and holds the transaction open for a moment before committing.
-_ACTIVATING = textwrap.dedent(
+# Activates version 1 of "ideal" (as sales).
+_ACTIVATING = _SLOW_WRITE + textwrap.dedent(
     """
-    import sys, time
-    from rashinban.state import StateStore, open_store
-
-    store = open_store(url=sys.argv[1])
-    real_audit = StateStore._audit
-
-    def slow_audit(self, con, *args, **kwargs):
-        real_audit(self, con, *args, **kwargs)
-        print("MID-WRITE", flush=True)
-        time.sleep(1.5)
-
-    StateStore._audit = slow_audit
     store.activate("ideal@1", "sls")
     print("DONE", flush=True)
     """
